@@ -1,0 +1,157 @@
+// The newcomer's path: `npm start` with no DATABASE_URL runs an embedded Postgres under the data
+// dir, prints a key and the GraphiQL URL, reuses the data on the next start, stops cleanly on
+// SIGTERM, and explains a busy port or a broken data directory.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { freePort } from './support/global-setup.ts';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function startService(env: Record<string, string>): Started {
+  const childEnv: Record<string, string | undefined> = { ...process.env, ...env, DATABASE_URL: undefined, HOOKWIRE_ADMIN_KEY: undefined };
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env: childEnv as NodeJS.ProcessEnv });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+async function waitFor(started: Started, pattern: RegExp, timeoutMs = 60_000): Promise<RegExpMatchArray> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const match = started.output().match(pattern);
+    if (match) return match;
+    if (started.child.exitCode !== null) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`did not see ${pattern} in:\n${started.output()}`);
+}
+
+async function viewer(url: string, key: string): Promise<unknown> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body: JSON.stringify({ query: '{ viewer { id name } }' }),
+  });
+  return response.json();
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+let dataDir: string;
+let pgPort: number;
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'hookwire-embedded-'));
+  pgPort = await freePort();
+});
+afterAll(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('npm start on embedded Postgres', () => {
+  let apiKey = '';
+  let accountId = '';
+
+  it('starts with no configuration, prints a key and the GraphiQL URL, and answers over HTTP and graphql-ws', async () => {
+    const started = startService({ HOOKWIRE_DATA_DIR: dataDir, HOOKWIRE_EMBEDDED_PG_PORT: String(pgPort), PORT: '0' });
+    try {
+      const [, url] = await waitFor(started, /GraphiQL: (http:\/\/\S+)/);
+      apiKey = started.output().match(/Bearer (hk_[A-Za-z0-9_-]+)/)![1]!;
+      const body = (await viewer(url!, apiKey)) as { data: { viewer: { id: string; name: string } } };
+      expect(body.data.viewer.name).toBe('default');
+      accountId = body.data.viewer.id;
+
+      const client = createClient({ url: url!.replace('http', 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${apiKey}` }, retryAttempts: 0 });
+      const overWs = await new Promise<unknown>((resolve, reject) => {
+        let value: unknown;
+        client.subscribe({ query: '{ viewer { id } }' }, { next: (v) => (value = v), error: reject, complete: () => resolve(value) });
+      });
+      await client.dispose();
+      expect(overWs).toEqual({ data: { viewer: { id: accountId } } });
+
+      const pid = Number((await readFile(join(dataDir, 'pg', 'postmaster.pid'), 'utf8')).split('\n')[0]);
+      expect(processAlive(pid)).toBe(true);
+      started.child.kill('SIGTERM');
+      expect(await started.exited).toBe(0);
+      // Graceful shutdown stopped the embedded Postgres: no orphaned postgres process.
+      expect(processAlive(pid)).toBe(false);
+    } finally {
+      started.child.kill('SIGKILL');
+    }
+  });
+
+  it('reuses the data on the second start: same account, old key, no new key printed', async () => {
+    const started = startService({ HOOKWIRE_DATA_DIR: dataDir, HOOKWIRE_EMBEDDED_PG_PORT: String(pgPort), PORT: '0' });
+    try {
+      const [, url] = await waitFor(started, /GraphiQL: (http:\/\/\S+)/);
+      expect(started.output()).not.toMatch(/First start/);
+      const body = (await viewer(url!, apiKey)) as { data: { viewer: { id: string } } };
+      expect(body.data.viewer.id).toBe(accountId);
+      started.child.kill('SIGINT');
+      expect(await started.exited).toBe(0);
+    } finally {
+      started.child.kill('SIGKILL');
+    }
+  });
+
+  it('explains a busy Postgres port', async () => {
+    const blocker: Server = createServer();
+    const port = await freePort();
+    await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
+    try {
+      const started = startService({ HOOKWIRE_DATA_DIR: dataDir, HOOKWIRE_EMBEDDED_PG_PORT: String(port), PORT: '0' });
+      expect(await started.exited).toBe(1);
+      expect(started.output()).toMatch(new RegExp(`port ${port} on 127.0.0.1 is busy.*HOOKWIRE_EMBEDDED_PG_PORT`));
+      expect(started.output()).not.toMatch(/undefined/);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('explains a data directory that is not a Postgres cluster', async () => {
+    const broken = await mkdtemp(join(tmpdir(), 'hookwire-broken-'));
+    try {
+      await mkdir(join(broken, 'pg'));
+      await writeFile(join(broken, 'pg', 'notes.txt'), 'not a database');
+      const started = startService({ HOOKWIRE_DATA_DIR: broken, HOOKWIRE_EMBEDDED_PG_PORT: String(await freePort()), PORT: '0' });
+      expect(await started.exited).toBe(1);
+      expect(started.output()).toMatch(/is not a Postgres data directory/);
+    } finally {
+      await rm(broken, { recursive: true, force: true });
+    }
+  });
+
+  it('explains a damaged cluster that Postgres refuses to start', async () => {
+    const damaged = await mkdtemp(join(tmpdir(), 'hookwire-damaged-'));
+    try {
+      await mkdir(join(damaged, 'pg'));
+      await writeFile(join(damaged, 'pg', 'PG_VERSION'), '9\n');
+      const started = startService({ HOOKWIRE_DATA_DIR: damaged, HOOKWIRE_EMBEDDED_PG_PORT: String(await freePort()), PORT: '0' });
+      expect(await started.exited).toBe(1);
+      expect(started.output()).toMatch(/did not start/);
+      expect(started.output()).not.toMatch(/undefined/);
+    } finally {
+      await rm(damaged, { recursive: true, force: true });
+    }
+  });
+});

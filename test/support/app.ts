@@ -1,0 +1,80 @@
+// Starts Hookwire in-process on a test database (real Postgres, real HTTP on 127.0.0.1) and
+// gives tests a GraphQL client over HTTP and over graphql-ws.
+import { print, type ExecutionResult } from 'graphql';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { loadConfig, type Config, type Role } from '../../src/config.ts';
+import { startApp, type App } from '../../src/app.ts';
+import { createLogger } from '../../src/log.ts';
+import { createAccount } from '../../src/domain/accounts.ts';
+import { createTestDatabase, type TestDatabase } from './db.ts';
+
+export const ADMIN_KEY = 'test-admin-key-0123456789abcdef';
+
+export interface TestApp {
+  app: App;
+  db: TestDatabase;
+  url: string;
+  /** POSTs an operation; returns the parsed JSON body. */
+  gql<TResult, TVariables>(
+    document: TypedDocumentNode<TResult, TVariables> | string,
+    variables?: TVariables,
+    key?: string | null,
+  ): Promise<ExecutionResult<TResult> & { status: number }>;
+  /** A fresh account and its API key. */
+  newAccount(name?: string): Promise<{ accountId: string; apiKey: string }>;
+  wsClient(connectionParams: Record<string, unknown>): Client;
+  stop(): Promise<void>;
+}
+
+export async function startTestApp(options: { role?: Role; env?: Record<string, string> } = {}): Promise<TestApp> {
+  const db = await createTestDatabase();
+  const config: Readonly<Config> = loadConfig({
+    DATABASE_URL: db.url,
+    PORT: '0',
+    HOOKWIRE_ADMIN_KEY: ADMIN_KEY,
+    HOOKWIRE_ALLOW_PRIVATE_NETWORKS: 'true',
+    HOOKWIRE_SHUTDOWN_TIMEOUT_MS: '5000',
+    ...options.env,
+  });
+  const app = await startApp(config, options.role ?? 'api', createLogger((process.env.TEST_LOG_LEVEL as 'info') ?? 'silent'));
+  const url = app.api?.url ?? '';
+  const clients: Client[] = [];
+  return {
+    app,
+    db,
+    url,
+    async gql(document, variables, key) {
+      const headers: Record<string, string> = {
+        'content-type': 'application/json',
+        accept: 'application/graphql-response+json',
+      };
+      if (key) headers.authorization = `Bearer ${key}`;
+      const query = typeof document === 'string' ? document : print(document);
+      const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+      const body = (await response.json()) as ExecutionResult<never>;
+      return { ...body, status: response.status };
+    },
+    async newAccount(name = 'test account') {
+      const { account, apiKey } = await createAccount(app.services.db, name);
+      return { accountId: account.id, apiKey };
+    },
+    wsClient(connectionParams) {
+      const client = createClient({
+        url: url.replace(/^http/, 'ws'),
+        webSocketImpl: WebSocket,
+        connectionParams,
+        retryAttempts: 0,
+        lazy: true,
+      });
+      clients.push(client);
+      return client;
+    },
+    async stop() {
+      await Promise.all(clients.map((client) => client.dispose()));
+      await app.stop();
+      await db.drop();
+    },
+  };
+}
