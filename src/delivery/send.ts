@@ -1,0 +1,127 @@
+// One HTTP POST of a delivery attempt: never throws, never follows redirects, never reads more than 64 KiB back.
+
+import { request, type Dispatcher } from 'undici';
+import { BlockedAddressError } from './ssrf.ts';
+
+/** What an attempt stores of a response body; the rest is discarded unread. */
+export const MAX_RESPONSE_BODY_BYTES = 65_536;
+
+export type SendResult =
+  | { kind: 'response'; status: number; headers: Record<string, string>; body: string; bodyTruncated: boolean; durationMs: number }
+  | { kind: 'timeout'; durationMs: number; error: string }
+  | { kind: 'network'; durationMs: number; error: string }
+  | { kind: 'blocked'; durationMs: number; error: string };
+
+export interface SendRequest {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  /** For the whole attempt: connecting, sending, the response headers and the body we read. */
+  timeoutMs: number;
+}
+
+const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
+
+export async function send(dispatcher: Dispatcher, req: SendRequest): Promise<SendResult> {
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new Error(`no complete response within ${req.timeoutMs} ms`));
+  }, req.timeoutMs);
+  try {
+    const res = await request(req.url, {
+      dispatcher,
+      method: 'POST',
+      headers: req.headers,
+      body: req.body,
+      signal: controller.signal,
+      // Belt and braces with the abort above, in case the signal is not observed in some phase.
+      headersTimeout: req.timeoutMs,
+      bodyTimeout: req.timeoutMs,
+    });
+    const { text, truncated } = await readCapped(res.body, MAX_RESPONSE_BODY_BYTES);
+    return {
+      kind: 'response',
+      status: res.statusCode,
+      headers: flattenHeaders(res.headers),
+      body: text,
+      bodyTruncated: truncated,
+      durationMs: elapsed(),
+    };
+  } catch (err) {
+    return failure(err, timedOut, elapsed(), req.timeoutMs);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Reads until `limit` bytes, then abandons the stream: an endless or huge body costs at most
+ * `limit` bytes and closes that one connection. A multi-byte character cut at the limit is
+ * dropped rather than shown as U+FFFD.
+ */
+async function readCapped(body: Dispatcher.ResponseData['body'], limit: number): Promise<{ text: string; truncated: boolean }> {
+  // Insurance: once we stop reading, a late error from the abandoned stream must not go unheard and crash the worker.
+  body.on('error', () => {});
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let truncated = false;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    if (size + chunk.length > limit) {
+      chunks.push(chunk.subarray(0, limit - size));
+      size = limit;
+      truncated = true;
+      break; // leaving the loop destroys the stream
+    }
+    chunks.push(chunk);
+    size += chunk.length;
+  }
+  const text = new TextDecoder('utf-8').decode(Buffer.concat(chunks, size), { stream: truncated });
+  return { text, truncated };
+}
+
+function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
+function failure(err: unknown, timedOut: boolean, durationMs: number, timeoutMs: number): SendResult {
+  const blocked = findBlocked(err);
+  if (blocked) return { kind: 'blocked', durationMs, error: blocked.message };
+  if (timedOut || TIMEOUT_CODES.has(errorCode(err))) {
+    return { kind: 'timeout', durationMs, error: `timed out after ${timeoutMs} ms` };
+  }
+  return { kind: 'network', durationMs, error: describe(err) };
+}
+
+/** Node and undici wrap connect failures (AggregateError from happy eyeballs, `cause` chains). */
+function findBlocked(err: unknown, depth = 0): BlockedAddressError | null {
+  if (err instanceof BlockedAddressError) return err;
+  if (!(err instanceof Error) || depth > 4) return null;
+  const nested = [err.cause, ...(err instanceof AggregateError ? err.errors : [])];
+  for (const inner of nested) {
+    const found = findBlocked(inner, depth + 1);
+    if (found) return found;
+  }
+  return null;
+}
+
+function errorCode(err: unknown): string {
+  const code = err instanceof Error ? (err as Error & { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? code : '';
+}
+
+/** The code alone ("ECONNREFUSED") helps an operator more than undici's generic messages. */
+function describe(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const code = errorCode(err);
+  const message = err.message || (err instanceof AggregateError ? err.errors.map(describe).join('; ') : err.name);
+  const cause = err.cause instanceof Error && err.cause.message && err.cause.message !== message ? `: ${err.cause.message}` : '';
+  return code && !message.includes(code) ? `${code}: ${message}${cause}` : `${message}${cause}`;
+}
