@@ -2,7 +2,7 @@
 // schema parser the installed Prisma CLI uses: the WebAssembly build of prisma-schema that ships
 // as node_modules/prisma/build/prisma_schema_build_bg.wasm. The CLI bundles that module's
 // JavaScript glue into its cli.js, where it cannot be imported, so the few lines of wasm-bindgen
-// glue that the two calls used here need are below. (The npm package @prisma/prisma-schema-wasm
+// glue that the one call used here (get_datamodel) needs are below. (The npm package @prisma/prisma-schema-wasm
 // would carry the glue, but the version the CLI bundles is not published there, and another
 // version could parse the schema differently from the Prisma that generates the client.)
 import { readFileSync } from 'node:fs';
@@ -38,6 +38,7 @@ export interface DmmfField {
   isUnique: boolean;
   isUpdatedAt: boolean;
   hasDefaultValue: boolean;
+  /** A literal (5000, 'ACTIVE', '[]', [] …) or a function: { name: 'now' | 'autoincrement' | 'uuid' | 'dbgenerated' …, args }. */
   default?: unknown;
   /** String, Int, DateTime, …; the enum's name for kind 'enum'; the related model's for 'object'. */
   type: string;
@@ -46,7 +47,9 @@ export interface DmmfField {
   relationName?: string | null;
   relationFromFields?: string[];
   relationToFields?: string[];
+  /** Set only when the schema names one: Cascade, Restrict, NoAction, SetNull, SetDefault. */
   relationOnDelete?: string | null;
+  relationOnUpdate?: string | null;
 }
 
 export interface DmmfEnum {
@@ -59,8 +62,12 @@ export interface DmmfIndex {
   model: string;
   type: 'id' | 'normal' | 'unique' | 'fulltext';
   isDefinedOnField: boolean;
+  /** The Prisma-level name (@@unique(name: …)); not the database's. */
   name?: string | null;
+  /** The map: name; absent when Prisma's default name applies. */
   dbName?: string | null;
+  /** type: of an @@index (BTree, Hash, Gin, Gist, SpGist, Brin); absent: BTree. */
+  algorithm?: string | null;
   fields: { name: string; sortOrder?: 'asc' | 'desc' | null }[];
 }
 
@@ -163,5 +170,18 @@ function loadSchemaWasm(): SchemaWasm {
 /** The DMMF datamodel of a schema, as the installed Prisma parses it; throws on an invalid schema. */
 export function getDatamodel(schema: string = readFileSync(SCHEMA_PATH, 'utf8'), path = SCHEMA_PATH): DmmfDatamodel {
   const params = JSON.stringify({ prismaSchema: [[path, schema]], noColor: true });
-  return JSON.parse(loadSchemaWasm().get_datamodel(params)) as DmmfDatamodel;
+  let json: string;
+  try {
+    json = loadSchemaWasm().get_datamodel(params);
+  } catch (error) {
+    // Schema errors come back as JSON: {"error_code":"P1012","message":"error: …"}.
+    let message = (error as Error).message;
+    try {
+      message = (JSON.parse(message) as { message: string }).message;
+    } catch {
+      // not JSON: keep it as it is
+    }
+    throw new Error(`Prisma could not read ${path}:\n${message}`);
+  }
+  return JSON.parse(json) as DmmfDatamodel;
 }
