@@ -3,6 +3,7 @@ import { createAccount, createApiKey } from '../domain/accounts.ts';
 import { ValidationError } from '../domain/errors.ts';
 import { builder } from './builder.ts';
 import { requireAccount, requireAdmin } from './auth.ts';
+import { asResult, resultUnion } from './errors.ts';
 
 export const AccountRef = builder.prismaNode('Account', {
   id: { field: 'id' },
@@ -41,24 +42,25 @@ const CreateApiKeySuccess = builder.simpleObject('CreateApiKeySuccess', {
   }),
 });
 
+const CreateAccountResult = resultUnion('CreateAccountResult', CreateAccountSuccess, [ValidationError]);
+const CreateApiKeyResult = resultUnion('CreateApiKeyResult', CreateApiKeySuccess, [ValidationError]);
+
 builder.mutationFields((t) => ({
   createAccount: t.field({
-    type: CreateAccountSuccess,
+    type: CreateAccountResult,
     description: "Needs the deployment's admin key.",
     args: { name: t.arg.string({ required: true }) },
-    errors: { types: [ValidationError], directResult: true, union: { name: 'CreateAccountResult' } },
-    resolve: async (_root, { name }, ctx) => {
+    resolve: (_root, { name }, ctx) => {
       requireAdmin(ctx);
-      return createAccount(ctx.db, name);
+      return asResult([ValidationError], () => createAccount(ctx.db, name));
     },
   }),
   createApiKey: t.field({
-    type: CreateApiKeySuccess,
+    type: CreateApiKeyResult,
     args: { name: t.arg.string() },
-    errors: { types: [ValidationError], directResult: true, union: { name: 'CreateApiKeyResult' } },
-    resolve: async (_root, { name }, ctx) => {
+    resolve: (_root, { name }, ctx) => {
       const account = requireAccount(ctx);
-      return { apiKey: await createApiKey(ctx.db, account.id, name) };
+      return asResult([ValidationError], async () => ({ apiKey: await createApiKey(ctx.db, account.id, name) }));
     },
   }),
 }));

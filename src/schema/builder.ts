@@ -1,6 +1,5 @@
 // The Pothos builder: plugins, scalars and context type only. Types live in one file per model.
 import SchemaBuilder from '@pothos/core';
-import ErrorsPlugin from '@pothos/plugin-errors';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
 import SimpleObjectsPlugin from '@pothos/plugin-simple-objects';
@@ -24,7 +23,7 @@ export const builder = new SchemaBuilder<{
   Connection: { totalCount: number | (() => Promise<number>) };
 }>({
   defaultFieldNullability: false,
-  plugins: [ErrorsPlugin, PrismaPlugin, RelayPlugin, SimpleObjectsPlugin],
+  plugins: [PrismaPlugin, RelayPlugin, SimpleObjectsPlugin],
   prisma: {
     client: (ctx) => ctx.db,
     dmmf: getDatamodel(),
@@ -49,7 +48,6 @@ export const builder = new SchemaBuilder<{
     encodeGlobalID: (_typename, id) => String(id),
     decodeGlobalID: (globalID) => ({ typename: typeOfId(globalID) ?? 'Unknown', id: globalID }),
   },
-  errors: { defaultTypes: [] },
 });
 
 builder.scalarType('DateTime', {

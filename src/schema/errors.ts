@@ -1,31 +1,77 @@
 // The typed errors of the contract: each domain error class becomes a GraphQL object implementing Error.
-import { NotFoundError, ValidationError, VerificationError } from '../domain/errors.ts';
+import { NotFoundError, ValidationError, VerificationError, type FieldError } from '../domain/errors.ts';
 import { builder } from './builder.ts';
 
-export const ErrorInterface = builder.interfaceRef<Error>('Error').implement({
+type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
+
+export const ErrorInterface = builder.interfaceRef<{ message: string }>('Error').implement({
   fields: (t) => ({ message: t.exposeString('message') }),
 });
 
-const FieldErrorRef = builder.objectRef<{ path: string[]; message: string }>('FieldError').implement({
+const FieldErrorRef = builder.objectRef<FieldError>('FieldError').implement({
   fields: (t) => ({
     path: t.exposeStringList('path'),
     message: t.exposeString('message'),
   }),
 });
 
-builder.objectType(ValidationError, {
-  name: 'ValidationError',
+/**
+ * What a mutation returns for an error the client can act on. A plain object, not the Error
+ * itself: graphql-js turns any returned Error instance into a field error.
+ */
+export interface ErrorResult {
+  __typename: 'ValidationError' | 'NotFoundError' | 'VerificationError';
+  message: string;
+  fieldErrors: FieldError[];
+}
+
+export const ValidationErrorRef = builder.objectRef<ErrorResult>('ValidationError').implement({
   interfaces: [ErrorInterface],
-  fields: (t) => ({
-    fieldErrors: t.field({ type: [FieldErrorRef], resolve: (error) => error.fieldErrors }),
-  }),
+  fields: (t) => ({ fieldErrors: t.field({ type: [FieldErrorRef], resolve: (error) => error.fieldErrors }) }),
 });
 
-builder.objectType(NotFoundError, { name: 'NotFoundError', interfaces: [ErrorInterface] });
+export const NotFoundErrorRef = builder.objectRef<ErrorResult>('NotFoundError').implement({ interfaces: [ErrorInterface] });
 
-builder.objectType(VerificationError, {
-  name: 'VerificationError',
+export const VerificationErrorRef = builder.objectRef<ErrorResult>('VerificationError').implement({
   description: "The hub.challenge handshake with the endpoint's URL failed.",
   interfaces: [ErrorInterface],
 });
 
+type ErrorClass = typeof ValidationError | typeof NotFoundError | typeof VerificationError;
+
+const errorRefs = new Map<ErrorClass, typeof ValidationErrorRef>([
+  [ValidationError, ValidationErrorRef],
+  [NotFoundError, NotFoundErrorRef],
+  [VerificationError, VerificationErrorRef],
+]);
+
+/**
+ * A mutation's result union: its success object or one of the contract's typed errors. Written
+ * here rather than with the Pothos errors plugin, which makes one union per field, while the
+ * contract shares EndpointResult and DeliveryResult between several mutations.
+ */
+export function resultUnion<Success extends object>(
+  name: string,
+  success: PothosSchemaTypes.ObjectRef<Types, Success>,
+  errors: readonly ErrorClass[],
+) {
+  return builder.unionType(name, {
+    types: [success, ...errors.map((error) => errorRefs.get(error)!)],
+    resolveType: (value) => ('__typename' in value ? (value as ErrorResult).__typename : success.name),
+  });
+}
+
+/** Runs a mutation; an error of one of the given classes becomes the result, anything else is thrown (and masked). */
+export async function asResult<T>(errors: readonly ErrorClass[], run: () => Promise<T>): Promise<T | ErrorResult> {
+  try {
+    return await run();
+  } catch (error) {
+    const type = errors.find((candidate) => error instanceof candidate);
+    if (!type) throw error;
+    return {
+      __typename: errorRefs.get(type)!.name as ErrorResult['__typename'],
+      message: (error as Error).message,
+      fieldErrors: error instanceof ValidationError ? error.fieldErrors : [],
+    };
+  }
+}
