@@ -1,20 +1,25 @@
 // Starts and stops Hookwire's parts in order: database (embedded or DATABASE_URL), migrations,
 // the API server and/or the worker. main.ts runs it from the command line; tests start it in-process.
 import type { Config, Role } from './config.ts';
-import { createPrisma } from './db/client.ts';
+import { createPrisma, type PrismaOptions } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
 import { ensureDefaultAccount } from './domain/accounts.ts';
 import type { Logger } from './log.ts';
 import { startApiServer, type ApiServer } from './server/http.ts';
 import { createMetrics } from './server/metrics.ts';
+import { createHookwirePubSub, PgNotificationTarget } from './server/pubsub.ts';
 import type { Services } from './server/services.ts';
-import { startWorker, type Worker } from './worker/index.ts';
+import { graphileLogger, startWorker, type Worker } from './worker/index.ts';
+import { runMigrations } from 'graphile-worker';
+import { createDispatcher } from './delivery/ssrf.ts';
 
 export interface App {
   services: Services;
   databaseUrl: string;
   api: ApiServer | null;
   worker: Worker | null;
+  /** The LISTEN connection behind subscriptions (API processes). */
+  notifications: PgNotificationTarget | null;
   /** The key of the account created on first start, when this process created it. */
   initialApiKey: string | null;
   stop(): Promise<void>;
@@ -23,6 +28,8 @@ export interface App {
 export interface StartOptions {
   /** Called as soon as the first-start account's key exists, before anything else can fail. */
   onInitialApiKey?: (key: string) => void;
+  /** Passed to the Prisma client (tests count queries with onQuery). */
+  prisma?: PrismaOptions;
 }
 
 export async function startApp(config: Readonly<Config>, role: Role, logger: Logger, options: StartOptions = {}): Promise<App> {
@@ -49,10 +56,15 @@ export async function startApp(config: Readonly<Config>, role: Role, logger: Log
       logger.info(`embedded Postgres running on 127.0.0.1:${config.embeddedPgPort}, data in ${config.dataDir}/pg`);
     }
     await migrate(databaseUrl, (msg) => logger.info(msg));
+    // The queue's own schema too, also in an API-only process: publishEvent enqueues jobs in
+    // its transaction before any worker may have started.
+    await runMigrations({ connectionString: databaseUrl, logger: graphileLogger(logger) });
 
-    const db = createPrisma(databaseUrl);
+    const db = createPrisma(databaseUrl, options.prisma);
     cleanups.push(() => db.$disconnect());
-    const services: Services = { db, config };
+    const dispatcher = createDispatcher({ allowPrivateNetworks: config.allowPrivateNetworks });
+    cleanups.push(() => dispatcher.close());
+    const services: Services = { db, config, dispatcher };
 
     let initialApiKey: string | null = null;
     if (!config.adminKey) {
@@ -72,15 +84,20 @@ export async function startApp(config: Readonly<Config>, role: Role, logger: Log
 
     let worker: Worker | null = null;
     if (role !== 'api') {
-      worker = await startWorker({ databaseUrl, services, logger, concurrency: config.workerConcurrency });
+      worker = await startWorker({ databaseUrl, services, logger, metrics });
       cleanups.push(() => worker!.stop());
     }
     let api: ApiServer | null = null;
+    let notifications: PgNotificationTarget | null = null;
     if (role !== 'worker') {
+      notifications = new PgNotificationTarget(databaseUrl, logger);
+      await notifications.start();
+      cleanups.push(() => notifications!.close());
+      services.pubsub = createHookwirePubSub(notifications);
       api = await startApiServer({ services, metrics, logger, host: config.host, port: config.port });
       cleanups.push(() => api!.close(config.shutdownTimeoutMs));
     }
-    return { services, databaseUrl, api, worker, initialApiKey, stop: stopAll };
+    return { services, databaseUrl, api, worker, notifications, initialApiKey, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

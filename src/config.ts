@@ -15,6 +15,10 @@ export interface Config {
   retrySchedule: readonly number[];
   retentionDays: number;
   workerConcurrency: number;
+  /** How often a worker pool records that it is alive. */
+  workerHeartbeatMs: number;
+  /** A pool silent this long is presumed dead and its locked jobs are handed to others. */
+  workerStaleAfterMs: number;
   shutdownTimeoutMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   version: string;
@@ -77,6 +81,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     ),
     retentionDays: int(env, 'HOOKWIRE_RETENTION_DAYS', 30, 1, 3650),
     workerConcurrency: int(env, 'HOOKWIRE_WORKER_CONCURRENCY', 20, 1, 500),
+    workerHeartbeatMs: int(env, 'HOOKWIRE_WORKER_HEARTBEAT_MS', 10_000, 100, 600_000),
+    workerStaleAfterMs: int(env, 'HOOKWIRE_WORKER_STALE_AFTER_MS', 60_000, 500, 3_600_000),
     shutdownTimeoutMs: int(env, 'HOOKWIRE_SHUTDOWN_TIMEOUT_MS', 30_000, 0, 600_000),
     logLevel: level as Config['logLevel'],
     version: env.npm_package_version ?? '0.1.0',

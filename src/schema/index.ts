@@ -2,5 +2,10 @@
 import { builder } from './builder.ts';
 import './errors.ts';
 import './account.ts';
+import './endpoint.ts';
+import './event-type.ts';
+import './event.ts';
+import './delivery.ts';
+import './subscriptions.ts';
 
 export const schema = builder.toSchema({ sortSchema: false });

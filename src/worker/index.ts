@@ -1,22 +1,34 @@
-// The graphile-worker runner of this process: its task list, crontab and graceful stop.
-import { Logger as GraphileLogger, run, type Runner, type TaskList } from 'graphile-worker';
+// The graphile-worker runner of this process: its task list, crontab, liveness and graceful stop.
+import { EventEmitter } from 'node:events';
+import { Logger as GraphileLogger, run, type Runner, type TaskList, type WorkerEvents } from 'graphile-worker';
 import pg from 'pg';
 import type { Logger } from '../log.ts';
+import type { Metrics } from '../server/metrics.ts';
 import type { Services } from '../server/services.ts';
+import { attemptDelivery } from './deliver.ts';
+import { TASKS } from './jobs.ts';
+import { startLiveness } from './liveness.ts';
 import { purgeExpired } from './retention.ts';
-
-/** Task identifiers as stored in graphile_worker job rows: renaming one orphans queued jobs. */
-export const TASKS = {
-  purgeExpired: 'purge_expired',
-} as const;
 
 export interface Worker {
   runner: Runner;
   stop(): Promise<void>;
 }
 
-export function taskList(services: Services, logger: Logger): TaskList {
+export function taskList(services: Services, logger: Logger, metrics?: Metrics): TaskList {
+  const deps = { db: services.db, dispatcher: services.dispatcher, config: services.config, metrics };
   return {
+    [TASKS.deliver]: async (payload) => {
+      const { deliveryId } = payload as { deliveryId?: unknown };
+      if (typeof deliveryId !== 'string') {
+        logger.error(`deliver job without a deliveryId: ${JSON.stringify(payload)}`);
+        return;
+      }
+      const report = await attemptDelivery(deps, deliveryId);
+      if (report.kind === 'attempted') {
+        logger.debug(`${deliveryId} attempt ${report.attemptNumber}: ${report.outcome}${report.willRetry ? ', will retry' : ''}`);
+      }
+    },
     [TASKS.purgeExpired]: async () => {
       const deleted = await purgeExpired(services.db, services.config.retentionDays);
       logger.info(`retention: purged ${deleted} events older than ${services.config.retentionDays} days, with their deliveries and attempts`);
@@ -28,7 +40,7 @@ export function graphileLogger(logger: Logger): GraphileLogger {
   return new GraphileLogger(() => (level, message) => {
     if (level === 'error') logger.error(message);
     else if (level === 'warning') logger.warn(message);
-    else if (level === 'info') logger.debug(message);
+    else logger.debug(message);
   });
 }
 
@@ -36,28 +48,36 @@ export async function startWorker(options: {
   databaseUrl: string;
   services: Services;
   logger: Logger;
-  concurrency: number;
+  metrics?: Metrics;
 }): Promise<Worker> {
   const { services, logger } = options;
-  const pgPool = new pg.Pool({ connectionString: options.databaseUrl, max: Math.min(options.concurrency + 4, 30) });
-  // An idle or checked-out connection dropped by the server (restart, failover) must not crash
-  // the process: the pool replaces it and graphile-worker retries.
+  const { config } = services;
+  const pgPool = new pg.Pool({ connectionString: options.databaseUrl, max: Math.min(config.workerConcurrency + 4, 40) });
+  // A connection dropped by the server (restart, failover) must not crash the process: the pool
+  // replaces it and graphile-worker retries.
   pgPool.on('error', (error) => logger.warn(`worker database connection lost: ${error.message}`));
   pgPool.on('connect', (client) => client.on('error', (error) => logger.warn(`worker database connection lost: ${error.message}`)));
+
+  const liveness = startLiveness({ pool: pgPool, logger, heartbeatMs: config.workerHeartbeatMs, staleAfterMs: config.workerStaleAfterMs });
+  const events: WorkerEvents = new EventEmitter();
+  events.on('pool:create', ({ workerPool }) => liveness.track(workerPool.id));
+
   const runner = await run({
     pgPool,
-    concurrency: options.concurrency,
+    events,
+    concurrency: config.workerConcurrency,
     noHandleSignals: true,
     logger: graphileLogger(logger),
-    taskList: taskList(services, logger),
+    taskList: taskList(services, logger, options.metrics),
     // Daily at 03:17 UTC; fill=1d so a purge missed while down runs at the next start.
     crontab: `17 3 * * * ${TASKS.purgeExpired} ?fill=1d&max=1&jobKey=purge_expired`,
-    preset: { worker: { localQueue: { size: 50 } } },
+    preset: { worker: { localQueue: { size: Math.max(config.workerConcurrency, 10) } } },
   });
   return {
     runner,
     async stop() {
       await runner.stop();
+      await liveness.stop();
       await pgPool.end();
     },
   };

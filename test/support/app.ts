@@ -28,8 +28,10 @@ export interface TestApp {
   stop(): Promise<void>;
 }
 
-export async function startTestApp(options: { role?: Role; env?: Record<string, string> } = {}): Promise<TestApp> {
-  const db = await createTestDatabase();
+export async function startTestApp(
+  options: { role?: Role; env?: Record<string, string>; database?: TestDatabase; onQuery?: (sql: string) => void } = {},
+): Promise<TestApp> {
+  const db = options.database ?? (await createTestDatabase());
   const config: Readonly<Config> = loadConfig({
     DATABASE_URL: db.url,
     PORT: '0',
@@ -38,7 +40,9 @@ export async function startTestApp(options: { role?: Role; env?: Record<string, 
     HOOKWIRE_SHUTDOWN_TIMEOUT_MS: '5000',
     ...options.env,
   });
-  const app = await startApp(config, options.role ?? 'api', createLogger((process.env.TEST_LOG_LEVEL as 'info') ?? 'silent'));
+  const app = await startApp(config, options.role ?? 'api', createLogger((process.env.TEST_LOG_LEVEL as 'info') ?? 'silent'), {
+    prisma: options.onQuery ? { onQuery: options.onQuery } : undefined,
+  });
   const url = app.api?.url ?? '';
   const clients: Client[] = [];
   return {
@@ -74,7 +78,8 @@ export async function startTestApp(options: { role?: Role; env?: Record<string, 
     async stop() {
       await Promise.all(clients.map((client) => client.dispose()));
       await app.stop();
-      await db.drop();
+      // A database handed in belongs to the caller, who may share it between several apps.
+      if (!options.database) await db.drop();
     },
   };
 }

@@ -33,6 +33,16 @@ export type ApiKey = Prisma.ApiKeyModel
  */
 export type Endpoint = Prisma.EndpointModel
 /**
+ * Model EndpointRateWindow
+ * The current one-second window of an endpoint's rateLimitPerSecond, shared by every worker process.
+ */
+export type EndpointRateWindow = Prisma.EndpointRateWindowModel
+/**
+ * Model WorkerHeartbeat
+ * Liveness of worker pools: jobs locked by a pool that stopped beating are unlocked for others.
+ */
+export type WorkerHeartbeat = Prisma.WorkerHeartbeatModel
+/**
  * Model Event
  * 
  */

@@ -11,6 +11,8 @@
 export type * from './models/Account.ts'
 export type * from './models/ApiKey.ts'
 export type * from './models/Endpoint.ts'
+export type * from './models/EndpointRateWindow.ts'
+export type * from './models/WorkerHeartbeat.ts'
 export type * from './models/Event.ts'
 export type * from './models/Delivery.ts'
 export type * from './models/DeliveryAttempt.ts'

@@ -54,6 +54,8 @@ export const ModelName = {
   Account: 'Account',
   ApiKey: 'ApiKey',
   Endpoint: 'Endpoint',
+  EndpointRateWindow: 'EndpointRateWindow',
+  WorkerHeartbeat: 'WorkerHeartbeat',
   Event: 'Event',
   Delivery: 'Delivery',
   DeliveryAttempt: 'DeliveryAttempt'
@@ -120,6 +122,23 @@ export const EndpointScalarFieldEnum = {
 } as const
 
 export type EndpointScalarFieldEnum = (typeof EndpointScalarFieldEnum)[keyof typeof EndpointScalarFieldEnum]
+
+
+export const EndpointRateWindowScalarFieldEnum = {
+  endpointId: 'endpointId',
+  windowStart: 'windowStart',
+  count: 'count'
+} as const
+
+export type EndpointRateWindowScalarFieldEnum = (typeof EndpointRateWindowScalarFieldEnum)[keyof typeof EndpointRateWindowScalarFieldEnum]
+
+
+export const WorkerHeartbeatScalarFieldEnum = {
+  workerId: 'workerId',
+  lastSeenAt: 'lastSeenAt'
+} as const
+
+export type WorkerHeartbeatScalarFieldEnum = (typeof WorkerHeartbeatScalarFieldEnum)[keyof typeof WorkerHeartbeatScalarFieldEnum]
 
 
 export const EventScalarFieldEnum = {

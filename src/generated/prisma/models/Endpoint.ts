@@ -306,6 +306,7 @@ export type EndpointWhereInput = {
   lastSuccessAt?: Prisma.DateTimeNullableFilter<"Endpoint"> | Date | string | null
   account?: Prisma.XOR<Prisma.AccountScalarRelationFilter, Prisma.AccountWhereInput>
   deliveries?: Prisma.DeliveryListRelationFilter
+  rateWindow?: Prisma.XOR<Prisma.EndpointRateWindowNullableScalarRelationFilter, Prisma.EndpointRateWindowWhereInput> | null
 }
 
 export type EndpointOrderByWithRelationInput = {
@@ -329,6 +330,7 @@ export type EndpointOrderByWithRelationInput = {
   lastSuccessAt?: Prisma.SortOrderInput | Prisma.SortOrder
   account?: Prisma.AccountOrderByWithRelationInput
   deliveries?: Prisma.DeliveryOrderByRelationAggregateInput
+  rateWindow?: Prisma.EndpointRateWindowOrderByWithRelationInput
 }
 
 export type EndpointWhereUniqueInput = Prisma.AtLeast<{
@@ -355,6 +357,7 @@ export type EndpointWhereUniqueInput = Prisma.AtLeast<{
   lastSuccessAt?: Prisma.DateTimeNullableFilter<"Endpoint"> | Date | string | null
   account?: Prisma.XOR<Prisma.AccountScalarRelationFilter, Prisma.AccountWhereInput>
   deliveries?: Prisma.DeliveryListRelationFilter
+  rateWindow?: Prisma.XOR<Prisma.EndpointRateWindowNullableScalarRelationFilter, Prisma.EndpointRateWindowWhereInput> | null
 }, "id">
 
 export type EndpointOrderByWithAggregationInput = {
@@ -427,6 +430,7 @@ export type EndpointCreateInput = {
   lastSuccessAt?: Date | string | null
   account: Prisma.AccountCreateNestedOneWithoutEndpointsInput
   deliveries?: Prisma.DeliveryCreateNestedManyWithoutEndpointInput
+  rateWindow?: Prisma.EndpointRateWindowCreateNestedOneWithoutEndpointInput
 }
 
 export type EndpointUncheckedCreateInput = {
@@ -449,6 +453,7 @@ export type EndpointUncheckedCreateInput = {
   pauseReason?: string | null
   lastSuccessAt?: Date | string | null
   deliveries?: Prisma.DeliveryUncheckedCreateNestedManyWithoutEndpointInput
+  rateWindow?: Prisma.EndpointRateWindowUncheckedCreateNestedOneWithoutEndpointInput
 }
 
 export type EndpointUpdateInput = {
@@ -471,6 +476,7 @@ export type EndpointUpdateInput = {
   lastSuccessAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   account?: Prisma.AccountUpdateOneRequiredWithoutEndpointsNestedInput
   deliveries?: Prisma.DeliveryUpdateManyWithoutEndpointNestedInput
+  rateWindow?: Prisma.EndpointRateWindowUpdateOneWithoutEndpointNestedInput
 }
 
 export type EndpointUncheckedUpdateInput = {
@@ -493,6 +499,7 @@ export type EndpointUncheckedUpdateInput = {
   pauseReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSuccessAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   deliveries?: Prisma.DeliveryUncheckedUpdateManyWithoutEndpointNestedInput
+  rateWindow?: Prisma.EndpointRateWindowUncheckedUpdateOneWithoutEndpointNestedInput
 }
 
 export type EndpointCreateManyInput = {
@@ -723,6 +730,20 @@ export type IntFieldUpdateOperationsInput = {
   divide?: number
 }
 
+export type EndpointCreateNestedOneWithoutRateWindowInput = {
+  create?: Prisma.XOR<Prisma.EndpointCreateWithoutRateWindowInput, Prisma.EndpointUncheckedCreateWithoutRateWindowInput>
+  connectOrCreate?: Prisma.EndpointCreateOrConnectWithoutRateWindowInput
+  connect?: Prisma.EndpointWhereUniqueInput
+}
+
+export type EndpointUpdateOneRequiredWithoutRateWindowNestedInput = {
+  create?: Prisma.XOR<Prisma.EndpointCreateWithoutRateWindowInput, Prisma.EndpointUncheckedCreateWithoutRateWindowInput>
+  connectOrCreate?: Prisma.EndpointCreateOrConnectWithoutRateWindowInput
+  upsert?: Prisma.EndpointUpsertWithoutRateWindowInput
+  connect?: Prisma.EndpointWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.EndpointUpdateToOneWithWhereWithoutRateWindowInput, Prisma.EndpointUpdateWithoutRateWindowInput>, Prisma.EndpointUncheckedUpdateWithoutRateWindowInput>
+}
+
 export type EndpointCreateNestedOneWithoutDeliveriesInput = {
   create?: Prisma.XOR<Prisma.EndpointCreateWithoutDeliveriesInput, Prisma.EndpointUncheckedCreateWithoutDeliveriesInput>
   connectOrCreate?: Prisma.EndpointCreateOrConnectWithoutDeliveriesInput
@@ -756,6 +777,7 @@ export type EndpointCreateWithoutAccountInput = {
   pauseReason?: string | null
   lastSuccessAt?: Date | string | null
   deliveries?: Prisma.DeliveryCreateNestedManyWithoutEndpointInput
+  rateWindow?: Prisma.EndpointRateWindowCreateNestedOneWithoutEndpointInput
 }
 
 export type EndpointUncheckedCreateWithoutAccountInput = {
@@ -777,6 +799,7 @@ export type EndpointUncheckedCreateWithoutAccountInput = {
   pauseReason?: string | null
   lastSuccessAt?: Date | string | null
   deliveries?: Prisma.DeliveryUncheckedCreateNestedManyWithoutEndpointInput
+  rateWindow?: Prisma.EndpointRateWindowUncheckedCreateNestedOneWithoutEndpointInput
 }
 
 export type EndpointCreateOrConnectWithoutAccountInput = {
@@ -829,6 +852,110 @@ export type EndpointScalarWhereInput = {
   lastSuccessAt?: Prisma.DateTimeNullableFilter<"Endpoint"> | Date | string | null
 }
 
+export type EndpointCreateWithoutRateWindowInput = {
+  id: string
+  url: string
+  description: string
+  eventTypes?: Prisma.EndpointCreateeventTypesInput | string[]
+  sessionIds?: Prisma.EndpointCreatesessionIdsInput | string[]
+  status?: $Enums.EndpointStatus
+  signingSecret: string
+  retiredSecrets?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  rateLimitPerSecond?: number | null
+  timeoutMs?: number
+  retrySchedule?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  headers?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  pausedAt?: Date | string | null
+  pauseReason?: string | null
+  lastSuccessAt?: Date | string | null
+  account: Prisma.AccountCreateNestedOneWithoutEndpointsInput
+  deliveries?: Prisma.DeliveryCreateNestedManyWithoutEndpointInput
+}
+
+export type EndpointUncheckedCreateWithoutRateWindowInput = {
+  id: string
+  accountId: string
+  url: string
+  description: string
+  eventTypes?: Prisma.EndpointCreateeventTypesInput | string[]
+  sessionIds?: Prisma.EndpointCreatesessionIdsInput | string[]
+  status?: $Enums.EndpointStatus
+  signingSecret: string
+  retiredSecrets?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  rateLimitPerSecond?: number | null
+  timeoutMs?: number
+  retrySchedule?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  headers?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  pausedAt?: Date | string | null
+  pauseReason?: string | null
+  lastSuccessAt?: Date | string | null
+  deliveries?: Prisma.DeliveryUncheckedCreateNestedManyWithoutEndpointInput
+}
+
+export type EndpointCreateOrConnectWithoutRateWindowInput = {
+  where: Prisma.EndpointWhereUniqueInput
+  create: Prisma.XOR<Prisma.EndpointCreateWithoutRateWindowInput, Prisma.EndpointUncheckedCreateWithoutRateWindowInput>
+}
+
+export type EndpointUpsertWithoutRateWindowInput = {
+  update: Prisma.XOR<Prisma.EndpointUpdateWithoutRateWindowInput, Prisma.EndpointUncheckedUpdateWithoutRateWindowInput>
+  create: Prisma.XOR<Prisma.EndpointCreateWithoutRateWindowInput, Prisma.EndpointUncheckedCreateWithoutRateWindowInput>
+  where?: Prisma.EndpointWhereInput
+}
+
+export type EndpointUpdateToOneWithWhereWithoutRateWindowInput = {
+  where?: Prisma.EndpointWhereInput
+  data: Prisma.XOR<Prisma.EndpointUpdateWithoutRateWindowInput, Prisma.EndpointUncheckedUpdateWithoutRateWindowInput>
+}
+
+export type EndpointUpdateWithoutRateWindowInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  url?: Prisma.StringFieldUpdateOperationsInput | string
+  description?: Prisma.StringFieldUpdateOperationsInput | string
+  eventTypes?: Prisma.EndpointUpdateeventTypesInput | string[]
+  sessionIds?: Prisma.EndpointUpdatesessionIdsInput | string[]
+  status?: Prisma.EnumEndpointStatusFieldUpdateOperationsInput | $Enums.EndpointStatus
+  signingSecret?: Prisma.StringFieldUpdateOperationsInput | string
+  retiredSecrets?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  rateLimitPerSecond?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  retrySchedule?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  headers?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  pausedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  pauseReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  lastSuccessAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  account?: Prisma.AccountUpdateOneRequiredWithoutEndpointsNestedInput
+  deliveries?: Prisma.DeliveryUpdateManyWithoutEndpointNestedInput
+}
+
+export type EndpointUncheckedUpdateWithoutRateWindowInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  accountId?: Prisma.StringFieldUpdateOperationsInput | string
+  url?: Prisma.StringFieldUpdateOperationsInput | string
+  description?: Prisma.StringFieldUpdateOperationsInput | string
+  eventTypes?: Prisma.EndpointUpdateeventTypesInput | string[]
+  sessionIds?: Prisma.EndpointUpdatesessionIdsInput | string[]
+  status?: Prisma.EnumEndpointStatusFieldUpdateOperationsInput | $Enums.EndpointStatus
+  signingSecret?: Prisma.StringFieldUpdateOperationsInput | string
+  retiredSecrets?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  rateLimitPerSecond?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  retrySchedule?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  headers?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  pausedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  pauseReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  lastSuccessAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  deliveries?: Prisma.DeliveryUncheckedUpdateManyWithoutEndpointNestedInput
+}
+
 export type EndpointCreateWithoutDeliveriesInput = {
   id: string
   url: string
@@ -848,6 +975,7 @@ export type EndpointCreateWithoutDeliveriesInput = {
   pauseReason?: string | null
   lastSuccessAt?: Date | string | null
   account: Prisma.AccountCreateNestedOneWithoutEndpointsInput
+  rateWindow?: Prisma.EndpointRateWindowCreateNestedOneWithoutEndpointInput
 }
 
 export type EndpointUncheckedCreateWithoutDeliveriesInput = {
@@ -869,6 +997,7 @@ export type EndpointUncheckedCreateWithoutDeliveriesInput = {
   pausedAt?: Date | string | null
   pauseReason?: string | null
   lastSuccessAt?: Date | string | null
+  rateWindow?: Prisma.EndpointRateWindowUncheckedCreateNestedOneWithoutEndpointInput
 }
 
 export type EndpointCreateOrConnectWithoutDeliveriesInput = {
@@ -906,6 +1035,7 @@ export type EndpointUpdateWithoutDeliveriesInput = {
   pauseReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSuccessAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   account?: Prisma.AccountUpdateOneRequiredWithoutEndpointsNestedInput
+  rateWindow?: Prisma.EndpointRateWindowUpdateOneWithoutEndpointNestedInput
 }
 
 export type EndpointUncheckedUpdateWithoutDeliveriesInput = {
@@ -927,6 +1057,7 @@ export type EndpointUncheckedUpdateWithoutDeliveriesInput = {
   pausedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   pauseReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSuccessAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  rateWindow?: Prisma.EndpointRateWindowUncheckedUpdateOneWithoutEndpointNestedInput
 }
 
 export type EndpointCreateManyAccountInput = {
@@ -968,6 +1099,7 @@ export type EndpointUpdateWithoutAccountInput = {
   pauseReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSuccessAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   deliveries?: Prisma.DeliveryUpdateManyWithoutEndpointNestedInput
+  rateWindow?: Prisma.EndpointRateWindowUpdateOneWithoutEndpointNestedInput
 }
 
 export type EndpointUncheckedUpdateWithoutAccountInput = {
@@ -989,6 +1121,7 @@ export type EndpointUncheckedUpdateWithoutAccountInput = {
   pauseReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSuccessAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   deliveries?: Prisma.DeliveryUncheckedUpdateManyWithoutEndpointNestedInput
+  rateWindow?: Prisma.EndpointRateWindowUncheckedUpdateOneWithoutEndpointNestedInput
 }
 
 export type EndpointUncheckedUpdateManyWithoutAccountInput = {
@@ -1063,6 +1196,7 @@ export type EndpointSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs
   lastSuccessAt?: boolean
   account?: boolean | Prisma.AccountDefaultArgs<ExtArgs>
   deliveries?: boolean | Prisma.Endpoint$deliveriesArgs<ExtArgs>
+  rateWindow?: boolean | Prisma.Endpoint$rateWindowArgs<ExtArgs>
   _count?: boolean | Prisma.EndpointCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["endpoint"]>
 
@@ -1135,6 +1269,7 @@ export type EndpointOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs =
 export type EndpointInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   account?: boolean | Prisma.AccountDefaultArgs<ExtArgs>
   deliveries?: boolean | Prisma.Endpoint$deliveriesArgs<ExtArgs>
+  rateWindow?: boolean | Prisma.Endpoint$rateWindowArgs<ExtArgs>
   _count?: boolean | Prisma.EndpointCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type EndpointIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
@@ -1149,6 +1284,7 @@ export type $EndpointPayload<ExtArgs extends runtime.Types.Extensions.InternalAr
   objects: {
     account: Prisma.$AccountPayload<ExtArgs>
     deliveries: Prisma.$DeliveryPayload<ExtArgs>[]
+    rateWindow: Prisma.$EndpointRateWindowPayload<ExtArgs> | null
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
@@ -1574,6 +1710,7 @@ export interface Prisma__EndpointClient<T, Null = never, ExtArgs extends runtime
   readonly [Symbol.toStringTag]: "PrismaPromise"
   account<T extends Prisma.AccountDefaultArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.AccountDefaultArgs<ExtArgs>>): Prisma.Prisma__AccountClient<runtime.Types.Result.GetResult<Prisma.$AccountPayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | Null, Null, ExtArgs, GlobalOmitOptions>
   deliveries<T extends Prisma.Endpoint$deliveriesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Endpoint$deliveriesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$DeliveryPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  rateWindow<T extends Prisma.Endpoint$rateWindowArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Endpoint$rateWindowArgs<ExtArgs>>): Prisma.Prisma__EndpointRateWindowClient<runtime.Types.Result.GetResult<Prisma.$EndpointRateWindowPayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | null, null, ExtArgs, GlobalOmitOptions>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -2043,6 +2180,25 @@ export type Endpoint$deliveriesArgs<ExtArgs extends runtime.Types.Extensions.Int
   take?: number
   skip?: number
   distinct?: Prisma.DeliveryScalarFieldEnum | Prisma.DeliveryScalarFieldEnum[]
+}
+
+/**
+ * Endpoint.rateWindow
+ */
+export type Endpoint$rateWindowArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the EndpointRateWindow
+   */
+  select?: Prisma.EndpointRateWindowSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the EndpointRateWindow
+   */
+  omit?: Prisma.EndpointRateWindowOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.EndpointRateWindowInclude<ExtArgs> | null
+  where?: Prisma.EndpointRateWindowWhereInput
 }
 
 /**

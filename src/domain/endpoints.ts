@@ -1,0 +1,186 @@
+// Webhook endpoints: create, update, delete, rotate the signing secret, pause and resume.
+// Every function is scoped to one account: another account's endpoint reads as not found.
+import type { Dispatcher } from 'undici';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/client.ts';
+import { newId } from '../db/ids.ts';
+import { generateSigningSecret } from '../delivery/sign.ts';
+import { Prisma, type Endpoint } from '../generated/prisma/client.ts';
+import { cancelAttempts } from '../worker/jobs.ts';
+import { scheduleHeldDeliveries } from './deliveries.ts';
+import { assertValidEndpointInput, type EndpointInput } from './endpoint-input.ts';
+import { NotFoundError, ValidationError } from './errors.ts';
+import { notifyEndpointStatus } from './notify.ts';
+import { verifyEndpointUrl } from './verify.ts';
+
+export interface EndpointDeps {
+  db: Db;
+  config: Readonly<Pick<Config, 'allowPrivateNetworks'>>;
+  dispatcher: Dispatcher;
+}
+
+export interface RetiredSecret {
+  secret: string;
+  expiresAt: string;
+}
+
+export const DEFAULT_ROTATION_GRACE_SECONDS = 86_400;
+const MAX_ROTATION_GRACE_SECONDS = 7 * 86_400;
+
+/** Json columns take Prisma.DbNull for SQL NULL; a plain null would mean JSON null. */
+function jsonOrNull<T>(value: T | null): T | typeof Prisma.DbNull {
+  return value === null ? Prisma.DbNull : value;
+}
+
+export async function findEndpoint(db: Db, accountId: string, id: string): Promise<Endpoint> {
+  const endpoint = await db.endpoint.findFirst({ where: { id, accountId } });
+  if (!endpoint) throw new NotFoundError('Endpoint', id);
+  return endpoint;
+}
+
+export async function createEndpoint(deps: EndpointDeps, accountId: string, input: EndpointInput): Promise<Endpoint> {
+  const value = assertValidEndpointInput(input, { mode: 'create', allowPrivateNetworks: deps.config.allowPrivateNetworks });
+  if (value.verifyToken !== undefined) {
+    await verifyEndpointUrl(deps.dispatcher, value.url, value.verifyToken, value.timeoutMs);
+  }
+  return deps.db.endpoint.create({
+    data: {
+      id: newId('Endpoint'),
+      accountId,
+      url: value.url,
+      description: value.description,
+      eventTypes: value.eventTypes,
+      sessionIds: value.sessionIds ?? [],
+      signingSecret: generateSigningSecret(),
+      rateLimitPerSecond: value.rateLimitPerSecond,
+      timeoutMs: value.timeoutMs,
+      retrySchedule: jsonOrNull(value.retrySchedule),
+      headers: jsonOrNull(value.headers),
+    },
+  });
+}
+
+export async function updateEndpoint(
+  deps: EndpointDeps,
+  accountId: string,
+  id: string,
+  input: EndpointInput,
+): Promise<Endpoint> {
+  const current = await findEndpoint(deps.db, accountId, id);
+  const value = assertValidEndpointInput(input, { mode: 'update', allowPrivateNetworks: deps.config.allowPrivateNetworks });
+  const url = value.url ?? current.url;
+  // The handshake runs when a token comes with a new URL, or with the same URL on request.
+  if (value.verifyToken !== undefined) {
+    await verifyEndpointUrl(deps.dispatcher, url, value.verifyToken, value.timeoutMs ?? current.timeoutMs);
+  }
+  const data: Prisma.EndpointUpdateInput = {};
+  if (value.url !== undefined) data.url = value.url;
+  if (value.description !== undefined) data.description = value.description;
+  if (value.eventTypes !== undefined) data.eventTypes = value.eventTypes;
+  if (value.sessionIds !== undefined) data.sessionIds = value.sessionIds ?? [];
+  if (value.rateLimitPerSecond !== undefined) data.rateLimitPerSecond = value.rateLimitPerSecond;
+  if (value.timeoutMs !== undefined) data.timeoutMs = value.timeoutMs;
+  if (value.retrySchedule !== undefined) data.retrySchedule = jsonOrNull(value.retrySchedule);
+  if (value.headers !== undefined) data.headers = jsonOrNull(value.headers);
+  // updateMany with the account filter: an endpoint deleted meanwhile is not silently recreated.
+  const { count } = await deps.db.endpoint.updateMany({ where: { id, accountId }, data: data as Prisma.EndpointUpdateManyMutationInput });
+  if (count === 0) throw new NotFoundError('Endpoint', id);
+  return findEndpoint(deps.db, accountId, id);
+}
+
+/** Removes the endpoint with its deliveries and attempts, and cancels its queued attempts. */
+export async function deleteEndpoint(db: Db, accountId: string, id: string): Promise<string> {
+  await db.$transaction(async (tx) => {
+    const endpoint = await tx.endpoint.findFirst({ where: { id, accountId }, select: { id: true } });
+    if (!endpoint) throw new NotFoundError('Endpoint', id);
+    const pending = await tx.delivery.findMany({ where: { endpointId: id, status: 'PENDING' }, select: { id: true } });
+    await cancelAttempts(tx, pending.map((d) => d.id));
+    await tx.endpoint.delete({ where: { id } });
+  });
+  return id;
+}
+
+export function liveSecrets(endpoint: Pick<Endpoint, 'signingSecret' | 'retiredSecrets'>, now = new Date()): string[] {
+  const retired = (endpoint.retiredSecrets as unknown as RetiredSecret[] | null) ?? [];
+  return [endpoint.signingSecret, ...retired.filter((r) => new Date(r.expiresAt) > now).map((r) => r.secret)];
+}
+
+export async function rotateEndpointSecret(
+  db: Db,
+  accountId: string,
+  id: string,
+  gracePeriodSeconds: number | null | undefined,
+  now = new Date(),
+): Promise<Endpoint> {
+  const grace = gracePeriodSeconds ?? DEFAULT_ROTATION_GRACE_SECONDS;
+  if (!Number.isInteger(grace) || grace < 0 || grace > MAX_ROTATION_GRACE_SECONDS) {
+    throw ValidationError.field(['gracePeriodSeconds'], `must be a whole number of seconds from 0 to ${MAX_ROTATION_GRACE_SECONDS} (7 days)`);
+  }
+  return db.$transaction(async (tx) => {
+    // FOR UPDATE: two rotations at once must not both retire the same secret and lose one.
+    const [row] = await tx.$queryRaw<Array<{ id: string }>>`
+      SELECT id FROM endpoint WHERE id = ${id} AND account_id = ${accountId} FOR UPDATE`;
+    if (!row) throw new NotFoundError('Endpoint', id);
+    const endpoint = await tx.endpoint.findUniqueOrThrow({ where: { id } });
+    const stillLive = ((endpoint.retiredSecrets as unknown as RetiredSecret[] | null) ?? []).filter(
+      (r) => new Date(r.expiresAt) > now,
+    );
+    const retired: RetiredSecret[] =
+      grace > 0
+        ? [{ secret: endpoint.signingSecret, expiresAt: new Date(now.getTime() + grace * 1000).toISOString() }, ...stillLive]
+        : stillLive;
+    return tx.endpoint.update({
+      where: { id },
+      data: { signingSecret: generateSigningSecret(), retiredSecrets: retired as unknown as Prisma.InputJsonValue },
+    });
+  });
+}
+
+type StatusTx = Prisma.TransactionClient;
+
+/**
+ * Moves an endpoint to PAUSED or DISABLED inside the caller's transaction (an operator's
+ * pauseEndpoint, or the delivery side after exhaustion or a 410) and tells subscribers.
+ * Returns null when the endpoint was already in that status.
+ */
+export async function holdEndpoint(
+  tx: StatusTx,
+  endpoint: Pick<Endpoint, 'id' | 'accountId'>,
+  status: 'PAUSED' | 'DISABLED',
+  reason: string,
+  now = new Date(),
+): Promise<Endpoint | null> {
+  const { count } = await tx.endpoint.updateMany({
+    where: { id: endpoint.id, status: { not: status } },
+    data: { status, pausedAt: now, pauseReason: reason },
+  });
+  if (count === 0) return null;
+  await notifyEndpointStatus(tx, { accountId: endpoint.accountId, endpointId: endpoint.id, status });
+  return tx.endpoint.findUniqueOrThrow({ where: { id: endpoint.id } });
+}
+
+export async function pauseEndpoint(db: Db, accountId: string, id: string): Promise<Endpoint> {
+  return db.$transaction(async (tx) => {
+    const endpoint = await tx.endpoint.findFirst({ where: { id, accountId } });
+    if (!endpoint) throw new NotFoundError('Endpoint', id);
+    if (endpoint.status === 'PAUSED') return endpoint;
+    return (await holdEndpoint(tx, endpoint, 'PAUSED', 'Paused by an operator')) ?? endpoint;
+  });
+}
+
+/** Back to ACTIVE; the deliveries held while paused are scheduled again, oldest first. */
+export async function resumeEndpoint(db: Db, accountId: string, id: string): Promise<Endpoint> {
+  return db.$transaction(async (tx) => {
+    const { count } = await tx.endpoint.updateMany({
+      where: { id, accountId, status: { in: ['PAUSED', 'DISABLED'] } },
+      data: { status: 'ACTIVE', pausedAt: null, pauseReason: null },
+    });
+    const endpoint = await tx.endpoint.findFirst({ where: { id, accountId } });
+    if (!endpoint) throw new NotFoundError('Endpoint', id);
+    if (count > 0) {
+      await scheduleHeldDeliveries(tx, id);
+      await notifyEndpointStatus(tx, { accountId, endpointId: id, status: 'ACTIVE' });
+    }
+    return endpoint;
+  });
+}

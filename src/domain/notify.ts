@@ -1,0 +1,32 @@
+// Cross-process notifications through Postgres NOTIFY, sent inside the writing transaction so a
+// listener hears of a change only once it is committed, from whichever process made it.
+import type { Prisma } from '../generated/prisma/client.ts';
+
+export const CHANNELS = {
+  attempt: 'hookwire_attempt',
+  endpointStatus: 'hookwire_endpoint_status',
+} as const;
+
+export interface AttemptNotice {
+  accountId: string;
+  attemptId: string;
+  deliveryId: string;
+  endpointId: string;
+  eventType: string;
+}
+
+export interface EndpointStatusNotice {
+  accountId: string;
+  endpointId: string;
+  status: string;
+}
+
+type Tx = Pick<Prisma.TransactionClient, '$executeRaw'>;
+
+export async function notifyAttempt(tx: Tx, notice: AttemptNotice): Promise<void> {
+  await tx.$executeRaw`SELECT pg_notify(${CHANNELS.attempt}, ${JSON.stringify(notice)})`;
+}
+
+export async function notifyEndpointStatus(tx: Tx, notice: EndpointStatusNotice): Promise<void> {
+  await tx.$executeRaw`SELECT pg_notify(${CHANNELS.endpointStatus}, ${JSON.stringify(notice)})`;
+}

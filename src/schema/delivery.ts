@@ -1,0 +1,198 @@
+// Delivery and DeliveryAttempt: their types, history queries with stats, and the delivery mutations.
+import { recoverFailedDeliveries, retryDelivery } from '../domain/deliveries.ts';
+import { NotFoundError, ValidationError } from '../domain/errors.ts';
+import { sendTestEvent } from '../domain/events.ts';
+import { deliveryStats, type DeliveryStats } from '../domain/stats.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
+import { builder } from './builder.ts';
+import { requireAccount } from './auth.ts';
+import './endpoint.ts';
+import { asResult, resultUnion } from './errors.ts';
+
+export const DeliveryStatusEnum = builder.enumType('DeliveryStatus', {
+  values: {
+    PENDING: { description: 'Waiting for its first or next attempt (also while held by a paused endpoint).' },
+    SUCCEEDED: {},
+    FAILED: { description: "Given up: retries exhausted, or a response that must not be retried." },
+  } as const,
+});
+
+export const AttemptOutcomeEnum = builder.enumType('AttemptOutcome', {
+  values: {
+    SUCCESS: { description: 'A 2xx response within the timeout.' },
+    HTTP_ERROR: { description: 'A non-2xx response.' },
+    TIMEOUT: {},
+    NETWORK_ERROR: { description: 'Connection refused or reset, DNS failure, TLS failure.' },
+    BLOCKED: { description: 'The destination resolved to an address this deployment may not reach.' },
+  } as const,
+});
+
+const DeliveryStatsRef = builder.objectRef<DeliveryStats>('DeliveryStats').implement({
+  fields: (t) => ({
+    total: t.exposeInt('total'),
+    succeeded: t.exposeInt('succeeded'),
+    failed: t.exposeInt('failed'),
+    pending: t.exposeInt('pending'),
+    successRate: t.exposeFloat('successRate', { nullable: true, description: 'succeeded / (succeeded + failed); null when nothing has finished.' }),
+  }),
+});
+
+export const DeliveryRef = builder.prismaNode('Delivery', {
+  id: { field: 'id' },
+  nullable: true,
+  findUnique: (id, ctx) => ({ id, accountId: ctx.account?.id ?? '' }),
+  fields: (t) => ({
+    event: t.relation('event'),
+    endpoint: t.relation('endpoint'),
+    status: t.expose('status', { type: DeliveryStatusEnum }),
+    attemptCount: t.exposeInt('attemptCount'),
+    nextAttemptAt: t.expose('nextAttemptAt', { type: 'DateTime', nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    completedAt: t.expose('completedAt', { type: 'DateTime', nullable: true }),
+    attempts: t.relation('attempts', { query: { orderBy: { attemptNumber: 'asc' } } }),
+  }),
+});
+
+export const DeliveryAttemptRef = builder.prismaNode('DeliveryAttempt', {
+  id: { field: 'id' },
+  nullable: true,
+  findUnique: (id, ctx) => ({ id, delivery: { accountId: ctx.account?.id ?? '' } }),
+  fields: (t) => ({
+    delivery: t.relation('delivery'),
+    attemptNumber: t.exposeInt('attemptNumber'),
+    outcome: t.expose('outcome', { type: AttemptOutcomeEnum }),
+    startedAt: t.expose('startedAt', { type: 'DateTime' }),
+    durationMs: t.exposeInt('durationMs'),
+    requestHeaders: t.expose('requestHeaders', { type: 'JSON' }),
+    requestBody: t.exposeString('requestBody'),
+    responseStatus: t.exposeInt('responseStatus', { nullable: true }),
+    responseHeaders: t.expose('responseHeaders', { type: 'JSON', nullable: true }),
+    responseBody: t.exposeString('responseBody', { nullable: true, description: 'At most the first 64 KiB of the response body.' }),
+    error: t.exposeString('error', { nullable: true }),
+    willRetry: t.exposeBoolean('willRetry'),
+  }),
+});
+
+interface DeliveryFilter {
+  endpointId?: string | null;
+  status?: 'PENDING' | 'SUCCEEDED' | 'FAILED' | null;
+  eventType?: string | null;
+  since?: Date | null;
+}
+
+function deliveryWhere(accountId: string, filter: DeliveryFilter): Prisma.DeliveryWhereInput {
+  return {
+    accountId,
+    ...(filter.endpointId ? { endpointId: filter.endpointId } : {}),
+    ...(filter.status ? { status: filter.status } : {}),
+    ...(filter.eventType ? { eventType: filter.eventType } : {}),
+    ...(filter.since ? { createdAt: { gte: filter.since } } : {}),
+  };
+}
+
+/**
+ * Shared by Query.deliveries and Endpoint.deliveries. Its stats count everything the filters
+ * select: the connection carries its parent (an Endpoint, or the root) and its arguments.
+ */
+const DeliveryConnection = builder.connectionObject(
+  {
+    type: DeliveryRef,
+    name: 'DeliveryConnection',
+    fields: (t) => ({
+      stats: t.field({
+        type: DeliveryStatsRef,
+        description: "Counts over every delivery that the connection's filters select, not just this page.",
+        resolve: (connection, _args, ctx) => {
+          const { parent, args } = connection as unknown as { parent?: { id?: string }; args: DeliveryFilter };
+          const endpointId = typeof parent?.id === 'string' && parent.id.startsWith('ep_') ? parent.id : args.endpointId;
+          return deliveryStats(ctx.db, deliveryWhere(requireAccount(ctx).id, { ...args, endpointId }));
+        },
+      }),
+    }),
+  },
+  { name: 'DeliveryEdge' },
+);
+
+builder.prismaObjectFields('Endpoint', (t) => ({
+  stats: t.field({
+    type: DeliveryStatsRef,
+    args: { since: t.arg({ type: 'DateTime' }) },
+    select: { id: true, accountId: true },
+    resolve: (endpoint, { since }, ctx) => deliveryStats(ctx.db, deliveryWhere(endpoint.accountId, { endpointId: endpoint.id, since })),
+  }),
+  deliveries: t.relatedConnection(
+    'deliveries',
+    {
+      cursor: 'id',
+      args: { status: t.arg({ type: DeliveryStatusEnum }), eventType: t.arg.string() },
+      totalCount: true,
+      query: ({ status, eventType }) => ({
+        where: { ...(status ? { status } : {}), ...(eventType ? { eventType } : {}) },
+        orderBy: { id: 'desc' },
+      }),
+    },
+    DeliveryConnection,
+  ),
+}));
+
+builder.queryFields((t) => ({
+  delivery: t.prismaField({
+    type: 'Delivery',
+    nullable: true,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (query, _root, { id }, ctx) => ctx.db.delivery.findFirst({ ...query, where: { id, accountId: requireAccount(ctx).id } }),
+  }),
+  deliveries: t.prismaConnection(
+    {
+      type: 'Delivery',
+      cursor: 'id',
+      args: {
+        endpointId: t.arg.id(),
+        status: t.arg({ type: DeliveryStatusEnum }),
+        eventType: t.arg.string(),
+        since: t.arg({ type: 'DateTime' }),
+      },
+      totalCount: (_root, args, ctx) => ctx.db.delivery.count({ where: deliveryWhere(requireAccount(ctx).id, args) }),
+      resolve: (query, _root, args, ctx) =>
+        ctx.db.delivery.findMany({ ...query, where: deliveryWhere(requireAccount(ctx).id, args), orderBy: { id: 'desc' } }),
+    },
+    DeliveryConnection,
+  ),
+}));
+
+const DeliverySuccess = builder.simpleObject('DeliverySuccess', { fields: (t) => ({ delivery: t.field({ type: DeliveryRef }) }) });
+const RecoverFailedDeliveriesSuccess = builder.simpleObject('RecoverFailedDeliveriesSuccess', {
+  fields: (t) => ({ count: t.int({ description: 'How many failed deliveries were scheduled again.' }) }),
+});
+const DELIVERY_ERRORS = [ValidationError, NotFoundError] as const;
+const DeliveryResult = resultUnion('DeliveryResult', DeliverySuccess, DELIVERY_ERRORS);
+const RecoverFailedDeliveriesResult = resultUnion('RecoverFailedDeliveriesResult', RecoverFailedDeliveriesSuccess, DELIVERY_ERRORS);
+
+builder.mutationFields((t) => ({
+  sendTestEvent: t.field({
+    type: DeliveryResult,
+    description: 'Delivers a webhook.test event (or the example of eventType) to this endpoint alone.',
+    args: { endpointId: t.arg.id({ required: true }), eventType: t.arg.string() },
+    resolve: (_root, { endpointId, eventType }, ctx) => {
+      const account = requireAccount(ctx);
+      return asResult(DELIVERY_ERRORS, async () => ({ delivery: await sendTestEvent(ctx.db, account.id, endpointId, eventType) }));
+    },
+  }),
+  retryDelivery: t.field({
+    type: DeliveryResult,
+    description: "Schedules one more attempt now, whatever the delivery's status.",
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, { id }, ctx) => {
+      const account = requireAccount(ctx);
+      return asResult(DELIVERY_ERRORS, async () => ({ delivery: await retryDelivery(ctx.db, account.id, id) }));
+    },
+  }),
+  recoverFailedDeliveries: t.field({
+    type: RecoverFailedDeliveriesResult,
+    args: { endpointId: t.arg.id({ required: true }), since: t.arg({ type: 'DateTime', required: true }) },
+    resolve: (_root, { endpointId, since }, ctx) => {
+      const account = requireAccount(ctx);
+      return asResult(DELIVERY_ERRORS, async () => ({ count: await recoverFailedDeliveries(ctx.db, account.id, endpointId, since) }));
+    },
+  }),
+}));

@@ -1,0 +1,174 @@
+// Endpoint: its type, the endpoint queries, and the endpoint mutations.
+import {
+  createEndpoint,
+  deleteEndpoint,
+  pauseEndpoint,
+  resumeEndpoint,
+  rotateEndpointSecret,
+  updateEndpoint,
+} from '../domain/endpoints.ts';
+import type { EndpointInput } from '../domain/endpoint-input.ts';
+import { NotFoundError, ValidationError, VerificationError } from '../domain/errors.ts';
+import { builder } from './builder.ts';
+import { requireAccount } from './auth.ts';
+import { asResult, resultUnion } from './errors.ts';
+import type { Context } from '../server/context.ts';
+
+export const EndpointStatusEnum = builder.enumType('EndpointStatus', {
+  values: {
+    ACTIVE: { description: 'Deliveries are attempted.' },
+    PAUSED: { description: 'Deliveries are recorded and held, not attempted, until resumeEndpoint.' },
+    DISABLED: { description: 'The receiver asked to stop (HTTP 410) or an operator disabled it; held like PAUSED.' },
+  } as const,
+});
+
+export const EndpointRef = builder.prismaNode('Endpoint', {
+  id: { field: 'id' },
+  nullable: true,
+  findUnique: (id, ctx) => ({ id, accountId: ctx.account?.id ?? '' }),
+  fields: (t) => ({
+    url: t.exposeString('url'),
+    description: t.exposeString('description'),
+    eventTypes: t.exposeStringList('eventTypes', {
+      description: "Exact event type names, '*' for all, or a prefix wildcard such as 'message.*'.",
+    }),
+    sessionIds: t.stringList({
+      nullable: true,
+      description: 'Only events of these WhatsApp sessions; null means every session.',
+      select: { sessionIds: true },
+      resolve: (endpoint) => (endpoint.sessionIds.length > 0 ? endpoint.sessionIds : null),
+    }),
+    status: t.expose('status', { type: EndpointStatusEnum }),
+    signingSecret: t.exposeString('signingSecret', { description: 'whsec_ followed by base64 of 32 random bytes.' }),
+    rateLimitPerSecond: t.exposeInt('rateLimitPerSecond', {
+      nullable: true,
+      description: 'At most this many attempts start per second; null means no limit.',
+    }),
+    timeoutMs: t.exposeInt('timeoutMs'),
+    retrySchedule: t.intList({
+      description: "Seconds to wait before each retry; its length is the number of retries.",
+      select: { retrySchedule: true },
+      resolve: (endpoint, _args, ctx) => (endpoint.retrySchedule as number[] | null) ?? [...ctx.config.retrySchedule],
+    }),
+    headers: t.expose('headers', { type: 'JSON', nullable: true, description: 'Extra HTTP headers sent with every delivery.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    pausedAt: t.expose('pausedAt', { type: 'DateTime', nullable: true }),
+    pauseReason: t.exposeString('pauseReason', { nullable: true }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  endpoint: t.prismaField({
+    type: 'Endpoint',
+    nullable: true,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (query, _root, { id }, ctx) =>
+      ctx.db.endpoint.findFirst({ ...query, where: { id, accountId: requireAccount(ctx).id } }),
+  }),
+  endpoints: t.prismaConnection(
+    {
+      type: 'Endpoint',
+      cursor: 'id',
+      args: { status: t.arg({ type: EndpointStatusEnum }) },
+      totalCount: (_root, { status }, ctx) =>
+        ctx.db.endpoint.count({ where: { accountId: requireAccount(ctx).id, ...(status ? { status } : {}) } }),
+      resolve: (query, _root, { status }, ctx) =>
+        ctx.db.endpoint.findMany({
+          ...query,
+          where: { accountId: requireAccount(ctx).id, ...(status ? { status } : {}) },
+          orderBy: { id: 'desc' },
+        }),
+    },
+    { name: 'EndpointConnection' },
+    { name: 'EndpointEdge' },
+  ),
+}));
+
+type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
+
+/** Create and update take the same fields; on create the first three are required. */
+const endpointInputFields = (t: PothosSchemaTypes.InputFieldBuilder<Types, 'InputObject'>, create: boolean) => ({
+  url: t.string({ required: create }),
+  description: t.string({ required: create }),
+  eventTypes: t.stringList({ required: create }),
+  sessionIds: t.stringList(),
+  rateLimitPerSecond: t.int(),
+  timeoutMs: t.int(),
+  retrySchedule: t.intList(),
+  headers: t.field({ type: 'JSON' }),
+  verifyToken: t.string({
+    description: create ? 'When given, the URL must pass the hub.challenge handshake before the endpoint is saved.' : undefined,
+  }),
+});
+
+const CreateEndpointInput = builder.inputType('CreateEndpointInput', {
+  fields: (t) => endpointInputFields(t, true),
+});
+const UpdateEndpointInput = builder.inputType('UpdateEndpointInput', {
+  fields: (t) => endpointInputFields(t, false),
+});
+
+const EndpointSuccess = builder.simpleObject('EndpointSuccess', { fields: (t) => ({ endpoint: t.field({ type: EndpointRef }) }) });
+const DeleteEndpointSuccess = builder.simpleObject('DeleteEndpointSuccess', { fields: (t) => ({ deletedId: t.id() }) });
+
+const ENDPOINT_ERRORS = [ValidationError, NotFoundError, VerificationError] as const;
+const EndpointResult = resultUnion('EndpointResult', EndpointSuccess, ENDPOINT_ERRORS);
+const DeleteEndpointResult = resultUnion('DeleteEndpointResult', DeleteEndpointSuccess, [NotFoundError]);
+
+function deps(ctx: Context) {
+  return { db: ctx.db, config: ctx.config, dispatcher: ctx.services.dispatcher };
+}
+
+builder.mutationFields((t) => ({
+  createEndpoint: t.field({
+    type: EndpointResult,
+    args: { input: t.arg({ type: CreateEndpointInput, required: true }) },
+    resolve: (_root, { input }, ctx) => {
+      const account = requireAccount(ctx);
+      return asResult(ENDPOINT_ERRORS, async () => ({ endpoint: await createEndpoint(deps(ctx), account.id, input as EndpointInput) }));
+    },
+  }),
+  updateEndpoint: t.field({
+    type: EndpointResult,
+    args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateEndpointInput, required: true }) },
+    resolve: (_root, { id, input }, ctx) => {
+      const account = requireAccount(ctx);
+      return asResult(ENDPOINT_ERRORS, async () => ({ endpoint: await updateEndpoint(deps(ctx), account.id, id, input as EndpointInput) }));
+    },
+  }),
+  deleteEndpoint: t.field({
+    type: DeleteEndpointResult,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, { id }, ctx) => {
+      const account = requireAccount(ctx);
+      return asResult([NotFoundError], async () => ({ deletedId: await deleteEndpoint(ctx.db, account.id, id) }));
+    },
+  }),
+  rotateEndpointSecret: t.field({
+    type: EndpointResult,
+    description: 'The old secret keeps signing beside the new one for the grace period (default 24 hours).',
+    args: { id: t.arg.id({ required: true }), gracePeriodSeconds: t.arg.int() },
+    resolve: (_root, { id, gracePeriodSeconds }, ctx) => {
+      const account = requireAccount(ctx);
+      return asResult(ENDPOINT_ERRORS, async () => ({ endpoint: await rotateEndpointSecret(ctx.db, account.id, id, gracePeriodSeconds) }));
+    },
+  }),
+  pauseEndpoint: t.field({
+    type: EndpointResult,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, { id }, ctx) => {
+      const account = requireAccount(ctx);
+      return asResult(ENDPOINT_ERRORS, async () => ({ endpoint: await pauseEndpoint(ctx.db, account.id, id) }));
+    },
+  }),
+  resumeEndpoint: t.field({
+    type: EndpointResult,
+    description: 'Held deliveries are scheduled again, oldest first.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, { id }, ctx) => {
+      const account = requireAccount(ctx);
+      return asResult(ENDPOINT_ERRORS, async () => ({ endpoint: await resumeEndpoint(ctx.db, account.id, id) }));
+    },
+  }),
+}));

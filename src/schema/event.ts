@@ -1,0 +1,73 @@
+// Event: its type, the event queries, and publishEvent.
+import { publishEvent } from '../domain/events.ts';
+import { ValidationError } from '../domain/errors.ts';
+import { builder } from './builder.ts';
+import { requireAccount } from './auth.ts';
+import { asResult, resultUnion } from './errors.ts';
+
+export const EventRef = builder.prismaNode('Event', {
+  id: { field: 'id', description: 'evt_ followed by a unique suffix; also the webhook-id header of every delivery.' },
+  nullable: true,
+  findUnique: (id, ctx) => ({ id, accountId: ctx.account?.id ?? '' }),
+  fields: (t) => ({
+    type: t.exposeString('type'),
+    sessionId: t.exposeString('sessionId', { nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    data: t.expose('data', { type: 'JSON' }),
+    payload: t.field({
+      type: 'JSON',
+      description: 'The exact JSON envelope POSTed to endpoints.',
+      select: { payload: true },
+      resolve: (event) => JSON.parse(event.payload),
+    }),
+    deliveries: t.relation('deliveries', { query: { orderBy: { id: 'asc' } } }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  event: t.prismaField({
+    type: 'Event',
+    nullable: true,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (query, _root, { id }, ctx) => ctx.db.event.findFirst({ ...query, where: { id, accountId: requireAccount(ctx).id } }),
+  }),
+  events: t.prismaConnection(
+    {
+      type: 'Event',
+      cursor: 'id',
+      args: { type: t.arg.string(), sessionId: t.arg.string() },
+      totalCount: (_root, args, ctx) => ctx.db.event.count({ where: eventWhere(requireAccount(ctx).id, args) }),
+      resolve: (query, _root, args, ctx) =>
+        ctx.db.event.findMany({ ...query, where: eventWhere(requireAccount(ctx).id, args), orderBy: { id: 'desc' } }),
+    },
+    { name: 'EventConnection' },
+    { name: 'EventEdge' },
+  ),
+}));
+
+function eventWhere(accountId: string, args: { type?: string | null; sessionId?: string | null }) {
+  return { accountId, ...(args.type ? { type: args.type } : {}), ...(args.sessionId ? { sessionId: args.sessionId } : {}) };
+}
+
+const PublishEventInput = builder.inputType('PublishEventInput', {
+  fields: (t) => ({
+    type: t.string({ required: true }),
+    sessionId: t.string(),
+    data: t.field({ type: 'JSON', required: true }),
+    idempotencyKey: t.string({ description: 'A repeat within 24 hours returns the first event and delivers nothing new.' }),
+  }),
+});
+
+const PublishEventSuccess = builder.simpleObject('PublishEventSuccess', { fields: (t) => ({ event: t.field({ type: EventRef }) }) });
+const PublishEventResult = resultUnion('PublishEventResult', PublishEventSuccess, [ValidationError]);
+
+builder.mutationField('publishEvent', (t) =>
+  t.field({
+    type: PublishEventResult,
+    args: { input: t.arg({ type: PublishEventInput, required: true }) },
+    resolve: (_root, { input }, ctx) => {
+      const account = requireAccount(ctx);
+      return asResult([ValidationError], async () => ({ event: (await publishEvent(ctx.db, account.id, input)).event }));
+    },
+  }),
+);
