@@ -346,6 +346,12 @@ function checkHeaders(raw: unknown, fail: Fail): Record<string, string> | undefi
       bad('is not a valid HTTP header name (letters, digits and !#$%&\'*+-.^_`|~ only)');
       continue;
     }
+    if (name === '__proto__') {
+      // A legal HTTP token, but plain-object code downstream (JSON columns, header maps) would
+      // silently drop it; refusing it beats losing it.
+      bad('cannot be used as a header name');
+      continue;
+    }
     if (isReservedHeader(name)) {
       bad(`cannot be set: Hookwire sets the ${name.toLowerCase()} header itself`);
       continue;
@@ -375,6 +381,5 @@ function checkHeaders(raw: unknown, fail: Fail): Record<string, string> | undefi
     // Leading and trailing whitespace is not part of an HTTP field value (RFC 7230 OWS).
     out.push([name, value.trim()]);
   }
-  // fromEntries defines properties, so a header named __proto__ cannot touch the prototype.
   return ok ? Object.fromEntries(out) : undefined;
 }
