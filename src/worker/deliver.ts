@@ -113,9 +113,6 @@ export async function attemptDelivery(deps: DeliverDeps, deliveryId: string): Pr
         willRetry,
       },
     });
-    if (decision.kind === 'success') {
-      await tx.endpoint.update({ where: { id: endpoint.id }, data: { lastSuccessAt: finishedAt } });
-    }
     if (nextAttemptAt) await enqueueAttempts(tx, [{ deliveryId, runAt: nextAttemptAt }]);
     if (decision.kind === 'disable') {
       await disableEndpoint(tx, endpoint, decision.reason, finishedAt);
@@ -126,6 +123,7 @@ export async function attemptDelivery(deps: DeliverDeps, deliveryId: string): Pr
     return recordedNumber;
   });
   if (recorded === null) return { kind: 'skipped', reason: 'gone' };
+  if (decision.kind === 'success') await noteSuccess(db, endpoint.id, finishedAt);
   return { kind: 'attempted', outcome: classification.outcome, attemptNumber: recorded, willRetry };
 }
 
@@ -200,6 +198,18 @@ async function exhaust(
     { endpointId: endpoint.id, url: endpoint.url, status: 'PAUSED', reason, pausedAt: now.toISOString() },
     endpoint.id,
   );
+}
+
+/**
+ * Records that the endpoint took a delivery, for the pause rule of exhaust(). Outside the
+ * attempt's transaction and at most about once a second per endpoint: every concurrent attempt
+ * to a busy endpoint updating its row inside the transaction would serialise them all on that
+ * row's lock. A second of lag cannot matter to a rule about retries spread over minutes.
+ */
+async function noteSuccess(db: Db, endpointId: string, at: Date): Promise<void> {
+  await db.$executeRaw`
+    UPDATE endpoint SET last_success_at = ${at}
+    WHERE id = ${endpointId} AND (last_success_at IS NULL OR last_success_at < ${new Date(at.getTime() - 1000)})`;
 }
 
 /**
