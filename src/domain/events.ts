@@ -67,7 +67,8 @@ export async function publishEvent(db: Db, accountId: string, input: PublishEven
   return db.$transaction(async (tx) => {
     if (input.idempotencyKey != null) {
       // Serialise publishers of the same key, so two concurrent repeats cannot both create.
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${accountId + '\u0000' + input.idempotencyKey}, 0))`;
+      // Account ids have a fixed length, so "<account>/<key>" cannot collide across accounts.
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`${accountId}/${input.idempotencyKey}`}, 0))`;
       const existing = await tx.event.findFirst({
         where: { accountId, idempotencyKey: input.idempotencyKey, createdAt: { gt: new Date(Date.now() - IDEMPOTENCY_WINDOW_MS) } },
         orderBy: { createdAt: 'desc' },
