@@ -26,8 +26,12 @@ builder.subscriptionType({
           filter((notice) => (!endpointId || notice.endpointId === endpointId) && (!eventTypes || matchesEventType(eventTypes, notice.eventType))),
         );
       },
+      // The account filter again, beside the per-account topic: a notice never shows another's data.
       resolve: async (query, notice, _args, ctx) =>
-        ctx.db.deliveryAttempt.findUniqueOrThrow({ ...query, where: { id: (notice as { attemptId: string }).attemptId } }),
+        ctx.db.deliveryAttempt.findUniqueOrThrow({
+          ...query,
+          where: { id: (notice as { attemptId: string }).attemptId, delivery: { accountId: requireAccount(ctx).id } },
+        }),
     }),
     endpointStatusChanged: t.prismaField({
       type: 'Endpoint',
@@ -39,8 +43,13 @@ builder.subscriptionType({
           filter((notice) => !endpointId || notice.endpointId === endpointId),
         );
       },
-      resolve: async (query, notice, _args, ctx) =>
-        ctx.db.endpoint.findUniqueOrThrow({ ...query, where: { id: (notice as { endpointId: string }).endpointId } }),
+      // The status is the one the notice announced: a pause quickly followed by a resume then
+      // reads PAUSED, ACTIVE rather than the current row twice.
+      resolve: async (query, notice, _args, ctx) => {
+        const { endpointId, status } = notice as { endpointId: string; status: 'ACTIVE' | 'PAUSED' | 'DISABLED' };
+        const endpoint = await ctx.db.endpoint.findUniqueOrThrow({ ...query, where: { id: endpointId, accountId: requireAccount(ctx).id } });
+        return { ...endpoint, status };
+      },
     }),
   }),
 });

@@ -1,7 +1,7 @@
 // Live events for subscriptions, from whichever process made them: one LISTEN connection per API
 // process turns Postgres notifications (sent by domain/notify.ts inside the writing transaction)
 // into events on a yoga PubSub, one topic per account, so a subscriber only ever hears its own.
-import { createPubSub, SlidingBuffer, type PubSub } from '@graphql-yoga/subscription';
+import { Repeater, SlidingBuffer } from '@graphql-yoga/subscription';
 import pg from 'pg';
 import { CHANNELS, type AttemptNotice, type EndpointStatusNotice } from '../domain/notify.ts';
 import type { Logger } from '../log.ts';
@@ -11,7 +11,10 @@ export type Topics = {
   endpointStatus: [accountId: string, notice: EndpointStatusNotice];
 };
 
-export type HookwirePubSub = PubSub<Topics>;
+export interface HookwirePubSub {
+  /** The notices of one topic for one account, until the returned iterator is closed. */
+  subscribe<T extends keyof Topics>(topic: T, accountId: string): Repeater<Topics[T][1]>;
+}
 
 const TOPIC_OF_CHANNEL: Record<string, keyof Topics> = {
   [CHANNELS.attempt]: 'attempt',
@@ -91,8 +94,21 @@ export class PgNotificationTarget extends EventTarget {
   }
 }
 
-export function createHookwirePubSub(target: PgNotificationTarget): HookwirePubSub {
-  // A subscriber that reads slower than attempts happen loses the oldest notices rather than
-  // growing without bound; deliveries never wait for subscribers.
-  return createPubSub<Topics>({ eventTarget: target as never, repeaterBuffer: new SlidingBuffer(1000) });
+/**
+ * One buffer per subscription: a subscriber that reads slower than attempts happen loses its own
+ * oldest notices rather than growing without bound, and deliveries never wait for it. (yoga's
+ * createPubSub shares a single repeaterBuffer between all its subscriptions, which hands one
+ * subscriber's notices to another, across accounts: never use it with a buffer.)
+ */
+export function createHookwirePubSub(target: PgNotificationTarget, bufferSize = 1000): HookwirePubSub {
+  return {
+    subscribe(topic, accountId) {
+      const name = `${topic}:${accountId}`;
+      return new Repeater((push, stop) => {
+        const listener = (event: Event) => void push((event as CustomEvent).detail);
+        target.addEventListener(name, listener);
+        void stop.then(() => target.removeEventListener(name, listener));
+      }, new SlidingBuffer(bufferSize));
+    },
+  };
 }
