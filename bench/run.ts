@@ -155,6 +155,7 @@ async function hookwireThroughput(url: string, origin: string): Promise<{ publis
     await api.stop();
   }
 
+  const profiler = await startProfile();
   const drainStarted = performance.now();
   const worker = await startApp(config, 'worker', logger);
   try {
@@ -172,12 +173,32 @@ async function hookwireThroughput(url: string, origin: string): Promise<{ publis
       await probe.end();
     }
     const elapsed = (performance.now() - drainStarted) / 1000;
+    await profiler?.stop();
     const succeeded = await worker.services.db.delivery.count({ where: { status: 'SUCCEEDED' } });
     if (succeeded !== DELIVERIES) throw new Error(`only ${succeeded} of ${DELIVERIES} deliveries succeeded`);
     return { publishPerSecond, deliveriesPerSecond: DELIVERIES / elapsed };
   } finally {
     await worker.stop();
   }
+}
+
+/** BENCH_CPU_PROFILE=file.cpuprofile records a CPU profile of the drain alone (open it in Chrome DevTools). */
+async function startProfile(): Promise<{ stop(): Promise<void> } | null> {
+  const file = process.env.BENCH_CPU_PROFILE;
+  if (!file) return null;
+  const { Session } = await import('node:inspector/promises');
+  const { writeFile } = await import('node:fs/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = await session.post('Profiler.stop');
+      await writeFile(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
 }
 
 const database = await freshDatabase();

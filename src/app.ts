@@ -60,7 +60,8 @@ export async function startApp(config: Readonly<Config>, role: Role, logger: Log
     // its transaction before any worker may have started.
     await runMigrations({ connectionString: databaseUrl, logger: graphileLogger(logger) });
 
-    const db = createPrisma(databaseUrl, options.prisma);
+    // Every concurrent attempt holds a connection for its recording transaction.
+    const db = createPrisma(databaseUrl, { max: role === 'api' ? 10 : config.workerConcurrency + 5, ...options.prisma });
     cleanups.push(() => db.$disconnect());
     const dispatcher = createDispatcher({ allowPrivateNetworks: config.allowPrivateNetworks });
     cleanups.push(() => dispatcher.close());

@@ -7,6 +7,7 @@ export const CHANNELS = {
   endpointStatus: 'hookwire_endpoint_status',
 } as const;
 
+/** Sent by the attempt's recording statement (worker/deliver.ts), built there in SQL. */
 export interface AttemptNotice {
   accountId: string;
   attemptId: string;
@@ -22,10 +23,6 @@ export interface EndpointStatusNotice {
 }
 
 type Tx = Pick<Prisma.TransactionClient, '$executeRaw'>;
-
-export async function notifyAttempt(tx: Tx, notice: AttemptNotice): Promise<void> {
-  await tx.$executeRaw`SELECT pg_notify(${CHANNELS.attempt}, ${JSON.stringify(notice)})`;
-}
 
 export async function notifyEndpointStatus(tx: Tx, notice: EndpointStatusNotice): Promise<void> {
   await tx.$executeRaw`SELECT pg_notify(${CHANNELS.endpointStatus}, ${JSON.stringify(notice)})`;

@@ -7,16 +7,17 @@ import type { Dispatcher } from 'undici';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import { newId } from '../db/ids.ts';
+import { retryOnConnectionError } from '../db/reconnect.ts';
 import { classify, type Classification } from '../delivery/classify.ts';
 import { nextRetryDelayMs } from '../delivery/schedule.ts';
 import { send, type SendResult } from '../delivery/send.ts';
 import { buildDeliveryHeaders } from '../delivery/sign.ts';
 import { holdEndpoint, liveSecrets } from '../domain/endpoints.ts';
 import { publishOperationalEvent } from '../domain/events.ts';
-import { notifyAttempt } from '../domain/notify.ts';
-import type { Endpoint, Prisma } from '../generated/prisma/client.ts';
+import { CHANNELS } from '../domain/notify.ts';
+import { Prisma, type Endpoint } from '../generated/prisma/client.ts';
 import type { Metrics } from '../server/metrics.ts';
-import { enqueueAttempts } from './jobs.ts';
+import { attemptJobSpec, enqueueAttempts } from './jobs.ts';
 
 export interface DeliverDeps {
   db: Db;
@@ -32,22 +33,52 @@ export type AttemptReport =
   | { kind: 'held' }
   | { kind: 'rate-limited'; until: Date };
 
+interface Loaded {
+  delivery_id: string;
+  account_id: string;
+  status: string;
+  attempt_count: number;
+  event_id: string;
+  event_type: string;
+  payload: string;
+  endpoint_id: string;
+  url: string;
+  endpoint_status: string;
+  signing_secret: string;
+  retired_secrets: unknown;
+  rate_limit_per_second: number | null;
+  timeout_ms: number;
+  retry_schedule: number[] | null;
+  headers: Record<string, string> | null;
+}
+
+/** Everything one attempt needs, in one query. */
+async function load(db: Db, deliveryId: string): Promise<Loaded | undefined> {
+  const [row] = await db.$queryRaw<Loaded[]>`
+    SELECT d.id AS delivery_id, d.account_id, d.status::text AS status, d.attempt_count,
+           ev.id AS event_id, ev.type AS event_type, ev.payload,
+           e.id AS endpoint_id, e.url, e.status::text AS endpoint_status, e.signing_secret, e.retired_secrets,
+           e.rate_limit_per_second, e.timeout_ms, e.retry_schedule, e.headers
+    FROM delivery d
+    JOIN event ev ON ev.id = d.event_id
+    JOIN endpoint e ON e.id = d.endpoint_id
+    WHERE d.id = ${deliveryId}`;
+  return row;
+}
+
 export async function attemptDelivery(deps: DeliverDeps, deliveryId: string): Promise<AttemptReport> {
   const { db } = deps;
-  const delivery = await db.delivery.findUnique({
-    where: { id: deliveryId },
-    include: { event: { select: { id: true, type: true, payload: true } }, endpoint: true },
-  });
-  if (!delivery) return { kind: 'skipped', reason: 'gone' };
-  if (delivery.status !== 'PENDING') return { kind: 'skipped', reason: 'not pending' };
-  const { endpoint, event } = delivery;
-  if (endpoint.status !== 'ACTIVE') {
+  const row = await load(db, deliveryId);
+  if (!row) return { kind: 'skipped', reason: 'gone' };
+  if (row.status !== 'PENDING') return { kind: 'skipped', reason: 'not pending' };
+  const endpoint: EndpointRef = { id: row.endpoint_id, accountId: row.account_id, url: row.url };
+  if (row.endpoint_status !== 'ACTIVE') {
     // Held: resumeEndpoint schedules it again. Nothing is attempted and nothing is lost.
     await db.delivery.updateMany({ where: { id: deliveryId, status: 'PENDING' }, data: { nextAttemptAt: null } });
     return { kind: 'held' };
   }
-  if (endpoint.rateLimitPerSecond !== null) {
-    const until = await claimRateSlot(db, endpoint.id, endpoint.rateLimitPerSecond);
+  if (row.rate_limit_per_second !== null) {
+    const until = await claimRateSlot(db, endpoint.id, row.rate_limit_per_second);
     if (until) {
       await db.$transaction(async (tx) => {
         await tx.delivery.updateMany({ where: { id: deliveryId, status: 'PENDING' }, data: { nextAttemptAt: until } });
@@ -57,74 +88,139 @@ export async function attemptDelivery(deps: DeliverDeps, deliveryId: string): Pr
     }
   }
 
-  const attemptNumber = delivery.attemptCount + 1;
+  const attemptNumber = row.attempt_count + 1;
   const startedAt = new Date();
   const requestHeaders = buildDeliveryHeaders({
-    eventId: event.id,
-    eventType: event.type,
-    body: event.payload,
+    eventId: row.event_id,
+    eventType: row.event_type,
+    body: row.payload,
     attemptNumber,
     timestampSeconds: Math.floor(startedAt.getTime() / 1000),
-    secrets: liveSecrets(endpoint, startedAt),
+    secrets: liveSecrets({ signingSecret: row.signing_secret, retiredSecrets: row.retired_secrets as Prisma.JsonValue }, startedAt),
     userAgent: `Hookwire/${deps.config.version}`,
-    customHeaders: endpoint.headers as Record<string, string> | null,
+    customHeaders: row.headers,
   });
-  const result = await send(deps.dispatcher, { url: endpoint.url, headers: requestHeaders, body: event.payload, timeoutMs: endpoint.timeoutMs });
+  const result = await send(deps.dispatcher, { url: row.url, headers: requestHeaders, body: row.payload, timeoutMs: row.timeout_ms });
   const finishedAt = new Date();
   const classification = classify(result, finishedAt);
   deps.metrics?.attempts.inc({ outcome: classification.outcome });
   deps.metrics?.attemptDuration.observe({ outcome: classification.outcome }, result.durationMs / 1000);
 
-  const schedule = (endpoint.retrySchedule as number[] | null) ?? deps.config.retrySchedule;
   const { decision } = classification;
   const retryDelay =
     decision.kind === 'retry'
-      ? nextRetryDelayMs({ schedule, attemptNumber, retryAfterSeconds: decision.retryAfterSeconds, random: deps.random })
+      ? nextRetryDelayMs({
+          schedule: row.retry_schedule ?? deps.config.retrySchedule,
+          attemptNumber,
+          retryAfterSeconds: decision.retryAfterSeconds,
+          random: deps.random,
+        })
       : null;
   const willRetry = retryDelay !== null;
-  const nextAttemptAt = willRetry ? new Date(finishedAt.getTime() + retryDelay) : null;
-  const status = decision.kind === 'success' ? 'SUCCEEDED' : willRetry ? 'PENDING' : 'FAILED';
+  const attempt: RecordedAttempt = {
+    id: newId('DeliveryAttempt'),
+    deliveryId,
+    eventType: row.event_type,
+    outcome: classification.outcome,
+    status: decision.kind === 'success' ? 'SUCCEEDED' : willRetry ? 'PENDING' : 'FAILED',
+    startedAt,
+    finishedAt,
+    nextAttemptAt: willRetry ? new Date(finishedAt.getTime() + retryDelay) : null,
+    requestHeaders,
+    requestBody: row.payload,
+    ...responseFields(result, decision),
+    durationMs: result.durationMs,
+    willRetry,
+  };
 
-  const recorded = await db.$transaction(async (tx) => {
-    const updated = await tx.$queryRaw<Array<{ attempt_count: number; first_attempt_at: Date }>>`
+  // The common outcomes are one atomic statement; a disabled endpoint or used-up schedule also
+  // changes the endpoint and publishes operational events, in one transaction with the record.
+  const sideEffects = decision.kind === 'disable' || (decision.kind === 'retry' && !willRetry);
+  // The receiver has the request now: a database restart must delay the record, not lose it
+  // (losing it would send the same attempt again).
+  const recorded = await retryOnConnectionError(() => sideEffects
+    ? db.$transaction(async (tx) => {
+        const done = await recordAttempt(tx, attempt);
+        if (!done) return done;
+        if (decision.kind === 'disable') await disableEndpoint(tx, endpoint, decision.reason, finishedAt);
+        else await exhaust(tx, { endpoint, deliveryId, eventId: row.event_id, eventType: row.event_type, attemptCount: done.attemptCount, firstAttemptAt: done.firstAttemptAt, result, classification, now: finishedAt });
+        return done;
+      })
+    : recordAttempt(db, attempt));
+  if (!recorded) return { kind: 'skipped', reason: 'gone' };
+  return { kind: 'attempted', outcome: classification.outcome, attemptNumber: recorded.attemptCount, willRetry };
+}
+
+type EndpointRef = Pick<Endpoint, 'id' | 'accountId' | 'url'>;
+
+interface RecordedAttempt {
+  id: string;
+  deliveryId: string;
+  eventType: string;
+  outcome: Classification['outcome'];
+  status: 'PENDING' | 'SUCCEEDED' | 'FAILED';
+  startedAt: Date;
+  finishedAt: Date;
+  nextAttemptAt: Date | null;
+  requestHeaders: Record<string, string>;
+  requestBody: string;
+  responseStatus: number | null;
+  responseHeaders: Record<string, string> | null;
+  responseBody: string | null;
+  error: string | null;
+  durationMs: number;
+  willRetry: boolean;
+}
+
+/**
+ * One statement, atomic on its own: the delivery's new state, the attempt row, the next job (when
+ * retrying), the endpoint's last success (at most once a second, so concurrent attempts to a busy
+ * endpoint do not queue on its row) and the NOTIFY that subscriptions hear. Null when the
+ * delivery was deleted meanwhile (deleteEndpoint): there is nothing left to record against.
+ */
+async function recordAttempt(
+  db: Pick<Prisma.TransactionClient, '$queryRaw'>,
+  a: RecordedAttempt,
+): Promise<{ attemptCount: number; firstAttemptAt: Date } | null> {
+  const success = a.outcome === 'SUCCESS';
+  const rows = await db.$queryRaw<Array<{ attempt_count: number; first_attempt_at: Date }>>`
+    WITH d AS (
       UPDATE delivery SET
         attempt_count = attempt_count + 1,
-        first_attempt_at = COALESCE(first_attempt_at, ${startedAt}),
-        status = ${status}::delivery_status,
-        next_attempt_at = ${nextAttemptAt},
-        completed_at = ${status === 'PENDING' ? null : finishedAt}
-      WHERE id = ${deliveryId}
-      RETURNING attempt_count, first_attempt_at`;
-    // Deleted while we were sending (deleteEndpoint): nothing left to record it against.
-    if (updated.length === 0) return null;
-    const [{ attempt_count: recordedNumber, first_attempt_at: firstAttemptAt }] = updated as [(typeof updated)[0]];
-    const attemptId = newId('DeliveryAttempt');
-    await tx.deliveryAttempt.create({
-      data: {
-        id: attemptId,
-        deliveryId,
-        attemptNumber: recordedNumber,
-        outcome: classification.outcome,
-        startedAt,
-        durationMs: result.durationMs,
-        requestHeaders,
-        requestBody: event.payload,
-        ...responseFields(result, decision),
-        willRetry,
-      },
-    });
-    if (nextAttemptAt) await enqueueAttempts(tx, [{ deliveryId, runAt: nextAttemptAt }]);
-    if (decision.kind === 'disable') {
-      await disableEndpoint(tx, endpoint, decision.reason, finishedAt);
-    } else if (decision.kind === 'retry' && !willRetry) {
-      await exhaust(tx, { endpoint, deliveryId, eventId: event.id, eventType: event.type, attemptCount: recordedNumber, firstAttemptAt, result, classification, now: finishedAt });
-    }
-    await notifyAttempt(tx, { accountId: delivery.accountId, attemptId, deliveryId, endpointId: endpoint.id, eventType: event.type });
-    return recordedNumber;
-  });
-  if (recorded === null) return { kind: 'skipped', reason: 'gone' };
-  if (decision.kind === 'success') await noteSuccess(db, endpoint.id, finishedAt);
-  return { kind: 'attempted', outcome: classification.outcome, attemptNumber: recorded, willRetry };
+        first_attempt_at = COALESCE(first_attempt_at, ${a.startedAt}),
+        status = ${a.status}::delivery_status,
+        next_attempt_at = ${a.nextAttemptAt}::timestamptz,
+        completed_at = ${a.status === 'PENDING' ? null : a.finishedAt}::timestamptz
+      WHERE id = ${a.deliveryId}
+      RETURNING id, account_id, endpoint_id, attempt_count, first_attempt_at
+    ), attempt AS (
+      INSERT INTO delivery_attempt (id, delivery_id, attempt_number, outcome, started_at, duration_ms, request_headers,
+                                    request_body, response_status, response_headers, response_body, error, will_retry)
+      SELECT ${a.id}, d.id, d.attempt_count, ${a.outcome}::attempt_outcome, ${a.startedAt}, ${a.durationMs},
+             ${JSON.stringify(a.requestHeaders)}::jsonb, ${a.requestBody}, ${a.responseStatus}::int,
+             ${a.responseHeaders === null ? null : JSON.stringify(a.responseHeaders)}::jsonb, ${a.responseBody}, ${a.error}, ${a.willRetry}
+      FROM d
+      RETURNING id
+    ), last_success AS (
+      UPDATE endpoint SET last_success_at = ${a.finishedAt}
+      WHERE ${success} AND id = (SELECT endpoint_id FROM d)
+        AND (last_success_at IS NULL OR last_success_at < ${new Date(a.finishedAt.getTime() - 1000)})
+      RETURNING id
+    ), next_job AS (
+      SELECT count(*) AS n FROM graphile_worker.add_jobs(ARRAY(
+        SELECT ${attemptJobSpec(Prisma.sql`d.id`, Prisma.sql`${a.nextAttemptAt}::timestamptz`)}
+        FROM d WHERE ${a.nextAttemptAt}::timestamptz IS NOT NULL))
+    ), notice AS (
+      SELECT pg_notify(${CHANNELS.attempt}, json_build_object(
+        'accountId', d.account_id, 'attemptId', attempt.id, 'deliveryId', d.id,
+        'endpointId', d.endpoint_id, 'eventType', ${a.eventType}::text)::text) AS sent
+      FROM d, attempt
+    )
+    SELECT d.attempt_count, d.first_attempt_at
+    FROM d, (SELECT count(*) FROM attempt) AS a, (SELECT count(*) FROM last_success) AS s,
+         (SELECT n FROM next_job) AS j, (SELECT count(*) FROM notice) AS n`;
+  const [row] = rows;
+  return row ? { attemptCount: row.attempt_count, firstAttemptAt: row.first_attempt_at } : null;
 }
 
 function responseFields(result: SendResult, decision: Classification['decision']) {
@@ -132,15 +228,15 @@ function responseFields(result: SendResult, decision: Classification['decision']
     const reason = decision.kind === 'fail' || decision.kind === 'disable' ? decision.reason : null;
     return {
       responseStatus: result.status,
-      responseHeaders: result.headers as Prisma.InputJsonValue,
+      responseHeaders: result.headers,
       responseBody: result.body,
       error: reason,
     };
   }
-  return { responseStatus: null, responseHeaders: undefined, responseBody: null, error: result.error };
+  return { responseStatus: null, responseHeaders: null, responseBody: null, error: result.error };
 }
 
-async function disableEndpoint(tx: Prisma.TransactionClient, endpoint: Endpoint, reason: string, now: Date): Promise<void> {
+async function disableEndpoint(tx: Prisma.TransactionClient, endpoint: EndpointRef, reason: string, now: Date): Promise<void> {
   const changed = await holdEndpoint(tx, endpoint, 'DISABLED', reason, now);
   if (!changed) return;
   await publishOperationalEvent(
@@ -159,7 +255,7 @@ async function disableEndpoint(tx: Prisma.TransactionClient, endpoint: Endpoint,
 async function exhaust(
   tx: Prisma.TransactionClient,
   input: {
-    endpoint: Endpoint;
+    endpoint: EndpointRef;
     deliveryId: string;
     eventId: string;
     eventType: string;
@@ -186,8 +282,7 @@ async function exhaust(
     },
     endpoint.id,
   );
-  const current = await tx.endpoint.findUnique({ where: { id: endpoint.id }, select: { lastSuccessAt: true } });
-  if (current?.lastSuccessAt && current.lastSuccessAt >= input.firstAttemptAt) return;
+  if (await succeededSince(tx, endpoint.id, input.firstAttemptAt)) return;
   const reason = `Delivery ${input.deliveryId} used up its retries with no successful attempt to this endpoint since ${input.firstAttemptAt.toISOString()}`;
   const changed = await holdEndpoint(tx, endpoint, 'PAUSED', reason, now);
   if (!changed) return;
@@ -201,16 +296,27 @@ async function exhaust(
 }
 
 /**
- * Records that the endpoint took a delivery, for the pause rule of exhaust(). Outside the
- * attempt's transaction and at most about once a second per endpoint: every concurrent attempt
- * to a busy endpoint updating its row inside the transaction would serialise them all on that
- * row's lock. A second of lag cannot matter to a rule about retries spread over minutes.
+ * Whether the endpoint had a successful attempt that finished at or after `since`.
+ * last_success_at is written at most once a second (see recordAttempt), so it can lag the truth
+ * by up to a second; only in that window are the attempts themselves consulted.
  */
-async function noteSuccess(db: Db, endpointId: string, at: Date): Promise<void> {
-  await db.$executeRaw`
-    UPDATE endpoint SET last_success_at = ${at}
-    WHERE id = ${endpointId} AND (last_success_at IS NULL OR last_success_at < ${new Date(at.getTime() - 1000)})`;
+async function succeededSince(tx: Prisma.TransactionClient, endpointId: string, since: Date): Promise<boolean> {
+  const endpoint = await tx.endpoint.findUnique({ where: { id: endpointId }, select: { lastSuccessAt: true } });
+  const last = endpoint?.lastSuccessAt;
+  if (!last || last.getTime() + 1000 < since.getTime()) return false;
+  if (last >= since) return true;
+  const [found] = await tx.$queryRaw<Array<{ found: boolean }>>`
+    SELECT EXISTS (
+      SELECT 1 FROM delivery_attempt a JOIN delivery d ON d.id = a.delivery_id
+      WHERE d.endpoint_id = ${endpointId} AND a.outcome = 'SUCCESS'
+        AND a.started_at BETWEEN ${new Date(last.getTime() - MAX_ATTEMPT_MS)} AND ${new Date(last.getTime() + 1000)}
+        AND a.started_at + a.duration_ms * interval '1 millisecond' >= ${since}
+    ) AS found`;
+  return found?.found ?? false;
 }
+
+/** The longest an attempt can take: the largest timeoutMs an endpoint may have, plus slack. */
+const MAX_ATTEMPT_MS = 31_000;
 
 /**
  * Takes one slot of the endpoint's per-second budget, shared by every worker process through
@@ -222,9 +328,10 @@ async function claimRateSlot(db: Db, endpointId: string, limit: number): Promise
     INSERT INTO endpoint_rate_window (endpoint_id, window_start, count)
     VALUES (${endpointId}, date_trunc('second', clock_timestamp()), 1)
     ON CONFLICT (endpoint_id) DO UPDATE SET
-      count = CASE WHEN endpoint_rate_window.window_start = excluded.window_start
+      count = CASE WHEN endpoint_rate_window.window_start >= excluded.window_start
                    THEN endpoint_rate_window.count + 1 ELSE 1 END,
-      window_start = excluded.window_start
+      -- Never backwards: a claim racing across a second boundary counts in the newer window.
+      window_start = GREATEST(endpoint_rate_window.window_start, excluded.window_start)
     RETURNING window_start, count`;
   if (!row || row.count <= limit) return null;
   const secondsAhead = 1 + Math.floor((row.count - limit - 1) / limit);

@@ -1,7 +1,7 @@
 // Enqueueing delivery attempts inside the caller's transaction (graphile_worker.add_jobs), so a
 // committed delivery always has its job and a rolled-back one has none. One job per delivery,
 // keyed by the delivery id: scheduling again replaces the queued job instead of adding a second.
-import type { Prisma } from '../generated/prisma/client.ts';
+import { Prisma } from '../generated/prisma/client.ts';
 
 /** Task identifiers as stored in graphile_worker job rows: renaming one orphans queued jobs. */
 export const TASKS = {
@@ -20,6 +20,12 @@ export interface ScheduledAttempt {
   runAt: Date;
 }
 
+/** SQL for the job_spec of one attempt; composed into bigger statements (see worker/deliver.ts). */
+export function attemptJobSpec(deliveryId: Prisma.Sql, runAt: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`ROW(${TASKS.deliver}::text, json_build_object('deliveryId', ${deliveryId}), NULL::text, ${runAt},
+    ${INFRA_MAX_ATTEMPTS}::int, ${deliveryId}, 0, NULL::text[])::graphile_worker.job_spec`;
+}
+
 export async function enqueueAttempts(tx: Tx, attempts: readonly ScheduledAttempt[]): Promise<void> {
   if (attempts.length === 0) return;
   const ids = attempts.map((a) => a.deliveryId);
@@ -27,8 +33,7 @@ export async function enqueueAttempts(tx: Tx, attempts: readonly ScheduledAttemp
   // Specs keep the given order, so jobs of equal run_at are taken oldest delivery first.
   await tx.$queryRaw`
     SELECT count(*)::int AS n FROM graphile_worker.add_jobs(ARRAY(
-      SELECT ROW(${TASKS.deliver}::text, json_build_object('deliveryId', d.id), NULL::text, d.run_at,
-                 ${INFRA_MAX_ATTEMPTS}::int, d.id, 0, NULL::text[])::graphile_worker.job_spec
+      SELECT ${attemptJobSpec(Prisma.sql`d.id`, Prisma.sql`d.run_at`)}
       FROM unnest(${ids}::text[], ${runAts}::timestamptz[]) WITH ORDINALITY AS d(id, run_at, n)
       ORDER BY d.n))`;
 }
