@@ -15,6 +15,8 @@ import type { Logger } from '../log.ts';
 
 export interface ApiServer {
   server: Server;
+  /** The graphql-ws sockets (tests count open clients on it). */
+  webSockets: WebSocketServer;
   url: string;
   /** Stops accepting, closes WebSockets, waits for in-flight HTTP requests (bounded). */
   close(timeoutMs?: number): Promise<void>;
@@ -167,6 +169,7 @@ export async function startApiServer(options: {
 
   return {
     server,
+    webSockets: wsServer,
     url,
     async close(timeoutMs = 10_000) {
       await wsCleanup.dispose();
