@@ -758,6 +758,13 @@ describe('outcomes of an attempt', () => {
     expect(delivery).toMatchObject({ status: 'SUCCEEDED', attemptCount: 1 });
     expect(delivery.attempts[0]!.responseBody).toBe(big.slice(0, 65_536));
   });
+
+  it('records a response body holding NUL bytes (which PostgreSQL text cannot) with U+FFFD in their place', async () => {
+    const { deliveryId } = await deliverOne(() => ({ status: 200, body: 'ok\u0000binary\u0000' }));
+    const delivery = await waitForDelivery(t, acct.apiKey, deliveryId);
+    expect(delivery).toMatchObject({ status: 'SUCCEEDED', attemptCount: 1 });
+    expect(delivery.attempts[0]!.responseBody).toBe('ok\uFFFDbinary\uFFFD');
+  });
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -1,8 +1,8 @@
-// The attempt task: one job = one attempt of one delivery. Loads what it needs, waits out the
-// endpoint's rate limit (not an attempt), signs, sends, classifies, and records the attempt with
-// the delivery's new state, the next job, status changes and operational events in one
-// transaction. HTTP outcomes never throw; a throw means an infrastructure fault and lets
-// graphile-worker retry the job.
+// The attempt task: one job = one attempt of one delivery. Loads what it needs in one query,
+// waits out the endpoint's rate limit (not an attempt), signs, sends, classifies, and records
+// the attempt with the delivery's new state and next job in one statement (one transaction with
+// the endpoint's status change and operational events when there are some). HTTP outcomes never
+// throw; a throw means an infrastructure fault and lets graphile-worker retry the job.
 import type { Dispatcher } from 'undici';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
@@ -229,7 +229,8 @@ function responseFields(result: SendResult, decision: Classification['decision']
     return {
       responseStatus: result.status,
       responseHeaders: result.headers,
-      responseBody: result.body,
+      // PostgreSQL text cannot hold NUL; a binary response must not make the attempt unrecordable.
+      responseBody: result.body.replaceAll('\u0000', '\uFFFD'),
       error: reason,
     };
   }
