@@ -1013,6 +1013,17 @@ describe('publishEvent', () => {
     const operational = await attempt({ type: 'endpoint.paused', data: example('endpoint.paused') });
     expect(operational.fieldErrors).toEqual([{ path: ['input', 'type'], message: expect.stringMatching(/Hookwire/) }]);
 
+    // PostgreSQL can store no NUL in text or jsonb: a clear error, not an internal one.
+    const nul = await attempt({
+      type: 'message.received',
+      sessionId: 'a\u0000b',
+      data: { ...example('message.received'), content: { text: 'hi\u0000there' } },
+    });
+    expect(nul.fieldErrors).toEqual([
+      { path: ['input', 'sessionId'], message: expect.stringMatching(/NUL/) },
+      { path: ['input', 'data'], message: expect.stringMatching(/NUL/) },
+    ]);
+
     expect(await eventCount(t, acct.apiKey)).toBe(eventsBefore);
     expect(await sql(t, 'SELECT count(*)::int AS n FROM delivery WHERE account_id = $1', [acct.accountId])).toEqual([{ n: 1 }]);
     await expectQuiet(rx, 1, 1_000);
@@ -1023,7 +1034,13 @@ describe('publishEvent', () => {
 
 describe('rateLimitPerSecond across two worker runners', () => {
   it('delivers all 16 events with at most 4 attempts starting per second, and no attempt recorded for waiting', async () => {
-    const second = await startTestApp({ role: 'worker', database: t.db });
+    // An API-only app and two worker-only runners with small local queues (concurrency 2, so each
+    // fetches at most 10 jobs at once): the 16 jobs cannot all land in one runner's queue.
+    const api = await startTestApp({ role: 'api' });
+    const small = { HOOKWIRE_WORKER_CONCURRENCY: '2' };
+    const first = await startTestApp({ role: 'worker', database: api.db, env: small });
+    const second = await startTestApp({ role: 'worker', database: api.db, env: small });
+    const t = api;
     try {
       const acct = await t.newAccount('rate-limited');
       const rx = await receiver();
@@ -1034,7 +1051,7 @@ describe('rateLimitPerSecond across two worker runners', () => {
       const ours = (job: { task_identifier: string; key?: string | null; payload: unknown }) =>
         job.task_identifier === 'deliver' && typeof (job.payload as { deliveryId?: unknown }).deliveryId === 'string';
       const deliveryIds = new Set<string>();
-      t.app.worker!.runner.events.on('job:start', ({ job }) => {
+      first.app.worker!.runner.events.on('job:start', ({ job }) => {
         if (ours(job) && deliveryIds.has((job.payload as { deliveryId: string }).deliveryId)) started.first++;
       });
       second.app.worker!.runner.events.on('job:start', ({ job }) => {
@@ -1086,7 +1103,9 @@ describe('rateLimitPerSecond across two worker runners', () => {
       expect(started.first, JSON.stringify(started)).toBeGreaterThan(0);
       expect(started.second, JSON.stringify(started)).toBeGreaterThan(0);
     } finally {
+      await first.stop();
       await second.stop();
+      await api.stop();
     }
   }, 90_000);
 });

@@ -517,6 +517,7 @@ describe('input validation', () => {
     ['an empty description', { description: '' }, ['input.description']],
     ['a blank description', { description: '    ' }, ['input.description']],
     ['a description over 200 characters', { description: 'd'.repeat(201) }, ['input.description']],
+    ['a description holding a NUL character', { description: 'crm\u0000sync' }, ['input.description']],
     // eventTypes
     ['no event types', { eventTypes: [] }, ['input.eventTypes']],
     ['an unknown event type', { eventTypes: ['message.received', 'message.exploded'] }, ['input.eventTypes.1']],
@@ -552,6 +553,7 @@ describe('input validation', () => {
     ['more than 100 sessionIds', { sessionIds: Array.from({ length: 101 }, (_, i) => `s${i}`) }, ['input.sessionIds']],
     ['a sessionId over 128 characters', { sessionIds: ['ok', 's'.repeat(129)] }, ['input.sessionIds.1']],
     ['a blank sessionId', { sessionIds: ['  '] }, ['input.sessionIds.0']],
+    ['a sessionId holding a NUL character', { sessionIds: ['ok', 'a\u0000b'] }, ['input.sessionIds.1']],
     // verifyToken
     ['an empty verifyToken', { verifyToken: '' }, ['input.verifyToken']],
   ];

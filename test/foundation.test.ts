@@ -122,6 +122,11 @@ describe('accounts and keys', () => {
     });
   });
 
+  it('answers a name holding a NUL character with a ValidationError, not an internal error', async () => {
+    const result = await t.gql(CreateAccount, { name: 'bad\u0000name' }, ADMIN_KEY);
+    expect(result.data?.createAccount).toMatchObject({ __typename: 'ValidationError', fieldErrors: [{ path: ['name'] }] });
+  });
+
   it('refuses createAccount to an account key', async () => {
     const result = await t.gql(CreateAccount, { name: 'sneaky' }, alice.apiKey);
     expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');

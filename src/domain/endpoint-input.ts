@@ -60,6 +60,9 @@ export interface EndpointInputOptions {
   allowPrivateNetworks: boolean;
 }
 
+/** PostgreSQL text cannot store NUL: refused with a clear message rather than failing to save. */
+export const NUL_MESSAGE = 'must not contain NUL characters (\\u0000)';
+
 export const ENDPOINT_LIMITS = Object.freeze({
   urlMaxLength: 2048,
   descriptionMaxLength: 200,
@@ -127,6 +130,7 @@ export function validateEndpointInput(input: EndpointInput, opts: EndpointInputO
       const trimmed = description.trim();
       const length = [...trimmed].length;
       if (length === 0) fail(['description'], 'must not be empty');
+      else if (trimmed.includes('\u0000')) fail(['description'], NUL_MESSAGE);
       else if (length > ENDPOINT_LIMITS.descriptionMaxLength) {
         fail(['description'], `must be at most ${ENDPOINT_LIMITS.descriptionMaxLength} characters long`);
       } else value.description = trimmed;
@@ -277,7 +281,7 @@ function checkStringList(raw: unknown, path: string[], fail: Fail, rules: String
       ok = false;
       return fail(itemPath, 'must not be empty');
     }
-    const problem = rules.item(trimmed);
+    const problem = trimmed.includes('\u0000') ? NUL_MESSAGE : rules.item(trimmed);
     if (problem) {
       ok = false;
       return fail(itemPath, problem);

@@ -6,6 +6,7 @@ import { newId } from '../db/ids.ts';
 import type { Event, Prisma } from '../generated/prisma/client.ts';
 import { enqueueAttempts } from '../worker/jobs.ts';
 import { findEventType, validateEventData } from './catalog.ts';
+import { NUL_MESSAGE } from './endpoint-input.ts';
 import { NotFoundError, ValidationError, type FieldError } from './errors.ts';
 
 type Tx = Prisma.TransactionClient;
@@ -48,17 +49,33 @@ function validatePublishInput(input: PublishEventInput): FieldError[] {
   }
   if (input.sessionId != null && (input.sessionId.trim() === '' || input.sessionId.length > 128)) {
     errors.push({ path: ['input', 'sessionId'], message: 'must be 1 to 128 characters' });
+  } else if (input.sessionId?.includes('\u0000')) {
+    errors.push({ path: ['input', 'sessionId'], message: NUL_MESSAGE });
   }
   if (input.idempotencyKey != null && (input.idempotencyKey === '' || input.idempotencyKey.length > 255)) {
     errors.push({ path: ['input', 'idempotencyKey'], message: 'must be 1 to 255 characters' });
+  } else if (input.idempotencyKey?.includes('\u0000')) {
+    errors.push({ path: ['input', 'idempotencyKey'], message: NUL_MESSAGE });
   }
   const size = Buffer.byteLength(JSON.stringify(input.data ?? null));
   if (size > MAX_DATA_BYTES) {
     errors.push({ path: ['input', 'data'], message: `is ${size} bytes; at most ${MAX_DATA_BYTES} bytes are accepted` });
+  } else if (containsNul(input.data)) {
+    // jsonb cannot store a NUL in any string or key.
+    errors.push({ path: ['input', 'data'], message: NUL_MESSAGE });
   } else {
     errors.push(...validateEventData(input.type, input.data));
   }
   return errors;
+}
+
+function containsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (Array.isArray(value)) return value.some(containsNul);
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).some(([key, item]) => key.includes('\u0000') || containsNul(item));
+  }
+  return false;
 }
 
 export async function publishEvent(db: Db, accountId: string, input: PublishEventInput): Promise<PublishResult> {
