@@ -142,7 +142,7 @@ export async function attemptDelivery(deps: DeliverDeps, deliveryId: string): Pr
     ? db.$transaction(async (tx) => {
         const done = await recordAttempt(tx, attempt);
         if (!done) return done;
-        if (decision.kind === 'disable') await disableEndpoint(tx, endpoint, decision.reason, finishedAt);
+        if (decision.kind === 'disable') await holdAndAnnounce(tx, endpoint, 'DISABLED', decision.reason, finishedAt);
         else await exhaust(tx, { endpoint, deliveryId, eventId: row.event_id, eventType: row.event_type, attemptCount: done.attemptCount, firstAttemptAt: done.firstAttemptAt, result, classification, now: finishedAt });
         return done;
       })
@@ -237,14 +237,21 @@ function responseFields(result: SendResult, decision: Classification['decision']
   return { responseStatus: null, responseHeaders: null, responseBody: null, error: result.error };
 }
 
-async function disableEndpoint(tx: Prisma.TransactionClient, endpoint: EndpointRef, reason: string, now: Date): Promise<void> {
-  const changed = await holdEndpoint(tx, endpoint, 'DISABLED', reason, now);
+/** Holds the endpoint (PAUSED or DISABLED) and tells the account's other endpoints, once. */
+async function holdAndAnnounce(
+  tx: Prisma.TransactionClient,
+  endpoint: EndpointRef,
+  status: 'PAUSED' | 'DISABLED',
+  reason: string,
+  now: Date,
+): Promise<void> {
+  const changed = await holdEndpoint(tx, endpoint, status, reason, now);
   if (!changed) return;
   await publishOperationalEvent(
     tx,
     endpoint.accountId,
-    'endpoint.disabled',
-    { endpointId: endpoint.id, url: endpoint.url, status: 'DISABLED', reason, pausedAt: now.toISOString() },
+    status === 'PAUSED' ? 'endpoint.paused' : 'endpoint.disabled',
+    { endpointId: endpoint.id, url: endpoint.url, status, reason, pausedAt: now.toISOString() },
     endpoint.id,
   );
 }
@@ -285,15 +292,7 @@ async function exhaust(
   );
   if (await succeededSince(tx, endpoint.id, input.firstAttemptAt)) return;
   const reason = `Delivery ${input.deliveryId} used up its retries with no successful attempt to this endpoint since ${input.firstAttemptAt.toISOString()}`;
-  const changed = await holdEndpoint(tx, endpoint, 'PAUSED', reason, now);
-  if (!changed) return;
-  await publishOperationalEvent(
-    tx,
-    endpoint.accountId,
-    'endpoint.paused',
-    { endpointId: endpoint.id, url: endpoint.url, status: 'PAUSED', reason, pausedAt: now.toISOString() },
-    endpoint.id,
-  );
+  await holdAndAnnounce(tx, endpoint, 'PAUSED', reason, now);
 }
 
 /**
