@@ -38,6 +38,9 @@ export async function startTestApp(
     HOOKWIRE_ADMIN_KEY: ADMIN_KEY,
     HOOKWIRE_ALLOW_PRIVATE_NETWORKS: 'true',
     HOOKWIRE_SHUTDOWN_TIMEOUT_MS: '5000',
+    // Test files run in parallel against one server: small pools keep the run far below its
+    // max_connections (each worker's pools grow with its concurrency).
+    HOOKWIRE_WORKER_CONCURRENCY: '4',
     ...options.env,
   });
   const app = await startApp(config, options.role ?? 'api', createLogger((process.env.TEST_LOG_LEVEL as 'info') ?? 'silent'), {
