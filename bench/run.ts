@@ -96,7 +96,7 @@ async function queueLimit(url: string): Promise<number> {
     noHandleSignals: true,
     logger: silent,
     taskList: { bench_noop: async () => { if (++done === NOOP_JOBS) finish(); } },
-    preset: { worker: { localQueue: { size: 500 } } },
+    preset: { worker: { localQueue: { size: 500 }, completeJobBatchDelay: 0 } },
   });
   await finished;
   const elapsed = (performance.now() - started) / 1000;
@@ -123,7 +123,7 @@ async function httpLimit(origin: string): Promise<number> {
   return POSTS / elapsed;
 }
 
-async function hookwireThroughput(url: string, origin: string): Promise<{ publishPerSecond: number; deliveriesPerSecond: number }> {
+async function hookwireThroughput(url: string, origin: string): Promise<{ publishPerSecond: number; deliveriesPerSecond: number; steadyPerSecond: number; latency: { avg: number; p99: number } }> {
   const config = loadConfig({
     DATABASE_URL: url,
     PORT: '0',
@@ -176,7 +176,13 @@ async function hookwireThroughput(url: string, origin: string): Promise<{ publis
     await profiler?.stop();
     const succeeded = await worker.services.db.delivery.count({ where: { status: 'SUCCEEDED' } });
     if (succeeded !== DELIVERIES) throw new Error(`only ${succeeded} of ${DELIVERIES} deliveries succeeded`);
-    return { publishPerSecond, deliveriesPerSecond: DELIVERIES / elapsed };
+    // Steady state: from the first attempt's start to the last one's end, without the worker's start-up.
+    const [span] = await worker.services.db.$queryRaw<[{ seconds: number }]>`
+      SELECT extract(epoch FROM max(started_at + duration_ms * interval '1 millisecond') - min(started_at))::float8 AS seconds
+      FROM delivery_attempt`;
+    const [latency] = await worker.services.db.$queryRaw<[{ avg: number; p99: number }]>`
+      SELECT avg(duration_ms)::float8 AS avg, percentile_cont(0.99) WITHIN GROUP (ORDER BY duration_ms)::float8 AS p99
+      FROM delivery_attempt`;    return { publishPerSecond, deliveriesPerSecond: DELIVERIES / elapsed, steadyPerSecond: DELIVERIES / span.seconds, latency };
   } finally {
     await worker.stop();
   }
@@ -212,6 +218,8 @@ try {
   console.log(`machine limit  undici Pool POSTs to 127.0.0.1:            ${fmt(http)} req/s (${fmt(POSTS)} requests)`);
   console.log(`hookwire       publishEvent (domain, 8 callers):          ${fmt(ours.publishPerSecond)} events/s`);
   console.log(`hookwire       deliveries drained (signed, recorded):     ${fmt(ours.deliveriesPerSecond)} deliveries/s (${fmt(DELIVERIES)}, concurrency ${CONCURRENCY})`);
+  console.log(`hookwire       of which steady state (first to last attempt): ${fmt(ours.steadyPerSecond)} deliveries/s`);
+  console.log(`hookwire       attempt duration under that load:         avg ${ours.latency.avg.toFixed(1)} ms, p99 ${ours.latency.p99.toFixed(0)} ms`);
   console.log(`ratio          deliveries / queue limit:                  ${(ours.deliveriesPerSecond / queue).toFixed(3)}`);
   console.log(`ratio          deliveries / HTTP limit:                   ${(ours.deliveriesPerSecond / http).toFixed(3)}`);
 } finally {
