@@ -210,6 +210,20 @@ describe('HTTP surface', () => {
     expect(result.errors?.[0]?.message).toMatch(/Syntax Error/);
   });
 
+  it('refuses a chunked POST body of undeclared length with 411', async () => {
+    const { request } = await import('node:http');
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(t.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${alice.apiKey}` } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.write('{"query":"{ viewer { id } }"');
+      req.end('}');
+    });
+    expect(status).toBe(411);
+  });
+
   it('refuses an oversized body with 413', async () => {
     const response = await fetch(t.url, {
       method: 'POST',

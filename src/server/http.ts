@@ -106,6 +106,11 @@ export async function startApiServer(options: {
         res.writeHead(302, { location: '/graphql' }).end();
         return;
       }
+      // The body limit is enforced on Content-Length (onRequestParse), so a POST must state its
+      // length: a chunked body of unknown size would slip past it.
+      if (req.method === 'POST' && req.headers['content-length'] === undefined) {
+        return send(res, 411, 'application/json', JSON.stringify({ errors: [{ message: `POST bodies must carry Content-Length (at most ${MAX_BODY_BYTES} bytes)` }] }));
+      }
       return yoga(req, res, { req, res });
     } catch (error) {
       logger.error('request failed', error);
