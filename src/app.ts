@@ -7,6 +7,7 @@ import { ensureDefaultAccount } from './domain/accounts.ts';
 import type { Logger } from './log.ts';
 import { startApiServer, type ApiServer } from './server/http.ts';
 import { createMetrics } from './server/metrics.ts';
+import { startOpsServer, type OpsServer } from './server/ops.ts';
 import { createHookwirePubSub, PgNotificationTarget } from './server/pubsub.ts';
 import type { Services } from './server/services.ts';
 import { graphileLogger, startWorker, type Worker } from './worker/index.ts';
@@ -18,6 +19,8 @@ export interface App {
   databaseUrl: string;
   api: ApiServer | null;
   worker: Worker | null;
+  /** /healthz, /readyz and /metrics of a worker-only process, when HOOKWIRE_METRICS_PORT is set. */
+  ops: OpsServer | null;
   /** The LISTEN connection behind subscriptions (API processes). */
   notifications: PgNotificationTarget | null;
   /** The key of the account created on first start, when this process created it. */
@@ -98,7 +101,12 @@ export async function startApp(config: Readonly<Config>, role: Role, logger: Log
       api = await startApiServer({ services, metrics, logger, host: config.host, port: config.port });
       cleanups.push(() => api!.close(config.shutdownTimeoutMs));
     }
-    return { services, databaseUrl, api, worker, notifications, initialApiKey, stop: stopAll };
+    let ops: OpsServer | null = null;
+    if (role === 'worker' && config.metricsPort !== null) {
+      ops = await startOpsServer({ db, metrics, logger, host: config.host, port: config.metricsPort });
+      cleanups.push(() => ops!.close());
+    }
+    return { services, databaseUrl, api, worker, ops, notifications, initialApiKey, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -10,6 +10,8 @@ export interface Config {
   embeddedPgPort: number;
   host: string;
   port: number;
+  /** Worker-only processes: where to serve /healthz, /readyz and /metrics (none when null). */
+  metricsPort: number | null;
   adminKey: string | null;
   allowPrivateNetworks: boolean;
   retrySchedule: readonly number[];
@@ -74,6 +76,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     embeddedPgPort: int(env, 'HOOKWIRE_EMBEDDED_PG_PORT', 54329, 1024, 65535),
     host: env.HOST?.trim() || '127.0.0.1',
     port: int(env, 'PORT', 4000, 0, 65535),
+    metricsPort: env.HOOKWIRE_METRICS_PORT ? int(env, 'HOOKWIRE_METRICS_PORT', 0, 0, 65535) : null,
     adminKey,
     allowPrivateNetworks: bool(env, 'HOOKWIRE_ALLOW_PRIVATE_NETWORKS'),
     retrySchedule: Object.freeze(

@@ -1436,6 +1436,27 @@ describe('/metrics', () => {
       return value === inDb && value >= pendingBefore! + 4 ? value : null;
     }, 10_000, 200);
   });
+
+  it('a worker-only process serves /healthz, /readyz and its own attempt counters on HOOKWIRE_METRICS_PORT', async () => {
+    const api = await startTestApp({ role: 'api' });
+    const worker = await startTestApp({ role: 'worker', database: api.db, env: { HOOKWIRE_METRICS_PORT: '0' } });
+    try {
+      const base = worker.app.ops!.url;
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+      expect((await fetch(`${base}/readyz`)).status).toBe(200);
+      expect((await fetch(`${base}/graphql`)).status).toBe(404);
+      const acct = await api.newAccount('worker-metrics');
+      const rx = await receiver();
+      const endpoint = await createEndpoint(api, acct.apiKey, { url: rx.url, description: 'w', eventTypes: ['message.received'] });
+      const e = await publish(api, acct.apiKey, { type: 'message.received', data: example('message.received') });
+      await waitForDelivery(api, acct.apiKey, await deliveryIdFor(api, acct.apiKey, e.id, endpoint.id));
+      const text = await (await fetch(`${base}/metrics`)).text();
+      expect(sample(text, 'hookwire_delivery_attempts_total', { outcome: 'SUCCESS' })).toBe(1);
+    } finally {
+      await worker.stop();
+      await api.stop();
+    }
+  });
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import { WebSocketServer } from 'ws';
 import { schema } from '../schema/index.ts';
 import { authenticate, type Auth, type Context } from './context.ts';
 import type { Metrics } from './metrics.ts';
+import { send, serveOps } from './ops.ts';
 import type { Services } from './services.ts';
 import type { Logger } from '../log.ts';
 
@@ -90,18 +91,7 @@ export async function startApiServer(options: {
   const server = createServer(async (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     try {
-      if (path === '/healthz') return send(res, 200, 'text/plain', 'ok\n');
-      if (path === '/readyz') {
-        try {
-          await db.$queryRaw`SELECT 1`;
-          return send(res, 200, 'text/plain', 'ready\n');
-        } catch (error) {
-          return send(res, 503, 'text/plain', `database unreachable: ${(error as Error).message}\n`);
-        }
-      }
-      if (path === '/metrics') {
-        return send(res, 200, metrics.registry.contentType, await metrics.registry.metrics());
-      }
+      if (await serveOps(req, res, db, metrics)) return;
       if (path === '/' && req.method === 'GET') {
         res.writeHead(302, { location: '/graphql' }).end();
         return;
@@ -191,8 +181,4 @@ export async function startApiServer(options: {
 interface Enveloped {
   execute: (args: ExecutionArgs) => ReturnType<NonNullable<Parameters<typeof useServer>[0]['execute']>>;
   subscribe: (args: ExecutionArgs) => ReturnType<NonNullable<Parameters<typeof useServer>[0]['subscribe']>>;
-}
-
-function send(res: ServerResponse, status: number, type: string, body: string): void {
-  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' }).end(body);
 }
