@@ -198,10 +198,13 @@ describe('HTTP surface', () => {
     expect(metrics).toContain('hookwire_deliveries_pending 0');
   });
 
-  it('serves GraphiQL to a browser', async () => {
+  it('serves GraphiQL to a browser with its assets inline (no CDN: it works offline)', async () => {
     const response = await fetch(t.url, { headers: { accept: 'text/html' } });
     expect(response.status).toBe(200);
-    expect(await response.text()).toMatch(/graphiql/i);
+    const html = await response.text();
+    expect(html).toMatch(/renderYogaGraphiQL/);
+    expect(html).not.toMatch(/<script[^>]+src=["']?https?:/i);
+    expect(html).not.toMatch(/<link[^>]+href=["']?https?:/i);
   });
 
   it('answers malformed GraphQL with a clear syntax error, not a 500', async () => {

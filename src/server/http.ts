@@ -4,6 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createYoga, maskError as defaultMaskError, type Plugin } from 'graphql-yoga';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError, getOperationAST, type ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -48,6 +49,9 @@ export async function startApiServer(options: {
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
+    // GraphiQL's assets are served from the package, not a CDN: a self-hosted deployment may have
+    // no internet, and the page must still work.
+    renderGraphiQL,
     graphiql: {
       title: 'Hookwire',
       subscriptionsProtocol: 'WS',
