@@ -1,4 +1,5 @@
 // A small leveled logger writing one line per message to stderr; secrets are never passed to it.
+import { inspect } from 'node:util';
 export interface Logger {
   debug(message: string, ...rest: unknown[]): void;
   info(message: string, ...rest: unknown[]): void;
@@ -14,7 +15,7 @@ export function createLogger(level: LogLevel = 'info', write: (line: string) => 
   const at = (name: Exclude<LogLevel, 'silent'>) => (message: string, ...rest: unknown[]) => {
     if (LEVELS[name] < threshold) return;
     const extra = rest
-      .map((value) => (value instanceof Error ? (value.stack ?? value.message) : typeof value === 'string' ? value : JSON.stringify(value)))
+      .map((value) => (value instanceof Error ? (value.stack ?? value.message) : typeof value === 'string' ? value : inspect(value, { depth: 4, breakLength: Infinity })))
       .join(' ');
     write(`${new Date().toISOString()} ${name.toUpperCase().padEnd(5)} ${message}${extra ? ' ' + extra : ''}`);
   };
