@@ -19,6 +19,7 @@ import { graphql } from './generated/index.ts';
 import type { CreateEndpointInput, DlvTestAttemptFragment, DlvTestDeliveryFragment, PublishEventInput } from './generated/graphql.ts';
 import { startTestApp, type TestApp } from './support/app.ts';
 import { startReceiver, type ReceivedRequest, type Receiver } from './support/receiver.ts';
+import { sleep, waitUntil } from './support/wait.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Operations
@@ -318,20 +319,6 @@ type Account = { accountId: string; apiKey: string };
 type Delivery = DlvTestDeliveryFragment;
 type Attempt = DlvTestAttemptFragment;
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Polls `probe` until it returns something truthy; fails with `what` after `timeoutMs`. */
-async function waitUntil<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 15_000, intervalMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    last = value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
-    await sleep(intervalMs);
-  }
-}
 
 // One pg pool per test database, for looking where the API shows less. Ended before the database is dropped.
 const pools = new Map<string, pg.Pool>();

@@ -7,6 +7,7 @@ import { graphql } from './generated/index.ts';
 import { startTestApp, type TestApp } from './support/app.ts';
 import { startReceiver, type Receiver } from './support/receiver.ts';
 import { findEventType } from '../src/domain/catalog.ts';
+import { sleep, waitUntil } from './support/wait.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Operations.
@@ -338,23 +339,7 @@ async function publish(t: TestApp, key: string, type: string, sessionId: string 
   return published.event;
 }
 
-async function waitUntil<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 30_000, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value) return value;
-      last = value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${String(last)})`);
-    await sleep(everyMs);
-  }
-}
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function stats(total: number, succeeded: number, failed: number, pending: number) {
   const finished = succeeded + failed;

@@ -19,28 +19,12 @@ import { ADMIN_KEY, startTestApp, type TestApp } from './support/app.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
 import { freePort } from './support/global-setup.ts';
 import { startReceiver, type Receiver } from './support/receiver.ts';
+import { sleep, waitUntil } from './support/wait.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const LOG_LEVEL = (process.env.TEST_LOG_LEVEL as LogLevel | undefined) ?? 'silent';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Polls `check` until it returns a value other than undefined, at most timeoutMs. */
-async function eventually<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>, intervalMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown = null;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-      lastError = null;
-    } catch (error) {
-      lastError = error;
-    }
-    await sleep(intervalMs);
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${(lastError as Error).message})` : ''}`);
-}
 
 // ---------------------------------------------------------------------------------------------
 // GraphQL over real HTTP
@@ -214,11 +198,14 @@ describe('a worker killed with SIGKILL in the middle of an attempt', () => {
         ...SHORT_LIVENESS,
       });
       await waitForOutput(first, /worker ready/, 60_000);
-      const deadPools = await eventually('the first worker to record its heartbeat', 10_000, () =>
-        withPg(db!.url, async (c) => {
-          const { rows } = await c.query<{ worker_id: string }>('SELECT worker_id FROM worker_heartbeat');
-          return rows.length > 0 ? rows.map((r) => r.worker_id) : undefined;
-        }),
+      const deadPools = await waitUntil(
+        'the first worker to record its heartbeat',
+        () =>
+          withPg(db!.url, async (c) => {
+            const { rows } = await c.query<{ worker_id: string }>('SELECT worker_id FROM worker_heartbeat');
+            return rows.length > 0 ? rows.map((r) => r.worker_id) : undefined;
+          }),
+        10_000,
       );
 
       const published = await gql(api.url, apiKey, PUBLISH_EVENT, { input: messageReceived(1) });
@@ -266,11 +253,14 @@ describe('a worker killed with SIGKILL in the middle of an attempt', () => {
       // The killed attempt was never recorded, so this one is attempt 1 again.
       expect(again.headers['x-webhook-delivery-attempt']).toBe('1');
 
-      const done = await eventually('the delivery to end SUCCEEDED', 20_000, () =>
-        withPg(db!.url, async (c) => {
-          const { rows } = await c.query<{ status: string; attempt_count: number }>('SELECT status, attempt_count FROM delivery WHERE id = $1', [deliveryId]);
-          return rows[0]?.status === 'SUCCEEDED' ? rows[0] : undefined;
-        }),
+      const done = await waitUntil(
+        'the delivery to end SUCCEEDED',
+        () =>
+          withPg(db!.url, async (c) => {
+            const { rows } = await c.query<{ status: string; attempt_count: number }>('SELECT status, attempt_count FROM delivery WHERE id = $1', [deliveryId]);
+            return rows[0]?.status === 'SUCCEEDED' ? rows[0] : undefined;
+          }),
+        20_000,
       );
       expect(done.attempt_count).toBe(1);
 
@@ -430,11 +420,16 @@ describe('a Postgres restart while deliveries flow', () => {
         );
       }
 
-      const ready = await eventually('/readyz to answer 200', 30_000, async () => {
-        const response = await fetch(`${origin}/readyz`, { signal: AbortSignal.timeout(5_000) });
-        await response.text();
-        return response.status === 200 ? response.status : undefined;
-      }, 250);
+      const ready = await waitUntil(
+        '/readyz to answer 200',
+        async () => {
+          const response = await fetch(`${origin}/readyz`, { signal: AbortSignal.timeout(5_000) });
+          await response.text();
+          return response.status === 200 ? response.status : undefined;
+        },
+        30_000,
+        250,
+      );
       expect(ready).toBe(200);
 
       // Nothing stuck: every accepted event's delivery ends SUCCEEDED (an attempt whose recording

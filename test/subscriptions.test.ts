@@ -14,6 +14,7 @@ import { graphql } from './generated/index.ts';
 import { startTestApp, type TestApp } from './support/app.ts';
 import { startReceiver, type Receiver } from './support/receiver.ts';
 import { findEventType } from '../src/domain/catalog.ts';
+import { sleep, waitUntil } from './support/wait.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -160,15 +161,7 @@ const StatusSub = graphql(`
 // ---------------------------------------------------------------------------------------------
 // Helpers.
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function waitUntil(what: string, probe: () => boolean | Promise<boolean>, timeoutMs = 20_000, everyMs = 25): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
 
 async function createEndpoint(t: TestApp, key: string, input: { url: string; eventTypes: string[]; sessionIds?: string[] }) {
   const result = await t.gql(CreateEndpoint, { input: { description: 'subscriptions test', ...input } }, key);
