@@ -2,6 +2,8 @@
 // not leave its delivery stuck (another worker takes it over once the dead pool's heartbeat goes
 // stale, and the killed attempt leaves no trace), and a Postgres restart while events flow loses
 // no accepted event: the running service reconnects by itself and delivers every one of them.
+// A graphile-worker runner that ends on its own (as it does when the database fails under a
+// batch of completions) is replaced.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -471,6 +473,35 @@ describe('a Postgres restart while deliveries flow', () => {
       await receiver?.close().catch(() => {});
       await database?.stop().catch(() => {});
       await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a worker runner that ends without being asked to', () => {
+  it('is replaced, and the worker goes on delivering', { timeout: 60_000 }, async () => {
+    const t = await startTestApp({ role: 'all' });
+    const receiver = await startReceiver();
+    try {
+      const { accountId } = await t.newAccount('runner supervision');
+      const { createEndpoint: create } = await import('../src/domain/endpoints.ts');
+      const { publishEvent } = await import('../src/domain/events.ts');
+      await create(t.app.services, accountId, { url: receiver.url, description: 'supervised', eventTypes: ['webhook.test'] });
+      await publishEvent(t.app.services.db, accountId, { type: 'webhook.test', data: {} });
+      await receiver.waitFor(1, 20_000);
+
+      // What graphile-worker does when the database fails under a batch of completions: the
+      // runner ends although nobody stopped the worker.
+      const first = t.app.worker!.runner;
+      await first.stop();
+      const replacement = await waitUntil('a new runner', () => (t.app.worker!.runner !== first ? t.app.worker!.runner : null), 20_000);
+      expect(replacement).not.toBe(first);
+
+      await publishEvent(t.app.services.db, accountId, { type: 'webhook.test', data: {} });
+      const requests = await receiver.waitFor(2, 20_000);
+      expect(new Set(requests.map((r) => r.headers['webhook-id'])).size).toBe(2);
+    } finally {
+      await receiver.close();
+      await t.stop();
     }
   });
 });

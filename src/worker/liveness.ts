@@ -10,6 +10,8 @@ const STUCK_AFTER_MS = 120_000;
 
 export interface Liveness {
   track(workerPoolId: string): void;
+  /** Stops beating for a pool that ended, so it is not kept alive in the others' eyes. */
+  untrack(workerPoolId: string): void;
   stop(): Promise<void>;
 }
 
@@ -68,6 +70,9 @@ export function startLiveness(options: {
     track(workerPoolId) {
       ids.add(workerPoolId);
       tick();
+    },
+    untrack(workerPoolId) {
+      ids.delete(workerPoolId);
     },
     async stop() {
       clearInterval(timer);
