@@ -33,22 +33,6 @@ export class VerificationError extends Error {
   }
 }
 
-/** Thrown for a missing or unknown API key; the server turns it into UNAUTHENTICATED. */
-export class AuthenticationError extends Error {
-  constructor(message = 'A valid API key is required: send "Authorization: Bearer hk_…"') {
-    super(message);
-    this.name = 'AuthenticationError';
-  }
-}
-
-/** Thrown when the caller is authenticated but lacks the right (e.g. createAccount without the admin key). */
-export class ForbiddenError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ForbiddenError';
-  }
-}
-
 function summarize(fieldErrors: FieldError[]): string {
   if (fieldErrors.length === 0) return 'Invalid input';
   const first = fieldErrors[0]!;

@@ -12,6 +12,7 @@ import { classify, type Classification } from '../delivery/classify.ts';
 import { nextRetryDelayMs } from '../delivery/schedule.ts';
 import { send, type SendResult } from '../delivery/send.ts';
 import { buildDeliveryHeaders } from '../delivery/sign.ts';
+import type { DeliveryExhaustedEventData, EndpointStatusEventData } from '../domain/catalog.ts';
 import { holdEndpoint, liveSecrets } from '../domain/endpoints.ts';
 import { publishOperationalEvent } from '../domain/events.ts';
 import { CHANNELS } from '../domain/notify.ts';
@@ -251,7 +252,7 @@ async function holdAndAnnounce(
     tx,
     endpoint.accountId,
     status === 'PAUSED' ? 'endpoint.paused' : 'endpoint.disabled',
-    { endpointId: endpoint.id, url: endpoint.url, status, reason, pausedAt: now.toISOString() },
+    { endpointId: endpoint.id, url: endpoint.url, status, reason, pausedAt: now.toISOString() } satisfies EndpointStatusEventData,
     endpoint.id,
   );
 }
@@ -287,7 +288,7 @@ async function exhaust(
       attemptCount: input.attemptCount,
       lastOutcome: input.classification.outcome,
       lastResponseStatus: input.result.kind === 'response' ? input.result.status : null,
-    },
+    } satisfies DeliveryExhaustedEventData,
     endpoint.id,
   );
   if (await succeededSince(tx, endpoint.id, input.firstAttemptAt)) return;
