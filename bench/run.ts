@@ -18,17 +18,12 @@ import { createAccount } from '../src/domain/accounts.ts';
 import { createEndpoint } from '../src/domain/endpoints.ts';
 import { publishEvent } from '../src/domain/events.ts';
 import { startEmbeddedPostgres } from '../src/db/embedded.ts';
+import { freePort, withDatabase } from '../src/db/local.ts';
 
 const NOOP_JOBS = Number(process.env.BENCH_NOOP_JOBS ?? 20_000);
 const POSTS = Number(process.env.BENCH_POSTS ?? 20_000);
 const DELIVERIES = Number(process.env.BENCH_DELIVERIES ?? 3_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
-
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = '/' + database;
-  return parsed.toString();
-}
 
 async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   let serverUrl = process.env.DATABASE_URL;
@@ -36,7 +31,7 @@ async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> 
   if (!serverUrl) {
     const dir = await mkdtemp(join(tmpdir(), 'hookwire-bench-'));
     await chmod(dir, 0o755);
-    const server = await startEmbeddedPostgres({ dataDir: dir, port: 20_000 + Math.floor(Math.random() * 20_000), database: 'postgres' });
+    const server = await startEmbeddedPostgres({ dataDir: dir, port: await freePort(), database: 'postgres' });
     serverUrl = server.url;
     stopServer = async () => {
       await server.stop();

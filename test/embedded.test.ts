@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { freePort } from './support/global-setup.ts';
+import { freePort } from '../src/db/local.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { migrate, readMigrations } from '../src/db/migrate.ts';
-import { withDatabase } from './support/global-setup.ts';
+import { withDatabase } from '../src/db/local.ts';
 
 const serverUrl = inject('pgServerUrl');
 const name = `${inject('dbPrefix')}fresh_migrations`;

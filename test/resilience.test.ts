@@ -19,7 +19,7 @@ import { createAccount } from '../src/domain/accounts.ts';
 import { createLogger, type LogLevel } from '../src/log.ts';
 import { ADMIN_KEY, startTestApp, type TestApp } from './support/app.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
-import { freePort } from './support/global-setup.ts';
+import { freePort } from '../src/db/local.ts';
 import { startReceiver, type Receiver } from './support/receiver.ts';
 import { sleep, waitUntil } from './support/wait.ts';
 

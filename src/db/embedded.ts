@@ -2,8 +2,8 @@
 // listening on 127.0.0.1 only, started and stopped with the service.
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readdir, readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { portIsFree } from './local.ts';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -37,14 +37,6 @@ async function loadEmbeddedPostgres() {
   return EmbeddedPostgres;
 }
 const PASSWORD = 'hookwire-local';
-
-function portIsFree(port: number, host = '127.0.0.1'): Promise<boolean> {
-  return new Promise((done) => {
-    const server = createServer();
-    server.once('error', () => done(false));
-    server.listen(port, host, () => server.close(() => done(true)));
-  });
-}
 
 /** Starts (initialising on first use) the cluster in `<dataDir>/pg` and makes sure `database` exists. */
 export async function startEmbeddedPostgres(options: {

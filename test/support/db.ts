@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { withDatabase } from './global-setup.ts';
+import { withDatabase } from '../../src/db/local.ts';
 
 export interface TestDatabase {
   url: string;

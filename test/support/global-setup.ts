@@ -4,12 +4,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
 import pg from 'pg';
 import { runMigrations } from 'graphile-worker';
 import type { TestProject } from 'vitest/node';
 import { migrate } from '../../src/db/migrate.ts';
 import { startEmbeddedPostgres } from '../../src/db/embedded.ts';
+import { freePort, withDatabase } from '../../src/db/local.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -19,23 +19,6 @@ declare module 'vitest' {
     /** Every database this run creates starts with this prefix; teardown drops them all. */
     dbPrefix: string;
   }
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-export function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = '/' + encodeURIComponent(database);
-  return parsed.toString();
 }
 
 export default async function setup(project: TestProject) {
