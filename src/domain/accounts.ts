@@ -3,8 +3,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../db/client.ts';
 import { newId } from '../db/ids.ts';
 import type { Account } from '../generated/prisma/client.ts';
-import { NUL_MESSAGE } from './endpoint-input.ts';
-import { ValidationError } from './errors.ts';
+import { hasNul, NUL_MESSAGE, ValidationError } from './errors.ts';
 
 export const API_KEY_PREFIX = 'hk_';
 
@@ -23,7 +22,7 @@ function validateName(name: string | null | undefined, path: string[], required:
     return null;
   }
   if (trimmed.length > 100) throw ValidationError.field(path, 'must be at most 100 characters');
-  if (trimmed.includes('\u0000')) throw ValidationError.field(path, NUL_MESSAGE);
+  if (hasNul(trimmed)) throw ValidationError.field(path, NUL_MESSAGE);
   return trimmed;
 }
 

@@ -12,7 +12,12 @@ export async function scheduleHeldDeliveries(tx: Tx, endpointId: string, now = n
     UPDATE delivery SET next_attempt_at = ${now}
     WHERE endpoint_id = ${endpointId} AND status = 'PENDING'
     RETURNING id`;
-  const ids = held.map((d) => d.id).sort();
+  return enqueueNow(tx, held, now);
+}
+
+/** Jobs for deliveries just made due, oldest first (ids sort by creation); returns how many. */
+async function enqueueNow(tx: Tx, deliveries: Array<{ id: string }>, now: Date): Promise<number> {
+  const ids = deliveries.map((d) => d.id).sort();
   await enqueueAttempts(tx, ids.map((deliveryId) => ({ deliveryId, runAt: now })));
   return ids.length;
 }
@@ -48,8 +53,6 @@ export async function recoverFailedDeliveries(
       UPDATE delivery SET status = 'PENDING', completed_at = NULL, next_attempt_at = ${now}
       WHERE endpoint_id = ${endpointId} AND status = 'FAILED' AND created_at >= ${since}
       RETURNING id`;
-    const ids = recovered.map((d) => d.id).sort();
-    await enqueueAttempts(tx, ids.map((deliveryId) => ({ deliveryId, runAt: now })));
-    return ids.length;
+    return enqueueNow(tx, recovered, now);
   });
 }

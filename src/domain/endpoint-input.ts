@@ -2,7 +2,7 @@
 // every bad field reported at once with its path.
 
 import { isValidEventTypePattern } from './catalog.ts';
-import { ValidationError, type FieldError } from './errors.ts';
+import { hasNul, NUL_MESSAGE, ValidationError, type FieldError } from './errors.ts';
 import { isReservedHeader } from '../delivery/headers.ts';
 
 /**
@@ -59,9 +59,6 @@ export interface EndpointInputOptions {
   /** HOOKWIRE_ALLOW_PRIVATE_NETWORKS: also allows plain http URLs (local development, tests). */
   allowPrivateNetworks: boolean;
 }
-
-/** PostgreSQL text cannot store NUL: refused with a clear message rather than failing to save. */
-export const NUL_MESSAGE = 'must not contain NUL characters (\\u0000)';
 
 export const ENDPOINT_LIMITS = Object.freeze({
   urlMaxLength: 2048,
@@ -130,7 +127,7 @@ export function validateEndpointInput(input: EndpointInput, opts: EndpointInputO
       const trimmed = description.trim();
       const length = [...trimmed].length;
       if (length === 0) fail(['description'], 'must not be empty');
-      else if (trimmed.includes('\u0000')) fail(['description'], NUL_MESSAGE);
+      else if (hasNul(trimmed)) fail(['description'], NUL_MESSAGE);
       else if (length > ENDPOINT_LIMITS.descriptionMaxLength) {
         fail(['description'], `must be at most ${ENDPOINT_LIMITS.descriptionMaxLength} characters long`);
       } else value.description = trimmed;
@@ -281,7 +278,7 @@ function checkStringList(raw: unknown, path: string[], fail: Fail, rules: String
       ok = false;
       return fail(itemPath, 'must not be empty');
     }
-    const problem = trimmed.includes('\u0000') ? NUL_MESSAGE : rules.item(trimmed);
+    const problem = hasNul(trimmed) ? NUL_MESSAGE : rules.item(trimmed);
     if (problem) {
       ok = false;
       return fail(itemPath, problem);

@@ -7,6 +7,13 @@ export interface FieldError {
   message: string;
 }
 
+/** PostgreSQL text and jsonb cannot store NUL: refused with a clear message rather than failing to save. */
+export const NUL_MESSAGE = 'must not contain NUL characters (\\u0000)';
+
+export function hasNul(text: string): boolean {
+  return text.includes('\u0000');
+}
+
 export class ValidationError extends Error {
   readonly fieldErrors: FieldError[];
   constructor(fieldErrors: FieldError[], message?: string) {

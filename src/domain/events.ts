@@ -6,8 +6,7 @@ import { newId } from '../db/ids.ts';
 import type { Event, Prisma } from '../generated/prisma/client.ts';
 import { enqueueAttempts } from '../worker/jobs.ts';
 import { findEventType, validateEventData } from './catalog.ts';
-import { NUL_MESSAGE } from './endpoint-input.ts';
-import { NotFoundError, ValidationError, type FieldError } from './errors.ts';
+import { hasNul, NotFoundError, NUL_MESSAGE, ValidationError, type FieldError } from './errors.ts';
 
 type Tx = Prisma.TransactionClient;
 
@@ -49,12 +48,12 @@ function validatePublishInput(input: PublishEventInput): FieldError[] {
   }
   if (input.sessionId != null && (input.sessionId.trim() === '' || input.sessionId.length > 128)) {
     errors.push({ path: ['input', 'sessionId'], message: 'must be 1 to 128 characters' });
-  } else if (input.sessionId?.includes('\u0000')) {
+  } else if (input.sessionId != null && hasNul(input.sessionId)) {
     errors.push({ path: ['input', 'sessionId'], message: NUL_MESSAGE });
   }
   if (input.idempotencyKey != null && (input.idempotencyKey === '' || input.idempotencyKey.length > 255)) {
     errors.push({ path: ['input', 'idempotencyKey'], message: 'must be 1 to 255 characters' });
-  } else if (input.idempotencyKey?.includes('\u0000')) {
+  } else if (input.idempotencyKey != null && hasNul(input.idempotencyKey)) {
     errors.push({ path: ['input', 'idempotencyKey'], message: NUL_MESSAGE });
   }
   const size = Buffer.byteLength(JSON.stringify(input.data ?? null));
@@ -70,10 +69,10 @@ function validatePublishInput(input: PublishEventInput): FieldError[] {
 }
 
 function containsNul(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('\u0000');
+  if (typeof value === 'string') return hasNul(value);
   if (Array.isArray(value)) return value.some(containsNul);
   if (value !== null && typeof value === 'object') {
-    return Object.entries(value).some(([key, item]) => key.includes('\u0000') || containsNul(item));
+    return Object.entries(value).some(([key, item]) => hasNul(key) || containsNul(item));
   }
   return false;
 }

@@ -1,13 +1,11 @@
 // Who may call what: resolvers ask for the caller's account (or the admin key) through these.
 import { GraphQLError } from 'graphql';
-import type { Context } from '../server/context.ts';
+import { unauthenticated, type Context } from '../server/context.ts';
 
 /** The caller's account, or a clear UNAUTHENTICATED error (never masked by Yoga). */
 export function requireAccount(ctx: Context): NonNullable<Context['account']> {
   if (!ctx.account) {
-    throw new GraphQLError('Authentication required: send "Authorization: Bearer hk_…" with an API key', {
-      extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
-    });
+    throw unauthenticated('Authentication required: send "Authorization: Bearer hk_…" with an API key');
   }
   return ctx.account;
 }

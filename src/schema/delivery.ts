@@ -4,6 +4,7 @@ import { NotFoundError, ValidationError } from '../domain/errors.ts';
 import { sendTestEvent } from '../domain/events.ts';
 import { deliveryStats, type DeliveryStats } from '../domain/stats.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
+import { typeOfId } from '../db/ids.ts';
 import { builder } from './builder.ts';
 import { requireAccount } from './auth.ts';
 import './endpoint.ts';
@@ -104,7 +105,7 @@ const DeliveryConnection = builder.connectionObject(
         description: "Counts over every delivery that the connection's filters select, not just this page.",
         resolve: (connection, _args, ctx) => {
           const { parent, args } = connection as unknown as { parent?: { id?: string }; args: DeliveryFilter };
-          const endpointId = typeof parent?.id === 'string' && parent.id.startsWith('ep_') ? parent.id : args.endpointId;
+          const endpointId = parent?.id && typeOfId(parent.id) === 'Endpoint' ? parent.id : args.endpointId;
           return deliveryStats(ctx.db, deliveryWhere(requireAccount(ctx).id, { ...args, endpointId }));
         },
       }),
