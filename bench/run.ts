@@ -141,7 +141,7 @@ async function hookwireThroughput(url: string, origin: string): Promise<{ publis
     await Promise.all(
       Array.from({ length: 8 }, async () => {
         while (next++ < DELIVERIES) {
-          await publishEvent(db, account.id, { type: 'message.received', sessionId: 'bench', data: example });
+          await publishEvent(api.services, account.id, { type: 'message.received', sessionId: 'bench', data: example });
         }
       }),
     );

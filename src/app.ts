@@ -6,13 +6,17 @@ import { migrate } from './db/migrate.ts';
 import { ensureDefaultAccount } from './domain/accounts.ts';
 import type { Logger } from './log.ts';
 import { startApiServer, type ApiServer } from './server/http.ts';
-import { createMetrics } from './server/metrics.ts';
+import { createMetrics } from './metrics.ts';
 import { startOpsServer, type OpsServer } from './server/ops.ts';
-import { createHookwirePubSub, PgNotificationTarget } from './server/pubsub.ts';
-import type { Services } from './server/services.ts';
+import { createHookwirePubSub, NotificationHub, SUBSCRIPTION_CHANNELS } from './server/pubsub.ts';
+import type { Services } from './services.ts';
 import { graphileLogger, startWorker, type Worker } from './worker/index.ts';
 import { runMigrations } from 'graphile-worker';
 import { createDispatcher } from './delivery/ssrf.ts';
+import { systemClock, type Clock } from './domain/clock.ts';
+import { LANES_CHANNEL, laneQueue } from './db/lanes.ts';
+import { PgListener } from './db/listener.ts';
+import { CHANNELS } from './domain/notify.ts';
 
 export interface App {
   services: Services;
@@ -21,8 +25,8 @@ export interface App {
   worker: Worker | null;
   /** /healthz, /readyz and /metrics of a worker-only process, when HOOKWIRE_METRICS_PORT is set. */
   ops: OpsServer | null;
-  /** The LISTEN connection behind subscriptions (API processes). */
-  notifications: PgNotificationTarget | null;
+  /** Subscriptions' per-account topics (API processes). */
+  notifications: NotificationHub | null;
   /** The key of the account created on first start, when this process created it. */
   initialApiKey: string | null;
   stop(): Promise<void>;
@@ -33,6 +37,10 @@ export interface StartOptions {
   onInitialApiKey?: (key: string) => void;
   /** Passed to the Prisma client (tests count queries with onQuery). */
   prisma?: PrismaOptions;
+  /** The clock of every part of the process (tests pass a ManualClock). */
+  clock?: Clock;
+  /** The retry jitter's randomness, in [0, 1) (tests pin it). */
+  random?: () => number;
 }
 
 export async function startApp(config: Readonly<Config>, role: Role, logger: Logger, options: StartOptions = {}): Promise<App> {
@@ -63,12 +71,24 @@ export async function startApp(config: Readonly<Config>, role: Role, logger: Log
     // its transaction before any worker may have started.
     await runMigrations({ connectionString: databaseUrl, logger: graphileLogger(logger) });
 
-    // Every concurrent attempt holds a connection for its recording transaction.
-    const db = createPrisma(databaseUrl, { max: role === 'api' ? 10 : config.workerConcurrency + 5, ...options.prisma });
+    // Pools are sized for the database, not for the attempts in flight: the engine records
+    // attempts in batches on its own few connections (worker/index.ts).
+    const db = createPrisma(databaseUrl, { max: role === 'worker' ? 4 : 10, ...options.prisma });
     cleanups.push(() => db.$disconnect());
-    const dispatcher = createDispatcher({ allowPrivateNetworks: config.allowPrivateNetworks });
+    // As many connections per origin as attempts may be in flight, so an attempt never queues
+    // inside the HTTP client while its timeout runs.
+    const dispatcher = createDispatcher({ allowPrivateNetworks: config.allowPrivateNetworks, connections: config.workerConcurrency });
     cleanups.push(() => dispatcher.close());
-    const services: Services = { db, config, dispatcher };
+    const services: Services = { db, config, dispatcher, clock: options.clock ?? systemClock, queue: laneQueue };
+
+    // One LISTEN connection for whatever this process needs to hear.
+    const channels = [
+      ...(role !== 'api' ? [LANES_CHANNEL, CHANNELS.endpointStatus] : []),
+      ...(role !== 'worker' ? SUBSCRIPTION_CHANNELS : []),
+    ];
+    const listener = new PgListener(databaseUrl, channels, logger);
+    await listener.start();
+    cleanups.push(() => listener.close());
 
     let initialApiKey: string | null = null;
     if (!config.adminKey) {
@@ -88,15 +108,13 @@ export async function startApp(config: Readonly<Config>, role: Role, logger: Log
 
     let worker: Worker | null = null;
     if (role !== 'api') {
-      worker = await startWorker({ databaseUrl, services, logger, metrics });
+      worker = await startWorker({ databaseUrl, services, listener, logger, metrics, random: options.random });
       cleanups.push(() => worker!.stop());
     }
     let api: ApiServer | null = null;
-    let notifications: PgNotificationTarget | null = null;
+    let notifications: NotificationHub | null = null;
     if (role !== 'worker') {
-      notifications = new PgNotificationTarget(databaseUrl, logger);
-      await notifications.start();
-      cleanups.push(() => notifications!.close());
+      notifications = new NotificationHub(listener, logger);
       services.pubsub = createHookwirePubSub(notifications);
       api = await startApiServer({ services, metrics, logger, host: config.host, port: config.port });
       cleanups.push(() => api!.close(config.shutdownTimeoutMs));

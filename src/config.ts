@@ -16,11 +16,23 @@ export interface Config {
   allowPrivateNetworks: boolean;
   retrySchedule: readonly number[];
   retentionDays: number;
+  /** Attempts in flight at once in one worker process, across all its endpoints. */
   workerConcurrency: number;
-  /** How often a worker pool records that it is alive. */
-  workerHeartbeatMs: number;
-  /** A pool silent this long is presumed dead and its locked jobs are handed to others. */
-  workerStaleAfterMs: number;
+  /** Endpoints (lanes) one worker process drains at once. */
+  workerLanes: number;
+  /** Attempts in flight to one endpoint across all workers, unless the endpoint sets its own. */
+  endpointConcurrency: number;
+  /** How long a worker keeps starting attempts of one endpoint before it lets the next one have a turn. */
+  laneSliceMs: number;
+  /**
+   * Beyond an endpoint's timeout, how long its lane stays with a worker that stopped answering
+   * (killed, frozen) before another worker takes it over: the bound on redelivery after a crash.
+   */
+  laneLeaseGraceMs: number;
+  /** How often an idle worker looks for lanes that became due (retries), besides NOTIFY. */
+  workerPollMs: number;
+  /** Database connections of a worker's engine (claims, records, releases). */
+  workerDbPool: number;
   shutdownTimeoutMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   version: string;
@@ -83,9 +95,13 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       env.HOOKWIRE_RETRY_SCHEDULE ? parseRetrySchedule(env.HOOKWIRE_RETRY_SCHEDULE) : [...DEFAULT_RETRY_SCHEDULE],
     ),
     retentionDays: int(env, 'HOOKWIRE_RETENTION_DAYS', 30, 1, 3650),
-    workerConcurrency: int(env, 'HOOKWIRE_WORKER_CONCURRENCY', 20, 1, 500),
-    workerHeartbeatMs: int(env, 'HOOKWIRE_WORKER_HEARTBEAT_MS', 10_000, 100, 600_000),
-    workerStaleAfterMs: int(env, 'HOOKWIRE_WORKER_STALE_AFTER_MS', 60_000, 500, 3_600_000),
+    workerConcurrency: int(env, 'HOOKWIRE_WORKER_CONCURRENCY', 500, 1, 10_000),
+    workerLanes: int(env, 'HOOKWIRE_WORKER_LANES', 100, 1, 10_000),
+    endpointConcurrency: int(env, 'HOOKWIRE_ENDPOINT_CONCURRENCY', 10, 1, 100),
+    laneSliceMs: int(env, 'HOOKWIRE_LANE_SLICE_MS', 250, 10, 60_000),
+    laneLeaseGraceMs: int(env, 'HOOKWIRE_LANE_LEASE_GRACE_MS', 15_000, 100, 3_600_000),
+    workerPollMs: int(env, 'HOOKWIRE_WORKER_POLL_MS', 1_000, 10, 60_000),
+    workerDbPool: int(env, 'HOOKWIRE_WORKER_DB_POOL', 8, 2, 100),
     shutdownTimeoutMs: int(env, 'HOOKWIRE_SHUTDOWN_TIMEOUT_MS', 30_000, 0, 600_000),
     logLevel: level as Config['logLevel'],
     version: env.npm_package_version ?? '0.1.0',

@@ -1,13 +1,13 @@
 // The delivery engine as a receiver and a client see it: signed POSTs verified with the
 // standardwebhooks library and a plain HMAC check, every outcome of an attempt (2xx, 5xx, 4xx, 410,
 // 429 + Retry-After, timeout, redirect, SSRF block), retries, exhaustion with pause and resume,
-// secret rotation, idempotent publishing, rate limits across two worker runners, the fan-out
-// batch, deleteEndpoint with a queued retry, manual retries and recovery, /metrics and retention.
+// secret rotation, idempotent publishing, the fan-out batch, deleteEndpoint with a queued retry,
+// manual retries and recovery, /metrics and retention. (Fairness, concurrency limits, ordering,
+// batch publishing, rate limits across workers and schedules under a moved clock: engine.test.ts.)
 //
-// Everything is real: Postgres, graphile-worker, HTTP on 127.0.0.1. No real retry schedule is
-// slept through: endpoints use retrySchedule [1] (or [600] where a retry must stay queued).
-// graphile-worker finds future-scheduled jobs by polling about every 2 s, so each retry step is
-// given ~10 s in the waits below; every wait is bounded.
+// Everything is real: Postgres, the engine, HTTP on 127.0.0.1. No real retry schedule is slept
+// through: endpoints use retrySchedule [1] (or [600] where a retry must stay queued). Every wait
+// is bounded.
 import { createHmac, randomBytes } from 'node:crypto';
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -18,7 +18,7 @@ import { purgeExpired } from '../src/worker/retention.ts';
 import { graphql } from './generated/index.ts';
 import type { CreateEndpointInput, DlvTestAttemptFragment, DlvTestDeliveryFragment, PublishEventInput } from './generated/graphql.ts';
 import { startTestApp, type TestApp } from './support/app.ts';
-import { startReceiver, type ReceivedRequest, type Receiver } from './support/receiver.ts';
+import { expectQuiet, startReceiver, type ReceivedRequest, type Receiver } from './support/receiver.ts';
 import { sleep, waitUntil } from './support/wait.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -444,11 +444,6 @@ async function eventCount(app: TestApp, key: string): Promise<number> {
 }
 
 /** Waits `ms` and checks the receiver got no request beyond the `expected` it had. */
-async function expectQuiet(rx: Receiver, expected: number, ms: number): Promise<void> {
-  await sleep(ms);
-  expect(rx.requests.length, `receiver got ${rx.requests.length - expected} unexpected request(s)`).toBe(expected);
-}
-
 function envelopeOf(req: ReceivedRequest): { id: string; type: string; timestamp: string; sessionId: string | null; data: unknown } {
   return JSON.parse(req.body);
 }
@@ -651,14 +646,18 @@ describe('outcomes of an attempt', () => {
     return { rx, endpoint, event, deliveryId };
   }
 
-  it('400: FAILED at once after one attempt that will not retry, with no job left queued', async () => {
-    const { rx, deliveryId } = await deliverOne(() => ({ status: 400, body: 'bad request: unknown field' }));
+  it('400: FAILED at once after one attempt that will not retry, with nothing left scheduled', async () => {
+    const { rx, deliveryId, endpoint } = await deliverOne(() => ({ status: 400, body: 'bad request: unknown field' }));
     const delivery = await waitForDelivery(t, acct.apiKey, deliveryId);
     expect(delivery).toMatchObject({ status: 'FAILED', attemptCount: 1, nextAttemptAt: null });
     expect(delivery.attempts).toHaveLength(1);
     expect(delivery.attempts[0]).toMatchObject({ outcome: 'HTTP_ERROR', responseStatus: 400, responseBody: 'bad request: unknown field', willRetry: false });
     expect(delivery.attempts[0]!.error).toMatch(/400/);
-    expect(await sql(t, 'SELECT id FROM graphile_worker.jobs WHERE key = $1', [deliveryId])).toEqual([]);
+    // Its lane, once given back, is idle: nothing of this endpoint is due, now or later.
+    await waitUntil('the lane given back idle', async () => {
+      const [lane] = await sql<{ ready_at: Date | null; leased_by: string | null }>(t, 'SELECT ready_at, leased_by FROM endpoint_lane WHERE endpoint_id = $1', [endpoint.id]);
+      return lane?.leased_by === null && lane.ready_at === null ? true : undefined;
+    });
     // The schedule is [1]: a wrong retry would come within ~3 s.
     await expectQuiet(rx, 1, 3_000);
   });
@@ -757,13 +756,12 @@ describe('outcomes of an attempt', () => {
 // ---------------------------------------------------------------------------------------------
 
 describe('exhaustion, pause and resume', () => {
-  // Arrival order is only meaningful with one attempt at a time: with the default concurrency
-  // (20) the held deliveries are scheduled oldest first but their HTTP requests race. So this
-  // block runs its own app with HOOKWIRE_WORKER_CONCURRENCY=1, where graphile-worker takes jobs
-  // strictly in queue order (priority, run_at, id).
+  // Arrival order is only meaningful with one attempt at a time: with the default concurrency the
+  // held deliveries are claimed oldest first but their HTTP requests race. So this block runs its
+  // own app with HOOKWIRE_ENDPOINT_CONCURRENCY=1, where an endpoint's attempts go one by one.
   let app: TestApp;
   beforeAll(async () => {
-    app = await startTestApp({ role: 'all', env: { HOOKWIRE_WORKER_CONCURRENCY: '1' } });
+    app = await startTestApp({ role: 'all', env: { HOOKWIRE_ENDPOINT_CONCURRENCY: '1' } });
   });
   afterAll(async () => stopApp(app));
 
@@ -809,7 +807,7 @@ describe('exhaustion, pause and resume', () => {
     for (const notice of watcherRx.requests) expect(verifiesStandard(watcher.signingSecret, notice)).toBe(true);
     expect(rx.requests).toHaveLength(2);
 
-    // 4. Three more events while PAUSED: recorded, PENDING, not attempted, no job queued.
+    // 4. Three more events while PAUSED: recorded, PENDING, not attempted, the lane not woken.
     const held: Array<{ eventId: string; deliveryId: string }> = [];
     for (let i = 0; i < 3; i++) {
       const e = await publish(app, acct.apiKey, { type: 'message.received', data: { ...example('message.received'), messageId: `wamid.held.${i}` } });
@@ -818,7 +816,7 @@ describe('exhaustion, pause and resume', () => {
     for (const h of held) {
       expect(await getDelivery(app, acct.apiKey, h.deliveryId)).toMatchObject({ status: 'PENDING', attemptCount: 0, nextAttemptAt: null });
     }
-    expect(await sql(app, 'SELECT key FROM graphile_worker.jobs WHERE key = ANY($1)', [held.map((h) => h.deliveryId)])).toEqual([]);
+    expect(await sql(app, 'SELECT ready_at FROM endpoint_lane WHERE endpoint_id = $1', [endpoint.id])).toEqual([{ ready_at: null }]);
     await expectQuiet(rx, 2, 3_000);
 
     // 5. Receiver fixed, endpoint resumed: the held deliveries go out, oldest first.
@@ -1019,94 +1017,6 @@ describe('publishEvent', () => {
 
 // ---------------------------------------------------------------------------------------------
 
-describe('rateLimitPerSecond across two worker runners', () => {
-  it('delivers all 16 events with at most 4 attempts starting per second, and no attempt recorded for waiting', async () => {
-    // An API-only app and two worker-only runners with small local queues (concurrency 2, so each
-    // fetches at most 10 jobs at once): the 16 jobs cannot all land in one runner's queue.
-    const api = await startTestApp({ role: 'api' });
-    const small = { HOOKWIRE_WORKER_CONCURRENCY: '2' };
-    const first = await startTestApp({ role: 'worker', database: api.db, env: small });
-    const second = await startTestApp({ role: 'worker', database: api.db, env: small });
-    const t = api;
-    try {
-      const acct = await t.newAccount('rate-limited');
-      const rx = await receiver();
-      const endpoint = await createEndpoint(t, acct.apiKey, { url: rx.url, description: 'limited', eventTypes: ['*'], rateLimitPerSecond: 4 });
-
-      // Which runner started which deliver job (a rate-limited try counts too). Recorded for every
-      // job and matched against this test's deliveries at the end: a job may start before the
-      // test has looked up its delivery id.
-      const startedBy = { first: [] as string[], second: [] as string[] };
-      const deliveryIdOf = (job: { task_identifier: string; payload: unknown }) =>
-        job.task_identifier === 'deliver' ? (job.payload as { deliveryId?: unknown }).deliveryId : undefined;
-      first.app.worker!.runner.events.on('job:start', ({ job }) => {
-        const id = deliveryIdOf(job);
-        if (typeof id === 'string') startedBy.first.push(id);
-      });
-      second.app.worker!.runner.events.on('job:start', ({ job }) => {
-        const id = deliveryIdOf(job);
-        if (typeof id === 'string') startedBy.second.push(id);
-      });
-      const deliveryIds = new Set<string>();
-
-      // Start just after a second boundary, so that even a perfect scheduler needs ≥ 3 s for 16
-      // attempts at 4 per second (the first 4 in second S, the last ones in S+3).
-      await waitUntil('a second boundary', async () => Date.now() % 1000 < 40, 1_500, 2);
-      const events = await Promise.all(
-        Array.from({ length: 16 }, (_, i) => publish(t, acct.apiKey, { type: 'message.received', data: { ...example('message.received'), messageId: `wamid.rate.${i}` } })),
-      );
-      for (const e of events) deliveryIds.add(await deliveryIdFor(t, acct.apiKey, e.id, endpoint.id));
-      await rx.waitFor(16, 40_000);
-      await expectQuiet(rx, 16, 500);
-
-      const arrivals = rx.requests.map((r) => r.at).sort((a, b) => a - b);
-      const perSecond = new Map<number, number>();
-      for (const at of arrivals) perSecond.set(Math.floor(at / 1000), (perSecond.get(Math.floor(at / 1000)) ?? 0) + 1);
-      const histogram = JSON.stringify([...perSecond].map(([s, n]) => [s - Math.floor(arrivals[0]! / 1000), n]));
-
-      // The limiter counts attempts per second of Postgres' clock (same host clock as Date.now()
-      // here) when it grants a slot; the request reaches the receiver a few ms later. An attempt
-      // granted in the last milliseconds of second S can therefore arrive in S+1, next to S+1's
-      // own four: so a receiver-side second may show 5 without the limit being broken. Two checks:
-      // (a) raw: no receiver second holds more than 5;
-      // (b) strict: every arrival can be attributed to a window that began at most SLIP ms before
-      //     it, with at most 4 per window (greedy, in arrival order).
-      expect(Math.max(...perSecond.values()), `arrivals per second: ${histogram}`).toBeLessThanOrEqual(5);
-      const SLIP_MS = 100;
-      const used = new Map<number, number>();
-      for (const at of arrivals) {
-        const candidates = [Math.floor((at - SLIP_MS) / 1000), Math.floor(at / 1000)];
-        const window = candidates.find((s) => (used.get(s) ?? 0) < 4);
-        expect(window, `arrival at ${at} cannot fit any 4-per-second window; per second: ${histogram}`).toBeDefined();
-        used.set(window!, (used.get(window!) ?? 0) + 1);
-      }
-      expect(arrivals.at(-1)! - arrivals[0]!, `arrivals per second: ${histogram}`).toBeGreaterThanOrEqual(2_500);
-
-      // Waiting for the limit is not an attempt: every delivery succeeded at its first attempt.
-      for (const id of deliveryIds) {
-        const delivery = await getDelivery(t, acct.apiKey, id);
-        expect(delivery).toMatchObject({ status: 'SUCCEEDED', attemptCount: 1 });
-        expect(delivery.attempts).toHaveLength(1);
-      }
-      expect(await sql(t, 'SELECT count(*)::int AS n FROM delivery_attempt a JOIN delivery d ON d.id = a.delivery_id WHERE d.endpoint_id = $1', [endpoint.id])).toEqual([{ n: 16 }]);
-      // Both runners took part (each started at least one of these jobs).
-      const started = {
-        first: startedBy.first.filter((id) => deliveryIds.has(id)).length,
-        second: startedBy.second.filter((id) => deliveryIds.has(id)).length,
-      };
-      expect(started.first + started.second).toBeGreaterThanOrEqual(16);
-      expect(started.first, JSON.stringify(started)).toBeGreaterThan(0);
-      expect(started.second, JSON.stringify(started)).toBeGreaterThan(0);
-    } finally {
-      await first.stop();
-      await second.stop();
-      await api.stop();
-    }
-  }, 90_000);
-});
-
-// ---------------------------------------------------------------------------------------------
-
 describe('SSRF guard (HOOKWIRE_ALLOW_PRIVATE_NETWORKS=false)', () => {
   let strict: TestApp;
   let tcp: TcpServer;
@@ -1174,7 +1084,7 @@ describe('SSRF guard (HOOKWIRE_ALLOW_PRIVATE_NETWORKS=false)', () => {
 // ---------------------------------------------------------------------------------------------
 
 describe('deleteEndpoint while a retry is queued', () => {
-  it('removes the queued job, the deliveries and the attempts', async () => {
+  it('removes the lane with its scheduled retry, the deliveries and the attempts', async () => {
     const acct = await t.newAccount('delete');
     const rx = await receiver(() => ({ status: 500, body: 'down' }));
     const endpoint = await createEndpoint(t, acct.apiKey, { url: rx.url, description: 'doomed', eventTypes: ['*'], retrySchedule: [600] });
@@ -1183,17 +1093,19 @@ describe('deleteEndpoint while a retry is queued', () => {
     const pending = await waitForDelivery(t, acct.apiKey, deliveryId, (d) => d.attemptCount === 1);
     expect(pending).toMatchObject({ status: 'PENDING' });
     expect(pending.attempts[0]).toMatchObject({ outcome: 'HTTP_ERROR', willRetry: true });
-    // Precondition: the retry sits in the queue about 10 minutes ahead (600 s ± 20%).
-    const jobs = await sql<{ run_at: Date }>(t, 'SELECT run_at FROM graphile_worker.jobs WHERE key = $1', [deliveryId]);
-    expect(jobs).toHaveLength(1);
-    expect(jobs[0]!.run_at.getTime() - Date.now()).toBeGreaterThan(400_000);
+    // Precondition: the retry is scheduled about 10 minutes ahead (600 s ± 20%), and the endpoint's
+    // lane is due then.
+    expect(new Date(pending.nextAttemptAt!).getTime() - Date.now()).toBeGreaterThan(400_000);
+    const lane = await waitUntil('the lane given back with the retry time', async () => {
+      const [row] = await sql<{ ready_at: Date | null; leased_by: string | null }>(t, 'SELECT ready_at, leased_by FROM endpoint_lane WHERE endpoint_id = $1', [endpoint.id]);
+      return row && row.leased_by === null ? row : undefined;
+    });
+    expect(lane.ready_at!.getTime()).toBe(new Date(pending.nextAttemptAt!).getTime());
 
     const deleted = await t.gql(DeleteEndpoint, { id: endpoint.id }, acct.apiKey);
     expect(deleted.data?.deleteEndpoint).toEqual({ __typename: 'DeleteEndpointSuccess', deletedId: endpoint.id });
 
-    expect(await sql(t, 'SELECT id FROM graphile_worker.jobs WHERE key = $1', [deliveryId])).toEqual([]);
-    // Nor a job whose key was cleared but still carries the delivery (the view shows no payload).
-    expect(await sql(t, `SELECT id FROM graphile_worker._private_jobs WHERE payload->>'deliveryId' = $1`, [deliveryId])).toEqual([]);
+    expect(await sql(t, 'SELECT endpoint_id FROM endpoint_lane WHERE endpoint_id = $1', [endpoint.id])).toEqual([]);
     expect(await sql(t, 'SELECT id FROM delivery WHERE id = $1 OR endpoint_id = $2', [deliveryId, endpoint.id])).toEqual([]);
     expect(await sql(t, 'SELECT id FROM delivery_attempt WHERE delivery_id = $1', [deliveryId])).toEqual([]);
     expect(await sql(t, 'SELECT id FROM endpoint WHERE id = $1', [endpoint.id])).toEqual([]);
@@ -1328,7 +1240,7 @@ describe('fan-out', () => {
   let counting = false;
   const statements: string[] = [];
   beforeAll(async () => {
-    // API only: no worker takes the jobs, so all of them can be counted afterwards.
+    // API only: no worker drains the lanes, so all of them can be counted afterwards.
     api = await startTestApp({ role: 'api', onQuery: (q) => counting && statements.push(q) });
   });
   afterAll(async () => stopApp(api));
@@ -1344,7 +1256,7 @@ describe('fan-out', () => {
     }
   }
 
-  it('publishes to 1500 endpoints with a few SQL statements (as many as for one endpoint) in one transaction with 1500 jobs', async () => {
+  it('publishes to 1500 endpoints with a few SQL statements (as many as for one endpoint), waking 1500 lanes at once', async () => {
     const rx = await receiver();
     const big = await api.newAccount('fan-out');
     await sql(
@@ -1366,11 +1278,11 @@ describe('fan-out', () => {
     expect(
       await sql(
         api,
-        `SELECT count(*)::int AS n, count(DISTINCT j.key)::int AS keys FROM graphile_worker.jobs j JOIN delivery d ON d.id = j.key
-         WHERE d.event_id = $1 AND j.task_identifier = 'deliver' AND j.run_at <= now()`,
+        `SELECT count(*)::int AS n, count(DISTINCT l.endpoint_id)::int AS lanes FROM endpoint_lane l JOIN delivery d ON d.endpoint_id = l.endpoint_id
+         WHERE d.event_id = $1 AND l.ready_at <= now() AND d.next_attempt_at <= now()`,
         [many.eventId],
       ),
-    ).toEqual([{ n: 1500, keys: 1500 }]);
+    ).toEqual([{ n: 1500, lanes: 1500 }]);
     expect(rx.requests).toHaveLength(0);
   }, 60_000);
 });
@@ -1471,8 +1383,8 @@ describe('retention', () => {
       );
       await sql(
         t,
-        `INSERT INTO delivery_attempt (id, delivery_id, attempt_number, outcome, started_at, duration_ms, request_headers, request_body, response_status, will_retry)
-         VALUES ($1, $2, 1, 'SUCCESS', $3, 12, '{}', '{}', 200, false)`,
+        `INSERT INTO delivery_attempt (id, delivery_id, attempt_number, outcome, started_at, duration_ms, request_headers, response_status, will_retry)
+         VALUES ($1, $2, 1, 'SUCCESS', $3, 12, '{}', 200, false)`,
         [attemptId, deliveryId, createdAt],
       );
       return { eventId, deliveryId, attemptId };

@@ -370,7 +370,11 @@ async function findDifferences(datamodel: DmmfDatamodel, client: pg.Client): Pro
       report(`${what}: named ${name} by schema.prisma${index.dbName ? ' (map:)' : " (Prisma's default name)"}, ${actual.name} in the database`);
     }
     if (actual.method !== method) report(`${what}: type ${method} in schema.prisma, ${actual.method} in the database (${actual.name})`);
-    if (actual.predicate !== null) report(`${what}: the database's ${actual.name} is partial (WHERE ${actual.predicate}), which schema.prisma cannot express`);
+    const where = index.where ?? null;
+    if (actual.predicate !== where) {
+      const declared = where === null ? 'not partial in schema.prisma' : `WHERE ${where} in schema.prisma`;
+      report(`${what}: ${declared}, ${actual.predicate === null ? 'not partial' : `WHERE ${actual.predicate}`} in the database (${actual.name})`);
+    }
   }
   for (const index of unmatched) {
     const kind = index.primary ? 'primary key' : index.unique ? 'unique index' : 'index';

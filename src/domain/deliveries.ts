@@ -1,58 +1,74 @@
-// Deliveries outside the attempt itself: scheduling held ones again, manual retries, recovery.
+// Deliveries outside the attempt itself: holding them while their endpoint is paused, scheduling
+// them again on resume, and manual retries and recovery. Bulk updates lock rows in id order (as the
+// attempt recorder does), so two of them never deadlock on each other.
 import type { Db } from '../db/client.ts';
-import type { Delivery, Prisma } from '../generated/prisma/client.ts';
-import { enqueueAttempts } from '../worker/jobs.ts';
+import type { Delivery } from '../generated/prisma/client.ts';
+import type { Clock } from './clock.ts';
 import { NotFoundError, ValidationError } from './errors.ts';
+import type { DeliveryQueue, Tx } from './queue.ts';
 
-type Tx = Prisma.TransactionClient;
+export interface DeliveryDeps {
+  db: Db;
+  queue: DeliveryQueue;
+  clock: Clock;
+}
 
-/** The PENDING deliveries of an endpoint that was held, scheduled now, oldest first. */
-export async function scheduleHeldDeliveries(tx: Tx, endpointId: string, now = new Date()): Promise<number> {
-  const held = await tx.$queryRaw<Array<{ id: string }>>`
+/** A held endpoint's pending deliveries wait unscheduled (nextAttemptAt null) until resume. */
+export async function unscheduleDeliveries(tx: Tx, endpointId: string): Promise<number> {
+  return tx.$executeRaw`
+    UPDATE delivery SET next_attempt_at = NULL
+    WHERE id IN (SELECT id FROM delivery WHERE endpoint_id = ${endpointId} AND status = 'PENDING'
+                   AND next_attempt_at IS NOT NULL ORDER BY id FOR UPDATE)`;
+}
+
+/** The pending deliveries of an endpoint that was held, due now (oldest first: ids sort by creation). */
+export async function scheduleHeldDeliveries(tx: Tx, queue: DeliveryQueue, endpointId: string, now: Date): Promise<number> {
+  const count = await tx.$executeRaw`
     UPDATE delivery SET next_attempt_at = ${now}
-    WHERE endpoint_id = ${endpointId} AND status = 'PENDING'
-    RETURNING id`;
-  return enqueueNow(tx, held, now);
+    WHERE id IN (SELECT id FROM delivery WHERE endpoint_id = ${endpointId} AND status = 'PENDING' ORDER BY id FOR UPDATE)`;
+  await queue.wake(tx, [endpointId], now);
+  return count;
 }
 
-/** Jobs for deliveries just made due, oldest first (ids sort by creation); returns how many. */
-async function enqueueNow(tx: Tx, deliveries: Array<{ id: string }>, now: Date): Promise<number> {
-  const ids = deliveries.map((d) => d.id).sort();
-  await enqueueAttempts(tx, ids.map((deliveryId) => ({ deliveryId, runAt: now })));
-  return ids.length;
-}
-
-/** One more attempt now, whatever the delivery's status (held as usual if its endpoint is not ACTIVE). */
-export async function retryDelivery(db: Db, accountId: string, id: string, now = new Date()): Promise<Delivery> {
-  return db.$transaction(async (tx) => {
-    const { count } = await tx.delivery.updateMany({
-      where: { id, accountId },
-      data: { status: 'PENDING', completedAt: null, nextAttemptAt: now },
-    });
-    if (count === 0) throw new NotFoundError('Delivery', id);
-    await enqueueAttempts(tx, [{ deliveryId: id, runAt: now }]);
+/**
+ * One more attempt now, whatever the delivery's status (held as usual if its endpoint is not
+ * ACTIVE). The attempt is MANUAL: it never announces exhaustion, never pauses or disables the
+ * endpoint, and a pending delivery's automatic schedule resumes where it was if it fails.
+ */
+export async function retryDelivery(deps: DeliveryDeps, accountId: string, id: string): Promise<Delivery> {
+  const now = deps.clock.now();
+  return deps.db.$transaction(async (tx) => {
+    const [row] = await tx.$queryRaw<Array<{ endpoint_id: string }>>`
+      UPDATE delivery d SET
+        -- Where a pending delivery's schedule stood (due at once if it was held); null: it had finished.
+        resume_schedule_at = CASE WHEN d.manual_retry THEN d.resume_schedule_at
+                                  WHEN d.status = 'PENDING' THEN COALESCE(d.next_attempt_at, ${now}) END,
+        manual_retry = true, status = 'PENDING', completed_at = NULL,
+        next_attempt_at = CASE WHEN e.status = 'ACTIVE' THEN ${now}::timestamptz END
+      FROM endpoint e
+      WHERE d.id = ${id} AND d.account_id = ${accountId} AND e.id = d.endpoint_id
+      RETURNING d.endpoint_id`;
+    if (!row) throw new NotFoundError('Delivery', id);
+    await deps.queue.wake(tx, [row.endpoint_id], now);
     return tx.delivery.findUniqueOrThrow({ where: { id } });
   });
 }
 
-/** Schedules again every FAILED delivery of the endpoint created since `since`; returns how many. */
-export async function recoverFailedDeliveries(
-  db: Db,
-  accountId: string,
-  endpointId: string,
-  since: Date,
-  now = new Date(),
-): Promise<number> {
+/** Every FAILED delivery of the endpoint created since `since` gets one manual attempt now; returns how many. */
+export async function recoverFailedDeliveries(deps: DeliveryDeps, accountId: string, endpointId: string, since: Date): Promise<number> {
+  const now = deps.clock.now();
   if (Number.isNaN(since.getTime()) || since > now) {
     throw ValidationError.field(['since'], 'must be a moment in the past');
   }
-  return db.$transaction(async (tx) => {
-    const endpoint = await tx.endpoint.findFirst({ where: { id: endpointId, accountId }, select: { id: true } });
+  return deps.db.$transaction(async (tx) => {
+    const endpoint = await tx.endpoint.findFirst({ where: { id: endpointId, accountId }, select: { status: true } });
     if (!endpoint) throw new NotFoundError('Endpoint', endpointId);
-    const recovered = await tx.$queryRaw<Array<{ id: string }>>`
-      UPDATE delivery SET status = 'PENDING', completed_at = NULL, next_attempt_at = ${now}
-      WHERE endpoint_id = ${endpointId} AND status = 'FAILED' AND created_at >= ${since}
-      RETURNING id`;
-    return enqueueNow(tx, recovered, now);
+    const count = await tx.$executeRaw`
+      UPDATE delivery SET status = 'PENDING', completed_at = NULL, manual_retry = true, resume_schedule_at = NULL,
+        next_attempt_at = ${endpoint.status === 'ACTIVE' ? now : null}::timestamptz
+      WHERE id IN (SELECT id FROM delivery WHERE endpoint_id = ${endpointId} AND status = 'FAILED' AND created_at >= ${since}
+                   ORDER BY id FOR UPDATE)`;
+    if (count > 0) await deps.queue.wake(tx, [endpointId], now);
+    return count;
   });
 }

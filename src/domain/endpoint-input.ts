@@ -22,6 +22,8 @@ export interface EndpointInput {
   /** The JSON scalar: anything at all until checked. */
   headers?: unknown;
   verifyToken?: string | null;
+  concurrencyLimit?: number | null;
+  ordered?: boolean | null;
 }
 
 /**
@@ -40,6 +42,9 @@ export interface NormalizedEndpointInput {
   headers?: Record<string, string> | null;
   /** Present only when a token was given: the caller must run the hub.challenge handshake. */
   verifyToken?: string;
+  /** null: the deployment's default (HOOKWIRE_ENDPOINT_CONCURRENCY). */
+  concurrencyLimit?: number | null;
+  ordered?: boolean;
 }
 
 /** On create every stored field is settled: required ones given, the rest defaulted. */
@@ -52,6 +57,8 @@ export interface NormalizedCreateEndpointInput extends NormalizedEndpointInput {
   timeoutMs: number;
   retrySchedule: number[] | null;
   headers: Record<string, string> | null;
+  concurrencyLimit: number | null;
+  ordered: boolean;
 }
 
 export interface EndpointInputOptions {
@@ -78,6 +85,8 @@ export const ENDPOINT_LIMITS = Object.freeze({
   headerNameMaxLength: 256,
   headerValueMaxLength: 4096,
   verifyTokenMaxLength: 256,
+  concurrencyLimitMin: 1,
+  concurrencyLimitMax: 100,
 });
 
 export interface EndpointInputResult<V extends NormalizedEndpointInput = NormalizedEndpointInput> {
@@ -187,6 +196,20 @@ export function validateEndpointInput(input: EndpointInput, opts: EndpointInputO
     const checked = checkHeaders(input.headers, fail);
     if (checked) value.headers = checked;
   } else if (creating) value.headers = null;
+
+  if (input.concurrencyLimit === null) value.concurrencyLimit = null;
+  else if (input.concurrencyLimit !== undefined) {
+    const n = checkInteger(input.concurrencyLimit, ENDPOINT_LIMITS.concurrencyLimitMin, ENDPOINT_LIMITS.concurrencyLimitMax);
+    if (typeof n === 'string') fail(['concurrencyLimit'], `${n} (attempts in flight at once; null for the deployment's default)`);
+    else value.concurrencyLimit = n;
+  } else if (creating) value.concurrencyLimit = null;
+
+  // Not ordered is the default, so null resets to it.
+  if (input.ordered === null || (input.ordered === undefined && creating)) value.ordered = false;
+  else if (input.ordered !== undefined) {
+    if (typeof input.ordered !== 'boolean') fail(['ordered'], 'must be true or false');
+    else value.ordered = input.ordered;
+  }
 
   // A token is a one-shot handshake request, not a stored setting, so null simply means "none".
   if (input.verifyToken !== undefined && input.verifyToken !== null) {

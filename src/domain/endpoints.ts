@@ -6,17 +6,25 @@ import type { Db } from '../db/client.ts';
 import { newId } from '../db/ids.ts';
 import { generateSigningSecret } from '../delivery/sign.ts';
 import { Prisma, type Endpoint } from '../generated/prisma/client.ts';
-import { cancelAttempts } from '../worker/jobs.ts';
-import { scheduleHeldDeliveries } from './deliveries.ts';
+import type { Clock } from './clock.ts';
+import { scheduleHeldDeliveries, unscheduleDeliveries } from './deliveries.ts';
 import { assertValidEndpointInput, type EndpointInput } from './endpoint-input.ts';
 import { NotFoundError, ValidationError } from './errors.ts';
 import { notifyEndpointStatus } from './notify.ts';
+import type { DeliveryQueue } from './queue.ts';
 import { verifyEndpointUrl } from './verify.ts';
 
 export interface EndpointDeps {
   db: Db;
   config: Readonly<Pick<Config, 'allowPrivateNetworks'>>;
   dispatcher: Dispatcher;
+}
+
+/** What pausing and resuming need: resuming makes the held deliveries due. */
+export interface EndpointStatusDeps {
+  db: Db;
+  queue: DeliveryQueue;
+  clock: Clock;
 }
 
 export interface RetiredSecret {
@@ -56,6 +64,9 @@ export async function createEndpoint(deps: EndpointDeps, accountId: string, inpu
       timeoutMs: value.timeoutMs,
       retrySchedule: jsonOrNull(value.retrySchedule),
       headers: jsonOrNull(value.headers),
+      concurrencyLimit: value.concurrencyLimit,
+      ordered: value.ordered,
+      // Its lane (queue entry) is created with it, by a trigger (migration …_engine_lanes).
     },
   });
 }
@@ -82,21 +93,21 @@ export async function updateEndpoint(
   if (value.timeoutMs !== undefined) data.timeoutMs = value.timeoutMs;
   if (value.retrySchedule !== undefined) data.retrySchedule = jsonOrNull(value.retrySchedule);
   if (value.headers !== undefined) data.headers = jsonOrNull(value.headers);
+  if (value.concurrencyLimit !== undefined) data.concurrencyLimit = value.concurrencyLimit;
+  if (value.ordered !== undefined) data.ordered = value.ordered;
   // updateMany with the account filter: an endpoint deleted meanwhile is not silently recreated.
   const { count } = await deps.db.endpoint.updateMany({ where: { id, accountId }, data: data as Prisma.EndpointUpdateManyMutationInput });
   if (count === 0) throw new NotFoundError('Endpoint', id);
   return findEndpoint(deps.db, accountId, id);
 }
 
-/** Removes the endpoint with its deliveries and attempts, and cancels its queued attempts. */
+/**
+ * Removes the endpoint with its deliveries, attempts and lane (ON DELETE CASCADE), so nothing of it
+ * is attempted again; an attempt already in flight finds nothing to record against.
+ */
 export async function deleteEndpoint(db: Db, accountId: string, id: string): Promise<string> {
-  await db.$transaction(async (tx) => {
-    const endpoint = await tx.endpoint.findFirst({ where: { id, accountId }, select: { id: true } });
-    if (!endpoint) throw new NotFoundError('Endpoint', id);
-    const pending = await tx.delivery.findMany({ where: { endpointId: id, status: 'PENDING' }, select: { id: true } });
-    await cancelAttempts(tx, pending.map((d) => d.id));
-    await tx.endpoint.delete({ where: { id } });
-  });
+  const { count } = await db.endpoint.deleteMany({ where: { id, accountId } });
+  if (count === 0) throw new NotFoundError('Endpoint', id);
   return id;
 }
 
@@ -136,41 +147,41 @@ export async function rotateEndpointSecret(
   });
 }
 
-type StatusTx = Prisma.TransactionClient;
-
 /**
  * Moves an endpoint to PAUSED or DISABLED inside the caller's transaction (an operator's
- * pauseEndpoint, or the delivery side after exhaustion or a 410) and tells subscribers.
- * Returns null when the endpoint was already in that status.
+ * pauseEndpoint, or the delivery side after exhaustion or a 410), unschedules its pending
+ * deliveries and tells subscribers (and workers, which stop its lane at once). Returns null when
+ * the endpoint was already in that status.
  */
 export async function holdEndpoint(
-  tx: StatusTx,
+  tx: Prisma.TransactionClient,
   endpoint: Pick<Endpoint, 'id' | 'accountId'>,
   status: 'PAUSED' | 'DISABLED',
   reason: string,
-  now = new Date(),
+  now: Date,
 ): Promise<Endpoint | null> {
   const { count } = await tx.endpoint.updateMany({
     where: { id: endpoint.id, status: { not: status } },
     data: { status, pausedAt: now, pauseReason: reason },
   });
   if (count === 0) return null;
+  await unscheduleDeliveries(tx, endpoint.id);
   await notifyEndpointStatus(tx, { accountId: endpoint.accountId, endpointId: endpoint.id, status });
   return tx.endpoint.findUniqueOrThrow({ where: { id: endpoint.id } });
 }
 
-export async function pauseEndpoint(db: Db, accountId: string, id: string): Promise<Endpoint> {
-  return db.$transaction(async (tx) => {
+export async function pauseEndpoint(deps: EndpointStatusDeps, accountId: string, id: string): Promise<Endpoint> {
+  return deps.db.$transaction(async (tx) => {
     const endpoint = await tx.endpoint.findFirst({ where: { id, accountId } });
     if (!endpoint) throw new NotFoundError('Endpoint', id);
     if (endpoint.status === 'PAUSED') return endpoint;
-    return (await holdEndpoint(tx, endpoint, 'PAUSED', 'Paused by an operator')) ?? endpoint;
+    return (await holdEndpoint(tx, endpoint, 'PAUSED', 'Paused by an operator', deps.clock.now())) ?? endpoint;
   });
 }
 
 /** Back to ACTIVE; the deliveries held while paused are scheduled again, oldest first. */
-export async function resumeEndpoint(db: Db, accountId: string, id: string): Promise<Endpoint> {
-  return db.$transaction(async (tx) => {
+export async function resumeEndpoint(deps: EndpointStatusDeps, accountId: string, id: string): Promise<Endpoint> {
+  return deps.db.$transaction(async (tx) => {
     const { count } = await tx.endpoint.updateMany({
       where: { id, accountId, status: { in: ['PAUSED', 'DISABLED'] } },
       data: { status: 'ACTIVE', pausedAt: null, pauseReason: null },
@@ -178,7 +189,7 @@ export async function resumeEndpoint(db: Db, accountId: string, id: string): Pro
     const endpoint = await tx.endpoint.findFirst({ where: { id, accountId } });
     if (!endpoint) throw new NotFoundError('Endpoint', id);
     if (count > 0) {
-      await scheduleHeldDeliveries(tx, id);
+      await scheduleHeldDeliveries(tx, deps.queue, id, deps.clock.now());
       await notifyEndpointStatus(tx, { accountId, endpointId: id, status: 'ACTIVE' });
     }
     return endpoint;

@@ -1,14 +1,15 @@
-// Publishing events: validation against the catalog, idempotency, and the fan-out that stores
-// the event, one delivery per matching endpoint and the jobs of the deliveries to attempt now,
-// all in one transaction: an accepted event is never lost, a rejected one leaves nothing behind.
+// Publishing events: validation against the catalog, idempotency, and the fan-out that stores the
+// events, one delivery per matching endpoint and the wake-up of those endpoints' lanes, in ONE SQL
+// statement: an accepted event is never lost, a rejected batch leaves nothing behind, and a batch
+// of 1,000 events costs the same few round trips as one.
 import type { Db } from '../db/client.ts';
 import { newId } from '../db/ids.ts';
-import type { Event, Prisma } from '../generated/prisma/client.ts';
-import { enqueueAttempts } from '../worker/jobs.ts';
-import { findEventType, validateEventData } from './catalog.ts';
+import type { Event } from '../generated/prisma/client.ts';
+import { Prisma } from '../generated/prisma/client.ts';
+import { findEventType, matchesEventType, validateEventData } from './catalog.ts';
+import type { Clock } from './clock.ts';
 import { hasNul, NotFoundError, NUL_MESSAGE, ValidationError, type FieldError } from './errors.ts';
-
-type Tx = Prisma.TransactionClient;
+import type { DeliveryQueue, Tx } from './queue.ts';
 
 /** Published by Hookwire itself; a client may not publish them. */
 export const OPERATIONAL_EVENT_TYPES = ['endpoint.paused', 'endpoint.disabled', 'delivery.exhausted'] as const;
@@ -16,6 +17,7 @@ export type OperationalEventType = (typeof OPERATIONAL_EVENT_TYPES)[number];
 
 export const IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000;
 const MAX_DATA_BYTES = 256 * 1024;
+export const MAX_BATCH_EVENTS = 1000;
 
 export interface PublishEventInput {
   type: string;
@@ -32,38 +34,43 @@ export interface PublishResult {
   deliveryIds: string[];
 }
 
+export interface PublishDeps {
+  db: Db;
+  queue: DeliveryQueue;
+  clock: Clock;
+}
+
 /** The exact bytes POSTed on every attempt of every delivery of this event. */
 export function envelope(id: string, type: string, timestamp: Date, sessionId: string | null, data: unknown): string {
   return JSON.stringify({ id, type, timestamp: timestamp.toISOString(), sessionId, data });
 }
 
-function validatePublishInput(input: PublishEventInput): FieldError[] {
+function validatePublishInput(input: PublishEventInput, at: string[]): FieldError[] {
   const errors: FieldError[] = [];
-  if (!findEventType(input.type)) {
-    errors.push(...validateEventData(input.type, input.data));
-    return errors;
-  }
+  const fail = (field: string, message: string) => errors.push({ path: [...at, field], message });
+  if (input === null || typeof input !== 'object') return [{ path: at, message: 'must be an object' }];
+  if (!findEventType(input.type)) return validateEventData(input.type, input.data, [...at, 'data']);
   if ((OPERATIONAL_EVENT_TYPES as readonly string[]).includes(input.type)) {
-    errors.push({ path: ['input', 'type'], message: `${input.type} is published by Hookwire itself, not by clients` });
+    fail('type', `${input.type} is published by Hookwire itself, not by clients`);
   }
   if (input.sessionId != null && (input.sessionId.trim() === '' || input.sessionId.length > 128)) {
-    errors.push({ path: ['input', 'sessionId'], message: 'must be 1 to 128 characters' });
+    fail('sessionId', 'must be 1 to 128 characters');
   } else if (input.sessionId != null && hasNul(input.sessionId)) {
-    errors.push({ path: ['input', 'sessionId'], message: NUL_MESSAGE });
+    fail('sessionId', NUL_MESSAGE);
   }
   if (input.idempotencyKey != null && (input.idempotencyKey === '' || input.idempotencyKey.length > 255)) {
-    errors.push({ path: ['input', 'idempotencyKey'], message: 'must be 1 to 255 characters' });
+    fail('idempotencyKey', 'must be 1 to 255 characters');
   } else if (input.idempotencyKey != null && hasNul(input.idempotencyKey)) {
-    errors.push({ path: ['input', 'idempotencyKey'], message: NUL_MESSAGE });
+    fail('idempotencyKey', NUL_MESSAGE);
   }
   const size = Buffer.byteLength(JSON.stringify(input.data ?? null));
   if (size > MAX_DATA_BYTES) {
-    errors.push({ path: ['input', 'data'], message: `is ${size} bytes; at most ${MAX_DATA_BYTES} bytes are accepted` });
+    fail('data', `is ${size} bytes; at most ${MAX_DATA_BYTES} bytes are accepted`);
   } else if (containsNul(input.data)) {
     // jsonb cannot store a NUL in any string or key.
-    errors.push({ path: ['input', 'data'], message: NUL_MESSAGE });
+    fail('data', NUL_MESSAGE);
   } else {
-    errors.push(...validateEventData(input.type, input.data));
+    errors.push(...validateEventData(input.type, input.data, [...at, 'data']));
   }
   return errors;
 }
@@ -77,131 +84,207 @@ function containsNul(value: unknown): boolean {
   return false;
 }
 
-export async function publishEvent(db: Db, accountId: string, input: PublishEventInput): Promise<PublishResult> {
-  const errors = validatePublishInput(input);
+/** One event: publishEvent. A ValidationError's paths start with "input". */
+export async function publishEvent(deps: PublishDeps, accountId: string, input: PublishEventInput): Promise<PublishResult> {
+  const errors = validatePublishInput(input, ['input']);
   if (errors.length > 0) throw new ValidationError(errors);
-  return db.$transaction(async (tx) => {
-    if (input.idempotencyKey != null) {
-      // Serialise publishers of the same key, so two concurrent repeats cannot both create.
-      // Account ids have a fixed length, so "<account>/<key>" cannot collide across accounts.
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`${accountId}/${input.idempotencyKey}`}, 0))`;
-      const existing = await tx.event.findFirst({
-        where: { accountId, idempotencyKey: input.idempotencyKey, createdAt: { gt: new Date(Date.now() - IDEMPOTENCY_WINDOW_MS) } },
-        orderBy: { createdAt: 'desc' },
-      });
-      if (existing) return { event: existing, created: false, deliveryIds: [] };
-    }
-    return insertEventWithDeliveries(tx, {
-      accountId,
-      type: input.type,
-      sessionId: input.sessionId ?? null,
-      data: input.data,
-      idempotencyKey: input.idempotencyKey ?? null,
-      target: { kind: 'subscribers' },
-    });
-  });
+  const [result] = await publish(deps.db, deps.queue, deps.clock.now(), accountId, [input], { kind: 'subscribers' });
+  return result!;
+}
+
+/** Up to 1,000 events, all or none: publishEvents. A ValidationError's paths start with "inputs", index. */
+export async function publishEvents(deps: PublishDeps, accountId: string, inputs: readonly PublishEventInput[]): Promise<PublishResult[]> {
+  if (inputs.length === 0 || inputs.length > MAX_BATCH_EVENTS) {
+    throw ValidationError.field(['inputs'], `must hold 1 to ${MAX_BATCH_EVENTS} events, got ${inputs.length}`);
+  }
+  const errors = inputs.flatMap((input, i) => validatePublishInput(input, ['inputs', String(i)]));
+  if (errors.length > 0) throw new ValidationError(errors);
+  return publish(deps.db, deps.queue, deps.clock.now(), accountId, inputs, { kind: 'subscribers' });
 }
 
 export type FanOutTarget =
   | { kind: 'subscribers'; excludeEndpointId?: string }
   | { kind: 'endpoint'; endpointId: string };
 
-/**
- * Stores the event, one delivery per targeted endpoint (ACTIVE, PAUSED or DISABLED: held ones
- * collect deliveries too) and the jobs of those on ACTIVE endpoints, with three statements
- * whatever the number of endpoints.
- */
-export async function insertEventWithDeliveries(
-  tx: Tx,
-  input: {
-    accountId: string;
-    type: string;
-    sessionId: string | null;
-    data: unknown;
-    idempotencyKey?: string | null;
-    target: FanOutTarget;
-  },
-): Promise<PublishResult> {
-  const id = newId('Event');
-  const createdAt = new Date();
-  const event = await tx.event.create({
-    data: {
-      id,
-      accountId: input.accountId,
-      type: input.type,
-      sessionId: input.sessionId,
-      data: input.data as Prisma.InputJsonValue,
-      payload: envelope(id, input.type, createdAt, input.sessionId, input.data),
-      idempotencyKey: input.idempotencyKey ?? null,
-      createdAt,
-    },
-  });
-  const endpoints =
-    input.target.kind === 'endpoint'
-      ? await tx.$queryRaw<Array<{ id: string; status: string }>>`
-          SELECT id, status::text FROM endpoint WHERE id = ${input.target.endpointId} AND account_id = ${input.accountId}`
-      : await tx.$queryRaw<Array<{ id: string; status: string }>>`
-          SELECT id, status::text FROM endpoint
-          WHERE account_id = ${input.accountId}
-            AND id <> ${input.target.excludeEndpointId ?? ''}
-            AND (cardinality(session_ids) = 0 OR ${input.sessionId}::text = ANY(session_ids))
-            AND EXISTS (
-              SELECT 1 FROM unnest(event_types) AS p
-              WHERE p = '*' OR p = ${input.type}
-                 OR (right(p, 2) = '.*' AND starts_with(${input.type}, left(p, -1))))
-          ORDER BY id`;
-  if (input.target.kind === 'endpoint' && endpoints.length === 0) {
-    throw new NotFoundError('Endpoint', input.target.endpointId);
-  }
-  if (endpoints.length === 0) return { event, created: true, deliveryIds: [] };
-
-  const deliveryIds = endpoints.map(() => newId('Delivery'));
-  const endpointIds = endpoints.map((e) => e.id);
-  const active = endpoints.map((e) => e.status === 'ACTIVE');
-  await tx.$executeRaw`
-    INSERT INTO delivery (id, account_id, event_id, endpoint_id, event_type, status, next_attempt_at, created_at)
-    SELECT d.id, ${input.accountId}, ${id}, d.endpoint_id, ${input.type}, 'PENDING',
-           CASE WHEN d.active THEN ${createdAt}::timestamptz END, ${createdAt}::timestamptz
-    FROM unnest(${deliveryIds}::text[], ${endpointIds}::text[], ${active}::boolean[]) AS d(id, endpoint_id, active)`;
-  await enqueueAttempts(
-    tx,
-    deliveryIds.filter((_, i) => active[i]).map((deliveryId) => ({ deliveryId, runAt: createdAt })),
-  );
-  return { event, created: true, deliveryIds };
+interface EndpointRoute {
+  id: string;
+  event_types: string[];
+  session_ids: string[];
 }
 
-/** Hookwire's own events (endpoint.paused, …) to the account's other subscribed endpoints. */
-export async function publishOperationalEvent(
+/** The endpoints a fan-out may reach; which of them match is decided here, in TypeScript (catalog.ts). */
+async function routesOf(tx: Tx, accountId: string, target: FanOutTarget): Promise<EndpointRoute[]> {
+  if (target.kind === 'endpoint') {
+    const rows = await tx.$queryRaw<EndpointRoute[]>`
+      SELECT id, event_types, session_ids FROM endpoint WHERE id = ${target.endpointId} AND account_id = ${accountId}`;
+    if (rows.length === 0) throw new NotFoundError('Endpoint', target.endpointId);
+    return rows;
+  }
+  return tx.$queryRaw<EndpointRoute[]>`
+    SELECT id, event_types, session_ids FROM endpoint
+    WHERE account_id = ${accountId} AND id <> ${target.excludeEndpointId ?? ''}`;
+}
+
+function subscribes(route: EndpointRoute, type: string, sessionId: string | null): boolean {
+  return matchesEventType(route.event_types, type) && (route.session_ids.length === 0 || (sessionId !== null && route.session_ids.includes(sessionId)));
+}
+
+/** Stores the events and wakes the lanes of the endpoints they are due at now. */
+export async function publish(
   tx: Tx,
+  queue: DeliveryQueue,
+  now: Date,
+  accountId: string,
+  inputs: readonly PublishEventInput[],
+  target: FanOutTarget,
+): Promise<PublishResult[]> {
+  const { results, dueEndpointIds } = await insertEvents(tx, now, accountId, inputs, target);
+  await queue.wake(tx, dueEndpointIds, now);
+  return results;
+}
+
+/**
+ * Stores the events and one delivery per targeted endpoint (ACTIVE, PAUSED or DISABLED: held ones
+ * collect deliveries too, unscheduled) in one statement, and returns the ACTIVE endpoints whose
+ * lanes the caller must wake in the same transaction (once per transaction: see queue.ts). Inputs
+ * must be valid. Repeated idempotency keys (within the batch, or within 24 hours before it) yield
+ * the first event and no deliveries.
+ */
+export async function insertEvents(
+  tx: Tx,
+  now: Date,
+  accountId: string,
+  inputs: readonly PublishEventInput[],
+  target: FanOutTarget,
+): Promise<{ results: PublishResult[]; dueEndpointIds: string[] }> {
+  const routes = await routesOf(tx, accountId, target);
+  const firstWithKey = new Map<string, number>();
+  const events = inputs.map((input, index) => {
+    const key = input.idempotencyKey ?? null;
+    const duplicateOf = key === null ? undefined : firstWithKey.get(key);
+    if (key !== null && duplicateOf === undefined) firstWithKey.set(key, index);
+    const id = newId('Event');
+    const sessionId = input.sessionId ?? null;
+    return {
+      id,
+      type: input.type,
+      sessionId,
+      data: input.data ?? null,
+      payload: envelope(id, input.type, now, sessionId, input.data ?? null),
+      key,
+      duplicateOf,
+    };
+  });
+  const fresh = events.filter((e) => e.duplicateOf === undefined);
+  const deliveries: Array<{ id: string; eventId: string; endpointId: string; type: string }> = [];
+  for (const event of fresh) {
+    for (const route of routes) {
+      if (target.kind === 'endpoint' || subscribes(route, event.type, event.sessionId)) {
+        deliveries.push({ id: newId('Delivery'), eventId: event.id, endpointId: route.id, type: event.type });
+      }
+    }
+  }
+  const [row] = await tx.$queryRaw<[{ created: string[] | null; delivered: string[] | null; active: string[] | null }]>`
+    WITH input AS (
+      SELECT * FROM unnest(${fresh.map((e) => e.id)}::text[], ${fresh.map((e) => e.type)}::text[],
+                           ${fresh.map((e) => e.sessionId)}::text[], ${fresh.map((e) => JSON.stringify(e.data))}::text[],
+                           ${fresh.map((e) => e.payload)}::text[], ${fresh.map((e) => e.key)}::text[])
+        WITH ORDINALITY AS i(id, type, session_id, data, payload, key, n)
+    ), claimed AS (
+      -- A key is taken when new or expired; a live one belongs to the first event (answered below).
+      INSERT INTO idempotency_key (account_id, key, event_id, expires_at)
+      SELECT ${accountId}, key, id, ${new Date(now.getTime() + IDEMPOTENCY_WINDOW_MS)} FROM input WHERE key IS NOT NULL
+      ON CONFLICT (account_id, key) DO UPDATE SET event_id = excluded.event_id, expires_at = excluded.expires_at
+        WHERE idempotency_key.expires_at <= ${now}
+      RETURNING key
+    ), ev AS (
+      INSERT INTO event (id, account_id, type, session_id, data, payload, created_at)
+      SELECT id, ${accountId}, type, session_id, data::jsonb, payload, ${now} FROM input
+      WHERE key IS NULL OR key IN (SELECT key FROM claimed)
+      ORDER BY n
+      RETURNING id
+    ), dl AS (
+      INSERT INTO delivery (id, account_id, event_id, endpoint_id, event_type, status, next_attempt_at, created_at)
+      SELECT d.id, ${accountId}, d.event_id, d.endpoint_id, d.event_type, 'PENDING',
+             CASE WHEN e.status = 'ACTIVE' THEN ${now}::timestamptz END, ${now}
+      FROM unnest(${deliveries.map((d) => d.id)}::text[], ${deliveries.map((d) => d.eventId)}::text[],
+                  ${deliveries.map((d) => d.endpointId)}::text[], ${deliveries.map((d) => d.type)}::text[])
+             WITH ORDINALITY AS d(id, event_id, endpoint_id, event_type, n)
+      JOIN ev ON ev.id = d.event_id
+      -- An endpoint deleted since it was read gets nothing (and breaks nothing).
+      JOIN endpoint e ON e.id = d.endpoint_id AND e.account_id = ${accountId}
+      ORDER BY d.n
+      RETURNING id, endpoint_id, next_attempt_at IS NOT NULL AS active
+    )
+    SELECT (SELECT array_agg(id) FROM ev) AS created, (SELECT array_agg(id) FROM dl) AS delivered,
+           (SELECT array_agg(DISTINCT endpoint_id) FROM dl WHERE active) AS active`;
+
+  const created = new Set(row.created ?? []);
+  const delivered = new Set(row.delivered ?? []);
+  const existing = await firstEvents(
+    tx,
+    accountId,
+    fresh.filter((e) => e.key !== null && !created.has(e.id)).map((e) => e.key!),
+  );
+  const byFresh = new Map<string, PublishResult>();
+  for (const event of fresh) {
+    if (created.has(event.id)) {
+      byFresh.set(event.id, {
+        event: { id: event.id, accountId, type: event.type, sessionId: event.sessionId, data: event.data as Prisma.JsonValue, payload: event.payload, createdAt: now },
+        created: true,
+        deliveryIds: deliveries.filter((d) => d.eventId === event.id && delivered.has(d.id)).map((d) => d.id),
+      });
+    } else {
+      const first = existing.get(event.key!);
+      if (!first) throw new Error(`idempotency key ${JSON.stringify(event.key)} is taken but its event is gone`);
+      byFresh.set(event.id, { event: first, created: false, deliveryIds: [] });
+    }
+  }
+  const results = events.map((event) => {
+    const own = byFresh.get(event.duplicateOf === undefined ? event.id : events[event.duplicateOf]!.id)!;
+    return event.duplicateOf === undefined ? own : { event: own.event, created: false, deliveryIds: [] };
+  });
+  return { results, dueEndpointIds: row.active ?? [] };
+}
+
+/** The events that hold these idempotency keys (a repeat answers with them). */
+async function firstEvents(tx: Tx, accountId: string, keys: string[]): Promise<Map<string, Event>> {
+  if (keys.length === 0) return new Map();
+  const rows = await tx.$queryRaw<Array<Event & { key: string }>>`
+    SELECT k.key, e.id, e.account_id AS "accountId", e.type, e.session_id AS "sessionId", e.data, e.payload, e.created_at AS "createdAt"
+    FROM idempotency_key k JOIN event e ON e.id = k.event_id
+    WHERE k.account_id = ${accountId} AND k.key = ANY(${keys}::text[])`;
+  return new Map(rows.map(({ key, ...event }) => [key, event]));
+}
+
+/**
+ * Hookwire's own events (endpoint.paused, …) to the account's other subscribed endpoints. Returns
+ * the endpoints to wake, which the caller wakes once for its whole transaction.
+ */
+export async function insertOperationalEvent(
+  tx: Tx,
+  now: Date,
   accountId: string,
   type: OperationalEventType,
   data: Record<string, unknown>,
   aboutEndpointId: string,
-): Promise<PublishResult> {
-  return insertEventWithDeliveries(tx, {
-    accountId,
-    type,
-    sessionId: null,
-    data,
-    target: { kind: 'subscribers', excludeEndpointId: aboutEndpointId },
-  });
+): Promise<string[]> {
+  const { dueEndpointIds } = await insertEvents(tx, now, accountId, [{ type, data }], { kind: 'subscribers', excludeEndpointId: aboutEndpointId });
+  return dueEndpointIds;
 }
 
 /** A webhook.test event (or the example of eventType) delivered to this endpoint alone. */
-export async function sendTestEvent(db: Db, accountId: string, endpointId: string, eventType?: string | null) {
+export async function sendTestEvent(deps: PublishDeps, accountId: string, endpointId: string, eventType?: string | null) {
   const type = eventType ?? 'webhook.test';
   const definition = findEventType(type);
   if (!definition) {
     throw new ValidationError(validateEventData(type, {}, ['eventType']).map((e) => ({ ...e, path: ['eventType'] })));
   }
-  return db.$transaction(async (tx) => {
-    const result = await insertEventWithDeliveries(tx, {
-      accountId,
-      type,
-      sessionId: null,
-      data: definition.example,
-      target: { kind: 'endpoint', endpointId },
-    });
-    return tx.delivery.findUniqueOrThrow({ where: { id: result.deliveryIds[0]! } });
+  const [result] = await publish(deps.db, deps.queue, deps.clock.now(), accountId, [{ type, data: definition.example }], {
+    kind: 'endpoint',
+    endpointId,
   });
+  const [deliveryId] = result!.deliveryIds;
+  if (!deliveryId) throw new NotFoundError('Endpoint', endpointId);
+  return deps.db.delivery.findUniqueOrThrow({ where: { id: deliveryId } });
 }

@@ -54,6 +54,15 @@ export const DeliveryRef = builder.prismaNode('Delivery', {
   }),
 });
 
+export const AttemptTriggerEnum = builder.enumType('AttemptTrigger', {
+  values: {
+    SCHEDULED: { description: "The delivery's first attempt or a retry of its schedule." },
+    MANUAL: {
+      description: 'retryDelivery or recoverFailedDeliveries: never announces exhaustion, never pauses or disables the endpoint, never moves the schedule on.',
+    },
+  } as const,
+});
+
 export const DeliveryAttemptRef = builder.prismaNode('DeliveryAttempt', {
   id: { field: 'id' },
   nullable: true,
@@ -64,8 +73,13 @@ export const DeliveryAttemptRef = builder.prismaNode('DeliveryAttempt', {
     outcome: t.expose('outcome', { type: AttemptOutcomeEnum }),
     startedAt: t.expose('startedAt', { type: 'DateTime' }),
     durationMs: t.exposeInt('durationMs'),
+    trigger: t.expose('trigger', { type: AttemptTriggerEnum }),
     requestHeaders: t.expose('requestHeaders', { type: 'JSON' }),
-    requestBody: t.exposeString('requestBody'),
+    requestBody: t.string({
+      description: 'The exact bytes POSTed: the same on every attempt of the delivery (stored once, with its event).',
+      select: { delivery: { select: { event: { select: { payload: true } } } } },
+      resolve: (attempt) => attempt.delivery.event.payload,
+    }),
     responseStatus: t.exposeInt('responseStatus', { nullable: true }),
     responseHeaders: t.expose('responseHeaders', { type: 'JSON', nullable: true }),
     responseBody: t.exposeString('responseBody', { nullable: true, description: 'At most the first 64 KiB of the response body.' }),
@@ -176,16 +190,16 @@ builder.mutationFields((t) => ({
     args: { endpointId: t.arg.id({ required: true }), eventType: t.arg.string() },
     resolve: (_root, { endpointId, eventType }, ctx) => {
       const account = requireAccount(ctx);
-      return asResult(DELIVERY_ERRORS, async () => ({ delivery: await sendTestEvent(ctx.db, account.id, endpointId, eventType) }));
+      return asResult(DELIVERY_ERRORS, async () => ({ delivery: await sendTestEvent(ctx.services, account.id, endpointId, eventType) }));
     },
   }),
   retryDelivery: t.field({
     type: DeliveryResult,
-    description: "Schedules one more attempt now, whatever the delivery's status.",
+    description: "Schedules one more attempt now, whatever the delivery's status. The attempt is MANUAL (see AttemptTrigger).",
     args: { id: t.arg.id({ required: true }) },
     resolve: (_root, { id }, ctx) => {
       const account = requireAccount(ctx);
-      return asResult(DELIVERY_ERRORS, async () => ({ delivery: await retryDelivery(ctx.db, account.id, id) }));
+      return asResult(DELIVERY_ERRORS, async () => ({ delivery: await retryDelivery(ctx.services, account.id, id) }));
     },
   }),
   recoverFailedDeliveries: t.field({
@@ -193,7 +207,7 @@ builder.mutationFields((t) => ({
     args: { endpointId: t.arg.id({ required: true }), since: t.arg({ type: 'DateTime', required: true }) },
     resolve: (_root, { endpointId, since }, ctx) => {
       const account = requireAccount(ctx);
-      return asResult(DELIVERY_ERRORS, async () => ({ count: await recoverFailedDeliveries(ctx.db, account.id, endpointId, since) }));
+      return asResult(DELIVERY_ERRORS, async () => ({ count: await recoverFailedDeliveries(ctx.services, account.id, endpointId, since) }));
     },
   }),
 }));

@@ -55,6 +55,14 @@ export const EndpointRef = builder.prismaNode('Endpoint', {
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
     pausedAt: t.expose('pausedAt', { type: 'DateTime', nullable: true }),
     pauseReason: t.exposeString('pauseReason', { nullable: true }),
+    concurrencyLimit: t.exposeInt('concurrencyLimit', {
+      nullable: true,
+      description:
+        "At most this many attempts to this endpoint are in flight at once, across every worker process; null means the deployment's default (HOOKWIRE_ENDPOINT_CONCURRENCY).",
+    }),
+    ordered: t.exposeBoolean('ordered', {
+      description: 'Deliveries to this endpoint are attempted one at a time, in publish order: each waits until the one before it has SUCCEEDED or FAILED.',
+    }),
   }),
 });
 
@@ -100,6 +108,8 @@ const endpointInputFields = (t: PothosSchemaTypes.InputFieldBuilder<Types, 'Inpu
   verifyToken: t.string({
     description: create ? 'When given, the URL must pass the hub.challenge handshake before the endpoint is saved.' : undefined,
   }),
+  concurrencyLimit: t.int({ description: "1 to 100; null: the deployment's default." }),
+  ordered: t.boolean(),
 });
 
 const CreateEndpointInput = builder.inputType('CreateEndpointInput', {
@@ -159,7 +169,7 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.id({ required: true }) },
     resolve: (_root, { id }, ctx) => {
       const account = requireAccount(ctx);
-      return asResult(ENDPOINT_ERRORS, async () => ({ endpoint: await pauseEndpoint(ctx.db, account.id, id) }));
+      return asResult(ENDPOINT_ERRORS, async () => ({ endpoint: await pauseEndpoint(ctx.services, account.id, id) }));
     },
   }),
   resumeEndpoint: t.field({
@@ -168,7 +178,7 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.id({ required: true }) },
     resolve: (_root, { id }, ctx) => {
       const account = requireAccount(ctx);
-      return asResult(ENDPOINT_ERRORS, async () => ({ endpoint: await resumeEndpoint(ctx.db, account.id, id) }));
+      return asResult(ENDPOINT_ERRORS, async () => ({ endpoint: await resumeEndpoint(ctx.services, account.id, id) }));
     },
   }),
 }));

@@ -1,5 +1,5 @@
 // Event: its type, the event queries, and publishEvent.
-import { publishEvent } from '../domain/events.ts';
+import { MAX_BATCH_EVENTS, publishEvent, publishEvents } from '../domain/events.ts';
 import { ValidationError } from '../domain/errors.ts';
 import { builder } from './builder.ts';
 import { requireAccount } from './auth.ts';
@@ -67,7 +67,28 @@ builder.mutationField('publishEvent', (t) =>
     args: { input: t.arg({ type: PublishEventInput, required: true }) },
     resolve: (_root, { input }, ctx) => {
       const account = requireAccount(ctx);
-      return asResult([ValidationError], async () => ({ event: (await publishEvent(ctx.db, account.id, input)).event }));
+      return asResult([ValidationError], async () => ({ event: (await publishEvent(ctx.services, account.id, input)).event }));
+    },
+  }),
+);
+
+const PublishEventsSuccess = builder.simpleObject('PublishEventsSuccess', {
+  fields: (t) => ({
+    events: t.field({ type: [EventRef], description: 'In the order of the inputs; a repeated idempotencyKey yields the first event.' }),
+  }),
+});
+const PublishEventsResult = resultUnion('PublishEventsResult', PublishEventsSuccess, [ValidationError]);
+
+builder.mutationField('publishEvents', (t) =>
+  t.field({
+    type: PublishEventsResult,
+    description: `Up to ${MAX_BATCH_EVENTS.toLocaleString('en-US')} events in one call and one transaction: all are accepted or none is. A ValidationError's field paths start with "inputs" and the index of the bad input.`,
+    args: { inputs: t.arg({ type: [PublishEventInput], required: true }) },
+    resolve: (_root, { inputs }, ctx) => {
+      const account = requireAccount(ctx);
+      return asResult([ValidationError], async () => ({
+        events: (await publishEvents(ctx.services, account.id, inputs)).map((result) => result.event),
+      }));
     },
   }),
 );

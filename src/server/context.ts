@@ -4,7 +4,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import { authenticateApiKey, isAdminKey } from '../domain/accounts.ts';
 import type { Account } from '../generated/prisma/client.ts';
-import type { Services } from './services.ts';
+import type { Services } from '../services.ts';
 
 export interface Auth {
   account: Account | null;

@@ -10,9 +10,9 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { schema } from '../schema/index.ts';
 import { authenticate, type Auth, type Context } from './context.ts';
-import type { Metrics } from './metrics.ts';
+import type { Metrics } from '../metrics.ts';
 import { send, serveOps } from './ops.ts';
-import type { Services } from './services.ts';
+import type { Services } from '../services.ts';
 import type { Logger } from '../log.ts';
 
 export interface ApiServer {

@@ -1,9 +1,10 @@
-// Live events for subscriptions, from whichever process made them: one LISTEN connection per API
-// process turns Postgres notifications (sent by domain/notify.ts inside the writing transaction)
-// into events on a yoga PubSub, one topic per account, so a subscriber only ever hears its own.
+// Live events for subscriptions, from whichever process made them: the process's LISTEN
+// connection (db/listener.ts) hears Postgres notifications (sent inside the writing transaction,
+// see domain/notify.ts and domain/attempts.ts), and this hub turns them into one topic per account,
+// so a subscriber only ever hears its own.
 import { Repeater, SlidingBuffer } from '@graphql-yoga/subscription';
-import pg from 'pg';
 import { CHANNELS, type AttemptNotice, type EndpointStatusNotice } from '../domain/notify.ts';
+import type { PgListener } from '../db/listener.ts';
 import type { Logger } from '../log.ts';
 
 export type Topics = {
@@ -21,31 +22,28 @@ const TOPIC_OF_CHANNEL: Record<string, keyof Topics> = {
   [CHANNELS.endpointStatus]: 'endpointStatus',
 };
 
-/** An EventTarget fed by LISTEN; reconnects by itself after the database restarts. */
-export class PgNotificationTarget extends EventTarget {
-  private client: pg.Client | null = null;
-  private closed = false;
-  private retryTimer: NodeJS.Timeout | null = null;
-  private readonly databaseUrl: string;
-  private readonly logger: Logger;
+/** The channels a subscription hub needs its process's listener to LISTEN on. */
+export const SUBSCRIPTION_CHANNELS = Object.keys(TOPIC_OF_CHANNEL);
 
-  constructor(databaseUrl: string, logger: Logger) {
-    super();
-    this.databaseUrl = databaseUrl;
-    this.logger = logger;
-  }
-
-  async start(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.databaseUrl });
-    client.on('notification', (message) => this.onNotification(message));
-    client.on('error', (error) => this.lost(client, error));
-    client.on('end', () => this.lost(client, new Error('connection ended')));
-    await client.connect();
-    for (const channel of Object.values(CHANNELS)) await client.query(`LISTEN ${channel}`);
-    this.client = client;
-  }
-
+/** Per-account topics over the listener's channels; a notification may carry one notice or a list. */
+export class NotificationHub extends EventTarget {
   listenerCount = 0;
+
+  constructor(listener: PgListener, logger: Logger) {
+    super();
+    for (const [channel, topic] of Object.entries(TOPIC_OF_CHANNEL)) {
+      listener.addEventListener(channel, (event) => {
+        try {
+          const parsed = JSON.parse((event as CustomEvent<string>).detail) as { accountId: string } | Array<{ accountId: string }>;
+          for (const notice of Array.isArray(parsed) ? parsed : [parsed]) {
+            this.dispatchEvent(new CustomEvent(`${topic}:${notice.accountId}`, { detail: notice }));
+          }
+        } catch (error) {
+          logger.warn(`ignored a malformed ${channel} notification: ${(error as Error).message}`);
+        }
+      });
+    }
+  }
 
   override addEventListener(...args: Parameters<EventTarget['addEventListener']>): void {
     this.listenerCount++;
@@ -56,42 +54,6 @@ export class PgNotificationTarget extends EventTarget {
     this.listenerCount--;
     super.removeEventListener(...args);
   }
-
-  private onNotification(message: pg.Notification): void {
-    const topic = TOPIC_OF_CHANNEL[message.channel];
-    if (!topic || !message.payload) return;
-    try {
-      const notice = JSON.parse(message.payload) as { accountId: string };
-      this.dispatchEvent(new CustomEvent(`${topic}:${notice.accountId}`, { detail: notice }));
-    } catch (error) {
-      this.logger.warn(`ignored a malformed ${message.channel} notification: ${(error as Error).message}`);
-    }
-  }
-
-  private lost(client: pg.Client, error: Error): void {
-    if (this.client !== client || this.closed) return;
-    this.client = null;
-    client.end().catch(() => {});
-    this.logger.warn(`subscription listener lost its database connection (${error.message}); reconnecting`);
-    this.reconnect(500);
-  }
-
-  private reconnect(delayMs: number): void {
-    if (this.closed) return;
-    this.retryTimer = setTimeout(() => {
-      this.start().then(
-        () => this.logger.info('subscription listener reconnected'),
-        () => this.reconnect(Math.min(delayMs * 2, 10_000)),
-      );
-    }, delayMs);
-  }
-
-  async close(): Promise<void> {
-    this.closed = true;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    await this.client?.end().catch(() => {});
-    this.client = null;
-  }
 }
 
 /**
@@ -100,14 +62,14 @@ export class PgNotificationTarget extends EventTarget {
  * createPubSub shares a single repeaterBuffer between all its subscriptions, which hands one
  * subscriber's notices to another, across accounts: never use it with a buffer.)
  */
-export function createHookwirePubSub(target: PgNotificationTarget, bufferSize = 1000): HookwirePubSub {
+export function createHookwirePubSub(hub: NotificationHub, bufferSize = 1000): HookwirePubSub {
   return {
     subscribe(topic, accountId) {
       const name = `${topic}:${accountId}`;
       return new Repeater((push, stop) => {
         const listener = (event: Event) => void push((event as CustomEvent).detail);
-        target.addEventListener(name, listener);
-        void stop.then(() => target.removeEventListener(name, listener));
+        hub.addEventListener(name, listener);
+        void stop.then(() => hub.removeEventListener(name, listener));
       }, new SlidingBuffer(bufferSize));
     },
   };

@@ -1,36 +1,29 @@
-// The graphile-worker runner of this process: its task list, crontab, liveness and graceful stop.
+// A worker process's parts: the delivery engine (engine.ts, on its own small pg pool) and the
+// graphile-worker runner for the crontab (retention purge), supervised so it is replaced if it
+// ends unasked; both stop gracefully.
 import { EventEmitter } from 'node:events';
+import pg from 'pg';
 import { Logger as GraphileLogger, run, type Runner, type TaskList, type WorkerEvents } from 'graphile-worker';
+import type { PgListener } from '../db/listener.ts';
 import { ReconnectingPool } from '../db/reconnect.ts';
 import type { Logger } from '../log.ts';
-import type { Metrics } from '../server/metrics.ts';
-import type { Services } from '../server/services.ts';
-import { attemptDelivery } from './deliver.ts';
+import type { Metrics } from '../metrics.ts';
+import type { Services } from '../services.ts';
+import { startEngine, type Engine } from './engine.ts';
 import { TASKS } from './jobs.ts';
-import { startLiveness } from './liveness.ts';
 import { purgeExpired } from './retention.ts';
 
 export interface Worker {
+  engine: Engine;
   runner: Runner;
   stop(): Promise<void>;
 }
 
-export function taskList(services: Services, logger: Logger, metrics?: Metrics): TaskList {
-  const deps = { db: services.db, dispatcher: services.dispatcher, config: services.config, metrics };
+export function taskList(services: Services, logger: Logger): TaskList {
   return {
-    [TASKS.deliver]: async (payload) => {
-      const { deliveryId } = payload as { deliveryId?: unknown };
-      if (typeof deliveryId !== 'string') {
-        logger.error(`deliver job without a deliveryId: ${JSON.stringify(payload)}`);
-        return;
-      }
-      const report = await attemptDelivery(deps, deliveryId);
-      if (report.kind === 'attempted') {
-        logger.debug(`${deliveryId} attempt ${report.attemptNumber}: ${report.outcome}${report.willRetry ? ', will retry' : ''}`);
-      }
-    },
+    [TASKS.legacyDeliver]: async () => {},
     [TASKS.purgeExpired]: async () => {
-      const deleted = await purgeExpired(services.db, services.config.retentionDays);
+      const deleted = await purgeExpired(services.db, services.config.retentionDays, services.clock.now());
       logger.info(`retention: purged ${deleted} events older than ${services.config.retentionDays} days, with their deliveries and attempts`);
     },
   };
@@ -44,50 +37,63 @@ export function graphileLogger(logger: Logger): GraphileLogger {
   });
 }
 
+function onLostConnection(pool: pg.Pool, logger: Logger, what: string): void {
+  // A connection dropped by the server (restart, failover) must not crash the process: the pool
+  // replaces it and the work is retried.
+  pool.on('error', (error) => logger.warn(`${what} database connection lost: ${error.message}`));
+  pool.on('connect', (client) => client.on('error', (error) => logger.warn(`${what} database connection lost: ${error.message}`)));
+}
+
 export async function startWorker(options: {
   databaseUrl: string;
   services: Services;
+  listener: PgListener;
   logger: Logger;
   metrics?: Metrics;
+  random?: () => number;
 }): Promise<Worker> {
   const { services, logger } = options;
   const { config } = services;
-  const pgPool = new ReconnectingPool({ connectionString: options.databaseUrl, max: Math.min(config.workerConcurrency + 4, 40) });
-  // A connection dropped by the server (restart, failover) must not crash the process: the pool
-  // replaces it and graphile-worker retries.
-  pgPool.on('error', (error) => logger.warn(`worker database connection lost: ${error.message}`));
-  pgPool.on('connect', (client) => client.on('error', (error) => logger.warn(`worker database connection lost: ${error.message}`)));
-
-  const liveness = startLiveness({ pool: pgPool, logger, heartbeatMs: config.workerHeartbeatMs, staleAfterMs: config.workerStaleAfterMs });
-  // One emitter for every runner this worker starts, so listeners survive a restart.
-  const events: WorkerEvents = new EventEmitter();
-  const poolIds: string[] = [];
-  events.on('pool:create', ({ workerPool }) => {
-    poolIds.push(workerPool.id);
-    liveness.track(workerPool.id);
+  const enginePool = new pg.Pool({ connectionString: options.databaseUrl, max: config.workerDbPool });
+  onLostConnection(enginePool, logger, 'engine');
+  const engine = startEngine({
+    pool: enginePool,
+    listener: options.listener,
+    db: services.db,
+    queue: services.queue,
+    dispatcher: services.dispatcher,
+    clock: services.clock,
+    config,
+    logger,
+    metrics: options.metrics,
+    random: options.random,
   });
 
+  // graphile-worker runs only maintenance here: a few connections are plenty.
+  const graphilePool = new ReconnectingPool({ connectionString: options.databaseUrl, max: 3 });
+  onLostConnection(graphilePool, logger, 'worker');
+  const events: WorkerEvents = new EventEmitter();
+  const poolIds: string[] = [];
+  events.on('pool:create', ({ workerPool }) => poolIds.push(workerPool.id));
   const startRunner = () =>
     run({
-      pgPool,
+      pgPool: graphilePool,
       events,
-      concurrency: config.workerConcurrency,
+      concurrency: 2,
       noHandleSignals: true,
       logger: graphileLogger(logger),
-      taskList: taskList(services, logger, options.metrics),
+      taskList: taskList(services, logger),
       // Daily at 03:17 UTC; fill=1d so a purge missed while down runs at the next start.
       crontab: `17 3 * * * ${TASKS.purgeExpired} ?fill=1d&max=1&jobKey=purge_expired`,
-      // Batch job completions made in the same tick: one statement instead of one per attempt.
-      preset: { worker: { localQueue: { size: Math.max(config.workerConcurrency, 10) }, completeJobBatchDelay: 0 } },
     });
 
   let stopping = false;
   let runner = await startRunner();
 
   /**
-   * graphile-worker ends its pool when the database fails under it at the wrong moment (a batch
-   * of completions, say). This process must go on delivering: the dead pool's locked jobs are
-   * released at once and a new runner starts, retried with backoff while the database is away.
+   * graphile-worker ends its pool when the database fails under it at the wrong moment. This
+   * process must go on: the dead pool's locked jobs are released at once and a new runner starts,
+   * retried with backoff while the database is away.
    */
   const supervise = (current: Runner) => {
     current.promise.then(
@@ -99,10 +105,9 @@ export async function startWorker(options: {
     if (stopping || dead !== runner) return;
     logger.error(`worker runner exited${error ? ` (${(error as Error).message})` : ''}; starting a new one`);
     const orphaned = poolIds.splice(0);
-    for (const id of orphaned) liveness.untrack(id);
     for (let delay = 500; !stopping; delay = Math.min(delay * 2, 10_000)) {
       try {
-        await pgPool.query('SELECT graphile_worker.force_unlock_workers($1::text[])', [orphaned]);
+        await graphilePool.query('SELECT graphile_worker.force_unlock_workers($1::text[])', [orphaned]);
         const next = await startRunner();
         if (stopping) {
           await next.stop();
@@ -120,14 +125,15 @@ export async function startWorker(options: {
   supervise(runner);
 
   return {
+    engine,
     get runner() {
       return runner;
     },
     async stop() {
       stopping = true;
+      await engine.stop(config.shutdownTimeoutMs);
       await runner.stop().catch((error: Error) => logger.warn(`worker runner stop: ${error.message}`));
-      await liveness.stop();
-      await pgPool.end();
+      await Promise.all([enginePool.end(), graphilePool.end()]);
     },
   };
 }

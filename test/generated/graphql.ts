@@ -16,9 +16,12 @@ export type AttemptOutcome =
   | 'TIMEOUT';
 
 export type CreateEndpointInput = {
+  /** 1 to 100; null: the deployment's default. */
+  concurrencyLimit?: number | null | undefined;
   description: string;
   eventTypes: Array<string>;
   headers?: unknown;
+  ordered?: boolean | null | undefined;
   rateLimitPerSecond?: number | null | undefined;
   retrySchedule?: Array<number> | null | undefined;
   sessionIds?: Array<string> | null | undefined;
@@ -52,9 +55,12 @@ export type PublishEventInput = {
 };
 
 export type UpdateEndpointInput = {
+  /** 1 to 100; null: the deployment's default. */
+  concurrencyLimit?: number | null | undefined;
   description?: string | null | undefined;
   eventTypes?: Array<string> | null | undefined;
   headers?: unknown;
+  ordered?: boolean | null | undefined;
   rateLimitPerSecond?: number | null | undefined;
   retrySchedule?: Array<number> | null | undefined;
   sessionIds?: Array<string> | null | undefined;

@@ -69,6 +69,11 @@ export interface DmmfIndex {
   /** type: of an @@index (BTree, Hash, Gin, Gist, SpGist, Brin); absent: BTree. */
   algorithm?: string | null;
   fields: { name: string; sortOrder?: 'asc' | 'desc' | null }[];
+  /**
+   * The predicate of a partial index (`where: raw("…")`, preview feature partialIndexes). Prisma's
+   * DMMF leaves it out, so it is read from the schema text (see withPartialIndexPredicates).
+   */
+  where?: string | null;
 }
 
 interface SchemaWasm {
@@ -183,5 +188,26 @@ export function getDatamodel(schema: string = readFileSync(SCHEMA_PATH, 'utf8'),
     }
     throw new Error(`Prisma could not read ${path}:\n${message}`);
   }
-  return JSON.parse(json) as DmmfDatamodel;
+  return withPartialIndexPredicates(JSON.parse(json) as DmmfDatamodel, schema);
+}
+
+/**
+ * Adds `where` to the indexes declared `@@index([…], map: "name", where: raw("predicate"))`. A
+ * partial index must be named (map:) so that its predicate can be found again here.
+ */
+function withPartialIndexPredicates(datamodel: DmmfDatamodel, text: string): DmmfDatamodel {
+  const schema = text.replace(/^\s*\/\/.*$/gm, '');
+  const predicates = new Map<string, string>();
+  for (const match of schema.matchAll(/@@(?:index|unique)\(\[[^\]]*\],\s*map:\s*"([^"]+)",\s*where:\s*raw\("((?:[^"\\]|\\.)*)"\)\)/g)) {
+    predicates.set(match[1]!, JSON.parse(`"${match[2]!}"`) as string);
+  }
+  const unnamed = /where:\s*raw\(/g;
+  const declared = [...schema.matchAll(unnamed)].length;
+  if (declared !== predicates.size) {
+    throw new Error(`schema.prisma has ${declared} partial index(es) but only ${predicates.size} in the form @@index([…], map: "name", where: raw("…"))`);
+  }
+  for (const index of datamodel.indexes) {
+    if (index.dbName && predicates.has(index.dbName)) index.where = predicates.get(index.dbName);
+  }
+  return datamodel;
 }

@@ -2,6 +2,8 @@
 // answers with whatever the test's handler says (status, headers, body, or never).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { expect } from 'vitest';
+import { sleep } from './wait.ts';
 
 export interface ReceivedRequest {
   method: string;
@@ -68,4 +70,10 @@ export async function startReceiver(reply: Receiver['reply'] = () => ({ status: 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
   return receiver;
+}
+
+/** No request beyond `expected` arrives within `ms` (for what must NOT happen, a bounded wait). */
+export async function expectQuiet(rx: Pick<Receiver, 'requests'>, expected: number, ms: number): Promise<void> {
+  await sleep(ms);
+  expect(rx.requests.length, `receiver got ${rx.requests.length - expected} unexpected request(s)`).toBe(expected);
 }

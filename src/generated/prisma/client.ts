@@ -57,20 +57,23 @@ export type ApiKey = Prisma.ApiKeyModel
  */
 export type Endpoint = Prisma.EndpointModel
 /**
- * Model EndpointRateWindow
- * The current one-second window of an endpoint's rateLimitPerSecond, shared by every worker process.
+ * Model EndpointLane
+ * The engine's queue entry of an endpoint: when its deliveries next need a worker, which worker
+ * holds it (one at a time, so the endpoint's concurrency and rate limits hold across processes),
+ * and its current one-second rate-limit window. Lanes are served in ready_at order: round robin.
  */
-export type EndpointRateWindow = Prisma.EndpointRateWindowModel
-/**
- * Model WorkerHeartbeat
- * Liveness of worker pools: jobs locked by a pool that stopped beating are unlocked for others.
- */
-export type WorkerHeartbeat = Prisma.WorkerHeartbeatModel
+export type EndpointLane = Prisma.EndpointLaneModel
 /**
  * Model Event
  * 
  */
 export type Event = Prisma.EventModel
+/**
+ * Model IdempotencyKey
+ * A publisher's idempotencyKey: a repeat within expiresAt returns eventId. The primary key makes
+ * concurrent repeats wait for each other, so only one of them creates an event.
+ */
+export type IdempotencyKey = Prisma.IdempotencyKeyModel
 /**
  * Model Delivery
  * 

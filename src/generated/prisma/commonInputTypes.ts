@@ -212,6 +212,11 @@ export type JsonNullableFilterBase<$PrismaModel = never> = {
   not?: runtime.InputJsonValue | Prisma.JsonFieldRefInput<$PrismaModel> | Prisma.JsonNullValueFilter
 }
 
+export type BoolFilter<$PrismaModel = never> = {
+  equals?: boolean | Prisma.BooleanFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedBoolFilter<$PrismaModel> | boolean
+}
+
 export type EnumEndpointStatusWithAggregatesFilter<$PrismaModel = never> = {
   equals?: $Enums.EndpointStatus | Prisma.EnumEndpointStatusFieldRefInput<$PrismaModel>
   in?: $Enums.EndpointStatus[] | Prisma.ListEnumEndpointStatusFieldRefInput<$PrismaModel>
@@ -308,6 +313,14 @@ export type JsonNullableWithAggregatesFilterBase<$PrismaModel = never> = {
   _max?: Prisma.NestedJsonNullableFilter<$PrismaModel>
 }
 
+export type BoolWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: boolean | Prisma.BooleanFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedBoolWithAggregatesFilter<$PrismaModel> | boolean
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedBoolFilter<$PrismaModel>
+  _max?: Prisma.NestedBoolFilter<$PrismaModel>
+}
+
 export type EnumDeliveryStatusFilter<$PrismaModel = never> = {
   equals?: $Enums.DeliveryStatus | Prisma.EnumDeliveryStatusFieldRefInput<$PrismaModel>
   in?: $Enums.DeliveryStatus[] | Prisma.ListEnumDeliveryStatusFieldRefInput<$PrismaModel>
@@ -332,9 +345,11 @@ export type EnumAttemptOutcomeFilter<$PrismaModel = never> = {
   not?: Prisma.NestedEnumAttemptOutcomeFilter<$PrismaModel> | $Enums.AttemptOutcome
 }
 
-export type BoolFilter<$PrismaModel = never> = {
-  equals?: boolean | Prisma.BooleanFieldRefInput<$PrismaModel>
-  not?: Prisma.NestedBoolFilter<$PrismaModel> | boolean
+export type EnumAttemptTriggerFilter<$PrismaModel = never> = {
+  equals?: $Enums.AttemptTrigger | Prisma.EnumAttemptTriggerFieldRefInput<$PrismaModel>
+  in?: $Enums.AttemptTrigger[] | Prisma.ListEnumAttemptTriggerFieldRefInput<$PrismaModel>
+  notIn?: $Enums.AttemptTrigger[] | Prisma.ListEnumAttemptTriggerFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumAttemptTriggerFilter<$PrismaModel> | $Enums.AttemptTrigger
 }
 
 export type EnumAttemptOutcomeWithAggregatesFilter<$PrismaModel = never> = {
@@ -347,12 +362,14 @@ export type EnumAttemptOutcomeWithAggregatesFilter<$PrismaModel = never> = {
   _max?: Prisma.NestedEnumAttemptOutcomeFilter<$PrismaModel>
 }
 
-export type BoolWithAggregatesFilter<$PrismaModel = never> = {
-  equals?: boolean | Prisma.BooleanFieldRefInput<$PrismaModel>
-  not?: Prisma.NestedBoolWithAggregatesFilter<$PrismaModel> | boolean
+export type EnumAttemptTriggerWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.AttemptTrigger | Prisma.EnumAttemptTriggerFieldRefInput<$PrismaModel>
+  in?: $Enums.AttemptTrigger[] | Prisma.ListEnumAttemptTriggerFieldRefInput<$PrismaModel>
+  notIn?: $Enums.AttemptTrigger[] | Prisma.ListEnumAttemptTriggerFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumAttemptTriggerWithAggregatesFilter<$PrismaModel> | $Enums.AttemptTrigger
   _count?: Prisma.NestedIntFilter<$PrismaModel>
-  _min?: Prisma.NestedBoolFilter<$PrismaModel>
-  _max?: Prisma.NestedBoolFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumAttemptTriggerFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumAttemptTriggerFilter<$PrismaModel>
 }
 
 export type NestedStringFilter<$PrismaModel = never> = {
@@ -496,6 +513,11 @@ export type NestedEnumEndpointStatusFilter<$PrismaModel = never> = {
   not?: Prisma.NestedEnumEndpointStatusFilter<$PrismaModel> | $Enums.EndpointStatus
 }
 
+export type NestedBoolFilter<$PrismaModel = never> = {
+  equals?: boolean | Prisma.BooleanFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedBoolFilter<$PrismaModel> | boolean
+}
+
 export type NestedEnumEndpointStatusWithAggregatesFilter<$PrismaModel = never> = {
   equals?: $Enums.EndpointStatus | Prisma.EnumEndpointStatusFieldRefInput<$PrismaModel>
   in?: $Enums.EndpointStatus[] | Prisma.ListEnumEndpointStatusFieldRefInput<$PrismaModel>
@@ -608,6 +630,14 @@ export type NestedJsonNullableFilterBase<$PrismaModel = never> = {
   not?: runtime.InputJsonValue | Prisma.JsonFieldRefInput<$PrismaModel> | Prisma.JsonNullValueFilter
 }
 
+export type NestedBoolWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: boolean | Prisma.BooleanFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedBoolWithAggregatesFilter<$PrismaModel> | boolean
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedBoolFilter<$PrismaModel>
+  _max?: Prisma.NestedBoolFilter<$PrismaModel>
+}
+
 export type NestedEnumDeliveryStatusFilter<$PrismaModel = never> = {
   equals?: $Enums.DeliveryStatus | Prisma.EnumDeliveryStatusFieldRefInput<$PrismaModel>
   in?: $Enums.DeliveryStatus[] | Prisma.ListEnumDeliveryStatusFieldRefInput<$PrismaModel>
@@ -632,9 +662,11 @@ export type NestedEnumAttemptOutcomeFilter<$PrismaModel = never> = {
   not?: Prisma.NestedEnumAttemptOutcomeFilter<$PrismaModel> | $Enums.AttemptOutcome
 }
 
-export type NestedBoolFilter<$PrismaModel = never> = {
-  equals?: boolean | Prisma.BooleanFieldRefInput<$PrismaModel>
-  not?: Prisma.NestedBoolFilter<$PrismaModel> | boolean
+export type NestedEnumAttemptTriggerFilter<$PrismaModel = never> = {
+  equals?: $Enums.AttemptTrigger | Prisma.EnumAttemptTriggerFieldRefInput<$PrismaModel>
+  in?: $Enums.AttemptTrigger[] | Prisma.ListEnumAttemptTriggerFieldRefInput<$PrismaModel>
+  notIn?: $Enums.AttemptTrigger[] | Prisma.ListEnumAttemptTriggerFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumAttemptTriggerFilter<$PrismaModel> | $Enums.AttemptTrigger
 }
 
 export type NestedEnumAttemptOutcomeWithAggregatesFilter<$PrismaModel = never> = {
@@ -647,12 +679,14 @@ export type NestedEnumAttemptOutcomeWithAggregatesFilter<$PrismaModel = never> =
   _max?: Prisma.NestedEnumAttemptOutcomeFilter<$PrismaModel>
 }
 
-export type NestedBoolWithAggregatesFilter<$PrismaModel = never> = {
-  equals?: boolean | Prisma.BooleanFieldRefInput<$PrismaModel>
-  not?: Prisma.NestedBoolWithAggregatesFilter<$PrismaModel> | boolean
+export type NestedEnumAttemptTriggerWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.AttemptTrigger | Prisma.EnumAttemptTriggerFieldRefInput<$PrismaModel>
+  in?: $Enums.AttemptTrigger[] | Prisma.ListEnumAttemptTriggerFieldRefInput<$PrismaModel>
+  notIn?: $Enums.AttemptTrigger[] | Prisma.ListEnumAttemptTriggerFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumAttemptTriggerWithAggregatesFilter<$PrismaModel> | $Enums.AttemptTrigger
   _count?: Prisma.NestedIntFilter<$PrismaModel>
-  _min?: Prisma.NestedBoolFilter<$PrismaModel>
-  _max?: Prisma.NestedBoolFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumAttemptTriggerFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumAttemptTriggerFilter<$PrismaModel>
 }
 
 

@@ -27,6 +27,14 @@ export const DeliveryStatus = {
 export type DeliveryStatus = (typeof DeliveryStatus)[keyof typeof DeliveryStatus]
 
 
+export const AttemptTrigger = {
+  SCHEDULED: 'SCHEDULED',
+  MANUAL: 'MANUAL'
+} as const
+
+export type AttemptTrigger = (typeof AttemptTrigger)[keyof typeof AttemptTrigger]
+
+
 export const AttemptOutcome = {
   SUCCESS: 'SUCCESS',
   HTTP_ERROR: 'HTTP_ERROR',

@@ -400,9 +400,9 @@ export const ModelName = {
   Account: 'Account',
   ApiKey: 'ApiKey',
   Endpoint: 'Endpoint',
-  EndpointRateWindow: 'EndpointRateWindow',
-  WorkerHeartbeat: 'WorkerHeartbeat',
+  EndpointLane: 'EndpointLane',
   Event: 'Event',
+  IdempotencyKey: 'IdempotencyKey',
   Delivery: 'Delivery',
   DeliveryAttempt: 'DeliveryAttempt'
 } as const
@@ -420,7 +420,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "account" | "apiKey" | "endpoint" | "endpointRateWindow" | "workerHeartbeat" | "event" | "delivery" | "deliveryAttempt"
+    modelProps: "account" | "apiKey" | "endpoint" | "endpointLane" | "event" | "idempotencyKey" | "delivery" | "deliveryAttempt"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -646,151 +646,77 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         }
       }
     }
-    EndpointRateWindow: {
-      payload: Prisma.$EndpointRateWindowPayload<ExtArgs>
-      fields: Prisma.EndpointRateWindowFieldRefs
+    EndpointLane: {
+      payload: Prisma.$EndpointLanePayload<ExtArgs>
+      fields: Prisma.EndpointLaneFieldRefs
       operations: {
         findUnique: {
-          args: Prisma.EndpointRateWindowFindUniqueArgs<ExtArgs>
-          result: runtime.Types.Utils.PayloadToResult<Prisma.$EndpointRateWindowPayload> | null
+          args: Prisma.EndpointLaneFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EndpointLanePayload> | null
         }
         findUniqueOrThrow: {
-          args: Prisma.EndpointRateWindowFindUniqueOrThrowArgs<ExtArgs>
-          result: runtime.Types.Utils.PayloadToResult<Prisma.$EndpointRateWindowPayload>
+          args: Prisma.EndpointLaneFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EndpointLanePayload>
         }
         findFirst: {
-          args: Prisma.EndpointRateWindowFindFirstArgs<ExtArgs>
-          result: runtime.Types.Utils.PayloadToResult<Prisma.$EndpointRateWindowPayload> | null
+          args: Prisma.EndpointLaneFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EndpointLanePayload> | null
         }
         findFirstOrThrow: {
-          args: Prisma.EndpointRateWindowFindFirstOrThrowArgs<ExtArgs>
-          result: runtime.Types.Utils.PayloadToResult<Prisma.$EndpointRateWindowPayload>
+          args: Prisma.EndpointLaneFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EndpointLanePayload>
         }
         findMany: {
-          args: Prisma.EndpointRateWindowFindManyArgs<ExtArgs>
-          result: runtime.Types.Utils.PayloadToResult<Prisma.$EndpointRateWindowPayload>[]
+          args: Prisma.EndpointLaneFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EndpointLanePayload>[]
         }
         create: {
-          args: Prisma.EndpointRateWindowCreateArgs<ExtArgs>
-          result: runtime.Types.Utils.PayloadToResult<Prisma.$EndpointRateWindowPayload>
+          args: Prisma.EndpointLaneCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EndpointLanePayload>
         }
         createMany: {
-          args: Prisma.EndpointRateWindowCreateManyArgs<ExtArgs>
+          args: Prisma.EndpointLaneCreateManyArgs<ExtArgs>
           result: BatchPayload
         }
         createManyAndReturn: {
-          args: Prisma.EndpointRateWindowCreateManyAndReturnArgs<ExtArgs>
-          result: runtime.Types.Utils.PayloadToResult<Prisma.$EndpointRateWindowPayload>[]
+          args: Prisma.EndpointLaneCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EndpointLanePayload>[]
         }
         delete: {
-          args: Prisma.EndpointRateWindowDeleteArgs<ExtArgs>
-          result: runtime.Types.Utils.PayloadToResult<Prisma.$EndpointRateWindowPayload>
+          args: Prisma.EndpointLaneDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EndpointLanePayload>
         }
         update: {
-          args: Prisma.EndpointRateWindowUpdateArgs<ExtArgs>
-          result: runtime.Types.Utils.PayloadToResult<Prisma.$EndpointRateWindowPayload>
+          args: Prisma.EndpointLaneUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EndpointLanePayload>
         }
         deleteMany: {
-          args: Prisma.EndpointRateWindowDeleteManyArgs<ExtArgs>
+          args: Prisma.EndpointLaneDeleteManyArgs<ExtArgs>
           result: BatchPayload
         }
         updateMany: {
-          args: Prisma.EndpointRateWindowUpdateManyArgs<ExtArgs>
+          args: Prisma.EndpointLaneUpdateManyArgs<ExtArgs>
           result: BatchPayload
         }
         updateManyAndReturn: {
-          args: Prisma.EndpointRateWindowUpdateManyAndReturnArgs<ExtArgs>
-          result: runtime.Types.Utils.PayloadToResult<Prisma.$EndpointRateWindowPayload>[]
+          args: Prisma.EndpointLaneUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EndpointLanePayload>[]
         }
         upsert: {
-          args: Prisma.EndpointRateWindowUpsertArgs<ExtArgs>
-          result: runtime.Types.Utils.PayloadToResult<Prisma.$EndpointRateWindowPayload>
+          args: Prisma.EndpointLaneUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$EndpointLanePayload>
         }
         aggregate: {
-          args: Prisma.EndpointRateWindowAggregateArgs<ExtArgs>
-          result: runtime.Types.Utils.Optional<Prisma.AggregateEndpointRateWindow>
+          args: Prisma.EndpointLaneAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateEndpointLane>
         }
         groupBy: {
-          args: Prisma.EndpointRateWindowGroupByArgs<ExtArgs>
-          result: runtime.Types.Utils.Optional<Prisma.EndpointRateWindowGroupByOutputType>[]
+          args: Prisma.EndpointLaneGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.EndpointLaneGroupByOutputType>[]
         }
         count: {
-          args: Prisma.EndpointRateWindowCountArgs<ExtArgs>
-          result: runtime.Types.Utils.Optional<Prisma.EndpointRateWindowCountAggregateOutputType> | number
-        }
-      }
-    }
-    WorkerHeartbeat: {
-      payload: Prisma.$WorkerHeartbeatPayload<ExtArgs>
-      fields: Prisma.WorkerHeartbeatFieldRefs
-      operations: {
-        findUnique: {
-          args: Prisma.WorkerHeartbeatFindUniqueArgs<ExtArgs>
-          result: runtime.Types.Utils.PayloadToResult<Prisma.$WorkerHeartbeatPayload> | null
-        }
-        findUniqueOrThrow: {
-          args: Prisma.WorkerHeartbeatFindUniqueOrThrowArgs<ExtArgs>
-          result: runtime.Types.Utils.PayloadToResult<Prisma.$WorkerHeartbeatPayload>
-        }
-        findFirst: {
-          args: Prisma.WorkerHeartbeatFindFirstArgs<ExtArgs>
-          result: runtime.Types.Utils.PayloadToResult<Prisma.$WorkerHeartbeatPayload> | null
-        }
-        findFirstOrThrow: {
-          args: Prisma.WorkerHeartbeatFindFirstOrThrowArgs<ExtArgs>
-          result: runtime.Types.Utils.PayloadToResult<Prisma.$WorkerHeartbeatPayload>
-        }
-        findMany: {
-          args: Prisma.WorkerHeartbeatFindManyArgs<ExtArgs>
-          result: runtime.Types.Utils.PayloadToResult<Prisma.$WorkerHeartbeatPayload>[]
-        }
-        create: {
-          args: Prisma.WorkerHeartbeatCreateArgs<ExtArgs>
-          result: runtime.Types.Utils.PayloadToResult<Prisma.$WorkerHeartbeatPayload>
-        }
-        createMany: {
-          args: Prisma.WorkerHeartbeatCreateManyArgs<ExtArgs>
-          result: BatchPayload
-        }
-        createManyAndReturn: {
-          args: Prisma.WorkerHeartbeatCreateManyAndReturnArgs<ExtArgs>
-          result: runtime.Types.Utils.PayloadToResult<Prisma.$WorkerHeartbeatPayload>[]
-        }
-        delete: {
-          args: Prisma.WorkerHeartbeatDeleteArgs<ExtArgs>
-          result: runtime.Types.Utils.PayloadToResult<Prisma.$WorkerHeartbeatPayload>
-        }
-        update: {
-          args: Prisma.WorkerHeartbeatUpdateArgs<ExtArgs>
-          result: runtime.Types.Utils.PayloadToResult<Prisma.$WorkerHeartbeatPayload>
-        }
-        deleteMany: {
-          args: Prisma.WorkerHeartbeatDeleteManyArgs<ExtArgs>
-          result: BatchPayload
-        }
-        updateMany: {
-          args: Prisma.WorkerHeartbeatUpdateManyArgs<ExtArgs>
-          result: BatchPayload
-        }
-        updateManyAndReturn: {
-          args: Prisma.WorkerHeartbeatUpdateManyAndReturnArgs<ExtArgs>
-          result: runtime.Types.Utils.PayloadToResult<Prisma.$WorkerHeartbeatPayload>[]
-        }
-        upsert: {
-          args: Prisma.WorkerHeartbeatUpsertArgs<ExtArgs>
-          result: runtime.Types.Utils.PayloadToResult<Prisma.$WorkerHeartbeatPayload>
-        }
-        aggregate: {
-          args: Prisma.WorkerHeartbeatAggregateArgs<ExtArgs>
-          result: runtime.Types.Utils.Optional<Prisma.AggregateWorkerHeartbeat>
-        }
-        groupBy: {
-          args: Prisma.WorkerHeartbeatGroupByArgs<ExtArgs>
-          result: runtime.Types.Utils.Optional<Prisma.WorkerHeartbeatGroupByOutputType>[]
-        }
-        count: {
-          args: Prisma.WorkerHeartbeatCountArgs<ExtArgs>
-          result: runtime.Types.Utils.Optional<Prisma.WorkerHeartbeatCountAggregateOutputType> | number
+          args: Prisma.EndpointLaneCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.EndpointLaneCountAggregateOutputType> | number
         }
       }
     }
@@ -865,6 +791,80 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         count: {
           args: Prisma.EventCountArgs<ExtArgs>
           result: runtime.Types.Utils.Optional<Prisma.EventCountAggregateOutputType> | number
+        }
+      }
+    }
+    IdempotencyKey: {
+      payload: Prisma.$IdempotencyKeyPayload<ExtArgs>
+      fields: Prisma.IdempotencyKeyFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.IdempotencyKeyFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$IdempotencyKeyPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.IdempotencyKeyFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$IdempotencyKeyPayload>
+        }
+        findFirst: {
+          args: Prisma.IdempotencyKeyFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$IdempotencyKeyPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.IdempotencyKeyFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$IdempotencyKeyPayload>
+        }
+        findMany: {
+          args: Prisma.IdempotencyKeyFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$IdempotencyKeyPayload>[]
+        }
+        create: {
+          args: Prisma.IdempotencyKeyCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$IdempotencyKeyPayload>
+        }
+        createMany: {
+          args: Prisma.IdempotencyKeyCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.IdempotencyKeyCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$IdempotencyKeyPayload>[]
+        }
+        delete: {
+          args: Prisma.IdempotencyKeyDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$IdempotencyKeyPayload>
+        }
+        update: {
+          args: Prisma.IdempotencyKeyUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$IdempotencyKeyPayload>
+        }
+        deleteMany: {
+          args: Prisma.IdempotencyKeyDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.IdempotencyKeyUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.IdempotencyKeyUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$IdempotencyKeyPayload>[]
+        }
+        upsert: {
+          args: Prisma.IdempotencyKeyUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$IdempotencyKeyPayload>
+        }
+        aggregate: {
+          args: Prisma.IdempotencyKeyAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateIdempotencyKey>
+        }
+        groupBy: {
+          args: Prisma.IdempotencyKeyGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.IdempotencyKeyGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.IdempotencyKeyCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.IdempotencyKeyCountAggregateOutputType> | number
         }
       }
     }
@@ -1096,27 +1096,24 @@ export const EndpointScalarFieldEnum = {
   updatedAt: 'updatedAt',
   pausedAt: 'pausedAt',
   pauseReason: 'pauseReason',
-  lastSuccessAt: 'lastSuccessAt'
+  lastSuccessAt: 'lastSuccessAt',
+  concurrencyLimit: 'concurrencyLimit',
+  ordered: 'ordered'
 } as const
 
 export type EndpointScalarFieldEnum = (typeof EndpointScalarFieldEnum)[keyof typeof EndpointScalarFieldEnum]
 
 
-export const EndpointRateWindowScalarFieldEnum = {
+export const EndpointLaneScalarFieldEnum = {
   endpointId: 'endpointId',
-  windowStart: 'windowStart',
-  count: 'count'
+  readyAt: 'readyAt',
+  leasedBy: 'leasedBy',
+  leaseUntil: 'leaseUntil',
+  rateWindowStart: 'rateWindowStart',
+  rateCount: 'rateCount'
 } as const
 
-export type EndpointRateWindowScalarFieldEnum = (typeof EndpointRateWindowScalarFieldEnum)[keyof typeof EndpointRateWindowScalarFieldEnum]
-
-
-export const WorkerHeartbeatScalarFieldEnum = {
-  workerId: 'workerId',
-  lastSeenAt: 'lastSeenAt'
-} as const
-
-export type WorkerHeartbeatScalarFieldEnum = (typeof WorkerHeartbeatScalarFieldEnum)[keyof typeof WorkerHeartbeatScalarFieldEnum]
+export type EndpointLaneScalarFieldEnum = (typeof EndpointLaneScalarFieldEnum)[keyof typeof EndpointLaneScalarFieldEnum]
 
 
 export const EventScalarFieldEnum = {
@@ -1126,11 +1123,20 @@ export const EventScalarFieldEnum = {
   sessionId: 'sessionId',
   data: 'data',
   payload: 'payload',
-  idempotencyKey: 'idempotencyKey',
   createdAt: 'createdAt'
 } as const
 
 export type EventScalarFieldEnum = (typeof EventScalarFieldEnum)[keyof typeof EventScalarFieldEnum]
+
+
+export const IdempotencyKeyScalarFieldEnum = {
+  accountId: 'accountId',
+  key: 'key',
+  eventId: 'eventId',
+  expiresAt: 'expiresAt'
+} as const
+
+export type IdempotencyKeyScalarFieldEnum = (typeof IdempotencyKeyScalarFieldEnum)[keyof typeof IdempotencyKeyScalarFieldEnum]
 
 
 export const DeliveryScalarFieldEnum = {
@@ -1144,7 +1150,10 @@ export const DeliveryScalarFieldEnum = {
   nextAttemptAt: 'nextAttemptAt',
   firstAttemptAt: 'firstAttemptAt',
   createdAt: 'createdAt',
-  completedAt: 'completedAt'
+  completedAt: 'completedAt',
+  manualRetry: 'manualRetry',
+  manualAttempts: 'manualAttempts',
+  resumeScheduleAt: 'resumeScheduleAt'
 } as const
 
 export type DeliveryScalarFieldEnum = (typeof DeliveryScalarFieldEnum)[keyof typeof DeliveryScalarFieldEnum]
@@ -1155,10 +1164,10 @@ export const DeliveryAttemptScalarFieldEnum = {
   deliveryId: 'deliveryId',
   attemptNumber: 'attemptNumber',
   outcome: 'outcome',
+  trigger: 'trigger',
   startedAt: 'startedAt',
   durationMs: 'durationMs',
   requestHeaders: 'requestHeaders',
-  requestBody: 'requestBody',
   responseStatus: 'responseStatus',
   responseHeaders: 'responseHeaders',
   responseBody: 'responseBody',
@@ -1294,6 +1303,13 @@ export type ListIntFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel,
 
 
 /**
+ * Reference to a field of type 'Boolean'
+ */
+export type BooleanFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'Boolean'>
+    
+
+
+/**
  * Reference to a field of type 'DeliveryStatus'
  */
 export type EnumDeliveryStatusFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'DeliveryStatus'>
@@ -1322,9 +1338,16 @@ export type ListEnumAttemptOutcomeFieldRefInput<$PrismaModel> = FieldRefInputTyp
 
 
 /**
- * Reference to a field of type 'Boolean'
+ * Reference to a field of type 'AttemptTrigger'
  */
-export type BooleanFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'Boolean'>
+export type EnumAttemptTriggerFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'AttemptTrigger'>
+    
+
+
+/**
+ * Reference to a field of type 'AttemptTrigger[]'
+ */
+export type ListEnumAttemptTriggerFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'AttemptTrigger[]'>
     
 
 
@@ -1495,9 +1518,9 @@ export type GlobalOmitConfig = {
   account?: Prisma.AccountOmit
   apiKey?: Prisma.ApiKeyOmit
   endpoint?: Prisma.EndpointOmit
-  endpointRateWindow?: Prisma.EndpointRateWindowOmit
-  workerHeartbeat?: Prisma.WorkerHeartbeatOmit
+  endpointLane?: Prisma.EndpointLaneOmit
   event?: Prisma.EventOmit
+  idempotencyKey?: Prisma.IdempotencyKeyOmit
   delivery?: Prisma.DeliveryOmit
   deliveryAttempt?: Prisma.DeliveryAttemptOmit
 }

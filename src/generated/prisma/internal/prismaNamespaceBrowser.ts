@@ -54,9 +54,9 @@ export const ModelName = {
   Account: 'Account',
   ApiKey: 'ApiKey',
   Endpoint: 'Endpoint',
-  EndpointRateWindow: 'EndpointRateWindow',
-  WorkerHeartbeat: 'WorkerHeartbeat',
+  EndpointLane: 'EndpointLane',
   Event: 'Event',
+  IdempotencyKey: 'IdempotencyKey',
   Delivery: 'Delivery',
   DeliveryAttempt: 'DeliveryAttempt'
 } as const
@@ -118,27 +118,24 @@ export const EndpointScalarFieldEnum = {
   updatedAt: 'updatedAt',
   pausedAt: 'pausedAt',
   pauseReason: 'pauseReason',
-  lastSuccessAt: 'lastSuccessAt'
+  lastSuccessAt: 'lastSuccessAt',
+  concurrencyLimit: 'concurrencyLimit',
+  ordered: 'ordered'
 } as const
 
 export type EndpointScalarFieldEnum = (typeof EndpointScalarFieldEnum)[keyof typeof EndpointScalarFieldEnum]
 
 
-export const EndpointRateWindowScalarFieldEnum = {
+export const EndpointLaneScalarFieldEnum = {
   endpointId: 'endpointId',
-  windowStart: 'windowStart',
-  count: 'count'
+  readyAt: 'readyAt',
+  leasedBy: 'leasedBy',
+  leaseUntil: 'leaseUntil',
+  rateWindowStart: 'rateWindowStart',
+  rateCount: 'rateCount'
 } as const
 
-export type EndpointRateWindowScalarFieldEnum = (typeof EndpointRateWindowScalarFieldEnum)[keyof typeof EndpointRateWindowScalarFieldEnum]
-
-
-export const WorkerHeartbeatScalarFieldEnum = {
-  workerId: 'workerId',
-  lastSeenAt: 'lastSeenAt'
-} as const
-
-export type WorkerHeartbeatScalarFieldEnum = (typeof WorkerHeartbeatScalarFieldEnum)[keyof typeof WorkerHeartbeatScalarFieldEnum]
+export type EndpointLaneScalarFieldEnum = (typeof EndpointLaneScalarFieldEnum)[keyof typeof EndpointLaneScalarFieldEnum]
 
 
 export const EventScalarFieldEnum = {
@@ -148,11 +145,20 @@ export const EventScalarFieldEnum = {
   sessionId: 'sessionId',
   data: 'data',
   payload: 'payload',
-  idempotencyKey: 'idempotencyKey',
   createdAt: 'createdAt'
 } as const
 
 export type EventScalarFieldEnum = (typeof EventScalarFieldEnum)[keyof typeof EventScalarFieldEnum]
+
+
+export const IdempotencyKeyScalarFieldEnum = {
+  accountId: 'accountId',
+  key: 'key',
+  eventId: 'eventId',
+  expiresAt: 'expiresAt'
+} as const
+
+export type IdempotencyKeyScalarFieldEnum = (typeof IdempotencyKeyScalarFieldEnum)[keyof typeof IdempotencyKeyScalarFieldEnum]
 
 
 export const DeliveryScalarFieldEnum = {
@@ -166,7 +172,10 @@ export const DeliveryScalarFieldEnum = {
   nextAttemptAt: 'nextAttemptAt',
   firstAttemptAt: 'firstAttemptAt',
   createdAt: 'createdAt',
-  completedAt: 'completedAt'
+  completedAt: 'completedAt',
+  manualRetry: 'manualRetry',
+  manualAttempts: 'manualAttempts',
+  resumeScheduleAt: 'resumeScheduleAt'
 } as const
 
 export type DeliveryScalarFieldEnum = (typeof DeliveryScalarFieldEnum)[keyof typeof DeliveryScalarFieldEnum]
@@ -177,10 +186,10 @@ export const DeliveryAttemptScalarFieldEnum = {
   deliveryId: 'deliveryId',
   attemptNumber: 'attemptNumber',
   outcome: 'outcome',
+  trigger: 'trigger',
   startedAt: 'startedAt',
   durationMs: 'durationMs',
   requestHeaders: 'requestHeaders',
-  requestBody: 'requestBody',
   responseStatus: 'responseStatus',
   responseHeaders: 'responseHeaders',
   responseBody: 'responseBody',

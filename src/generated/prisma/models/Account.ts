@@ -167,6 +167,7 @@ export type AccountWhereInput = {
   name?: Prisma.StringFilter<"Account"> | string
   createdAt?: Prisma.DateTimeFilter<"Account"> | Date | string
   apiKeys?: Prisma.ApiKeyListRelationFilter
+  idempotencyKeys?: Prisma.IdempotencyKeyListRelationFilter
   endpoints?: Prisma.EndpointListRelationFilter
   events?: Prisma.EventListRelationFilter
   deliveries?: Prisma.DeliveryListRelationFilter
@@ -177,6 +178,7 @@ export type AccountOrderByWithRelationInput = {
   name?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   apiKeys?: Prisma.ApiKeyOrderByRelationAggregateInput
+  idempotencyKeys?: Prisma.IdempotencyKeyOrderByRelationAggregateInput
   endpoints?: Prisma.EndpointOrderByRelationAggregateInput
   events?: Prisma.EventOrderByRelationAggregateInput
   deliveries?: Prisma.DeliveryOrderByRelationAggregateInput
@@ -190,6 +192,7 @@ export type AccountWhereUniqueInput = Prisma.AtLeast<{
   name?: Prisma.StringFilter<"Account"> | string
   createdAt?: Prisma.DateTimeFilter<"Account"> | Date | string
   apiKeys?: Prisma.ApiKeyListRelationFilter
+  idempotencyKeys?: Prisma.IdempotencyKeyListRelationFilter
   endpoints?: Prisma.EndpointListRelationFilter
   events?: Prisma.EventListRelationFilter
   deliveries?: Prisma.DeliveryListRelationFilter
@@ -218,6 +221,7 @@ export type AccountCreateInput = {
   name: string
   createdAt?: Date | string
   apiKeys?: Prisma.ApiKeyCreateNestedManyWithoutAccountInput
+  idempotencyKeys?: Prisma.IdempotencyKeyCreateNestedManyWithoutAccountInput
   endpoints?: Prisma.EndpointCreateNestedManyWithoutAccountInput
   events?: Prisma.EventCreateNestedManyWithoutAccountInput
   deliveries?: Prisma.DeliveryCreateNestedManyWithoutAccountInput
@@ -228,6 +232,7 @@ export type AccountUncheckedCreateInput = {
   name: string
   createdAt?: Date | string
   apiKeys?: Prisma.ApiKeyUncheckedCreateNestedManyWithoutAccountInput
+  idempotencyKeys?: Prisma.IdempotencyKeyUncheckedCreateNestedManyWithoutAccountInput
   endpoints?: Prisma.EndpointUncheckedCreateNestedManyWithoutAccountInput
   events?: Prisma.EventUncheckedCreateNestedManyWithoutAccountInput
   deliveries?: Prisma.DeliveryUncheckedCreateNestedManyWithoutAccountInput
@@ -238,6 +243,7 @@ export type AccountUpdateInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   apiKeys?: Prisma.ApiKeyUpdateManyWithoutAccountNestedInput
+  idempotencyKeys?: Prisma.IdempotencyKeyUpdateManyWithoutAccountNestedInput
   endpoints?: Prisma.EndpointUpdateManyWithoutAccountNestedInput
   events?: Prisma.EventUpdateManyWithoutAccountNestedInput
   deliveries?: Prisma.DeliveryUpdateManyWithoutAccountNestedInput
@@ -248,6 +254,7 @@ export type AccountUncheckedUpdateInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   apiKeys?: Prisma.ApiKeyUncheckedUpdateManyWithoutAccountNestedInput
+  idempotencyKeys?: Prisma.IdempotencyKeyUncheckedUpdateManyWithoutAccountNestedInput
   endpoints?: Prisma.EndpointUncheckedUpdateManyWithoutAccountNestedInput
   events?: Prisma.EventUncheckedUpdateManyWithoutAccountNestedInput
   deliveries?: Prisma.DeliveryUncheckedUpdateManyWithoutAccountNestedInput
@@ -344,6 +351,20 @@ export type AccountUpdateOneRequiredWithoutEventsNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.AccountUpdateToOneWithWhereWithoutEventsInput, Prisma.AccountUpdateWithoutEventsInput>, Prisma.AccountUncheckedUpdateWithoutEventsInput>
 }
 
+export type AccountCreateNestedOneWithoutIdempotencyKeysInput = {
+  create?: Prisma.XOR<Prisma.AccountCreateWithoutIdempotencyKeysInput, Prisma.AccountUncheckedCreateWithoutIdempotencyKeysInput>
+  connectOrCreate?: Prisma.AccountCreateOrConnectWithoutIdempotencyKeysInput
+  connect?: Prisma.AccountWhereUniqueInput
+}
+
+export type AccountUpdateOneRequiredWithoutIdempotencyKeysNestedInput = {
+  create?: Prisma.XOR<Prisma.AccountCreateWithoutIdempotencyKeysInput, Prisma.AccountUncheckedCreateWithoutIdempotencyKeysInput>
+  connectOrCreate?: Prisma.AccountCreateOrConnectWithoutIdempotencyKeysInput
+  upsert?: Prisma.AccountUpsertWithoutIdempotencyKeysInput
+  connect?: Prisma.AccountWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.AccountUpdateToOneWithWhereWithoutIdempotencyKeysInput, Prisma.AccountUpdateWithoutIdempotencyKeysInput>, Prisma.AccountUncheckedUpdateWithoutIdempotencyKeysInput>
+}
+
 export type AccountCreateNestedOneWithoutDeliveriesInput = {
   create?: Prisma.XOR<Prisma.AccountCreateWithoutDeliveriesInput, Prisma.AccountUncheckedCreateWithoutDeliveriesInput>
   connectOrCreate?: Prisma.AccountCreateOrConnectWithoutDeliveriesInput
@@ -362,6 +383,7 @@ export type AccountCreateWithoutApiKeysInput = {
   id: string
   name: string
   createdAt?: Date | string
+  idempotencyKeys?: Prisma.IdempotencyKeyCreateNestedManyWithoutAccountInput
   endpoints?: Prisma.EndpointCreateNestedManyWithoutAccountInput
   events?: Prisma.EventCreateNestedManyWithoutAccountInput
   deliveries?: Prisma.DeliveryCreateNestedManyWithoutAccountInput
@@ -371,6 +393,7 @@ export type AccountUncheckedCreateWithoutApiKeysInput = {
   id: string
   name: string
   createdAt?: Date | string
+  idempotencyKeys?: Prisma.IdempotencyKeyUncheckedCreateNestedManyWithoutAccountInput
   endpoints?: Prisma.EndpointUncheckedCreateNestedManyWithoutAccountInput
   events?: Prisma.EventUncheckedCreateNestedManyWithoutAccountInput
   deliveries?: Prisma.DeliveryUncheckedCreateNestedManyWithoutAccountInput
@@ -396,6 +419,7 @@ export type AccountUpdateWithoutApiKeysInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  idempotencyKeys?: Prisma.IdempotencyKeyUpdateManyWithoutAccountNestedInput
   endpoints?: Prisma.EndpointUpdateManyWithoutAccountNestedInput
   events?: Prisma.EventUpdateManyWithoutAccountNestedInput
   deliveries?: Prisma.DeliveryUpdateManyWithoutAccountNestedInput
@@ -405,6 +429,7 @@ export type AccountUncheckedUpdateWithoutApiKeysInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  idempotencyKeys?: Prisma.IdempotencyKeyUncheckedUpdateManyWithoutAccountNestedInput
   endpoints?: Prisma.EndpointUncheckedUpdateManyWithoutAccountNestedInput
   events?: Prisma.EventUncheckedUpdateManyWithoutAccountNestedInput
   deliveries?: Prisma.DeliveryUncheckedUpdateManyWithoutAccountNestedInput
@@ -415,6 +440,7 @@ export type AccountCreateWithoutEndpointsInput = {
   name: string
   createdAt?: Date | string
   apiKeys?: Prisma.ApiKeyCreateNestedManyWithoutAccountInput
+  idempotencyKeys?: Prisma.IdempotencyKeyCreateNestedManyWithoutAccountInput
   events?: Prisma.EventCreateNestedManyWithoutAccountInput
   deliveries?: Prisma.DeliveryCreateNestedManyWithoutAccountInput
 }
@@ -424,6 +450,7 @@ export type AccountUncheckedCreateWithoutEndpointsInput = {
   name: string
   createdAt?: Date | string
   apiKeys?: Prisma.ApiKeyUncheckedCreateNestedManyWithoutAccountInput
+  idempotencyKeys?: Prisma.IdempotencyKeyUncheckedCreateNestedManyWithoutAccountInput
   events?: Prisma.EventUncheckedCreateNestedManyWithoutAccountInput
   deliveries?: Prisma.DeliveryUncheckedCreateNestedManyWithoutAccountInput
 }
@@ -449,6 +476,7 @@ export type AccountUpdateWithoutEndpointsInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   apiKeys?: Prisma.ApiKeyUpdateManyWithoutAccountNestedInput
+  idempotencyKeys?: Prisma.IdempotencyKeyUpdateManyWithoutAccountNestedInput
   events?: Prisma.EventUpdateManyWithoutAccountNestedInput
   deliveries?: Prisma.DeliveryUpdateManyWithoutAccountNestedInput
 }
@@ -458,6 +486,7 @@ export type AccountUncheckedUpdateWithoutEndpointsInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   apiKeys?: Prisma.ApiKeyUncheckedUpdateManyWithoutAccountNestedInput
+  idempotencyKeys?: Prisma.IdempotencyKeyUncheckedUpdateManyWithoutAccountNestedInput
   events?: Prisma.EventUncheckedUpdateManyWithoutAccountNestedInput
   deliveries?: Prisma.DeliveryUncheckedUpdateManyWithoutAccountNestedInput
 }
@@ -467,6 +496,7 @@ export type AccountCreateWithoutEventsInput = {
   name: string
   createdAt?: Date | string
   apiKeys?: Prisma.ApiKeyCreateNestedManyWithoutAccountInput
+  idempotencyKeys?: Prisma.IdempotencyKeyCreateNestedManyWithoutAccountInput
   endpoints?: Prisma.EndpointCreateNestedManyWithoutAccountInput
   deliveries?: Prisma.DeliveryCreateNestedManyWithoutAccountInput
 }
@@ -476,6 +506,7 @@ export type AccountUncheckedCreateWithoutEventsInput = {
   name: string
   createdAt?: Date | string
   apiKeys?: Prisma.ApiKeyUncheckedCreateNestedManyWithoutAccountInput
+  idempotencyKeys?: Prisma.IdempotencyKeyUncheckedCreateNestedManyWithoutAccountInput
   endpoints?: Prisma.EndpointUncheckedCreateNestedManyWithoutAccountInput
   deliveries?: Prisma.DeliveryUncheckedCreateNestedManyWithoutAccountInput
 }
@@ -501,6 +532,7 @@ export type AccountUpdateWithoutEventsInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   apiKeys?: Prisma.ApiKeyUpdateManyWithoutAccountNestedInput
+  idempotencyKeys?: Prisma.IdempotencyKeyUpdateManyWithoutAccountNestedInput
   endpoints?: Prisma.EndpointUpdateManyWithoutAccountNestedInput
   deliveries?: Prisma.DeliveryUpdateManyWithoutAccountNestedInput
 }
@@ -510,7 +542,64 @@ export type AccountUncheckedUpdateWithoutEventsInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   apiKeys?: Prisma.ApiKeyUncheckedUpdateManyWithoutAccountNestedInput
+  idempotencyKeys?: Prisma.IdempotencyKeyUncheckedUpdateManyWithoutAccountNestedInput
   endpoints?: Prisma.EndpointUncheckedUpdateManyWithoutAccountNestedInput
+  deliveries?: Prisma.DeliveryUncheckedUpdateManyWithoutAccountNestedInput
+}
+
+export type AccountCreateWithoutIdempotencyKeysInput = {
+  id: string
+  name: string
+  createdAt?: Date | string
+  apiKeys?: Prisma.ApiKeyCreateNestedManyWithoutAccountInput
+  endpoints?: Prisma.EndpointCreateNestedManyWithoutAccountInput
+  events?: Prisma.EventCreateNestedManyWithoutAccountInput
+  deliveries?: Prisma.DeliveryCreateNestedManyWithoutAccountInput
+}
+
+export type AccountUncheckedCreateWithoutIdempotencyKeysInput = {
+  id: string
+  name: string
+  createdAt?: Date | string
+  apiKeys?: Prisma.ApiKeyUncheckedCreateNestedManyWithoutAccountInput
+  endpoints?: Prisma.EndpointUncheckedCreateNestedManyWithoutAccountInput
+  events?: Prisma.EventUncheckedCreateNestedManyWithoutAccountInput
+  deliveries?: Prisma.DeliveryUncheckedCreateNestedManyWithoutAccountInput
+}
+
+export type AccountCreateOrConnectWithoutIdempotencyKeysInput = {
+  where: Prisma.AccountWhereUniqueInput
+  create: Prisma.XOR<Prisma.AccountCreateWithoutIdempotencyKeysInput, Prisma.AccountUncheckedCreateWithoutIdempotencyKeysInput>
+}
+
+export type AccountUpsertWithoutIdempotencyKeysInput = {
+  update: Prisma.XOR<Prisma.AccountUpdateWithoutIdempotencyKeysInput, Prisma.AccountUncheckedUpdateWithoutIdempotencyKeysInput>
+  create: Prisma.XOR<Prisma.AccountCreateWithoutIdempotencyKeysInput, Prisma.AccountUncheckedCreateWithoutIdempotencyKeysInput>
+  where?: Prisma.AccountWhereInput
+}
+
+export type AccountUpdateToOneWithWhereWithoutIdempotencyKeysInput = {
+  where?: Prisma.AccountWhereInput
+  data: Prisma.XOR<Prisma.AccountUpdateWithoutIdempotencyKeysInput, Prisma.AccountUncheckedUpdateWithoutIdempotencyKeysInput>
+}
+
+export type AccountUpdateWithoutIdempotencyKeysInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  apiKeys?: Prisma.ApiKeyUpdateManyWithoutAccountNestedInput
+  endpoints?: Prisma.EndpointUpdateManyWithoutAccountNestedInput
+  events?: Prisma.EventUpdateManyWithoutAccountNestedInput
+  deliveries?: Prisma.DeliveryUpdateManyWithoutAccountNestedInput
+}
+
+export type AccountUncheckedUpdateWithoutIdempotencyKeysInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  apiKeys?: Prisma.ApiKeyUncheckedUpdateManyWithoutAccountNestedInput
+  endpoints?: Prisma.EndpointUncheckedUpdateManyWithoutAccountNestedInput
+  events?: Prisma.EventUncheckedUpdateManyWithoutAccountNestedInput
   deliveries?: Prisma.DeliveryUncheckedUpdateManyWithoutAccountNestedInput
 }
 
@@ -519,6 +608,7 @@ export type AccountCreateWithoutDeliveriesInput = {
   name: string
   createdAt?: Date | string
   apiKeys?: Prisma.ApiKeyCreateNestedManyWithoutAccountInput
+  idempotencyKeys?: Prisma.IdempotencyKeyCreateNestedManyWithoutAccountInput
   endpoints?: Prisma.EndpointCreateNestedManyWithoutAccountInput
   events?: Prisma.EventCreateNestedManyWithoutAccountInput
 }
@@ -528,6 +618,7 @@ export type AccountUncheckedCreateWithoutDeliveriesInput = {
   name: string
   createdAt?: Date | string
   apiKeys?: Prisma.ApiKeyUncheckedCreateNestedManyWithoutAccountInput
+  idempotencyKeys?: Prisma.IdempotencyKeyUncheckedCreateNestedManyWithoutAccountInput
   endpoints?: Prisma.EndpointUncheckedCreateNestedManyWithoutAccountInput
   events?: Prisma.EventUncheckedCreateNestedManyWithoutAccountInput
 }
@@ -553,6 +644,7 @@ export type AccountUpdateWithoutDeliveriesInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   apiKeys?: Prisma.ApiKeyUpdateManyWithoutAccountNestedInput
+  idempotencyKeys?: Prisma.IdempotencyKeyUpdateManyWithoutAccountNestedInput
   endpoints?: Prisma.EndpointUpdateManyWithoutAccountNestedInput
   events?: Prisma.EventUpdateManyWithoutAccountNestedInput
 }
@@ -562,6 +654,7 @@ export type AccountUncheckedUpdateWithoutDeliveriesInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   apiKeys?: Prisma.ApiKeyUncheckedUpdateManyWithoutAccountNestedInput
+  idempotencyKeys?: Prisma.IdempotencyKeyUncheckedUpdateManyWithoutAccountNestedInput
   endpoints?: Prisma.EndpointUncheckedUpdateManyWithoutAccountNestedInput
   events?: Prisma.EventUncheckedUpdateManyWithoutAccountNestedInput
 }
@@ -573,6 +666,7 @@ export type AccountUncheckedUpdateWithoutDeliveriesInput = {
 
 export type AccountCountOutputType = {
   apiKeys: number
+  idempotencyKeys: number
   endpoints: number
   events: number
   deliveries: number
@@ -580,6 +674,7 @@ export type AccountCountOutputType = {
 
 export type AccountCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   apiKeys?: boolean | AccountCountOutputTypeCountApiKeysArgs
+  idempotencyKeys?: boolean | AccountCountOutputTypeCountIdempotencyKeysArgs
   endpoints?: boolean | AccountCountOutputTypeCountEndpointsArgs
   events?: boolean | AccountCountOutputTypeCountEventsArgs
   deliveries?: boolean | AccountCountOutputTypeCountDeliveriesArgs
@@ -600,6 +695,13 @@ export type AccountCountOutputTypeDefaultArgs<ExtArgs extends runtime.Types.Exte
  */
 export type AccountCountOutputTypeCountApiKeysArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   where?: Prisma.ApiKeyWhereInput
+}
+
+/**
+ * AccountCountOutputType without action
+ */
+export type AccountCountOutputTypeCountIdempotencyKeysArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.IdempotencyKeyWhereInput
 }
 
 /**
@@ -629,6 +731,7 @@ export type AccountSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs 
   name?: boolean
   createdAt?: boolean
   apiKeys?: boolean | Prisma.Account$apiKeysArgs<ExtArgs>
+  idempotencyKeys?: boolean | Prisma.Account$idempotencyKeysArgs<ExtArgs>
   endpoints?: boolean | Prisma.Account$endpointsArgs<ExtArgs>
   events?: boolean | Prisma.Account$eventsArgs<ExtArgs>
   deliveries?: boolean | Prisma.Account$deliveriesArgs<ExtArgs>
@@ -656,6 +759,7 @@ export type AccountSelectScalar = {
 export type AccountOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "createdAt", ExtArgs["result"]["account"]>
 export type AccountInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   apiKeys?: boolean | Prisma.Account$apiKeysArgs<ExtArgs>
+  idempotencyKeys?: boolean | Prisma.Account$idempotencyKeysArgs<ExtArgs>
   endpoints?: boolean | Prisma.Account$endpointsArgs<ExtArgs>
   events?: boolean | Prisma.Account$eventsArgs<ExtArgs>
   deliveries?: boolean | Prisma.Account$deliveriesArgs<ExtArgs>
@@ -668,6 +772,7 @@ export type $AccountPayload<ExtArgs extends runtime.Types.Extensions.InternalArg
   name: "Account"
   objects: {
     apiKeys: Prisma.$ApiKeyPayload<ExtArgs>[]
+    idempotencyKeys: Prisma.$IdempotencyKeyPayload<ExtArgs>[]
     endpoints: Prisma.$EndpointPayload<ExtArgs>[]
     events: Prisma.$EventPayload<ExtArgs>[]
     deliveries: Prisma.$DeliveryPayload<ExtArgs>[]
@@ -1071,6 +1176,7 @@ readonly fields: AccountFieldRefs;
 export interface Prisma__AccountClient<T, Null = never, ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs, GlobalOmitOptions = {}> extends Prisma.PrismaPromise<T> {
   readonly [Symbol.toStringTag]: "PrismaPromise"
   apiKeys<T extends Prisma.Account$apiKeysArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Account$apiKeysArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$ApiKeyPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  idempotencyKeys<T extends Prisma.Account$idempotencyKeysArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Account$idempotencyKeysArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$IdempotencyKeyPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   endpoints<T extends Prisma.Account$endpointsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Account$endpointsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$EndpointPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   events<T extends Prisma.Account$eventsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Account$eventsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$EventPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   deliveries<T extends Prisma.Account$deliveriesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Account$deliveriesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$DeliveryPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
@@ -1520,6 +1626,30 @@ export type Account$apiKeysArgs<ExtArgs extends runtime.Types.Extensions.Interna
   take?: number
   skip?: number
   distinct?: Prisma.ApiKeyScalarFieldEnum | Prisma.ApiKeyScalarFieldEnum[]
+}
+
+/**
+ * Account.idempotencyKeys
+ */
+export type Account$idempotencyKeysArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the IdempotencyKey
+   */
+  select?: Prisma.IdempotencyKeySelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the IdempotencyKey
+   */
+  omit?: Prisma.IdempotencyKeyOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.IdempotencyKeyInclude<ExtArgs> | null
+  where?: Prisma.IdempotencyKeyWhereInput
+  orderBy?: Prisma.IdempotencyKeyOrderByWithRelationInput | Prisma.IdempotencyKeyOrderByWithRelationInput[]
+  cursor?: Prisma.IdempotencyKeyWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.IdempotencyKeyScalarFieldEnum | Prisma.IdempotencyKeyScalarFieldEnum[]
 }
 
 /**

@@ -28,10 +28,12 @@ export type AggregateDelivery = {
 
 export type DeliveryAvgAggregateOutputType = {
   attemptCount: number | null
+  manualAttempts: number | null
 }
 
 export type DeliverySumAggregateOutputType = {
   attemptCount: number | null
+  manualAttempts: number | null
 }
 
 export type DeliveryMinAggregateOutputType = {
@@ -46,6 +48,9 @@ export type DeliveryMinAggregateOutputType = {
   firstAttemptAt: Date | null
   createdAt: Date | null
   completedAt: Date | null
+  manualRetry: boolean | null
+  manualAttempts: number | null
+  resumeScheduleAt: Date | null
 }
 
 export type DeliveryMaxAggregateOutputType = {
@@ -60,6 +65,9 @@ export type DeliveryMaxAggregateOutputType = {
   firstAttemptAt: Date | null
   createdAt: Date | null
   completedAt: Date | null
+  manualRetry: boolean | null
+  manualAttempts: number | null
+  resumeScheduleAt: Date | null
 }
 
 export type DeliveryCountAggregateOutputType = {
@@ -74,16 +82,21 @@ export type DeliveryCountAggregateOutputType = {
   firstAttemptAt: number
   createdAt: number
   completedAt: number
+  manualRetry: number
+  manualAttempts: number
+  resumeScheduleAt: number
   _all: number
 }
 
 
 export type DeliveryAvgAggregateInputType = {
   attemptCount?: true
+  manualAttempts?: true
 }
 
 export type DeliverySumAggregateInputType = {
   attemptCount?: true
+  manualAttempts?: true
 }
 
 export type DeliveryMinAggregateInputType = {
@@ -98,6 +111,9 @@ export type DeliveryMinAggregateInputType = {
   firstAttemptAt?: true
   createdAt?: true
   completedAt?: true
+  manualRetry?: true
+  manualAttempts?: true
+  resumeScheduleAt?: true
 }
 
 export type DeliveryMaxAggregateInputType = {
@@ -112,6 +128,9 @@ export type DeliveryMaxAggregateInputType = {
   firstAttemptAt?: true
   createdAt?: true
   completedAt?: true
+  manualRetry?: true
+  manualAttempts?: true
+  resumeScheduleAt?: true
 }
 
 export type DeliveryCountAggregateInputType = {
@@ -126,6 +145,9 @@ export type DeliveryCountAggregateInputType = {
   firstAttemptAt?: true
   createdAt?: true
   completedAt?: true
+  manualRetry?: true
+  manualAttempts?: true
+  resumeScheduleAt?: true
   _all?: true
 }
 
@@ -227,6 +249,9 @@ export type DeliveryGroupByOutputType = {
   firstAttemptAt: Date | null
   createdAt: Date
   completedAt: Date | null
+  manualRetry: boolean
+  manualAttempts: number
+  resumeScheduleAt: Date | null
   _count: DeliveryCountAggregateOutputType | null
   _avg: DeliveryAvgAggregateOutputType | null
   _sum: DeliverySumAggregateOutputType | null
@@ -264,6 +289,9 @@ export type DeliveryWhereInput = {
   firstAttemptAt?: Prisma.DateTimeNullableFilter<"Delivery"> | Date | string | null
   createdAt?: Prisma.DateTimeFilter<"Delivery"> | Date | string
   completedAt?: Prisma.DateTimeNullableFilter<"Delivery"> | Date | string | null
+  manualRetry?: Prisma.BoolFilter<"Delivery"> | boolean
+  manualAttempts?: Prisma.IntFilter<"Delivery"> | number
+  resumeScheduleAt?: Prisma.DateTimeNullableFilter<"Delivery"> | Date | string | null
   account?: Prisma.XOR<Prisma.AccountScalarRelationFilter, Prisma.AccountWhereInput>
   event?: Prisma.XOR<Prisma.EventScalarRelationFilter, Prisma.EventWhereInput>
   endpoint?: Prisma.XOR<Prisma.EndpointScalarRelationFilter, Prisma.EndpointWhereInput>
@@ -282,6 +310,9 @@ export type DeliveryOrderByWithRelationInput = {
   firstAttemptAt?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   completedAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  manualRetry?: Prisma.SortOrder
+  manualAttempts?: Prisma.SortOrder
+  resumeScheduleAt?: Prisma.SortOrderInput | Prisma.SortOrder
   account?: Prisma.AccountOrderByWithRelationInput
   event?: Prisma.EventOrderByWithRelationInput
   endpoint?: Prisma.EndpointOrderByWithRelationInput
@@ -303,6 +334,9 @@ export type DeliveryWhereUniqueInput = Prisma.AtLeast<{
   firstAttemptAt?: Prisma.DateTimeNullableFilter<"Delivery"> | Date | string | null
   createdAt?: Prisma.DateTimeFilter<"Delivery"> | Date | string
   completedAt?: Prisma.DateTimeNullableFilter<"Delivery"> | Date | string | null
+  manualRetry?: Prisma.BoolFilter<"Delivery"> | boolean
+  manualAttempts?: Prisma.IntFilter<"Delivery"> | number
+  resumeScheduleAt?: Prisma.DateTimeNullableFilter<"Delivery"> | Date | string | null
   account?: Prisma.XOR<Prisma.AccountScalarRelationFilter, Prisma.AccountWhereInput>
   event?: Prisma.XOR<Prisma.EventScalarRelationFilter, Prisma.EventWhereInput>
   endpoint?: Prisma.XOR<Prisma.EndpointScalarRelationFilter, Prisma.EndpointWhereInput>
@@ -321,6 +355,9 @@ export type DeliveryOrderByWithAggregationInput = {
   firstAttemptAt?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   completedAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  manualRetry?: Prisma.SortOrder
+  manualAttempts?: Prisma.SortOrder
+  resumeScheduleAt?: Prisma.SortOrderInput | Prisma.SortOrder
   _count?: Prisma.DeliveryCountOrderByAggregateInput
   _avg?: Prisma.DeliveryAvgOrderByAggregateInput
   _max?: Prisma.DeliveryMaxOrderByAggregateInput
@@ -343,6 +380,9 @@ export type DeliveryScalarWhereWithAggregatesInput = {
   firstAttemptAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Delivery"> | Date | string | null
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Delivery"> | Date | string
   completedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Delivery"> | Date | string | null
+  manualRetry?: Prisma.BoolWithAggregatesFilter<"Delivery"> | boolean
+  manualAttempts?: Prisma.IntWithAggregatesFilter<"Delivery"> | number
+  resumeScheduleAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Delivery"> | Date | string | null
 }
 
 export type DeliveryCreateInput = {
@@ -354,6 +394,9 @@ export type DeliveryCreateInput = {
   firstAttemptAt?: Date | string | null
   createdAt?: Date | string
   completedAt?: Date | string | null
+  manualRetry?: boolean
+  manualAttempts?: number
+  resumeScheduleAt?: Date | string | null
   account: Prisma.AccountCreateNestedOneWithoutDeliveriesInput
   event: Prisma.EventCreateNestedOneWithoutDeliveriesInput
   endpoint: Prisma.EndpointCreateNestedOneWithoutDeliveriesInput
@@ -372,6 +415,9 @@ export type DeliveryUncheckedCreateInput = {
   firstAttemptAt?: Date | string | null
   createdAt?: Date | string
   completedAt?: Date | string | null
+  manualRetry?: boolean
+  manualAttempts?: number
+  resumeScheduleAt?: Date | string | null
   attempts?: Prisma.DeliveryAttemptUncheckedCreateNestedManyWithoutDeliveryInput
 }
 
@@ -384,6 +430,9 @@ export type DeliveryUpdateInput = {
   firstAttemptAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   completedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  manualRetry?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  manualAttempts?: Prisma.IntFieldUpdateOperationsInput | number
+  resumeScheduleAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   account?: Prisma.AccountUpdateOneRequiredWithoutDeliveriesNestedInput
   event?: Prisma.EventUpdateOneRequiredWithoutDeliveriesNestedInput
   endpoint?: Prisma.EndpointUpdateOneRequiredWithoutDeliveriesNestedInput
@@ -402,6 +451,9 @@ export type DeliveryUncheckedUpdateInput = {
   firstAttemptAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   completedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  manualRetry?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  manualAttempts?: Prisma.IntFieldUpdateOperationsInput | number
+  resumeScheduleAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   attempts?: Prisma.DeliveryAttemptUncheckedUpdateManyWithoutDeliveryNestedInput
 }
 
@@ -417,6 +469,9 @@ export type DeliveryCreateManyInput = {
   firstAttemptAt?: Date | string | null
   createdAt?: Date | string
   completedAt?: Date | string | null
+  manualRetry?: boolean
+  manualAttempts?: number
+  resumeScheduleAt?: Date | string | null
 }
 
 export type DeliveryUpdateManyMutationInput = {
@@ -428,6 +483,9 @@ export type DeliveryUpdateManyMutationInput = {
   firstAttemptAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   completedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  manualRetry?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  manualAttempts?: Prisma.IntFieldUpdateOperationsInput | number
+  resumeScheduleAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
 }
 
 export type DeliveryUncheckedUpdateManyInput = {
@@ -442,6 +500,9 @@ export type DeliveryUncheckedUpdateManyInput = {
   firstAttemptAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   completedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  manualRetry?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  manualAttempts?: Prisma.IntFieldUpdateOperationsInput | number
+  resumeScheduleAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
 }
 
 export type DeliveryListRelationFilter = {
@@ -466,10 +527,14 @@ export type DeliveryCountOrderByAggregateInput = {
   firstAttemptAt?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   completedAt?: Prisma.SortOrder
+  manualRetry?: Prisma.SortOrder
+  manualAttempts?: Prisma.SortOrder
+  resumeScheduleAt?: Prisma.SortOrder
 }
 
 export type DeliveryAvgOrderByAggregateInput = {
   attemptCount?: Prisma.SortOrder
+  manualAttempts?: Prisma.SortOrder
 }
 
 export type DeliveryMaxOrderByAggregateInput = {
@@ -484,6 +549,9 @@ export type DeliveryMaxOrderByAggregateInput = {
   firstAttemptAt?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   completedAt?: Prisma.SortOrder
+  manualRetry?: Prisma.SortOrder
+  manualAttempts?: Prisma.SortOrder
+  resumeScheduleAt?: Prisma.SortOrder
 }
 
 export type DeliveryMinOrderByAggregateInput = {
@@ -498,10 +566,14 @@ export type DeliveryMinOrderByAggregateInput = {
   firstAttemptAt?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   completedAt?: Prisma.SortOrder
+  manualRetry?: Prisma.SortOrder
+  manualAttempts?: Prisma.SortOrder
+  resumeScheduleAt?: Prisma.SortOrder
 }
 
 export type DeliverySumOrderByAggregateInput = {
   attemptCount?: Prisma.SortOrder
+  manualAttempts?: Prisma.SortOrder
 }
 
 export type DeliveryScalarRelationFilter = {
@@ -662,6 +734,9 @@ export type DeliveryCreateWithoutAccountInput = {
   firstAttemptAt?: Date | string | null
   createdAt?: Date | string
   completedAt?: Date | string | null
+  manualRetry?: boolean
+  manualAttempts?: number
+  resumeScheduleAt?: Date | string | null
   event: Prisma.EventCreateNestedOneWithoutDeliveriesInput
   endpoint: Prisma.EndpointCreateNestedOneWithoutDeliveriesInput
   attempts?: Prisma.DeliveryAttemptCreateNestedManyWithoutDeliveryInput
@@ -678,6 +753,9 @@ export type DeliveryUncheckedCreateWithoutAccountInput = {
   firstAttemptAt?: Date | string | null
   createdAt?: Date | string
   completedAt?: Date | string | null
+  manualRetry?: boolean
+  manualAttempts?: number
+  resumeScheduleAt?: Date | string | null
   attempts?: Prisma.DeliveryAttemptUncheckedCreateNestedManyWithoutDeliveryInput
 }
 
@@ -722,6 +800,9 @@ export type DeliveryScalarWhereInput = {
   firstAttemptAt?: Prisma.DateTimeNullableFilter<"Delivery"> | Date | string | null
   createdAt?: Prisma.DateTimeFilter<"Delivery"> | Date | string
   completedAt?: Prisma.DateTimeNullableFilter<"Delivery"> | Date | string | null
+  manualRetry?: Prisma.BoolFilter<"Delivery"> | boolean
+  manualAttempts?: Prisma.IntFilter<"Delivery"> | number
+  resumeScheduleAt?: Prisma.DateTimeNullableFilter<"Delivery"> | Date | string | null
 }
 
 export type DeliveryCreateWithoutEndpointInput = {
@@ -733,6 +814,9 @@ export type DeliveryCreateWithoutEndpointInput = {
   firstAttemptAt?: Date | string | null
   createdAt?: Date | string
   completedAt?: Date | string | null
+  manualRetry?: boolean
+  manualAttempts?: number
+  resumeScheduleAt?: Date | string | null
   account: Prisma.AccountCreateNestedOneWithoutDeliveriesInput
   event: Prisma.EventCreateNestedOneWithoutDeliveriesInput
   attempts?: Prisma.DeliveryAttemptCreateNestedManyWithoutDeliveryInput
@@ -749,6 +833,9 @@ export type DeliveryUncheckedCreateWithoutEndpointInput = {
   firstAttemptAt?: Date | string | null
   createdAt?: Date | string
   completedAt?: Date | string | null
+  manualRetry?: boolean
+  manualAttempts?: number
+  resumeScheduleAt?: Date | string | null
   attempts?: Prisma.DeliveryAttemptUncheckedCreateNestedManyWithoutDeliveryInput
 }
 
@@ -787,6 +874,9 @@ export type DeliveryCreateWithoutEventInput = {
   firstAttemptAt?: Date | string | null
   createdAt?: Date | string
   completedAt?: Date | string | null
+  manualRetry?: boolean
+  manualAttempts?: number
+  resumeScheduleAt?: Date | string | null
   account: Prisma.AccountCreateNestedOneWithoutDeliveriesInput
   endpoint: Prisma.EndpointCreateNestedOneWithoutDeliveriesInput
   attempts?: Prisma.DeliveryAttemptCreateNestedManyWithoutDeliveryInput
@@ -803,6 +893,9 @@ export type DeliveryUncheckedCreateWithoutEventInput = {
   firstAttemptAt?: Date | string | null
   createdAt?: Date | string
   completedAt?: Date | string | null
+  manualRetry?: boolean
+  manualAttempts?: number
+  resumeScheduleAt?: Date | string | null
   attempts?: Prisma.DeliveryAttemptUncheckedCreateNestedManyWithoutDeliveryInput
 }
 
@@ -841,6 +934,9 @@ export type DeliveryCreateWithoutAttemptsInput = {
   firstAttemptAt?: Date | string | null
   createdAt?: Date | string
   completedAt?: Date | string | null
+  manualRetry?: boolean
+  manualAttempts?: number
+  resumeScheduleAt?: Date | string | null
   account: Prisma.AccountCreateNestedOneWithoutDeliveriesInput
   event: Prisma.EventCreateNestedOneWithoutDeliveriesInput
   endpoint: Prisma.EndpointCreateNestedOneWithoutDeliveriesInput
@@ -858,6 +954,9 @@ export type DeliveryUncheckedCreateWithoutAttemptsInput = {
   firstAttemptAt?: Date | string | null
   createdAt?: Date | string
   completedAt?: Date | string | null
+  manualRetry?: boolean
+  manualAttempts?: number
+  resumeScheduleAt?: Date | string | null
 }
 
 export type DeliveryCreateOrConnectWithoutAttemptsInput = {
@@ -885,6 +984,9 @@ export type DeliveryUpdateWithoutAttemptsInput = {
   firstAttemptAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   completedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  manualRetry?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  manualAttempts?: Prisma.IntFieldUpdateOperationsInput | number
+  resumeScheduleAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   account?: Prisma.AccountUpdateOneRequiredWithoutDeliveriesNestedInput
   event?: Prisma.EventUpdateOneRequiredWithoutDeliveriesNestedInput
   endpoint?: Prisma.EndpointUpdateOneRequiredWithoutDeliveriesNestedInput
@@ -902,6 +1004,9 @@ export type DeliveryUncheckedUpdateWithoutAttemptsInput = {
   firstAttemptAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   completedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  manualRetry?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  manualAttempts?: Prisma.IntFieldUpdateOperationsInput | number
+  resumeScheduleAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
 }
 
 export type DeliveryCreateManyAccountInput = {
@@ -915,6 +1020,9 @@ export type DeliveryCreateManyAccountInput = {
   firstAttemptAt?: Date | string | null
   createdAt?: Date | string
   completedAt?: Date | string | null
+  manualRetry?: boolean
+  manualAttempts?: number
+  resumeScheduleAt?: Date | string | null
 }
 
 export type DeliveryUpdateWithoutAccountInput = {
@@ -926,6 +1034,9 @@ export type DeliveryUpdateWithoutAccountInput = {
   firstAttemptAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   completedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  manualRetry?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  manualAttempts?: Prisma.IntFieldUpdateOperationsInput | number
+  resumeScheduleAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   event?: Prisma.EventUpdateOneRequiredWithoutDeliveriesNestedInput
   endpoint?: Prisma.EndpointUpdateOneRequiredWithoutDeliveriesNestedInput
   attempts?: Prisma.DeliveryAttemptUpdateManyWithoutDeliveryNestedInput
@@ -942,6 +1053,9 @@ export type DeliveryUncheckedUpdateWithoutAccountInput = {
   firstAttemptAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   completedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  manualRetry?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  manualAttempts?: Prisma.IntFieldUpdateOperationsInput | number
+  resumeScheduleAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   attempts?: Prisma.DeliveryAttemptUncheckedUpdateManyWithoutDeliveryNestedInput
 }
 
@@ -956,6 +1070,9 @@ export type DeliveryUncheckedUpdateManyWithoutAccountInput = {
   firstAttemptAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   completedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  manualRetry?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  manualAttempts?: Prisma.IntFieldUpdateOperationsInput | number
+  resumeScheduleAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
 }
 
 export type DeliveryCreateManyEndpointInput = {
@@ -969,6 +1086,9 @@ export type DeliveryCreateManyEndpointInput = {
   firstAttemptAt?: Date | string | null
   createdAt?: Date | string
   completedAt?: Date | string | null
+  manualRetry?: boolean
+  manualAttempts?: number
+  resumeScheduleAt?: Date | string | null
 }
 
 export type DeliveryUpdateWithoutEndpointInput = {
@@ -980,6 +1100,9 @@ export type DeliveryUpdateWithoutEndpointInput = {
   firstAttemptAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   completedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  manualRetry?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  manualAttempts?: Prisma.IntFieldUpdateOperationsInput | number
+  resumeScheduleAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   account?: Prisma.AccountUpdateOneRequiredWithoutDeliveriesNestedInput
   event?: Prisma.EventUpdateOneRequiredWithoutDeliveriesNestedInput
   attempts?: Prisma.DeliveryAttemptUpdateManyWithoutDeliveryNestedInput
@@ -996,6 +1119,9 @@ export type DeliveryUncheckedUpdateWithoutEndpointInput = {
   firstAttemptAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   completedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  manualRetry?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  manualAttempts?: Prisma.IntFieldUpdateOperationsInput | number
+  resumeScheduleAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   attempts?: Prisma.DeliveryAttemptUncheckedUpdateManyWithoutDeliveryNestedInput
 }
 
@@ -1010,6 +1136,9 @@ export type DeliveryUncheckedUpdateManyWithoutEndpointInput = {
   firstAttemptAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   completedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  manualRetry?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  manualAttempts?: Prisma.IntFieldUpdateOperationsInput | number
+  resumeScheduleAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
 }
 
 export type DeliveryCreateManyEventInput = {
@@ -1023,6 +1152,9 @@ export type DeliveryCreateManyEventInput = {
   firstAttemptAt?: Date | string | null
   createdAt?: Date | string
   completedAt?: Date | string | null
+  manualRetry?: boolean
+  manualAttempts?: number
+  resumeScheduleAt?: Date | string | null
 }
 
 export type DeliveryUpdateWithoutEventInput = {
@@ -1034,6 +1166,9 @@ export type DeliveryUpdateWithoutEventInput = {
   firstAttemptAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   completedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  manualRetry?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  manualAttempts?: Prisma.IntFieldUpdateOperationsInput | number
+  resumeScheduleAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   account?: Prisma.AccountUpdateOneRequiredWithoutDeliveriesNestedInput
   endpoint?: Prisma.EndpointUpdateOneRequiredWithoutDeliveriesNestedInput
   attempts?: Prisma.DeliveryAttemptUpdateManyWithoutDeliveryNestedInput
@@ -1050,6 +1185,9 @@ export type DeliveryUncheckedUpdateWithoutEventInput = {
   firstAttemptAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   completedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  manualRetry?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  manualAttempts?: Prisma.IntFieldUpdateOperationsInput | number
+  resumeScheduleAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   attempts?: Prisma.DeliveryAttemptUncheckedUpdateManyWithoutDeliveryNestedInput
 }
 
@@ -1064,6 +1202,9 @@ export type DeliveryUncheckedUpdateManyWithoutEventInput = {
   firstAttemptAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   completedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  manualRetry?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  manualAttempts?: Prisma.IntFieldUpdateOperationsInput | number
+  resumeScheduleAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
 }
 
 
@@ -1109,6 +1250,9 @@ export type DeliverySelect<ExtArgs extends runtime.Types.Extensions.InternalArgs
   firstAttemptAt?: boolean
   createdAt?: boolean
   completedAt?: boolean
+  manualRetry?: boolean
+  manualAttempts?: boolean
+  resumeScheduleAt?: boolean
   account?: boolean | Prisma.AccountDefaultArgs<ExtArgs>
   event?: boolean | Prisma.EventDefaultArgs<ExtArgs>
   endpoint?: boolean | Prisma.EndpointDefaultArgs<ExtArgs>
@@ -1128,6 +1272,9 @@ export type DeliverySelectCreateManyAndReturn<ExtArgs extends runtime.Types.Exte
   firstAttemptAt?: boolean
   createdAt?: boolean
   completedAt?: boolean
+  manualRetry?: boolean
+  manualAttempts?: boolean
+  resumeScheduleAt?: boolean
   account?: boolean | Prisma.AccountDefaultArgs<ExtArgs>
   event?: boolean | Prisma.EventDefaultArgs<ExtArgs>
   endpoint?: boolean | Prisma.EndpointDefaultArgs<ExtArgs>
@@ -1145,6 +1292,9 @@ export type DeliverySelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Exte
   firstAttemptAt?: boolean
   createdAt?: boolean
   completedAt?: boolean
+  manualRetry?: boolean
+  manualAttempts?: boolean
+  resumeScheduleAt?: boolean
   account?: boolean | Prisma.AccountDefaultArgs<ExtArgs>
   event?: boolean | Prisma.EventDefaultArgs<ExtArgs>
   endpoint?: boolean | Prisma.EndpointDefaultArgs<ExtArgs>
@@ -1162,9 +1312,12 @@ export type DeliverySelectScalar = {
   firstAttemptAt?: boolean
   createdAt?: boolean
   completedAt?: boolean
+  manualRetry?: boolean
+  manualAttempts?: boolean
+  resumeScheduleAt?: boolean
 }
 
-export type DeliveryOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "accountId" | "eventId" | "endpointId" | "eventType" | "status" | "attemptCount" | "nextAttemptAt" | "firstAttemptAt" | "createdAt" | "completedAt", ExtArgs["result"]["delivery"]>
+export type DeliveryOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "accountId" | "eventId" | "endpointId" | "eventType" | "status" | "attemptCount" | "nextAttemptAt" | "firstAttemptAt" | "createdAt" | "completedAt" | "manualRetry" | "manualAttempts" | "resumeScheduleAt", ExtArgs["result"]["delivery"]>
 export type DeliveryInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   account?: boolean | Prisma.AccountDefaultArgs<ExtArgs>
   event?: boolean | Prisma.EventDefaultArgs<ExtArgs>
@@ -1206,6 +1359,18 @@ export type $DeliveryPayload<ExtArgs extends runtime.Types.Extensions.InternalAr
     firstAttemptAt: Date | null
     createdAt: Date
     completedAt: Date | null
+    /**
+     * retryDelivery/recoverFailedDeliveries asked for one attempt now, outside the schedule
+     */
+    manualRetry: boolean
+    /**
+     * how many of attemptCount were manual: the schedule counts only the others
+     */
+    manualAttempts: number
+    /**
+     * the scheduled attempt a pending manual one was put in front of; restored if it fails
+     */
+    resumeScheduleAt: Date | null
   }, ExtArgs["result"]["delivery"]>
   composites: {}
 }
@@ -1644,6 +1809,9 @@ export interface DeliveryFieldRefs {
   readonly firstAttemptAt: Prisma.FieldRef<"Delivery", 'DateTime'>
   readonly createdAt: Prisma.FieldRef<"Delivery", 'DateTime'>
   readonly completedAt: Prisma.FieldRef<"Delivery", 'DateTime'>
+  readonly manualRetry: Prisma.FieldRef<"Delivery", 'Boolean'>
+  readonly manualAttempts: Prisma.FieldRef<"Delivery", 'Int'>
+  readonly resumeScheduleAt: Prisma.FieldRef<"Delivery", 'DateTime'>
 }
     
 

@@ -43,9 +43,9 @@ export type DeliveryAttemptMinAggregateOutputType = {
   deliveryId: string | null
   attemptNumber: number | null
   outcome: $Enums.AttemptOutcome | null
+  trigger: $Enums.AttemptTrigger | null
   startedAt: Date | null
   durationMs: number | null
-  requestBody: string | null
   responseStatus: number | null
   responseBody: string | null
   error: string | null
@@ -57,9 +57,9 @@ export type DeliveryAttemptMaxAggregateOutputType = {
   deliveryId: string | null
   attemptNumber: number | null
   outcome: $Enums.AttemptOutcome | null
+  trigger: $Enums.AttemptTrigger | null
   startedAt: Date | null
   durationMs: number | null
-  requestBody: string | null
   responseStatus: number | null
   responseBody: string | null
   error: string | null
@@ -71,10 +71,10 @@ export type DeliveryAttemptCountAggregateOutputType = {
   deliveryId: number
   attemptNumber: number
   outcome: number
+  trigger: number
   startedAt: number
   durationMs: number
   requestHeaders: number
-  requestBody: number
   responseStatus: number
   responseHeaders: number
   responseBody: number
@@ -101,9 +101,9 @@ export type DeliveryAttemptMinAggregateInputType = {
   deliveryId?: true
   attemptNumber?: true
   outcome?: true
+  trigger?: true
   startedAt?: true
   durationMs?: true
-  requestBody?: true
   responseStatus?: true
   responseBody?: true
   error?: true
@@ -115,9 +115,9 @@ export type DeliveryAttemptMaxAggregateInputType = {
   deliveryId?: true
   attemptNumber?: true
   outcome?: true
+  trigger?: true
   startedAt?: true
   durationMs?: true
-  requestBody?: true
   responseStatus?: true
   responseBody?: true
   error?: true
@@ -129,10 +129,10 @@ export type DeliveryAttemptCountAggregateInputType = {
   deliveryId?: true
   attemptNumber?: true
   outcome?: true
+  trigger?: true
   startedAt?: true
   durationMs?: true
   requestHeaders?: true
-  requestBody?: true
   responseStatus?: true
   responseHeaders?: true
   responseBody?: true
@@ -232,10 +232,10 @@ export type DeliveryAttemptGroupByOutputType = {
   deliveryId: string
   attemptNumber: number
   outcome: $Enums.AttemptOutcome
+  trigger: $Enums.AttemptTrigger
   startedAt: Date
   durationMs: number
   requestHeaders: runtime.JsonValue
-  requestBody: string
   responseStatus: number | null
   responseHeaders: runtime.JsonValue | null
   responseBody: string | null
@@ -271,10 +271,10 @@ export type DeliveryAttemptWhereInput = {
   deliveryId?: Prisma.StringFilter<"DeliveryAttempt"> | string
   attemptNumber?: Prisma.IntFilter<"DeliveryAttempt"> | number
   outcome?: Prisma.EnumAttemptOutcomeFilter<"DeliveryAttempt"> | $Enums.AttemptOutcome
+  trigger?: Prisma.EnumAttemptTriggerFilter<"DeliveryAttempt"> | $Enums.AttemptTrigger
   startedAt?: Prisma.DateTimeFilter<"DeliveryAttempt"> | Date | string
   durationMs?: Prisma.IntFilter<"DeliveryAttempt"> | number
   requestHeaders?: Prisma.JsonFilter<"DeliveryAttempt">
-  requestBody?: Prisma.StringFilter<"DeliveryAttempt"> | string
   responseStatus?: Prisma.IntNullableFilter<"DeliveryAttempt"> | number | null
   responseHeaders?: Prisma.JsonNullableFilter<"DeliveryAttempt">
   responseBody?: Prisma.StringNullableFilter<"DeliveryAttempt"> | string | null
@@ -288,10 +288,10 @@ export type DeliveryAttemptOrderByWithRelationInput = {
   deliveryId?: Prisma.SortOrder
   attemptNumber?: Prisma.SortOrder
   outcome?: Prisma.SortOrder
+  trigger?: Prisma.SortOrder
   startedAt?: Prisma.SortOrder
   durationMs?: Prisma.SortOrder
   requestHeaders?: Prisma.SortOrder
-  requestBody?: Prisma.SortOrder
   responseStatus?: Prisma.SortOrderInput | Prisma.SortOrder
   responseHeaders?: Prisma.SortOrderInput | Prisma.SortOrder
   responseBody?: Prisma.SortOrderInput | Prisma.SortOrder
@@ -309,10 +309,10 @@ export type DeliveryAttemptWhereUniqueInput = Prisma.AtLeast<{
   deliveryId?: Prisma.StringFilter<"DeliveryAttempt"> | string
   attemptNumber?: Prisma.IntFilter<"DeliveryAttempt"> | number
   outcome?: Prisma.EnumAttemptOutcomeFilter<"DeliveryAttempt"> | $Enums.AttemptOutcome
+  trigger?: Prisma.EnumAttemptTriggerFilter<"DeliveryAttempt"> | $Enums.AttemptTrigger
   startedAt?: Prisma.DateTimeFilter<"DeliveryAttempt"> | Date | string
   durationMs?: Prisma.IntFilter<"DeliveryAttempt"> | number
   requestHeaders?: Prisma.JsonFilter<"DeliveryAttempt">
-  requestBody?: Prisma.StringFilter<"DeliveryAttempt"> | string
   responseStatus?: Prisma.IntNullableFilter<"DeliveryAttempt"> | number | null
   responseHeaders?: Prisma.JsonNullableFilter<"DeliveryAttempt">
   responseBody?: Prisma.StringNullableFilter<"DeliveryAttempt"> | string | null
@@ -326,10 +326,10 @@ export type DeliveryAttemptOrderByWithAggregationInput = {
   deliveryId?: Prisma.SortOrder
   attemptNumber?: Prisma.SortOrder
   outcome?: Prisma.SortOrder
+  trigger?: Prisma.SortOrder
   startedAt?: Prisma.SortOrder
   durationMs?: Prisma.SortOrder
   requestHeaders?: Prisma.SortOrder
-  requestBody?: Prisma.SortOrder
   responseStatus?: Prisma.SortOrderInput | Prisma.SortOrder
   responseHeaders?: Prisma.SortOrderInput | Prisma.SortOrder
   responseBody?: Prisma.SortOrderInput | Prisma.SortOrder
@@ -350,10 +350,10 @@ export type DeliveryAttemptScalarWhereWithAggregatesInput = {
   deliveryId?: Prisma.StringWithAggregatesFilter<"DeliveryAttempt"> | string
   attemptNumber?: Prisma.IntWithAggregatesFilter<"DeliveryAttempt"> | number
   outcome?: Prisma.EnumAttemptOutcomeWithAggregatesFilter<"DeliveryAttempt"> | $Enums.AttemptOutcome
+  trigger?: Prisma.EnumAttemptTriggerWithAggregatesFilter<"DeliveryAttempt"> | $Enums.AttemptTrigger
   startedAt?: Prisma.DateTimeWithAggregatesFilter<"DeliveryAttempt"> | Date | string
   durationMs?: Prisma.IntWithAggregatesFilter<"DeliveryAttempt"> | number
   requestHeaders?: Prisma.JsonWithAggregatesFilter<"DeliveryAttempt">
-  requestBody?: Prisma.StringWithAggregatesFilter<"DeliveryAttempt"> | string
   responseStatus?: Prisma.IntNullableWithAggregatesFilter<"DeliveryAttempt"> | number | null
   responseHeaders?: Prisma.JsonNullableWithAggregatesFilter<"DeliveryAttempt">
   responseBody?: Prisma.StringNullableWithAggregatesFilter<"DeliveryAttempt"> | string | null
@@ -365,10 +365,10 @@ export type DeliveryAttemptCreateInput = {
   id: string
   attemptNumber: number
   outcome: $Enums.AttemptOutcome
+  trigger?: $Enums.AttemptTrigger
   startedAt: Date | string
   durationMs: number
   requestHeaders: Prisma.JsonNullValueInput | runtime.InputJsonValue
-  requestBody: string
   responseStatus?: number | null
   responseHeaders?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   responseBody?: string | null
@@ -382,10 +382,10 @@ export type DeliveryAttemptUncheckedCreateInput = {
   deliveryId: string
   attemptNumber: number
   outcome: $Enums.AttemptOutcome
+  trigger?: $Enums.AttemptTrigger
   startedAt: Date | string
   durationMs: number
   requestHeaders: Prisma.JsonNullValueInput | runtime.InputJsonValue
-  requestBody: string
   responseStatus?: number | null
   responseHeaders?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   responseBody?: string | null
@@ -397,10 +397,10 @@ export type DeliveryAttemptUpdateInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   attemptNumber?: Prisma.IntFieldUpdateOperationsInput | number
   outcome?: Prisma.EnumAttemptOutcomeFieldUpdateOperationsInput | $Enums.AttemptOutcome
+  trigger?: Prisma.EnumAttemptTriggerFieldUpdateOperationsInput | $Enums.AttemptTrigger
   startedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   durationMs?: Prisma.IntFieldUpdateOperationsInput | number
   requestHeaders?: Prisma.JsonNullValueInput | runtime.InputJsonValue
-  requestBody?: Prisma.StringFieldUpdateOperationsInput | string
   responseStatus?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   responseHeaders?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   responseBody?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -414,10 +414,10 @@ export type DeliveryAttemptUncheckedUpdateInput = {
   deliveryId?: Prisma.StringFieldUpdateOperationsInput | string
   attemptNumber?: Prisma.IntFieldUpdateOperationsInput | number
   outcome?: Prisma.EnumAttemptOutcomeFieldUpdateOperationsInput | $Enums.AttemptOutcome
+  trigger?: Prisma.EnumAttemptTriggerFieldUpdateOperationsInput | $Enums.AttemptTrigger
   startedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   durationMs?: Prisma.IntFieldUpdateOperationsInput | number
   requestHeaders?: Prisma.JsonNullValueInput | runtime.InputJsonValue
-  requestBody?: Prisma.StringFieldUpdateOperationsInput | string
   responseStatus?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   responseHeaders?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   responseBody?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -430,10 +430,10 @@ export type DeliveryAttemptCreateManyInput = {
   deliveryId: string
   attemptNumber: number
   outcome: $Enums.AttemptOutcome
+  trigger?: $Enums.AttemptTrigger
   startedAt: Date | string
   durationMs: number
   requestHeaders: Prisma.JsonNullValueInput | runtime.InputJsonValue
-  requestBody: string
   responseStatus?: number | null
   responseHeaders?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   responseBody?: string | null
@@ -445,10 +445,10 @@ export type DeliveryAttemptUpdateManyMutationInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   attemptNumber?: Prisma.IntFieldUpdateOperationsInput | number
   outcome?: Prisma.EnumAttemptOutcomeFieldUpdateOperationsInput | $Enums.AttemptOutcome
+  trigger?: Prisma.EnumAttemptTriggerFieldUpdateOperationsInput | $Enums.AttemptTrigger
   startedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   durationMs?: Prisma.IntFieldUpdateOperationsInput | number
   requestHeaders?: Prisma.JsonNullValueInput | runtime.InputJsonValue
-  requestBody?: Prisma.StringFieldUpdateOperationsInput | string
   responseStatus?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   responseHeaders?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   responseBody?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -461,10 +461,10 @@ export type DeliveryAttemptUncheckedUpdateManyInput = {
   deliveryId?: Prisma.StringFieldUpdateOperationsInput | string
   attemptNumber?: Prisma.IntFieldUpdateOperationsInput | number
   outcome?: Prisma.EnumAttemptOutcomeFieldUpdateOperationsInput | $Enums.AttemptOutcome
+  trigger?: Prisma.EnumAttemptTriggerFieldUpdateOperationsInput | $Enums.AttemptTrigger
   startedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   durationMs?: Prisma.IntFieldUpdateOperationsInput | number
   requestHeaders?: Prisma.JsonNullValueInput | runtime.InputJsonValue
-  requestBody?: Prisma.StringFieldUpdateOperationsInput | string
   responseStatus?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   responseHeaders?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   responseBody?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -492,10 +492,10 @@ export type DeliveryAttemptCountOrderByAggregateInput = {
   deliveryId?: Prisma.SortOrder
   attemptNumber?: Prisma.SortOrder
   outcome?: Prisma.SortOrder
+  trigger?: Prisma.SortOrder
   startedAt?: Prisma.SortOrder
   durationMs?: Prisma.SortOrder
   requestHeaders?: Prisma.SortOrder
-  requestBody?: Prisma.SortOrder
   responseStatus?: Prisma.SortOrder
   responseHeaders?: Prisma.SortOrder
   responseBody?: Prisma.SortOrder
@@ -514,9 +514,9 @@ export type DeliveryAttemptMaxOrderByAggregateInput = {
   deliveryId?: Prisma.SortOrder
   attemptNumber?: Prisma.SortOrder
   outcome?: Prisma.SortOrder
+  trigger?: Prisma.SortOrder
   startedAt?: Prisma.SortOrder
   durationMs?: Prisma.SortOrder
-  requestBody?: Prisma.SortOrder
   responseStatus?: Prisma.SortOrder
   responseBody?: Prisma.SortOrder
   error?: Prisma.SortOrder
@@ -528,9 +528,9 @@ export type DeliveryAttemptMinOrderByAggregateInput = {
   deliveryId?: Prisma.SortOrder
   attemptNumber?: Prisma.SortOrder
   outcome?: Prisma.SortOrder
+  trigger?: Prisma.SortOrder
   startedAt?: Prisma.SortOrder
   durationMs?: Prisma.SortOrder
-  requestBody?: Prisma.SortOrder
   responseStatus?: Prisma.SortOrder
   responseBody?: Prisma.SortOrder
   error?: Prisma.SortOrder
@@ -589,18 +589,18 @@ export type EnumAttemptOutcomeFieldUpdateOperationsInput = {
   set?: $Enums.AttemptOutcome
 }
 
-export type BoolFieldUpdateOperationsInput = {
-  set?: boolean
+export type EnumAttemptTriggerFieldUpdateOperationsInput = {
+  set?: $Enums.AttemptTrigger
 }
 
 export type DeliveryAttemptCreateWithoutDeliveryInput = {
   id: string
   attemptNumber: number
   outcome: $Enums.AttemptOutcome
+  trigger?: $Enums.AttemptTrigger
   startedAt: Date | string
   durationMs: number
   requestHeaders: Prisma.JsonNullValueInput | runtime.InputJsonValue
-  requestBody: string
   responseStatus?: number | null
   responseHeaders?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   responseBody?: string | null
@@ -612,10 +612,10 @@ export type DeliveryAttemptUncheckedCreateWithoutDeliveryInput = {
   id: string
   attemptNumber: number
   outcome: $Enums.AttemptOutcome
+  trigger?: $Enums.AttemptTrigger
   startedAt: Date | string
   durationMs: number
   requestHeaders: Prisma.JsonNullValueInput | runtime.InputJsonValue
-  requestBody: string
   responseStatus?: number | null
   responseHeaders?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   responseBody?: string | null
@@ -657,10 +657,10 @@ export type DeliveryAttemptScalarWhereInput = {
   deliveryId?: Prisma.StringFilter<"DeliveryAttempt"> | string
   attemptNumber?: Prisma.IntFilter<"DeliveryAttempt"> | number
   outcome?: Prisma.EnumAttemptOutcomeFilter<"DeliveryAttempt"> | $Enums.AttemptOutcome
+  trigger?: Prisma.EnumAttemptTriggerFilter<"DeliveryAttempt"> | $Enums.AttemptTrigger
   startedAt?: Prisma.DateTimeFilter<"DeliveryAttempt"> | Date | string
   durationMs?: Prisma.IntFilter<"DeliveryAttempt"> | number
   requestHeaders?: Prisma.JsonFilter<"DeliveryAttempt">
-  requestBody?: Prisma.StringFilter<"DeliveryAttempt"> | string
   responseStatus?: Prisma.IntNullableFilter<"DeliveryAttempt"> | number | null
   responseHeaders?: Prisma.JsonNullableFilter<"DeliveryAttempt">
   responseBody?: Prisma.StringNullableFilter<"DeliveryAttempt"> | string | null
@@ -672,10 +672,10 @@ export type DeliveryAttemptCreateManyDeliveryInput = {
   id: string
   attemptNumber: number
   outcome: $Enums.AttemptOutcome
+  trigger?: $Enums.AttemptTrigger
   startedAt: Date | string
   durationMs: number
   requestHeaders: Prisma.JsonNullValueInput | runtime.InputJsonValue
-  requestBody: string
   responseStatus?: number | null
   responseHeaders?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   responseBody?: string | null
@@ -687,10 +687,10 @@ export type DeliveryAttemptUpdateWithoutDeliveryInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   attemptNumber?: Prisma.IntFieldUpdateOperationsInput | number
   outcome?: Prisma.EnumAttemptOutcomeFieldUpdateOperationsInput | $Enums.AttemptOutcome
+  trigger?: Prisma.EnumAttemptTriggerFieldUpdateOperationsInput | $Enums.AttemptTrigger
   startedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   durationMs?: Prisma.IntFieldUpdateOperationsInput | number
   requestHeaders?: Prisma.JsonNullValueInput | runtime.InputJsonValue
-  requestBody?: Prisma.StringFieldUpdateOperationsInput | string
   responseStatus?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   responseHeaders?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   responseBody?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -702,10 +702,10 @@ export type DeliveryAttemptUncheckedUpdateWithoutDeliveryInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   attemptNumber?: Prisma.IntFieldUpdateOperationsInput | number
   outcome?: Prisma.EnumAttemptOutcomeFieldUpdateOperationsInput | $Enums.AttemptOutcome
+  trigger?: Prisma.EnumAttemptTriggerFieldUpdateOperationsInput | $Enums.AttemptTrigger
   startedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   durationMs?: Prisma.IntFieldUpdateOperationsInput | number
   requestHeaders?: Prisma.JsonNullValueInput | runtime.InputJsonValue
-  requestBody?: Prisma.StringFieldUpdateOperationsInput | string
   responseStatus?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   responseHeaders?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   responseBody?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -717,10 +717,10 @@ export type DeliveryAttemptUncheckedUpdateManyWithoutDeliveryInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   attemptNumber?: Prisma.IntFieldUpdateOperationsInput | number
   outcome?: Prisma.EnumAttemptOutcomeFieldUpdateOperationsInput | $Enums.AttemptOutcome
+  trigger?: Prisma.EnumAttemptTriggerFieldUpdateOperationsInput | $Enums.AttemptTrigger
   startedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   durationMs?: Prisma.IntFieldUpdateOperationsInput | number
   requestHeaders?: Prisma.JsonNullValueInput | runtime.InputJsonValue
-  requestBody?: Prisma.StringFieldUpdateOperationsInput | string
   responseStatus?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   responseHeaders?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   responseBody?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -735,10 +735,10 @@ export type DeliveryAttemptSelect<ExtArgs extends runtime.Types.Extensions.Inter
   deliveryId?: boolean
   attemptNumber?: boolean
   outcome?: boolean
+  trigger?: boolean
   startedAt?: boolean
   durationMs?: boolean
   requestHeaders?: boolean
-  requestBody?: boolean
   responseStatus?: boolean
   responseHeaders?: boolean
   responseBody?: boolean
@@ -752,10 +752,10 @@ export type DeliveryAttemptSelectCreateManyAndReturn<ExtArgs extends runtime.Typ
   deliveryId?: boolean
   attemptNumber?: boolean
   outcome?: boolean
+  trigger?: boolean
   startedAt?: boolean
   durationMs?: boolean
   requestHeaders?: boolean
-  requestBody?: boolean
   responseStatus?: boolean
   responseHeaders?: boolean
   responseBody?: boolean
@@ -769,10 +769,10 @@ export type DeliveryAttemptSelectUpdateManyAndReturn<ExtArgs extends runtime.Typ
   deliveryId?: boolean
   attemptNumber?: boolean
   outcome?: boolean
+  trigger?: boolean
   startedAt?: boolean
   durationMs?: boolean
   requestHeaders?: boolean
-  requestBody?: boolean
   responseStatus?: boolean
   responseHeaders?: boolean
   responseBody?: boolean
@@ -786,10 +786,10 @@ export type DeliveryAttemptSelectScalar = {
   deliveryId?: boolean
   attemptNumber?: boolean
   outcome?: boolean
+  trigger?: boolean
   startedAt?: boolean
   durationMs?: boolean
   requestHeaders?: boolean
-  requestBody?: boolean
   responseStatus?: boolean
   responseHeaders?: boolean
   responseBody?: boolean
@@ -797,7 +797,7 @@ export type DeliveryAttemptSelectScalar = {
   willRetry?: boolean
 }
 
-export type DeliveryAttemptOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "deliveryId" | "attemptNumber" | "outcome" | "startedAt" | "durationMs" | "requestHeaders" | "requestBody" | "responseStatus" | "responseHeaders" | "responseBody" | "error" | "willRetry", ExtArgs["result"]["deliveryAttempt"]>
+export type DeliveryAttemptOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "deliveryId" | "attemptNumber" | "outcome" | "trigger" | "startedAt" | "durationMs" | "requestHeaders" | "responseStatus" | "responseHeaders" | "responseBody" | "error" | "willRetry", ExtArgs["result"]["deliveryAttempt"]>
 export type DeliveryAttemptInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   delivery?: boolean | Prisma.DeliveryDefaultArgs<ExtArgs>
 }
@@ -818,10 +818,13 @@ export type $DeliveryAttemptPayload<ExtArgs extends runtime.Types.Extensions.Int
     deliveryId: string
     attemptNumber: number
     outcome: $Enums.AttemptOutcome
+    trigger: $Enums.AttemptTrigger
     startedAt: Date
     durationMs: number
+    /**
+     * The body is the delivery's (its event's payload), stored once, not copied per attempt.
+     */
     requestHeaders: runtime.JsonValue
-    requestBody: string
     responseStatus: number | null
     responseHeaders: runtime.JsonValue | null
     responseBody: string | null
@@ -1255,10 +1258,10 @@ export interface DeliveryAttemptFieldRefs {
   readonly deliveryId: Prisma.FieldRef<"DeliveryAttempt", 'String'>
   readonly attemptNumber: Prisma.FieldRef<"DeliveryAttempt", 'Int'>
   readonly outcome: Prisma.FieldRef<"DeliveryAttempt", 'AttemptOutcome'>
+  readonly trigger: Prisma.FieldRef<"DeliveryAttempt", 'AttemptTrigger'>
   readonly startedAt: Prisma.FieldRef<"DeliveryAttempt", 'DateTime'>
   readonly durationMs: Prisma.FieldRef<"DeliveryAttempt", 'Int'>
   readonly requestHeaders: Prisma.FieldRef<"DeliveryAttempt", 'Json'>
-  readonly requestBody: Prisma.FieldRef<"DeliveryAttempt", 'String'>
   readonly responseStatus: Prisma.FieldRef<"DeliveryAttempt", 'Int'>
   readonly responseHeaders: Prisma.FieldRef<"DeliveryAttempt", 'Json'>
   readonly responseBody: Prisma.FieldRef<"DeliveryAttempt", 'String'>

@@ -29,11 +29,13 @@ export type AggregateEndpoint = {
 export type EndpointAvgAggregateOutputType = {
   rateLimitPerSecond: number | null
   timeoutMs: number | null
+  concurrencyLimit: number | null
 }
 
 export type EndpointSumAggregateOutputType = {
   rateLimitPerSecond: number | null
   timeoutMs: number | null
+  concurrencyLimit: number | null
 }
 
 export type EndpointMinAggregateOutputType = {
@@ -50,6 +52,8 @@ export type EndpointMinAggregateOutputType = {
   pausedAt: Date | null
   pauseReason: string | null
   lastSuccessAt: Date | null
+  concurrencyLimit: number | null
+  ordered: boolean | null
 }
 
 export type EndpointMaxAggregateOutputType = {
@@ -66,6 +70,8 @@ export type EndpointMaxAggregateOutputType = {
   pausedAt: Date | null
   pauseReason: string | null
   lastSuccessAt: Date | null
+  concurrencyLimit: number | null
+  ordered: boolean | null
 }
 
 export type EndpointCountAggregateOutputType = {
@@ -87,6 +93,8 @@ export type EndpointCountAggregateOutputType = {
   pausedAt: number
   pauseReason: number
   lastSuccessAt: number
+  concurrencyLimit: number
+  ordered: number
   _all: number
 }
 
@@ -94,11 +102,13 @@ export type EndpointCountAggregateOutputType = {
 export type EndpointAvgAggregateInputType = {
   rateLimitPerSecond?: true
   timeoutMs?: true
+  concurrencyLimit?: true
 }
 
 export type EndpointSumAggregateInputType = {
   rateLimitPerSecond?: true
   timeoutMs?: true
+  concurrencyLimit?: true
 }
 
 export type EndpointMinAggregateInputType = {
@@ -115,6 +125,8 @@ export type EndpointMinAggregateInputType = {
   pausedAt?: true
   pauseReason?: true
   lastSuccessAt?: true
+  concurrencyLimit?: true
+  ordered?: true
 }
 
 export type EndpointMaxAggregateInputType = {
@@ -131,6 +143,8 @@ export type EndpointMaxAggregateInputType = {
   pausedAt?: true
   pauseReason?: true
   lastSuccessAt?: true
+  concurrencyLimit?: true
+  ordered?: true
 }
 
 export type EndpointCountAggregateInputType = {
@@ -152,6 +166,8 @@ export type EndpointCountAggregateInputType = {
   pausedAt?: true
   pauseReason?: true
   lastSuccessAt?: true
+  concurrencyLimit?: true
+  ordered?: true
   _all?: true
 }
 
@@ -260,6 +276,8 @@ export type EndpointGroupByOutputType = {
   pausedAt: Date | null
   pauseReason: string | null
   lastSuccessAt: Date | null
+  concurrencyLimit: number | null
+  ordered: boolean
   _count: EndpointCountAggregateOutputType | null
   _avg: EndpointAvgAggregateOutputType | null
   _sum: EndpointSumAggregateOutputType | null
@@ -304,9 +322,11 @@ export type EndpointWhereInput = {
   pausedAt?: Prisma.DateTimeNullableFilter<"Endpoint"> | Date | string | null
   pauseReason?: Prisma.StringNullableFilter<"Endpoint"> | string | null
   lastSuccessAt?: Prisma.DateTimeNullableFilter<"Endpoint"> | Date | string | null
+  concurrencyLimit?: Prisma.IntNullableFilter<"Endpoint"> | number | null
+  ordered?: Prisma.BoolFilter<"Endpoint"> | boolean
   account?: Prisma.XOR<Prisma.AccountScalarRelationFilter, Prisma.AccountWhereInput>
   deliveries?: Prisma.DeliveryListRelationFilter
-  rateWindow?: Prisma.XOR<Prisma.EndpointRateWindowNullableScalarRelationFilter, Prisma.EndpointRateWindowWhereInput> | null
+  lane?: Prisma.XOR<Prisma.EndpointLaneNullableScalarRelationFilter, Prisma.EndpointLaneWhereInput> | null
 }
 
 export type EndpointOrderByWithRelationInput = {
@@ -328,9 +348,11 @@ export type EndpointOrderByWithRelationInput = {
   pausedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   pauseReason?: Prisma.SortOrderInput | Prisma.SortOrder
   lastSuccessAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  concurrencyLimit?: Prisma.SortOrderInput | Prisma.SortOrder
+  ordered?: Prisma.SortOrder
   account?: Prisma.AccountOrderByWithRelationInput
   deliveries?: Prisma.DeliveryOrderByRelationAggregateInput
-  rateWindow?: Prisma.EndpointRateWindowOrderByWithRelationInput
+  lane?: Prisma.EndpointLaneOrderByWithRelationInput
 }
 
 export type EndpointWhereUniqueInput = Prisma.AtLeast<{
@@ -355,9 +377,11 @@ export type EndpointWhereUniqueInput = Prisma.AtLeast<{
   pausedAt?: Prisma.DateTimeNullableFilter<"Endpoint"> | Date | string | null
   pauseReason?: Prisma.StringNullableFilter<"Endpoint"> | string | null
   lastSuccessAt?: Prisma.DateTimeNullableFilter<"Endpoint"> | Date | string | null
+  concurrencyLimit?: Prisma.IntNullableFilter<"Endpoint"> | number | null
+  ordered?: Prisma.BoolFilter<"Endpoint"> | boolean
   account?: Prisma.XOR<Prisma.AccountScalarRelationFilter, Prisma.AccountWhereInput>
   deliveries?: Prisma.DeliveryListRelationFilter
-  rateWindow?: Prisma.XOR<Prisma.EndpointRateWindowNullableScalarRelationFilter, Prisma.EndpointRateWindowWhereInput> | null
+  lane?: Prisma.XOR<Prisma.EndpointLaneNullableScalarRelationFilter, Prisma.EndpointLaneWhereInput> | null
 }, "id">
 
 export type EndpointOrderByWithAggregationInput = {
@@ -379,6 +403,8 @@ export type EndpointOrderByWithAggregationInput = {
   pausedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   pauseReason?: Prisma.SortOrderInput | Prisma.SortOrder
   lastSuccessAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  concurrencyLimit?: Prisma.SortOrderInput | Prisma.SortOrder
+  ordered?: Prisma.SortOrder
   _count?: Prisma.EndpointCountOrderByAggregateInput
   _avg?: Prisma.EndpointAvgOrderByAggregateInput
   _max?: Prisma.EndpointMaxOrderByAggregateInput
@@ -408,6 +434,8 @@ export type EndpointScalarWhereWithAggregatesInput = {
   pausedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Endpoint"> | Date | string | null
   pauseReason?: Prisma.StringNullableWithAggregatesFilter<"Endpoint"> | string | null
   lastSuccessAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Endpoint"> | Date | string | null
+  concurrencyLimit?: Prisma.IntNullableWithAggregatesFilter<"Endpoint"> | number | null
+  ordered?: Prisma.BoolWithAggregatesFilter<"Endpoint"> | boolean
 }
 
 export type EndpointCreateInput = {
@@ -428,9 +456,11 @@ export type EndpointCreateInput = {
   pausedAt?: Date | string | null
   pauseReason?: string | null
   lastSuccessAt?: Date | string | null
+  concurrencyLimit?: number | null
+  ordered?: boolean
   account: Prisma.AccountCreateNestedOneWithoutEndpointsInput
   deliveries?: Prisma.DeliveryCreateNestedManyWithoutEndpointInput
-  rateWindow?: Prisma.EndpointRateWindowCreateNestedOneWithoutEndpointInput
+  lane?: Prisma.EndpointLaneCreateNestedOneWithoutEndpointInput
 }
 
 export type EndpointUncheckedCreateInput = {
@@ -452,8 +482,10 @@ export type EndpointUncheckedCreateInput = {
   pausedAt?: Date | string | null
   pauseReason?: string | null
   lastSuccessAt?: Date | string | null
+  concurrencyLimit?: number | null
+  ordered?: boolean
   deliveries?: Prisma.DeliveryUncheckedCreateNestedManyWithoutEndpointInput
-  rateWindow?: Prisma.EndpointRateWindowUncheckedCreateNestedOneWithoutEndpointInput
+  lane?: Prisma.EndpointLaneUncheckedCreateNestedOneWithoutEndpointInput
 }
 
 export type EndpointUpdateInput = {
@@ -474,9 +506,11 @@ export type EndpointUpdateInput = {
   pausedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   pauseReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSuccessAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  concurrencyLimit?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  ordered?: Prisma.BoolFieldUpdateOperationsInput | boolean
   account?: Prisma.AccountUpdateOneRequiredWithoutEndpointsNestedInput
   deliveries?: Prisma.DeliveryUpdateManyWithoutEndpointNestedInput
-  rateWindow?: Prisma.EndpointRateWindowUpdateOneWithoutEndpointNestedInput
+  lane?: Prisma.EndpointLaneUpdateOneWithoutEndpointNestedInput
 }
 
 export type EndpointUncheckedUpdateInput = {
@@ -498,8 +532,10 @@ export type EndpointUncheckedUpdateInput = {
   pausedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   pauseReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSuccessAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  concurrencyLimit?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  ordered?: Prisma.BoolFieldUpdateOperationsInput | boolean
   deliveries?: Prisma.DeliveryUncheckedUpdateManyWithoutEndpointNestedInput
-  rateWindow?: Prisma.EndpointRateWindowUncheckedUpdateOneWithoutEndpointNestedInput
+  lane?: Prisma.EndpointLaneUncheckedUpdateOneWithoutEndpointNestedInput
 }
 
 export type EndpointCreateManyInput = {
@@ -521,6 +557,8 @@ export type EndpointCreateManyInput = {
   pausedAt?: Date | string | null
   pauseReason?: string | null
   lastSuccessAt?: Date | string | null
+  concurrencyLimit?: number | null
+  ordered?: boolean
 }
 
 export type EndpointUpdateManyMutationInput = {
@@ -541,6 +579,8 @@ export type EndpointUpdateManyMutationInput = {
   pausedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   pauseReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSuccessAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  concurrencyLimit?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  ordered?: Prisma.BoolFieldUpdateOperationsInput | boolean
 }
 
 export type EndpointUncheckedUpdateManyInput = {
@@ -562,6 +602,8 @@ export type EndpointUncheckedUpdateManyInput = {
   pausedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   pauseReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSuccessAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  concurrencyLimit?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  ordered?: Prisma.BoolFieldUpdateOperationsInput | boolean
 }
 
 export type EndpointListRelationFilter = {
@@ -601,11 +643,14 @@ export type EndpointCountOrderByAggregateInput = {
   pausedAt?: Prisma.SortOrder
   pauseReason?: Prisma.SortOrder
   lastSuccessAt?: Prisma.SortOrder
+  concurrencyLimit?: Prisma.SortOrder
+  ordered?: Prisma.SortOrder
 }
 
 export type EndpointAvgOrderByAggregateInput = {
   rateLimitPerSecond?: Prisma.SortOrder
   timeoutMs?: Prisma.SortOrder
+  concurrencyLimit?: Prisma.SortOrder
 }
 
 export type EndpointMaxOrderByAggregateInput = {
@@ -622,6 +667,8 @@ export type EndpointMaxOrderByAggregateInput = {
   pausedAt?: Prisma.SortOrder
   pauseReason?: Prisma.SortOrder
   lastSuccessAt?: Prisma.SortOrder
+  concurrencyLimit?: Prisma.SortOrder
+  ordered?: Prisma.SortOrder
 }
 
 export type EndpointMinOrderByAggregateInput = {
@@ -638,11 +685,14 @@ export type EndpointMinOrderByAggregateInput = {
   pausedAt?: Prisma.SortOrder
   pauseReason?: Prisma.SortOrder
   lastSuccessAt?: Prisma.SortOrder
+  concurrencyLimit?: Prisma.SortOrder
+  ordered?: Prisma.SortOrder
 }
 
 export type EndpointSumOrderByAggregateInput = {
   rateLimitPerSecond?: Prisma.SortOrder
   timeoutMs?: Prisma.SortOrder
+  concurrencyLimit?: Prisma.SortOrder
 }
 
 export type EndpointScalarRelationFilter = {
@@ -730,18 +780,22 @@ export type IntFieldUpdateOperationsInput = {
   divide?: number
 }
 
-export type EndpointCreateNestedOneWithoutRateWindowInput = {
-  create?: Prisma.XOR<Prisma.EndpointCreateWithoutRateWindowInput, Prisma.EndpointUncheckedCreateWithoutRateWindowInput>
-  connectOrCreate?: Prisma.EndpointCreateOrConnectWithoutRateWindowInput
+export type BoolFieldUpdateOperationsInput = {
+  set?: boolean
+}
+
+export type EndpointCreateNestedOneWithoutLaneInput = {
+  create?: Prisma.XOR<Prisma.EndpointCreateWithoutLaneInput, Prisma.EndpointUncheckedCreateWithoutLaneInput>
+  connectOrCreate?: Prisma.EndpointCreateOrConnectWithoutLaneInput
   connect?: Prisma.EndpointWhereUniqueInput
 }
 
-export type EndpointUpdateOneRequiredWithoutRateWindowNestedInput = {
-  create?: Prisma.XOR<Prisma.EndpointCreateWithoutRateWindowInput, Prisma.EndpointUncheckedCreateWithoutRateWindowInput>
-  connectOrCreate?: Prisma.EndpointCreateOrConnectWithoutRateWindowInput
-  upsert?: Prisma.EndpointUpsertWithoutRateWindowInput
+export type EndpointUpdateOneRequiredWithoutLaneNestedInput = {
+  create?: Prisma.XOR<Prisma.EndpointCreateWithoutLaneInput, Prisma.EndpointUncheckedCreateWithoutLaneInput>
+  connectOrCreate?: Prisma.EndpointCreateOrConnectWithoutLaneInput
+  upsert?: Prisma.EndpointUpsertWithoutLaneInput
   connect?: Prisma.EndpointWhereUniqueInput
-  update?: Prisma.XOR<Prisma.XOR<Prisma.EndpointUpdateToOneWithWhereWithoutRateWindowInput, Prisma.EndpointUpdateWithoutRateWindowInput>, Prisma.EndpointUncheckedUpdateWithoutRateWindowInput>
+  update?: Prisma.XOR<Prisma.XOR<Prisma.EndpointUpdateToOneWithWhereWithoutLaneInput, Prisma.EndpointUpdateWithoutLaneInput>, Prisma.EndpointUncheckedUpdateWithoutLaneInput>
 }
 
 export type EndpointCreateNestedOneWithoutDeliveriesInput = {
@@ -776,8 +830,10 @@ export type EndpointCreateWithoutAccountInput = {
   pausedAt?: Date | string | null
   pauseReason?: string | null
   lastSuccessAt?: Date | string | null
+  concurrencyLimit?: number | null
+  ordered?: boolean
   deliveries?: Prisma.DeliveryCreateNestedManyWithoutEndpointInput
-  rateWindow?: Prisma.EndpointRateWindowCreateNestedOneWithoutEndpointInput
+  lane?: Prisma.EndpointLaneCreateNestedOneWithoutEndpointInput
 }
 
 export type EndpointUncheckedCreateWithoutAccountInput = {
@@ -798,8 +854,10 @@ export type EndpointUncheckedCreateWithoutAccountInput = {
   pausedAt?: Date | string | null
   pauseReason?: string | null
   lastSuccessAt?: Date | string | null
+  concurrencyLimit?: number | null
+  ordered?: boolean
   deliveries?: Prisma.DeliveryUncheckedCreateNestedManyWithoutEndpointInput
-  rateWindow?: Prisma.EndpointRateWindowUncheckedCreateNestedOneWithoutEndpointInput
+  lane?: Prisma.EndpointLaneUncheckedCreateNestedOneWithoutEndpointInput
 }
 
 export type EndpointCreateOrConnectWithoutAccountInput = {
@@ -850,9 +908,11 @@ export type EndpointScalarWhereInput = {
   pausedAt?: Prisma.DateTimeNullableFilter<"Endpoint"> | Date | string | null
   pauseReason?: Prisma.StringNullableFilter<"Endpoint"> | string | null
   lastSuccessAt?: Prisma.DateTimeNullableFilter<"Endpoint"> | Date | string | null
+  concurrencyLimit?: Prisma.IntNullableFilter<"Endpoint"> | number | null
+  ordered?: Prisma.BoolFilter<"Endpoint"> | boolean
 }
 
-export type EndpointCreateWithoutRateWindowInput = {
+export type EndpointCreateWithoutLaneInput = {
   id: string
   url: string
   description: string
@@ -870,11 +930,13 @@ export type EndpointCreateWithoutRateWindowInput = {
   pausedAt?: Date | string | null
   pauseReason?: string | null
   lastSuccessAt?: Date | string | null
+  concurrencyLimit?: number | null
+  ordered?: boolean
   account: Prisma.AccountCreateNestedOneWithoutEndpointsInput
   deliveries?: Prisma.DeliveryCreateNestedManyWithoutEndpointInput
 }
 
-export type EndpointUncheckedCreateWithoutRateWindowInput = {
+export type EndpointUncheckedCreateWithoutLaneInput = {
   id: string
   accountId: string
   url: string
@@ -893,26 +955,28 @@ export type EndpointUncheckedCreateWithoutRateWindowInput = {
   pausedAt?: Date | string | null
   pauseReason?: string | null
   lastSuccessAt?: Date | string | null
+  concurrencyLimit?: number | null
+  ordered?: boolean
   deliveries?: Prisma.DeliveryUncheckedCreateNestedManyWithoutEndpointInput
 }
 
-export type EndpointCreateOrConnectWithoutRateWindowInput = {
+export type EndpointCreateOrConnectWithoutLaneInput = {
   where: Prisma.EndpointWhereUniqueInput
-  create: Prisma.XOR<Prisma.EndpointCreateWithoutRateWindowInput, Prisma.EndpointUncheckedCreateWithoutRateWindowInput>
+  create: Prisma.XOR<Prisma.EndpointCreateWithoutLaneInput, Prisma.EndpointUncheckedCreateWithoutLaneInput>
 }
 
-export type EndpointUpsertWithoutRateWindowInput = {
-  update: Prisma.XOR<Prisma.EndpointUpdateWithoutRateWindowInput, Prisma.EndpointUncheckedUpdateWithoutRateWindowInput>
-  create: Prisma.XOR<Prisma.EndpointCreateWithoutRateWindowInput, Prisma.EndpointUncheckedCreateWithoutRateWindowInput>
+export type EndpointUpsertWithoutLaneInput = {
+  update: Prisma.XOR<Prisma.EndpointUpdateWithoutLaneInput, Prisma.EndpointUncheckedUpdateWithoutLaneInput>
+  create: Prisma.XOR<Prisma.EndpointCreateWithoutLaneInput, Prisma.EndpointUncheckedCreateWithoutLaneInput>
   where?: Prisma.EndpointWhereInput
 }
 
-export type EndpointUpdateToOneWithWhereWithoutRateWindowInput = {
+export type EndpointUpdateToOneWithWhereWithoutLaneInput = {
   where?: Prisma.EndpointWhereInput
-  data: Prisma.XOR<Prisma.EndpointUpdateWithoutRateWindowInput, Prisma.EndpointUncheckedUpdateWithoutRateWindowInput>
+  data: Prisma.XOR<Prisma.EndpointUpdateWithoutLaneInput, Prisma.EndpointUncheckedUpdateWithoutLaneInput>
 }
 
-export type EndpointUpdateWithoutRateWindowInput = {
+export type EndpointUpdateWithoutLaneInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   url?: Prisma.StringFieldUpdateOperationsInput | string
   description?: Prisma.StringFieldUpdateOperationsInput | string
@@ -930,11 +994,13 @@ export type EndpointUpdateWithoutRateWindowInput = {
   pausedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   pauseReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSuccessAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  concurrencyLimit?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  ordered?: Prisma.BoolFieldUpdateOperationsInput | boolean
   account?: Prisma.AccountUpdateOneRequiredWithoutEndpointsNestedInput
   deliveries?: Prisma.DeliveryUpdateManyWithoutEndpointNestedInput
 }
 
-export type EndpointUncheckedUpdateWithoutRateWindowInput = {
+export type EndpointUncheckedUpdateWithoutLaneInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   accountId?: Prisma.StringFieldUpdateOperationsInput | string
   url?: Prisma.StringFieldUpdateOperationsInput | string
@@ -953,6 +1019,8 @@ export type EndpointUncheckedUpdateWithoutRateWindowInput = {
   pausedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   pauseReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSuccessAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  concurrencyLimit?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  ordered?: Prisma.BoolFieldUpdateOperationsInput | boolean
   deliveries?: Prisma.DeliveryUncheckedUpdateManyWithoutEndpointNestedInput
 }
 
@@ -974,8 +1042,10 @@ export type EndpointCreateWithoutDeliveriesInput = {
   pausedAt?: Date | string | null
   pauseReason?: string | null
   lastSuccessAt?: Date | string | null
+  concurrencyLimit?: number | null
+  ordered?: boolean
   account: Prisma.AccountCreateNestedOneWithoutEndpointsInput
-  rateWindow?: Prisma.EndpointRateWindowCreateNestedOneWithoutEndpointInput
+  lane?: Prisma.EndpointLaneCreateNestedOneWithoutEndpointInput
 }
 
 export type EndpointUncheckedCreateWithoutDeliveriesInput = {
@@ -997,7 +1067,9 @@ export type EndpointUncheckedCreateWithoutDeliveriesInput = {
   pausedAt?: Date | string | null
   pauseReason?: string | null
   lastSuccessAt?: Date | string | null
-  rateWindow?: Prisma.EndpointRateWindowUncheckedCreateNestedOneWithoutEndpointInput
+  concurrencyLimit?: number | null
+  ordered?: boolean
+  lane?: Prisma.EndpointLaneUncheckedCreateNestedOneWithoutEndpointInput
 }
 
 export type EndpointCreateOrConnectWithoutDeliveriesInput = {
@@ -1034,8 +1106,10 @@ export type EndpointUpdateWithoutDeliveriesInput = {
   pausedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   pauseReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSuccessAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  concurrencyLimit?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  ordered?: Prisma.BoolFieldUpdateOperationsInput | boolean
   account?: Prisma.AccountUpdateOneRequiredWithoutEndpointsNestedInput
-  rateWindow?: Prisma.EndpointRateWindowUpdateOneWithoutEndpointNestedInput
+  lane?: Prisma.EndpointLaneUpdateOneWithoutEndpointNestedInput
 }
 
 export type EndpointUncheckedUpdateWithoutDeliveriesInput = {
@@ -1057,7 +1131,9 @@ export type EndpointUncheckedUpdateWithoutDeliveriesInput = {
   pausedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   pauseReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSuccessAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
-  rateWindow?: Prisma.EndpointRateWindowUncheckedUpdateOneWithoutEndpointNestedInput
+  concurrencyLimit?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  ordered?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  lane?: Prisma.EndpointLaneUncheckedUpdateOneWithoutEndpointNestedInput
 }
 
 export type EndpointCreateManyAccountInput = {
@@ -1078,6 +1154,8 @@ export type EndpointCreateManyAccountInput = {
   pausedAt?: Date | string | null
   pauseReason?: string | null
   lastSuccessAt?: Date | string | null
+  concurrencyLimit?: number | null
+  ordered?: boolean
 }
 
 export type EndpointUpdateWithoutAccountInput = {
@@ -1098,8 +1176,10 @@ export type EndpointUpdateWithoutAccountInput = {
   pausedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   pauseReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSuccessAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  concurrencyLimit?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  ordered?: Prisma.BoolFieldUpdateOperationsInput | boolean
   deliveries?: Prisma.DeliveryUpdateManyWithoutEndpointNestedInput
-  rateWindow?: Prisma.EndpointRateWindowUpdateOneWithoutEndpointNestedInput
+  lane?: Prisma.EndpointLaneUpdateOneWithoutEndpointNestedInput
 }
 
 export type EndpointUncheckedUpdateWithoutAccountInput = {
@@ -1120,8 +1200,10 @@ export type EndpointUncheckedUpdateWithoutAccountInput = {
   pausedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   pauseReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSuccessAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  concurrencyLimit?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  ordered?: Prisma.BoolFieldUpdateOperationsInput | boolean
   deliveries?: Prisma.DeliveryUncheckedUpdateManyWithoutEndpointNestedInput
-  rateWindow?: Prisma.EndpointRateWindowUncheckedUpdateOneWithoutEndpointNestedInput
+  lane?: Prisma.EndpointLaneUncheckedUpdateOneWithoutEndpointNestedInput
 }
 
 export type EndpointUncheckedUpdateManyWithoutAccountInput = {
@@ -1142,6 +1224,8 @@ export type EndpointUncheckedUpdateManyWithoutAccountInput = {
   pausedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   pauseReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSuccessAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  concurrencyLimit?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  ordered?: Prisma.BoolFieldUpdateOperationsInput | boolean
 }
 
 
@@ -1194,9 +1278,11 @@ export type EndpointSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs
   pausedAt?: boolean
   pauseReason?: boolean
   lastSuccessAt?: boolean
+  concurrencyLimit?: boolean
+  ordered?: boolean
   account?: boolean | Prisma.AccountDefaultArgs<ExtArgs>
   deliveries?: boolean | Prisma.Endpoint$deliveriesArgs<ExtArgs>
-  rateWindow?: boolean | Prisma.Endpoint$rateWindowArgs<ExtArgs>
+  lane?: boolean | Prisma.Endpoint$laneArgs<ExtArgs>
   _count?: boolean | Prisma.EndpointCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["endpoint"]>
 
@@ -1219,6 +1305,8 @@ export type EndpointSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Exte
   pausedAt?: boolean
   pauseReason?: boolean
   lastSuccessAt?: boolean
+  concurrencyLimit?: boolean
+  ordered?: boolean
   account?: boolean | Prisma.AccountDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["endpoint"]>
 
@@ -1241,6 +1329,8 @@ export type EndpointSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Exte
   pausedAt?: boolean
   pauseReason?: boolean
   lastSuccessAt?: boolean
+  concurrencyLimit?: boolean
+  ordered?: boolean
   account?: boolean | Prisma.AccountDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["endpoint"]>
 
@@ -1263,13 +1353,15 @@ export type EndpointSelectScalar = {
   pausedAt?: boolean
   pauseReason?: boolean
   lastSuccessAt?: boolean
+  concurrencyLimit?: boolean
+  ordered?: boolean
 }
 
-export type EndpointOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "accountId" | "url" | "description" | "eventTypes" | "sessionIds" | "status" | "signingSecret" | "retiredSecrets" | "rateLimitPerSecond" | "timeoutMs" | "retrySchedule" | "headers" | "createdAt" | "updatedAt" | "pausedAt" | "pauseReason" | "lastSuccessAt", ExtArgs["result"]["endpoint"]>
+export type EndpointOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "accountId" | "url" | "description" | "eventTypes" | "sessionIds" | "status" | "signingSecret" | "retiredSecrets" | "rateLimitPerSecond" | "timeoutMs" | "retrySchedule" | "headers" | "createdAt" | "updatedAt" | "pausedAt" | "pauseReason" | "lastSuccessAt" | "concurrencyLimit" | "ordered", ExtArgs["result"]["endpoint"]>
 export type EndpointInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   account?: boolean | Prisma.AccountDefaultArgs<ExtArgs>
   deliveries?: boolean | Prisma.Endpoint$deliveriesArgs<ExtArgs>
-  rateWindow?: boolean | Prisma.Endpoint$rateWindowArgs<ExtArgs>
+  lane?: boolean | Prisma.Endpoint$laneArgs<ExtArgs>
   _count?: boolean | Prisma.EndpointCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type EndpointIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
@@ -1284,7 +1376,7 @@ export type $EndpointPayload<ExtArgs extends runtime.Types.Extensions.InternalAr
   objects: {
     account: Prisma.$AccountPayload<ExtArgs>
     deliveries: Prisma.$DeliveryPayload<ExtArgs>[]
-    rateWindow: Prisma.$EndpointRateWindowPayload<ExtArgs> | null
+    lane: Prisma.$EndpointLanePayload<ExtArgs> | null
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
@@ -1314,6 +1406,14 @@ export type $EndpointPayload<ExtArgs extends runtime.Types.Extensions.InternalAr
     pausedAt: Date | null
     pauseReason: string | null
     lastSuccessAt: Date | null
+    /**
+     * attempts in flight at once across all workers; null: the deployment's default
+     */
+    concurrencyLimit: number | null
+    /**
+     * one delivery at a time, in publish order
+     */
+    ordered: boolean
   }, ExtArgs["result"]["endpoint"]>
   composites: {}
 }
@@ -1710,7 +1810,7 @@ export interface Prisma__EndpointClient<T, Null = never, ExtArgs extends runtime
   readonly [Symbol.toStringTag]: "PrismaPromise"
   account<T extends Prisma.AccountDefaultArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.AccountDefaultArgs<ExtArgs>>): Prisma.Prisma__AccountClient<runtime.Types.Result.GetResult<Prisma.$AccountPayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | Null, Null, ExtArgs, GlobalOmitOptions>
   deliveries<T extends Prisma.Endpoint$deliveriesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Endpoint$deliveriesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$DeliveryPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
-  rateWindow<T extends Prisma.Endpoint$rateWindowArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Endpoint$rateWindowArgs<ExtArgs>>): Prisma.Prisma__EndpointRateWindowClient<runtime.Types.Result.GetResult<Prisma.$EndpointRateWindowPayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | null, null, ExtArgs, GlobalOmitOptions>
+  lane<T extends Prisma.Endpoint$laneArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Endpoint$laneArgs<ExtArgs>>): Prisma.Prisma__EndpointLaneClient<runtime.Types.Result.GetResult<Prisma.$EndpointLanePayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | null, null, ExtArgs, GlobalOmitOptions>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -1758,6 +1858,8 @@ export interface EndpointFieldRefs {
   readonly pausedAt: Prisma.FieldRef<"Endpoint", 'DateTime'>
   readonly pauseReason: Prisma.FieldRef<"Endpoint", 'String'>
   readonly lastSuccessAt: Prisma.FieldRef<"Endpoint", 'DateTime'>
+  readonly concurrencyLimit: Prisma.FieldRef<"Endpoint", 'Int'>
+  readonly ordered: Prisma.FieldRef<"Endpoint", 'Boolean'>
 }
     
 
@@ -2183,22 +2285,22 @@ export type Endpoint$deliveriesArgs<ExtArgs extends runtime.Types.Extensions.Int
 }
 
 /**
- * Endpoint.rateWindow
+ * Endpoint.lane
  */
-export type Endpoint$rateWindowArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+export type Endpoint$laneArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   /**
-   * Select specific fields to fetch from the EndpointRateWindow
+   * Select specific fields to fetch from the EndpointLane
    */
-  select?: Prisma.EndpointRateWindowSelect<ExtArgs> | null
+  select?: Prisma.EndpointLaneSelect<ExtArgs> | null
   /**
-   * Omit specific fields from the EndpointRateWindow
+   * Omit specific fields from the EndpointLane
    */
-  omit?: Prisma.EndpointRateWindowOmit<ExtArgs> | null
+  omit?: Prisma.EndpointLaneOmit<ExtArgs> | null
   /**
    * Choose, which related nodes to fetch as well
    */
-  include?: Prisma.EndpointRateWindowInclude<ExtArgs> | null
-  where?: Prisma.EndpointRateWindowWhereInput
+  include?: Prisma.EndpointLaneInclude<ExtArgs> | null
+  where?: Prisma.EndpointLaneWhereInput
 }
 
 /**

@@ -30,7 +30,6 @@ export type EventMinAggregateOutputType = {
   type: string | null
   sessionId: string | null
   payload: string | null
-  idempotencyKey: string | null
   createdAt: Date | null
 }
 
@@ -40,7 +39,6 @@ export type EventMaxAggregateOutputType = {
   type: string | null
   sessionId: string | null
   payload: string | null
-  idempotencyKey: string | null
   createdAt: Date | null
 }
 
@@ -51,7 +49,6 @@ export type EventCountAggregateOutputType = {
   sessionId: number
   data: number
   payload: number
-  idempotencyKey: number
   createdAt: number
   _all: number
 }
@@ -63,7 +60,6 @@ export type EventMinAggregateInputType = {
   type?: true
   sessionId?: true
   payload?: true
-  idempotencyKey?: true
   createdAt?: true
 }
 
@@ -73,7 +69,6 @@ export type EventMaxAggregateInputType = {
   type?: true
   sessionId?: true
   payload?: true
-  idempotencyKey?: true
   createdAt?: true
 }
 
@@ -84,7 +79,6 @@ export type EventCountAggregateInputType = {
   sessionId?: true
   data?: true
   payload?: true
-  idempotencyKey?: true
   createdAt?: true
   _all?: true
 }
@@ -168,7 +162,6 @@ export type EventGroupByOutputType = {
   sessionId: string | null
   data: runtime.JsonValue
   payload: string
-  idempotencyKey: string | null
   createdAt: Date
   _count: EventCountAggregateOutputType | null
   _min: EventMinAggregateOutputType | null
@@ -200,10 +193,10 @@ export type EventWhereInput = {
   sessionId?: Prisma.StringNullableFilter<"Event"> | string | null
   data?: Prisma.JsonFilter<"Event">
   payload?: Prisma.StringFilter<"Event"> | string
-  idempotencyKey?: Prisma.StringNullableFilter<"Event"> | string | null
   createdAt?: Prisma.DateTimeFilter<"Event"> | Date | string
   account?: Prisma.XOR<Prisma.AccountScalarRelationFilter, Prisma.AccountWhereInput>
   deliveries?: Prisma.DeliveryListRelationFilter
+  idempotencyKeys?: Prisma.IdempotencyKeyListRelationFilter
 }
 
 export type EventOrderByWithRelationInput = {
@@ -213,10 +206,10 @@ export type EventOrderByWithRelationInput = {
   sessionId?: Prisma.SortOrderInput | Prisma.SortOrder
   data?: Prisma.SortOrder
   payload?: Prisma.SortOrder
-  idempotencyKey?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   account?: Prisma.AccountOrderByWithRelationInput
   deliveries?: Prisma.DeliveryOrderByRelationAggregateInput
+  idempotencyKeys?: Prisma.IdempotencyKeyOrderByRelationAggregateInput
 }
 
 export type EventWhereUniqueInput = Prisma.AtLeast<{
@@ -229,10 +222,10 @@ export type EventWhereUniqueInput = Prisma.AtLeast<{
   sessionId?: Prisma.StringNullableFilter<"Event"> | string | null
   data?: Prisma.JsonFilter<"Event">
   payload?: Prisma.StringFilter<"Event"> | string
-  idempotencyKey?: Prisma.StringNullableFilter<"Event"> | string | null
   createdAt?: Prisma.DateTimeFilter<"Event"> | Date | string
   account?: Prisma.XOR<Prisma.AccountScalarRelationFilter, Prisma.AccountWhereInput>
   deliveries?: Prisma.DeliveryListRelationFilter
+  idempotencyKeys?: Prisma.IdempotencyKeyListRelationFilter
 }, "id">
 
 export type EventOrderByWithAggregationInput = {
@@ -242,7 +235,6 @@ export type EventOrderByWithAggregationInput = {
   sessionId?: Prisma.SortOrderInput | Prisma.SortOrder
   data?: Prisma.SortOrder
   payload?: Prisma.SortOrder
-  idempotencyKey?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   _count?: Prisma.EventCountOrderByAggregateInput
   _max?: Prisma.EventMaxOrderByAggregateInput
@@ -259,7 +251,6 @@ export type EventScalarWhereWithAggregatesInput = {
   sessionId?: Prisma.StringNullableWithAggregatesFilter<"Event"> | string | null
   data?: Prisma.JsonWithAggregatesFilter<"Event">
   payload?: Prisma.StringWithAggregatesFilter<"Event"> | string
-  idempotencyKey?: Prisma.StringNullableWithAggregatesFilter<"Event"> | string | null
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Event"> | Date | string
 }
 
@@ -269,10 +260,10 @@ export type EventCreateInput = {
   sessionId?: string | null
   data: Prisma.JsonNullValueInput | runtime.InputJsonValue
   payload: string
-  idempotencyKey?: string | null
   createdAt?: Date | string
   account: Prisma.AccountCreateNestedOneWithoutEventsInput
   deliveries?: Prisma.DeliveryCreateNestedManyWithoutEventInput
+  idempotencyKeys?: Prisma.IdempotencyKeyCreateNestedManyWithoutEventInput
 }
 
 export type EventUncheckedCreateInput = {
@@ -282,9 +273,9 @@ export type EventUncheckedCreateInput = {
   sessionId?: string | null
   data: Prisma.JsonNullValueInput | runtime.InputJsonValue
   payload: string
-  idempotencyKey?: string | null
   createdAt?: Date | string
   deliveries?: Prisma.DeliveryUncheckedCreateNestedManyWithoutEventInput
+  idempotencyKeys?: Prisma.IdempotencyKeyUncheckedCreateNestedManyWithoutEventInput
 }
 
 export type EventUpdateInput = {
@@ -293,10 +284,10 @@ export type EventUpdateInput = {
   sessionId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   data?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   payload?: Prisma.StringFieldUpdateOperationsInput | string
-  idempotencyKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   account?: Prisma.AccountUpdateOneRequiredWithoutEventsNestedInput
   deliveries?: Prisma.DeliveryUpdateManyWithoutEventNestedInput
+  idempotencyKeys?: Prisma.IdempotencyKeyUpdateManyWithoutEventNestedInput
 }
 
 export type EventUncheckedUpdateInput = {
@@ -306,9 +297,9 @@ export type EventUncheckedUpdateInput = {
   sessionId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   data?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   payload?: Prisma.StringFieldUpdateOperationsInput | string
-  idempotencyKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   deliveries?: Prisma.DeliveryUncheckedUpdateManyWithoutEventNestedInput
+  idempotencyKeys?: Prisma.IdempotencyKeyUncheckedUpdateManyWithoutEventNestedInput
 }
 
 export type EventCreateManyInput = {
@@ -318,7 +309,6 @@ export type EventCreateManyInput = {
   sessionId?: string | null
   data: Prisma.JsonNullValueInput | runtime.InputJsonValue
   payload: string
-  idempotencyKey?: string | null
   createdAt?: Date | string
 }
 
@@ -328,7 +318,6 @@ export type EventUpdateManyMutationInput = {
   sessionId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   data?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   payload?: Prisma.StringFieldUpdateOperationsInput | string
-  idempotencyKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -339,7 +328,6 @@ export type EventUncheckedUpdateManyInput = {
   sessionId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   data?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   payload?: Prisma.StringFieldUpdateOperationsInput | string
-  idempotencyKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -360,7 +348,6 @@ export type EventCountOrderByAggregateInput = {
   sessionId?: Prisma.SortOrder
   data?: Prisma.SortOrder
   payload?: Prisma.SortOrder
-  idempotencyKey?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
 }
 
@@ -370,7 +357,6 @@ export type EventMaxOrderByAggregateInput = {
   type?: Prisma.SortOrder
   sessionId?: Prisma.SortOrder
   payload?: Prisma.SortOrder
-  idempotencyKey?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
 }
 
@@ -380,7 +366,6 @@ export type EventMinOrderByAggregateInput = {
   type?: Prisma.SortOrder
   sessionId?: Prisma.SortOrder
   payload?: Prisma.SortOrder
-  idempotencyKey?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
 }
 
@@ -431,6 +416,20 @@ export type EventUncheckedUpdateManyWithoutAccountNestedInput = {
   deleteMany?: Prisma.EventScalarWhereInput | Prisma.EventScalarWhereInput[]
 }
 
+export type EventCreateNestedOneWithoutIdempotencyKeysInput = {
+  create?: Prisma.XOR<Prisma.EventCreateWithoutIdempotencyKeysInput, Prisma.EventUncheckedCreateWithoutIdempotencyKeysInput>
+  connectOrCreate?: Prisma.EventCreateOrConnectWithoutIdempotencyKeysInput
+  connect?: Prisma.EventWhereUniqueInput
+}
+
+export type EventUpdateOneRequiredWithoutIdempotencyKeysNestedInput = {
+  create?: Prisma.XOR<Prisma.EventCreateWithoutIdempotencyKeysInput, Prisma.EventUncheckedCreateWithoutIdempotencyKeysInput>
+  connectOrCreate?: Prisma.EventCreateOrConnectWithoutIdempotencyKeysInput
+  upsert?: Prisma.EventUpsertWithoutIdempotencyKeysInput
+  connect?: Prisma.EventWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.EventUpdateToOneWithWhereWithoutIdempotencyKeysInput, Prisma.EventUpdateWithoutIdempotencyKeysInput>, Prisma.EventUncheckedUpdateWithoutIdempotencyKeysInput>
+}
+
 export type EventCreateNestedOneWithoutDeliveriesInput = {
   create?: Prisma.XOR<Prisma.EventCreateWithoutDeliveriesInput, Prisma.EventUncheckedCreateWithoutDeliveriesInput>
   connectOrCreate?: Prisma.EventCreateOrConnectWithoutDeliveriesInput
@@ -451,9 +450,9 @@ export type EventCreateWithoutAccountInput = {
   sessionId?: string | null
   data: Prisma.JsonNullValueInput | runtime.InputJsonValue
   payload: string
-  idempotencyKey?: string | null
   createdAt?: Date | string
   deliveries?: Prisma.DeliveryCreateNestedManyWithoutEventInput
+  idempotencyKeys?: Prisma.IdempotencyKeyCreateNestedManyWithoutEventInput
 }
 
 export type EventUncheckedCreateWithoutAccountInput = {
@@ -462,9 +461,9 @@ export type EventUncheckedCreateWithoutAccountInput = {
   sessionId?: string | null
   data: Prisma.JsonNullValueInput | runtime.InputJsonValue
   payload: string
-  idempotencyKey?: string | null
   createdAt?: Date | string
   deliveries?: Prisma.DeliveryUncheckedCreateNestedManyWithoutEventInput
+  idempotencyKeys?: Prisma.IdempotencyKeyUncheckedCreateNestedManyWithoutEventInput
 }
 
 export type EventCreateOrConnectWithoutAccountInput = {
@@ -503,8 +502,67 @@ export type EventScalarWhereInput = {
   sessionId?: Prisma.StringNullableFilter<"Event"> | string | null
   data?: Prisma.JsonFilter<"Event">
   payload?: Prisma.StringFilter<"Event"> | string
-  idempotencyKey?: Prisma.StringNullableFilter<"Event"> | string | null
   createdAt?: Prisma.DateTimeFilter<"Event"> | Date | string
+}
+
+export type EventCreateWithoutIdempotencyKeysInput = {
+  id: string
+  type: string
+  sessionId?: string | null
+  data: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  payload: string
+  createdAt?: Date | string
+  account: Prisma.AccountCreateNestedOneWithoutEventsInput
+  deliveries?: Prisma.DeliveryCreateNestedManyWithoutEventInput
+}
+
+export type EventUncheckedCreateWithoutIdempotencyKeysInput = {
+  id: string
+  accountId: string
+  type: string
+  sessionId?: string | null
+  data: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  payload: string
+  createdAt?: Date | string
+  deliveries?: Prisma.DeliveryUncheckedCreateNestedManyWithoutEventInput
+}
+
+export type EventCreateOrConnectWithoutIdempotencyKeysInput = {
+  where: Prisma.EventWhereUniqueInput
+  create: Prisma.XOR<Prisma.EventCreateWithoutIdempotencyKeysInput, Prisma.EventUncheckedCreateWithoutIdempotencyKeysInput>
+}
+
+export type EventUpsertWithoutIdempotencyKeysInput = {
+  update: Prisma.XOR<Prisma.EventUpdateWithoutIdempotencyKeysInput, Prisma.EventUncheckedUpdateWithoutIdempotencyKeysInput>
+  create: Prisma.XOR<Prisma.EventCreateWithoutIdempotencyKeysInput, Prisma.EventUncheckedCreateWithoutIdempotencyKeysInput>
+  where?: Prisma.EventWhereInput
+}
+
+export type EventUpdateToOneWithWhereWithoutIdempotencyKeysInput = {
+  where?: Prisma.EventWhereInput
+  data: Prisma.XOR<Prisma.EventUpdateWithoutIdempotencyKeysInput, Prisma.EventUncheckedUpdateWithoutIdempotencyKeysInput>
+}
+
+export type EventUpdateWithoutIdempotencyKeysInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  type?: Prisma.StringFieldUpdateOperationsInput | string
+  sessionId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  data?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  payload?: Prisma.StringFieldUpdateOperationsInput | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  account?: Prisma.AccountUpdateOneRequiredWithoutEventsNestedInput
+  deliveries?: Prisma.DeliveryUpdateManyWithoutEventNestedInput
+}
+
+export type EventUncheckedUpdateWithoutIdempotencyKeysInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  accountId?: Prisma.StringFieldUpdateOperationsInput | string
+  type?: Prisma.StringFieldUpdateOperationsInput | string
+  sessionId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  data?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  payload?: Prisma.StringFieldUpdateOperationsInput | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  deliveries?: Prisma.DeliveryUncheckedUpdateManyWithoutEventNestedInput
 }
 
 export type EventCreateWithoutDeliveriesInput = {
@@ -513,9 +571,9 @@ export type EventCreateWithoutDeliveriesInput = {
   sessionId?: string | null
   data: Prisma.JsonNullValueInput | runtime.InputJsonValue
   payload: string
-  idempotencyKey?: string | null
   createdAt?: Date | string
   account: Prisma.AccountCreateNestedOneWithoutEventsInput
+  idempotencyKeys?: Prisma.IdempotencyKeyCreateNestedManyWithoutEventInput
 }
 
 export type EventUncheckedCreateWithoutDeliveriesInput = {
@@ -525,8 +583,8 @@ export type EventUncheckedCreateWithoutDeliveriesInput = {
   sessionId?: string | null
   data: Prisma.JsonNullValueInput | runtime.InputJsonValue
   payload: string
-  idempotencyKey?: string | null
   createdAt?: Date | string
+  idempotencyKeys?: Prisma.IdempotencyKeyUncheckedCreateNestedManyWithoutEventInput
 }
 
 export type EventCreateOrConnectWithoutDeliveriesInput = {
@@ -551,9 +609,9 @@ export type EventUpdateWithoutDeliveriesInput = {
   sessionId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   data?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   payload?: Prisma.StringFieldUpdateOperationsInput | string
-  idempotencyKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   account?: Prisma.AccountUpdateOneRequiredWithoutEventsNestedInput
+  idempotencyKeys?: Prisma.IdempotencyKeyUpdateManyWithoutEventNestedInput
 }
 
 export type EventUncheckedUpdateWithoutDeliveriesInput = {
@@ -563,8 +621,8 @@ export type EventUncheckedUpdateWithoutDeliveriesInput = {
   sessionId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   data?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   payload?: Prisma.StringFieldUpdateOperationsInput | string
-  idempotencyKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  idempotencyKeys?: Prisma.IdempotencyKeyUncheckedUpdateManyWithoutEventNestedInput
 }
 
 export type EventCreateManyAccountInput = {
@@ -573,7 +631,6 @@ export type EventCreateManyAccountInput = {
   sessionId?: string | null
   data: Prisma.JsonNullValueInput | runtime.InputJsonValue
   payload: string
-  idempotencyKey?: string | null
   createdAt?: Date | string
 }
 
@@ -583,9 +640,9 @@ export type EventUpdateWithoutAccountInput = {
   sessionId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   data?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   payload?: Prisma.StringFieldUpdateOperationsInput | string
-  idempotencyKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   deliveries?: Prisma.DeliveryUpdateManyWithoutEventNestedInput
+  idempotencyKeys?: Prisma.IdempotencyKeyUpdateManyWithoutEventNestedInput
 }
 
 export type EventUncheckedUpdateWithoutAccountInput = {
@@ -594,9 +651,9 @@ export type EventUncheckedUpdateWithoutAccountInput = {
   sessionId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   data?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   payload?: Prisma.StringFieldUpdateOperationsInput | string
-  idempotencyKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   deliveries?: Prisma.DeliveryUncheckedUpdateManyWithoutEventNestedInput
+  idempotencyKeys?: Prisma.IdempotencyKeyUncheckedUpdateManyWithoutEventNestedInput
 }
 
 export type EventUncheckedUpdateManyWithoutAccountInput = {
@@ -605,7 +662,6 @@ export type EventUncheckedUpdateManyWithoutAccountInput = {
   sessionId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   data?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   payload?: Prisma.StringFieldUpdateOperationsInput | string
-  idempotencyKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -616,10 +672,12 @@ export type EventUncheckedUpdateManyWithoutAccountInput = {
 
 export type EventCountOutputType = {
   deliveries: number
+  idempotencyKeys: number
 }
 
 export type EventCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   deliveries?: boolean | EventCountOutputTypeCountDeliveriesArgs
+  idempotencyKeys?: boolean | EventCountOutputTypeCountIdempotencyKeysArgs
 }
 
 /**
@@ -639,6 +697,13 @@ export type EventCountOutputTypeCountDeliveriesArgs<ExtArgs extends runtime.Type
   where?: Prisma.DeliveryWhereInput
 }
 
+/**
+ * EventCountOutputType without action
+ */
+export type EventCountOutputTypeCountIdempotencyKeysArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.IdempotencyKeyWhereInput
+}
+
 
 export type EventSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   id?: boolean
@@ -647,10 +712,10 @@ export type EventSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = 
   sessionId?: boolean
   data?: boolean
   payload?: boolean
-  idempotencyKey?: boolean
   createdAt?: boolean
   account?: boolean | Prisma.AccountDefaultArgs<ExtArgs>
   deliveries?: boolean | Prisma.Event$deliveriesArgs<ExtArgs>
+  idempotencyKeys?: boolean | Prisma.Event$idempotencyKeysArgs<ExtArgs>
   _count?: boolean | Prisma.EventCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["event"]>
 
@@ -661,7 +726,6 @@ export type EventSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extensi
   sessionId?: boolean
   data?: boolean
   payload?: boolean
-  idempotencyKey?: boolean
   createdAt?: boolean
   account?: boolean | Prisma.AccountDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["event"]>
@@ -673,7 +737,6 @@ export type EventSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensi
   sessionId?: boolean
   data?: boolean
   payload?: boolean
-  idempotencyKey?: boolean
   createdAt?: boolean
   account?: boolean | Prisma.AccountDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["event"]>
@@ -685,14 +748,14 @@ export type EventSelectScalar = {
   sessionId?: boolean
   data?: boolean
   payload?: boolean
-  idempotencyKey?: boolean
   createdAt?: boolean
 }
 
-export type EventOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "accountId" | "type" | "sessionId" | "data" | "payload" | "idempotencyKey" | "createdAt", ExtArgs["result"]["event"]>
+export type EventOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "accountId" | "type" | "sessionId" | "data" | "payload" | "createdAt", ExtArgs["result"]["event"]>
 export type EventInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   account?: boolean | Prisma.AccountDefaultArgs<ExtArgs>
   deliveries?: boolean | Prisma.Event$deliveriesArgs<ExtArgs>
+  idempotencyKeys?: boolean | Prisma.Event$idempotencyKeysArgs<ExtArgs>
   _count?: boolean | Prisma.EventCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type EventIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
@@ -707,6 +770,7 @@ export type $EventPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs 
   objects: {
     account: Prisma.$AccountPayload<ExtArgs>
     deliveries: Prisma.$DeliveryPayload<ExtArgs>[]
+    idempotencyKeys: Prisma.$IdempotencyKeyPayload<ExtArgs>[]
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
@@ -718,7 +782,6 @@ export type $EventPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs 
      * the exact JSON envelope POSTed, byte for byte
      */
     payload: string
-    idempotencyKey: string | null
     createdAt: Date
   }, ExtArgs["result"]["event"]>
   composites: {}
@@ -1116,6 +1179,7 @@ export interface Prisma__EventClient<T, Null = never, ExtArgs extends runtime.Ty
   readonly [Symbol.toStringTag]: "PrismaPromise"
   account<T extends Prisma.AccountDefaultArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.AccountDefaultArgs<ExtArgs>>): Prisma.Prisma__AccountClient<runtime.Types.Result.GetResult<Prisma.$AccountPayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | Null, Null, ExtArgs, GlobalOmitOptions>
   deliveries<T extends Prisma.Event$deliveriesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Event$deliveriesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$DeliveryPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  idempotencyKeys<T extends Prisma.Event$idempotencyKeysArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Event$idempotencyKeysArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$IdempotencyKeyPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -1151,7 +1215,6 @@ export interface EventFieldRefs {
   readonly sessionId: Prisma.FieldRef<"Event", 'String'>
   readonly data: Prisma.FieldRef<"Event", 'Json'>
   readonly payload: Prisma.FieldRef<"Event", 'String'>
-  readonly idempotencyKey: Prisma.FieldRef<"Event", 'String'>
   readonly createdAt: Prisma.FieldRef<"Event", 'DateTime'>
 }
     
@@ -1575,6 +1638,30 @@ export type Event$deliveriesArgs<ExtArgs extends runtime.Types.Extensions.Intern
   take?: number
   skip?: number
   distinct?: Prisma.DeliveryScalarFieldEnum | Prisma.DeliveryScalarFieldEnum[]
+}
+
+/**
+ * Event.idempotencyKeys
+ */
+export type Event$idempotencyKeysArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the IdempotencyKey
+   */
+  select?: Prisma.IdempotencyKeySelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the IdempotencyKey
+   */
+  omit?: Prisma.IdempotencyKeyOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.IdempotencyKeyInclude<ExtArgs> | null
+  where?: Prisma.IdempotencyKeyWhereInput
+  orderBy?: Prisma.IdempotencyKeyOrderByWithRelationInput | Prisma.IdempotencyKeyOrderByWithRelationInput[]
+  cursor?: Prisma.IdempotencyKeyWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.IdempotencyKeyScalarFieldEnum | Prisma.IdempotencyKeyScalarFieldEnum[]
 }
 
 /**

@@ -1,0 +1,277 @@
+// What an attempt's outcome does to its delivery and endpoint (the policy), and how attempts are
+// recorded: many in one statement (the delivery's new state, the attempt row, the endpoint's last
+// success and the NOTIFY subscriptions hear), or one at a time in a transaction with the
+// endpoint's status change and operational events when the outcome disables or exhausts.
+import type { Db } from '../db/client.ts';
+import type { Classification } from '../delivery/classify.ts';
+import { nextRetryDelayMs } from '../delivery/schedule.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
+import type { DeliveryExhaustedEventData, EndpointStatusEventData } from './catalog.ts';
+import { holdEndpoint } from './endpoints.ts';
+import { insertOperationalEvent } from './events.ts';
+import { CHANNELS } from './notify.ts';
+import type { DeliveryQueue } from './queue.ts';
+
+/** Why an attempt ran: the delivery's schedule, or a person (retryDelivery, recoverFailedDeliveries). */
+export type Trigger = 'SCHEDULED' | 'MANUAL';
+
+export type Effect = { kind: 'none' } | { kind: 'disable'; reason: string } | { kind: 'exhausted' };
+
+export interface Settlement {
+  status: 'PENDING' | 'SUCCEEDED' | 'FAILED';
+  nextAttemptAt: Date | null;
+  willRetry: boolean;
+  effect: Effect;
+}
+
+export interface SettleInput {
+  classification: Classification;
+  trigger: Trigger;
+  /** The number of this attempt among those the schedule made (manual ones do not count). */
+  scheduledAttemptNumber: number;
+  schedule: readonly number[];
+  /** A manual attempt on a pending delivery: when its schedule was next due. */
+  resumeScheduleAt: Date | null;
+  finishedAt: Date;
+  random?: () => number;
+}
+
+/**
+ * The delivery's state after an attempt. A manual attempt either succeeds or leaves the delivery
+ * where its schedule had it (pending at the same time, or failed): it never exhausts, disables,
+ * pauses, or moves the schedule on.
+ */
+export function settle(input: SettleInput): Settlement {
+  const { decision } = input.classification;
+  const none: Effect = { kind: 'none' };
+  if (decision.kind === 'success') return { status: 'SUCCEEDED', nextAttemptAt: null, willRetry: false, effect: none };
+  if (input.trigger === 'MANUAL') {
+    return input.resumeScheduleAt
+      ? { status: 'PENDING', nextAttemptAt: input.resumeScheduleAt, willRetry: true, effect: none }
+      : { status: 'FAILED', nextAttemptAt: null, willRetry: false, effect: none };
+  }
+  switch (decision.kind) {
+    case 'fail':
+      return { status: 'FAILED', nextAttemptAt: null, willRetry: false, effect: none };
+    case 'disable':
+      return { status: 'FAILED', nextAttemptAt: null, willRetry: false, effect: { kind: 'disable', reason: decision.reason } };
+    case 'retry': {
+      const delay = nextRetryDelayMs({
+        schedule: input.schedule,
+        attemptNumber: input.scheduledAttemptNumber,
+        retryAfterSeconds: decision.retryAfterSeconds,
+        random: input.random,
+      });
+      if (delay === null) return { status: 'FAILED', nextAttemptAt: null, willRetry: false, effect: { kind: 'exhausted' } };
+      return { status: 'PENDING', nextAttemptAt: new Date(input.finishedAt.getTime() + delay), willRetry: true, effect: none };
+    }
+  }
+}
+
+/** One attempt as stored, with the delivery's state after it. */
+export interface AttemptRecord {
+  id: string;
+  deliveryId: string;
+  attemptNumber: number;
+  trigger: Trigger;
+  outcome: Classification['outcome'];
+  startedAt: Date;
+  durationMs: number;
+  requestHeaders: Record<string, string>;
+  responseStatus: number | null;
+  responseHeaders: Record<string, string> | null;
+  responseBody: string | null;
+  error: string | null;
+  settlement: Settlement;
+}
+
+export interface RecordedDelivery {
+  id: string;
+  accountId: string;
+  endpointId: string;
+  eventId: string;
+  eventType: string;
+  attemptCount: number;
+  firstAttemptAt: Date;
+}
+
+/** Notices per NOTIFY: each is ~200 bytes, a payload may hold 8,000. */
+const NOTICES_PER_NOTIFY = 25;
+
+/**
+ * Records a batch in one statement. Rows are locked in id order (as bulk updates elsewhere lock
+ * them), and an attempt is recorded only if its delivery still expects it (attempt_count one
+ * below): a delivery deleted meanwhile, or an attempt recorded already by another worker after a
+ * lease ran out, is skipped. Returns the deliveries recorded.
+ */
+export const RECORD_ATTEMPTS = {
+  name: 'hookwire_record_attempts',
+  text: `
+    WITH r AS (
+      SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::attempt_trigger[], $5::attempt_outcome[], $6::timestamptz[],
+                           $7::int[], $8::text[], $9::int[], $10::text[], $11::text[], $12::text[], $13::boolean[],
+                           $14::delivery_status[], $15::timestamptz[])
+        AS r(id, delivery_id, attempt_number, trigger, outcome, started_at, duration_ms, request_headers, response_status,
+             response_headers, response_body, error, will_retry, status, next_attempt_at)
+    ), locked AS MATERIALIZED (
+      SELECT id FROM delivery WHERE id = ANY($2::text[]) ORDER BY id FOR UPDATE
+    ), d AS (
+      UPDATE delivery SET
+        attempt_count = r.attempt_number,
+        manual_attempts = delivery.manual_attempts + (r.trigger = 'MANUAL')::int,
+        first_attempt_at = COALESCE(delivery.first_attempt_at, r.started_at),
+        status = r.status,
+        next_attempt_at = r.next_attempt_at,
+        completed_at = CASE WHEN r.status = 'PENDING' THEN NULL ELSE r.started_at + r.duration_ms * interval '1 millisecond' END,
+        manual_retry = false,
+        resume_schedule_at = NULL
+      FROM r
+      WHERE delivery.id = r.delivery_id AND delivery.id IN (SELECT id FROM locked) AND delivery.attempt_count = r.attempt_number - 1
+      RETURNING delivery.id, delivery.account_id, delivery.endpoint_id, delivery.event_id, delivery.event_type,
+                delivery.attempt_count, delivery.first_attempt_at
+    ), a AS (
+      INSERT INTO delivery_attempt (id, delivery_id, attempt_number, trigger, outcome, started_at, duration_ms, request_headers,
+                                    response_status, response_headers, response_body, error, will_retry)
+      SELECT r.id, r.delivery_id, r.attempt_number, r.trigger, r.outcome, r.started_at, r.duration_ms, r.request_headers::jsonb,
+             r.response_status, r.response_headers::jsonb, r.response_body, r.error, r.will_retry
+      FROM r JOIN d ON d.id = r.delivery_id
+      RETURNING id, delivery_id
+    ), succeeded AS (
+      UPDATE endpoint SET last_success_at = s.at
+      FROM (SELECT d.endpoint_id, max(r.started_at + r.duration_ms * interval '1 millisecond') AS at
+            FROM r JOIN d ON d.id = r.delivery_id WHERE r.outcome = 'SUCCESS' GROUP BY d.endpoint_id) s
+      WHERE endpoint.id = s.endpoint_id AND (endpoint.last_success_at IS NULL OR endpoint.last_success_at < s.at)
+      RETURNING endpoint.id
+    ), notices AS (
+      SELECT pg_notify('${CHANNELS.attempt}', json_agg(n.notice)::text) AS sent
+      FROM (SELECT json_build_object('accountId', d.account_id, 'attemptId', a.id, 'deliveryId', d.id,
+                                     'endpointId', d.endpoint_id, 'eventType', d.event_type) AS notice,
+                   (row_number() OVER () - 1) / ${NOTICES_PER_NOTIFY} AS chunk
+            FROM a JOIN d ON d.id = a.delivery_id) n
+      GROUP BY n.chunk
+    )
+    SELECT d.id, d.account_id, d.endpoint_id, d.event_id, d.event_type, d.attempt_count, d.first_attempt_at
+    FROM d, (SELECT count(*) FROM succeeded) s, (SELECT count(*) FROM notices) n`,
+};
+
+export function recordValues(records: readonly AttemptRecord[]): unknown[] {
+  const column = <T>(pick: (r: AttemptRecord) => T) => records.map(pick);
+  return [
+    column((r) => r.id),
+    column((r) => r.deliveryId),
+    column((r) => r.attemptNumber),
+    column((r) => r.trigger),
+    column((r) => r.outcome),
+    column((r) => r.startedAt.toISOString()),
+    column((r) => r.durationMs),
+    column((r) => JSON.stringify(r.requestHeaders)),
+    column((r) => r.responseStatus),
+    column((r) => (r.responseHeaders === null ? null : JSON.stringify(r.responseHeaders))),
+    column((r) => r.responseBody),
+    column((r) => r.error),
+    column((r) => r.settlement.willRetry),
+    column((r) => r.settlement.status),
+    column((r) => r.settlement.nextAttemptAt?.toISOString() ?? null),
+  ];
+}
+
+interface RecordedRow {
+  id: string;
+  account_id: string;
+  endpoint_id: string;
+  event_id: string;
+  event_type: string;
+  attempt_count: number;
+  first_attempt_at: Date;
+}
+
+export function recordedDeliveries(rows: readonly RecordedRow[]): RecordedDelivery[] {
+  return rows.map((row) => ({
+    id: row.id,
+    accountId: row.account_id,
+    endpointId: row.endpoint_id,
+    eventId: row.event_id,
+    eventType: row.event_type,
+    attemptCount: row.attempt_count,
+    firstAttemptAt: new Date(row.first_attempt_at),
+  }));
+}
+
+export interface EffectDeps {
+  db: Db;
+  queue: DeliveryQueue;
+}
+
+/**
+ * Records one attempt whose outcome disables the endpoint (410) or exhausts its delivery, with
+ * those consequences, in one transaction. Every earlier attempt of the endpoint must be recorded
+ * already (the pause rule reads the endpoint's last success). Returns whether the endpoint is now
+ * held, or null when the delivery was gone.
+ */
+export async function recordWithEffect(
+  deps: EffectDeps,
+  record: AttemptRecord,
+  endpoint: { id: string; accountId: string; url: string },
+): Promise<{ held: boolean } | null> {
+  const { effect } = record.settlement;
+  const now = new Date(record.startedAt.getTime() + record.durationMs);
+  return deps.db.$transaction(async (tx) => {
+    const rows = await tx.$queryRawUnsafe<RecordedRow[]>(RECORD_ATTEMPTS.text, ...recordValues([record]));
+    const [delivery] = recordedDeliveries(rows);
+    if (!delivery) return null;
+    // Operational events wake their endpoints' lanes once, at the end: one ordered lock acquisition.
+    const due: string[] = [];
+    const done = async (held: boolean) => {
+      await deps.queue.wake(tx, due, now);
+      return { held };
+    };
+    if (effect.kind === 'disable') {
+      return done(await holdAndAnnounce(tx, endpoint, 'DISABLED', effect.reason, now, due));
+    }
+    if (effect.kind !== 'exhausted') return done(false);
+    due.push(...await insertOperationalEvent(
+      tx,
+      now,
+      endpoint.accountId,
+      'delivery.exhausted',
+      {
+        deliveryId: delivery.id,
+        endpointId: endpoint.id,
+        eventId: delivery.eventId,
+        eventType: delivery.eventType,
+        attemptCount: delivery.attemptCount,
+        lastOutcome: record.outcome,
+        lastResponseStatus: record.responseStatus,
+      } satisfies DeliveryExhaustedEventData,
+      endpoint.id,
+    ));
+    // A receiver that is down, not one bad event: no success since this delivery's first attempt.
+    const [found] = await tx.$queryRaw<Array<{ last_success_at: Date | null }>>`
+      SELECT last_success_at FROM endpoint WHERE id = ${endpoint.id}`;
+    if (found?.last_success_at && found.last_success_at >= delivery.firstAttemptAt) return done(false);
+    const reason = `Delivery ${delivery.id} used up its retries with no successful attempt to this endpoint since ${delivery.firstAttemptAt.toISOString()}`;
+    return done(await holdAndAnnounce(tx, endpoint, 'PAUSED', reason, now, due));
+  });
+}
+
+/** Holds the endpoint (PAUSED or DISABLED) and tells the account's other endpoints, once. */
+async function holdAndAnnounce(
+  tx: Prisma.TransactionClient,
+  endpoint: { id: string; accountId: string; url: string },
+  status: 'PAUSED' | 'DISABLED',
+  reason: string,
+  now: Date,
+  due: string[],
+): Promise<boolean> {
+  const changed = await holdEndpoint(tx, endpoint, status, reason, now);
+  if (!changed) return true;
+  due.push(...await insertOperationalEvent(
+    tx,
+    now,
+    endpoint.accountId,
+    status === 'PAUSED' ? 'endpoint.paused' : 'endpoint.disabled',
+    { endpointId: endpoint.id, url: endpoint.url, status, reason, pausedAt: now.toISOString() } satisfies EndpointStatusEventData,
+    endpoint.id,
+  ));
+  return true;
+}

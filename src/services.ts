@@ -1,0 +1,20 @@
+// What a process holds for its whole life and hands to the API's resolvers and to the worker: the
+// database, the configuration, the clock, the delivery queue and the long-lived helpers.
+import type { Dispatcher } from 'undici';
+import type { Config } from './config.ts';
+import type { Db } from './db/client.ts';
+import type { Clock } from './domain/clock.ts';
+import type { DeliveryQueue } from './domain/queue.ts';
+import type { HookwirePubSub } from './server/pubsub.ts';
+
+export interface Services {
+  db: Db;
+  config: Readonly<Config>;
+  clock: Clock;
+  /** Where writes that make deliveries due wake the engine (src/db/lanes.ts). */
+  queue: DeliveryQueue;
+  /** The one pooled, SSRF-guarded HTTP client for deliveries and URL verification. */
+  dispatcher: Dispatcher;
+  /** Live notifications for subscriptions; present in API processes. */
+  pubsub?: HookwirePubSub;
+}

@@ -1,0 +1,188 @@
+// One slice of one lane: the attempts of one endpoint, at most its concurrencyLimit in flight (one
+// at a time, oldest first, for an ordered endpoint), within its rate limit, for at most sliceMs of
+// starting new ones. Then every attempt started is finished and recorded, and the lane is given
+// back (src/worker/lane-sql.ts), so no other worker ever has this endpoint's attempts in flight
+// at the same time.
+import type pg from 'pg';
+import type { Dispatcher } from 'undici';
+import { callAttempt, prepareAttempt } from '../delivery/attempt.ts';
+import { settle, type AttemptRecord, type Trigger } from '../domain/attempts.ts';
+import type { Clock } from '../domain/clock.ts';
+import { liveSecrets } from '../domain/endpoints.ts';
+import { RateWindow } from '../domain/rate-limit.ts';
+import { newId } from '../db/ids.ts';
+import { retryOnConnectionError } from '../db/reconnect.ts';
+import type { Logger } from '../log.ts';
+import type { Metrics } from '../metrics.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
+import { claimDue, claimHead, releaseLane, type ClaimedDelivery, type ClaimedLane } from './lane-sql.ts';
+import type { AttemptRecorder } from './recorder.ts';
+import type { Semaphore } from './semaphore.ts';
+
+export interface DrainDeps {
+  pool: pg.Pool;
+  dispatcher: Dispatcher;
+  clock: Clock;
+  recorder: AttemptRecorder;
+  /** The worker's budget of attempts in flight, shared by all its lanes. */
+  slots: Semaphore;
+  logger: Logger;
+  metrics?: Metrics;
+  /** In [0, 1): the retry jitter; injected so tests can pin it. */
+  random?: () => number;
+  settings: {
+    workerId: string;
+    userAgent: string;
+    retrySchedule: readonly number[];
+    endpointConcurrency: number;
+    sliceMs: number;
+  };
+}
+
+export interface LaneControl {
+  /** Set when the endpoint is paused or disabled meanwhile: start nothing more. */
+  halted: boolean;
+  stopping(): boolean;
+}
+
+/** Drains one slice; returns when the lane is next due (null: idle or held). */
+export async function drainLane(deps: DrainDeps, lane: ClaimedLane, control: LaneControl): Promise<Date | null> {
+  const { clock, settings, pool } = deps;
+  const endpoint = { id: lane.endpoint_id, accountId: lane.account_id, url: lane.url };
+  const limit = lane.ordered ? 1 : (lane.concurrency_limit ?? settings.endpointConcurrency);
+  const batch = lane.ordered ? 1 : Math.min(limit * 2, 200);
+  const sliceEnds = performance.now() + settings.sliceMs;
+  const rate = lane.rate_limit_per_second === null ? null : new RateWindow(lane.rate_window_start, lane.rate_count, lane.rate_limit_per_second);
+  const schedule = lane.retry_schedule ?? settings.retrySchedule;
+
+  /** Claimed in this slice and not yet recorded: never claimed twice. */
+  const mine = new Set<string>();
+  const sending = new Set<Promise<unknown>>();
+  const finishing = new Set<Promise<void>>();
+  let buffer: ClaimedDelivery[] = [];
+  let claimedAll = false;
+  let notBefore: Date | null = null;
+  /** Changed by the attempts as they finish. */
+  const state: { held: boolean; effect: Promise<unknown> | null; failure: unknown } = {
+    held: lane.status !== 'ACTIVE',
+    effect: null,
+    failure: null,
+  };
+
+  const attempt = (delivery: ClaimedDelivery): Promise<void> => {
+    const trigger: Trigger = delivery.manual_retry ? 'MANUAL' : 'SCHEDULED';
+    const now = clock.now();
+    const prepared = prepareAttempt({
+      eventId: delivery.event_id,
+      eventType: delivery.event_type,
+      body: delivery.payload,
+      attemptNumber: delivery.attempt_count + 1,
+      now,
+      secrets: liveSecrets({ signingSecret: lane.signing_secret, retiredSecrets: lane.retired_secrets as Prisma.JsonValue }, now),
+      userAgent: settings.userAgent,
+      customHeaders: lane.headers,
+    });
+    const call = callAttempt(deps.dispatcher, prepared, { url: lane.url, timeoutMs: lane.timeout_ms }).finally(() => deps.slots.release());
+    sending.add(call);
+    void call.finally(() => sending.delete(call)).catch(() => {});
+    const done = (async () => {
+      const completed = await call;
+      const settlement = settle({
+        classification: completed.classification,
+        trigger,
+        scheduledAttemptNumber: delivery.attempt_count - delivery.manual_attempts + 1,
+        schedule,
+        resumeScheduleAt: delivery.resume_schedule_at,
+        finishedAt: completed.finishedAt,
+        random: deps.random,
+      });
+      const { outcome } = completed.classification;
+      deps.metrics?.attempts.inc({ outcome });
+      deps.metrics?.attemptDuration.observe({ outcome }, completed.result.durationMs / 1000);
+      const record: AttemptRecord = {
+        id: newId('DeliveryAttempt'),
+        deliveryId: delivery.id,
+        attemptNumber: prepared.attemptNumber,
+        trigger,
+        outcome,
+        startedAt: prepared.startedAt,
+        durationMs: completed.result.durationMs,
+        requestHeaders: prepared.headers,
+        ...completed.response,
+        settlement,
+      };
+      if (settlement.effect.kind === 'none') {
+        await deps.recorder.record(record);
+      } else {
+        // Nothing more starts until the endpoint's fate is known: a 410 or an exhaustion may hold it.
+        const effectDone = deps.recorder.recordWithEffect(record, endpoint).then((result) => {
+          if (result?.held) state.held = true;
+        });
+        state.effect = effectDone;
+        await effectDone.finally(() => {
+          if (state.effect === effectDone) state.effect = null;
+        });
+      }
+      mine.delete(delivery.id);
+    })().catch((error: unknown) => {
+      state.failure ??= error;
+    });
+    finishing.add(done);
+    void done.finally(() => finishing.delete(done));
+    return done;
+  };
+
+  const going = () => !state.held && !control.halted && !control.stopping() && state.failure === null;
+  try {
+    while (going()) {
+      if (state.effect) {
+        await state.effect.catch(() => {});
+        continue;
+      }
+      if (sending.size >= limit) {
+        await Promise.race(sending).catch(() => {});
+        continue;
+      }
+      if (performance.now() >= sliceEnds) break;
+      if (buffer.length === 0) {
+        if (claimedAll) break;
+        const now = clock.now();
+        buffer = lane.ordered ? await claimHead(pool, endpoint.id, now) : await claimDue(pool, endpoint.id, now, [...mine], batch);
+        claimedAll = buffer.length < batch;
+        if (buffer.length === 0) break;
+      }
+      if (rate) {
+        notBefore = rate.take(clock.now());
+        if (notBefore) break;
+      }
+      await deps.slots.acquire();
+      if (!going()) {
+        deps.slots.release();
+        break;
+      }
+      const delivery = buffer.shift()!;
+      mine.add(delivery.id);
+      const done = attempt(delivery);
+      // An ordered endpoint's next delivery waits until this one has SUCCEEDED or FAILED, recorded.
+      if (lane.ordered) {
+        await done;
+        claimedAll = false;
+      }
+    }
+  } catch (error) {
+    state.failure ??= error;
+  } finally {
+    while (finishing.size > 0) await Promise.allSettled([...finishing]);
+    if (state.failure) deps.logger.error(`lane of ${endpoint.id}: slice ended early`, state.failure);
+  }
+  return retryOnConnectionError(() =>
+    releaseLane(pool, {
+      endpointId: endpoint.id,
+      worker: settings.workerId,
+      now: clock.now(),
+      notBefore,
+      rateWindowStart: rate?.start ?? lane.rate_window_start,
+      rateCount: rate?.count ?? lane.rate_count,
+    }),
+  );
+}

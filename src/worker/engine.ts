@@ -1,0 +1,171 @@
+// The delivery engine of a worker process: claims due lanes (endpoints with deliveries to attempt)
+// oldest-ready first, up to HOOKWIRE_WORKER_LANES at once, drains each for a slice
+// (drainer.ts), and looks again whenever a lane is woken (NOTIFY hookwire_lanes), a slice ends, a
+// retry falls due, or the listener reconnects. A lane that is still busy after its slice goes to
+// the back of the line, so a backlog on one endpoint never holds another's events.
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type pg from 'pg';
+import type { Dispatcher } from 'undici';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/client.ts';
+import { LANES_CHANNEL } from '../db/lanes.ts';
+import type { PgListener } from '../db/listener.ts';
+import type { Clock } from '../domain/clock.ts';
+import { CHANNELS, type EndpointStatusNotice } from '../domain/notify.ts';
+import type { DeliveryQueue } from '../domain/queue.ts';
+import type { Logger } from '../log.ts';
+import type { Metrics } from '../metrics.ts';
+import { drainLane, type LaneControl } from './drainer.ts';
+import { claimLanes, nextReadyAt, type ClaimedLane } from './lane-sql.ts';
+import { AttemptRecorder } from './recorder.ts';
+import { Semaphore } from './semaphore.ts';
+
+export interface Engine {
+  readonly workerId: string;
+  readonly recorder: AttemptRecorder;
+  /** Endpoints this worker is draining right now. */
+  readonly activeLanes: number;
+  /** Look for due lanes now (tests call it after moving a manual clock). */
+  poke(): void;
+  /** Starts nothing more, lets attempts in flight finish and be recorded (bounded), gives lanes back. */
+  stop(timeoutMs: number): Promise<void>;
+}
+
+export interface EngineOptions {
+  pool: pg.Pool;
+  listener: PgListener;
+  db: Db;
+  queue: DeliveryQueue;
+  dispatcher: Dispatcher;
+  clock: Clock;
+  config: Readonly<Config>;
+  logger: Logger;
+  metrics?: Metrics;
+  random?: () => number;
+}
+
+export function startEngine(options: EngineOptions): Engine {
+  const { pool, clock, config, logger } = options;
+  const workerId = `${hostname()}/${process.pid}/${randomBytes(4).toString('hex')}`;
+  const recorder = new AttemptRecorder(pool, { db: options.db, queue: options.queue }, logger);
+  const slots = new Semaphore(config.workerConcurrency);
+  const running = new Map<string, LaneControl>();
+  const drains = new Set<Promise<void>>();
+  const drainDeps = {
+    pool,
+    dispatcher: options.dispatcher,
+    clock,
+    recorder,
+    slots,
+    logger,
+    metrics: options.metrics,
+    random: options.random,
+    settings: {
+      workerId,
+      userAgent: `Hookwire/${config.version}`,
+      retrySchedule: config.retrySchedule,
+      endpointConcurrency: config.endpointConcurrency,
+      sliceMs: config.laneSliceMs,
+    },
+  };
+
+  let stopping = false;
+  let claiming = false;
+  let again = false;
+  let timer: NodeJS.Timeout | null = null;
+
+  const arm = (delayMs: number) => {
+    if (stopping) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => void round(), Math.max(0, Math.min(delayMs, config.workerPollMs)));
+    timer.unref();
+  };
+
+  const drain = (lane: ClaimedLane) => {
+    const control: LaneControl = { halted: false, stopping: () => stopping };
+    running.set(lane.endpoint_id, control);
+    const done = drainLane(drainDeps, lane, control)
+      .then(
+        (readyAt) => {
+          if (readyAt) arm(readyAt.getTime() - clock.now().getTime());
+        },
+        (error: unknown) => logger.error(`lane of ${lane.endpoint_id} could not be given back (its lease will run out)`, error),
+      )
+      .finally(() => {
+        running.delete(lane.endpoint_id);
+        drains.delete(done);
+        void round();
+      });
+    drains.add(done);
+  };
+
+  const round = async (): Promise<void> => {
+    if (claiming) {
+      again = true;
+      return;
+    }
+    claiming = true;
+    try {
+      do {
+        again = false;
+        const free = config.workerLanes - running.size;
+        if (free <= 0 || stopping) break;
+        const now = clock.now();
+        const lanes = await claimLanes(pool, workerId, now, free, config.laneLeaseGraceMs);
+        for (const lane of lanes) drain(lane);
+        if (lanes.length < free) {
+          const next = await nextReadyAt(pool, now);
+          arm(next ? next.getTime() - now.getTime() : config.workerPollMs);
+        }
+      } while (again && !stopping);
+    } catch (error) {
+      logger.warn(`engine: could not look for due lanes (${(error as Error).message}); trying again shortly`);
+      arm(config.workerPollMs);
+    } finally {
+      claiming = false;
+    }
+  };
+
+  const onLanes = () => void round();
+  const onStatus = (event: Event) => {
+    try {
+      const notice = JSON.parse((event as CustomEvent<string>).detail) as EndpointStatusNotice;
+      const control = running.get(notice.endpointId);
+      if (control && notice.status !== 'ACTIVE') control.halted = true;
+    } catch {
+      // a malformed notice: the next claim sees the endpoint's status anyway
+    }
+  };
+  options.listener.addEventListener(LANES_CHANNEL, onLanes);
+  options.listener.addEventListener('connected', onLanes);
+  options.listener.addEventListener(CHANNELS.endpointStatus, onStatus);
+  void round();
+
+  return {
+    workerId,
+    recorder,
+    get activeLanes() {
+      return running.size;
+    },
+    poke: () => void round(),
+    async stop(timeoutMs) {
+      stopping = true;
+      if (timer) clearTimeout(timer);
+      options.listener.removeEventListener(LANES_CHANNEL, onLanes);
+      options.listener.removeEventListener('connected', onLanes);
+      options.listener.removeEventListener(CHANNELS.endpointStatus, onStatus);
+      let timeout: NodeJS.Timeout | undefined;
+      const expired = new Promise<'expired'>((resolve) => (timeout = setTimeout(() => resolve('expired'), timeoutMs)));
+      const finished = (async () => {
+        while (drains.size > 0) await Promise.allSettled([...drains]);
+        await recorder.drain();
+      })();
+      const result = await Promise.race([finished, expired]);
+      clearTimeout(timeout);
+      if (result === 'expired') {
+        logger.warn(`stopping after ${timeoutMs} ms with ${running.size} lane(s) still busy; their leases will run out and other workers will resend what was not recorded`);
+      }
+    },
+  };
+}

@@ -1,0 +1,129 @@
+// Records attempts in batches: every attempt that finishes while a batch is being written joins the
+// next one, so at low load an attempt is recorded at once (one statement) and under load one
+// statement records hundreds. An attempt's delivery counts as in flight until its record commits;
+// a worker that dies before that leaves it pending, and it is sent again (same webhook-id) once the
+// lane's lease runs out: that is the at-least-once window, one or two batch round trips long.
+import type pg from 'pg';
+import { isConnectionError, retryOnConnectionError } from '../db/reconnect.ts';
+import {
+  RECORD_ATTEMPTS,
+  recordedDeliveries,
+  recordValues,
+  recordWithEffect,
+  type AttemptRecord,
+  type EffectDeps,
+  type RecordedDelivery,
+} from '../domain/attempts.ts';
+import type { Logger } from '../log.ts';
+
+const MAX_BATCH = 500;
+const MAX_CONCURRENT_BATCHES = 2;
+
+interface Pending {
+  record: AttemptRecord;
+  resolve: (delivery: RecordedDelivery | null) => void;
+  reject: (error: unknown) => void;
+}
+
+export class AttemptRecorder {
+  private readonly queue: Pending[] = [];
+  private readonly outstanding = new Set<Promise<unknown>>();
+  private writing = 0;
+  private scheduled = false;
+  private readonly pool: pg.Pool;
+  private readonly effects: EffectDeps;
+  private readonly logger: Logger;
+  /** Batches written and attempts in them, for the benchmark and /metrics. */
+  readonly stats = { batches: 0, attempts: 0 };
+
+  constructor(pool: pg.Pool, effects: EffectDeps, logger: Logger) {
+    this.pool = pool;
+    this.effects = effects;
+    this.logger = logger;
+  }
+
+  /** Resolves once the attempt is committed: with its delivery, or null when the delivery was gone. */
+  record(record: AttemptRecord): Promise<RecordedDelivery | null> {
+    const done = new Promise<RecordedDelivery | null>((resolve, reject) => this.queue.push({ record, resolve, reject }));
+    this.track(done);
+    this.schedule();
+    return done;
+  }
+
+  /**
+   * An attempt that disables its endpoint or exhausts its delivery: recorded alone, with those
+   * consequences, after every attempt recorded before it (the pause rule reads the last success).
+   */
+  async recordWithEffect(record: AttemptRecord, endpoint: { id: string; accountId: string; url: string }): Promise<{ held: boolean } | null> {
+    const earlier = [...this.outstanding];
+    const done = (async () => {
+      await Promise.allSettled(earlier);
+      return retryOnConnectionError(() => withDeadlockRetry(() => recordWithEffect(this.effects, record, endpoint)));
+    })();
+    this.track(done);
+    return done;
+  }
+
+  /** Resolves when everything recorded so far is committed (or has failed). */
+  async drain(): Promise<void> {
+    while (this.outstanding.size > 0) await Promise.allSettled([...this.outstanding]);
+  }
+
+  private track(promise: Promise<unknown>): void {
+    this.outstanding.add(promise);
+    promise.then(
+      () => this.outstanding.delete(promise),
+      () => this.outstanding.delete(promise),
+    );
+  }
+
+  /** Attempts that finish in the same turn of the event loop go into one batch. */
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.write();
+    });
+  }
+
+  private write(): void {
+    while (this.writing < MAX_CONCURRENT_BATCHES && this.queue.length > 0) {
+      const batch = this.queue.splice(0, MAX_BATCH);
+      this.writing++;
+      void this.writeBatch(batch).finally(() => {
+        this.writing--;
+        this.write();
+      });
+    }
+  }
+
+  private async writeBatch(batch: Pending[]): Promise<void> {
+    try {
+      // The receivers have these requests: a database restart must delay the records, not lose them.
+      const { rows } = await retryOnConnectionError(() =>
+        withDeadlockRetry(() => this.pool.query({ ...RECORD_ATTEMPTS, values: recordValues(batch.map((p) => p.record)) })),
+      );
+      const recorded = new Map(recordedDeliveries(rows).map((d) => [d.id, d]));
+      this.stats.batches++;
+      this.stats.attempts += batch.length;
+      for (const pending of batch) pending.resolve(recorded.get(pending.record.deliveryId) ?? null);
+    } catch (error) {
+      this.logger.error(`could not record ${batch.length} attempt(s); their deliveries stay pending and will be sent again`, error);
+      for (const pending of batch) pending.reject(error);
+    }
+  }
+}
+
+/** A deadlock (40P01) or serialization failure aborts the statement, not the work: run it again. */
+async function withDeadlockRetry<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code;
+      // P2034: Prisma's name for the same (a transaction failed on a write conflict or deadlock).
+      if (!['40P01', '40001', 'P2034'].includes(code ?? '') || attempt >= 5 || isConnectionError(error)) throw error;
+    }
+  }
+}
