@@ -75,7 +75,7 @@ export async function startApiServer(options: {
       return { ...resolved, db, config, services };
     },
     plugins: [
-      <Plugin>{
+      {
         onExecute({ args }) {
           const operation = getOperationAST(args.document, args.operationName);
           metrics.graphqlRequests.inc({ operation: operation?.operation ?? 'unknown' });
@@ -88,7 +88,7 @@ export async function startApiServer(options: {
             });
           }
         },
-      },
+      } satisfies Plugin,
     ],
   });
 
