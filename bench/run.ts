@@ -1,86 +1,53 @@
-// `npm run bench`: Hookwire's delivery throughput beside the limits of this machine, measured in
-// the same run: graphile-worker draining no-op jobs (the queue's ceiling) and undici POSTing to a
-// local server (the HTTP ceiling). Prints each figure and our ratio to each limit.
-import { spawn } from 'node:child_process';
-import { mkdtemp, chmod, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+// `npm run bench [-- --quick] [-- --out file.json]`: Hookwire's delivery engine measured beside the
+// limits of this machine, in the same run: graphile-worker draining no-op jobs (a Postgres-backed
+// queue's ceiling) and undici POSTing to the same receiver process (the HTTP ceiling). Every
+// Hookwire figure comes from real processes started as `npm start` starts them, talking GraphQL
+// over HTTP, delivering to a receiver in a process of its own. Prints a table, writes JSON.
+import { writeFile } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
 import pg from 'pg';
 import { Pool } from 'undici';
 import { Logger, run, runMigrations } from 'graphile-worker';
+import { ADMIN_KEY, GraphQLClient, now, startHookwire, startPgServer, startReceiver, type HookwireProcess, type PgServer, type Receiver } from './processes.ts';
 
-const silent = new Logger(() => () => {});
-import { loadConfig } from '../src/config.ts';
-import { startApp } from '../src/app.ts';
-import { createLogger } from '../src/log.ts';
-import { createAccount } from '../src/domain/accounts.ts';
-import { createEndpoint } from '../src/domain/endpoints.ts';
-import { publishEvent } from '../src/domain/events.ts';
-import { startEmbeddedPostgres } from '../src/db/embedded.ts';
-import { freePort, withDatabase } from '../src/db/local.ts';
+const quick = process.argv.includes('--quick');
+const outIndex = process.argv.indexOf('--out');
+const OUT = outIndex > 0 ? process.argv[outIndex + 1]! : 'bench-results.json';
 
-const NOOP_JOBS = Number(process.env.BENCH_NOOP_JOBS ?? 20_000);
-const POSTS = Number(process.env.BENCH_POSTS ?? 20_000);
-const DELIVERIES = Number(process.env.BENCH_DELIVERIES ?? 3_000);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
+/** Sizes: the issue's for a full run; a small version that runs in seconds with --quick. */
+const SIZE = quick
+  ? { noop: 2_000, posts: 2_000, e2eEvents: 200, latencyProbes: 20, publishCalls: 200, batchEvents: 2_000, fanoutEndpoints: 1_000, fanoutRuns: 3, backlogEvents: 500, fairProbes: 5, slowQueued: 100, healthyProbes: 5 }
+  : { noop: 20_000, posts: 20_000, e2eEvents: 2_500, latencyProbes: 200, publishCalls: 5_000, batchEvents: 20_000, fanoutEndpoints: 1_000, fanoutRuns: 10, backlogEvents: 5_000, fairProbes: 20, slowQueued: 1_000, healthyProbes: 20 };
+/** Endpoints per fan-out: every event of the throughput runs goes to this many. */
+const FANOUT = 10;
 
-async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  let serverUrl = process.env.DATABASE_URL;
-  let stopServer = async () => {};
-  if (!serverUrl) {
-    const dir = await mkdtemp(join(tmpdir(), 'hookwire-bench-'));
-    await chmod(dir, 0o755);
-    const server = await startEmbeddedPostgres({ dataDir: dir, port: await freePort(), database: 'postgres' });
-    serverUrl = server.url;
-    stopServer = async () => {
-      await server.stop();
-      await rm(dir, { recursive: true, force: true });
-    };
-  }
-  const name = `hookwire_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: withDatabase(serverUrl, 'postgres') });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  return {
-    url: withDatabase(serverUrl, name),
-    async drop() {
-      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await admin.end();
-      await stopServer();
-    },
-  };
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
-/** The receiver runs in its own process, as a customer's server would, so it does not share our event loop. */
-async function localReceiver() {
-  const child = spawn(
-    process.execPath,
-    [
-      '-e',
-      `const http = require('node:http');
-       const server = http.createServer((req, res) => { req.resume(); req.on('end', () => res.writeHead(200, { 'content-type': 'text/plain' }).end('ok')); });
-       server.keepAliveTimeout = 10000;
-       server.listen(0, '127.0.0.1', () => console.log(server.address().port));`,
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout!.once('data', (chunk) => resolve(Number(String(chunk).trim())));
-    child.once('exit', (code) => reject(new Error(`receiver exited with ${code}`)));
-  });
-  return { origin: `http://127.0.0.1:${port}`, close: async () => void child.kill() };
+function latencySummary(ms: number[]) {
+  return { samples: ms.length, p50: percentile(ms, 50), p95: percentile(ms, 95), p99: percentile(ms, 99), max: Math.max(...ms) };
 }
 
-async function queueLimit(url: string): Promise<number> {
+// ---------------------------------------------------------------------------------------------
+// The machine's limits
+
+async function queueLimit(server: PgServer): Promise<number> {
+  const url = await server.database();
+  const silent = new Logger(() => () => {});
   await runMigrations({ connectionString: url, logger: silent });
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   await client.query(
     `SELECT count(*) FROM graphile_worker.add_jobs(ARRAY(
        SELECT ROW('bench_noop', '{}'::json, NULL, now(), 1, NULL, 0, NULL)::graphile_worker.job_spec FROM generate_series(1, $1)))`,
-    [NOOP_JOBS],
+    [SIZE.noop],
   );
+  await client.end();
   let done = 0;
   let finish: () => void = () => {};
   const finished = new Promise<void>((resolve) => (finish = resolve));
@@ -90,134 +57,352 @@ async function queueLimit(url: string): Promise<number> {
     concurrency: 10,
     noHandleSignals: true,
     logger: silent,
-    taskList: { bench_noop: async () => { if (++done === NOOP_JOBS) finish(); } },
+    taskList: { bench_noop: async () => { if (++done === SIZE.noop) finish(); } },
     preset: { worker: { localQueue: { size: 500 }, completeJobBatchDelay: 0 } },
   });
   await finished;
-  const elapsed = (performance.now() - started) / 1000;
+  const perSecond = SIZE.noop / ((performance.now() - started) / 1000);
   await runner.stop();
-  await client.end();
-  return NOOP_JOBS / elapsed;
+  return perSecond;
 }
 
-async function httpLimit(origin: string): Promise<number> {
-  const pool = new Pool(origin, { connections: 64 });
+async function httpLimit(receiver: Receiver): Promise<number> {
+  const pool = new Pool(receiver.origin, { connections: 64 });
   const body = JSON.stringify({ id: 'evt_bench', type: 'message.received', data: { text: 'x'.repeat(200) } });
   let next = 0;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: 64 }, async () => {
-      while (next++ < POSTS) {
-        const res = await pool.request({ path: '/hook', method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      while (next++ < SIZE.posts) {
+        const res = await pool.request({ path: '/ok', method: 'POST', headers: { 'content-type': 'application/json' }, body });
         await res.body.dump();
       }
     }),
   );
-  const elapsed = (performance.now() - started) / 1000;
+  const perSecond = SIZE.posts / ((performance.now() - started) / 1000);
   await pool.close();
-  return POSTS / elapsed;
+  await receiver.receipts(true);
+  return perSecond;
 }
 
-async function hookwireThroughput(url: string, origin: string): Promise<{ publishPerSecond: number; deliveriesPerSecond: number; steadyPerSecond: number; latency: { avg: number; p99: number } }> {
-  const config = loadConfig({
-    DATABASE_URL: url,
-    PORT: '0',
-    HOOKWIRE_ADMIN_KEY: 'bench-admin-key-0123456789',
-    HOOKWIRE_ALLOW_PRIVATE_NETWORKS: 'true',
-    HOOKWIRE_WORKER_CONCURRENCY: String(CONCURRENCY),
-  });
-  const logger = createLogger('error');
+// ---------------------------------------------------------------------------------------------
+// Driving Hookwire through its API
 
-  // Publish with no worker running, so the drain below measures delivery alone.
-  const api = await startApp(config, 'api', logger);
-  let publishPerSecond: number;
-  try {
-    const { db } = api.services;
-    const { account } = await createAccount(db, 'bench');
-    await createEndpoint(api.services, account.id, { url: `${origin}/hook`, description: 'bench', eventTypes: ['*'] });
-    const example = { messageId: 'wamid.bench', from: '+15551234567', contactName: 'Bench', messageType: 'text', content: { text: 'hello' }, timestamp: new Date().toISOString() };
-    const publishStarted = performance.now();
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: 8 }, async () => {
-        while (next++ < DELIVERIES) {
-          await publishEvent(api.services, account.id, { type: 'message.received', sessionId: 'bench', data: example });
-        }
-      }),
-    );
-    publishPerSecond = DELIVERIES / ((performance.now() - publishStarted) / 1000);
-  } finally {
-    await api.stop();
-  }
+const CREATE_ACCOUNT = `mutation($name: String!) { createAccount(name: $name) { ... on CreateAccountSuccess { account { id } apiKey } } }`;
+const CREATE_ENDPOINT = `mutation($input: CreateEndpointInput!) { createEndpoint(input: $input) { __typename ... on EndpointSuccess { endpoint { id } } ... on ValidationError { message } } }`;
+const PUBLISH = `mutation($input: PublishEventInput!) { publishEvent(input: $input) { __typename ... on PublishEventSuccess { event { id } } ... on ValidationError { message } } }`;
+const PUBLISH_MANY = `mutation($inputs: [PublishEventInput!]!) { publishEvents(inputs: $inputs) { __typename ... on PublishEventsSuccess { events { id } } ... on ValidationError { message } } }`;
 
-  const profiler = await startProfile();
-  const drainStarted = performance.now();
-  const worker = await startApp(config, 'worker', logger);
-  try {
-    const probe = new pg.Client({ connectionString: url });
-    await probe.connect();
-    const deadline = Date.now() + 300_000;
-    try {
-      for (;;) {
-        const { rows } = await probe.query<{ n: number }>(`SELECT count(*)::int AS n FROM delivery WHERE status = 'PENDING'`);
-        if (rows[0]!.n === 0) break;
-        if (Date.now() > deadline) throw new Error(`${rows[0]!.n} deliveries still pending after 300 s`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    } finally {
-      await probe.end();
-    }
-    const elapsed = (performance.now() - drainStarted) / 1000;
-    await profiler?.stop();
-    const succeeded = await worker.services.db.delivery.count({ where: { status: 'SUCCEEDED' } });
-    if (succeeded !== DELIVERIES) throw new Error(`only ${succeeded} of ${DELIVERIES} deliveries succeeded`);
-    // Steady state: from the first attempt's start to the last one's end, without the worker's start-up.
-    const [span] = await worker.services.db.$queryRaw<[{ seconds: number }]>`
-      SELECT extract(epoch FROM max(started_at + duration_ms * interval '1 millisecond') - min(started_at))::float8 AS seconds
-      FROM delivery_attempt`;
-    const [latency] = await worker.services.db.$queryRaw<[{ avg: number; p99: number }]>`
-      SELECT avg(duration_ms)::float8 AS avg, percentile_cont(0.99) WITHIN GROUP (ORDER BY duration_ms)::float8 AS p99
-      FROM delivery_attempt`;    return { publishPerSecond, deliveriesPerSecond: DELIVERIES / elapsed, steadyPerSecond: DELIVERIES / span.seconds, latency };
-  } finally {
-    await worker.stop();
-  }
+interface Account {
+  id: string;
+  key: string;
+  endpointIds: string[];
 }
 
-/** BENCH_CPU_PROFILE=file.cpuprofile records a CPU profile of the drain alone (open it in Chrome DevTools). */
-async function startProfile(): Promise<{ stop(): Promise<void> } | null> {
-  const file = process.env.BENCH_CPU_PROFILE;
-  if (!file) return null;
-  const { Session } = await import('node:inspector/promises');
-  const { writeFile } = await import('node:fs/promises');
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.start');
+async function account(api: GraphQLClient, name: string, endpoints: Array<Record<string, unknown>>): Promise<Account> {
+  const { createAccount } = await api.request(CREATE_ACCOUNT, { name }, ADMIN_KEY);
+  const key = createAccount.apiKey as string;
+  const endpointIds: string[] = [];
+  for (const input of endpoints) {
+    const { createEndpoint } = await api.request(CREATE_ENDPOINT, { input: { description: name, eventTypes: ['*'], ...input } }, key);
+    if (createEndpoint.__typename !== 'EndpointSuccess') throw new Error(`createEndpoint: ${JSON.stringify(createEndpoint)}`);
+    endpointIds.push(createEndpoint.endpoint.id);
+  }
+  return { id: createAccount.account.id, key, endpointIds };
+}
+
+let sequence = 0;
+function event(sessionId = 'bench') {
   return {
-    async stop() {
-      const { profile } = await session.post('Profiler.stop');
-      await writeFile(file, JSON.stringify(profile));
-      session.disconnect();
+    type: 'message.received',
+    sessionId,
+    data: {
+      messageId: `wamid.bench.${sequence++}`,
+      from: '15551234567',
+      contactName: 'Bench',
+      messageType: 'text',
+      content: { text: 'hello from the benchmark' },
+      timestamp: new Date().toISOString(),
     },
   };
 }
 
-const database = await freshDatabase();
-const receiver = await localReceiver();
+async function publishOne(api: GraphQLClient, key: string): Promise<string> {
+  const { publishEvent } = await api.request(PUBLISH, { input: event() }, key);
+  if (publishEvent.__typename !== 'PublishEventSuccess') throw new Error(`publishEvent: ${JSON.stringify(publishEvent)}`);
+  return publishEvent.event.id;
+}
+
+async function publishBatch(api: GraphQLClient, key: string, count: number): Promise<string[]> {
+  const { publishEvents } = await api.request(PUBLISH_MANY, { inputs: Array.from({ length: count }, () => event()) }, key);
+  if (publishEvents.__typename !== 'PublishEventsSuccess') throw new Error(`publishEvents: ${JSON.stringify(publishEvents)}`);
+  return publishEvents.events.map((e: { id: string }) => e.id);
+}
+
+/** Publishes `events` events in batches, `parallel` requests at a time. */
+async function publishAll(api: GraphQLClient, key: string, events: number, batch = 500, parallel = 2): Promise<void> {
+  let left = events;
+  await Promise.all(
+    Array.from({ length: parallel }, async () => {
+      while (left > 0) {
+        const n = Math.min(batch, left);
+        left -= n;
+        await publishBatch(api, key, n);
+      }
+    }),
+  );
+}
+
+async function waitForSucceeded(server: PgServer, db: string, total: number, timeoutMs = 600_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [row] = await server.query<{ n: number }>(db, `SELECT count(*)::int AS n FROM delivery WHERE status = 'SUCCEEDED'`);
+    if (row!.n >= total) return;
+    if (Date.now() > deadline) throw new Error(`only ${row!.n} of ${total} deliveries succeeded within ${timeoutMs} ms`);
+    await sleep(50);
+  }
+}
+
+async function lastSuccessAt(server: PgServer, db: string): Promise<{ first: number; last: number; attempts: number }> {
+  const [row] = await server.query<{ first: Date; last: Date; attempts: number }>(
+    db,
+    `SELECT min(started_at) AS first, max(started_at + duration_ms * interval '1 millisecond') AS last, count(*)::int AS attempts
+     FROM delivery_attempt WHERE outcome = 'SUCCESS'`,
+  );
+  return { first: row!.first.getTime(), last: row!.last.getTime(), attempts: row!.attempts };
+}
+
+/** publish → receipt of single events, one at a time, `gapMs` apart. */
+async function probeLatency(api: GraphQLClient, receiver: Receiver, key: string, probes: number, gapMs: number): Promise<number[]> {
+  const sent = new Map<string, number>();
+  for (let i = 0; i < probes; i++) {
+    const at = now();
+    sent.set(await publishOne(api, key), at);
+    await sleep(gapMs);
+  }
+  const deadline = Date.now() + 30_000;
+  const arrived = new Map<string, number>();
+  while (arrived.size < sent.size && Date.now() < deadline) {
+    for (const [id, at] of await receiver.receipts()) if (sent.has(id) && !arrived.has(id)) arrived.set(id, at);
+    if (arrived.size < sent.size) await sleep(100);
+  }
+  if (arrived.size < sent.size) throw new Error(`${sent.size - arrived.size} of ${sent.size} probes never arrived`);
+  return [...sent].map(([id, at]) => arrived.get(id)! - at);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scenarios
+
+interface Throughput {
+  deliveries: number;
+  /** First publish request to last recorded success. */
+  perSecond: number;
+  /** First attempt to last, without start-up and publishing lead. */
+  steadyPerSecond: number;
+  publishSeconds: number;
+  peakRssMb: Record<string, number>;
+}
+
+async function endToEnd(server: PgServer, receiver: Receiver, workers: 0 | 1 | 2): Promise<Throughput & { latency?: { idle: ReturnType<typeof latencySummary>; halfLoad: ReturnType<typeof latencySummary> } }> {
+  const db = await server.database();
+  // workers 0: one process that is API and worker (npm start); else an API and that many workers.
+  const processes: HookwireProcess[] = [await startHookwire(workers === 0 ? 'all' : 'api', db)];
+  for (let i = 0; i < workers; i++) processes.push(await startHookwire('worker', db));
+  const api = new GraphQLClient(processes[0]!.url!);
+  try {
+    const acct = await account(api, 'throughput', Array.from({ length: FANOUT }, (_, i) => ({ url: `${receiver.origin}/ok?e=${i}` })));
+    const total = SIZE.e2eEvents * FANOUT;
+    const t0 = Date.now();
+    await publishAll(api, acct.key, SIZE.e2eEvents);
+    const publishSeconds = (Date.now() - t0) / 1000;
+    await waitForSucceeded(server, db, total);
+    const span = await lastSuccessAt(server, db);
+    const result: Throughput = {
+      deliveries: total,
+      perSecond: total / ((span.last - t0) / 1000),
+      steadyPerSecond: total / ((span.last - span.first) / 1000),
+      publishSeconds,
+      peakRssMb: {},
+    };
+    await receiver.receipts(true);
+    if (workers !== 0) return { ...result, peakRssMb: await rss(processes) };
+
+    // Latency on the same process: at idle, then beside a steady load of half the rate just measured.
+    const probe = await account(api, 'latency', [{ url: `${receiver.origin}/ok?probe` }]);
+    const idle = await probeLatency(api, receiver, probe.key, SIZE.latencyProbes, 20);
+    const loadPerSecond = result.perSecond / 2;
+    let loading = true;
+    const load = (async () => {
+      // Batches every 100 ms of as many 10-way events as half the rate asks for.
+      const eventsPerTick = Math.max(1, Math.round((loadPerSecond / FANOUT) * 0.1));
+      while (loading) {
+        const tick = Date.now();
+        await publishBatch(api, acct.key, eventsPerTick);
+        await sleep(Math.max(0, 100 - (Date.now() - tick)));
+      }
+    })();
+    await sleep(1_000);
+    const halfLoad = await probeLatency(api, receiver, probe.key, SIZE.latencyProbes, 20);
+    loading = false;
+    await load;
+    await receiver.receipts(true);
+    return { ...result, peakRssMb: await rss(processes), latency: { idle: latencySummary(idle), halfLoad: latencySummary(halfLoad) } };
+  } finally {
+    await api.close();
+    for (const p of processes) await p.stop();
+  }
+}
+
+async function rss(processes: HookwireProcess[]): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const [i, p] of processes.entries()) out[`${p.role}${processes.filter((q) => q.role === p.role).length > 1 ? i : ''}`] = Math.round(await p.peakRssMb());
+  return out;
+}
+
+async function publishing(server: PgServer, receiver: Receiver) {
+  const db = await server.database();
+  // An API process alone: nothing delivers meanwhile, so only publishing is measured.
+  const apiProcess = await startHookwire('api', db);
+  const api = new GraphQLClient(apiProcess.url!);
+  try {
+    const tenWay = await account(api, 'publish 10-way', Array.from({ length: FANOUT }, (_, i) => ({ url: `${receiver.origin}/ok?p=${i}` })));
+    const oneWay = await account(api, 'publish 1-way', [{ url: `${receiver.origin}/ok?p1` }]);
+
+    const clients = 16;
+    let left = SIZE.publishCalls;
+    let started = performance.now();
+    await Promise.all(Array.from({ length: clients }, async () => {
+      while (left-- > 0) await publishOne(api, tenWay.key);
+    }));
+    const publishEventPerSecond = SIZE.publishCalls / ((performance.now() - started) / 1000);
+
+    const batches = async (key: string) => {
+      const begin = performance.now();
+      await publishAll(api, key, SIZE.batchEvents, 1_000, 2);
+      return SIZE.batchEvents / ((performance.now() - begin) / 1000);
+    };
+    const publishEventsOneWay = await batches(oneWay.key);
+    const publishEventsTenWay = await batches(tenWay.key);
+
+    // One event to 1,000 endpoints (inserted in SQL: creating them is not what is measured).
+    const wide = await account(api, 'fan-out', []);
+    await server.query(
+      db,
+      `INSERT INTO endpoint (id, account_id, url, description, event_types, signing_secret)
+       SELECT 'ep_' || lpad(g::text, 26, '0'), $1, $2, 'fan-out ' || g, '{*}', 'whsec_' || encode(sha256(g::text::bytea), 'base64')
+       FROM generate_series(1, $3) AS g`,
+      [wide.id, `${receiver.origin}/ok?wide`, SIZE.fanoutEndpoints],
+    );
+    const fanout: number[] = [];
+    for (let i = 0; i < SIZE.fanoutRuns; i++) {
+      started = performance.now();
+      await publishOne(api, wide.key);
+      fanout.push(performance.now() - started);
+    }
+    return {
+      publishEventPerSecond,
+      clients,
+      publishEventsOneWay,
+      publishEventsTenWay,
+      fanout1000Ms: { median: percentile(fanout, 50), max: Math.max(...fanout) },
+      peakRssMb: Math.round(await apiProcess.peakRssMb()),
+    };
+  } finally {
+    await api.close();
+    await apiProcess.stop();
+  }
+}
+
+async function fairness(server: PgServer, receiver: Receiver) {
+  const db = await server.database();
+  const hookwire = await startHookwire('all', db);
+  const api = new GraphQLClient(hookwire.url!);
+  try {
+    const a = await account(api, 'busy A', Array.from({ length: FANOUT }, (_, i) => ({ url: `${receiver.origin}/ok?a=${i}` })));
+    const b = await account(api, 'quiet B', [{ url: `${receiver.origin}/ok?b` }]);
+    const backlog = SIZE.backlogEvents * FANOUT;
+    // A's whole backlog is accepted before B's first event.
+    await publishAll(api, a.key, SIZE.backlogEvents, 1_000, 2);
+    const pendingAtProbe: number[] = [];
+    const sent = new Map<string, number>();
+    for (let i = 0; i < SIZE.fairProbes; i++) {
+      const [row] = await server.query<{ n: number }>(db, `SELECT count(*)::int AS n FROM delivery WHERE account_id = $1 AND status = 'PENDING'`, [a.id]);
+      pendingAtProbe.push(row!.n);
+      const at = now();
+      sent.set(await publishOne(api, b.key), at);
+      await sleep(25);
+    }
+    const arrived = new Map<string, number>();
+    const deadline = Date.now() + 60_000;
+    while (arrived.size < sent.size && Date.now() < deadline) {
+      for (const [id, at] of await receiver.receipts()) if (sent.has(id)) arrived.set(id, at);
+      await sleep(50);
+    }
+    const behindBacklog = [...sent].map(([id, at]) => (arrived.get(id) ?? NaN) - at);
+    await waitForSucceeded(server, db, backlog + SIZE.fairProbes);
+    await receiver.receipts(true);
+
+    // A healthy endpoint beside one whose receiver never answers (5 s timeouts, many queued).
+    const slow = await account(api, 'slow', [{ url: `${receiver.origin}/hang`, timeoutMs: 5_000, retrySchedule: [3600] }]);
+    const healthy = await account(api, 'healthy', [{ url: `${receiver.origin}/ok?healthy` }]);
+    await publishAll(api, slow.key, SIZE.slowQueued, 500, 1);
+    await sleep(500);
+    const besideSlow = await probeLatency(api, receiver, healthy.key, SIZE.healthyProbes, 25);
+    const inFlightToSlow = (await receiver.receipts()).filter(([, , path]) => path.startsWith('/hang')).length;
+    await receiver.receipts(true);
+    return {
+      backlogDeliveries: backlog,
+      behindBacklog: latencySummary(behindBacklog),
+      accountAPendingAtProbes: { min: Math.min(...pendingAtProbe), max: Math.max(...pendingAtProbe) },
+      besideTimingOut: latencySummary(besideSlow),
+      slowEndpointRequestsInFlight: inFlightToSlow,
+      peakRssMb: Math.round(await hookwire.peakRssMb()),
+    };
+  } finally {
+    await api.close();
+    await hookwire.stop();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a');
+const ms = (l: { p50: number; p95: number; p99: number }) => `p50 ${fmt(l.p50, 1)} ms, p95 ${fmt(l.p95, 1)} ms, p99 ${fmt(l.p99, 1)} ms`;
+
+const server = await startPgServer();
+const receiver = await startReceiver();
 try {
-  const queue = await queueLimit(database.url);
-  const http = await httpLimit(receiver.origin);
-  const ours = await hookwireThroughput(database.url, receiver.origin);
-  const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-  console.log(`machine limit  graphile-worker no-op jobs (localQueue): ${fmt(queue)} jobs/s (${fmt(NOOP_JOBS)} jobs)`);
-  console.log(`machine limit  undici Pool POSTs to 127.0.0.1:            ${fmt(http)} req/s (${fmt(POSTS)} requests)`);
-  console.log(`hookwire       publishEvent (domain, 8 callers):          ${fmt(ours.publishPerSecond)} events/s`);
-  console.log(`hookwire       deliveries drained (signed, recorded):     ${fmt(ours.deliveriesPerSecond)} deliveries/s (${fmt(DELIVERIES)}, concurrency ${CONCURRENCY})`);
-  console.log(`hookwire       of which steady state (first to last attempt): ${fmt(ours.steadyPerSecond)} deliveries/s`);
-  console.log(`hookwire       attempt duration under that load:         avg ${ours.latency.avg.toFixed(1)} ms, p99 ${ours.latency.p99.toFixed(0)} ms`);
-  console.log(`ratio          deliveries / queue limit:                  ${(ours.deliveriesPerSecond / queue).toFixed(3)}`);
-  console.log(`ratio          deliveries / HTTP limit:                   ${(ours.deliveriesPerSecond / http).toFixed(3)}`);
+  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, postgres: process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded' };
+  const limits = { queueJobsPerSecond: await queueLimit(server), httpPostsPerSecond: await httpLimit(receiver) };
+  const single = await endToEnd(server, receiver, 0);
+  const oneWorker = await endToEnd(server, receiver, 1);
+  const twoWorkers = await endToEnd(server, receiver, 2);
+  const publish = await publishing(server, receiver);
+  const fair = await fairness(server, receiver);
+
+  const results = { quick, machine, limits, endToEnd: single, oneWorker, twoWorkers, publish, fairness: fair };
+  await writeFile(OUT, JSON.stringify(results, null, 2) + '\n');
+
+  const rows: Array<[string, string]> = [
+    ['machine', `${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}, Postgres ${machine.postgres}${quick ? ' (--quick: small sizes)' : ''}`],
+    ['limit: graphile-worker no-op jobs (localQueue)', `${fmt(limits.queueJobsPerSecond)} jobs/s`],
+    ['limit: undici Pool POSTs to the receiver', `${fmt(limits.httpPostsPerSecond)} req/s`],
+    [`1. end to end, npm start (${fmt(single.deliveries)} deliveries)`, `${fmt(single.perSecond)}/s first publish → last success (steady ${fmt(single.steadyPerSecond)}/s)`],
+    ['   ratio to the HTTP limit / to the queue limit', `${fmt(single.perSecond / limits.httpPostsPerSecond, 3)} / ${fmt(single.perSecond / limits.queueJobsPerSecond, 3)}`],
+    ['2. publish → receipt at idle', ms(single.latency!.idle)],
+    [`   … under half the maximum load (${fmt(single.perSecond / 2)}/s)`, ms(single.latency!.halfLoad)],
+    [`3. publishEvent over HTTP, ${FANOUT}-way fan-out, ${publish.clients} clients`, `${fmt(publish.publishEventPerSecond)} events/s`],
+    ['   publishEvents (1,000 per call), 1-way / 10-way', `${fmt(publish.publishEventsOneWay)} / ${fmt(publish.publishEventsTenWay)} events/s`],
+    [`   one event to ${fmt(SIZE.fanoutEndpoints)} endpoints, publishEvent round trip`, `median ${fmt(publish.fanout1000Ms.median, 1)} ms, max ${fmt(publish.fanout1000Ms.max, 1)} ms`],
+    [`4. B's event behind A's ${fmt(fair.backlogDeliveries)}-delivery backlog`, `${ms(fair.behindBacklog)} (A pending at probes: ${fmt(fair.accountAPendingAtProbes.min)}–${fmt(fair.accountAPendingAtProbes.max)})`],
+    ['   a healthy endpoint beside one that times out', `${ms(fair.besideTimingOut)} (${fair.slowEndpointRequestsInFlight} requests hanging at the slow one)`],
+    ['5. API + 1 worker process / API + 2 worker processes', `${fmt(oneWorker.perSecond)}/s / ${fmt(twoWorkers.perSecond)}/s end to end`],
+    ['6. peak RSS, MiB', `npm start ${single.peakRssMb.all}; API alone ${publish.peakRssMb}; 2 workers ${JSON.stringify(twoWorkers.peakRssMb)}; under backlog ${fair.peakRssMb}`],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
+  console.log(`\nwritten to ${OUT}`);
 } finally {
-  await receiver.close();
-  await database.drop();
+  await receiver.stop();
+  await server.stop();
 }

@@ -205,16 +205,17 @@ export interface EffectDeps {
 /**
  * Records one attempt whose outcome disables the endpoint (410) or exhausts its delivery, with
  * those consequences, in one transaction. Every earlier attempt of the endpoint must be recorded
- * already (the pause rule reads the endpoint's last success). Returns whether the endpoint is now
- * held, or null when the delivery was gone.
+ * already (the pause rule reads the endpoint's last success). `now` dates the endpoint's status
+ * change and the operational events. Returns whether the endpoint is now held, or null when the
+ * delivery was gone.
  */
 export async function recordWithEffect(
   deps: EffectDeps,
   record: AttemptRecord,
   endpoint: { id: string; accountId: string; url: string },
+  now: Date,
 ): Promise<{ held: boolean } | null> {
   const { effect } = record.settlement;
-  const now = new Date(record.startedAt.getTime() + record.durationMs);
   return deps.db.$transaction(async (tx) => {
     const rows = await tx.$queryRawUnsafe<RecordedRow[]>(RECORD_ATTEMPTS.text, ...recordValues([record]));
     const [delivery] = recordedDeliveries(rows);

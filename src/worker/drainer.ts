@@ -115,7 +115,7 @@ export async function drainLane(deps: DrainDeps, lane: ClaimedLane, control: Lan
         await deps.recorder.record(record);
       } else {
         // Nothing more starts until the endpoint's fate is known: a 410 or an exhaustion may hold it.
-        const effectDone = deps.recorder.recordWithEffect(record, endpoint).then((result) => {
+        const effectDone = deps.recorder.recordWithEffect(record, endpoint, () => clock.now()).then((result) => {
           if (result?.held) state.held = true;
         });
         state.effect = effectDone;

@@ -83,6 +83,9 @@ export function startEngine(options: EngineOptions): Engine {
   };
 
   const drain = (lane: ClaimedLane) => {
+    // Claimed again while this worker still drains it: only when a moved (test) clock jumped past
+    // the lease. The slice under way gives it back.
+    if (running.has(lane.endpoint_id)) return;
     const control: LaneControl = { halted: false, stopping: () => stopping };
     running.set(lane.endpoint_id, control);
     const done = drainLane(drainDeps, lane, control)

@@ -54,11 +54,15 @@ export class AttemptRecorder {
    * An attempt that disables its endpoint or exhausts its delivery: recorded alone, with those
    * consequences, after every attempt recorded before it (the pause rule reads the last success).
    */
-  async recordWithEffect(record: AttemptRecord, endpoint: { id: string; accountId: string; url: string }): Promise<{ held: boolean } | null> {
+  async recordWithEffect(
+    record: AttemptRecord,
+    endpoint: { id: string; accountId: string; url: string },
+    now: () => Date,
+  ): Promise<{ held: boolean } | null> {
     const earlier = [...this.outstanding];
     const done = (async () => {
       await Promise.allSettled(earlier);
-      return retryOnConnectionError(() => withDeadlockRetry(() => recordWithEffect(this.effects, record, endpoint)));
+      return retryOnConnectionError(() => withDeadlockRetry(() => recordWithEffect(this.effects, record, endpoint, now())));
     })();
     this.track(done);
     return done;

@@ -8,6 +8,7 @@ import { loadConfig, type Config, type Role } from '../../src/config.ts';
 import { startApp, type App } from '../../src/app.ts';
 import { createLogger } from '../../src/log.ts';
 import { createAccount } from '../../src/domain/accounts.ts';
+import type { Clock } from '../../src/domain/clock.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789abcdef';
@@ -29,7 +30,16 @@ export interface TestApp {
 }
 
 export async function startTestApp(
-  options: { role?: Role; env?: Record<string, string>; database?: TestDatabase; onQuery?: (sql: string) => void } = {},
+  options: {
+    role?: Role;
+    env?: Record<string, string>;
+    database?: TestDatabase;
+    onQuery?: (sql: string) => void;
+    /** Every part of the app reads this clock (a ManualClock moves only when the test says). */
+    clock?: Clock;
+    /** The retry jitter's randomness; 0.5 makes every delay exactly the schedule's. */
+    random?: () => number;
+  } = {},
 ): Promise<TestApp> {
   const db = options.database ?? (await createTestDatabase());
   const config: Readonly<Config> = loadConfig({
@@ -39,12 +49,14 @@ export async function startTestApp(
     HOOKWIRE_ALLOW_PRIVATE_NETWORKS: 'true',
     HOOKWIRE_SHUTDOWN_TIMEOUT_MS: '5000',
     // Test files run in parallel against one server: small pools keep the run far below its
-    // max_connections (each worker's pools grow with its concurrency).
-    HOOKWIRE_WORKER_CONCURRENCY: '4',
+    // max_connections.
+    HOOKWIRE_WORKER_DB_POOL: '3',
     ...options.env,
   });
   const app = await startApp(config, options.role ?? 'api', createLogger((process.env.TEST_LOG_LEVEL as 'info') ?? 'silent'), {
     prisma: options.onQuery ? { onQuery: options.onQuery } : undefined,
+    clock: options.clock,
+    random: options.random,
   });
   const url = app.api?.url ?? '';
   const clients: Client[] = [];

@@ -18,8 +18,11 @@ export type Reply = { status: number; headers?: Record<string, string>; body?: s
 export interface Receiver {
   url: string;
   requests: ReceivedRequest[];
-  /** Decides each reply; defaults to 200. */
-  reply: (request: ReceivedRequest, index: number) => Reply;
+  /** Decides each reply (or promises it: the response waits); defaults to 200. */
+  reply: (request: ReceivedRequest, index: number) => Reply | Promise<Reply>;
+  /** Requests answered not yet, and the most there ever were at once. */
+  inFlight: number;
+  maxInFlight: number;
   /** Resolves once `count` requests have arrived (bounded by timeoutMs). */
   waitFor(count: number, timeoutMs?: number): Promise<ReceivedRequest[]>;
   close(): Promise<void>;
@@ -31,6 +34,8 @@ export async function startReceiver(reply: Receiver['reply'] = () => ({ status: 
     url: '',
     requests: [],
     reply,
+    inFlight: 0,
+    maxInFlight: 0,
     async waitFor(count, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;
       while (receiver.requests.length < count) {
@@ -59,12 +64,16 @@ export async function startReceiver(reply: Receiver['reply'] = () => ({ status: 
         at: Date.now(),
       };
       const index = receiver.requests.push(request) - 1;
-      const answer = receiver.reply(request, index);
-      if (answer === 'hang') {
-        hanging.add(res);
-        return;
-      }
-      res.writeHead(answer.status, answer.headers).end(answer.body ?? '');
+      receiver.inFlight++;
+      receiver.maxInFlight = Math.max(receiver.maxInFlight, receiver.inFlight);
+      res.on('close', () => receiver.inFlight--);
+      void Promise.resolve(receiver.reply(request, index)).then((answer) => {
+        if (answer === 'hang') {
+          hanging.add(res);
+          return;
+        }
+        res.writeHead(answer.status, answer.headers).end(answer.body ?? '');
+      });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

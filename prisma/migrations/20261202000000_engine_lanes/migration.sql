@@ -114,8 +114,12 @@ BEGIN
     PERFORM pg_advisory_xact_lock_shared(18551, bucket);
   END LOOP;
   -- A new statement, so a new snapshot: it sees every release committed before the locks were granted.
+  -- A lane due already (by the publisher's clock or the server's) is left alone: concurrent
+  -- publishers, whose clocks were read a moment apart, must not take turns moving it (each move
+  -- would lock the row until its publisher commits). Only an idle lane, or one waiting for a
+  -- later retry, is brought forward.
   UPDATE endpoint_lane SET ready_at = at
-  WHERE endpoint_lane.endpoint_id = ANY(endpoint_ids) AND (ready_at IS NULL OR ready_at > at);
+  WHERE endpoint_lane.endpoint_id = ANY(endpoint_ids) AND (ready_at IS NULL OR ready_at > GREATEST(at, clock_timestamp()));
   GET DIAGNOSTICS woken = ROW_COUNT;
   IF woken > 0 THEN
     PERFORM pg_notify('hookwire_lanes', '');

@@ -1,0 +1,189 @@
+// The benchmark's moving parts, each a real process as in production: Postgres (embedded, or the
+// server of DATABASE_URL), Hookwire processes started exactly as `npm start` starts them (plain
+// node on the TypeScript sources), and the receiver (receiver.cjs). Nothing here measures.
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { Pool } from 'undici';
+import { startEmbeddedPostgres } from '../src/db/embedded.ts';
+import { freePort, withDatabase } from '../src/db/local.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const ADMIN_KEY = 'bench-admin-key-0123456789abcdef';
+
+/** Epoch milliseconds with sub-millisecond precision, comparable with the receiver's. */
+export const now = () => performance.timeOrigin + performance.now();
+
+export interface PgServer {
+  url: string;
+  /** A new, empty database; dropped by stop(). */
+  database(): Promise<string>;
+  query<T extends pg.QueryResultRow>(databaseUrl: string, text: string, values?: unknown[]): Promise<T[]>;
+  stop(): Promise<void>;
+}
+
+export async function startPgServer(): Promise<PgServer> {
+  let url = process.env.DATABASE_URL;
+  let stopServer = async () => {};
+  if (!url) {
+    const dir = await mkdtemp(join(tmpdir(), 'hookwire-bench-'));
+    await chmod(dir, 0o755);
+    const server = await startEmbeddedPostgres({ dataDir: dir, port: await freePort(), database: 'postgres' });
+    url = server.url;
+    stopServer = async () => {
+      await server.stop();
+      await rm(dir, { recursive: true, force: true });
+    };
+  }
+  const serverUrl = url;
+  const admin = new pg.Client({ connectionString: withDatabase(serverUrl, 'postgres') });
+  await admin.connect();
+  const created: string[] = [];
+  const clients = new Map<string, pg.Pool>();
+  return {
+    url: serverUrl,
+    async database() {
+      const name = `hookwire_bench_${randomBytes(4).toString('hex')}`;
+      await admin.query(`CREATE DATABASE "${name}"`);
+      created.push(name);
+      return withDatabase(serverUrl, name);
+    },
+    async query(databaseUrl, text, values) {
+      let pool = clients.get(databaseUrl);
+      if (!pool) clients.set(databaseUrl, (pool = new pg.Pool({ connectionString: databaseUrl, max: 2 })));
+      return (await pool.query(text, values)).rows;
+    },
+    async stop() {
+      await Promise.all([...clients.values()].map((pool) => pool.end()));
+      for (const name of created) await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await admin.end();
+      await stopServer();
+    },
+  };
+}
+
+export interface HookwireProcess {
+  role: string;
+  pid: number;
+  /** The GraphQL URL (API processes). */
+  url: string | null;
+  /** Peak resident memory so far (VmHWM), in MiB. */
+  peakRssMb(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** `node src/main.ts <role>`, as `npm start` runs it; resolves once it says it is ready. */
+export async function startHookwire(role: 'all' | 'api' | 'worker', databaseUrl: string, env: Record<string, string> = {}): Promise<HookwireProcess> {
+  const child = spawn(process.execPath, ['src/main.ts', role], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      PORT: '0',
+      HOOKWIRE_ADMIN_KEY: ADMIN_KEY,
+      HOOKWIRE_ALLOW_PRIVATE_NETWORKS: 'true',
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const deadline = Date.now() + 60_000;
+  while (!/ready/.test(output)) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`hookwire ${role} did not start:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const url = /GraphiQL: (\S+)/.exec(output)?.[1] ?? null;
+  return {
+    role,
+    pid: child.pid!,
+    url,
+    async peakRssMb() {
+      const status = await readFile(`/proc/${child.pid}/status`, 'utf8').catch(() => '');
+      const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN);
+      return kb / 1024;
+    },
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+      if (child.exitCode !== 0 && child.signalCode === null && !/shutting down/.test(output)) {
+        throw new Error(`hookwire ${role} exited with ${child.exitCode}:\n${output.slice(-2000)}`);
+      }
+    },
+  };
+}
+
+export interface Receiver {
+  origin: string;
+  /** Every request so far (and forget them, with clear): webhook-id, arrival time, path. */
+  receipts(clear?: boolean): Promise<Array<[id: string, at: number, path: string]>>;
+  stop(): Promise<void>;
+}
+
+export async function startReceiver(): Promise<Receiver> {
+  const child: ChildProcess = fork(join(ROOT, 'bench/receiver.cjs'), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (message: { port: number }) => resolve(message.port));
+    child.once('exit', (code) => reject(new Error(`receiver exited with ${code}`)));
+  });
+  let next = 0;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    receipts(clear = false) {
+      const id = next++;
+      const rows: Array<[string, number, string]> = [];
+      return new Promise((resolve) => {
+        const onMessage = (message: { type: string; id: number; rows?: Array<[string, number, string]> }) => {
+          if (message.id !== id) return;
+          if (message.type === 'chunk') rows.push(...message.rows!);
+          else if (message.type === 'done') {
+            child.off('message', onMessage);
+            resolve(rows);
+          }
+        };
+        child.on('message', onMessage);
+        child.send({ type: 'receipts', id, clear });
+      });
+    },
+    async stop() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.send({ type: 'stop' });
+      await exited;
+    },
+  };
+}
+
+/** A GraphQL client over one keep-alive pool, as a customer's backend would hold. */
+export class GraphQLClient {
+  private readonly pool: Pool;
+  private readonly path: string;
+  constructor(url: string, connections = 32) {
+    const parsed = new URL(url);
+    this.pool = new Pool(parsed.origin, { connections });
+    this.path = parsed.pathname;
+  }
+
+  async request<T = any>(query: string, variables: Record<string, unknown>, key: string): Promise<T> {
+    const body = JSON.stringify({ query, variables });
+    const res = await this.pool.request({
+      path: this.path,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}`, 'content-length': String(Buffer.byteLength(body)) },
+      body,
+    });
+    const json = (await res.body.json()) as { data?: T; errors?: Array<{ message: string }> };
+    if (json.errors?.length || !json.data) throw new Error(`GraphQL error (${res.statusCode}): ${JSON.stringify(json.errors ?? json)}`);
+    return json.data;
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+}
