@@ -44,6 +44,7 @@ export async function startPgServer(): Promise<PgServer> {
   await admin.connect();
   const created: string[] = [];
   const clients = new Map<string, pg.Pool>();
+  // Databases are dropped WITH (FORCE) at the end: an idle client's error then is expected.
   return {
     url: serverUrl,
     async database() {
@@ -54,7 +55,10 @@ export async function startPgServer(): Promise<PgServer> {
     },
     async query(databaseUrl, text, values) {
       let pool = clients.get(databaseUrl);
-      if (!pool) clients.set(databaseUrl, (pool = new pg.Pool({ connectionString: databaseUrl, max: 2 })));
+      if (!pool) {
+        clients.set(databaseUrl, (pool = new pg.Pool({ connectionString: databaseUrl, max: 2 })));
+        pool.on('error', () => {});
+      }
       return (await pool.query(text, values)).rows;
     },
     async stop() {
@@ -86,14 +90,17 @@ export async function startHookwire(role: 'all' | 'api' | 'worker', databaseUrl:
       PORT: '0',
       HOOKWIRE_ADMIN_KEY: ADMIN_KEY,
       HOOKWIRE_ALLOW_PRIVATE_NETWORKS: 'true',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: "warn",
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => {
+    output += chunk;
+    if (process.env.BENCH_SHOW_LOGS) process.stderr.write(chunk);
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const deadline = Date.now() + 60_000;
   while (!/ready/.test(output)) {

@@ -13,6 +13,10 @@ import { ADMIN_KEY, GraphQLClient, now, startHookwire, startPgServer, startRecei
 const quick = process.argv.includes('--quick');
 const outIndex = process.argv.indexOf('--out');
 const OUT = outIndex > 0 ? process.argv[outIndex + 1]! : 'bench-results.json';
+/** `--only e2e,publish`: run some scenarios (limits, e2e, workers, publish, fairness) while working on one. */
+const onlyIndex = process.argv.indexOf('--only');
+const ONLY = onlyIndex > 0 ? new Set(process.argv[onlyIndex + 1]!.split(',')) : null;
+const wanted = (name: string) => ONLY === null || ONLY.has(name);
 
 /** Sizes: the issue's for a full run; a small version that runs in seconds with --quick. */
 const SIZE = quick
@@ -373,15 +377,18 @@ const server = await startPgServer();
 const receiver = await startReceiver();
 try {
   const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, postgres: process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded' };
-  const limits = { queueJobsPerSecond: await queueLimit(server), httpPostsPerSecond: await httpLimit(receiver) };
-  const single = await endToEnd(server, receiver, 0);
-  const oneWorker = await endToEnd(server, receiver, 1);
-  const twoWorkers = await endToEnd(server, receiver, 2);
-  const publish = await publishing(server, receiver);
-  const fair = await fairness(server, receiver);
+  const limits = wanted('limits') ? { queueJobsPerSecond: await queueLimit(server), httpPostsPerSecond: await httpLimit(receiver) } : null;
+  const single = wanted('e2e') ? await endToEnd(server, receiver, 0) : null;
+  const oneWorker = wanted('workers') ? await endToEnd(server, receiver, 1) : null;
+  const twoWorkers = wanted('workers') ? await endToEnd(server, receiver, 2) : null;
+  const publish = wanted('publish') ? await publishing(server, receiver) : null;
+  const fair = wanted('fairness') ? await fairness(server, receiver) : null;
 
   const results = { quick, machine, limits, endToEnd: single, oneWorker, twoWorkers, publish, fairness: fair };
   await writeFile(OUT, JSON.stringify(results, null, 2) + '\n');
+  if (!limits || !single || !oneWorker || !twoWorkers || !publish || !fair) {
+    console.log(JSON.stringify(results, null, 2));
+  } else {
 
   const rows: Array<[string, string]> = [
     ['machine', `${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}, Postgres ${machine.postgres}${quick ? ' (--quick: small sizes)' : ''}`],
@@ -401,6 +408,7 @@ try {
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
+  }
   console.log(`\nwritten to ${OUT}`);
 } finally {
   await receiver.stop();

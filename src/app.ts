@@ -1,7 +1,7 @@
 // Starts and stops Hookwire's parts in order: database (embedded or DATABASE_URL), migrations,
 // the API server and/or the worker. main.ts runs it from the command line; tests start it in-process.
 import type { Config, Role } from './config.ts';
-import { createPrisma, type PrismaOptions } from './db/client.ts';
+import { createDatabase, type PrismaOptions } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
 import { ensureDefaultAccount } from './domain/accounts.ts';
 import type { Logger } from './log.ts';
@@ -73,13 +73,14 @@ export async function startApp(config: Readonly<Config>, role: Role, logger: Log
 
     // Pools are sized for the database, not for the attempts in flight: the engine records
     // attempts in batches on its own few connections (worker/index.ts).
-    const db = createPrisma(databaseUrl, { max: role === 'worker' ? 4 : 10, ...options.prisma });
-    cleanups.push(() => db.$disconnect());
+    const database = createDatabase(databaseUrl, { max: role === 'worker' ? 4 : 10, ...options.prisma });
+    cleanups.push(() => database.close());
+    const { db } = database;
     // As many connections per origin as attempts may be in flight, so an attempt never queues
     // inside the HTTP client while its timeout runs.
     const dispatcher = createDispatcher({ allowPrivateNetworks: config.allowPrivateNetworks, connections: config.workerConcurrency });
     cleanups.push(() => dispatcher.close());
-    const services: Services = { db, config, dispatcher, clock: options.clock ?? systemClock, queue: laneQueue };
+    const services: Services = { db, sql: database.sql, config, dispatcher, clock: options.clock ?? systemClock, queue: laneQueue };
 
     // One LISTEN connection for whatever this process needs to hear.
     const channels = [

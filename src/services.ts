@@ -3,12 +3,15 @@
 import type { Dispatcher } from 'undici';
 import type { Config } from './config.ts';
 import type { Db } from './db/client.ts';
+import type { Sql } from './db/sql.ts';
 import type { Clock } from './domain/clock.ts';
 import type { DeliveryQueue } from './domain/queue.ts';
 import type { HookwirePubSub } from './server/pubsub.ts';
 
 export interface Services {
   db: Db;
+  /** Hot-path statements on the same pool as db (db/sql.ts). */
+  sql: Sql;
   config: Readonly<Config>;
   clock: Clock;
   /** Where writes that make deliveries due wake the engine (src/db/lanes.ts). */

@@ -1242,6 +1242,13 @@ describe('fan-out', () => {
   beforeAll(async () => {
     // API only: no worker drains the lanes, so all of them can be counted afterwards.
     api = await startTestApp({ role: 'api', onQuery: (q) => counting && statements.push(q) });
+    // The publish path's own statements (named, on the pool beside Prisma) are counted too.
+    const { sql } = api.app.services;
+    const query = sql.query.bind(sql);
+    sql.query = (statement, values) => {
+      if (counting) statements.push(statement.name);
+      return query(statement, values);
+    };
   });
   afterAll(async () => stopApp(api));
 
@@ -1272,6 +1279,7 @@ describe('fan-out', () => {
     const one = await publishCounted(small.apiKey);
     const many = await publishCounted(big.apiKey);
     expect(many.statements.length, many.statements.join('\n')).toBeLessThanOrEqual(12);
+    expect(many.statements).toContain('hookwire_publish');
     expect(many.statements.length, `1 endpoint:\n${one.statements.join('\n')}\n1500 endpoints:\n${many.statements.join('\n')}`).toBe(one.statements.length);
 
     expect(await sql(api, `SELECT count(*)::int AS n, count(*) FILTER (WHERE status = 'PENDING')::int AS pending FROM delivery WHERE event_id = $1`, [many.eventId])).toEqual([{ n: 1500, pending: 1500 }]);

@@ -1,6 +1,10 @@
-// The Prisma client on the pg driver adapter. One per process; closed on shutdown.
+// The database of one process: one pg pool, shared by the Prisma client (through its pg driver
+// adapter) and by the statements of the hot paths (db/sql.ts), so a process holds one set of
+// connections. Closed on shutdown.
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
+import { poolSql, type Sql } from './sql.ts';
 
 export type Db = PrismaClient;
 
@@ -10,11 +14,30 @@ export interface PrismaOptions {
   max?: number;
 }
 
-export function createPrisma(databaseUrl: string, options: PrismaOptions = {}): PrismaClient {
-  const adapter = new PrismaPg({ connectionString: databaseUrl, max: options.max ?? 10 });
-  if (!options.onQuery) return new PrismaClient({ adapter });
-  const client = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
-  const onQuery = options.onQuery;
-  client.$on('query', (event) => onQuery(event.query));
-  return client;
+export interface Database {
+  db: PrismaClient;
+  pool: pg.Pool;
+  sql: Sql;
+  close(): Promise<void>;
+}
+
+export function createDatabase(databaseUrl: string, options: PrismaOptions = {}): Database {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: options.max ?? 10 });
+  const adapter = new PrismaPg(pool);
+  const db = options.onQuery
+    ? new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] })
+    : new PrismaClient({ adapter });
+  if (options.onQuery) {
+    const onQuery = options.onQuery;
+    (db as PrismaClient<'query'>).$on('query', (event) => onQuery(event.query));
+  }
+  return {
+    db,
+    pool,
+    sql: poolSql(pool),
+    async close() {
+      await db.$disconnect();
+      await pool.end().catch(() => {});
+    },
+  };
 }

@@ -6,11 +6,13 @@ import type { DeliveryQueue } from '../domain/queue.ts';
 
 export const LANES_CHANNEL = 'hookwire_lanes';
 
+const WAKE = { name: 'hookwire_wake_lanes', text: 'SELECT hookwire_wake_lanes($1::text[], $2::timestamptz) AS woken' };
+
 export const laneQueue: DeliveryQueue = {
-  async wake(tx, endpointIds, at) {
+  async wake(sql, endpointIds, at) {
     if (endpointIds.length === 0) return 0;
-    const [row] = await tx.$queryRaw<[{ woken: number }]>`
-      SELECT hookwire_wake_lanes(${[...new Set(endpointIds)]}::text[], ${at}::timestamptz) AS woken`;
-    return row.woken;
+    const [row] = await sql.query<{ woken: number }>(WAKE, [[...new Set(endpointIds)], at]);
+    return row?.woken ?? 0;
   },
+  wakeExpression: (endpointIds, at) => `hookwire_wake_lanes(${endpointIds}, ${at})`,
 };

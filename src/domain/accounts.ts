@@ -56,6 +56,43 @@ export async function authenticateApiKey(db: Db, key: string): Promise<Account |
   return found.account;
 }
 
+/**
+ * authenticateApiKey with a short memory: a key that every request carries is looked up once per
+ * ttlMs, not once per request (the lookup cost as much as a whole publish). Only live keys are
+ * remembered, at most `max` of them; forget() drops one at once (revocation).
+ */
+export class ApiKeyAuthenticator {
+  private readonly db: Db;
+  private readonly ttlMs: number;
+  private readonly max: number;
+  private readonly known = new Map<string, { account: Account; until: number }>();
+
+  constructor(db: Db, options: { ttlMs?: number; max?: number } = {}) {
+    this.db = db;
+    this.ttlMs = options.ttlMs ?? 10_000;
+    this.max = options.max ?? 10_000;
+  }
+
+  async authenticate(key: string): Promise<Account | null> {
+    if (!key.startsWith(API_KEY_PREFIX) || key.length > 200) return null;
+    const hash = hashApiKey(key);
+    const hit = this.known.get(hash);
+    if (hit && hit.until > Date.now()) return hit.account;
+    const account = await authenticateApiKey(this.db, key);
+    this.known.delete(hash);
+    if (account) {
+      if (this.known.size >= this.max) this.known.delete(this.known.keys().next().value!);
+      this.known.set(hash, { account, until: Date.now() + this.ttlMs });
+    }
+    return account;
+  }
+
+  /** Forgets a key (by its hash) so that its next use is looked up again. */
+  forget(keyHash: string): void {
+    this.known.delete(keyHash);
+  }
+}
+
 export function isAdminKey(adminKey: string | null, presented: string): boolean {
   if (!adminKey) return false;
   const a = createHash('sha256').update(adminKey).digest();

@@ -5,10 +5,10 @@
 import type { Db } from '../db/client.ts';
 import type { Classification } from '../delivery/classify.ts';
 import { nextRetryDelayMs } from '../delivery/schedule.ts';
-import type { Prisma } from '../generated/prisma/client.ts';
+import { transactionSql, type Statement } from '../db/sql.ts';
 import type { DeliveryExhaustedEventData, EndpointStatusEventData } from './catalog.ts';
 import { holdEndpoint } from './endpoints.ts';
-import { insertOperationalEvent } from './events.ts';
+import { publish, type OperationalEventType } from './events.ts';
 import { CHANNELS } from './notify.ts';
 import type { DeliveryQueue } from './queue.ts';
 
@@ -104,7 +104,7 @@ const NOTICES_PER_NOTIFY = 25;
  * below): a delivery deleted meanwhile, or an attempt recorded already by another worker after a
  * lease ran out, is skipped. Returns the deliveries recorded.
  */
-export const RECORD_ATTEMPTS = {
+export const RECORD_ATTEMPTS: Statement = {
   name: 'hookwire_record_attempts',
   text: `
     WITH r AS (
@@ -217,62 +217,47 @@ export async function recordWithEffect(
 ): Promise<{ held: boolean } | null> {
   const { effect } = record.settlement;
   return deps.db.$transaction(async (tx) => {
-    const rows = await tx.$queryRawUnsafe<RecordedRow[]>(RECORD_ATTEMPTS.text, ...recordValues([record]));
-    const [delivery] = recordedDeliveries(rows);
+    const sql = transactionSql(tx);
+    const [delivery] = recordedDeliveries(await sql.query<RecordedRow>(RECORD_ATTEMPTS, recordValues([record])));
     if (!delivery) return null;
-    // Operational events wake their endpoints' lanes once, at the end: one ordered lock acquisition.
-    const due: string[] = [];
-    const done = async (held: boolean) => {
-      await deps.queue.wake(tx, due, now);
-      return { held };
+    const announce: Array<{ type: OperationalEventType; data: Record<string, unknown> }> = [];
+    const hold = async (status: 'PAUSED' | 'DISABLED', reason: string) => {
+      const changed = await holdEndpoint(tx, endpoint, status, reason, now);
+      if (changed) {
+        announce.push({
+          type: status === 'PAUSED' ? 'endpoint.paused' : 'endpoint.disabled',
+          data: { endpointId: endpoint.id, url: endpoint.url, status, reason, pausedAt: now.toISOString() } satisfies EndpointStatusEventData,
+        });
+      }
+      return true;
     };
-    if (effect.kind === 'disable') {
-      return done(await holdAndAnnounce(tx, endpoint, 'DISABLED', effect.reason, now, due));
+    let held = false;
+    if (effect.kind === 'disable') held = await hold('DISABLED', effect.reason);
+    if (effect.kind === 'exhausted') {
+      announce.push({
+        type: 'delivery.exhausted',
+        data: {
+          deliveryId: delivery.id,
+          endpointId: endpoint.id,
+          eventId: delivery.eventId,
+          eventType: delivery.eventType,
+          attemptCount: delivery.attemptCount,
+          lastOutcome: record.outcome,
+          lastResponseStatus: record.responseStatus,
+        } satisfies DeliveryExhaustedEventData,
+      });
+      // A receiver that is down, not one bad event: no success since this delivery's first attempt.
+      const [found] = await tx.$queryRaw<Array<{ last_success_at: Date | null }>>`
+        SELECT last_success_at FROM endpoint WHERE id = ${endpoint.id}`;
+      if (!(found?.last_success_at && found.last_success_at >= delivery.firstAttemptAt)) {
+        held = await hold('PAUSED', `Delivery ${delivery.id} used up its retries with no successful attempt to this endpoint since ${delivery.firstAttemptAt.toISOString()}`);
+      }
     }
-    if (effect.kind !== 'exhausted') return done(false);
-    due.push(...await insertOperationalEvent(
-      tx,
-      now,
-      endpoint.accountId,
-      'delivery.exhausted',
-      {
-        deliveryId: delivery.id,
-        endpointId: endpoint.id,
-        eventId: delivery.eventId,
-        eventType: delivery.eventType,
-        attemptCount: delivery.attemptCount,
-        lastOutcome: record.outcome,
-        lastResponseStatus: record.responseStatus,
-      } satisfies DeliveryExhaustedEventData,
-      endpoint.id,
-    ));
-    // A receiver that is down, not one bad event: no success since this delivery's first attempt.
-    const [found] = await tx.$queryRaw<Array<{ last_success_at: Date | null }>>`
-      SELECT last_success_at FROM endpoint WHERE id = ${endpoint.id}`;
-    if (found?.last_success_at && found.last_success_at >= delivery.firstAttemptAt) return done(false);
-    const reason = `Delivery ${delivery.id} used up its retries with no successful attempt to this endpoint since ${delivery.firstAttemptAt.toISOString()}`;
-    return done(await holdAndAnnounce(tx, endpoint, 'PAUSED', reason, now, due));
+    // The account's other endpoints hear of it, in one publish: its lanes are woken with one
+    // ordered acquisition of their locks (see hookwire_wake_lanes).
+    if (announce.length > 0) {
+      await publish(sql, deps.queue, now, endpoint.accountId, announce, { kind: 'subscribers', excludeEndpointId: endpoint.id });
+    }
+    return { held };
   });
-}
-
-/** Holds the endpoint (PAUSED or DISABLED) and tells the account's other endpoints, once. */
-async function holdAndAnnounce(
-  tx: Prisma.TransactionClient,
-  endpoint: { id: string; accountId: string; url: string },
-  status: 'PAUSED' | 'DISABLED',
-  reason: string,
-  now: Date,
-  due: string[],
-): Promise<boolean> {
-  const changed = await holdEndpoint(tx, endpoint, status, reason, now);
-  if (!changed) return true;
-  due.push(...await insertOperationalEvent(
-    tx,
-    now,
-    endpoint.accountId,
-    status === 'PAUSED' ? 'endpoint.paused' : 'endpoint.disabled',
-    { endpointId: endpoint.id, url: endpoint.url, status, reason, pausedAt: now.toISOString() } satisfies EndpointStatusEventData,
-    endpoint.id,
-  ));
-  return true;
 }

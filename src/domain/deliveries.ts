@@ -5,7 +5,11 @@ import type { Db } from '../db/client.ts';
 import type { Delivery } from '../generated/prisma/client.ts';
 import type { Clock } from './clock.ts';
 import { NotFoundError, ValidationError } from './errors.ts';
-import type { DeliveryQueue, Tx } from './queue.ts';
+import { transactionSql } from '../db/sql.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
+import type { DeliveryQueue } from './queue.ts';
+
+type Tx = Pick<Prisma.TransactionClient, '$executeRaw' | '$queryRawUnsafe'>;
 
 export interface DeliveryDeps {
   db: Db;
@@ -26,7 +30,7 @@ export async function scheduleHeldDeliveries(tx: Tx, queue: DeliveryQueue, endpo
   const count = await tx.$executeRaw`
     UPDATE delivery SET next_attempt_at = ${now}
     WHERE id IN (SELECT id FROM delivery WHERE endpoint_id = ${endpointId} AND status = 'PENDING' ORDER BY id FOR UPDATE)`;
-  await queue.wake(tx, [endpointId], now);
+  await queue.wake(transactionSql(tx), [endpointId], now);
   return count;
 }
 
@@ -49,7 +53,7 @@ export async function retryDelivery(deps: DeliveryDeps, accountId: string, id: s
       WHERE d.id = ${id} AND d.account_id = ${accountId} AND e.id = d.endpoint_id
       RETURNING d.endpoint_id`;
     if (!row) throw new NotFoundError('Delivery', id);
-    await deps.queue.wake(tx, [row.endpoint_id], now);
+    await deps.queue.wake(transactionSql(tx), [row.endpoint_id], now);
     return tx.delivery.findUniqueOrThrow({ where: { id } });
   });
 }
@@ -68,7 +72,7 @@ export async function recoverFailedDeliveries(deps: DeliveryDeps, accountId: str
         next_attempt_at = ${endpoint.status === 'ACTIVE' ? now : null}::timestamptz
       WHERE id IN (SELECT id FROM delivery WHERE endpoint_id = ${endpointId} AND status = 'FAILED' AND created_at >= ${since}
                    ORDER BY id FOR UPDATE)`;
-    if (count > 0) await deps.queue.wake(tx, [endpointId], now);
+    if (count > 0) await deps.queue.wake(transactionSql(tx), [endpointId], now);
     return count;
   });
 }

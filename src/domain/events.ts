@@ -9,7 +9,8 @@ import { Prisma } from '../generated/prisma/client.ts';
 import { findEventType, matchesEventType, validateEventData } from './catalog.ts';
 import type { Clock } from './clock.ts';
 import { hasNul, NotFoundError, NUL_MESSAGE, ValidationError, type FieldError } from './errors.ts';
-import type { DeliveryQueue, Tx } from './queue.ts';
+import type { Sql, Statement } from '../db/sql.ts';
+import type { DeliveryQueue } from './queue.ts';
 
 /** Published by Hookwire itself; a client may not publish them. */
 export const OPERATIONAL_EVENT_TYPES = ['endpoint.paused', 'endpoint.disabled', 'delivery.exhausted'] as const;
@@ -36,6 +37,8 @@ export interface PublishResult {
 
 export interface PublishDeps {
   db: Db;
+  /** The hot path's statements (named, prepared), on the process's pool. */
+  sql: Sql;
   queue: DeliveryQueue;
   clock: Clock;
 }
@@ -88,7 +91,7 @@ function containsNul(value: unknown): boolean {
 export async function publishEvent(deps: PublishDeps, accountId: string, input: PublishEventInput): Promise<PublishResult> {
   const errors = validatePublishInput(input, ['input']);
   if (errors.length > 0) throw new ValidationError(errors);
-  const [result] = await publish(deps.db, deps.queue, deps.clock.now(), accountId, [input], { kind: 'subscribers' });
+  const [result] = await publish(deps.sql, deps.queue, deps.clock.now(), accountId, [input], { kind: 'subscribers' });
   return result!;
 }
 
@@ -99,7 +102,7 @@ export async function publishEvents(deps: PublishDeps, accountId: string, inputs
   }
   const errors = inputs.flatMap((input, i) => validatePublishInput(input, ['inputs', String(i)]));
   if (errors.length > 0) throw new ValidationError(errors);
-  return publish(deps.db, deps.queue, deps.clock.now(), accountId, inputs, { kind: 'subscribers' });
+  return publish(deps.sql, deps.queue, deps.clock.now(), accountId, inputs, { kind: 'subscribers' });
 }
 
 export type FanOutTarget =
@@ -112,52 +115,91 @@ interface EndpointRoute {
   session_ids: string[];
 }
 
+const ROUTES = {
+  name: 'hookwire_publish_routes',
+  text: 'SELECT id, event_types, session_ids FROM endpoint WHERE account_id = $1 AND id <> $2',
+};
+const ROUTE = {
+  name: 'hookwire_publish_route',
+  text: 'SELECT id, event_types, session_ids FROM endpoint WHERE id = $2 AND account_id = $1',
+};
+
 /** The endpoints a fan-out may reach; which of them match is decided here, in TypeScript (catalog.ts). */
-async function routesOf(tx: Tx, accountId: string, target: FanOutTarget): Promise<EndpointRoute[]> {
+async function routesOf(sql: Sql, accountId: string, target: FanOutTarget): Promise<EndpointRoute[]> {
   if (target.kind === 'endpoint') {
-    const rows = await tx.$queryRaw<EndpointRoute[]>`
-      SELECT id, event_types, session_ids FROM endpoint WHERE id = ${target.endpointId} AND account_id = ${accountId}`;
+    const rows = await sql.query<EndpointRoute>(ROUTE, [accountId, target.endpointId]);
     if (rows.length === 0) throw new NotFoundError('Endpoint', target.endpointId);
     return rows;
   }
-  return tx.$queryRaw<EndpointRoute[]>`
-    SELECT id, event_types, session_ids FROM endpoint
-    WHERE account_id = ${accountId} AND id <> ${target.excludeEndpointId ?? ''}`;
+  return sql.query<EndpointRoute>(ROUTES, [accountId, target.excludeEndpointId ?? '']);
 }
 
 function subscribes(route: EndpointRoute, type: string, sessionId: string | null): boolean {
   return matchesEventType(route.event_types, type) && (route.session_ids.length === 0 || (sessionId !== null && route.session_ids.includes(sessionId)));
 }
 
-/** Stores the events and wakes the lanes of the endpoints they are due at now. */
+/**
+ * The whole fan-out in one statement, atomic on its own: idempotency keys ($9; a live one belongs
+ * to the first event, answered afterwards), events, one delivery per targeted endpoint (an endpoint
+ * deleted since it was read gets none), and the wake-up of the ACTIVE endpoints' lanes.
+ */
+const insertStatements = new WeakMap<DeliveryQueue, Statement>();
+function insertStatement(queue: DeliveryQueue): Statement {
+  let statement = insertStatements.get(queue);
+  if (!statement) {
+    statement = {
+      name: 'hookwire_publish',
+      text: `
+        WITH input AS (
+          SELECT * FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
+            WITH ORDINALITY AS i(id, type, session_id, data, payload, key, n)
+        ), claimed AS (
+          INSERT INTO idempotency_key (account_id, key, event_id, expires_at)
+          SELECT $1, key, id, $3 FROM input WHERE key IS NOT NULL
+          ON CONFLICT (account_id, key) DO UPDATE SET event_id = excluded.event_id, expires_at = excluded.expires_at
+            WHERE idempotency_key.expires_at <= $2
+          RETURNING key
+        ), ev AS (
+          INSERT INTO event (id, account_id, type, session_id, data, payload, created_at)
+          SELECT id, $1, type, session_id, data::jsonb, payload, $2 FROM input
+          WHERE key IS NULL OR key IN (SELECT key FROM claimed)
+          ORDER BY n
+          RETURNING id
+        ), dl AS (
+          INSERT INTO delivery (id, account_id, event_id, endpoint_id, event_type, status, next_attempt_at, created_at)
+          SELECT d.id, $1, d.event_id, d.endpoint_id, d.event_type, 'PENDING', CASE WHEN e.status = 'ACTIVE' THEN $2::timestamptz END, $2
+          FROM unnest($10::text[], $11::text[], $12::text[], $13::text[]) WITH ORDINALITY AS d(id, event_id, endpoint_id, event_type, n)
+          JOIN ev ON ev.id = d.event_id
+          JOIN endpoint e ON e.id = d.endpoint_id AND e.account_id = $1
+          ORDER BY d.n
+          RETURNING id, endpoint_id, next_attempt_at IS NOT NULL AS active
+        ), due AS (
+          SELECT array_agg(DISTINCT endpoint_id) AS ids FROM dl WHERE active
+        )
+        SELECT (SELECT array_agg(id) FROM ev) AS created, (SELECT array_agg(id) FROM dl) AS delivered,
+               ${queue.wakeExpression('due.ids', '$2::timestamptz')} AS woken
+        FROM due`,
+    };
+    insertStatements.set(queue, statement);
+  }
+  return statement;
+}
+
+/**
+ * Stores the events and one delivery per targeted endpoint (ACTIVE, PAUSED or DISABLED: held ones
+ * collect deliveries too, unscheduled) and wakes the ACTIVE ones' lanes, in one statement. Inputs
+ * must be valid. Repeated idempotency keys (within the batch, or within 24 hours before it) yield
+ * the first event and no deliveries.
+ */
 export async function publish(
-  tx: Tx,
+  sql: Sql,
   queue: DeliveryQueue,
   now: Date,
   accountId: string,
   inputs: readonly PublishEventInput[],
   target: FanOutTarget,
 ): Promise<PublishResult[]> {
-  const { results, dueEndpointIds } = await insertEvents(tx, now, accountId, inputs, target);
-  await queue.wake(tx, dueEndpointIds, now);
-  return results;
-}
-
-/**
- * Stores the events and one delivery per targeted endpoint (ACTIVE, PAUSED or DISABLED: held ones
- * collect deliveries too, unscheduled) in one statement, and returns the ACTIVE endpoints whose
- * lanes the caller must wake in the same transaction (once per transaction: see queue.ts). Inputs
- * must be valid. Repeated idempotency keys (within the batch, or within 24 hours before it) yield
- * the first event and no deliveries.
- */
-export async function insertEvents(
-  tx: Tx,
-  now: Date,
-  accountId: string,
-  inputs: readonly PublishEventInput[],
-  target: FanOutTarget,
-): Promise<{ results: PublishResult[]; dueEndpointIds: string[] }> {
-  const routes = await routesOf(tx, accountId, target);
+  const routes = await routesOf(sql, accountId, target);
   const firstWithKey = new Map<string, number>();
   const events = inputs.map((input, index) => {
     const key = input.idempotencyKey ?? null;
@@ -184,45 +226,26 @@ export async function insertEvents(
       }
     }
   }
-  const [row] = await tx.$queryRaw<[{ created: string[] | null; delivered: string[] | null; active: string[] | null }]>`
-    WITH input AS (
-      SELECT * FROM unnest(${fresh.map((e) => e.id)}::text[], ${fresh.map((e) => e.type)}::text[],
-                           ${fresh.map((e) => e.sessionId)}::text[], ${fresh.map((e) => JSON.stringify(e.data))}::text[],
-                           ${fresh.map((e) => e.payload)}::text[], ${fresh.map((e) => e.key)}::text[])
-        WITH ORDINALITY AS i(id, type, session_id, data, payload, key, n)
-    ), claimed AS (
-      -- A key is taken when new or expired; a live one belongs to the first event (answered below).
-      INSERT INTO idempotency_key (account_id, key, event_id, expires_at)
-      SELECT ${accountId}, key, id, ${new Date(now.getTime() + IDEMPOTENCY_WINDOW_MS)} FROM input WHERE key IS NOT NULL
-      ON CONFLICT (account_id, key) DO UPDATE SET event_id = excluded.event_id, expires_at = excluded.expires_at
-        WHERE idempotency_key.expires_at <= ${now}
-      RETURNING key
-    ), ev AS (
-      INSERT INTO event (id, account_id, type, session_id, data, payload, created_at)
-      SELECT id, ${accountId}, type, session_id, data::jsonb, payload, ${now} FROM input
-      WHERE key IS NULL OR key IN (SELECT key FROM claimed)
-      ORDER BY n
-      RETURNING id
-    ), dl AS (
-      INSERT INTO delivery (id, account_id, event_id, endpoint_id, event_type, status, next_attempt_at, created_at)
-      SELECT d.id, ${accountId}, d.event_id, d.endpoint_id, d.event_type, 'PENDING',
-             CASE WHEN e.status = 'ACTIVE' THEN ${now}::timestamptz END, ${now}
-      FROM unnest(${deliveries.map((d) => d.id)}::text[], ${deliveries.map((d) => d.eventId)}::text[],
-                  ${deliveries.map((d) => d.endpointId)}::text[], ${deliveries.map((d) => d.type)}::text[])
-             WITH ORDINALITY AS d(id, event_id, endpoint_id, event_type, n)
-      JOIN ev ON ev.id = d.event_id
-      -- An endpoint deleted since it was read gets nothing (and breaks nothing).
-      JOIN endpoint e ON e.id = d.endpoint_id AND e.account_id = ${accountId}
-      ORDER BY d.n
-      RETURNING id, endpoint_id, next_attempt_at IS NOT NULL AS active
-    )
-    SELECT (SELECT array_agg(id) FROM ev) AS created, (SELECT array_agg(id) FROM dl) AS delivered,
-           (SELECT array_agg(DISTINCT endpoint_id) FROM dl WHERE active) AS active`;
+  const [row] = await sql.query<{ created: string[] | null; delivered: string[] | null }>(insertStatement(queue), [
+    accountId,
+    now,
+    new Date(now.getTime() + IDEMPOTENCY_WINDOW_MS),
+    fresh.map((e) => e.id),
+    fresh.map((e) => e.type),
+    fresh.map((e) => e.sessionId),
+    fresh.map((e) => JSON.stringify(e.data)),
+    fresh.map((e) => e.payload),
+    fresh.map((e) => e.key),
+    deliveries.map((d) => d.id),
+    deliveries.map((d) => d.eventId),
+    deliveries.map((d) => d.endpointId),
+    deliveries.map((d) => d.type),
+  ]);
 
-  const created = new Set(row.created ?? []);
-  const delivered = new Set(row.delivered ?? []);
+  const created = new Set(row?.created ?? []);
+  const delivered = new Set(row?.delivered ?? []);
   const existing = await firstEvents(
-    tx,
+    sql,
     accountId,
     fresh.filter((e) => e.key !== null && !created.has(e.id)).map((e) => e.key!),
   );
@@ -240,37 +263,38 @@ export async function insertEvents(
       byFresh.set(event.id, { event: first, created: false, deliveryIds: [] });
     }
   }
-  const results = events.map((event) => {
+  return events.map((event) => {
     const own = byFresh.get(event.duplicateOf === undefined ? event.id : events[event.duplicateOf]!.id)!;
     return event.duplicateOf === undefined ? own : { event: own.event, created: false, deliveryIds: [] };
   });
-  return { results, dueEndpointIds: row.active ?? [] };
 }
 
+const FIRST_EVENTS = {
+  name: 'hookwire_publish_first_events',
+  text: `SELECT k.key, e.id, e.account_id AS "accountId", e.type, e.session_id AS "sessionId", e.data, e.payload, e.created_at AS "createdAt"
+         FROM idempotency_key k JOIN event e ON e.id = k.event_id
+         WHERE k.account_id = $1 AND k.key = ANY($2::text[])`,
+};
+
 /** The events that hold these idempotency keys (a repeat answers with them). */
-async function firstEvents(tx: Tx, accountId: string, keys: string[]): Promise<Map<string, Event>> {
+async function firstEvents(sql: Sql, accountId: string, keys: string[]): Promise<Map<string, Event>> {
   if (keys.length === 0) return new Map();
-  const rows = await tx.$queryRaw<Array<Event & { key: string }>>`
-    SELECT k.key, e.id, e.account_id AS "accountId", e.type, e.session_id AS "sessionId", e.data, e.payload, e.created_at AS "createdAt"
-    FROM idempotency_key k JOIN event e ON e.id = k.event_id
-    WHERE k.account_id = ${accountId} AND k.key = ANY(${keys}::text[])`;
+  const rows = await sql.query<Event & { key: string }>(FIRST_EVENTS, [accountId, keys]);
   return new Map(rows.map(({ key, ...event }) => [key, event]));
 }
 
-/**
- * Hookwire's own events (endpoint.paused, …) to the account's other subscribed endpoints. Returns
- * the endpoints to wake, which the caller wakes once for its whole transaction.
- */
-export async function insertOperationalEvent(
-  tx: Tx,
+/** Hookwire's own events (endpoint.paused, …) to the account's other subscribed endpoints. */
+export async function publishOperationalEvent(
+  sql: Sql,
+  queue: DeliveryQueue,
   now: Date,
   accountId: string,
   type: OperationalEventType,
   data: Record<string, unknown>,
   aboutEndpointId: string,
-): Promise<string[]> {
-  const { dueEndpointIds } = await insertEvents(tx, now, accountId, [{ type, data }], { kind: 'subscribers', excludeEndpointId: aboutEndpointId });
-  return dueEndpointIds;
+): Promise<PublishResult> {
+  const [result] = await publish(sql, queue, now, accountId, [{ type, data }], { kind: 'subscribers', excludeEndpointId: aboutEndpointId });
+  return result!;
 }
 
 /** A webhook.test event (or the example of eventType) delivered to this endpoint alone. */
@@ -280,7 +304,7 @@ export async function sendTestEvent(deps: PublishDeps, accountId: string, endpoi
   if (!definition) {
     throw new ValidationError(validateEventData(type, {}, ['eventType']).map((e) => ({ ...e, path: ['eventType'] })));
   }
-  const [result] = await publish(deps.db, deps.queue, deps.clock.now(), accountId, [{ type, data: definition.example }], {
+  const [result] = await publish(deps.sql, deps.queue, deps.clock.now(), accountId, [{ type, data: definition.example }], {
     kind: 'endpoint',
     endpointId,
   });

@@ -2,7 +2,7 @@
 import { GraphQLError } from 'graphql';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
-import { authenticateApiKey, isAdminKey } from '../domain/accounts.ts';
+import { isAdminKey, type ApiKeyAuthenticator } from '../domain/accounts.ts';
 import type { Account } from '../generated/prisma/client.ts';
 import type { Services } from '../services.ts';
 
@@ -35,11 +35,11 @@ export function credentialOf(header: unknown): string | null {
  * a live API key nor the admin key: rejected with UNAUTHENTICATED, so a typo is never mistaken
  * for an anonymous call.
  */
-export async function authenticate(db: Db, config: Readonly<Config>, header: unknown): Promise<Auth> {
+export async function authenticate(keys: ApiKeyAuthenticator, config: Readonly<Config>, header: unknown): Promise<Auth> {
   const credential = credentialOf(header);
   if (credential === null) return { account: null, isAdmin: false };
   if (isAdminKey(config.adminKey, credential)) return { account: null, isAdmin: true };
-  const account = await authenticateApiKey(db, credential);
+  const account = await keys.authenticate(credential);
   if (!account) throw unauthenticated('The API key is not valid (unknown or revoked)');
   return { account, isAdmin: false };
 }

@@ -10,6 +10,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { schema } from '../schema/index.ts';
 import { authenticate, type Auth, type Context } from './context.ts';
+import { ApiKeyAuthenticator } from '../domain/accounts.ts';
 import type { Metrics } from '../metrics.ts';
 import { send, serveOps } from './ops.ts';
 import type { Services } from '../services.ts';
@@ -44,6 +45,7 @@ export async function startApiServer(options: {
 }): Promise<ApiServer> {
   const { services, metrics, logger } = options;
   const { db, config } = services;
+  const keys = new ApiKeyAuthenticator(db);
 
   const yoga = createYoga<ServerContext & WsInitialContext, Context>({
     schema,
@@ -71,7 +73,7 @@ export async function startApiServer(options: {
       },
     },
     context: async ({ request, auth }): Promise<Context> => {
-      const resolved = auth ?? (await authenticate(db, config, request.headers.get('authorization')));
+      const resolved = auth ?? (await authenticate(keys, config, request.headers.get('authorization')));
       return { ...resolved, db, config, services };
     },
     plugins: [
@@ -120,7 +122,7 @@ export async function startApiServer(options: {
       // A bad key is refused at connection time (graphql-ws closes with 4403 Forbidden).
       onConnect: async (ctx) => {
         try {
-          const auth = await authenticate(db, config, ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization);
+          const auth = await authenticate(keys, config, ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization);
           if (!auth.account && !auth.isAdmin) return false;
           ctx.extra.auth = auth;
           return true;

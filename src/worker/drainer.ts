@@ -1,8 +1,8 @@
 // One slice of one lane: the attempts of one endpoint, at most its concurrencyLimit in flight (one
 // at a time, oldest first, for an ordered endpoint), within its rate limit, for at most sliceMs of
-// starting new ones. Then every attempt started is finished and recorded, and the lane is given
-// back (src/worker/lane-sql.ts), so no other worker ever has this endpoint's attempts in flight
-// at the same time.
+// starting new ones. Then every attempt started is finished and recorded before the engine gives
+// the lane back (engine.ts), so no other worker ever has this endpoint's attempts in flight at the
+// same time.
 import type pg from 'pg';
 import type { Dispatcher } from 'undici';
 import { callAttempt, prepareAttempt } from '../delivery/attempt.ts';
@@ -11,11 +11,10 @@ import type { Clock } from '../domain/clock.ts';
 import { liveSecrets } from '../domain/endpoints.ts';
 import { RateWindow } from '../domain/rate-limit.ts';
 import { newId } from '../db/ids.ts';
-import { retryOnConnectionError } from '../db/reconnect.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
-import { claimDue, claimHead, releaseLane, type ClaimedDelivery, type ClaimedLane } from './lane-sql.ts';
+import { claimDue, claimHead, type ClaimedDelivery, type ClaimedLane } from './lane-sql.ts';
 import type { AttemptRecorder } from './recorder.ts';
 import type { Semaphore } from './semaphore.ts';
 
@@ -45,13 +44,25 @@ export interface LaneControl {
   stopping(): boolean;
 }
 
-/** Drains one slice; returns when the lane is next due (null: idle or held). */
-export async function drainLane(deps: DrainDeps, lane: ClaimedLane, control: LaneControl): Promise<Date | null> {
+/** What giving the lane back needs to know of the slice (see releaseLane). */
+export interface SliceEnd {
+  /** The rate limit's next window, when the slice ended on it. */
+  notBefore: Date | null;
+  rateWindowStart: Date | null;
+  rateCount: number;
+  attempts: number;
+  ms: number;
+}
+
+/** Drains one slice: returns once every attempt it started is finished and recorded. */
+export async function drainLane(deps: DrainDeps, lane: ClaimedLane, control: LaneControl): Promise<SliceEnd> {
   const { clock, settings, pool } = deps;
   const endpoint = { id: lane.endpoint_id, accountId: lane.account_id, url: lane.url };
   const limit = lane.ordered ? 1 : (lane.concurrency_limit ?? settings.endpointConcurrency);
   const batch = lane.ordered ? 1 : Math.min(limit * 2, 200);
-  const sliceEnds = performance.now() + settings.sliceMs;
+  const sliceStarted = performance.now();
+  const sliceEnds = sliceStarted + settings.sliceMs;
+  let started = 0;
   const rate = lane.rate_limit_per_second === null ? null : new RateWindow(lane.rate_window_start, lane.rate_count, lane.rate_limit_per_second);
   const schedule = lane.retry_schedule ?? settings.retrySchedule;
 
@@ -162,6 +173,7 @@ export async function drainLane(deps: DrainDeps, lane: ClaimedLane, control: Lan
       }
       const delivery = buffer.shift()!;
       mine.add(delivery.id);
+      started++;
       const done = attempt(delivery);
       // An ordered endpoint's next delivery waits until this one has SUCCEEDED or FAILED, recorded.
       if (lane.ordered) {
@@ -175,14 +187,11 @@ export async function drainLane(deps: DrainDeps, lane: ClaimedLane, control: Lan
     while (finishing.size > 0) await Promise.allSettled([...finishing]);
     if (state.failure) deps.logger.error(`lane of ${endpoint.id}: slice ended early`, state.failure);
   }
-  return retryOnConnectionError(() =>
-    releaseLane(pool, {
-      endpointId: endpoint.id,
-      worker: settings.workerId,
-      now: clock.now(),
-      notBefore,
-      rateWindowStart: rate?.start ?? lane.rate_window_start,
-      rateCount: rate?.count ?? lane.rate_count,
-    }),
-  );
+  return {
+    notBefore,
+    rateWindowStart: rate?.start ?? lane.rate_window_start,
+    rateCount: rate?.count ?? lane.rate_count,
+    attempts: started,
+    ms: Math.round(performance.now() - sliceStarted),
+  };
 }

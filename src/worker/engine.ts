@@ -16,8 +16,9 @@ import { CHANNELS, type EndpointStatusNotice } from '../domain/notify.ts';
 import type { DeliveryQueue } from '../domain/queue.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
-import { drainLane, type LaneControl } from './drainer.ts';
-import { claimLanes, nextReadyAt, type ClaimedLane } from './lane-sql.ts';
+import { retryOnConnectionError, withDeadlockRetry } from '../db/reconnect.ts';
+import { drainLane, type LaneControl, type SliceEnd } from './drainer.ts';
+import { claimLanes, nextReadyAt, releaseLane, type ClaimedLane } from './lane-sql.ts';
 import { AttemptRecorder } from './recorder.ts';
 import { Semaphore } from './semaphore.ts';
 
@@ -83,20 +84,30 @@ export function startEngine(options: EngineOptions): Engine {
   };
 
   const drain = (lane: ClaimedLane) => {
-    // Claimed again while this worker still drains it: only when a moved (test) clock jumped past
-    // the lease. The slice under way gives it back.
-    if (running.has(lane.endpoint_id)) return;
+    const id = lane.endpoint_id;
+    // Claimed again while this worker still drains it: only when its lease ran out meanwhile (a
+    // moved test clock, a frozen process). The slice under way gives it back.
+    if (running.has(id)) return;
     const control: LaneControl = { halted: false, stopping: () => stopping };
-    running.set(lane.endpoint_id, control);
-    const done = drainLane(drainDeps, lane, control)
-      .then(
-        (readyAt) => {
-          if (readyAt) arm(readyAt.getTime() - clock.now().getTime());
-        },
-        (error: unknown) => logger.error(`lane of ${lane.endpoint_id} could not be given back (its lease will run out)`, error),
-      )
+    running.set(id, control);
+    const done = (async () => {
+      let end: SliceEnd | null = null;
+      try {
+        end = await drainLane(drainDeps, lane, control);
+      } finally {
+        // Before the lane is given back: once it is, a round of this worker may claim it again.
+        running.delete(id);
+      }
+      const readyAt = await retryOnConnectionError(() =>
+        withDeadlockRetry(() =>
+          releaseLane(pool, { endpointId: id, worker: workerId, now: clock.now(), notBefore: end.notBefore, rateWindowStart: end.rateWindowStart, rateCount: end.rateCount }),
+        ),
+      );
+      logger.debug(`lane ${id}: ${end.attempts} attempt(s), slice of ${end.ms} ms, next due ${readyAt?.toISOString() ?? 'when woken'}`);
+      if (readyAt) arm(readyAt.getTime() - clock.now().getTime());
+    })()
+      .catch((error: unknown) => logger.error(`lane of ${id} could not be given back (its lease will run out)`, error))
       .finally(() => {
-        running.delete(lane.endpoint_id);
         drains.delete(done);
         void round();
       });

@@ -4,7 +4,7 @@
 // a worker that dies before that leaves it pending, and it is sent again (same webhook-id) once the
 // lane's lease runs out: that is the at-least-once window, one or two batch round trips long.
 import type pg from 'pg';
-import { isConnectionError, retryOnConnectionError } from '../db/reconnect.ts';
+import { retryOnConnectionError, withDeadlockRetry } from '../db/reconnect.ts';
 import {
   RECORD_ATTEMPTS,
   recordedDeliveries,
@@ -115,19 +115,6 @@ export class AttemptRecorder {
     } catch (error) {
       this.logger.error(`could not record ${batch.length} attempt(s); their deliveries stay pending and will be sent again`, error);
       for (const pending of batch) pending.reject(error);
-    }
-  }
-}
-
-/** A deadlock (40P01) or serialization failure aborts the statement, not the work: run it again. */
-async function withDeadlockRetry<T>(fn: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (error) {
-      const code = (error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code;
-      // P2034: Prisma's name for the same (a transaction failed on a write conflict or deadlock).
-      if (!['40P01', '40001', 'P2034'].includes(code ?? '') || attempt >= 5 || isConnectionError(error)) throw error;
     }
   }
 }
