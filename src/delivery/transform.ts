@@ -11,11 +11,14 @@ import type { WorkerRequest } from './transform-worker.ts';
 
 export interface TransformLimits extends SandboxLimits {
   /**
-   * cpuMs is enforced inside QuickJS by its interrupt handler, which it polls every few thousand
-   * bytecodes; a loop around one long native call (JSON.stringify of a large value) polls too
-   * rarely, so the host also kills the worker when a run is still going after killAfterMs.
+   * cpuMs (CPU time of the worker thread) is enforced inside QuickJS by its interrupt handler,
+   * which QuickJS polls every few thousand bytecodes; a loop around one long native call
+   * (JSON.stringify of a large value) polls too rarely, so the host also watches the thread's
+   * CPU time and kills it once a run has used killAfterMs.
    */
   killAfterMs: number;
+  /** A run still going after this much wall-clock time is killed whatever it used (a hung thread). */
+  maxWallMs: number;
   /** Largest transformation source, in UTF-8 bytes. */
   maxCodeBytes: number;
   /** Most headers a transformation may return. */
@@ -25,6 +28,7 @@ export interface TransformLimits extends SandboxLimits {
 export const DEFAULT_TRANSFORM_LIMITS: Readonly<TransformLimits> = Object.freeze({
   cpuMs: 50,
   killAfterMs: 250,
+  maxWallMs: 10_000,
   /**
    * Enforced twice: QuickJS's own limit, and a hard cap on the WebAssembly memory, which may
    * grow by at most this much beyond its 16 MiB start-up size (see transform-sandbox.ts).
@@ -74,6 +78,8 @@ export class Transformer {
   private starting: Promise<Worker> | null = null;
   private readonly queue: Job[] = [];
   private current: { job: Job; timer: NodeJS.Timeout } | null = null;
+  /** How often the watchdog reads the worker's CPU time while a run is in flight. */
+  private static readonly WATCH_EVERY_MS = 20;
   private nextId = 1;
   private closed = false;
 
@@ -140,7 +146,7 @@ export class Transformer {
     const worker = this.worker;
     this.worker = null;
     if (this.current) {
-      clearTimeout(this.current.timer);
+      clearInterval(this.current.timer);
       this.current.job.resolve({ kind: 'fault', message: 'the transformer was closed' });
       this.current = null;
     }
@@ -178,7 +184,18 @@ export class Transformer {
       return;
     }
     const job = this.queue.shift()!;
-    const timer = setTimeout(() => this.kill(worker), this.limits.killAfterMs);
+    const id = job.request.id;
+    const started = performance.now();
+    const baseline = worker.cpuUsage();
+    const timer = setInterval(() => {
+      void Promise.all([baseline, worker.cpuUsage()]).then(
+        ([before, now]) => {
+          const usedMs = (now.user + now.system - before.user - before.system) / 1000;
+          if (usedMs > this.limits.killAfterMs || performance.now() - started > this.limits.maxWallMs) this.kill(worker, id);
+        },
+        () => {}, // the worker is gone; 'exit' settles the run
+      );
+    }, Transformer.WATCH_EVERY_MS);
     this.current = { job, timer };
     worker.postMessage(job.request);
   }
@@ -213,18 +230,18 @@ export class Transformer {
   private settle(id: number, outcome: SandboxOutcome | { kind: 'killed' }): void {
     const current = this.current;
     if (!current || current.job.request.id !== id) return;
-    clearTimeout(current.timer);
+    clearInterval(current.timer);
     this.current = null;
     current.job.resolve(outcome);
     this.pump();
   }
 
-  /** The watchdog: the run is past killAfterMs, so the thread (and the run with it) goes. */
-  private kill(worker: Worker): void {
+  /** The watchdog: run `id` is past its limit, so the thread (and the run with it) goes. */
+  private kill(worker: Worker, id: number): void {
+    if (this.current?.job.request.id !== id) return; // it finished meanwhile
     if (this.worker === worker) this.worker = null;
-    const id = this.current?.job.request.id;
     void worker.terminate();
-    if (id !== undefined) this.settle(id, { kind: 'killed' });
+    this.settle(id, { kind: 'killed' });
   }
 
   private lost(worker: Worker, message: string): void {

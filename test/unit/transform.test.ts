@@ -163,7 +163,8 @@ describe('limits', () => {
     const result = await run(handler('while (true) {}'));
     const elapsed = performance.now() - started;
     expectError(result, `exceeded the CPU time limit of ${DEFAULT_TRANSFORM_LIMITS.cpuMs} ms`);
-    expect(elapsed).toBeLessThan(DEFAULT_TRANSFORM_LIMITS.cpuMs * 10);
+    // CPU time, not wall time: on a loaded machine the wall clock runs longer, but not by seconds.
+    expect(elapsed).toBeLessThan(3000);
   });
 
   it('stops a catastrophic regular expression at the CPU limit', async () => {
@@ -176,7 +177,7 @@ describe('limits', () => {
     const result = await run(handler('const big = { a: new Array(100000).fill("abc") };\nfor (;;) JSON.stringify(big);'));
     const elapsed = performance.now() - started;
     expectError(result, `exceeded the CPU time limit of ${DEFAULT_TRANSFORM_LIMITS.cpuMs} ms`, null);
-    expect(elapsed).toBeLessThan(DEFAULT_TRANSFORM_LIMITS.killAfterMs * 4);
+    expect(elapsed).toBeLessThan(5000); // the loop alone would run for about a minute
     expect(await run(handler('return webhook'))).toMatchObject({ kind: 'ok' });
   });
 
