@@ -72,9 +72,9 @@ const INTRINSICS: Intrinsics = {
  *
  * It also makes the run deterministic, so that a preview, the save-time check and the delivery
  * compute the same bytes: the clock reads the event's timestamp and Math.random is seeded by the
- * event id. Each of the two is installed only when the code names it (another ~70 µs otherwise):
- * determinism is a convenience, not a protection, and code that reaches Date through a computed
- * name merely gets the real clock.
+ * event id. Each of the two (and a silent console) is installed only when the code names it, as
+ * each costs compile time too: determinism is a convenience, not a protection, and code that
+ * reaches Date through a computed name merely gets the real clock.
  */
 function prelude(code: string, nowMs: number, seed: number, maxOutputChars: number): string {
   const clock = /\bDate\b/.test(code)
@@ -88,9 +88,15 @@ function prelude(code: string, nowMs: number, seed: number, maxOutputChars: numb
         t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t; return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
       };`
     : '';
+  // Pasted code often keeps its console.log lines; they should not fail a delivery. Nothing
+  // reads what they print (there is no log to show it in), so they print nowhere.
+  const silentConsole = /\bconsole\b/.test(code)
+    ? `var q = function () {}; globalThis.console = { log: q, info: q, warn: q, error: q, debug: q, trace: q };`
+    : '';
   return `(function (D, N, s, P, S, K, A) {
     ${clock}
     ${random}
+    ${silentConsole}
     function kind(v) { return v === null ? 'null' : A(v) ? 'an array' : typeof v; }
     return function (input) {
       var w = P(input);

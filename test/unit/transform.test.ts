@@ -222,10 +222,15 @@ describe('limits', () => {
 
 describe('the sandbox has the language and nothing else', () => {
   it('has no require, process, fetch, timers, console, module loading or Node globals', async () => {
-    const names = ['require', 'process', 'fetch', 'setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask', 'console', 'Buffer', 'module', 'exports', 'globalThis.global', 'std', 'os', 'print', 'XMLHttpRequest', 'WebSocket', 'WeakRef', 'FinalizationRegistry', 'SharedArrayBuffer'];
+    const names = ['require', 'process', 'fetch', 'setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask', 'Buffer', 'module', 'exports', 'globalThis.global', 'std', 'os', 'print', 'XMLHttpRequest', 'WebSocket', 'WeakRef', 'FinalizationRegistry', 'SharedArrayBuffer'];
     const code = handler(`webhook.payload = [${names.map((n) => `typeof ${n}`).join(', ')}]; return webhook`);
     const result = await run(code);
     expect(result.kind === 'ok' && JSON.parse(result.body)).toEqual(names.map(() => 'undefined'));
+  });
+
+  it('lets console calls through to nowhere, so pasted code with console.log still runs', async () => {
+    const result = await run(handler('console.log("got", webhook.eventType); console.error(new Error("x")); return webhook'));
+    expect(result).toMatchObject({ kind: 'ok', body: JSON.stringify(input.payload) });
   });
 
   it('cannot import modules', async () => {
