@@ -211,10 +211,13 @@ export class Transformer {
       const worker = new Worker(WORKER_URL, { workerData: { limits } });
       worker.unref(); // an idle transformer does not keep the process alive
       const onStartError = (error: Error) => reject(error);
+      const onStartExit = (code: number) => reject(new Error(`the transformation worker exited with ${code} before it was ready`));
       worker.once('error', onStartError);
+      worker.once('exit', onStartExit);
       worker.once('message', (message: { ready?: boolean }) => {
         if (!message.ready) return reject(new Error('the transformation worker did not start'));
         worker.off('error', onStartError);
+        worker.off('exit', onStartExit);
         worker.on('message', (reply: { id: number; outcome: SandboxOutcome }) => this.settle(reply.id, reply.outcome));
         worker.on('error', (error) => this.lost(worker, `the sandbox crashed: ${error.message}`));
         worker.on('exit', () => this.lost(worker, 'the sandbox exited'));

@@ -220,10 +220,8 @@ function compileOperator(op: Operator, operand: unknown): Predicate {
     }
     case '$eq':
       return equalsAnyOf(operand);
-    case '$neq': {
-      const eq = equalsAnyOf(operand);
-      return (v) => v !== MISSING && !eq(v);
-    }
+    case '$neq':
+      return presentAndNot(equalsAnyOf(operand));
     case '$gt':
     case '$gte':
     case '$lt':
@@ -231,10 +229,8 @@ function compileOperator(op: Operator, operand: unknown): Predicate {
       return anyElement(comparison(op, operand as number | string));
     case '$in':
       return membership(operand);
-    case '$nin': {
-      const inList = membership(operand);
-      return (v) => v !== MISSING && !inList(v);
-    }
+    case '$nin':
+      return presentAndNot(membership(operand));
     case '$startsWith':
     case '$endsWith': {
       const affixes = (Array.isArray(operand) ? operand : [operand]) as string[];
@@ -245,6 +241,11 @@ function compileOperator(op: Operator, operand: unknown): Predicate {
       return anyElement(test);
     }
   }
+}
+
+/** The negation of `test` that still needs the field: what $neq and $nin mean (as in Outpost). */
+function presentAndNot(test: Predicate): Predicate {
+  return (v) => v !== MISSING && !test(v);
 }
 
 /** The value itself or, for an array, any element satisfies `test`; never an absent value. */
