@@ -1,31 +1,120 @@
-// The signatures and headers of a delivery attempt: Standard Webhooks plus the legacy x-webhook-* set.
+// The signatures and headers of a delivery attempt: Standard Webhooks plus one hex signature
+// header whose name and format the endpoint chooses (x-webhook-signature: sha256=… by default).
 
 import { createHmac, randomBytes } from 'node:crypto';
 import { isReservedHeader } from './headers.ts';
 
-const SECRET_PREFIX = 'whsec_';
+export const SECRET_PREFIX = 'whsec_';
 
 /**
- * `v1,<base64 HMAC-SHA256>` over `<id>.<timestamp>.<body>`, as the Standard Webhooks spec defines.
- * The prefix is optional here, like in the standardwebhooks and svix libraries, so a secret that
- * verifies there also signs here.
+ * The HMAC key of the Standard Webhooks signature. A `whsec_` secret carries its key in base64
+ * after the prefix (as the standardwebhooks and svix libraries decode it). Any other secret is the
+ * customer's own string, and its UTF-8 bytes are the key: what those libraries use when given
+ * `{ format: 'raw' }`, and what `whsec_` + base64(secret) decodes to. Decoding such a secret as
+ * base64 instead would work only for the few secrets that happen to be valid base64.
  */
+export function standardWebhooksKey(secret: string): Buffer {
+  return secret.startsWith(SECRET_PREFIX)
+    ? Buffer.from(secret.slice(SECRET_PREFIX.length), 'base64')
+    : Buffer.from(secret, 'utf8');
+}
+
+/** `v1,<base64 HMAC-SHA256>` over `<id>.<timestamp>.<body>`, as the Standard Webhooks spec defines. */
 export function standardSignature(secret: string, msgId: string, timestampSeconds: number, body: string): string {
-  const encodedKey = secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret;
-  const key = Buffer.from(encodedKey, 'base64');
-  const mac = createHmac('sha256', key).update(`${msgId}.${timestampSeconds}.${body}`, 'utf8').digest('base64');
+  const mac = createHmac('sha256', standardWebhooksKey(secret))
+    .update(`${msgId}.${timestampSeconds}.${body}`, 'utf8')
+    .digest('base64');
   return `v1,${mac}`;
 }
 
 /** `sha256=<hex>` over the raw body, keyed by the whole secret string, for receivers built before Standard Webhooks. */
 export function legacySignature(secret: string, body: string): string {
-  return `sha256=${createHmac('sha256', Buffer.from(secret, 'utf8')).update(body, 'utf8').digest('hex')}`;
+  return hexSignature(secret, body, 'SHA256_HEX', 0);
 }
 
 /** 32 random bytes: the key length HMAC-SHA256 is designed for. */
 export function generateSigningSecret(): string {
   return SECRET_PREFIX + randomBytes(32).toString('base64');
 }
+
+// ---------------------------------------------------------------------------------------------
+// The hex signature header.
+
+/** The contract's SignatureFormat. */
+export const SIGNATURE_FORMATS = ['SHA256_HEX', 'HEX', 'SHA256_HEX_TIMESTAMPED'] as const;
+export type SignatureFormat = (typeof SIGNATURE_FORMATS)[number];
+
+/** An endpoint's signatureHeader, names lower-cased; timestampHeader is set exactly for SHA256_HEX_TIMESTAMPED. */
+export interface SignatureHeaderConfig {
+  name: string;
+  format: SignatureFormat;
+  timestampHeader: string | null;
+}
+
+export const DEFAULT_SIGNATURE_HEADER: SignatureHeaderConfig = Object.freeze({
+  name: 'x-webhook-signature',
+  format: 'SHA256_HEX',
+  timestampHeader: null,
+});
+
+/**
+ * The hex HMAC-SHA256 of the body (or of `<seconds>.<body>` for SHA256_HEX_TIMESTAMPED), keyed by
+ * the secret string's UTF-8 bytes, as the seeds' and Meta's receivers compute it.
+ */
+export function hexSignature(secret: string, body: string, format: SignatureFormat, timestampSeconds: number): string {
+  const signed = format === 'SHA256_HEX_TIMESTAMPED' ? `${timestampSeconds}.${body}` : body;
+  const hex = createHmac('sha256', Buffer.from(secret, 'utf8')).update(signed, 'utf8').digest('hex');
+  return format === 'HEX' ? hex : `sha256=${hex}`;
+}
+
+export interface SignatureHeadersInput {
+  /** Live secrets, the current one first; older ones stay valid while receivers roll over. */
+  secrets: readonly string[];
+  signatureHeader?: SignatureHeaderConfig | null;
+  /** The event id: webhook-id, and part of what Standard Webhooks signs. */
+  id: string;
+  /** Unix seconds when this attempt is signed. */
+  timestamp: number;
+  /** The exact body that is sent. */
+  body: string;
+}
+
+/**
+ * Every signature header of one attempt: webhook-id, webhook-timestamp and webhook-signature (one
+ * entry per live secret), and the endpoint's hex header (current secret only, since receivers
+ * written for it compare against one value) with its timestamp header when the format has one.
+ */
+export function buildSignatureHeaders(input: SignatureHeadersInput): Record<string, string> {
+  const [current] = input.secrets;
+  if (current === undefined) throw new Error('cannot sign a delivery without a live secret');
+  if (!Number.isSafeInteger(input.timestamp)) {
+    // A fractional timestamp would be signed as written and rejected by every verifier.
+    throw new RangeError(`timestamp must be an integer number of seconds, got ${input.timestamp}`);
+  }
+  const config = input.signatureHeader ?? DEFAULT_SIGNATURE_HEADER;
+  const timestamp = String(input.timestamp);
+  const headers: Record<string, string> = {
+    'webhook-id': input.id,
+    'webhook-timestamp': timestamp,
+    'webhook-signature': input.secrets.map((s) => standardSignature(s, input.id, input.timestamp, input.body)).join(' '),
+  };
+  headers[config.name.toLowerCase()] = hexSignature(current, input.body, config.format, input.timestamp);
+  if (config.format === 'SHA256_HEX_TIMESTAMPED' && config.timestampHeader) {
+    headers[config.timestampHeader.toLowerCase()] = timestamp;
+  }
+  return headers;
+}
+
+/** The header names a signature configuration writes beyond the Standard Webhooks ones. */
+export function signatureHeaderNames(config: SignatureHeaderConfig | null | undefined): string[] {
+  const c = config ?? DEFAULT_SIGNATURE_HEADER;
+  const names = [c.name.toLowerCase()];
+  if (c.format === 'SHA256_HEX_TIMESTAMPED' && c.timestampHeader) names.push(c.timestampHeader.toLowerCase());
+  return names;
+}
+
+// ---------------------------------------------------------------------------------------------
+// All headers of an attempt.
 
 export interface DeliveryHeadersInput {
   eventId: string;
@@ -36,38 +125,41 @@ export interface DeliveryHeadersInput {
   /** Live secrets, the current one first; older ones stay valid while receivers roll over. */
   secrets: string[];
   userAgent: string;
+  /** The endpoint's own headers and those a transformation added. */
   customHeaders?: Record<string, string> | null;
+  signatureHeader?: SignatureHeaderConfig | null;
 }
 
 export function buildDeliveryHeaders(input: DeliveryHeadersInput): Record<string, string> {
-  const [current] = input.secrets;
-  if (current === undefined) throw new Error('cannot sign a delivery without a live secret');
-  if (!Number.isSafeInteger(input.timestampSeconds)) {
-    // A fractional timestamp would be signed as written and rejected by every verifier.
-    throw new RangeError(`timestampSeconds must be an integer, got ${input.timestampSeconds}`);
-  }
+  const signatures = buildSignatureHeaders({
+    secrets: input.secrets,
+    signatureHeader: input.signatureHeader,
+    id: input.eventId,
+    timestamp: input.timestampSeconds,
+    body: input.body,
+  });
   const timestamp = String(input.timestampSeconds);
-  const signatures = input.secrets.map((s) => standardSignature(s, input.eventId, input.timestampSeconds, input.body));
   return {
-    ...customHeaders(input.customHeaders),
+    ...customHeaders(input.customHeaders, Object.keys(signatures)),
     'content-type': 'application/json',
     'user-agent': input.userAgent,
-    'webhook-id': input.eventId,
-    'webhook-timestamp': timestamp,
-    'webhook-signature': signatures.join(' '),
-    'x-webhook-signature': legacySignature(current, input.body),
     'x-webhook-event': input.eventType,
     'x-webhook-id': input.eventId,
     'x-webhook-timestamp': timestamp,
     'x-webhook-delivery-attempt': String(input.attemptNumber),
+    ...signatures,
   };
 }
 
-/** Lowercased so that `X-Foo` cannot sit beside `x-foo`; reserved names are dropped, not merely overwritten. */
-function customHeaders(headers: Record<string, string> | null | undefined): Record<string, string> {
+/**
+ * Lowercased so that `X-Foo` cannot sit beside `x-foo`; reserved names, and the names the
+ * signature headers use, are dropped, not merely overwritten.
+ */
+function customHeaders(headers: Record<string, string> | null | undefined, signatureNames: string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers ?? {})) {
-    if (!isReservedHeader(name)) out[name.toLowerCase()] = value;
+    const lower = name.toLowerCase();
+    if (!isReservedHeader(lower) && !signatureNames.includes(lower)) out[lower] = value;
   }
   return out;
 }
