@@ -68,6 +68,10 @@ type Documents = {
     "\n  subscription LiveDeliveryAttempted($endpointId: ID, $eventTypes: [String!]) {\n    deliveryAttempted(endpointId: $endpointId, eventTypes: $eventTypes) {\n      id\n      outcome\n      attemptNumber\n      responseStatus\n      willRetry\n      delivery {\n        id\n        event {\n          id\n          type\n        }\n        endpoint {\n          id\n        }\n      }\n    }\n  }\n": typeof types.LiveDeliveryAttemptedDocument,
     "\n  subscription LiveHeavyDeliveryAttempted {\n    deliveryAttempted {\n      id\n      requestBody\n      requestHeaders\n      responseBody\n      responseHeaders\n      delivery {\n        id\n        event {\n          id\n          data\n          payload\n        }\n      }\n    }\n  }\n": typeof types.LiveHeavyDeliveryAttemptedDocument,
     "\n  subscription LiveEndpointStatusChanged($endpointId: ID) {\n    endpointStatusChanged(endpointId: $endpointId) {\n      id\n      status\n      pausedAt\n      pauseReason\n    }\n  }\n": typeof types.LiveEndpointStatusChangedDocument,
+    "\n  mutation TimelineCreateEndpoint($input: CreateEndpointInput!) {\n    createEndpoint(input: $input) {\n      __typename\n      ... on EndpointSuccess {\n        endpoint {\n          id\n          signingSecret\n        }\n      }\n    }\n  }\n": typeof types.TimelineCreateEndpointDocument,
+    "\n  mutation TimelineSendTest($endpointId: ID!) {\n    sendTestEvent(endpointId: $endpointId) {\n      __typename\n    }\n  }\n": typeof types.TimelineSendTestDocument,
+    "\n  query TimelineOfEndpoints($hours: Int!) {\n    endpoints(first: 10) {\n      edges {\n        node {\n          id\n          stats {\n            total\n            pending\n          }\n          timeline(hours: $hours) {\n            hour\n            attempts\n            succeeded\n            failed\n            successRate\n          }\n        }\n      }\n    }\n  }\n": typeof types.TimelineOfEndpointsDocument,
+    "\n  mutation TimelineRotate($id: ID!, $grace: Int) {\n    rotateEndpointSecret(id: $id, gracePeriodSeconds: $grace) {\n      __typename\n      ... on EndpointSuccess {\n        endpoint {\n          signingSecret\n          retiredSecrets {\n            secret\n            expiresAt\n          }\n        }\n      }\n    }\n  }\n": typeof types.TimelineRotateDocument,
 };
 const documents: Documents = {
     "\n  fragment DlvTestAttempt on DeliveryAttempt {\n    id\n    attemptNumber\n    outcome\n    startedAt\n    durationMs\n    requestHeaders\n    requestBody\n    responseStatus\n    responseHeaders\n    responseBody\n    error\n    willRetry\n  }\n": types.DlvTestAttemptFragmentDoc,
@@ -124,6 +128,10 @@ const documents: Documents = {
     "\n  subscription LiveDeliveryAttempted($endpointId: ID, $eventTypes: [String!]) {\n    deliveryAttempted(endpointId: $endpointId, eventTypes: $eventTypes) {\n      id\n      outcome\n      attemptNumber\n      responseStatus\n      willRetry\n      delivery {\n        id\n        event {\n          id\n          type\n        }\n        endpoint {\n          id\n        }\n      }\n    }\n  }\n": types.LiveDeliveryAttemptedDocument,
     "\n  subscription LiveHeavyDeliveryAttempted {\n    deliveryAttempted {\n      id\n      requestBody\n      requestHeaders\n      responseBody\n      responseHeaders\n      delivery {\n        id\n        event {\n          id\n          data\n          payload\n        }\n      }\n    }\n  }\n": types.LiveHeavyDeliveryAttemptedDocument,
     "\n  subscription LiveEndpointStatusChanged($endpointId: ID) {\n    endpointStatusChanged(endpointId: $endpointId) {\n      id\n      status\n      pausedAt\n      pauseReason\n    }\n  }\n": types.LiveEndpointStatusChangedDocument,
+    "\n  mutation TimelineCreateEndpoint($input: CreateEndpointInput!) {\n    createEndpoint(input: $input) {\n      __typename\n      ... on EndpointSuccess {\n        endpoint {\n          id\n          signingSecret\n        }\n      }\n    }\n  }\n": types.TimelineCreateEndpointDocument,
+    "\n  mutation TimelineSendTest($endpointId: ID!) {\n    sendTestEvent(endpointId: $endpointId) {\n      __typename\n    }\n  }\n": types.TimelineSendTestDocument,
+    "\n  query TimelineOfEndpoints($hours: Int!) {\n    endpoints(first: 10) {\n      edges {\n        node {\n          id\n          stats {\n            total\n            pending\n          }\n          timeline(hours: $hours) {\n            hour\n            attempts\n            succeeded\n            failed\n            successRate\n          }\n        }\n      }\n    }\n  }\n": types.TimelineOfEndpointsDocument,
+    "\n  mutation TimelineRotate($id: ID!, $grace: Int) {\n    rotateEndpointSecret(id: $id, gracePeriodSeconds: $grace) {\n      __typename\n      ... on EndpointSuccess {\n        endpoint {\n          signingSecret\n          retiredSecrets {\n            secret\n            expiresAt\n          }\n        }\n      }\n    }\n  }\n": types.TimelineRotateDocument,
 };
 
 /**
@@ -356,6 +364,22 @@ export function graphql(source: "\n  subscription LiveHeavyDeliveryAttempted {\n
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription LiveEndpointStatusChanged($endpointId: ID) {\n    endpointStatusChanged(endpointId: $endpointId) {\n      id\n      status\n      pausedAt\n      pauseReason\n    }\n  }\n"): (typeof documents)["\n  subscription LiveEndpointStatusChanged($endpointId: ID) {\n    endpointStatusChanged(endpointId: $endpointId) {\n      id\n      status\n      pausedAt\n      pauseReason\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation TimelineCreateEndpoint($input: CreateEndpointInput!) {\n    createEndpoint(input: $input) {\n      __typename\n      ... on EndpointSuccess {\n        endpoint {\n          id\n          signingSecret\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation TimelineCreateEndpoint($input: CreateEndpointInput!) {\n    createEndpoint(input: $input) {\n      __typename\n      ... on EndpointSuccess {\n        endpoint {\n          id\n          signingSecret\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation TimelineSendTest($endpointId: ID!) {\n    sendTestEvent(endpointId: $endpointId) {\n      __typename\n    }\n  }\n"): (typeof documents)["\n  mutation TimelineSendTest($endpointId: ID!) {\n    sendTestEvent(endpointId: $endpointId) {\n      __typename\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query TimelineOfEndpoints($hours: Int!) {\n    endpoints(first: 10) {\n      edges {\n        node {\n          id\n          stats {\n            total\n            pending\n          }\n          timeline(hours: $hours) {\n            hour\n            attempts\n            succeeded\n            failed\n            successRate\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query TimelineOfEndpoints($hours: Int!) {\n    endpoints(first: 10) {\n      edges {\n        node {\n          id\n          stats {\n            total\n            pending\n          }\n          timeline(hours: $hours) {\n            hour\n            attempts\n            succeeded\n            failed\n            successRate\n          }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation TimelineRotate($id: ID!, $grace: Int) {\n    rotateEndpointSecret(id: $id, gracePeriodSeconds: $grace) {\n      __typename\n      ... on EndpointSuccess {\n        endpoint {\n          signingSecret\n          retiredSecrets {\n            secret\n            expiresAt\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation TimelineRotate($id: ID!, $grace: Int) {\n    rotateEndpointSecret(id: $id, gracePeriodSeconds: $grace) {\n      __typename\n      ... on EndpointSuccess {\n        endpoint {\n          signingSecret\n          retiredSecrets {\n            secret\n            expiresAt\n          }\n        }\n      }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
