@@ -28,7 +28,15 @@ export async function webBuildIsStale(): Promise<boolean> {
 export async function buildWeb(options: { quiet?: boolean } = {}): Promise<void> {
   // Vite is a development dependency: an install without them (--omit=dev) cannot build.
   const { build } = await import('vite');
-  await build({ configFile: join(WEB, 'vite.config.ts'), logLevel: options.quiet ? 'warn' : 'info' });
+  // A production bundle whoever calls (vitest sets NODE_ENV=test, which Vite would honour).
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: join(WEB, 'vite.config.ts'), mode: 'production', logLevel: options.quiet ? 'warn' : 'info' });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
 }
 
 async function main(): Promise<void> {

@@ -55,10 +55,19 @@ export function storeApiKey(key: string | null): void {
 export function SessionProvider(props: { apiKey: string; viewer: Viewer; onSignOut(reason?: string): void; children: ReactNode }) {
   const { apiKey, viewer, onSignOut } = props;
   const [liveState, setLiveState] = useState<LiveState>('connecting');
-  const live = useMemo(() => createLiveClient(apiKey, setLiveState), [apiKey]);
-  useEffect(() => () => void live.dispose(), [live]);
-  const value = useMemo<SessionValue>(() => ({ apiKey, viewer, live, liveState, signOut: onSignOut }), [apiKey, viewer, live, liveState, onSignOut]);
-  return <SessionContext.Provider value={value}>{props.children}</SessionContext.Provider>;
+  // Made in an effect, not during render: the connection belongs to this mounted session and is
+  // closed when it ends (sign-out), also under StrictMode's mount-unmount-mount.
+  const [live, setLive] = useState<Client | null>(null);
+  useEffect(() => {
+    const client = createLiveClient(apiKey, setLiveState);
+    setLive(client);
+    return () => void client.dispose();
+  }, [apiKey]);
+  const value = useMemo<SessionValue | null>(
+    () => (live ? { apiKey, viewer, live, liveState, signOut: onSignOut } : null),
+    [apiKey, viewer, live, liveState, onSignOut],
+  );
+  return value ? <SessionContext.Provider value={value}>{props.children}</SessionContext.Provider> : null;
 }
 
 export function useSession(): SessionValue {

@@ -1,6 +1,7 @@
 // Small shared pieces of the dashboard: icons, badges, dialogs, paging, notices, field errors and
 // formatting. Dialogs are the native <dialog> (focus trap, Escape and inert background for free).
 import { createContext, useCallback, useContext, useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { createPortal } from 'react-dom';
 
 // ---------------------------------------------------------------------------------------------
 // Icons (decorative: the control around each one carries the accessible name).
@@ -76,9 +77,12 @@ export function Dialog(props: { open: boolean; title: string; onClose(): void; c
     if (props.open && !dialog.open) dialog.showModal();
     if (!props.open && dialog.open) dialog.close();
   }, [props.open]);
-  return (
+  // In a portal, and submit events stop here: a dialog's own <form> must not also submit the
+  // screen's form around it (React passes events up through portals).
+  return createPortal(
     <dialog
       ref={ref}
+      onSubmit={(event) => event.stopPropagation()}
       className={props.className ?? 'dialog'}
       aria-labelledby={titleId}
       aria-describedby={props.describedBy}
@@ -99,7 +103,8 @@ export function Dialog(props: { open: boolean; title: string; onClose(): void; c
           {props.children}
         </>
       )}
-    </dialog>
+    </dialog>,
+    document.body,
   );
 }
 
