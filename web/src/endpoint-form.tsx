@@ -4,7 +4,7 @@
 import { useId, type ReactNode } from 'react';
 import { graphql } from './generated/index.ts';
 import { useQuery } from './session.tsx';
-import { FieldError, type FieldErrors } from './ui.tsx';
+import { Field, FieldError, type FieldErrors } from './ui.tsx';
 
 // ---------------------------------------------------------------------------------------------
 // Event types.
@@ -180,52 +180,53 @@ export function changedInput(initial: Drafts, drafts: Drafts, settings: readonly
 export function SettingField(props: { setting: Setting; value: Draft; onChange(value: Draft): void; errors?: string[] }) {
   const { setting, value, onChange } = props;
   const id = useId();
-  const helpId = `${id}-help`;
-  const errorId = `${id}-error`;
-  const describedBy = [setting.help ? helpId : '', props.errors?.length ? errorId : ''].filter(Boolean).join(' ') || undefined;
-  const invalid = props.errors?.length ? true : undefined;
-  let control: ReactNode;
-  if (setting.kind === 'boolean') {
-    control = (
-      <label className="check inline">
-        <input id={id} type="checkbox" checked={value as boolean} onChange={(e) => onChange(e.target.checked)} aria-describedby={describedBy} />
-        <span>{setting.label}</span>
-      </label>
-    );
-  } else if (setting.kind === 'headers') {
-    control = <HeaderRows id={id} rows={value as HeaderRow[]} onChange={onChange} describedBy={describedBy} />;
-  } else if (setting.kind === 'lines') {
-    control = (
-      <textarea id={id} name={setting.name} rows={3} value={value as string} placeholder={setting.placeholder} onChange={(e) => onChange(e.target.value)} aria-describedby={describedBy} aria-invalid={invalid} />
-    );
-  } else {
-    const numeric = setting.kind === 'int' || setting.kind === 'optionalInt';
-    control = (
-      <input
-        id={id}
-        name={setting.name}
-        type="text"
-        inputMode={numeric ? 'numeric' : undefined}
-        value={value as string}
-        placeholder={setting.placeholder}
-        onChange={(e) => onChange(e.target.value)}
-        aria-describedby={describedBy}
-        aria-invalid={invalid}
-      />
+  if (setting.kind === 'boolean' || setting.kind === 'headers') {
+    // A checkbox is labelled by its own text, and the header rows by their group's heading.
+    const helpId = `${id}-help`;
+    const errorId = `${id}-error`;
+    const describedBy = [setting.help ? helpId : '', props.errors?.length ? errorId : ''].filter(Boolean).join(' ') || undefined;
+    return (
+      <div className="field">
+        {setting.kind === 'boolean' ? (
+          <label className="check inline">
+            <input type="checkbox" checked={value as boolean} onChange={(e) => onChange(e.target.checked)} aria-describedby={describedBy} />
+            <span>{setting.label}</span>
+          </label>
+        ) : (
+          <>
+            <span className="label" id={`${id}-label`}>
+              {setting.label}
+            </span>
+            <HeaderRows id={id} rows={value as HeaderRow[]} onChange={onChange} describedBy={describedBy} />
+          </>
+        )}
+        {setting.help && (
+          <p className="help" id={helpId}>
+            {setting.help}
+          </p>
+        )}
+        <FieldError id={errorId} messages={props.errors} />
+      </div>
     );
   }
+  const numeric = setting.kind === 'int' || setting.kind === 'optionalInt';
   return (
-    <div className="field">
-      {setting.kind !== 'boolean' && setting.kind !== 'headers' && <label htmlFor={id}>{setting.label}</label>}
-      {setting.kind === 'headers' && <span className="label" id={`${id}-label`}>{setting.label}</span>}
-      {control}
-      {setting.help && (
-        <p className="help" id={helpId}>
-          {setting.help}
-        </p>
-      )}
-      <FieldError id={errorId} messages={props.errors} />
-    </div>
+    <Field label={setting.label} help={setting.help} errors={props.errors}>
+      {(control) =>
+        setting.kind === 'lines' ? (
+          <textarea {...control} name={setting.name} rows={3} value={value as string} placeholder={setting.placeholder} onChange={(e) => onChange(e.target.value)} />
+        ) : (
+          <input
+            {...control}
+            name={setting.name}
+            inputMode={numeric ? 'numeric' : undefined}
+            value={value as string}
+            placeholder={setting.placeholder}
+            onChange={(e) => onChange(e.target.value)}
+          />
+        )
+      }
+    </Field>
   );
 }
 

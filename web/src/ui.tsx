@@ -138,19 +138,8 @@ export function ConfirmDialog(props: {
       <div className="dialog-body" id={messageId}>
         {props.message}
       </div>
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
-      <footer className="dialog-actions">
-        <button type="button" className="button" onClick={props.onClose} autoFocus>
-          Cancel
-        </button>
-        <button type="button" className={props.danger ? 'button danger' : 'button primary'} onClick={confirm} disabled={busy}>
-          {busy ? 'Working…' : props.confirmLabel}
-        </button>
-      </footer>
+      <FormError message={error} />
+      <DialogActions onCancel={props.onClose} label={props.confirmLabel} busyLabel="Working…" busy={busy} danger={props.danger} onConfirm={confirm} />
     </Dialog>
   );
 }
@@ -255,6 +244,35 @@ export function fieldErrorsOf(errors: ReadonlyArray<{ path: readonly string[]; m
   return byField;
 }
 
+/** A form's or a screen's error, announced when it appears. */
+export function FormError({ message }: { message: string | null | undefined }) {
+  if (!message) return null;
+  return (
+    <p className="form-error" role="alert">
+      {message}
+    </p>
+  );
+}
+
+/** Cancel and the dialog's action; the action submits the dialog's form unless onConfirm is given. */
+export function DialogActions(props: { onCancel(): void; label: string; busyLabel: string; busy: boolean; danger?: boolean; onConfirm?(): void }) {
+  return (
+    <footer className="dialog-actions">
+      <button type="button" className="button" onClick={props.onCancel} autoFocus={props.danger}>
+        Cancel
+      </button>
+      <button
+        type={props.onConfirm ? 'button' : 'submit'}
+        className={props.danger ? 'button danger' : 'button primary'}
+        onClick={props.onConfirm}
+        disabled={props.busy}
+      >
+        {props.busy ? props.busyLabel : props.label}
+      </button>
+    </footer>
+  );
+}
+
 /** The error text under a field; its id goes in the field's aria-describedby. */
 export function FieldError({ id, messages }: { id: string; messages: string[] | undefined }) {
   if (!messages?.length) return null;
@@ -262,6 +280,53 @@ export function FieldError({ id, messages }: { id: string; messages: string[] | 
     <p className="field-error" id={id}>
       {messages.join('; ')}
     </p>
+  );
+}
+
+/** What a control needs to be labelled by its help and errors. */
+export interface ControlProps {
+  id: string;
+  'aria-describedby'?: string;
+  'aria-invalid'?: true;
+}
+
+/** A labelled field with optional help and the API's errors for it, wired for screen readers. */
+export function Field(props: { label: ReactNode; help?: ReactNode; errors?: string[]; children(control: ControlProps): ReactNode; className?: string }) {
+  const id = useId();
+  const helpId = props.help ? `${id}-help` : '';
+  const errorId = props.errors?.length ? `${id}-error` : '';
+  const control: ControlProps = {
+    id,
+    'aria-describedby': [helpId, errorId].filter(Boolean).join(' ') || undefined,
+    'aria-invalid': errorId ? true : undefined,
+  };
+  return (
+    <div className={props.className ?? 'field'}>
+      <label htmlFor={id}>{props.label}</label>
+      {props.children(control)}
+      {props.help && (
+        <p className="help" id={helpId}>
+          {props.help}
+        </p>
+      )}
+      <FieldError id={errorId} messages={props.errors} />
+    </div>
+  );
+}
+
+/** A mutation's result when it is the expected success, else its error message thrown. */
+export function orThrow<R extends { __typename: string }, T extends R['__typename']>(result: R, success: T): Extract<R, { __typename: T }> {
+  if (result.__typename !== success) throw new Error((result as { message?: string }).message ?? `Unexpected ${result.__typename}`);
+  return result as Extract<R, { __typename: T }>;
+}
+
+/** A whole-page message: a load that failed, or a thing that is not there. */
+export function PageMessage({ title, children }: { title?: string; children: ReactNode }) {
+  return (
+    <section className="page">
+      {title && <h1>{title}</h1>}
+      {children}
+    </section>
   );
 }
 

@@ -60,6 +60,14 @@ export type DashboardCatalogNamesQueryVariables = Exact<{ [key: string]: never; 
 
 export type DashboardCatalogNamesQuery = { eventTypes: Array<{ name: string, description: string }> };
 
+export type PageInfoFieldsFragment = { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null };
+
+export type StatsFieldsFragment = { total: number, succeeded: number, failed: number, pending: number, successRate: number | null };
+
+export type TimelineFieldsFragment = { hour: string, attempts: number, succeeded: number, failed: number, successRate: number | null };
+
+export type FieldErrorsFieldsFragment = { message: string, fieldErrors: Array<{ path: Array<string>, message: string }> };
+
 export type DashboardCreateEndpointMutationVariables = Exact<{
   input: CreateEndpointInput;
 }>;
@@ -248,6 +256,41 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
+export const PageInfoFieldsFragmentDoc = new TypedDocumentString(`
+    fragment PageInfoFields on PageInfo {
+  hasNextPage
+  hasPreviousPage
+  startCursor
+  endCursor
+}
+    `, {"fragmentName":"PageInfoFields"}) as unknown as TypedDocumentString<PageInfoFieldsFragment, unknown>;
+export const StatsFieldsFragmentDoc = new TypedDocumentString(`
+    fragment StatsFields on DeliveryStats {
+  total
+  succeeded
+  failed
+  pending
+  successRate
+}
+    `, {"fragmentName":"StatsFields"}) as unknown as TypedDocumentString<StatsFieldsFragment, unknown>;
+export const TimelineFieldsFragmentDoc = new TypedDocumentString(`
+    fragment TimelineFields on TimelineBucket {
+  hour
+  attempts
+  succeeded
+  failed
+  successRate
+}
+    `, {"fragmentName":"TimelineFields"}) as unknown as TypedDocumentString<TimelineFieldsFragment, unknown>;
+export const FieldErrorsFieldsFragmentDoc = new TypedDocumentString(`
+    fragment FieldErrorsFields on ValidationError {
+  message
+  fieldErrors {
+    path
+    message
+  }
+}
+    `, {"fragmentName":"FieldErrorsFields"}) as unknown as TypedDocumentString<FieldErrorsFieldsFragment, unknown>;
 export const EndpointSettingsFragmentDoc = new TypedDocumentString(`
     fragment EndpointSettings on Endpoint {
   description
@@ -277,18 +320,20 @@ export const DashboardCreateEndpointDocument = new TypedDocumentString(`
       }
     }
     ... on ValidationError {
-      message
-      fieldErrors {
-        path
-        message
-      }
+      ...FieldErrorsFields
     }
     ... on Error {
       message
     }
   }
 }
-    `) as unknown as TypedDocumentString<DashboardCreateEndpointMutation, DashboardCreateEndpointMutationVariables>;
+    fragment FieldErrorsFields on ValidationError {
+  message
+  fieldErrors {
+    path
+    message
+  }
+}`) as unknown as TypedDocumentString<DashboardCreateEndpointMutation, DashboardCreateEndpointMutationVariables>;
 export const DashboardEndpointDocument = new TypedDocumentString(`
     query DashboardEndpoint($id: ID!) {
   endpoint(id: $id) {
@@ -307,18 +352,10 @@ export const DashboardEndpointDocument = new TypedDocumentString(`
     updatedAt
     ...EndpointSettings
     stats {
-      total
-      succeeded
-      failed
-      pending
-      successRate
+      ...StatsFields
     }
     timeline(hours: 24) {
-      hour
-      attempts
-      succeeded
-      failed
-      successRate
+      ...TimelineFields
     }
     recent: deliveries(first: 20) {
       edges {
@@ -336,7 +373,21 @@ export const DashboardEndpointDocument = new TypedDocumentString(`
     }
   }
 }
-    fragment EndpointSettings on Endpoint {
+    fragment StatsFields on DeliveryStats {
+  total
+  succeeded
+  failed
+  pending
+  successRate
+}
+fragment TimelineFields on TimelineBucket {
+  hour
+  attempts
+  succeeded
+  failed
+  successRate
+}
+fragment EndpointSettings on Endpoint {
   description
   rateLimitPerSecond
   timeoutMs
@@ -355,18 +406,20 @@ export const DashboardUpdateEndpointDocument = new TypedDocumentString(`
       }
     }
     ... on ValidationError {
-      message
-      fieldErrors {
-        path
-        message
-      }
+      ...FieldErrorsFields
     }
     ... on Error {
       message
     }
   }
 }
-    `) as unknown as TypedDocumentString<DashboardUpdateEndpointMutation, DashboardUpdateEndpointMutationVariables>;
+    fragment FieldErrorsFields on ValidationError {
+  message
+  fieldErrors {
+    path
+    message
+  }
+}`) as unknown as TypedDocumentString<DashboardUpdateEndpointMutation, DashboardUpdateEndpointMutationVariables>;
 export const DashboardRotateSecretDocument = new TypedDocumentString(`
     mutation DashboardRotateSecret($id: ID!, $gracePeriodSeconds: Int) {
   rotateEndpointSecret(id: $id, gracePeriodSeconds: $gracePeriodSeconds) {
@@ -423,10 +476,7 @@ export const DashboardEndpointsDocument = new TypedDocumentString(`
   endpoints(first: $first, last: $last, after: $after, before: $before) {
     totalCount
     pageInfo {
-      hasNextPage
-      hasPreviousPage
-      startCursor
-      endCursor
+      ...PageInfoFields
     }
     edges {
       node {
@@ -437,17 +487,25 @@ export const DashboardEndpointsDocument = new TypedDocumentString(`
         pauseReason
         eventTypes
         timeline(hours: 24) {
-          hour
-          attempts
-          succeeded
-          failed
-          successRate
+          ...TimelineFields
         }
       }
     }
   }
 }
-    `) as unknown as TypedDocumentString<DashboardEndpointsQuery, DashboardEndpointsQueryVariables>;
+    fragment PageInfoFields on PageInfo {
+  hasNextPage
+  hasPreviousPage
+  startCursor
+  endCursor
+}
+fragment TimelineFields on TimelineBucket {
+  hour
+  attempts
+  succeeded
+  failed
+  successRate
+}`) as unknown as TypedDocumentString<DashboardEndpointsQuery, DashboardEndpointsQueryVariables>;
 export const DashboardDeleteEndpointDocument = new TypedDocumentString(`
     mutation DashboardDeleteEndpoint($id: ID!) {
   deleteEndpoint(id: $id) {
@@ -509,17 +567,10 @@ export const DashboardMessagesDocument = new TypedDocumentString(`
     ) {
       totalCount
       stats {
-        total
-        succeeded
-        failed
-        pending
-        successRate
+        ...StatsFields
       }
       pageInfo {
-        hasNextPage
-        hasPreviousPage
-        startCursor
-        endCursor
+        ...PageInfoFields
       }
       edges {
         node {
@@ -544,7 +595,19 @@ export const DashboardMessagesDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<DashboardMessagesQuery, DashboardMessagesQueryVariables>;
+    fragment PageInfoFields on PageInfo {
+  hasNextPage
+  hasPreviousPage
+  startCursor
+  endCursor
+}
+fragment StatsFields on DeliveryStats {
+  total
+  succeeded
+  failed
+  pending
+  successRate
+}`) as unknown as TypedDocumentString<DashboardMessagesQuery, DashboardMessagesQueryVariables>;
 export const DashboardRecoverFailedDocument = new TypedDocumentString(`
     mutation DashboardRecoverFailed($endpointId: ID!, $since: DateTime!) {
   recoverFailedDeliveries(endpointId: $endpointId, since: $since) {

@@ -1,10 +1,10 @@
 // The Create Webhook Endpoint dialog: URL, description, rate limit and event types, as seed 002
 // lays it out; the API's ValidationError is shown field by field.
-import { useId, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { graphql } from '../generated/index.ts';
 import { EventTypePicker, useCatalog } from '../endpoint-form.tsx';
 import { useMutate } from '../session.tsx';
-import { Dialog, FieldError, fieldErrorsOf, type FieldErrors } from '../ui.tsx';
+import { Dialog, DialogActions, Field, fieldErrorsOf, FormError, type FieldErrors } from '../ui.tsx';
 
 const CreateEndpointMutation = graphql(`
   mutation DashboardCreateEndpoint($input: CreateEndpointInput!) {
@@ -17,11 +17,7 @@ const CreateEndpointMutation = graphql(`
         }
       }
       ... on ValidationError {
-        message
-        fieldErrors {
-          path
-          message
-        }
+        ...FieldErrorsFields
       }
       ... on Error {
         message
@@ -40,7 +36,6 @@ export function CreateEndpointDialog({ open, onClose, onCreated }: { open: boole
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const id = useId();
 
   const reset = () => {
     setUrl('');
@@ -87,72 +82,23 @@ export function CreateEndpointDialog({ open, onClose, onCreated }: { open: boole
     }
   };
 
-  const described = (field: string) => (errors[field]?.length ? `${id}-${field}-error` : undefined);
   return (
     <Dialog open={open} title="Create Webhook Endpoint" onClose={onClose} className="dialog wide">
       <form onSubmit={submit} noValidate className="dialog-body form">
-        <div className="field">
-          <label htmlFor={`${id}-url`}>URL (required)</label>
-          <input
-            id={`${id}-url`}
-            name="url"
-            type="url"
-            placeholder="https://example.com/webhook"
-            value={url}
-            onChange={(e) => setUrl(e.target.value)}
-            aria-invalid={errors.url ? true : undefined}
-            aria-describedby={described('url')}
-            autoFocus
-          />
-          <FieldError id={`${id}-url-error`} messages={errors.url} />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-description`}>Description (required)</label>
-          <input
-            id={`${id}-description`}
-            name="description"
-            placeholder="CRM sync"
-            value={description}
-            onChange={(e) => setDescription(e.target.value)}
-            aria-invalid={errors.description ? true : undefined}
-            aria-describedby={[`${id}-description-help`, described('description')].filter(Boolean).join(' ')}
-          />
-          <p className="help" id={`${id}-description-help`}>
-            A label for the endpoint, shown as its name in the list.
-          </p>
-          <FieldError id={`${id}-description-error`} messages={errors.description} />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-rate`}>Rate Limit (per second)</label>
-          <input
-            id={`${id}-rate`}
-            name="rateLimitPerSecond"
-            inputMode="numeric"
-            placeholder="No limit"
-            value={rateLimit}
-            onChange={(e) => setRateLimit(e.target.value)}
-            aria-invalid={errors.rateLimitPerSecond ? true : undefined}
-            aria-describedby={[`${id}-rate-help`, described('rateLimitPerSecond')].filter(Boolean).join(' ')}
-          />
-          <p className="help" id={`${id}-rate-help`}>
-            Optional cap on deliveries per second. Leave blank for no limit.
-          </p>
-          <FieldError id={`${id}-rateLimitPerSecond-error`} messages={errors.rateLimitPerSecond} />
-        </div>
+        <Field label="URL (required)" errors={errors.url}>
+          {(control) => <input {...control} name="url" type="url" placeholder="https://example.com/webhook" value={url} onChange={(e) => setUrl(e.target.value)} autoFocus />}
+        </Field>
+        <Field label="Description (required)" help="A label for the endpoint, shown as its name in the list." errors={errors.description}>
+          {(control) => <input {...control} name="description" placeholder="CRM sync" value={description} onChange={(e) => setDescription(e.target.value)} />}
+        </Field>
+        <Field label="Rate Limit (per second)" help="Optional cap on deliveries per second. Leave blank for no limit." errors={errors.rateLimitPerSecond}>
+          {(control) => (
+            <input {...control} name="rateLimitPerSecond" inputMode="numeric" placeholder="No limit" value={rateLimit} onChange={(e) => setRateLimit(e.target.value)} />
+          )}
+        </Field>
         <EventTypePicker catalog={catalog} selected={eventTypes} onChange={setEventTypes} errors={errors.eventTypes} legend="Event Types (at least one)" />
-        {formError && (
-          <p className="form-error" role="alert">
-            {formError}
-          </p>
-        )}
-        <footer className="dialog-actions">
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button primary" disabled={busy}>
-            {busy ? 'Creating…' : 'Create Endpoint'}
-          </button>
-        </footer>
+        <FormError message={formError} />
+        <DialogActions onCancel={onClose} label="Create Endpoint" busyLabel="Creating…" busy={busy} />
       </form>
     </Dialog>
   );

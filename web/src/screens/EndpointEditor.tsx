@@ -9,7 +9,7 @@ import { changedInput, draftsOf, EventTypePicker, SETTINGS, SettingField, useCat
 import { Link, navigate, useTitle } from '../router.tsx';
 import { useMutate, useQuery, useSubscription, useThrottled } from '../session.tsx';
 import { TimelineChart } from '../chart.tsx';
-import { CopyButton, Dialog, EndpointBadge, FieldError, fieldErrorsOf, formatAgo, formatRate, formatTime, Icon, useNotify, type FieldErrors } from '../ui.tsx';
+import { CopyButton, Dialog, DialogActions, EndpointBadge, Field, fieldErrorsOf, FormError, formatAgo, formatRate, formatTime, Icon, orThrow, PageMessage, useNotify, type FieldErrors } from '../ui.tsx';
 import { AttemptSubscription, DeleteEndpointDialog, EndpointStatusSubscription } from './EndpointList.tsx';
 
 graphql(`
@@ -41,18 +41,10 @@ const EndpointQuery = graphql(`
       updatedAt
       ...EndpointSettings
       stats {
-        total
-        succeeded
-        failed
-        pending
-        successRate
+        ...StatsFields
       }
       timeline(hours: 24) {
-        hour
-        attempts
-        succeeded
-        failed
-        successRate
+        ...TimelineFields
       }
       recent: deliveries(first: 20) {
         edges {
@@ -83,11 +75,7 @@ const UpdateEndpointMutation = graphql(`
         }
       }
       ... on ValidationError {
-        message
-        fieldErrors {
-          path
-          message
-        }
+        ...FieldErrorsFields
       }
       ... on Error {
         message
@@ -176,27 +164,30 @@ export function EndpointEditor({ endpointId }: { endpointId: string }) {
   useSubscription(EndpointStatusSubscription, { endpointId }, () => void refetch());
   useSubscription(AttemptSubscription, { endpointId }, refresh);
 
-  if (error && !endpoint) {
-    return (
-      <section className="page">
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      </section>
-    );
-  }
+  if (error && !endpoint) return <LoadFailed error={error} />;
   if (!data) return <p className="page muted">Loading the endpoint…</p>;
-  if (!endpoint) {
-    return (
-      <section className="page">
-        <h1>Endpoint not found</h1>
-        <p>
-          It may have been deleted. <Link href="/endpoints">Back to the endpoints</Link>
-        </p>
-      </section>
-    );
-  }
+  if (!endpoint) return <EndpointNotFound />;
   return <Editor endpoint={endpoint} refetch={refetch} />;
+}
+
+export function LoadFailed({ error }: { error: string }) {
+  return (
+    <PageMessage>
+      <p className="form-error" role="alert">
+        {error}
+      </p>
+    </PageMessage>
+  );
+}
+
+export function EndpointNotFound() {
+  return (
+    <PageMessage title="Endpoint not found">
+      <p>
+        It may have been deleted. <Link href="/endpoints">Back to the endpoints</Link>
+      </p>
+    </PageMessage>
+  );
 }
 
 function Editor({ endpoint, refetch }: { endpoint: Endpoint; refetch(): Promise<void> }) {
@@ -272,15 +263,14 @@ function Editor({ endpoint, refetch }: { endpoint: Endpoint; refetch(): Promise<
 
   const togglePause = async () => {
     const paused = endpoint.status !== 'ACTIVE';
-    const result = paused
-      ? (await mutate(ResumeMutation, { id: endpoint.id })).resumeEndpoint
-      : (await mutate(PauseMutation, { id: endpoint.id })).pauseEndpoint;
-    if (result.__typename !== 'EndpointSuccess') return notify((result as { message?: string }).message ?? 'Failed', 'bad');
+    try {
+      orThrow(paused ? (await mutate(ResumeMutation, { id: endpoint.id })).resumeEndpoint : (await mutate(PauseMutation, { id: endpoint.id })).pauseEndpoint, 'EndpointSuccess');
+    } catch (e) {
+      return notify((e as Error).message, 'bad');
+    }
     notify(paused ? 'Endpoint resumed: held deliveries are on their way' : 'Endpoint paused: deliveries are held until you resume');
     await refetch();
   };
-
-  const err = (field: string) => (errors[field]?.length ? `${id}-${field}-error` : undefined);
 
   return (
     <section className="page editor" aria-labelledby={`${id}-title`}>
@@ -308,50 +298,36 @@ function Editor({ endpoint, refetch }: { endpoint: Endpoint; refetch(): Promise<
             </button>
           </div>
         </div>
-        {formError && (
-          <p className="form-error" role="alert">
-            {formError}
-          </p>
-        )}
+        <FormError message={formError} />
 
         <div className="editor-grid">
           <section className="card" aria-labelledby={`${id}-url-h`}>
             <h2 id={`${id}-url-h`}>Endpoint URL</h2>
-            <div className="field">
-              <label htmlFor={`${id}-url`}>URL</label>
-              <div className="input-with-badge">
-                <input
-                  id={`${id}-url`}
-                  type="url"
-                  value={url}
-                  onChange={(e) => setUrl(e.target.value)}
-                  aria-invalid={errors.url ? true : undefined}
-                  aria-describedby={err('url')}
-                />
-                <EndpointBadge status={endpoint.status} />
-              </div>
-              <FieldError id={`${id}-url-error`} messages={errors.url} />
-            </div>
+            <Field label="URL" errors={errors.url}>
+              {(control) => (
+                <div className="input-with-badge">
+                  <input {...control} type="url" value={url} onChange={(e) => setUrl(e.target.value)} />
+                  <EndpointBadge status={endpoint.status} />
+                </div>
+              )}
+            </Field>
             {endpoint.status !== 'ACTIVE' && (
               <p className="warning" role="note">
                 {endpoint.status === 'PAUSED' ? 'Paused' : 'Disabled'} since {formatTime(endpoint.pausedAt)}: {endpoint.pauseReason ?? 'no reason given'}. Deliveries are kept and
                 sent, oldest first, when you resume.
               </p>
             )}
-            <div className="field">
-              <label htmlFor={`${id}-verify`}>Verify token (optional)</label>
-              <input
-                id={`${id}-verify`}
-                value={verifyToken}
-                autoComplete="off"
-                onChange={(e) => setVerifyToken(e.target.value)}
-                aria-describedby={[`${id}-verify-help`, err('verifyToken')].filter(Boolean).join(' ')}
-              />
-              <p className="help" id={`${id}-verify-help`}>
-                With a token, saving first checks the URL with a <code>hub.challenge</code> handshake (GET with <code>hub.verify_token</code>).
-              </p>
-              <FieldError id={`${id}-verifyToken-error`} messages={errors.verifyToken} />
-            </div>
+            <Field
+              label="Verify token (optional)"
+              errors={errors.verifyToken}
+              help={
+                <>
+                  With a token, saving first checks the URL with a <code>hub.challenge</code> handshake (GET with <code>hub.verify_token</code>).
+                </>
+              }
+            >
+              {(control) => <input {...control} value={verifyToken} autoComplete="off" onChange={(e) => setVerifyToken(e.target.value)} />}
+            </Field>
           </section>
 
           <SigningSecret endpoint={endpoint} onRotated={refetch} />
@@ -458,8 +434,7 @@ function SigningSecret({ endpoint, onRotated }: { endpoint: Endpoint; onRotated(
     setBusy(true);
     setError(null);
     try {
-      const { rotateEndpointSecret: result } = await mutate(RotateSecretMutation, { id: endpoint.id, gracePeriodSeconds: grace });
-      if (result.__typename !== 'EndpointSuccess') throw new Error((result as { message?: string }).message ?? 'Rotation failed');
+      orThrow((await mutate(RotateSecretMutation, { id: endpoint.id, gracePeriodSeconds: grace })).rotateEndpointSecret, 'EndpointSuccess');
       setRotating(false);
       notify(grace > 0 ? 'New signing secret: the old one keeps signing during the grace period' : 'New signing secret: the old one no longer signs');
       await onRotated();
@@ -519,19 +494,8 @@ function SigningSecret({ endpoint, onRotated }: { endpoint: Endpoint; onRotated(
               ))}
             </select>
           </div>
-          {error && (
-            <p className="form-error" role="alert">
-              {error}
-            </p>
-          )}
-          <footer className="dialog-actions">
-            <button type="button" className="button" onClick={() => setRotating(false)}>
-              Cancel
-            </button>
-            <button type="submit" className="button primary" disabled={busy}>
-              {busy ? 'Regenerating…' : 'Regenerate secret'}
-            </button>
-          </footer>
+          <FormError message={error} />
+          <DialogActions onCancel={() => setRotating(false)} label="Regenerate secret" busyLabel="Regenerating…" busy={busy} />
         </form>
       </Dialog>
     </section>
@@ -562,8 +526,7 @@ function HealthSection({ endpoint, catalog }: { endpoint: Endpoint; catalog: str
   const send = async () => {
     setBusy(true);
     try {
-      const { sendTestEvent: result } = await mutate(SendTestMutation, { endpointId: endpoint.id, eventType: type === 'webhook.test' ? null : type });
-      if (result.__typename !== 'DeliverySuccess') throw new Error((result as { message?: string }).message ?? 'Failed');
+      const result = orThrow((await mutate(SendTestMutation, { endpointId: endpoint.id, eventType: type === 'webhook.test' ? null : type })).sendTestEvent, 'DeliverySuccess');
       setSent(result.delivery.id);
       notify(`Test event sent (${type})`);
     } catch (e) {

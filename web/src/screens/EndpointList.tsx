@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { graphql } from '../generated/index.ts';
 import { Link, setQuery, useLocation, useTitle } from '../router.tsx';
 import { useMutate, useQuery, useSubscription, useThrottled } from '../session.tsx';
-import { ConfirmDialog, EndpointBadge, Icon, Pager, pageArgs, useNotify } from '../ui.tsx';
+import { ConfirmDialog, EndpointBadge, FormError, Icon, Pager, pageArgs, useNotify } from '../ui.tsx';
 import { plural, Sparkline } from '../chart.tsx';
 import { CreateEndpointDialog } from './CreateEndpoint.tsx';
 
@@ -16,10 +16,7 @@ const EndpointsQuery = graphql(`
     endpoints(first: $first, last: $last, after: $after, before: $before) {
       totalCount
       pageInfo {
-        hasNextPage
-        hasPreviousPage
-        startCursor
-        endCursor
+        ...PageInfoFields
       }
       edges {
         node {
@@ -30,11 +27,7 @@ const EndpointsQuery = graphql(`
           pauseReason
           eventTypes
           timeline(hours: 24) {
-            hour
-            attempts
-            succeeded
-            failed
-            successRate
+            ...TimelineFields
           }
         }
       }
@@ -109,11 +102,7 @@ export function EndpointList() {
         </button>
       </div>
 
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
       {!data && loading && <p className="muted">Loading endpoints…</p>}
       {connection && connection.totalCount === 0 && (
         <div className="card empty">

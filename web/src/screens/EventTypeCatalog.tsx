@@ -4,7 +4,7 @@ import { useId, useState } from 'react';
 import { graphql } from '../generated/index.ts';
 import { useTitle } from '../router.tsx';
 import { useQuery } from '../session.tsx';
-import { CopyButton, prettyJson } from '../ui.tsx';
+import { CopyButton, FormError, prettyJson } from '../ui.tsx';
 
 const CatalogQuery = graphql(`
   query DashboardCatalog {
@@ -38,11 +38,7 @@ export function EventTypeCatalog() {
         <label htmlFor={`${id}-filter`}>Filter event types</label>
         <input id={`${id}-filter`} type="search" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="message, session…" />
       </div>
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
       {!data && !error && <p className="muted">Loading…</p>}
       <ul className="catalog">
         {types.map((t) => (
@@ -52,29 +48,28 @@ export function EventTypeCatalog() {
             </h2>
             <p>{t.description}</p>
             <div className="catalog-grid">
-              <details>
-                <summary>Example data</summary>
-                <div className="code-wrap">
-                  <CopyButton text={prettyJson(t.example)} label={`Copy the example of ${t.name}`} />
-                  <pre className="code small" tabIndex={0} aria-label={`Example of ${t.name}`}>
-                    {prettyJson(t.example)}
-                  </pre>
-                </div>
-              </details>
-              <details>
-                <summary>JSON Schema</summary>
-                <div className="code-wrap">
-                  <CopyButton text={prettyJson(t.schema)} label={`Copy the schema of ${t.name}`} />
-                  <pre className="code small" tabIndex={0} aria-label={`Schema of ${t.name}`}>
-                    {prettyJson(t.schema)}
-                  </pre>
-                </div>
-              </details>
+              <JsonDetails summary="Example data" value={t.example} label={`Example of ${t.name}`} />
+              <JsonDetails summary="JSON Schema" value={t.schema} label={`Schema of ${t.name}`} />
             </div>
           </li>
         ))}
       </ul>
       {data && types.length === 0 && <p className="muted">No event type matches “{filter}”.</p>}
     </section>
+  );
+}
+
+function JsonDetails({ summary, value, label }: { summary: string; value: unknown; label: string }) {
+  const text = prettyJson(value);
+  return (
+    <details>
+      <summary>{summary}</summary>
+      <div className="code-wrap">
+        <CopyButton text={text} label={`Copy: ${label}`} />
+        <pre className="code small" tabIndex={0} aria-label={label}>
+          {text}
+        </pre>
+      </div>
+    </details>
   );
 }

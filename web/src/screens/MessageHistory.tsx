@@ -6,9 +6,10 @@ import type { DeliveryStatus } from '../generated/graphql.ts';
 import { useCatalog } from '../endpoint-form.tsx';
 import { Link, setQuery, useLocation, useTitle } from '../router.tsx';
 import { useMutate, useQuery, useSubscription, useThrottled } from '../session.tsx';
-import { DeliveryBadge, EndpointBadge, formatRate, formatTime, Icon, Pager, pageArgs, useNotify } from '../ui.tsx';
+import { DeliveryBadge, EndpointBadge, formatRate, formatTime, Icon, orThrow, Pager, pageArgs, useNotify } from '../ui.tsx';
 import { AttemptSubscription, EndpointStatusSubscription } from './EndpointList.tsx';
-import { PayloadPanel, RetryDeliveryMutation, responseSummary } from './PayloadPanel.tsx';
+import { PayloadPanel, responseSummary, useRetryDelivery } from './PayloadPanel.tsx';
+import { EndpointNotFound, LoadFailed } from './EndpointEditor.tsx';
 
 const PAGE_SIZE = 20;
 
@@ -22,17 +23,10 @@ const MessagesQuery = graphql(`
       deliveries(first: $first, last: $last, after: $after, before: $before, status: $status, eventType: $eventType) {
         totalCount
         stats {
-          total
-          succeeded
-          failed
-          pending
-          successRate
+          ...StatsFields
         }
         pageInfo {
-          hasNextPage
-          hasPreviousPage
-          startCursor
-          endCursor
+          ...PageInfoFields
         }
         edges {
           node {
@@ -117,8 +111,7 @@ export function MessageHistory({ endpointId }: { endpointId: string }) {
   const recover = async (event: FormEvent) => {
     event.preventDefault();
     try {
-      const { recoverFailedDeliveries: result } = await mutate(RecoverMutation, { endpointId, since: new Date(since).toISOString() });
-      if (result.__typename !== 'RecoverFailedDeliveriesSuccess') throw new Error((result as { message?: string }).message ?? 'Failed');
+      const result = orThrow((await mutate(RecoverMutation, { endpointId, since: new Date(since).toISOString() })).recoverFailedDeliveries, 'RecoverFailedDeliveriesSuccess');
       notify(result.count === 1 ? '1 failed delivery scheduled again' : `${result.count} failed deliveries scheduled again`);
       await refetch();
     } catch (e) {
@@ -126,36 +119,10 @@ export function MessageHistory({ endpointId }: { endpointId: string }) {
     }
   };
 
-  const retry = async (deliveryId: string) => {
-    try {
-      const { retryDelivery: result } = await mutate(RetryDeliveryMutation, { id: deliveryId });
-      if (result.__typename !== 'DeliverySuccess') throw new Error((result as { message?: string }).message ?? 'Failed');
-      notify('Retry scheduled');
-      await refetch();
-    } catch (e) {
-      notify((e as Error).message, 'bad');
-    }
-  };
+  const retry = useRetryDelivery(() => void refetch());
 
-  if (error && !endpoint) {
-    return (
-      <section className="page">
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      </section>
-    );
-  }
-  if (data && !endpoint) {
-    return (
-      <section className="page">
-        <h1>Endpoint not found</h1>
-        <p>
-          <Link href="/endpoints">Back to the endpoints</Link>
-        </p>
-      </section>
-    );
-  }
+  if (error && !endpoint) return <LoadFailed error={error} />;
+  if (data && !endpoint) return <EndpointNotFound />;
 
   const connection = endpoint?.deliveries;
   const stats = connection?.stats;

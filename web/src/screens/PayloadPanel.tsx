@@ -4,7 +4,7 @@
 import { useId, useState } from 'react';
 import { graphql } from '../generated/index.ts';
 import { useMutate, useQuery, useSubscription } from '../session.tsx';
-import { CopyButton, DeliveryBadge, Dialog, formatTime, prettyJson, useNotify } from '../ui.tsx';
+import { CopyButton, DeliveryBadge, Dialog, formatTime, FormError, orThrow, prettyJson, useNotify } from '../ui.tsx';
 import { AttemptSubscription } from './EndpointList.tsx';
 
 const DeliveryQuery = graphql(`
@@ -45,7 +45,7 @@ const DeliveryQuery = graphql(`
   }
 `);
 
-export const RetryDeliveryMutation = graphql(`
+const RetryDeliveryMutation = graphql(`
   mutation DashboardRetryDelivery($id: ID!) {
     retryDelivery(id: $id) {
       __typename
@@ -89,10 +89,23 @@ function HeaderTable({ headers, caption }: { headers: unknown; caption: string }
   );
 }
 
-export function PayloadPanel({ deliveryId, endpointId, onClose, onRetried }: { deliveryId: string; endpointId: string; onClose(): void; onRetried(): void }) {
-  const { data, error, refetch } = useQuery(DeliveryQuery, { id: deliveryId });
+/** Retry a delivery now (from the table or the panel), saying how it went. */
+export function useRetryDelivery(onDone: () => void) {
   const mutate = useMutate();
   const notify = useNotify();
+  return async (id: string) => {
+    try {
+      orThrow((await mutate(RetryDeliveryMutation, { id })).retryDelivery, 'DeliverySuccess');
+      notify('Retry scheduled');
+      onDone();
+    } catch (e) {
+      notify((e as Error).message, 'bad');
+    }
+  };
+}
+
+export function PayloadPanel({ deliveryId, endpointId, onClose, onRetried }: { deliveryId: string; endpointId: string; onClose(): void; onRetried(): void }) {
+  const { data, error, refetch } = useQuery(DeliveryQuery, { id: deliveryId });
   const id = useId();
   const [pretty, setPretty] = useState(false);
   useSubscription(AttemptSubscription, { endpointId }, (notice) => {
@@ -103,26 +116,16 @@ export function PayloadPanel({ deliveryId, endpointId, onClose, onRetried }: { d
   // The bytes POSTed are the same on every attempt; before the first, the stored envelope.
   const body = delivery?.attempts[0]?.requestBody ?? (delivery ? JSON.stringify(delivery.event.payload) : '');
 
-  const retry = async () => {
-    try {
-      const { retryDelivery: result } = await mutate(RetryDeliveryMutation, { id: deliveryId });
-      if (result.__typename !== 'DeliverySuccess') throw new Error((result as { message?: string }).message ?? 'Failed');
-      notify('Retry scheduled');
-      onRetried();
-      await refetch();
-    } catch (e) {
-      notify((e as Error).message, 'bad');
-    }
-  };
+  const retryDelivery = useRetryDelivery(() => {
+    onRetried();
+    void refetch();
+  });
+  const retry = () => retryDelivery(deliveryId);
 
   return (
     <Dialog open title="Message payload" onClose={onClose} className="drawer">
       <div className="dialog-body payload">
-        {error && (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError message={error} />
         {data && !delivery && <p>This delivery no longer exists.</p>}
         {delivery && (
           <>
