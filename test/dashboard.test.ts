@@ -141,12 +141,18 @@ describe.skipIf(missing !== null)('dashboard in Chromium', () => {
     await page.getByText('Live', { exact: true }).waitFor();
     await page.getByText('No endpoints yet').waitFor();
     await expectAccessible('02-endpoints-empty');
+    // Keyboard first: the skip link leads, then the navigation.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
   });
 
   it('creates an endpoint, showing the API’s error next to a bad URL first', async () => {
-    await page.getByRole('button', { name: 'Add Endpoint' }).first().click();
+    // Opened from the keyboard; the dialog puts the focus on its first field.
+    await page.getByRole('button', { name: 'Add Endpoint' }).first().focus();
+    await page.keyboard.press('Enter');
     const dialog = page.getByRole('dialog', { name: 'Create Webhook Endpoint' });
     await dialog.waitFor();
+    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe('url');
     await dialog.getByLabel('URL (required)').fill('not a url');
     await dialog.getByLabel('Description (required)').fill('CRM sync');
     await dialog.getByRole('checkbox', { name: /^message\.received/ }).check();

@@ -49,16 +49,16 @@ export async function request<R, V>(document: TypedDocumentString<R, V>, variabl
 export type LiveState = 'connecting' | 'live' | 'offline';
 
 /**
- * One graphql-ws connection per signed-in session, opened when the first subscription starts and
- * reopened after a drop (graphql-ws retries with backoff); the key travels in connectionParams,
- * never in the socket's URL.
+ * One graphql-ws connection per signed-in session, open for as long as it lasts (so the Live
+ * indicator tells the truth on every screen) and reopened after a drop (graphql-ws retries with
+ * backoff); the key travels in connectionParams, never in the socket's URL.
  */
 export function createLiveClient(apiKey: string, onState: (state: LiveState) => void): Client {
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${GRAPHQL_PATH}`;
   const client = createClient({
     url,
     connectionParams: { authorization: `Bearer ${apiKey}` },
-    lazy: true,
+    lazy: false,
     retryAttempts: Infinity,
     shouldRetry: () => true,
     on: {

@@ -1,6 +1,6 @@
 // What the create dialog and the editor share: the event-type checklist and the endpoint settings
-// as data. A setting the API gains (concurrencyLimit, ordered, signatureHeader…) is one entry in
-// SETTINGS plus its name in the editor's EndpointSettings fragment.
+// as data. A setting the API gains (concurrencyLimit, ordered, filter, transformation…) is its name
+// in the EndpointSettings fragment and one entry in SETTINGS, both below.
 import { useId, type ReactNode } from 'react';
 import { graphql } from './generated/index.ts';
 import { useQuery } from './session.tsx';
@@ -133,7 +133,26 @@ const boolean: SettingKind<boolean> = {
   toInput: (d) => ({ value: d }),
 };
 
-const KINDS = { text, optionalInt, int, secondsList, lines, headers, boolean };
+/** Any JSON, edited as text; blank means null. */
+const json: SettingKind<string> = {
+  toDraft: (v) => (v === null || v === undefined ? '' : JSON.stringify(v, null, 2)),
+  toInput: (d) => {
+    if (d.trim() === '') return { value: null };
+    try {
+      return { value: JSON.parse(d) };
+    } catch {
+      return { error: 'must be valid JSON' };
+    }
+  },
+};
+
+/** Source text kept as typed (a transformation); blank is sent as "", which the API reads as none. */
+const code: SettingKind<string> = {
+  toDraft: (v) => (typeof v === 'string' ? v : ''),
+  toInput: (d) => ({ value: d }),
+};
+
+const KINDS = { text, optionalInt, int, secondsList, lines, headers, boolean, json, code };
 
 export interface Setting {
   /** The field's name in Endpoint and UpdateEndpointInput alike. */
@@ -144,6 +163,18 @@ export interface Setting {
   placeholder?: string;
 }
 
+// The settings the editor loads: every name in SETTINGS, and nothing else.
+graphql(`
+  fragment EndpointSettings on Endpoint {
+    description
+    rateLimitPerSecond
+    timeoutMs
+    retrySchedule
+    headers
+    sessionIds
+  }
+`);
+
 /** The editor's Advanced settings, in order. */
 export const SETTINGS: readonly Setting[] = [
   { name: 'description', label: 'Description', kind: 'text', help: 'The endpoint’s display name.' },
@@ -152,9 +183,12 @@ export const SETTINGS: readonly Setting[] = [
   { name: 'retrySchedule', label: 'Retry schedule (seconds)', kind: 'secondsList', help: 'Seconds before each retry, comma separated; blank for the deployment’s default.' },
   { name: 'headers', label: 'Custom headers', kind: 'headers', help: 'Sent with every delivery; they cannot replace the signature headers.' },
   { name: 'sessionIds', label: 'WhatsApp sessions', kind: 'lines', placeholder: 'Every session', help: 'Only events of these sessions, one per line; blank for every session.' },
-  // The engine's fields, once schema.graphql has them (and the fragment asks for them):
-  // { name: 'concurrencyLimit', label: 'Concurrency limit', kind: 'optionalInt', placeholder: 'Deployment default', help: 'Attempts in flight at once.' },
-  // { name: 'ordered', label: 'Deliver in order', kind: 'boolean', help: 'One at a time, in publish order.' },
+  // Fields the API is gaining (contract parts engine and compat): once schema.graphql has one, add
+  // its name to the fragment above and uncomment its line.
+  // { name: 'concurrencyLimit', label: 'Concurrency limit', kind: 'optionalInt', placeholder: 'Deployment default', help: 'Attempts in flight to this endpoint at once.' },
+  // { name: 'ordered', label: 'Deliver in order', kind: 'boolean', help: 'One at a time, in publish order; each waits for the one before.' },
+  // { name: 'filter', label: 'Filter', kind: 'json', placeholder: '{"data": {"status": {"$in": ["read", "failed"]}}}', help: 'Only events whose envelope matches; blank for every event.' },
+  // { name: 'transformation', label: 'Transformation', kind: 'code', placeholder: 'function handler(webhook) { return webhook }', help: 'Runs before each delivery is first signed; blank for none.' },
 ];
 
 export type Drafts = Record<string, Draft>;
@@ -213,8 +247,8 @@ export function SettingField(props: { setting: Setting; value: Draft; onChange(v
   return (
     <Field label={setting.label} help={setting.help} errors={props.errors}>
       {(control) =>
-        setting.kind === 'lines' ? (
-          <textarea {...control} name={setting.name} rows={3} value={value as string} placeholder={setting.placeholder} onChange={(e) => onChange(e.target.value)} />
+        setting.kind === 'lines' || setting.kind === 'json' || setting.kind === 'code' ? (
+          <textarea {...control} name={setting.name} rows={setting.kind === 'lines' ? 3 : 6} spellCheck={false} value={value as string} placeholder={setting.placeholder} onChange={(e) => onChange(e.target.value)} />
         ) : (
           <input
             {...control}

@@ -74,7 +74,11 @@ export function Dialog(props: { open: boolean; title: string; onClose(): void; c
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
-    if (props.open && !dialog.open) dialog.showModal();
+    if (props.open && !dialog.open) {
+      dialog.showModal();
+      // showModal focuses the first focusable element (the Close button); a dialog may name a better one.
+      dialog.querySelector<HTMLElement>('[data-autofocus]')?.focus();
+    }
     if (!props.open && dialog.open) dialog.close();
   }, [props.open]);
   // In a portal, and submit events stop here: a dialog's own <form> must not also submit the
@@ -258,7 +262,7 @@ export function FormError({ message }: { message: string | null | undefined }) {
 export function DialogActions(props: { onCancel(): void; label: string; busyLabel: string; busy: boolean; danger?: boolean; onConfirm?(): void }) {
   return (
     <footer className="dialog-actions">
-      <button type="button" className="button" onClick={props.onCancel} autoFocus={props.danger}>
+      <button type="button" className="button" onClick={props.onCancel} data-autofocus={props.danger ? true : undefined}>
         Cancel
       </button>
       <button

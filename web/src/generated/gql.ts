@@ -16,12 +16,12 @@ import * as types from './graphql.ts';
  */
 type Documents = {
     "\n  query DashboardCatalogNames {\n    eventTypes {\n      name\n      description\n    }\n  }\n": typeof types.DashboardCatalogNamesDocument,
+    "\n  fragment EndpointSettings on Endpoint {\n    description\n    rateLimitPerSecond\n    timeoutMs\n    retrySchedule\n    headers\n    sessionIds\n  }\n": typeof types.EndpointSettingsFragmentDoc,
     "\n  fragment PageInfoFields on PageInfo {\n    hasNextPage\n    hasPreviousPage\n    startCursor\n    endCursor\n  }\n": typeof types.PageInfoFieldsFragmentDoc,
     "\n  fragment StatsFields on DeliveryStats {\n    total\n    succeeded\n    failed\n    pending\n    successRate\n  }\n": typeof types.StatsFieldsFragmentDoc,
     "\n  fragment TimelineFields on TimelineBucket {\n    hour\n    attempts\n    succeeded\n    failed\n    successRate\n  }\n": typeof types.TimelineFieldsFragmentDoc,
     "\n  fragment FieldErrorsFields on ValidationError {\n    message\n    fieldErrors {\n      path\n      message\n    }\n  }\n": typeof types.FieldErrorsFieldsFragmentDoc,
     "\n  mutation DashboardCreateEndpoint($input: CreateEndpointInput!) {\n    createEndpoint(input: $input) {\n      __typename\n      ... on EndpointSuccess {\n        endpoint {\n          id\n          description\n        }\n      }\n      ... on ValidationError {\n        ...FieldErrorsFields\n      }\n      ... on Error {\n        message\n      }\n    }\n  }\n": typeof types.DashboardCreateEndpointDocument,
-    "\n  fragment EndpointSettings on Endpoint {\n    description\n    rateLimitPerSecond\n    timeoutMs\n    retrySchedule\n    headers\n    sessionIds\n  }\n": typeof types.EndpointSettingsFragmentDoc,
     "\n  query DashboardEndpoint($id: ID!) {\n    endpoint(id: $id) {\n      id\n      url\n      status\n      pauseReason\n      pausedAt\n      eventTypes\n      signingSecret\n      retiredSecrets {\n        secret\n        expiresAt\n      }\n      createdAt\n      updatedAt\n      ...EndpointSettings\n      stats {\n        ...StatsFields\n      }\n      timeline(hours: 24) {\n        ...TimelineFields\n      }\n      recent: deliveries(first: 20) {\n        edges {\n          node {\n            id\n            attempts {\n              id\n              outcome\n              responseStatus\n              error\n              startedAt\n            }\n          }\n        }\n      }\n    }\n  }\n": typeof types.DashboardEndpointDocument,
     "\n  mutation DashboardUpdateEndpoint($id: ID!, $input: UpdateEndpointInput!) {\n    updateEndpoint(id: $id, input: $input) {\n      __typename\n      ... on EndpointSuccess {\n        endpoint {\n          id\n          updatedAt\n        }\n      }\n      ... on ValidationError {\n        ...FieldErrorsFields\n      }\n      ... on Error {\n        message\n      }\n    }\n  }\n": typeof types.DashboardUpdateEndpointDocument,
     "\n  mutation DashboardRotateSecret($id: ID!, $gracePeriodSeconds: Int) {\n    rotateEndpointSecret(id: $id, gracePeriodSeconds: $gracePeriodSeconds) {\n      __typename\n      ... on EndpointSuccess {\n        endpoint {\n          id\n          signingSecret\n        }\n      }\n      ... on Error {\n        message\n      }\n    }\n  }\n": typeof types.DashboardRotateSecretDocument,
@@ -41,12 +41,12 @@ type Documents = {
 };
 const documents: Documents = {
     "\n  query DashboardCatalogNames {\n    eventTypes {\n      name\n      description\n    }\n  }\n": types.DashboardCatalogNamesDocument,
+    "\n  fragment EndpointSettings on Endpoint {\n    description\n    rateLimitPerSecond\n    timeoutMs\n    retrySchedule\n    headers\n    sessionIds\n  }\n": types.EndpointSettingsFragmentDoc,
     "\n  fragment PageInfoFields on PageInfo {\n    hasNextPage\n    hasPreviousPage\n    startCursor\n    endCursor\n  }\n": types.PageInfoFieldsFragmentDoc,
     "\n  fragment StatsFields on DeliveryStats {\n    total\n    succeeded\n    failed\n    pending\n    successRate\n  }\n": types.StatsFieldsFragmentDoc,
     "\n  fragment TimelineFields on TimelineBucket {\n    hour\n    attempts\n    succeeded\n    failed\n    successRate\n  }\n": types.TimelineFieldsFragmentDoc,
     "\n  fragment FieldErrorsFields on ValidationError {\n    message\n    fieldErrors {\n      path\n      message\n    }\n  }\n": types.FieldErrorsFieldsFragmentDoc,
     "\n  mutation DashboardCreateEndpoint($input: CreateEndpointInput!) {\n    createEndpoint(input: $input) {\n      __typename\n      ... on EndpointSuccess {\n        endpoint {\n          id\n          description\n        }\n      }\n      ... on ValidationError {\n        ...FieldErrorsFields\n      }\n      ... on Error {\n        message\n      }\n    }\n  }\n": types.DashboardCreateEndpointDocument,
-    "\n  fragment EndpointSettings on Endpoint {\n    description\n    rateLimitPerSecond\n    timeoutMs\n    retrySchedule\n    headers\n    sessionIds\n  }\n": types.EndpointSettingsFragmentDoc,
     "\n  query DashboardEndpoint($id: ID!) {\n    endpoint(id: $id) {\n      id\n      url\n      status\n      pauseReason\n      pausedAt\n      eventTypes\n      signingSecret\n      retiredSecrets {\n        secret\n        expiresAt\n      }\n      createdAt\n      updatedAt\n      ...EndpointSettings\n      stats {\n        ...StatsFields\n      }\n      timeline(hours: 24) {\n        ...TimelineFields\n      }\n      recent: deliveries(first: 20) {\n        edges {\n          node {\n            id\n            attempts {\n              id\n              outcome\n              responseStatus\n              error\n              startedAt\n            }\n          }\n        }\n      }\n    }\n  }\n": types.DashboardEndpointDocument,
     "\n  mutation DashboardUpdateEndpoint($id: ID!, $input: UpdateEndpointInput!) {\n    updateEndpoint(id: $id, input: $input) {\n      __typename\n      ... on EndpointSuccess {\n        endpoint {\n          id\n          updatedAt\n        }\n      }\n      ... on ValidationError {\n        ...FieldErrorsFields\n      }\n      ... on Error {\n        message\n      }\n    }\n  }\n": types.DashboardUpdateEndpointDocument,
     "\n  mutation DashboardRotateSecret($id: ID!, $gracePeriodSeconds: Int) {\n    rotateEndpointSecret(id: $id, gracePeriodSeconds: $gracePeriodSeconds) {\n      __typename\n      ... on EndpointSuccess {\n        endpoint {\n          id\n          signingSecret\n        }\n      }\n      ... on Error {\n        message\n      }\n    }\n  }\n": types.DashboardRotateSecretDocument,
@@ -72,6 +72,10 @@ export function graphql(source: "\n  query DashboardCatalogNames {\n    eventTyp
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  fragment EndpointSettings on Endpoint {\n    description\n    rateLimitPerSecond\n    timeoutMs\n    retrySchedule\n    headers\n    sessionIds\n  }\n"): typeof import('./graphql.ts').EndpointSettingsFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  fragment PageInfoFields on PageInfo {\n    hasNextPage\n    hasPreviousPage\n    startCursor\n    endCursor\n  }\n"): typeof import('./graphql.ts').PageInfoFieldsFragmentDoc;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -89,10 +93,6 @@ export function graphql(source: "\n  fragment FieldErrorsFields on ValidationErr
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation DashboardCreateEndpoint($input: CreateEndpointInput!) {\n    createEndpoint(input: $input) {\n      __typename\n      ... on EndpointSuccess {\n        endpoint {\n          id\n          description\n        }\n      }\n      ... on ValidationError {\n        ...FieldErrorsFields\n      }\n      ... on Error {\n        message\n      }\n    }\n  }\n"): typeof import('./graphql.ts').DashboardCreateEndpointDocument;
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  fragment EndpointSettings on Endpoint {\n    description\n    rateLimitPerSecond\n    timeoutMs\n    retrySchedule\n    headers\n    sessionIds\n  }\n"): typeof import('./graphql.ts').EndpointSettingsFragmentDoc;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -60,6 +60,8 @@ export type DashboardCatalogNamesQueryVariables = Exact<{ [key: string]: never; 
 
 export type DashboardCatalogNamesQuery = { eventTypes: Array<{ name: string, description: string }> };
 
+export type EndpointSettingsFragment = { description: string, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, headers: unknown, sessionIds: Array<string> | null };
+
 export type PageInfoFieldsFragment = { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null };
 
 export type StatsFieldsFragment = { total: number, succeeded: number, failed: number, pending: number, successRate: number | null };
@@ -79,8 +81,6 @@ export type DashboardCreateEndpointMutation = { createEndpoint:
     | { __typename: 'ValidationError', message: string, fieldErrors: Array<{ path: Array<string>, message: string }> }
     | { __typename: 'VerificationError', message: string }
    };
-
-export type EndpointSettingsFragment = { description: string, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, headers: unknown, sessionIds: Array<string> | null };
 
 export type DashboardEndpointQueryVariables = Exact<{
   id: string;
@@ -256,6 +256,16 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
+export const EndpointSettingsFragmentDoc = new TypedDocumentString(`
+    fragment EndpointSettings on Endpoint {
+  description
+  rateLimitPerSecond
+  timeoutMs
+  retrySchedule
+  headers
+  sessionIds
+}
+    `, {"fragmentName":"EndpointSettings"}) as unknown as TypedDocumentString<EndpointSettingsFragment, unknown>;
 export const PageInfoFieldsFragmentDoc = new TypedDocumentString(`
     fragment PageInfoFields on PageInfo {
   hasNextPage
@@ -291,16 +301,6 @@ export const FieldErrorsFieldsFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"FieldErrorsFields"}) as unknown as TypedDocumentString<FieldErrorsFieldsFragment, unknown>;
-export const EndpointSettingsFragmentDoc = new TypedDocumentString(`
-    fragment EndpointSettings on Endpoint {
-  description
-  rateLimitPerSecond
-  timeoutMs
-  retrySchedule
-  headers
-  sessionIds
-}
-    `, {"fragmentName":"EndpointSettings"}) as unknown as TypedDocumentString<EndpointSettingsFragment, unknown>;
 export const DashboardCatalogNamesDocument = new TypedDocumentString(`
     query DashboardCatalogNames {
   eventTypes {
@@ -373,7 +373,15 @@ export const DashboardEndpointDocument = new TypedDocumentString(`
     }
   }
 }
-    fragment StatsFields on DeliveryStats {
+    fragment EndpointSettings on Endpoint {
+  description
+  rateLimitPerSecond
+  timeoutMs
+  retrySchedule
+  headers
+  sessionIds
+}
+fragment StatsFields on DeliveryStats {
   total
   succeeded
   failed
@@ -386,14 +394,6 @@ fragment TimelineFields on TimelineBucket {
   succeeded
   failed
   successRate
-}
-fragment EndpointSettings on Endpoint {
-  description
-  rateLimitPerSecond
-  timeoutMs
-  retrySchedule
-  headers
-  sessionIds
 }`) as unknown as TypedDocumentString<DashboardEndpointQuery, DashboardEndpointQueryVariables>;
 export const DashboardUpdateEndpointDocument = new TypedDocumentString(`
     mutation DashboardUpdateEndpoint($id: ID!, $input: UpdateEndpointInput!) {

@@ -86,7 +86,7 @@ export function CreateEndpointDialog({ open, onClose, onCreated }: { open: boole
     <Dialog open={open} title="Create Webhook Endpoint" onClose={onClose} className="dialog wide">
       <form onSubmit={submit} noValidate className="dialog-body form">
         <Field label="URL (required)" errors={errors.url}>
-          {(control) => <input {...control} name="url" type="url" placeholder="https://example.com/webhook" value={url} onChange={(e) => setUrl(e.target.value)} autoFocus />}
+          {(control) => <input {...control} name="url" type="url" placeholder="https://example.com/webhook" value={url} onChange={(e) => setUrl(e.target.value)} data-autofocus />}
         </Field>
         <Field label="Description (required)" help="A label for the endpoint, shown as its name in the list." errors={errors.description}>
           {(control) => <input {...control} name="description" placeholder="CRM sync" value={description} onChange={(e) => setDescription(e.target.value)} />}

@@ -12,17 +12,6 @@ import { TimelineChart } from '../chart.tsx';
 import { CopyButton, Dialog, DialogActions, EndpointBadge, Field, fieldErrorsOf, FormError, formatAgo, formatRate, formatTime, Icon, orThrow, PageMessage, useNotify, type FieldErrors } from '../ui.tsx';
 import { AttemptSubscription, DeleteEndpointDialog, EndpointStatusSubscription } from './EndpointList.tsx';
 
-graphql(`
-  fragment EndpointSettings on Endpoint {
-    description
-    rateLimitPerSecond
-    timeoutMs
-    retrySchedule
-    headers
-    sessionIds
-  }
-`);
-
 const EndpointQuery = graphql(`
   query DashboardEndpoint($id: ID!) {
     endpoint(id: $id) {
