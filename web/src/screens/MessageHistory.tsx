@@ -1,6 +1,6 @@
 // Message History: summary cards, filters, the deliveries table with Previous / Next, retry and
 // "recover failed since", all live: each attempt made refreshes the page being looked at.
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { graphql } from '../generated/index.ts';
 import type { DeliveryStatus } from '../generated/graphql.ts';
 import { useCatalog } from '../endpoint-form.tsx';
@@ -143,31 +143,12 @@ export function MessageHistory({ endpointId }: { endpointId: string }) {
       </div>
 
       <ul className="stat-cards" aria-label={filtered ? 'Summary of the filtered deliveries' : 'Summary of all deliveries'}>
-        <li className="card stat">
-          <span className="stat-label">Total Messages</span>
-          <span className="stat-value" data-testid="stat-total">
-            {stats?.total ?? '—'}
-          </span>
-        </li>
-        <li className="card stat good">
-          <span className="stat-label">Successful</span>
-          <span className="stat-value" data-testid="stat-succeeded">
-            {stats?.succeeded ?? '—'}
-          </span>
-        </li>
-        <li className="card stat bad">
-          <span className="stat-label">Failed</span>
-          <span className="stat-value" data-testid="stat-failed">
-            {stats?.failed ?? '—'}
-          </span>
-        </li>
-        <li className="card stat">
-          <span className="stat-label">Success Rate</span>
-          <span className="stat-value" data-testid="stat-rate">
-            {formatRate(stats?.successRate)}
-          </span>
+        <StatCard label="Total Messages" value={stats?.total} testId="stat-total" />
+        <StatCard label="Successful" value={stats?.succeeded} testId="stat-succeeded" tone="good" />
+        <StatCard label="Failed" value={stats?.failed} testId="stat-failed" tone="bad" />
+        <StatCard label="Success Rate" value={stats && formatRate(stats.successRate)} testId="stat-rate">
           {stats && stats.pending > 0 && <span className="muted small">{stats.pending} pending</span>}
-        </li>
+        </StatCard>
       </ul>
 
       <div className="toolbar">
@@ -265,5 +246,17 @@ export function MessageHistory({ endpointId }: { endpointId: string }) {
 
       {openDelivery && <PayloadPanel deliveryId={openDelivery} endpointId={endpointId} onClose={() => setQuery({ delivery: null })} onRetried={() => void refetch()} />}
     </section>
+  );
+}
+
+function StatCard(props: { label: string; value: number | string | undefined; testId: string; tone?: 'good' | 'bad'; children?: ReactNode }) {
+  return (
+    <li className={`card stat ${props.tone ?? ''}`}>
+      <span className="stat-label">{props.label}</span>
+      <span className="stat-value" data-testid={props.testId}>
+        {props.value ?? '—'}
+      </span>
+      {props.children}
+    </li>
   );
 }
