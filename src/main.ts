@@ -51,6 +51,7 @@ async function main(): Promise<void> {
 
   if (app.api) {
     console.log(`Hookwire ${config.version} ${role === 'all' ? 'API and worker' : 'API'} ready. GraphiQL: ${app.api.url}`);
+    console.log(`Dashboard: ${new URL('/', app.api.url).href} (sign in with an API key)`);
   } else {
     console.log(`Hookwire ${config.version} worker ready (concurrency ${config.workerConcurrency}).`);
   }

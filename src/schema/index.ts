@@ -7,5 +7,7 @@ import './event-type.ts';
 import './event.ts';
 import './delivery.ts';
 import './subscriptions.ts';
+import './timeline.ts';
+import './secrets.ts';
 
 export const schema = builder.toSchema({ sortSchema: false });

@@ -14,6 +14,7 @@ import { ApiKeyAuthenticator } from '../domain/accounts.ts';
 import type { Metrics } from '../metrics.ts';
 import { send, serveOps } from './ops.ts';
 import type { Services } from '../services.ts';
+import { createWebApp } from './web.ts';
 import type { Logger } from '../log.ts';
 
 export interface ApiServer {
@@ -94,14 +95,13 @@ export async function startApiServer(options: {
     ],
   });
 
+  const web = createWebApp();
   const server = createServer(async (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     try {
       if (await serveOps(req, res, db, metrics)) return;
-      if (path === '/' && req.method === 'GET') {
-        res.writeHead(302, { location: '/graphql' }).end();
-        return;
-      }
+      // Everything but /graphql is the dashboard (web/dist), with client routes falling back to index.html.
+      if (path !== yoga.graphqlEndpoint && (await web.serve(req, res, path))) return;
       // The body limit is enforced on Content-Length (onRequestParse), so a POST must state its
       // length: a chunked body of unknown size would slip past it.
       if (req.method === 'POST' && req.headers['content-length'] === undefined) {

@@ -14,6 +14,11 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  query DashboardTestEndpoint($id: ID!) {\n    endpoint(id: $id) {\n      id\n      status\n      description\n      rateLimitPerSecond\n      eventTypes\n      signingSecret\n      retiredSecrets {\n        secret\n      }\n    }\n  }\n": typeof types.DashboardTestEndpointDocument,
+    "\n  mutation DashboardTestPause($id: ID!) {\n    pauseEndpoint(id: $id) {\n      __typename\n    }\n  }\n": typeof types.DashboardTestPauseDocument,
+    "\n  mutation DashboardTestResume($id: ID!) {\n    resumeEndpoint(id: $id) {\n      __typename\n    }\n  }\n": typeof types.DashboardTestResumeDocument,
+    "\n  mutation DashboardTestSendTest($endpointId: ID!) {\n    sendTestEvent(endpointId: $endpointId) {\n      __typename\n    }\n  }\n": typeof types.DashboardTestSendTestDocument,
+    "\n  mutation DashboardTestCreate($input: CreateEndpointInput!) {\n    createEndpoint(input: $input) {\n      __typename\n    }\n  }\n": typeof types.DashboardTestCreateDocument,
     "\n  fragment DlvTestAttempt on DeliveryAttempt {\n    id\n    attemptNumber\n    outcome\n    startedAt\n    durationMs\n    requestHeaders\n    requestBody\n    responseStatus\n    responseHeaders\n    responseBody\n    error\n    willRetry\n  }\n": typeof types.DlvTestAttemptFragmentDoc,
     "\n  fragment DlvTestDelivery on Delivery {\n    id\n    status\n    attemptCount\n    nextAttemptAt\n    createdAt\n    completedAt\n    event {\n      id\n      type\n    }\n    endpoint {\n      id\n    }\n    attempts {\n      ...DlvTestAttempt\n    }\n  }\n": typeof types.DlvTestDeliveryFragmentDoc,
     "\n  fragment DlvTestDeliveryResult on DeliveryResult {\n    __typename\n    ... on DeliverySuccess {\n      delivery {\n        id\n        status\n        attemptCount\n        event {\n          id\n          type\n        }\n        endpoint {\n          id\n        }\n      }\n    }\n    ... on ValidationError {\n      message\n      fieldErrors {\n        path\n        message\n      }\n    }\n    ... on NotFoundError {\n      message\n    }\n  }\n": typeof types.DlvTestDeliveryResultFragmentDoc,
@@ -77,8 +82,17 @@ type Documents = {
     "\n  mutation SupportPause($id: ID!) {\n    pauseEndpoint(id: $id) {\n      __typename\n    }\n  }\n": typeof types.SupportPauseDocument,
     "\n  mutation SupportResume($id: ID!) {\n    resumeEndpoint(id: $id) {\n      __typename\n    }\n  }\n": typeof types.SupportResumeDocument,
     "\n  mutation SupportRetry($id: ID!) {\n    retryDelivery(id: $id) {\n      __typename\n      ... on DeliverySuccess {\n        delivery {\n          id\n          status\n        }\n      }\n    }\n  }\n": typeof types.SupportRetryDocument,
+    "\n  mutation TimelineCreateEndpoint($input: CreateEndpointInput!) {\n    createEndpoint(input: $input) {\n      __typename\n      ... on EndpointSuccess {\n        endpoint {\n          id\n          signingSecret\n        }\n      }\n    }\n  }\n": typeof types.TimelineCreateEndpointDocument,
+    "\n  mutation TimelineSendTest($endpointId: ID!) {\n    sendTestEvent(endpointId: $endpointId) {\n      __typename\n    }\n  }\n": typeof types.TimelineSendTestDocument,
+    "\n  query TimelineOfEndpoints($hours: Int!) {\n    endpoints(first: 10) {\n      edges {\n        node {\n          id\n          stats {\n            total\n            pending\n          }\n          timeline(hours: $hours) {\n            hour\n            attempts\n            succeeded\n            failed\n            successRate\n          }\n        }\n      }\n    }\n  }\n": typeof types.TimelineOfEndpointsDocument,
+    "\n  mutation TimelineRotate($id: ID!, $grace: Int) {\n    rotateEndpointSecret(id: $id, gracePeriodSeconds: $grace) {\n      __typename\n      ... on EndpointSuccess {\n        endpoint {\n          signingSecret\n          retiredSecrets {\n            secret\n            expiresAt\n          }\n        }\n      }\n    }\n  }\n": typeof types.TimelineRotateDocument,
 };
 const documents: Documents = {
+    "\n  query DashboardTestEndpoint($id: ID!) {\n    endpoint(id: $id) {\n      id\n      status\n      description\n      rateLimitPerSecond\n      eventTypes\n      signingSecret\n      retiredSecrets {\n        secret\n      }\n    }\n  }\n": types.DashboardTestEndpointDocument,
+    "\n  mutation DashboardTestPause($id: ID!) {\n    pauseEndpoint(id: $id) {\n      __typename\n    }\n  }\n": types.DashboardTestPauseDocument,
+    "\n  mutation DashboardTestResume($id: ID!) {\n    resumeEndpoint(id: $id) {\n      __typename\n    }\n  }\n": types.DashboardTestResumeDocument,
+    "\n  mutation DashboardTestSendTest($endpointId: ID!) {\n    sendTestEvent(endpointId: $endpointId) {\n      __typename\n    }\n  }\n": types.DashboardTestSendTestDocument,
+    "\n  mutation DashboardTestCreate($input: CreateEndpointInput!) {\n    createEndpoint(input: $input) {\n      __typename\n    }\n  }\n": types.DashboardTestCreateDocument,
     "\n  fragment DlvTestAttempt on DeliveryAttempt {\n    id\n    attemptNumber\n    outcome\n    startedAt\n    durationMs\n    requestHeaders\n    requestBody\n    responseStatus\n    responseHeaders\n    responseBody\n    error\n    willRetry\n  }\n": types.DlvTestAttemptFragmentDoc,
     "\n  fragment DlvTestDelivery on Delivery {\n    id\n    status\n    attemptCount\n    nextAttemptAt\n    createdAt\n    completedAt\n    event {\n      id\n      type\n    }\n    endpoint {\n      id\n    }\n    attempts {\n      ...DlvTestAttempt\n    }\n  }\n": types.DlvTestDeliveryFragmentDoc,
     "\n  fragment DlvTestDeliveryResult on DeliveryResult {\n    __typename\n    ... on DeliverySuccess {\n      delivery {\n        id\n        status\n        attemptCount\n        event {\n          id\n          type\n        }\n        endpoint {\n          id\n        }\n      }\n    }\n    ... on ValidationError {\n      message\n      fieldErrors {\n        path\n        message\n      }\n    }\n    ... on NotFoundError {\n      message\n    }\n  }\n": types.DlvTestDeliveryResultFragmentDoc,
@@ -142,6 +156,10 @@ const documents: Documents = {
     "\n  mutation SupportPause($id: ID!) {\n    pauseEndpoint(id: $id) {\n      __typename\n    }\n  }\n": types.SupportPauseDocument,
     "\n  mutation SupportResume($id: ID!) {\n    resumeEndpoint(id: $id) {\n      __typename\n    }\n  }\n": types.SupportResumeDocument,
     "\n  mutation SupportRetry($id: ID!) {\n    retryDelivery(id: $id) {\n      __typename\n      ... on DeliverySuccess {\n        delivery {\n          id\n          status\n        }\n      }\n    }\n  }\n": types.SupportRetryDocument,
+    "\n  mutation TimelineCreateEndpoint($input: CreateEndpointInput!) {\n    createEndpoint(input: $input) {\n      __typename\n      ... on EndpointSuccess {\n        endpoint {\n          id\n          signingSecret\n        }\n      }\n    }\n  }\n": types.TimelineCreateEndpointDocument,
+    "\n  mutation TimelineSendTest($endpointId: ID!) {\n    sendTestEvent(endpointId: $endpointId) {\n      __typename\n    }\n  }\n": types.TimelineSendTestDocument,
+    "\n  query TimelineOfEndpoints($hours: Int!) {\n    endpoints(first: 10) {\n      edges {\n        node {\n          id\n          stats {\n            total\n            pending\n          }\n          timeline(hours: $hours) {\n            hour\n            attempts\n            succeeded\n            failed\n            successRate\n          }\n        }\n      }\n    }\n  }\n": types.TimelineOfEndpointsDocument,
+    "\n  mutation TimelineRotate($id: ID!, $grace: Int) {\n    rotateEndpointSecret(id: $id, gracePeriodSeconds: $grace) {\n      __typename\n      ... on EndpointSuccess {\n        endpoint {\n          signingSecret\n          retiredSecrets {\n            secret\n            expiresAt\n          }\n        }\n      }\n    }\n  }\n": types.TimelineRotateDocument,
 };
 
 /**
@@ -158,6 +176,26 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DashboardTestEndpoint($id: ID!) {\n    endpoint(id: $id) {\n      id\n      status\n      description\n      rateLimitPerSecond\n      eventTypes\n      signingSecret\n      retiredSecrets {\n        secret\n      }\n    }\n  }\n"): (typeof documents)["\n  query DashboardTestEndpoint($id: ID!) {\n    endpoint(id: $id) {\n      id\n      status\n      description\n      rateLimitPerSecond\n      eventTypes\n      signingSecret\n      retiredSecrets {\n        secret\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DashboardTestPause($id: ID!) {\n    pauseEndpoint(id: $id) {\n      __typename\n    }\n  }\n"): (typeof documents)["\n  mutation DashboardTestPause($id: ID!) {\n    pauseEndpoint(id: $id) {\n      __typename\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DashboardTestResume($id: ID!) {\n    resumeEndpoint(id: $id) {\n      __typename\n    }\n  }\n"): (typeof documents)["\n  mutation DashboardTestResume($id: ID!) {\n    resumeEndpoint(id: $id) {\n      __typename\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DashboardTestSendTest($endpointId: ID!) {\n    sendTestEvent(endpointId: $endpointId) {\n      __typename\n    }\n  }\n"): (typeof documents)["\n  mutation DashboardTestSendTest($endpointId: ID!) {\n    sendTestEvent(endpointId: $endpointId) {\n      __typename\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DashboardTestCreate($input: CreateEndpointInput!) {\n    createEndpoint(input: $input) {\n      __typename\n    }\n  }\n"): (typeof documents)["\n  mutation DashboardTestCreate($input: CreateEndpointInput!) {\n    createEndpoint(input: $input) {\n      __typename\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -410,6 +448,22 @@ export function graphql(source: "\n  mutation SupportResume($id: ID!) {\n    res
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation SupportRetry($id: ID!) {\n    retryDelivery(id: $id) {\n      __typename\n      ... on DeliverySuccess {\n        delivery {\n          id\n          status\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation SupportRetry($id: ID!) {\n    retryDelivery(id: $id) {\n      __typename\n      ... on DeliverySuccess {\n        delivery {\n          id\n          status\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation TimelineCreateEndpoint($input: CreateEndpointInput!) {\n    createEndpoint(input: $input) {\n      __typename\n      ... on EndpointSuccess {\n        endpoint {\n          id\n          signingSecret\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation TimelineCreateEndpoint($input: CreateEndpointInput!) {\n    createEndpoint(input: $input) {\n      __typename\n      ... on EndpointSuccess {\n        endpoint {\n          id\n          signingSecret\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation TimelineSendTest($endpointId: ID!) {\n    sendTestEvent(endpointId: $endpointId) {\n      __typename\n    }\n  }\n"): (typeof documents)["\n  mutation TimelineSendTest($endpointId: ID!) {\n    sendTestEvent(endpointId: $endpointId) {\n      __typename\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query TimelineOfEndpoints($hours: Int!) {\n    endpoints(first: 10) {\n      edges {\n        node {\n          id\n          stats {\n            total\n            pending\n          }\n          timeline(hours: $hours) {\n            hour\n            attempts\n            succeeded\n            failed\n            successRate\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query TimelineOfEndpoints($hours: Int!) {\n    endpoints(first: 10) {\n      edges {\n        node {\n          id\n          stats {\n            total\n            pending\n          }\n          timeline(hours: $hours) {\n            hour\n            attempts\n            succeeded\n            failed\n            successRate\n          }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation TimelineRotate($id: ID!, $grace: Int) {\n    rotateEndpointSecret(id: $id, gracePeriodSeconds: $grace) {\n      __typename\n      ... on EndpointSuccess {\n        endpoint {\n          signingSecret\n          retiredSecrets {\n            secret\n            expiresAt\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation TimelineRotate($id: ID!, $grace: Int) {\n    rotateEndpointSecret(id: $id, gracePeriodSeconds: $grace) {\n      __typename\n      ... on EndpointSuccess {\n        endpoint {\n          signingSecret\n          retiredSecrets {\n            secret\n            expiresAt\n          }\n        }\n      }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -1,0 +1,684 @@
+/* eslint-disable */
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type AttemptOutcome =
+  /** The destination resolved to an address this deployment may not reach. */
+  | 'BLOCKED'
+  /** A non-2xx response. */
+  | 'HTTP_ERROR'
+  /** Connection refused or reset, DNS failure, TLS failure. */
+  | 'NETWORK_ERROR'
+  /** A 2xx response within the timeout. */
+  | 'SUCCESS'
+  | 'TIMEOUT';
+
+export type CreateEndpointInput = {
+  /** 1 to 100; null: the deployment's default. */
+  concurrencyLimit?: number | null | undefined;
+  description: string;
+  eventTypes: Array<string>;
+  headers?: unknown;
+  ordered?: boolean | null | undefined;
+  rateLimitPerSecond?: number | null | undefined;
+  retrySchedule?: Array<number> | null | undefined;
+  sessionIds?: Array<string> | null | undefined;
+  timeoutMs?: number | null | undefined;
+  url: string;
+  /** When given, the URL must pass the hub.challenge handshake before the endpoint is saved. */
+  verifyToken?: string | null | undefined;
+};
+
+export type DeliveryStatus =
+  /** Given up: retries exhausted, or a response that must not be retried. */
+  | 'FAILED'
+  /** Waiting for its first or next attempt (also while held by a paused endpoint). */
+  | 'PENDING'
+  | 'SUCCEEDED';
+
+export type EndpointStatus =
+  /** Deliveries are attempted. */
+  | 'ACTIVE'
+  /** The receiver asked to stop (HTTP 410) or an operator disabled it; held like PAUSED. */
+  | 'DISABLED'
+  /** Deliveries are recorded and held, not attempted, until resumeEndpoint. */
+  | 'PAUSED';
+
+export type UpdateEndpointInput = {
+  /** 1 to 100; null: the deployment's default. */
+  concurrencyLimit?: number | null | undefined;
+  description?: string | null | undefined;
+  eventTypes?: Array<string> | null | undefined;
+  headers?: unknown;
+  ordered?: boolean | null | undefined;
+  rateLimitPerSecond?: number | null | undefined;
+  retrySchedule?: Array<number> | null | undefined;
+  sessionIds?: Array<string> | null | undefined;
+  timeoutMs?: number | null | undefined;
+  url?: string | null | undefined;
+  verifyToken?: string | null | undefined;
+};
+
+export type DashboardCatalogNamesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type DashboardCatalogNamesQuery = { eventTypes: Array<{ name: string, description: string }> };
+
+export type EndpointSettingsFragment = { description: string, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, headers: unknown, sessionIds: Array<string> | null };
+
+export type PageInfoFieldsFragment = { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null };
+
+export type StatsFieldsFragment = { total: number, succeeded: number, failed: number, pending: number, successRate: number | null };
+
+export type TimelineFieldsFragment = { hour: string, attempts: number, succeeded: number, failed: number, successRate: number | null };
+
+export type FieldErrorsFieldsFragment = { message: string, fieldErrors: Array<{ path: Array<string>, message: string }> };
+
+export type DashboardCreateEndpointMutationVariables = Exact<{
+  input: CreateEndpointInput;
+}>;
+
+
+export type DashboardCreateEndpointMutation = { createEndpoint:
+    | { __typename: 'EndpointSuccess', endpoint: { id: string, description: string } }
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'ValidationError', message: string, fieldErrors: Array<{ path: Array<string>, message: string }> }
+    | { __typename: 'VerificationError', message: string }
+   };
+
+export type DashboardEndpointQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type DashboardEndpointQuery = { endpoint: { id: string, url: string, status: EndpointStatus, pauseReason: string | null, pausedAt: string | null, eventTypes: Array<string>, signingSecret: string, createdAt: string, updatedAt: string, description: string, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, headers: unknown, sessionIds: Array<string> | null, retiredSecrets: Array<{ secret: string, expiresAt: string }>, stats: { total: number, succeeded: number, failed: number, pending: number, successRate: number | null }, timeline: Array<{ hour: string, attempts: number, succeeded: number, failed: number, successRate: number | null }>, recent: { edges: Array<{ node: { id: string, attempts: Array<{ id: string, outcome: AttemptOutcome, responseStatus: number | null, error: string | null, startedAt: string }> } }> } } | null };
+
+export type DashboardUpdateEndpointMutationVariables = Exact<{
+  id: string;
+  input: UpdateEndpointInput;
+}>;
+
+
+export type DashboardUpdateEndpointMutation = { updateEndpoint:
+    | { __typename: 'EndpointSuccess', endpoint: { id: string, updatedAt: string } }
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'ValidationError', message: string, fieldErrors: Array<{ path: Array<string>, message: string }> }
+    | { __typename: 'VerificationError', message: string }
+   };
+
+export type DashboardRotateSecretMutationVariables = Exact<{
+  id: string;
+  gracePeriodSeconds?: number | null | undefined;
+}>;
+
+
+export type DashboardRotateSecretMutation = { rotateEndpointSecret:
+    | { __typename: 'EndpointSuccess', endpoint: { id: string, signingSecret: string } }
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'ValidationError', message: string }
+    | { __typename: 'VerificationError', message: string }
+   };
+
+export type DashboardPauseEndpointMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type DashboardPauseEndpointMutation = { pauseEndpoint:
+    | { __typename: 'EndpointSuccess' }
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'ValidationError', message: string }
+    | { __typename: 'VerificationError', message: string }
+   };
+
+export type DashboardResumeEndpointMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type DashboardResumeEndpointMutation = { resumeEndpoint:
+    | { __typename: 'EndpointSuccess' }
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'ValidationError', message: string }
+    | { __typename: 'VerificationError', message: string }
+   };
+
+export type DashboardSendTestEventMutationVariables = Exact<{
+  endpointId: string;
+  eventType?: string | null | undefined;
+}>;
+
+
+export type DashboardSendTestEventMutation = { sendTestEvent:
+    | { __typename: 'DeliverySuccess', delivery: { id: string } }
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'ValidationError', message: string }
+   };
+
+export type DashboardEndpointsQueryVariables = Exact<{
+  first?: number | null | undefined;
+  last?: number | null | undefined;
+  after?: string | null | undefined;
+  before?: string | null | undefined;
+}>;
+
+
+export type DashboardEndpointsQuery = { endpoints: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ node: { id: string, description: string, url: string, status: EndpointStatus, pauseReason: string | null, eventTypes: Array<string>, timeline: Array<{ hour: string, attempts: number, succeeded: number, failed: number, successRate: number | null }> } }> } };
+
+export type DashboardDeleteEndpointMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type DashboardDeleteEndpointMutation = { deleteEndpoint:
+    | { __typename: 'DeleteEndpointSuccess', deletedId: string }
+    | { __typename: 'NotFoundError', message: string }
+   };
+
+export type DashboardEndpointStatusSubscriptionVariables = Exact<{
+  endpointId?: string | null | undefined;
+}>;
+
+
+export type DashboardEndpointStatusSubscription = { endpointStatusChanged: { id: string, status: EndpointStatus, pauseReason: string | null } };
+
+export type DashboardAttemptsSubscriptionVariables = Exact<{
+  endpointId?: string | null | undefined;
+}>;
+
+
+export type DashboardAttemptsSubscription = { deliveryAttempted: { id: string, outcome: AttemptOutcome, delivery: { id: string, status: DeliveryStatus } } };
+
+export type DashboardCatalogQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type DashboardCatalogQuery = { eventTypes: Array<{ name: string, description: string, schema: unknown, example: unknown }> };
+
+export type DashboardMessagesQueryVariables = Exact<{
+  id: string;
+  first?: number | null | undefined;
+  last?: number | null | undefined;
+  after?: string | null | undefined;
+  before?: string | null | undefined;
+  status?: DeliveryStatus | null | undefined;
+  eventType?: string | null | undefined;
+}>;
+
+
+export type DashboardMessagesQuery = { endpoint: { id: string, description: string, url: string, status: EndpointStatus, deliveries: { totalCount: number, stats: { total: number, succeeded: number, failed: number, pending: number, successRate: number | null }, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ node: { id: string, status: DeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, event: { id: string, type: string }, attempts: Array<{ id: string, outcome: AttemptOutcome, responseStatus: number | null, startedAt: string, durationMs: number }> } }> } } | null };
+
+export type DashboardRecoverFailedMutationVariables = Exact<{
+  endpointId: string;
+  since: string;
+}>;
+
+
+export type DashboardRecoverFailedMutation = { recoverFailedDeliveries:
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'RecoverFailedDeliveriesSuccess', count: number }
+    | { __typename: 'ValidationError', message: string }
+   };
+
+export type DashboardDeliveryQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type DashboardDeliveryQuery = { delivery: { id: string, status: DeliveryStatus, attemptCount: number, createdAt: string, completedAt: string | null, nextAttemptAt: string | null, endpoint: { id: string, url: string }, event: { id: string, type: string, sessionId: string | null, createdAt: string, payload: unknown }, attempts: Array<{ id: string, attemptNumber: number, outcome: AttemptOutcome, startedAt: string, durationMs: number, requestHeaders: unknown, requestBody: string, responseStatus: number | null, responseHeaders: unknown, responseBody: string | null, error: string | null, willRetry: boolean }> } | null };
+
+export type DashboardRetryDeliveryMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type DashboardRetryDeliveryMutation = { retryDelivery:
+    | { __typename: 'DeliverySuccess' }
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'ValidationError', message: string }
+   };
+
+export type DashboardViewerQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type DashboardViewerQuery = { viewer: { id: string, name: string } | null };
+
+export class TypedDocumentString<TResult, TVariables>
+  extends String
+  implements DocumentTypeDecoration<TResult, TVariables>
+{
+  __apiType?: NonNullable<DocumentTypeDecoration<TResult, TVariables>['__apiType']>;
+  private value: string;
+  public __meta__?: Record<string, any> | undefined;
+
+  constructor(value: string, __meta__?: Record<string, any> | undefined) {
+    super(value);
+    this.value = value;
+    this.__meta__ = __meta__;
+  }
+
+  override toString(): string & DocumentTypeDecoration<TResult, TVariables> {
+    return this.value;
+  }
+}
+export const EndpointSettingsFragmentDoc = new TypedDocumentString(`
+    fragment EndpointSettings on Endpoint {
+  description
+  rateLimitPerSecond
+  timeoutMs
+  retrySchedule
+  headers
+  sessionIds
+}
+    `, {"fragmentName":"EndpointSettings"}) as unknown as TypedDocumentString<EndpointSettingsFragment, unknown>;
+export const PageInfoFieldsFragmentDoc = new TypedDocumentString(`
+    fragment PageInfoFields on PageInfo {
+  hasNextPage
+  hasPreviousPage
+  startCursor
+  endCursor
+}
+    `, {"fragmentName":"PageInfoFields"}) as unknown as TypedDocumentString<PageInfoFieldsFragment, unknown>;
+export const StatsFieldsFragmentDoc = new TypedDocumentString(`
+    fragment StatsFields on DeliveryStats {
+  total
+  succeeded
+  failed
+  pending
+  successRate
+}
+    `, {"fragmentName":"StatsFields"}) as unknown as TypedDocumentString<StatsFieldsFragment, unknown>;
+export const TimelineFieldsFragmentDoc = new TypedDocumentString(`
+    fragment TimelineFields on TimelineBucket {
+  hour
+  attempts
+  succeeded
+  failed
+  successRate
+}
+    `, {"fragmentName":"TimelineFields"}) as unknown as TypedDocumentString<TimelineFieldsFragment, unknown>;
+export const FieldErrorsFieldsFragmentDoc = new TypedDocumentString(`
+    fragment FieldErrorsFields on ValidationError {
+  message
+  fieldErrors {
+    path
+    message
+  }
+}
+    `, {"fragmentName":"FieldErrorsFields"}) as unknown as TypedDocumentString<FieldErrorsFieldsFragment, unknown>;
+export const DashboardCatalogNamesDocument = new TypedDocumentString(`
+    query DashboardCatalogNames {
+  eventTypes {
+    name
+    description
+  }
+}
+    `) as unknown as TypedDocumentString<DashboardCatalogNamesQuery, DashboardCatalogNamesQueryVariables>;
+export const DashboardCreateEndpointDocument = new TypedDocumentString(`
+    mutation DashboardCreateEndpoint($input: CreateEndpointInput!) {
+  createEndpoint(input: $input) {
+    __typename
+    ... on EndpointSuccess {
+      endpoint {
+        id
+        description
+      }
+    }
+    ... on ValidationError {
+      ...FieldErrorsFields
+    }
+    ... on Error {
+      message
+    }
+  }
+}
+    fragment FieldErrorsFields on ValidationError {
+  message
+  fieldErrors {
+    path
+    message
+  }
+}`) as unknown as TypedDocumentString<DashboardCreateEndpointMutation, DashboardCreateEndpointMutationVariables>;
+export const DashboardEndpointDocument = new TypedDocumentString(`
+    query DashboardEndpoint($id: ID!) {
+  endpoint(id: $id) {
+    id
+    url
+    status
+    pauseReason
+    pausedAt
+    eventTypes
+    signingSecret
+    retiredSecrets {
+      secret
+      expiresAt
+    }
+    createdAt
+    updatedAt
+    ...EndpointSettings
+    stats {
+      ...StatsFields
+    }
+    timeline(hours: 24) {
+      ...TimelineFields
+    }
+    recent: deliveries(first: 20) {
+      edges {
+        node {
+          id
+          attempts {
+            id
+            outcome
+            responseStatus
+            error
+            startedAt
+          }
+        }
+      }
+    }
+  }
+}
+    fragment EndpointSettings on Endpoint {
+  description
+  rateLimitPerSecond
+  timeoutMs
+  retrySchedule
+  headers
+  sessionIds
+}
+fragment StatsFields on DeliveryStats {
+  total
+  succeeded
+  failed
+  pending
+  successRate
+}
+fragment TimelineFields on TimelineBucket {
+  hour
+  attempts
+  succeeded
+  failed
+  successRate
+}`) as unknown as TypedDocumentString<DashboardEndpointQuery, DashboardEndpointQueryVariables>;
+export const DashboardUpdateEndpointDocument = new TypedDocumentString(`
+    mutation DashboardUpdateEndpoint($id: ID!, $input: UpdateEndpointInput!) {
+  updateEndpoint(id: $id, input: $input) {
+    __typename
+    ... on EndpointSuccess {
+      endpoint {
+        id
+        updatedAt
+      }
+    }
+    ... on ValidationError {
+      ...FieldErrorsFields
+    }
+    ... on Error {
+      message
+    }
+  }
+}
+    fragment FieldErrorsFields on ValidationError {
+  message
+  fieldErrors {
+    path
+    message
+  }
+}`) as unknown as TypedDocumentString<DashboardUpdateEndpointMutation, DashboardUpdateEndpointMutationVariables>;
+export const DashboardRotateSecretDocument = new TypedDocumentString(`
+    mutation DashboardRotateSecret($id: ID!, $gracePeriodSeconds: Int) {
+  rotateEndpointSecret(id: $id, gracePeriodSeconds: $gracePeriodSeconds) {
+    __typename
+    ... on EndpointSuccess {
+      endpoint {
+        id
+        signingSecret
+      }
+    }
+    ... on Error {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DashboardRotateSecretMutation, DashboardRotateSecretMutationVariables>;
+export const DashboardPauseEndpointDocument = new TypedDocumentString(`
+    mutation DashboardPauseEndpoint($id: ID!) {
+  pauseEndpoint(id: $id) {
+    __typename
+    ... on Error {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DashboardPauseEndpointMutation, DashboardPauseEndpointMutationVariables>;
+export const DashboardResumeEndpointDocument = new TypedDocumentString(`
+    mutation DashboardResumeEndpoint($id: ID!) {
+  resumeEndpoint(id: $id) {
+    __typename
+    ... on Error {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DashboardResumeEndpointMutation, DashboardResumeEndpointMutationVariables>;
+export const DashboardSendTestEventDocument = new TypedDocumentString(`
+    mutation DashboardSendTestEvent($endpointId: ID!, $eventType: String) {
+  sendTestEvent(endpointId: $endpointId, eventType: $eventType) {
+    __typename
+    ... on DeliverySuccess {
+      delivery {
+        id
+      }
+    }
+    ... on Error {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DashboardSendTestEventMutation, DashboardSendTestEventMutationVariables>;
+export const DashboardEndpointsDocument = new TypedDocumentString(`
+    query DashboardEndpoints($first: Int, $last: Int, $after: String, $before: String) {
+  endpoints(first: $first, last: $last, after: $after, before: $before) {
+    totalCount
+    pageInfo {
+      ...PageInfoFields
+    }
+    edges {
+      node {
+        id
+        description
+        url
+        status
+        pauseReason
+        eventTypes
+        timeline(hours: 24) {
+          ...TimelineFields
+        }
+      }
+    }
+  }
+}
+    fragment PageInfoFields on PageInfo {
+  hasNextPage
+  hasPreviousPage
+  startCursor
+  endCursor
+}
+fragment TimelineFields on TimelineBucket {
+  hour
+  attempts
+  succeeded
+  failed
+  successRate
+}`) as unknown as TypedDocumentString<DashboardEndpointsQuery, DashboardEndpointsQueryVariables>;
+export const DashboardDeleteEndpointDocument = new TypedDocumentString(`
+    mutation DashboardDeleteEndpoint($id: ID!) {
+  deleteEndpoint(id: $id) {
+    __typename
+    ... on DeleteEndpointSuccess {
+      deletedId
+    }
+    ... on Error {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DashboardDeleteEndpointMutation, DashboardDeleteEndpointMutationVariables>;
+export const DashboardEndpointStatusDocument = new TypedDocumentString(`
+    subscription DashboardEndpointStatus($endpointId: ID) {
+  endpointStatusChanged(endpointId: $endpointId) {
+    id
+    status
+    pauseReason
+  }
+}
+    `) as unknown as TypedDocumentString<DashboardEndpointStatusSubscription, DashboardEndpointStatusSubscriptionVariables>;
+export const DashboardAttemptsDocument = new TypedDocumentString(`
+    subscription DashboardAttempts($endpointId: ID) {
+  deliveryAttempted(endpointId: $endpointId) {
+    id
+    outcome
+    delivery {
+      id
+      status
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DashboardAttemptsSubscription, DashboardAttemptsSubscriptionVariables>;
+export const DashboardCatalogDocument = new TypedDocumentString(`
+    query DashboardCatalog {
+  eventTypes {
+    name
+    description
+    schema
+    example
+  }
+}
+    `) as unknown as TypedDocumentString<DashboardCatalogQuery, DashboardCatalogQueryVariables>;
+export const DashboardMessagesDocument = new TypedDocumentString(`
+    query DashboardMessages($id: ID!, $first: Int, $last: Int, $after: String, $before: String, $status: DeliveryStatus, $eventType: String) {
+  endpoint(id: $id) {
+    id
+    description
+    url
+    status
+    deliveries(
+      first: $first
+      last: $last
+      after: $after
+      before: $before
+      status: $status
+      eventType: $eventType
+    ) {
+      totalCount
+      stats {
+        ...StatsFields
+      }
+      pageInfo {
+        ...PageInfoFields
+      }
+      edges {
+        node {
+          id
+          status
+          attemptCount
+          nextAttemptAt
+          createdAt
+          event {
+            id
+            type
+          }
+          attempts {
+            id
+            outcome
+            responseStatus
+            startedAt
+            durationMs
+          }
+        }
+      }
+    }
+  }
+}
+    fragment PageInfoFields on PageInfo {
+  hasNextPage
+  hasPreviousPage
+  startCursor
+  endCursor
+}
+fragment StatsFields on DeliveryStats {
+  total
+  succeeded
+  failed
+  pending
+  successRate
+}`) as unknown as TypedDocumentString<DashboardMessagesQuery, DashboardMessagesQueryVariables>;
+export const DashboardRecoverFailedDocument = new TypedDocumentString(`
+    mutation DashboardRecoverFailed($endpointId: ID!, $since: DateTime!) {
+  recoverFailedDeliveries(endpointId: $endpointId, since: $since) {
+    __typename
+    ... on RecoverFailedDeliveriesSuccess {
+      count
+    }
+    ... on Error {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DashboardRecoverFailedMutation, DashboardRecoverFailedMutationVariables>;
+export const DashboardDeliveryDocument = new TypedDocumentString(`
+    query DashboardDelivery($id: ID!) {
+  delivery(id: $id) {
+    id
+    status
+    attemptCount
+    createdAt
+    completedAt
+    nextAttemptAt
+    endpoint {
+      id
+      url
+    }
+    event {
+      id
+      type
+      sessionId
+      createdAt
+      payload
+    }
+    attempts {
+      id
+      attemptNumber
+      outcome
+      startedAt
+      durationMs
+      requestHeaders
+      requestBody
+      responseStatus
+      responseHeaders
+      responseBody
+      error
+      willRetry
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DashboardDeliveryQuery, DashboardDeliveryQueryVariables>;
+export const DashboardRetryDeliveryDocument = new TypedDocumentString(`
+    mutation DashboardRetryDelivery($id: ID!) {
+  retryDelivery(id: $id) {
+    __typename
+    ... on Error {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DashboardRetryDeliveryMutation, DashboardRetryDeliveryMutationVariables>;
+export const DashboardViewerDocument = new TypedDocumentString(`
+    query DashboardViewer {
+  viewer {
+    id
+    name
+  }
+}
+    `) as unknown as TypedDocumentString<DashboardViewerQuery, DashboardViewerQueryVariables>;

@@ -1,0 +1,236 @@
+// Webhook Settings: every endpoint of the account, as seed 002 lists them (name, status, URL, event
+// type tags, delete, chevron to the editor), with paging, Add Endpoint, a 24-hour activity strip,
+// and status badges that change live.
+import { useState } from 'react';
+import { graphql } from '../generated/index.ts';
+import { Link, setQuery, useLocation, useTitle } from '../router.tsx';
+import { useMutate, useQuery, useSubscription, useThrottled } from '../session.tsx';
+import { ConfirmDialog, EndpointBadge, FormError, Icon, Pager, pageArgs, useNotify } from '../ui.tsx';
+import { plural, Sparkline } from '../chart.tsx';
+import { CreateEndpointDialog } from './CreateEndpoint.tsx';
+
+const PAGE_SIZE = 10;
+
+const EndpointsQuery = graphql(`
+  query DashboardEndpoints($first: Int, $last: Int, $after: String, $before: String) {
+    endpoints(first: $first, last: $last, after: $after, before: $before) {
+      totalCount
+      pageInfo {
+        ...PageInfoFields
+      }
+      edges {
+        node {
+          id
+          description
+          url
+          status
+          pauseReason
+          eventTypes
+          timeline(hours: 24) {
+            ...TimelineFields
+          }
+        }
+      }
+    }
+  }
+`);
+
+export const DeleteEndpointMutation = graphql(`
+  mutation DashboardDeleteEndpoint($id: ID!) {
+    deleteEndpoint(id: $id) {
+      __typename
+      ... on DeleteEndpointSuccess {
+        deletedId
+      }
+      ... on Error {
+        message
+      }
+    }
+  }
+`);
+
+export const EndpointStatusSubscription = graphql(`
+  subscription DashboardEndpointStatus($endpointId: ID) {
+    endpointStatusChanged(endpointId: $endpointId) {
+      id
+      status
+      pauseReason
+    }
+  }
+`);
+
+export const AttemptSubscription = graphql(`
+  subscription DashboardAttempts($endpointId: ID) {
+    deliveryAttempted(endpointId: $endpointId) {
+      id
+      outcome
+      delivery {
+        id
+        status
+      }
+    }
+  }
+`);
+
+export function EndpointList() {
+  useTitle('Webhook endpoints');
+  const { query } = useLocation();
+  const mutate = useMutate();
+  const notify = useNotify();
+  const { data, error, loading, refetch } = useQuery(EndpointsQuery, pageArgs(query, PAGE_SIZE));
+  const [creating, setCreating] = useState(false);
+  const [deleting, setDeleting] = useState<{ id: string; description: string } | null>(null);
+
+  // Status badges follow endpointStatusChanged; the activity strips follow the attempts (a burst
+  // of attempts is one refetch).
+  const refresh = useThrottled(() => void refetch(), 1000);
+  useSubscription(EndpointStatusSubscription, {}, () => void refetch());
+  useSubscription(AttemptSubscription, {}, refresh);
+
+  const connection = data?.endpoints;
+  const endpoints = connection?.edges.map((e) => e.node) ?? [];
+
+  return (
+    <section className="page" aria-labelledby="endpoints-title">
+      <div className="page-head">
+        <div>
+          <h1 id="endpoints-title">Webhook endpoints</h1>
+          <p className="lead">Hookwire POSTs signed events to these URLs, retries until they land, and records every attempt.</p>
+        </div>
+        <button type="button" className="button primary" onClick={() => setCreating(true)}>
+          <Icon name="plus" /> Add Endpoint
+        </button>
+      </div>
+
+      <FormError message={error} />
+      {!data && loading && <p className="muted">Loading endpoints…</p>}
+      {connection && connection.totalCount === 0 && (
+        <div className="card empty">
+          <h2>No endpoints yet</h2>
+          <p>Add an endpoint to start receiving events such as message.received or form.submitted on your server.</p>
+          <button type="button" className="button primary" onClick={() => setCreating(true)}>
+            Add Endpoint
+          </button>
+        </div>
+      )}
+
+      {endpoints.length > 0 && (
+        <ul className="endpoint-list" aria-label="Endpoints">
+          {endpoints.map((endpoint) => {
+            const attempts = endpoint.timeline.reduce((n, b) => n + b.attempts, 0);
+            const succeeded = endpoint.timeline.reduce((n, b) => n + b.succeeded, 0);
+            return (
+              <li key={endpoint.id} className="card endpoint-row" data-endpoint-id={endpoint.id}>
+                <div className="endpoint-main">
+                  <div className="endpoint-title">
+                    <h2>
+                      <Link href={`/endpoints/${endpoint.id}`}>{endpoint.description}</Link>
+                    </h2>
+                    <EndpointBadge status={endpoint.status} />
+                  </div>
+                  <p className="endpoint-url">
+                    <span className="mono">{endpoint.url}</span>
+                    <a className="icon-link" href={endpoint.url} target="_blank" rel="noopener noreferrer" aria-label={`Open ${endpoint.url} in a new tab`}>
+                      <Icon name="link" size={16} />
+                    </a>
+                  </p>
+                  {endpoint.status !== 'ACTIVE' && endpoint.pauseReason && <p className="muted small">{endpoint.pauseReason}</p>}
+                  <ul className="tags" aria-label="Event types">
+                    {endpoint.eventTypes.map((type) => (
+                      <li key={type} className="tag">
+                        {type === '*' ? 'All events' : type}
+                      </li>
+                    ))}
+                  </ul>
+                </div>
+                <div className="endpoint-activity">
+                  <Sparkline buckets={endpoint.timeline} label={`${endpoint.description}: attempts per hour, last 24 hours`} />
+                  <span className="muted small">
+                    {attempts === 0 ? 'No attempts in 24 h' : `${plural(attempts, 'attempt')} · ${Math.round((succeeded / attempts) * 100)}% ok`}
+                  </span>
+                </div>
+                <div className="endpoint-actions">
+                  <button
+                    type="button"
+                    className="icon-button danger"
+                    aria-label={`Delete ${endpoint.description}`}
+                    title="Delete endpoint"
+                    onClick={() => setDeleting({ id: endpoint.id, description: endpoint.description })}
+                  >
+                    <Icon name="trash" />
+                  </button>
+                  <Link className="icon-button" href={`/endpoints/${endpoint.id}`} aria-label={`Edit ${endpoint.description}`} title="Edit endpoint">
+                    <Icon name="chevron" />
+                  </Link>
+                </div>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+
+      {connection && connection.totalCount > PAGE_SIZE && (
+        <div className="list-foot">
+          <span className="muted">{connection.totalCount} endpoints</span>
+          <Pager pageInfo={connection.pageInfo} label="Endpoint pages" onPage={(args) => setQuery({ after: args.after ?? null, before: args.before ?? null })} />
+        </div>
+      )}
+
+      <CreateEndpointDialog
+        open={creating}
+        onClose={() => setCreating(false)}
+        onCreated={(endpoint) => {
+          setCreating(false);
+          notify(`Endpoint “${endpoint.description}” created`);
+          setQuery({ after: null, before: null });
+          void refetch();
+        }}
+      />
+      <DeleteEndpointDialog
+        endpoint={deleting}
+        onClose={() => setDeleting(null)}
+        onDeleted={() => {
+          notify(`Endpoint “${deleting?.description}” deleted`);
+          void refetch();
+        }}
+        mutate={mutate}
+      />
+    </section>
+  );
+}
+
+/** Deleting is permanent: the confirmation says what goes with it. Shared with the editor's Danger Zone. */
+export function DeleteEndpointDialog({
+  endpoint,
+  onClose,
+  onDeleted,
+  mutate,
+}: {
+  endpoint: { id: string; description: string } | null;
+  onClose(): void;
+  onDeleted(): void;
+  mutate: ReturnType<typeof useMutate>;
+}) {
+  return (
+    <ConfirmDialog
+      open={endpoint !== null}
+      title="Delete Endpoint"
+      danger
+      confirmLabel="Delete Endpoint"
+      message={
+        <>
+          <p>
+            Delete <strong>{endpoint?.description}</strong>? Deliveries to it stop and its message history is removed.
+          </p>
+          <p className="warning">This cannot be undone.</p>
+        </>
+      }
+      onClose={onClose}
+      onConfirm={async () => {
+        const { deleteEndpoint: result } = await mutate(DeleteEndpointMutation, { id: endpoint!.id });
+        if (result.__typename !== 'DeleteEndpointSuccess') throw new Error(result.message);
+        onDeleted();
+      }}
+    />
+  );
+}
