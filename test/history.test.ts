@@ -884,6 +884,8 @@ describe('history queries without N+1', () => {
   }
 
   it('deliveries(first: 100) with event, endpoint and attempts takes a small, constant number of statements', async () => {
+    // The key's own lookup happens once per key every few seconds, not per request: out of the count.
+    await reader.gql(NPlusOne, { first: 1 }, key);
     const hundred = await count(() => reader.gql(NPlusOne, { first: 100 }, key));
     expect(hundred.result.errors).toBeUndefined();
     const connection = hundred.result.data!.deliveries;

@@ -42,6 +42,8 @@ describe('create', () => {
       timeoutMs: 5000,
       retrySchedule: null,
       headers: null,
+      concurrencyLimit: null,
+      ordered: false,
     });
   });
 
