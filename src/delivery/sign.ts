@@ -1,7 +1,7 @@
 // The signatures and headers of a delivery attempt: Standard Webhooks plus one hex signature
 // header whose name and format the endpoint chooses (x-webhook-signature: sha256=… by default).
 
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { isReservedHeader } from './headers.ts';
 
 export const SECRET_PREFIX = 'whsec_';
@@ -19,9 +19,26 @@ export function standardWebhooksKey(secret: string): Buffer {
     : Buffer.from(secret, 'utf8');
 }
 
+/**
+ * HMAC keys prepared once per secret: turning raw key bytes into a key for every signature cost
+ * more than the two HMACs of a delivery themselves. Bounded; the oldest prepared keys go first.
+ */
+const preparedKeys = new Map<string, KeyObject>();
+const MAX_PREPARED_KEYS = 10_000;
+function preparedKey(kind: 'standard' | 'hex', secret: string): KeyObject {
+  const id = `${kind}:${secret}`;
+  let key = preparedKeys.get(id);
+  if (!key) {
+    key = createSecretKey(kind === 'standard' ? standardWebhooksKey(secret) : Buffer.from(secret, 'utf8'));
+    if (preparedKeys.size >= MAX_PREPARED_KEYS) preparedKeys.delete(preparedKeys.keys().next().value!);
+    preparedKeys.set(id, key);
+  }
+  return key;
+}
+
 /** `v1,<base64 HMAC-SHA256>` over `<id>.<timestamp>.<body>`, as the Standard Webhooks spec defines. */
 export function standardSignature(secret: string, msgId: string, timestampSeconds: number, body: string): string {
-  const mac = createHmac('sha256', standardWebhooksKey(secret))
+  const mac = createHmac('sha256', preparedKey('standard', secret))
     .update(`${msgId}.${timestampSeconds}.${body}`, 'utf8')
     .digest('base64');
   return `v1,${mac}`;
@@ -63,7 +80,7 @@ export const DEFAULT_SIGNATURE_HEADER: SignatureHeaderConfig = Object.freeze({
  */
 export function hexSignature(secret: string, body: string, format: SignatureFormat, timestampSeconds: number): string {
   const signed = format === 'SHA256_HEX_TIMESTAMPED' ? `${timestampSeconds}.${body}` : body;
-  const hex = createHmac('sha256', Buffer.from(secret, 'utf8')).update(signed, 'utf8').digest('hex');
+  const hex = createHmac('sha256', preparedKey('hex', secret)).update(signed, 'utf8').digest('hex');
   return format === 'HEX' ? hex : `sha256=${hex}`;
 }
 
