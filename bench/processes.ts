@@ -75,14 +75,22 @@ export interface HookwireProcess {
   pid: number;
   /** The GraphQL URL (API processes). */
   url: string | null;
-  /** Peak resident memory so far (VmHWM), in MiB. */
-  peakRssMb(): Promise<number>;
+  /** Peak resident memory so far (VmHWM) of this process and of each child it runs (npm start's worker), in MiB. */
+  peakRssMb(): Promise<number[]>;
   stop(): Promise<void>;
 }
 
-/** `node src/main.ts <role>`, as `npm start` runs it; resolves once it says it is ready. */
+/** The node flags of `npm start` (package.json), so the benchmark runs what users run. */
+async function startFlags(): Promise<string[]> {
+  const { scripts } = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const match = /^node((?: --[\w=-]+)*) src\/main\.ts$/.exec(scripts.start ?? '');
+  if (!match) throw new Error(`package.json's start script is not "node [flags] src/main.ts": ${scripts.start}`);
+  return match[1]!.trim().split(/\s+/).filter(Boolean);
+}
+
+/** `node src/main.ts <role>` with npm start's flags; resolves once it says it is ready. */
 export async function startHookwire(role: 'all' | 'api' | 'worker', databaseUrl: string, env: Record<string, string> = {}): Promise<HookwireProcess> {
-  const child = spawn(process.execPath, ['src/main.ts', role], {
+  const child = spawn(process.execPath, [...(await startFlags()), 'src/main.ts', role], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -91,6 +99,8 @@ export async function startHookwire(role: 'all' | 'api' | 'worker', databaseUrl:
       HOOKWIRE_ADMIN_KEY: ADMIN_KEY,
       HOOKWIRE_ALLOW_PRIVATE_NETWORKS: 'true',
       LOG_LEVEL: "warn",
+      // BENCH_NODE_OPTIONS: flags for the Hookwire processes only (e.g. --cpu-prof), not the bench's.
+      NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? '',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -113,9 +123,12 @@ export async function startHookwire(role: 'all' | 'api' | 'worker', databaseUrl:
     pid: child.pid!,
     url,
     async peakRssMb() {
-      const status = await readFile(`/proc/${child.pid}/status`, 'utf8').catch(() => '');
-      const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN);
-      return kb / 1024;
+      const peak = async (pid: number) => {
+        const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+        return Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) / 1024);
+      };
+      const children = (await readFile(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').catch(() => '')).trim().split(/\s+/).filter(Boolean).map(Number);
+      return [await peak(child.pid!), ...(await Promise.all(children.map(peak)))];
     },
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');

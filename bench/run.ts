@@ -257,9 +257,14 @@ async function endToEnd(server: PgServer, receiver: Receiver, workers: 0 | 1 | 2
   }
 }
 
+/** Peak RSS of each process (npm start's worker child listed as "worker (child)"). */
 async function rss(processes: HookwireProcess[]): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
-  for (const [i, p] of processes.entries()) out[`${p.role}${processes.filter((q) => q.role === p.role).length > 1 ? i : ''}`] = Math.round(await p.peakRssMb());
+  for (const [i, p] of processes.entries()) {
+    const [own, ...children] = await p.peakRssMb();
+    out[`${p.role}${processes.filter((q) => q.role === p.role).length > 1 ? i : ''}`] = own!;
+    children.forEach((mb, j) => (out[`worker (child ${j + 1})`] = mb));
+  }
   return out;
 }
 
@@ -309,7 +314,7 @@ async function publishing(server: PgServer, receiver: Receiver) {
       publishEventsOneWay,
       publishEventsTenWay,
       fanout1000Ms: { median: percentile(fanout, 50), max: Math.max(...fanout) },
-      peakRssMb: Math.round(await apiProcess.peakRssMb()),
+      peakRssMb: await rss([apiProcess]),
     };
   } finally {
     await api.close();
@@ -360,7 +365,7 @@ async function fairness(server: PgServer, receiver: Receiver) {
       accountAPendingAtProbes: { min: Math.min(...pendingAtProbe), max: Math.max(...pendingAtProbe) },
       besideTimingOut: latencySummary(besideSlow),
       slowEndpointRequestsInFlight: inFlightToSlow,
-      peakRssMb: Math.round(await hookwire.peakRssMb()),
+      peakRssMb: await rss([hookwire]),
     };
   } finally {
     await api.close();
@@ -404,7 +409,7 @@ try {
     [`4. B's event behind A's ${fmt(fair.backlogDeliveries)}-delivery backlog`, `${ms(fair.behindBacklog)} (A pending at probes: ${fmt(fair.accountAPendingAtProbes.min)}–${fmt(fair.accountAPendingAtProbes.max)})`],
     ['   a healthy endpoint beside one that times out', `${ms(fair.besideTimingOut)} (${fair.slowEndpointRequestsInFlight} requests hanging at the slow one)`],
     ['5. API + 1 worker process / API + 2 worker processes', `${fmt(oneWorker.perSecond)}/s / ${fmt(twoWorkers.perSecond)}/s end to end`],
-    ['6. peak RSS, MiB', `npm start ${single.peakRssMb.all}; API alone ${publish.peakRssMb}; 2 workers ${JSON.stringify(twoWorkers.peakRssMb)}; under backlog ${fair.peakRssMb}`],
+    ['6. peak RSS, MiB, per process', `npm start ${JSON.stringify(single.peakRssMb)}; under backlog ${JSON.stringify(fair.peakRssMb)}; API alone ${JSON.stringify(publish.peakRssMb)}; API + 2 workers ${JSON.stringify(twoWorkers.peakRssMb)}`],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);

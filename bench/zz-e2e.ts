@@ -20,7 +20,10 @@ const total = N * E;
 const t0 = Date.now(); const h0 = stat(hw.pid); const w0 = workers.map((w) => stat(w.pid)); const p0 = pgcpu();
 for (let i = 0; i < N; i += 500) await c.request(`mutation($inputs: [PublishEventInput!]!) { publishEvents(inputs: $inputs) { __typename } }`, { inputs: Array.from({ length: Math.min(500, N - i) }, (_, j) => ev(i + j)) }, key);
 const tp = Date.now();
-for (;;) { const [r] = await server.query<{ n: number }>(db, `SELECT count(*)::int AS n FROM delivery WHERE status = 'SUCCEEDED'`); if (r!.n >= total) break; await new Promise((r) => setTimeout(r, 50)); }
+let lastm = 0;
+for (;;) { const [r] = await server.query<{ n: number }>(db, `SELECT count(*)::int AS n FROM delivery WHERE status = 'SUCCEEDED'`); if (r!.n >= total) break; await new Promise((r) => setTimeout(r, 50));
+  if (process.env.WMETRICS && Date.now() - lastm > 1000) { lastm = Date.now(); const t = await (await fetch('http://127.0.0.1:' + process.env.WMETRICS + '/metrics')).text(); const pick = (n: string) => (Number(new RegExp('^hookwire_process_' + n + ' (\\S+)', 'm').exec(t)?.[1] ?? NaN) / 2 ** 20).toFixed(0); console.log('worker rss', pick('process_resident_memory_bytes'), 'heapTotal', pick('nodejs_heap_size_total_bytes'), 'heapUsed', pick('nodejs_heap_size_used_bytes'), 'external', pick('nodejs_external_memory_bytes'), 'ab', pick('nodejs_heap_space_size_used_bytes{space="large_object"}')); }
+}
 const t1 = Date.now(); const secs = (t1 - t0) / 1000;
 const [span] = await server.query<{ first: Date; last: Date }>(db, `SELECT min(started_at) AS first, max(started_at + duration_ms * interval '1 ms') AS last FROM delivery_attempt`);
 const [dur] = await server.query<any>(db, `SELECT avg(duration_ms)::float8 AS avg, max(duration_ms) AS max, percentile_cont(0.5) within group (order by duration_ms) AS p50 FROM delivery_attempt`);
@@ -30,5 +33,5 @@ console.log('per second', perSec.map((r: any) => r.n + '/' + r.eps).join(' '));
 const lag = await server.query<any>(db, `SELECT avg(extract(epoch from a.started_at - d.created_at))::float8 AS avg_wait FROM delivery_attempt a JOIN delivery d ON d.id = a.delivery_id`);
 console.log('avg wait publish->attempt s', JSON.stringify(lag));
 console.log(`deliveries ${total} e2e ${(total / ((span!.last.getTime() - t0) / 1000)).toFixed(0)}/s steady ${(total / ((span!.last.getTime() - span!.first.getTime()) / 1000)).toFixed(0)}/s publish ${(tp - t0)} ms`);
-console.log(`cpu: hookwire(${role}) ${((stat(hw.pid) - h0) / secs * 100).toFixed(0)}%`, workers.map((w, i) => `worker${i} ${((stat(w.pid) - w0[i]!) / secs * 100).toFixed(0)}%`).join(' '), `postgres ${((pgcpu() - p0) / secs * 100).toFixed(0)}%`, `peak rss ${Math.round(await hw.peakRssMb())} MB`);
+console.log(`cpu: hookwire(${role}) ${((stat(hw.pid) - h0) / secs * 100).toFixed(0)}%`, workers.map((w, i) => `worker${i} ${((stat(w.pid) - w0[i]!) / secs * 100).toFixed(0)}%`).join(' '), `postgres ${((pgcpu() - p0) / secs * 100).toFixed(0)}%`, `peak rss ${JSON.stringify(await hw.peakRssMb())} workers ${JSON.stringify(await Promise.all(workers.map((w) => w.peakRssMb())))} MB`);
 await c.close(); for (const w of workers) await w.stop(); await hw.stop(); await receiver.stop(); await server.stop();

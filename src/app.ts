@@ -5,13 +5,12 @@ import { createDatabase, type PrismaOptions } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
 import { ensureDefaultAccount } from './domain/accounts.ts';
 import type { Logger } from './log.ts';
-import { startApiServer, type ApiServer } from './server/http.ts';
+import type { ApiServer } from './server/http.ts';
 import { createMetrics } from './metrics.ts';
 import { startOpsServer, type OpsServer } from './server/ops.ts';
 import { createHookwirePubSub, NotificationHub, SUBSCRIPTION_CHANNELS } from './server/pubsub.ts';
 import type { Services } from './services.ts';
-import { graphileLogger, startWorker, type Worker } from './worker/index.ts';
-import { runMigrations } from 'graphile-worker';
+import type { Worker } from './worker/index.ts';
 import { createDispatcher } from './delivery/ssrf.ts';
 import { systemClock, type Clock } from './domain/clock.ts';
 import { LANES_CHANNEL, laneQueue } from './db/lanes.ts';
@@ -66,10 +65,8 @@ export async function startApp(config: Readonly<Config>, role: Role, logger: Log
       databaseUrl = embedded.url;
       logger.info(`embedded Postgres running on 127.0.0.1:${config.embeddedPgPort}, data in ${config.dataDir}/pg`);
     }
+    // (graphile-worker's own schema is migrated by the workers' runner: only workers use it.)
     await migrate(databaseUrl, (msg) => logger.info(msg));
-    // The queue's own schema too, also in an API-only process: publishEvent enqueues jobs in
-    // its transaction before any worker may have started.
-    await runMigrations({ connectionString: databaseUrl, logger: graphileLogger(logger) });
 
     // Pools are sized for the database, not for the attempts in flight: the engine records
     // attempts in batches on its own few connections (worker/index.ts).
@@ -109,6 +106,9 @@ export async function startApp(config: Readonly<Config>, role: Role, logger: Log
 
     let worker: Worker | null = null;
     if (role !== 'api') {
+      // Imported only where used: a worker process never loads the GraphQL schema, an API process
+      // never loads graphile-worker (memory; start-up time).
+      const { startWorker } = await import('./worker/index.ts');
       worker = await startWorker({ databaseUrl, services, listener, logger, metrics, random: options.random });
       cleanups.push(() => worker!.stop());
     }
@@ -117,6 +117,7 @@ export async function startApp(config: Readonly<Config>, role: Role, logger: Log
     if (role !== 'worker') {
       notifications = new NotificationHub(listener, logger);
       services.pubsub = createHookwirePubSub(notifications);
+      const { startApiServer } = await import('./server/http.ts');
       api = await startApiServer({ services, metrics, logger, host: config.host, port: config.port });
       cleanups.push(() => api!.close(config.shutdownTimeoutMs));
     }

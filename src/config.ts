@@ -33,6 +33,8 @@ export interface Config {
   workerPollMs: number;
   /** Database connections of a worker's engine (claims, records, releases). */
   workerDbPool: number;
+  /** `npm start` (role all): worker processes beside the API process; 0 runs everything in one process. */
+  workerProcesses: number;
   shutdownTimeoutMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   version: string;
@@ -102,6 +104,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     laneLeaseGraceMs: int(env, 'HOOKWIRE_LANE_LEASE_GRACE_MS', 15_000, 100, 3_600_000),
     workerPollMs: int(env, 'HOOKWIRE_WORKER_POLL_MS', 1_000, 10, 60_000),
     workerDbPool: int(env, 'HOOKWIRE_WORKER_DB_POOL', 8, 2, 100),
+    workerProcesses: int(env, 'HOOKWIRE_WORKER_PROCESSES', 1, 0, 64),
     shutdownTimeoutMs: int(env, 'HOOKWIRE_SHUTDOWN_TIMEOUT_MS', 30_000, 0, 600_000),
     logLevel: level as Config['logLevel'],
     version: env.npm_package_version ?? '0.1.0',

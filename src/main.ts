@@ -3,6 +3,7 @@ import { ConfigError, loadConfig, type Role } from './config.ts';
 import { MigrationError } from './db/migrate.ts';
 import { createLogger } from './log.ts';
 import { startApp, type App } from './app.ts';
+import { startWorkerChildren, type WorkerChildren } from './worker/children.ts';
 
 const roles: Record<string, Role> = { api: 'api', worker: 'worker', all: 'all' };
 
@@ -16,7 +17,11 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
 
+  // `all` (npm start): this process serves the API and runs the workers as child processes, unless
+  // HOOKWIRE_WORKER_PROCESSES=0 asks for one process doing both.
+  const childWorkers = role === 'all' ? config.workerProcesses : 0;
   let starting: Promise<App> | null = null;
+  let children: WorkerChildren | null = null;
   let stopping = false;
   const shutdown = (signal: string) => {
     // A terminal's Ctrl-C reaches npm, tsx and this process alike, so repeats are expected: the
@@ -30,7 +35,13 @@ async function main(): Promise<void> {
     }, config.shutdownTimeoutMs + 10_000);
     force.unref();
     // A signal during start-up waits for the start to finish, so nothing it started is orphaned.
-    void (starting ?? Promise.reject(new Error('not started'))).then((app) => app.stop()).then(
+    // Workers stop first: their attempts in flight finish against a database that is still up.
+    void (starting ?? Promise.reject(new Error('not started')))
+      .then(async (app) => {
+        await children?.stop(config.shutdownTimeoutMs + 5_000);
+        await app.stop();
+      })
+      .then(
       () => process.exit(0),
       (error) => {
         logger.error('shutdown failed', error);
@@ -44,13 +55,17 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', (reason) => logger.error('unhandled rejection (continuing)', reason));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  // A worker child of `npm start` stops with its parent, even one killed with SIGKILL.
+  if (process.env.HOOKWIRE_WORKER_CHILD && process.send) process.on('disconnect', () => shutdown('parent process gone'));
 
-  starting = startApp(config, role, logger, { onInitialApiKey: printInitialKey });
+  starting = startApp(config, childWorkers > 0 ? 'api' : role, logger, { onInitialApiKey: printInitialKey });
   const app = await starting;
   if (stopping) return;
+  if (childWorkers > 0) children = startWorkerChildren({ count: childWorkers, databaseUrl: app.databaseUrl, logger });
 
   if (app.api) {
-    console.log(`Hookwire ${config.version} ${role === 'all' ? 'API and worker' : 'API'} ready. GraphiQL: ${app.api.url}`);
+    const what = role === 'all' ? `API and ${childWorkers > 0 ? `${childWorkers} worker process${childWorkers > 1 ? 'es' : ''}` : 'worker'}` : 'API';
+    console.log(`Hookwire ${config.version} ${what} ready. GraphiQL: ${app.api.url}`);
     console.log(`Dashboard: ${new URL('/', app.api.url).href} (sign in with an API key)`);
   } else {
     console.log(`Hookwire ${config.version} worker ready (concurrency ${config.workerConcurrency}).`);

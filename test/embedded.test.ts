@@ -21,7 +21,7 @@ interface Started {
 
 function startService(env: Record<string, string>): Started {
   const childEnv: Record<string, string | undefined> = { ...process.env, ...env, DATABASE_URL: undefined, HOOKWIRE_ADMIN_KEY: undefined };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env: childEnv as NodeJS.ProcessEnv });
+  const child = spawn(process.execPath, ['src/main.ts'], { cwd: ROOT, env: childEnv as NodeJS.ProcessEnv });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));

@@ -113,7 +113,7 @@ interface Child {
 
 function spawnWorker(env: Record<string, string>): Child {
   const childEnv: Record<string, string | undefined> = { ...process.env, ...env };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'worker'], { cwd: ROOT, env: childEnv as NodeJS.ProcessEnv });
+  const child = spawn(process.execPath, ['src/main.ts', 'worker'], { cwd: ROOT, env: childEnv as NodeJS.ProcessEnv });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));

@@ -276,7 +276,7 @@ beforeAll(async () => {
   alice = await t.newAccount('alice');
   bob = await t.newAccount('bob');
 
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'worker'], {
+  const child = spawn(process.execPath, ['src/main.ts', 'worker'], {
     cwd: REPO_ROOT,
     env: { ...process.env, DATABASE_URL: t.db.url, HOOKWIRE_ALLOW_PRIVATE_NETWORKS: 'true', LOG_LEVEL: 'warn', HOOKWIRE_SHUTDOWN_TIMEOUT_MS: '3000' },
     stdio: ['ignore', 'pipe', 'pipe'],

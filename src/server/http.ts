@@ -4,7 +4,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createYoga, maskError as defaultMaskError, type Plugin } from 'graphql-yoga';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError, getOperationAST, type ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -54,7 +53,8 @@ export async function startApiServer(options: {
     landingPage: false,
     // GraphiQL's assets are served from the package, not a CDN: a self-hosted deployment may have
     // no internet, and the page must still work.
-    renderGraphiQL,
+    // Loaded the first time someone opens GraphiQL: its inlined assets are 40 MB of memory.
+    renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
     graphiql: {
       title: 'Hookwire',
       subscriptionsProtocol: 'WS',
