@@ -16,6 +16,7 @@ import { systemClock, type Clock } from './domain/clock.ts';
 import { LANES_CHANNEL, laneQueue } from './db/lanes.ts';
 import { PgListener } from './db/listener.ts';
 import { CHANNELS } from './domain/notify.ts';
+import { Transformer } from './delivery/transform.ts';
 
 export interface App {
   services: Services;
@@ -70,14 +71,34 @@ export async function startApp(config: Readonly<Config>, role: Role, logger: Log
 
     // Pools are sized for the database, not for the attempts in flight: the engine records
     // attempts in batches on its own few connections (worker/index.ts).
-    const database = createDatabase(databaseUrl, { max: role === 'worker' ? 4 : 10, ...options.prisma });
+    const database = createDatabase(databaseUrl, {
+      max: role === 'worker' ? 4 : 10,
+      onConnectionLost: (error) => logger.warn(`database connection lost: ${error.message}`),
+      ...options.prisma,
+    });
     cleanups.push(() => database.close());
     const { db } = database;
     // As many connections per origin as attempts may be in flight, so an attempt never queues
     // inside the HTTP client while its timeout runs.
     const dispatcher = createDispatcher({ allowPrivateNetworks: config.allowPrivateNetworks, connections: config.workerConcurrency });
     cleanups.push(() => dispatcher.close());
-    const services: Services = { db, sql: database.sql, config, dispatcher, clock: options.clock ?? systemClock, queue: laneQueue };
+    let transformer: Promise<Transformer> | null = null;
+    cleanups.push(async () => {
+      if (transformer) await (await transformer).close();
+    });
+    const services: Services = {
+      db,
+      sql: database.sql,
+      config,
+      dispatcher,
+      clock: options.clock ?? systemClock,
+      queue: laneQueue,
+      transformer: () =>
+        (transformer ??= Transformer.create().catch((error: unknown) => {
+          transformer = null;
+          throw error;
+        })),
+    };
 
     // One LISTEN connection for whatever this process needs to hear.
     const channels = [

@@ -6,6 +6,7 @@ import type { Db } from './db/client.ts';
 import type { Sql } from './db/sql.ts';
 import type { Clock } from './domain/clock.ts';
 import type { DeliveryQueue } from './domain/queue.ts';
+import type { Transformer } from './delivery/transform.ts';
 import type { HookwirePubSub } from './server/pubsub.ts';
 
 export interface Services {
@@ -18,6 +19,8 @@ export interface Services {
   queue: DeliveryQueue;
   /** The one pooled, SSRF-guarded HTTP client for deliveries and URL verification. */
   dispatcher: Dispatcher;
+  /** The transformations' sandbox (a worker thread), started on first use. */
+  transformer: () => Promise<Transformer>;
   /** Live notifications for subscriptions; present in API processes. */
   pubsub?: HookwirePubSub;
 }

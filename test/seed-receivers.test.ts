@@ -1,7 +1,8 @@
-// The seeds' receivers, run as printed, accept what Hookwire sends under each recipe's endpoint
-// settings and refuse a wrong secret. The request is built with the delivery modules themselves
-// (envelope, transformation, signature headers), exactly as a delivery builds it; once the API
-// has these settings, the integrator switches this to real deliveries.
+// The seeds' receivers, run as printed, accept Hookwire's real deliveries under each recipe's
+// endpoint settings (own secret, signature header, transformation, verifyToken) and refuse a
+// delivery signed with another secret: the service delivers, over HTTP on 127.0.0.1, to each
+// receiver's own process. (Seed 003's ASP.NET controller cannot run here; its reads are checked
+// against the request the delivery modules build.)
 
 import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -14,15 +15,61 @@ import { envelope } from '../src/domain/events.ts';
 import { validateOwnSecret, validateSignatureHeader } from '../src/domain/signature-input.ts';
 import { startReceiver, whyNotRunnable, type RunningReceiver } from './seeds/harness.ts';
 import { RECIPES, type SeedRecipe, type SeedReceiver } from './seeds/recipes.ts';
+import { createEndpoint, getDelivery, waitForDelivery } from './support/api.ts';
+import { startTestApp, type TestApp } from './support/app.ts';
+import { graphql } from './generated/index.ts';
+
+const SendTest = graphql(`
+  mutation SeedSendTest($endpointId: ID!, $eventType: String) {
+    sendTestEvent(endpointId: $endpointId, eventType: $eventType) {
+      __typename
+      ... on DeliverySuccess {
+        delivery {
+          id
+        }
+      }
+    }
+  }
+`);
 
 const SEEDS = new URL('../../shared/seeds/', import.meta.url);
 const RECEIVERS = new URL('./seeds/receivers/', import.meta.url);
 
 let transformer: Transformer;
+let app: TestApp;
+let apiKey: string;
 beforeAll(async () => {
   transformer = await Transformer.create();
+  app = await startTestApp({ role: 'all' });
+  ({ apiKey } = await app.newAccount('seed receivers'));
+}, 60_000);
+afterAll(async () => {
+  await transformer.close();
+  await app?.stop();
 });
-afterAll(() => transformer.close());
+
+/** An endpoint configured by the recipe, delivering to `url` and signing with `secret`. */
+async function recipeEndpoint(recipe: SeedRecipe, url: string, secret: string, handshake: boolean) {
+  const { signatureHeader, transformation, eventTypes, verifyToken } = recipe.endpoint;
+  return createEndpoint(app, apiKey, {
+    url,
+    description: `${recipe.platform} receiver`,
+    eventTypes,
+    signingSecret: secret,
+    signatureHeader: { name: signatureHeader.name, format: signatureHeader.format, timestampHeader: signatureHeader.timestampHeader },
+    transformation,
+    retrySchedule: [600],
+    ...(handshake && verifyToken ? { verifyToken } : {}),
+  });
+}
+
+/** sendTestEvent of `eventType`'s example; returns the delivery once its first attempt is recorded. */
+async function deliverExample(endpointId: string, eventType: string) {
+  const sent = await app.gql(SendTest, { endpointId, eventType }, apiKey);
+  const result = sent.data?.sendTestEvent;
+  if (result?.__typename !== 'DeliverySuccess') throw new Error(`sendTestEvent failed: ${JSON.stringify(sent)}`);
+  return waitForDelivery(app, apiKey, result.delivery.id, (d) => d.attemptCount >= 1);
+}
 
 /** The body and headers of the first attempt of a delivery of `eventType`'s example to the recipe's endpoint. */
 async function deliveryRequest(recipe: SeedRecipe, eventType: string, secret: string) {
@@ -55,10 +102,6 @@ async function deliveryRequest(recipe: SeedRecipe, eventType: string, secret: st
   return { body, headers };
 }
 
-async function post(url: string, delivery: { body: string; headers: Record<string, string> }) {
-  const response = await request(url, { method: 'POST', headers: delivery.headers, body: delivery.body, headersTimeout: 10_000, bodyTimeout: 10_000 });
-  return { status: response.statusCode, text: await response.body.text() };
-}
 
 /** The secret the endpoint is configured with and the receiver holds. */
 function secretFor(recipe: SeedRecipe, receiver: SeedReceiver): string {
@@ -111,16 +154,22 @@ describe.each(RECIPES.map((r) => [`${r.seed} (${r.platform})`, r] as const))('%s
       }, 60_000);
       afterAll(() => running?.stop());
 
-      it.each(recipe.samples)('accepts a delivery of %s', async (eventType) => {
-        const response = await post(running.url, await deliveryRequest(recipe, eventType, secret));
-        expect(response.status, `${response.text}\n--- receiver output ---\n${running.output()}`).toBeGreaterThanOrEqual(200);
-        expect(response.status).toBeLessThan(300);
+      it.each(recipe.samples)('accepts a real delivery of %s', async (eventType) => {
+        const endpoint = await recipeEndpoint(recipe, running.url, secret, receiver.answersHandshake === true);
+        const delivery = await deliverExample(endpoint.id, eventType);
+        const attempt = delivery.attempts[0]!;
+        expect(delivery.status, `${JSON.stringify(attempt)}\n--- receiver output ---\n${running.output()}`).toBe('SUCCEEDED');
+        expect(attempt.responseStatus).toBeGreaterThanOrEqual(200);
+        expect(attempt.responseStatus).toBeLessThan(300);
       });
 
-      it('refuses a delivery signed with another secret', async () => {
+      it('refuses a real delivery signed with another secret', async () => {
         const wrong = secret.startsWith('whsec_') ? generateSigningSecret() : `${secret}-not-this-one`;
-        const response = await post(running.url, await deliveryRequest(recipe, recipe.samples[0]!, wrong));
-        expect(response.status >= 200 && response.status < 300, `got ${response.status}`).toBe(false);
+        const endpoint = await recipeEndpoint(recipe, running.url, wrong, false);
+        const delivery = await deliverExample(endpoint.id, recipe.samples[0]!);
+        const attempt = (await getDelivery(app, apiKey, delivery.id)).attempts[0]!;
+        expect(attempt.outcome, JSON.stringify(attempt)).toBe('HTTP_ERROR');
+        expect(attempt.responseStatus).toBeGreaterThanOrEqual(400);
       });
 
       if (recipe.endpoint.verifyToken && receiver.answersHandshake) {

@@ -12,6 +12,8 @@ export interface PrismaOptions {
   /** Called with each SQL statement Prisma sends (tests count queries with it). */
   onQuery?: (sql: string) => void;
   max?: number;
+  /** An idle connection the server closed (restart, failover): the pool replaces it on next use. */
+  onConnectionLost?: (error: Error) => void;
 }
 
 export interface Database {
@@ -23,6 +25,8 @@ export interface Database {
 
 export function createDatabase(databaseUrl: string, options: PrismaOptions = {}): Database {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: options.max ?? 10 });
+  // Unhandled, an idle client's error would end the process.
+  pool.on('error', (error) => options.onConnectionLost?.(error));
   const adapter = new PrismaPg(pool);
   const db = options.onQuery
     ? new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] })

@@ -4,7 +4,7 @@
 import type { Dispatcher } from 'undici';
 import { classify, type Classification, type Decision } from './classify.ts';
 import { send, type SendResult } from './send.ts';
-import { buildDeliveryHeaders } from './sign.ts';
+import { buildDeliveryHeaders, type SignatureHeaderConfig } from './sign.ts';
 
 export interface PrepareInput {
   eventId: string;
@@ -17,6 +17,8 @@ export interface PrepareInput {
   secrets: string[];
   userAgent: string;
   customHeaders: Record<string, string> | null;
+  /** The endpoint's hex signature header; null: x-webhook-signature, SHA256_HEX. */
+  signatureHeader: SignatureHeaderConfig | null;
 }
 
 export interface PreparedAttempt {
@@ -36,6 +38,7 @@ export function prepareAttempt(input: PrepareInput): PreparedAttempt {
     secrets: input.secrets,
     userAgent: input.userAgent,
     customHeaders: input.customHeaders,
+    signatureHeader: input.signatureHeader,
   });
   return { attemptNumber: input.attemptNumber, startedAt: input.now, body: input.body, headers };
 }

@@ -123,14 +123,19 @@ export class Transformer {
    * The save-time check: runs `code` on each sample (the example of every event type the
    * endpoint subscribes to) and reports each distinct problem at `path`, naming the line.
    */
-  async check(code: unknown, samples: readonly TransformInput[], path: string[] = ['input', 'transformation']): Promise<FieldError[]> {
+  async check(
+    code: unknown,
+    samples: readonly TransformInput[],
+    path: string[] = ['input', 'transformation'],
+    options: RunOptions = {},
+  ): Promise<FieldError[]> {
     if (typeof code !== 'string') return [{ path, message: 'must be a string' }];
     const codeProblem = this.codeProblem(code);
     if (codeProblem) return [{ path, message: codeProblem }];
     const errors: FieldError[] = [];
     const seen = new Set<string>();
     for (const sample of samples) {
-      const result = await this.run(code, sample);
+      const result = await this.run(code, sample, options);
       if (result.kind === 'ok') continue;
       const message = result.line === null ? result.message : `line ${result.line}: ${result.message}`;
       if (seen.has(message)) continue;

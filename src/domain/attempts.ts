@@ -74,7 +74,7 @@ export interface AttemptRecord {
   deliveryId: string;
   attemptNumber: number;
   trigger: Trigger;
-  outcome: Classification['outcome'];
+  outcome: Classification['outcome'] | 'TRANSFORM_FAILED';
   startedAt: Date;
   durationMs: number;
   requestHeaders: Record<string, string>;
@@ -242,7 +242,7 @@ export async function recordWithEffect(
           eventId: delivery.eventId,
           eventType: delivery.eventType,
           attemptCount: delivery.attemptCount,
-          lastOutcome: record.outcome,
+          lastOutcome: record.outcome === 'TRANSFORM_FAILED' ? null : record.outcome,
           lastResponseStatus: record.responseStatus,
         } satisfies DeliveryExhaustedEventData,
       });

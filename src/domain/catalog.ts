@@ -111,14 +111,17 @@ function editDistance(a: string, b: string): number {
 // ---------------------------------------------------------------------------------------------
 // Subscription patterns.
 
-/** A known exact name, '*', or 'prefix.*' where some known type starts with 'prefix.'. */
-export function isValidEventTypePattern(pattern: string): boolean {
+/**
+ * A known exact name (built in, or one of `custom`: the account's own), '*', or 'prefix.*' where
+ * some known type starts with 'prefix.'.
+ */
+export function isValidEventTypePattern(pattern: string, custom: readonly string[] = []): boolean {
   if (pattern === '*') return true;
-  if (byName.has(pattern)) return true;
+  if (byName.has(pattern) || custom.includes(pattern)) return true;
   if (pattern.length > 2 && pattern.endsWith('.*')) {
     const prefix = pattern.slice(0, -1); // keeps the dot: 'message.'
     // A wildcard that matches nothing is almost certainly a typo ('mesage.*').
-    return !prefix.slice(0, -1).includes('*') && EVENT_TYPE_NAMES.some((name) => name.startsWith(prefix));
+    return !prefix.slice(0, -1).includes('*') && [...EVENT_TYPE_NAMES, ...custom].some((name) => name.startsWith(prefix));
   }
   return false;
 }

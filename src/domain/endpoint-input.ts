@@ -1,7 +1,10 @@
 // Validation and normalisation of createEndpoint/updateEndpoint input: pure rules, no database,
 // every bad field reported at once with its path.
 
+import { DEFAULT_SIGNATURE_HEADER, type SignatureHeaderConfig } from '../delivery/sign.ts';
 import { isValidEventTypePattern } from './catalog.ts';
+import { isEmptyFilter, validateFilter } from './filter.ts';
+import { normalizeSignatureHeader, validateOwnSecret, validateSignatureHeader, type SignatureHeaderInput } from './signature-input.ts';
 import { hasNul, NUL_MESSAGE, ValidationError, type FieldError } from './errors.ts';
 import { isReservedHeader } from '../delivery/headers.ts';
 
@@ -24,6 +27,13 @@ export interface EndpointInput {
   verifyToken?: string | null;
   concurrencyLimit?: number | null;
   ordered?: boolean | null;
+  /** The endpoint's own secret (receivers that hold one already); generated when absent on create. */
+  signingSecret?: string | null;
+  signatureHeader?: SignatureHeaderInput | null;
+  /** JavaScript source; '' on update removes it. */
+  transformation?: string | null;
+  /** The JSON scalar; {} on update removes it. */
+  filter?: unknown;
 }
 
 /**
@@ -45,6 +55,13 @@ export interface NormalizedEndpointInput {
   /** null: the deployment's default (HOOKWIRE_ENDPOINT_CONCURRENCY). */
   concurrencyLimit?: number | null;
   ordered?: boolean;
+  signingSecret?: string;
+  /** null: the default (x-webhook-signature, SHA256_HEX). */
+  signatureHeader?: SignatureHeaderConfig | null;
+  /** null: none. Checked in the sandbox by the caller (it needs the event types' examples). */
+  transformation?: string | null;
+  /** null: every event. */
+  filter?: Record<string, unknown> | null;
 }
 
 /** On create every stored field is settled: required ones given, the rest defaulted. */
@@ -59,12 +76,17 @@ export interface NormalizedCreateEndpointInput extends NormalizedEndpointInput {
   headers: Record<string, string> | null;
   concurrencyLimit: number | null;
   ordered: boolean;
+  signatureHeader: SignatureHeaderConfig | null;
+  transformation: string | null;
+  filter: Record<string, unknown> | null;
 }
 
 export interface EndpointInputOptions {
   mode: 'create' | 'update';
   /** HOOKWIRE_ALLOW_PRIVATE_NETWORKS: also allows plain http URLs (local development, tests). */
   allowPrivateNetworks: boolean;
+  /** The account's own event types that endpoints may subscribe to (not archived). */
+  customEventTypes?: readonly string[];
 }
 
 export const ENDPOINT_LIMITS = Object.freeze({
@@ -87,6 +109,7 @@ export const ENDPOINT_LIMITS = Object.freeze({
   verifyTokenMaxLength: 256,
   concurrencyLimitMin: 1,
   concurrencyLimitMax: 100,
+  transformationMaxBytes: 64 * 1024,
 });
 
 export interface EndpointInputResult<V extends NormalizedEndpointInput = NormalizedEndpointInput> {
@@ -149,7 +172,7 @@ export function validateEndpointInput(input: EndpointInput, opts: EndpointInputO
       max: ENDPOINT_LIMITS.eventTypesMax,
       empty: 'must list at least one event type (use "*" for all)',
       item: (s) =>
-        isValidEventTypePattern(s)
+        isValidEventTypePattern(s, opts.customEventTypes)
           ? undefined
           : `${JSON.stringify(s)} is not a known event type; use a name from the eventTypes query, "*", or a prefix wildcard such as "message.*"`,
     });
@@ -210,6 +233,42 @@ export function validateEndpointInput(input: EndpointInput, opts: EndpointInputO
     if (typeof input.ordered !== 'boolean') fail(['ordered'], 'must be true or false');
     else value.ordered = input.ordered;
   }
+
+  if (input.signingSecret !== undefined && input.signingSecret !== null) {
+    const problems = validateOwnSecret(input.signingSecret, ['input', 'signingSecret']);
+    if (problems.length > 0) errors.push(...problems);
+    else value.signingSecret = input.signingSecret;
+  }
+
+  if (input.signatureHeader === null) value.signatureHeader = null;
+  else if (input.signatureHeader !== undefined) {
+    const problems = validateSignatureHeader(input.signatureHeader, ['input', 'signatureHeader']);
+    if (problems.length > 0) errors.push(...problems);
+    else {
+      const config = normalizeSignatureHeader(input.signatureHeader);
+      // The default spelled out is stored as the default, so the endpoint follows it if it changes.
+      const isDefault = config.name === DEFAULT_SIGNATURE_HEADER.name && config.format === DEFAULT_SIGNATURE_HEADER.format;
+      value.signatureHeader = isDefault ? null : config;
+    }
+  } else if (creating) value.signatureHeader = null;
+
+  if (input.transformation === null || (!creating && input.transformation === '')) value.transformation = null;
+  else if (input.transformation !== undefined) {
+    const code: unknown = input.transformation;
+    if (typeof code !== 'string') fail(['transformation'], 'must be a string of JavaScript');
+    else if (code.trim() === '') fail(['transformation'], 'must not be empty (leave it out for none)');
+    else if (hasNul(code)) fail(['transformation'], NUL_MESSAGE);
+    else if (Buffer.byteLength(code) > ENDPOINT_LIMITS.transformationMaxBytes) {
+      fail(['transformation'], `must be at most ${ENDPOINT_LIMITS.transformationMaxBytes} bytes long`);
+    } else value.transformation = code;
+  } else if (creating) value.transformation = null;
+
+  if (input.filter === null || (!creating && input.filter !== undefined && isEmptyFilter(input.filter))) value.filter = null;
+  else if (input.filter !== undefined) {
+    const problems = validateFilter(input.filter, ['input', 'filter']);
+    if (problems.length > 0) errors.push(...problems);
+    else value.filter = isEmptyFilter(input.filter) ? null : (input.filter as Record<string, unknown>);
+  } else if (creating) value.filter = null;
 
   // A token is a one-shot handshake request, not a stored setting, so null simply means "none".
   if (input.verifyToken !== undefined && input.verifyToken !== null) {

@@ -4,7 +4,10 @@ import type { Dispatcher } from 'undici';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import { newId } from '../db/ids.ts';
-import { generateSigningSecret } from '../delivery/sign.ts';
+import { generateSigningSecret, signatureHeaderNames, type SignatureHeaderConfig } from '../delivery/sign.ts';
+import { sampleInput, type Transformer } from '../delivery/transform.ts';
+import { matchesEventType } from './catalog.ts';
+import { listEventTypes, subscribableCustomTypes } from './event-types.ts';
 import { Prisma, type Endpoint } from '../generated/prisma/client.ts';
 import type { Clock } from './clock.ts';
 import { scheduleHeldDeliveries, unscheduleDeliveries } from './deliveries.ts';
@@ -18,6 +21,8 @@ export interface EndpointDeps {
   db: Db;
   config: Readonly<Pick<Config, 'allowPrivateNetworks'>>;
   dispatcher: Dispatcher;
+  /** The process's sandbox, started on first use: a transformation is tried before it is saved. */
+  transformer: () => Promise<Transformer>;
 }
 
 /** What pausing and resuming need: resuming makes the held deliveries due. */
@@ -46,8 +51,34 @@ export async function findEndpoint(db: Db, accountId: string, id: string): Promi
   return endpoint;
 }
 
+/**
+ * A transformation runs, before it is saved, on the example of every event type the endpoint
+ * subscribes to (built in, or the account's own): any error is a ValidationError naming the line
+ * and the event type. Header names it may not add: Hookwire's own and the endpoint's signature's.
+ */
+async function checkTransformation(
+  deps: EndpointDeps,
+  accountId: string,
+  code: string,
+  eventTypes: readonly string[],
+  signatureHeader: SignatureHeaderConfig | null,
+): Promise<void> {
+  const types = (await listEventTypes(deps.db, accountId)).filter((t) => !t.archived && matchesEventType(eventTypes, t.name));
+  const samples = types.map((t) => sampleInput(t.name, t.example));
+  const transformer = await deps.transformer();
+  const errors = await transformer.check(code, samples, ['input', 'transformation'], { reservedHeaders: signatureHeaderNames(signatureHeader) });
+  if (errors.length > 0) throw new ValidationError(errors);
+}
+
+async function validOptions(deps: EndpointDeps, accountId: string, mode: 'create' | 'update') {
+  return { mode, allowPrivateNetworks: deps.config.allowPrivateNetworks, customEventTypes: await subscribableCustomTypes(deps.db, accountId) };
+}
+
 export async function createEndpoint(deps: EndpointDeps, accountId: string, input: EndpointInput): Promise<Endpoint> {
-  const value = assertValidEndpointInput(input, { mode: 'create', allowPrivateNetworks: deps.config.allowPrivateNetworks });
+  const value = assertValidEndpointInput(input, { ...(await validOptions(deps, accountId, 'create')), mode: 'create' });
+  if (value.transformation !== null) {
+    await checkTransformation(deps, accountId, value.transformation, value.eventTypes, value.signatureHeader);
+  }
   if (value.verifyToken !== undefined) {
     await verifyEndpointUrl(deps.dispatcher, value.url, value.verifyToken, value.timeoutMs);
   }
@@ -59,7 +90,10 @@ export async function createEndpoint(deps: EndpointDeps, accountId: string, inpu
       description: value.description,
       eventTypes: value.eventTypes,
       sessionIds: value.sessionIds ?? [],
-      signingSecret: generateSigningSecret(),
+      signingSecret: value.signingSecret ?? generateSigningSecret(),
+      signatureHeader: jsonOrNull(value.signatureHeader as Prisma.InputJsonValue | null),
+      transformation: value.transformation,
+      filter: jsonOrNull(value.filter as Prisma.InputJsonValue | null),
       rateLimitPerSecond: value.rateLimitPerSecond,
       timeoutMs: value.timeoutMs,
       retrySchedule: jsonOrNull(value.retrySchedule),
@@ -78,7 +112,14 @@ export async function updateEndpoint(
   input: EndpointInput,
 ): Promise<Endpoint> {
   const current = await findEndpoint(deps.db, accountId, id);
-  const value = assertValidEndpointInput(input, { mode: 'update', allowPrivateNetworks: deps.config.allowPrivateNetworks });
+  const value = assertValidEndpointInput(input, await validOptions(deps, accountId, 'update'));
+  // A transformation is tried again when it, the types it runs on or the headers it may add change.
+  const transformation = value.transformation === undefined ? current.transformation : value.transformation;
+  const touchesTransformation = value.transformation !== undefined || value.eventTypes !== undefined || value.signatureHeader !== undefined;
+  if (transformation !== null && touchesTransformation) {
+    const signatureHeader = value.signatureHeader === undefined ? (current.signatureHeader as SignatureHeaderConfig | null) : value.signatureHeader;
+    await checkTransformation(deps, accountId, transformation, value.eventTypes ?? current.eventTypes, signatureHeader);
+  }
   const url = value.url ?? current.url;
   // The handshake runs when a token comes with a new URL, or with the same URL on request.
   if (value.verifyToken !== undefined) {
@@ -95,6 +136,11 @@ export async function updateEndpoint(
   if (value.headers !== undefined) data.headers = jsonOrNull(value.headers);
   if (value.concurrencyLimit !== undefined) data.concurrencyLimit = value.concurrencyLimit;
   if (value.ordered !== undefined) data.ordered = value.ordered;
+  // Replaced at once: rotateEndpointSecret is the way to keep the old one signing for a while.
+  if (value.signingSecret !== undefined) data.signingSecret = value.signingSecret;
+  if (value.signatureHeader !== undefined) data.signatureHeader = jsonOrNull(value.signatureHeader as Prisma.InputJsonValue | null);
+  if (value.transformation !== undefined) data.transformation = value.transformation;
+  if (value.filter !== undefined) data.filter = jsonOrNull(value.filter as Prisma.InputJsonValue | null);
   // updateMany with the account filter: an endpoint deleted meanwhile is not silently recreated.
   const { count } = await deps.db.endpoint.updateMany({ where: { id, accountId }, data: data as Prisma.EndpointUpdateManyMutationInput });
   if (count === 0) throw new NotFoundError('Endpoint', id);

@@ -7,6 +7,8 @@ import { newId } from '../db/ids.ts';
 import type { Event } from '../generated/prisma/client.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import { findEventType, matchesEventType, validateEventData } from './catalog.ts';
+import { customValidator, type CustomTypeRow } from './event-types.ts';
+import { compileFilter, type CompiledFilter } from './filter.ts';
 import type { Clock } from './clock.ts';
 import { hasNul, NotFoundError, NUL_MESSAGE, ValidationError, type FieldError } from './errors.ts';
 import type { Sql, Statement } from '../db/sql.ts';
@@ -48,11 +50,18 @@ export function envelope(id: string, type: string, timestamp: Date, sessionId: s
   return JSON.stringify({ id, type, timestamp: timestamp.toISOString(), sessionId, data });
 }
 
+/**
+ * Every problem of one input that needs no database: its data against a built-in type's schema.
+ * Another type can only be the account's own, which publish() checks once it has read them.
+ */
 function validatePublishInput(input: PublishEventInput, at: string[]): FieldError[] {
   const errors: FieldError[] = [];
   const fail = (field: string, message: string) => errors.push({ path: [...at, field], message });
   if (input === null || typeof input !== 'object') return [{ path: at, message: 'must be an object' }];
-  if (!findEventType(input.type)) return validateEventData(input.type, input.data, [...at, 'data']);
+  if (typeof input.type !== 'string' || input.type === '' || input.type.length > 100 || hasNul(input.type)) {
+    return [{ path: [...at, 'type'], message: 'must be an event type name from the eventTypes query' }];
+  }
+  const builtIn = findEventType(input.type) !== undefined;
   if ((OPERATIONAL_EVENT_TYPES as readonly string[]).includes(input.type)) {
     fail('type', `${input.type} is published by Hookwire itself, not by clients`);
   }
@@ -72,9 +81,24 @@ function validatePublishInput(input: PublishEventInput, at: string[]): FieldErro
   } else if (containsNul(input.data)) {
     // jsonb cannot store a NUL in any string or key.
     fail('data', NUL_MESSAGE);
-  } else {
+  } else if (builtIn) {
     errors.push(...validateEventData(input.type, input.data, [...at, 'data']));
   }
+  return errors;
+}
+
+/** The account's own types among the inputs': unknown, archived, or data failing their schema. */
+function validateCustomTypes(accountId: string, inputs: readonly PublishEventInput[], types: Map<string, CustomTypeRow>, pathOf: (i: number) => string[]): FieldError[] {
+  const errors: FieldError[] = [];
+  inputs.forEach((input, i) => {
+    // Built-in types were checked already, and so were inputs that are not even objects or names.
+    if (input === null || typeof input !== 'object' || typeof input.type !== 'string' || input.type === '' || input.type.length > 100 || hasNul(input.type) || findEventType(input.type)) return;
+    const at = pathOf(i);
+    const custom = types.get(input.type);
+    if (!custom) errors.push(...validateEventData(input.type, input.data, [...at, 'data']));
+    else if (custom.archived) errors.push({ path: [...at, 'type'], message: `${input.type} is archived: unarchiveEventType publishes it again` });
+    else errors.push(...customValidator(accountId, custom).validate(input.data, [...at, 'data']));
+  });
   return errors;
 }
 
@@ -90,8 +114,7 @@ function containsNul(value: unknown): boolean {
 /** One event: publishEvent. A ValidationError's paths start with "input". */
 export async function publishEvent(deps: PublishDeps, accountId: string, input: PublishEventInput): Promise<PublishResult> {
   const errors = validatePublishInput(input, ['input']);
-  if (errors.length > 0) throw new ValidationError(errors);
-  const [result] = await publish(deps.sql, deps.queue, deps.clock.now(), accountId, [input], { kind: 'subscribers' });
+  const [result] = await publish(deps.sql, deps.queue, deps.clock.now(), accountId, [input], { kind: 'subscribers' }, { pathOf: () => ['input'], errors });
   return result!;
 }
 
@@ -100,9 +123,9 @@ export async function publishEvents(deps: PublishDeps, accountId: string, inputs
   if (inputs.length === 0 || inputs.length > MAX_BATCH_EVENTS) {
     throw ValidationError.field(['inputs'], `must hold 1 to ${MAX_BATCH_EVENTS} events, got ${inputs.length}`);
   }
-  const errors = inputs.flatMap((input, i) => validatePublishInput(input, ['inputs', String(i)]));
-  if (errors.length > 0) throw new ValidationError(errors);
-  return publish(deps.sql, deps.queue, deps.clock.now(), accountId, inputs, { kind: 'subscribers' });
+  const pathOf = (i: number) => ['inputs', String(i)];
+  const errors = inputs.flatMap((input, i) => validatePublishInput(input, pathOf(i)));
+  return publish(deps.sql, deps.queue, deps.clock.now(), accountId, inputs, { kind: 'subscribers' }, { pathOf, errors });
 }
 
 export type FanOutTarget =
@@ -113,16 +136,38 @@ interface EndpointRoute {
   id: string;
   event_types: string[];
   session_ids: string[];
+  filter: unknown;
+  /** updated_at in ms: the version of its filter. */
+  version: number;
 }
 
+const ROUTE_COLUMNS = `id, event_types, session_ids, filter, (extract(epoch FROM updated_at) * 1000)::float8 AS version`;
 const ROUTES = {
   name: 'hookwire_publish_routes',
-  text: 'SELECT id, event_types, session_ids FROM endpoint WHERE account_id = $1 AND id <> $2',
+  text: `SELECT ${ROUTE_COLUMNS} FROM endpoint WHERE account_id = $1 AND id <> $2`,
 };
 const ROUTE = {
   name: 'hookwire_publish_route',
-  text: 'SELECT id, event_types, session_ids FROM endpoint WHERE id = $2 AND account_id = $1',
+  text: `SELECT ${ROUTE_COLUMNS} FROM endpoint WHERE id = $2 AND account_id = $1`,
 };
+const CUSTOM_TYPES = {
+  name: 'hookwire_publish_custom_types',
+  text: `SELECT name, schema, example, archived_at IS NOT NULL AS archived, (extract(epoch FROM updated_at) * 1000)::float8 AS version
+         FROM event_type WHERE account_id = $1 AND name = ANY($2::text[])`,
+};
+
+/** Compiled filters, per endpoint and version: compiling them is dearer than running them. */
+const filters = new Map<string, { version: number; matches: CompiledFilter }>();
+const MAX_FILTERS = 20_000;
+function filterOf(route: EndpointRoute): CompiledFilter | null {
+  if (route.filter === null) return null;
+  const known = filters.get(route.id);
+  if (known?.version === route.version) return known.matches;
+  const matches = compileFilter(route.filter);
+  if (filters.size >= MAX_FILTERS) filters.delete(filters.keys().next().value!);
+  filters.set(route.id, { version: route.version, matches });
+  return matches;
+}
 
 /** The endpoints a fan-out may reach; which of them match is decided here, in TypeScript (catalog.ts). */
 async function routesOf(sql: Sql, accountId: string, target: FanOutTarget): Promise<EndpointRoute[]> {
@@ -134,8 +179,12 @@ async function routesOf(sql: Sql, accountId: string, target: FanOutTarget): Prom
   return sql.query<EndpointRoute>(ROUTES, [accountId, target.excludeEndpointId ?? '']);
 }
 
-function subscribes(route: EndpointRoute, type: string, sessionId: string | null): boolean {
-  return matchesEventType(route.event_types, type) && (route.session_ids.length === 0 || (sessionId !== null && route.session_ids.includes(sessionId)));
+/** Whether the endpoint gets a delivery of this event: its types, its sessions, then its filter on the envelope. */
+function subscribes(route: EndpointRoute, event: { id: string; type: string; sessionId: string | null; data: unknown }, timestamp: string): boolean {
+  if (!matchesEventType(route.event_types, event.type)) return false;
+  if (route.session_ids.length > 0 && (event.sessionId === null || !route.session_ids.includes(event.sessionId))) return false;
+  const filter = filterOf(route);
+  return filter === null || filter({ id: event.id, type: event.type, timestamp, sessionId: event.sessionId, data: event.data });
 }
 
 /**
@@ -198,8 +247,22 @@ export async function publish(
   accountId: string,
   inputs: readonly PublishEventInput[],
   target: FanOutTarget,
+  /**
+   * For clients' inputs: where each input's errors go, and those found without the database. The
+   * account's own types are checked here, and every error is reported at once, before anything
+   * is stored.
+   */
+  validation?: { pathOf: (index: number) => string[]; errors: FieldError[] },
 ): Promise<PublishResult[]> {
-  const routes = await routesOf(sql, accountId, target);
+  const customNames = [...new Set(inputs.map((i) => i.type).filter((type) => typeof type === 'string' && !findEventType(type)))];
+  const [routes, custom] = await Promise.all([
+    routesOf(sql, accountId, target),
+    customNames.length === 0 ? [] : sql.query<CustomTypeRow>(CUSTOM_TYPES, [accountId, customNames]),
+  ]);
+  if (validation) {
+    const errors = [...validation.errors, ...validateCustomTypes(accountId, inputs, new Map(custom.map((t) => [t.name, t])), validation.pathOf)];
+    if (errors.length > 0) throw new ValidationError(errors);
+  }
   const firstWithKey = new Map<string, number>();
   const events = inputs.map((input, index) => {
     const key = input.idempotencyKey ?? null;
@@ -219,9 +282,10 @@ export async function publish(
   });
   const fresh = events.filter((e) => e.duplicateOf === undefined);
   const deliveries: Array<{ id: string; eventId: string; endpointId: string; type: string }> = [];
+  const timestamp = now.toISOString();
   for (const event of fresh) {
     for (const route of routes) {
-      if (target.kind === 'endpoint' || subscribes(route, event.type, event.sessionId)) {
+      if (target.kind === 'endpoint' || subscribes(route, event, timestamp)) {
         deliveries.push({ id: newId('Delivery'), eventId: event.id, endpointId: route.id, type: event.type });
       }
     }
@@ -297,14 +361,18 @@ export async function publishOperationalEvent(
   return result!;
 }
 
-/** A webhook.test event (or the example of eventType) delivered to this endpoint alone. */
+/** A webhook.test event (or the example of eventType, built in or the account's own) delivered to this endpoint alone. */
 export async function sendTestEvent(deps: PublishDeps, accountId: string, endpointId: string, eventType?: string | null) {
   const type = eventType ?? 'webhook.test';
-  const definition = findEventType(type);
-  if (!definition) {
+  let example: unknown = findEventType(type)?.example;
+  if (example === undefined) {
+    const custom = await deps.db.eventType.findUnique({ where: { accountId_name: { accountId, name: type } } });
+    if (custom && custom.archivedAt === null) example = custom.example;
+  }
+  if (example === undefined) {
     throw new ValidationError(validateEventData(type, {}, ['eventType']).map((e) => ({ ...e, path: ['eventType'] })));
   }
-  const [result] = await publish(deps.sql, deps.queue, deps.clock.now(), accountId, [{ type, data: definition.example }], {
+  const [result] = await publish(deps.sql, deps.queue, deps.clock.now(), accountId, [{ type, data: example }], {
     kind: 'endpoint',
     endpointId,
   });

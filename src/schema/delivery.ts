@@ -25,6 +25,7 @@ export const AttemptOutcomeEnum = builder.enumType('AttemptOutcome', {
     TIMEOUT: {},
     NETWORK_ERROR: { description: 'Connection refused or reset, DNS failure, TLS failure.' },
     BLOCKED: { description: 'The destination resolved to an address this deployment may not reach.' },
+    TRANSFORM_FAILED: { description: "The endpoint's transformation failed on this delivery (see error); nothing was sent." },
   } as const,
 });
 
@@ -76,9 +77,10 @@ export const DeliveryAttemptRef = builder.prismaNode('DeliveryAttempt', {
     trigger: t.expose('trigger', { type: AttemptTriggerEnum }),
     requestHeaders: t.expose('requestHeaders', { type: 'JSON' }),
     requestBody: t.string({
-      description: 'The exact bytes POSTed: the same on every attempt of the delivery (stored once, with its event).',
-      select: { delivery: { select: { event: { select: { payload: true } } } } },
-      resolve: (attempt) => attempt.delivery.event.payload,
+      description:
+        "The exact bytes POSTed: the same on every attempt of the delivery, stored once (its event's payload, or what the endpoint's transformation made of it).",
+      select: { delivery: { select: { body: true, event: { select: { payload: true } } } } },
+      resolve: (attempt) => attempt.delivery.body ?? attempt.delivery.event.payload,
     }),
     responseStatus: t.exposeInt('responseStatus', { nullable: true }),
     responseHeaders: t.expose('responseHeaders', { type: 'JSON', nullable: true }),

@@ -9,6 +9,7 @@ import {
 } from '../domain/endpoints.ts';
 import type { EndpointInput } from '../domain/endpoint-input.ts';
 import { NotFoundError, ValidationError, VerificationError } from '../domain/errors.ts';
+import { DEFAULT_SIGNATURE_HEADER, type SignatureHeaderConfig } from '../delivery/sign.ts';
 import { builder } from './builder.ts';
 import { requireAccount } from './auth.ts';
 import { asResult, resultUnion } from './errors.ts';
@@ -20,6 +21,34 @@ export const EndpointStatusEnum = builder.enumType('EndpointStatus', {
     PAUSED: { description: 'Deliveries are recorded and held, not attempted, until resumeEndpoint.' },
     DISABLED: { description: 'The receiver asked to stop (HTTP 410) or an operator disabled it; held like PAUSED.' },
   } as const,
+});
+
+const SignatureFormatEnum = builder.enumType('SignatureFormat', {
+  description: 'How the hex signature header (the one beside the Standard Webhooks headers) is written.',
+  values: {
+    SHA256_HEX: { description: 'sha256=<hex HMAC-SHA256(secret, raw body)>: the default.' },
+    HEX: { description: '<hex HMAC-SHA256(secret, raw body)>, without a prefix.' },
+    SHA256_HEX_TIMESTAMPED: { description: "sha256=<hex HMAC-SHA256(secret, '<unix seconds>.<raw body>')>; the seconds travel in timestampHeader." },
+  } as const,
+});
+
+const SignatureHeaderRef = builder.objectRef<SignatureHeaderConfig>('SignatureHeader').implement({
+  fields: (t) => ({
+    name: t.exposeString('name', { description: "The header's name; x-webhook-signature by default." }),
+    format: t.field({ type: SignatureFormatEnum, resolve: (h) => h.format }),
+    timestampHeader: t.exposeString('timestampHeader', {
+      nullable: true,
+      description: 'The header that carries the signed unix seconds (SHA256_HEX_TIMESTAMPED only).',
+    }),
+  }),
+});
+
+const SignatureHeaderInput = builder.inputType('SignatureHeaderInput', {
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    format: t.field({ type: SignatureFormatEnum, required: true }),
+    timestampHeader: t.string(),
+  }),
 });
 
 export const EndpointRef = builder.prismaNode('Endpoint', {
@@ -39,7 +68,9 @@ export const EndpointRef = builder.prismaNode('Endpoint', {
       resolve: (endpoint) => (endpoint.sessionIds.length > 0 ? endpoint.sessionIds : null),
     }),
     status: t.expose('status', { type: EndpointStatusEnum }),
-    signingSecret: t.exposeString('signingSecret', { description: 'whsec_ followed by base64 of 32 random bytes.' }),
+    signingSecret: t.exposeString('signingSecret', {
+      description: 'whsec_ followed by base64 of 32 random bytes, unless the endpoint was given its own.',
+    }),
     rateLimitPerSecond: t.exposeInt('rateLimitPerSecond', {
       nullable: true,
       description: 'At most this many attempts start per second; null means no limit.',
@@ -62,6 +93,22 @@ export const EndpointRef = builder.prismaNode('Endpoint', {
     }),
     ordered: t.exposeBoolean('ordered', {
       description: 'Deliveries to this endpoint are attempted one at a time, in publish order: each waits until the one before it has SUCCEEDED or FAILED.',
+    }),
+    filter: t.expose('filter', {
+      type: 'JSON',
+      nullable: true,
+      description:
+        'Only events whose envelope matches this JSON filter get a delivery to this endpoint, decided when the event is published. Nested objects match nested fields; operators: $eq $neq $gt $gte $lt $lte $in $nin $exists $startsWith $endsWith $and $or $not. Example: {"data": {"status": {"$in": ["read", "failed"]}}}. Null: every event.',
+    }),
+    signatureHeader: t.field({
+      type: SignatureHeaderRef,
+      select: { signatureHeader: true },
+      resolve: (endpoint) => (endpoint.signatureHeader as SignatureHeaderConfig | null) ?? DEFAULT_SIGNATURE_HEADER,
+    }),
+    transformation: t.exposeString('transformation', {
+      nullable: true,
+      description:
+        'JavaScript run in a sandbox before a delivery is first signed: function handler(webhook) { ...; return webhook }, where webhook has eventType, eventId, payload (the envelope, parsed) and headers; the returned payload is the body POSTed.',
     }),
   }),
 });
@@ -110,6 +157,14 @@ const endpointInputFields = (t: PothosSchemaTypes.InputFieldBuilder<Types, 'Inpu
   }),
   concurrencyLimit: t.int({ description: "1 to 100; null: the deployment's default." }),
   ordered: t.boolean(),
+  signingSecret: t.string({
+    description: create
+      ? 'The endpoint\'s own signing secret (16 to 128 printable ASCII characters), for receivers that already hold one; a whsec_ secret is generated when absent.'
+      : 'Replaces the secret at once; rotateEndpointSecret keeps the old one signing for a grace period.',
+  }),
+  signatureHeader: t.field({ type: SignatureHeaderInput }),
+  transformation: t.string({ description: create ? undefined : 'An empty string removes the transformation.' }),
+  filter: t.field({ type: 'JSON', description: create ? undefined : 'An empty object removes the filter.' }),
 });
 
 const CreateEndpointInput = builder.inputType('CreateEndpointInput', {
@@ -127,7 +182,7 @@ const EndpointResult = resultUnion('EndpointResult', EndpointSuccess, ENDPOINT_E
 const DeleteEndpointResult = resultUnion('DeleteEndpointResult', DeleteEndpointSuccess, [NotFoundError]);
 
 function deps(ctx: Context) {
-  return { db: ctx.db, config: ctx.config, dispatcher: ctx.services.dispatcher };
+  return { db: ctx.db, config: ctx.config, dispatcher: ctx.services.dispatcher, transformer: ctx.services.transformer };
 }
 
 builder.mutationFields((t) => ({

@@ -5,7 +5,9 @@
 // same time.
 import type pg from 'pg';
 import type { Dispatcher } from 'undici';
-import { callAttempt, prepareAttempt } from '../delivery/attempt.ts';
+import { callAttempt, prepareAttempt, type CompletedAttempt, type PreparedAttempt } from '../delivery/attempt.ts';
+import { signatureHeaderNames } from '../delivery/sign.ts';
+import type { Transformer } from '../delivery/transform.ts';
 import { settle, type AttemptRecord, type Trigger } from '../domain/attempts.ts';
 import type { Clock } from '../domain/clock.ts';
 import { liveSecrets } from '../domain/endpoints.ts';
@@ -14,7 +16,7 @@ import { newId } from '../db/ids.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
-import { claimDue, claimHead, type ClaimedDelivery, type ClaimedLane } from './lane-sql.ts';
+import { claimDue, claimHead, storeTransformed, type ClaimedDelivery, type ClaimedLane } from './lane-sql.ts';
 import type { AttemptRecorder } from './recorder.ts';
 import type { Semaphore } from './semaphore.ts';
 
@@ -29,6 +31,8 @@ export interface DrainDeps {
   metrics?: Metrics;
   /** In [0, 1): the retry jitter; injected so tests can pin it. */
   random?: () => number;
+  /** The transformations' sandbox, started on first use. */
+  transformer: () => Promise<Transformer>;
   settings: {
     workerId: string;
     userAgent: string;
@@ -36,6 +40,19 @@ export interface DrainDeps {
     endpointConcurrency: number;
     sliceMs: number;
   };
+}
+
+interface Sent {
+  kind: 'sent';
+  prepared: PreparedAttempt;
+  completed: CompletedAttempt;
+}
+
+interface NotSent {
+  kind: 'not sent';
+  startedAt: Date;
+  durationMs: number;
+  error: string;
 }
 
 export interface LaneControl {
@@ -80,54 +97,67 @@ export async function drainLane(deps: DrainDeps, lane: ClaimedLane, control: Lan
     failure: null,
   };
 
+  /**
+   * Everything up to the response: the endpoint's transformation first when the delivery has not
+   * been transformed yet (its result is stored, so every attempt sends the same bytes; a failure
+   * sends nothing), then signing and sending. Frees its slot of the worker's budget when done.
+   */
+  const send = async (delivery: ClaimedDelivery): Promise<Sent | NotSent> => {
+    try {
+      let body = delivery.body ?? delivery.payload;
+      let customHeaders = delivery.transformed_headers ?? lane.headers;
+      if (lane.transformation !== null && delivery.body === null) {
+        const startedAt = clock.now();
+        const began = performance.now();
+        const transformer = await deps.transformer();
+        const result = await transformer.run(
+          lane.transformation,
+          { eventType: delivery.event_type, eventId: delivery.event_id, payload: JSON.parse(delivery.payload), headers: { ...lane.headers } },
+          { reservedHeaders: signatureHeaderNames(lane.signature_header) },
+        );
+        if (result.kind === 'error') {
+          const error = `transformation failed${result.line === null ? '' : ` at line ${result.line}`}: ${result.message}`;
+          return { kind: 'not sent', startedAt, durationMs: Math.round(performance.now() - began), error };
+        }
+        ({ body, headers: customHeaders } = await storeTransformed(pool, delivery.id, result.body, result.headers));
+      }
+      const now = clock.now();
+      const prepared = prepareAttempt({
+        eventId: delivery.event_id,
+        eventType: delivery.event_type,
+        body,
+        attemptNumber: delivery.attempt_count + 1,
+        now,
+        secrets: liveSecrets({ signingSecret: lane.signing_secret, retiredSecrets: lane.retired_secrets as Prisma.JsonValue }, now),
+        userAgent: settings.userAgent,
+        customHeaders,
+        signatureHeader: lane.signature_header,
+      });
+      return { kind: 'sent', prepared, completed: await callAttempt(deps.dispatcher, prepared, { url: lane.url, timeoutMs: lane.timeout_ms }) };
+    } finally {
+      deps.slots.release();
+    }
+  };
+
   const attempt = (delivery: ClaimedDelivery): Promise<void> => {
     const trigger: Trigger = delivery.manual_retry ? 'MANUAL' : 'SCHEDULED';
-    const now = clock.now();
-    const prepared = prepareAttempt({
-      eventId: delivery.event_id,
-      eventType: delivery.event_type,
-      body: delivery.payload,
-      attemptNumber: delivery.attempt_count + 1,
-      now,
-      secrets: liveSecrets({ signingSecret: lane.signing_secret, retiredSecrets: lane.retired_secrets as Prisma.JsonValue }, now),
-      userAgent: settings.userAgent,
-      customHeaders: lane.headers,
-    });
-    const call = callAttempt(deps.dispatcher, prepared, { url: lane.url, timeoutMs: lane.timeout_ms }).finally(() => deps.slots.release());
+    const call = send(delivery);
     sending.add(call);
     void call.finally(() => sending.delete(call)).catch(() => {});
     const done = (async () => {
-      const completed = await call;
-      const settlement = settle({
-        classification: completed.classification,
-        trigger,
-        scheduledAttemptNumber: delivery.attempt_count - delivery.manual_attempts + 1,
-        schedule,
-        resumeScheduleAt: delivery.resume_schedule_at,
-        finishedAt: completed.finishedAt,
-        random: deps.random,
-      });
-      const { outcome } = completed.classification;
-      deps.metrics?.attempts.inc({ outcome });
-      deps.metrics?.attemptDuration.observe({ outcome }, completed.result.durationMs / 1000);
-      const record: AttemptRecord = {
-        id: newId('DeliveryAttempt'),
-        deliveryId: delivery.id,
-        attemptNumber: prepared.attemptNumber,
-        trigger,
-        outcome,
-        startedAt: prepared.startedAt,
-        durationMs: completed.result.durationMs,
-        requestHeaders: prepared.headers,
-        ...completed.response,
-        settlement,
-      };
-      if (settlement.effect.kind === 'none') {
+      const result = await call;
+      const record = result.kind === 'sent' ? sentRecord(delivery, trigger, result) : notSentRecord(delivery, trigger, result);
+      if (result.kind === 'sent') {
+        const { outcome } = result.completed.classification;
+        deps.metrics?.attempts.inc({ outcome });
+        deps.metrics?.attemptDuration.observe({ outcome }, result.completed.result.durationMs / 1000);
+      } else deps.metrics?.attempts.inc({ outcome: record.outcome });
+      if (record.settlement.effect.kind === 'none') {
         await deps.recorder.record(record);
       } else {
         // Nothing more starts until the endpoint's fate is known: a 410 or an exhaustion may hold it.
-        const effectDone = deps.recorder.recordWithEffect(record, endpoint, () => clock.now()).then((result) => {
-          if (result?.held) state.held = true;
+        const effectDone = deps.recorder.recordWithEffect(record, endpoint, () => clock.now()).then((recorded) => {
+          if (recorded?.held) state.held = true;
         });
         state.effect = effectDone;
         await effectDone.finally(() => {
@@ -142,6 +172,44 @@ export async function drainLane(deps: DrainDeps, lane: ClaimedLane, control: Lan
     void done.finally(() => finishing.delete(done));
     return done;
   };
+
+  const sentRecord = (delivery: ClaimedDelivery, trigger: Trigger, { prepared, completed }: Sent): AttemptRecord => ({
+    id: newId('DeliveryAttempt'),
+    deliveryId: delivery.id,
+    attemptNumber: prepared.attemptNumber,
+    trigger,
+    outcome: completed.classification.outcome,
+    startedAt: prepared.startedAt,
+    durationMs: completed.result.durationMs,
+    requestHeaders: prepared.headers,
+    ...completed.response,
+    settlement: settle({
+      classification: completed.classification,
+      trigger,
+      scheduledAttemptNumber: delivery.attempt_count - delivery.manual_attempts + 1,
+      schedule,
+      resumeScheduleAt: delivery.resume_schedule_at,
+      finishedAt: completed.finishedAt,
+      random: deps.random,
+    }),
+  });
+
+  /** A transformation that fails fails its delivery: it would fail the same way on every retry. */
+  const notSentRecord = (delivery: ClaimedDelivery, trigger: Trigger, result: NotSent): AttemptRecord => ({
+    id: newId('DeliveryAttempt'),
+    deliveryId: delivery.id,
+    attemptNumber: delivery.attempt_count + 1,
+    trigger,
+    outcome: 'TRANSFORM_FAILED',
+    startedAt: result.startedAt,
+    durationMs: result.durationMs,
+    requestHeaders: {},
+    responseStatus: null,
+    responseHeaders: null,
+    responseBody: null,
+    error: result.error,
+    settlement: { status: 'FAILED', nextAttemptAt: null, willRetry: false, effect: { kind: 'none' } },
+  });
 
   const going = () => !state.held && !control.halted && !control.stopping() && state.failure === null;
   try {

@@ -16,6 +16,7 @@ import { CHANNELS, type EndpointStatusNotice } from '../domain/notify.ts';
 import type { DeliveryQueue } from '../domain/queue.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
+import type { Transformer } from '../delivery/transform.ts';
 import { retryOnConnectionError, withDeadlockRetry } from '../db/reconnect.ts';
 import { drainLane, type LaneControl, type SliceEnd } from './drainer.ts';
 import { claimLanes, nextReadyAt, releaseLane, type ClaimedLane } from './lane-sql.ts';
@@ -44,6 +45,7 @@ export interface EngineOptions {
   logger: Logger;
   metrics?: Metrics;
   random?: () => number;
+  transformer: () => Promise<Transformer>;
 }
 
 export function startEngine(options: EngineOptions): Engine {
@@ -62,6 +64,7 @@ export function startEngine(options: EngineOptions): Engine {
     logger,
     metrics: options.metrics,
     random: options.random,
+    transformer: options.transformer,
     settings: {
       workerId,
       userAgent: `Hookwire/${config.version}`,

@@ -67,6 +67,7 @@ export async function startWorker(options: {
     logger,
     metrics: options.metrics,
     random: options.random,
+    transformer: services.transformer,
   });
 
   // graphile-worker runs only maintenance here: a few connections are plenty.

@@ -3,6 +3,7 @@
 // (round robin, since a lane given back while still busy is ready again "now", behind the others),
 // drain each for a short slice, and give it back through hookwire_release_lane.
 import type pg from 'pg';
+import type { SignatureHeaderConfig } from '../delivery/sign.ts';
 
 export interface ClaimedLane {
   endpoint_id: string;
@@ -19,6 +20,8 @@ export interface ClaimedLane {
   headers: Record<string, string> | null;
   concurrency_limit: number | null;
   ordered: boolean;
+  signature_header: SignatureHeaderConfig | null;
+  transformation: string | null;
 }
 
 /**
@@ -41,7 +44,7 @@ const CLAIM_LANES = {
     WHERE l.endpoint_id = c.endpoint_id AND e.id = c.endpoint_id
     RETURNING l.endpoint_id, l.rate_window_start, l.rate_count, e.account_id, e.url, e.status::text AS status,
               e.signing_secret, e.retired_secrets, e.rate_limit_per_second, e.timeout_ms, e.retry_schedule, e.headers,
-              e.concurrency_limit, e.ordered`,
+              e.concurrency_limit, e.ordered, e.signature_header, e.transformation`,
 };
 
 export async function claimLanes(pool: pg.Pool, worker: string, now: Date, count: number, leaseGraceMs: number): Promise<ClaimedLane[]> {
@@ -68,11 +71,14 @@ export interface ClaimedDelivery {
   next_attempt_at: Date | null;
   event_id: string;
   event_type: string;
+  /** The event's envelope: the body, unless the endpoint's transformation made one (body). */
   payload: string;
+  body: string | null;
+  transformed_headers: Record<string, string> | null;
 }
 
 const DELIVERY_COLUMNS = `d.id, d.attempt_count, d.manual_attempts, d.manual_retry, d.resume_schedule_at, d.next_attempt_at,
-  d.event_id, d.event_type, ev.payload`;
+  d.event_id, d.event_type, ev.payload, d.body, d.transformed_headers`;
 
 /** $1 endpoint, $2 now, $3 ids to skip (this worker has them), $4 how many: due ones, soonest first. */
 const CLAIM_DUE = {
@@ -107,6 +113,20 @@ export async function claimDue(pool: pg.Pool, endpointId: string, now: Date, ski
 export async function claimHead(pool: pg.Pool, endpointId: string, now: Date): Promise<ClaimedDelivery[]> {
   const { rows } = await pool.query<ClaimedDelivery>({ ...CLAIM_HEAD, values: [endpointId] });
   return rows.filter((row) => row.next_attempt_at !== null && row.next_attempt_at <= now);
+}
+
+/**
+ * Stores what the endpoint's transformation made of a delivery, before its first attempt, so every
+ * attempt sends the same bytes. A body stored already (by a worker whose lease ran out) wins.
+ */
+export async function storeTransformed(pool: pg.Pool, deliveryId: string, body: string, headers: Record<string, string>): Promise<{ body: string; headers: Record<string, string> | null }> {
+  const { rows } = await pool.query<{ body: string; transformed_headers: Record<string, string> | null }>({
+    name: 'hookwire_store_transformed',
+    text: `UPDATE delivery SET body = COALESCE(body, $2), transformed_headers = CASE WHEN body IS NULL THEN $3::jsonb ELSE transformed_headers END
+           WHERE id = $1 RETURNING body, transformed_headers`,
+    values: [deliveryId, body, JSON.stringify(headers)],
+  });
+  return rows[0] ? { body: rows[0].body, headers: rows[0].transformed_headers } : { body, headers };
 }
 
 /** Gives the lane back (see hookwire_release_lane); returns when it is next due, or null. */

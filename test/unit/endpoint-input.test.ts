@@ -44,6 +44,9 @@ describe('create', () => {
       headers: null,
       concurrencyLimit: null,
       ordered: false,
+      signatureHeader: null,
+      transformation: null,
+      filter: null,
     });
   });
 
@@ -484,5 +487,52 @@ describe('update', () => {
       UPDATE,
     );
     expect(value).toEqual({ url: 'https://example.com/new', eventTypes: ['*'], sessionIds: ['a'] });
+  });
+});
+
+describe('compatibility settings', () => {
+  it('takes an own secret, a signature header (the default spelled out is stored as the default), a transformation and a filter', () => {
+    const { value, errors } = validateEndpointInput(
+      {
+        ...VALID,
+        signingSecret: 'my-own-secret-0123',
+        signatureHeader: { name: 'X-Signature-256', format: 'SHA256_HEX' },
+        transformation: 'function handler(w) { return w }',
+        filter: { data: { status: 'read' } },
+      },
+      CREATE,
+    );
+    expect(errors).toEqual([]);
+    expect(value).toMatchObject({
+      signingSecret: 'my-own-secret-0123',
+      signatureHeader: { name: 'x-signature-256', format: 'SHA256_HEX', timestampHeader: null },
+      transformation: 'function handler(w) { return w }',
+      filter: { data: { status: 'read' } },
+    });
+    const spelledOut = validateEndpointInput({ ...VALID, signatureHeader: { name: 'X-Webhook-Signature', format: 'SHA256_HEX' } }, CREATE);
+    expect(spelledOut.value.signatureHeader).toBeNull();
+  });
+
+  it('on update: an empty transformation or filter removes it, null resets, absent leaves it', () => {
+    expect(validateEndpointInput({ transformation: '', filter: {} }, UPDATE).value).toEqual({ transformation: null, filter: null });
+    expect(validateEndpointInput({ signatureHeader: null }, UPDATE).value).toEqual({ signatureHeader: null });
+    expect(validateEndpointInput({ description: 'x' }, UPDATE).value).toEqual({ description: 'x' });
+  });
+
+  it('refuses an empty transformation on create, a bad filter, a bad secret, with their paths', () => {
+    const { errors } = validateEndpointInput(
+      { ...VALID, transformation: '  ', filter: { data: { $regex: 'x' } }, signingSecret: 'short' },
+      CREATE,
+    );
+    const paths = errors.map((e) => e.path.join('.'));
+    expect(paths).toContain('input.transformation');
+    expect(paths).toContain('input.signingSecret');
+    expect(paths.some((p) => p.startsWith('input.filter'))).toBe(true);
+  });
+
+  it("accepts the account's own event types, and wildcards over them", () => {
+    const opts = { ...CREATE, customEventTypes: ['order.shipped'] };
+    expect(validateEndpointInput({ ...VALID, eventTypes: ['order.shipped', 'order.*'] }, opts).errors).toEqual([]);
+    expect(validateEndpointInput({ ...VALID, eventTypes: ['order.*'] }, CREATE).errors.map((e) => e.path.join('.'))).toEqual(['input.eventTypes.0']);
   });
 });

@@ -45,6 +45,11 @@ export type EndpointLane = Prisma.EndpointLaneModel
  */
 export type Event = Prisma.EventModel
 /**
+ * Model EventType
+ * An event type an account defined for itself (createEventType), beside the built-in catalog.
+ */
+export type EventType = Prisma.EventTypeModel
+/**
  * Model IdempotencyKey
  * A publisher's idempotencyKey: a repeat within expiresAt returns eventId. The primary key makes
  * concurrent repeats wait for each other, so only one of them creates an event.

@@ -40,7 +40,8 @@ export const AttemptOutcome = {
   HTTP_ERROR: 'HTTP_ERROR',
   TIMEOUT: 'TIMEOUT',
   NETWORK_ERROR: 'NETWORK_ERROR',
-  BLOCKED: 'BLOCKED'
+  BLOCKED: 'BLOCKED',
+  TRANSFORM_FAILED: 'TRANSFORM_FAILED'
 } as const
 
 export type AttemptOutcome = (typeof AttemptOutcome)[keyof typeof AttemptOutcome]

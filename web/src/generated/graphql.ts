@@ -13,19 +13,26 @@ export type AttemptOutcome =
   | 'NETWORK_ERROR'
   /** A 2xx response within the timeout. */
   | 'SUCCESS'
-  | 'TIMEOUT';
+  | 'TIMEOUT'
+  /** The endpoint's transformation failed on this delivery (see error); nothing was sent. */
+  | 'TRANSFORM_FAILED';
 
 export type CreateEndpointInput = {
   /** 1 to 100; null: the deployment's default. */
   concurrencyLimit?: number | null | undefined;
   description: string;
   eventTypes: Array<string>;
+  filter?: unknown;
   headers?: unknown;
   ordered?: boolean | null | undefined;
   rateLimitPerSecond?: number | null | undefined;
   retrySchedule?: Array<number> | null | undefined;
   sessionIds?: Array<string> | null | undefined;
+  signatureHeader?: SignatureHeaderInput | null | undefined;
+  /** The endpoint's own signing secret (16 to 128 printable ASCII characters), for receivers that already hold one; a whsec_ secret is generated when absent. */
+  signingSecret?: string | null | undefined;
   timeoutMs?: number | null | undefined;
+  transformation?: string | null | undefined;
   url: string;
   /** When given, the URL must pass the hub.challenge handshake before the endpoint is saved. */
   verifyToken?: string | null | undefined;
@@ -46,17 +53,39 @@ export type EndpointStatus =
   /** Deliveries are recorded and held, not attempted, until resumeEndpoint. */
   | 'PAUSED';
 
+/** How the hex signature header (the one beside the Standard Webhooks headers) is written. */
+export type SignatureFormat =
+  /** <hex HMAC-SHA256(secret, raw body)>, without a prefix. */
+  | 'HEX'
+  /** sha256=<hex HMAC-SHA256(secret, raw body)>: the default. */
+  | 'SHA256_HEX'
+  /** sha256=<hex HMAC-SHA256(secret, '<unix seconds>.<raw body>')>; the seconds travel in timestampHeader. */
+  | 'SHA256_HEX_TIMESTAMPED';
+
+export type SignatureHeaderInput = {
+  format: SignatureFormat;
+  name: string;
+  timestampHeader?: string | null | undefined;
+};
+
 export type UpdateEndpointInput = {
   /** 1 to 100; null: the deployment's default. */
   concurrencyLimit?: number | null | undefined;
   description?: string | null | undefined;
   eventTypes?: Array<string> | null | undefined;
+  /** An empty object removes the filter. */
+  filter?: unknown;
   headers?: unknown;
   ordered?: boolean | null | undefined;
   rateLimitPerSecond?: number | null | undefined;
   retrySchedule?: Array<number> | null | undefined;
   sessionIds?: Array<string> | null | undefined;
+  signatureHeader?: SignatureHeaderInput | null | undefined;
+  /** Replaces the secret at once; rotateEndpointSecret keeps the old one signing for a grace period. */
+  signingSecret?: string | null | undefined;
   timeoutMs?: number | null | undefined;
+  /** An empty string removes the transformation. */
+  transformation?: string | null | undefined;
   url?: string | null | undefined;
   verifyToken?: string | null | undefined;
 };

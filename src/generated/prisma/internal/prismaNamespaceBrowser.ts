@@ -56,6 +56,7 @@ export const ModelName = {
   Endpoint: 'Endpoint',
   EndpointLane: 'EndpointLane',
   Event: 'Event',
+  EventType: 'EventType',
   IdempotencyKey: 'IdempotencyKey',
   Delivery: 'Delivery',
   DeliveryAttempt: 'DeliveryAttempt'
@@ -120,7 +121,10 @@ export const EndpointScalarFieldEnum = {
   pauseReason: 'pauseReason',
   lastSuccessAt: 'lastSuccessAt',
   concurrencyLimit: 'concurrencyLimit',
-  ordered: 'ordered'
+  ordered: 'ordered',
+  signatureHeader: 'signatureHeader',
+  transformation: 'transformation',
+  filter: 'filter'
 } as const
 
 export type EndpointScalarFieldEnum = (typeof EndpointScalarFieldEnum)[keyof typeof EndpointScalarFieldEnum]
@@ -151,6 +155,20 @@ export const EventScalarFieldEnum = {
 export type EventScalarFieldEnum = (typeof EventScalarFieldEnum)[keyof typeof EventScalarFieldEnum]
 
 
+export const EventTypeScalarFieldEnum = {
+  accountId: 'accountId',
+  name: 'name',
+  description: 'description',
+  schema: 'schema',
+  example: 'example',
+  archivedAt: 'archivedAt',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type EventTypeScalarFieldEnum = (typeof EventTypeScalarFieldEnum)[keyof typeof EventTypeScalarFieldEnum]
+
+
 export const IdempotencyKeyScalarFieldEnum = {
   accountId: 'accountId',
   key: 'key',
@@ -175,7 +193,9 @@ export const DeliveryScalarFieldEnum = {
   completedAt: 'completedAt',
   manualRetry: 'manualRetry',
   manualAttempts: 'manualAttempts',
-  resumeScheduleAt: 'resumeScheduleAt'
+  resumeScheduleAt: 'resumeScheduleAt',
+  body: 'body',
+  transformedHeaders: 'transformedHeaders'
 } as const
 
 export type DeliveryScalarFieldEnum = (typeof DeliveryScalarFieldEnum)[keyof typeof DeliveryScalarFieldEnum]

@@ -167,6 +167,7 @@ export type AccountWhereInput = {
   name?: Prisma.StringFilter<"Account"> | string
   createdAt?: Prisma.DateTimeFilter<"Account"> | Date | string
   apiKeys?: Prisma.ApiKeyListRelationFilter
+  eventTypes?: Prisma.EventTypeListRelationFilter
   idempotencyKeys?: Prisma.IdempotencyKeyListRelationFilter
   endpoints?: Prisma.EndpointListRelationFilter
   events?: Prisma.EventListRelationFilter
@@ -178,6 +179,7 @@ export type AccountOrderByWithRelationInput = {
   name?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   apiKeys?: Prisma.ApiKeyOrderByRelationAggregateInput
+  eventTypes?: Prisma.EventTypeOrderByRelationAggregateInput
   idempotencyKeys?: Prisma.IdempotencyKeyOrderByRelationAggregateInput
   endpoints?: Prisma.EndpointOrderByRelationAggregateInput
   events?: Prisma.EventOrderByRelationAggregateInput
@@ -192,6 +194,7 @@ export type AccountWhereUniqueInput = Prisma.AtLeast<{
   name?: Prisma.StringFilter<"Account"> | string
   createdAt?: Prisma.DateTimeFilter<"Account"> | Date | string
   apiKeys?: Prisma.ApiKeyListRelationFilter
+  eventTypes?: Prisma.EventTypeListRelationFilter
   idempotencyKeys?: Prisma.IdempotencyKeyListRelationFilter
   endpoints?: Prisma.EndpointListRelationFilter
   events?: Prisma.EventListRelationFilter
@@ -221,6 +224,7 @@ export type AccountCreateInput = {
   name: string
   createdAt?: Date | string
   apiKeys?: Prisma.ApiKeyCreateNestedManyWithoutAccountInput
+  eventTypes?: Prisma.EventTypeCreateNestedManyWithoutAccountInput
   idempotencyKeys?: Prisma.IdempotencyKeyCreateNestedManyWithoutAccountInput
   endpoints?: Prisma.EndpointCreateNestedManyWithoutAccountInput
   events?: Prisma.EventCreateNestedManyWithoutAccountInput
@@ -232,6 +236,7 @@ export type AccountUncheckedCreateInput = {
   name: string
   createdAt?: Date | string
   apiKeys?: Prisma.ApiKeyUncheckedCreateNestedManyWithoutAccountInput
+  eventTypes?: Prisma.EventTypeUncheckedCreateNestedManyWithoutAccountInput
   idempotencyKeys?: Prisma.IdempotencyKeyUncheckedCreateNestedManyWithoutAccountInput
   endpoints?: Prisma.EndpointUncheckedCreateNestedManyWithoutAccountInput
   events?: Prisma.EventUncheckedCreateNestedManyWithoutAccountInput
@@ -243,6 +248,7 @@ export type AccountUpdateInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   apiKeys?: Prisma.ApiKeyUpdateManyWithoutAccountNestedInput
+  eventTypes?: Prisma.EventTypeUpdateManyWithoutAccountNestedInput
   idempotencyKeys?: Prisma.IdempotencyKeyUpdateManyWithoutAccountNestedInput
   endpoints?: Prisma.EndpointUpdateManyWithoutAccountNestedInput
   events?: Prisma.EventUpdateManyWithoutAccountNestedInput
@@ -254,6 +260,7 @@ export type AccountUncheckedUpdateInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   apiKeys?: Prisma.ApiKeyUncheckedUpdateManyWithoutAccountNestedInput
+  eventTypes?: Prisma.EventTypeUncheckedUpdateManyWithoutAccountNestedInput
   idempotencyKeys?: Prisma.IdempotencyKeyUncheckedUpdateManyWithoutAccountNestedInput
   endpoints?: Prisma.EndpointUncheckedUpdateManyWithoutAccountNestedInput
   events?: Prisma.EventUncheckedUpdateManyWithoutAccountNestedInput
@@ -351,6 +358,20 @@ export type AccountUpdateOneRequiredWithoutEventsNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.AccountUpdateToOneWithWhereWithoutEventsInput, Prisma.AccountUpdateWithoutEventsInput>, Prisma.AccountUncheckedUpdateWithoutEventsInput>
 }
 
+export type AccountCreateNestedOneWithoutEventTypesInput = {
+  create?: Prisma.XOR<Prisma.AccountCreateWithoutEventTypesInput, Prisma.AccountUncheckedCreateWithoutEventTypesInput>
+  connectOrCreate?: Prisma.AccountCreateOrConnectWithoutEventTypesInput
+  connect?: Prisma.AccountWhereUniqueInput
+}
+
+export type AccountUpdateOneRequiredWithoutEventTypesNestedInput = {
+  create?: Prisma.XOR<Prisma.AccountCreateWithoutEventTypesInput, Prisma.AccountUncheckedCreateWithoutEventTypesInput>
+  connectOrCreate?: Prisma.AccountCreateOrConnectWithoutEventTypesInput
+  upsert?: Prisma.AccountUpsertWithoutEventTypesInput
+  connect?: Prisma.AccountWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.AccountUpdateToOneWithWhereWithoutEventTypesInput, Prisma.AccountUpdateWithoutEventTypesInput>, Prisma.AccountUncheckedUpdateWithoutEventTypesInput>
+}
+
 export type AccountCreateNestedOneWithoutIdempotencyKeysInput = {
   create?: Prisma.XOR<Prisma.AccountCreateWithoutIdempotencyKeysInput, Prisma.AccountUncheckedCreateWithoutIdempotencyKeysInput>
   connectOrCreate?: Prisma.AccountCreateOrConnectWithoutIdempotencyKeysInput
@@ -383,6 +404,7 @@ export type AccountCreateWithoutApiKeysInput = {
   id: string
   name: string
   createdAt?: Date | string
+  eventTypes?: Prisma.EventTypeCreateNestedManyWithoutAccountInput
   idempotencyKeys?: Prisma.IdempotencyKeyCreateNestedManyWithoutAccountInput
   endpoints?: Prisma.EndpointCreateNestedManyWithoutAccountInput
   events?: Prisma.EventCreateNestedManyWithoutAccountInput
@@ -393,6 +415,7 @@ export type AccountUncheckedCreateWithoutApiKeysInput = {
   id: string
   name: string
   createdAt?: Date | string
+  eventTypes?: Prisma.EventTypeUncheckedCreateNestedManyWithoutAccountInput
   idempotencyKeys?: Prisma.IdempotencyKeyUncheckedCreateNestedManyWithoutAccountInput
   endpoints?: Prisma.EndpointUncheckedCreateNestedManyWithoutAccountInput
   events?: Prisma.EventUncheckedCreateNestedManyWithoutAccountInput
@@ -419,6 +442,7 @@ export type AccountUpdateWithoutApiKeysInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  eventTypes?: Prisma.EventTypeUpdateManyWithoutAccountNestedInput
   idempotencyKeys?: Prisma.IdempotencyKeyUpdateManyWithoutAccountNestedInput
   endpoints?: Prisma.EndpointUpdateManyWithoutAccountNestedInput
   events?: Prisma.EventUpdateManyWithoutAccountNestedInput
@@ -429,6 +453,7 @@ export type AccountUncheckedUpdateWithoutApiKeysInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  eventTypes?: Prisma.EventTypeUncheckedUpdateManyWithoutAccountNestedInput
   idempotencyKeys?: Prisma.IdempotencyKeyUncheckedUpdateManyWithoutAccountNestedInput
   endpoints?: Prisma.EndpointUncheckedUpdateManyWithoutAccountNestedInput
   events?: Prisma.EventUncheckedUpdateManyWithoutAccountNestedInput
@@ -440,6 +465,7 @@ export type AccountCreateWithoutEndpointsInput = {
   name: string
   createdAt?: Date | string
   apiKeys?: Prisma.ApiKeyCreateNestedManyWithoutAccountInput
+  eventTypes?: Prisma.EventTypeCreateNestedManyWithoutAccountInput
   idempotencyKeys?: Prisma.IdempotencyKeyCreateNestedManyWithoutAccountInput
   events?: Prisma.EventCreateNestedManyWithoutAccountInput
   deliveries?: Prisma.DeliveryCreateNestedManyWithoutAccountInput
@@ -450,6 +476,7 @@ export type AccountUncheckedCreateWithoutEndpointsInput = {
   name: string
   createdAt?: Date | string
   apiKeys?: Prisma.ApiKeyUncheckedCreateNestedManyWithoutAccountInput
+  eventTypes?: Prisma.EventTypeUncheckedCreateNestedManyWithoutAccountInput
   idempotencyKeys?: Prisma.IdempotencyKeyUncheckedCreateNestedManyWithoutAccountInput
   events?: Prisma.EventUncheckedCreateNestedManyWithoutAccountInput
   deliveries?: Prisma.DeliveryUncheckedCreateNestedManyWithoutAccountInput
@@ -476,6 +503,7 @@ export type AccountUpdateWithoutEndpointsInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   apiKeys?: Prisma.ApiKeyUpdateManyWithoutAccountNestedInput
+  eventTypes?: Prisma.EventTypeUpdateManyWithoutAccountNestedInput
   idempotencyKeys?: Prisma.IdempotencyKeyUpdateManyWithoutAccountNestedInput
   events?: Prisma.EventUpdateManyWithoutAccountNestedInput
   deliveries?: Prisma.DeliveryUpdateManyWithoutAccountNestedInput
@@ -486,6 +514,7 @@ export type AccountUncheckedUpdateWithoutEndpointsInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   apiKeys?: Prisma.ApiKeyUncheckedUpdateManyWithoutAccountNestedInput
+  eventTypes?: Prisma.EventTypeUncheckedUpdateManyWithoutAccountNestedInput
   idempotencyKeys?: Prisma.IdempotencyKeyUncheckedUpdateManyWithoutAccountNestedInput
   events?: Prisma.EventUncheckedUpdateManyWithoutAccountNestedInput
   deliveries?: Prisma.DeliveryUncheckedUpdateManyWithoutAccountNestedInput
@@ -496,6 +525,7 @@ export type AccountCreateWithoutEventsInput = {
   name: string
   createdAt?: Date | string
   apiKeys?: Prisma.ApiKeyCreateNestedManyWithoutAccountInput
+  eventTypes?: Prisma.EventTypeCreateNestedManyWithoutAccountInput
   idempotencyKeys?: Prisma.IdempotencyKeyCreateNestedManyWithoutAccountInput
   endpoints?: Prisma.EndpointCreateNestedManyWithoutAccountInput
   deliveries?: Prisma.DeliveryCreateNestedManyWithoutAccountInput
@@ -506,6 +536,7 @@ export type AccountUncheckedCreateWithoutEventsInput = {
   name: string
   createdAt?: Date | string
   apiKeys?: Prisma.ApiKeyUncheckedCreateNestedManyWithoutAccountInput
+  eventTypes?: Prisma.EventTypeUncheckedCreateNestedManyWithoutAccountInput
   idempotencyKeys?: Prisma.IdempotencyKeyUncheckedCreateNestedManyWithoutAccountInput
   endpoints?: Prisma.EndpointUncheckedCreateNestedManyWithoutAccountInput
   deliveries?: Prisma.DeliveryUncheckedCreateNestedManyWithoutAccountInput
@@ -532,6 +563,7 @@ export type AccountUpdateWithoutEventsInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   apiKeys?: Prisma.ApiKeyUpdateManyWithoutAccountNestedInput
+  eventTypes?: Prisma.EventTypeUpdateManyWithoutAccountNestedInput
   idempotencyKeys?: Prisma.IdempotencyKeyUpdateManyWithoutAccountNestedInput
   endpoints?: Prisma.EndpointUpdateManyWithoutAccountNestedInput
   deliveries?: Prisma.DeliveryUpdateManyWithoutAccountNestedInput
@@ -542,8 +574,69 @@ export type AccountUncheckedUpdateWithoutEventsInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   apiKeys?: Prisma.ApiKeyUncheckedUpdateManyWithoutAccountNestedInput
+  eventTypes?: Prisma.EventTypeUncheckedUpdateManyWithoutAccountNestedInput
   idempotencyKeys?: Prisma.IdempotencyKeyUncheckedUpdateManyWithoutAccountNestedInput
   endpoints?: Prisma.EndpointUncheckedUpdateManyWithoutAccountNestedInput
+  deliveries?: Prisma.DeliveryUncheckedUpdateManyWithoutAccountNestedInput
+}
+
+export type AccountCreateWithoutEventTypesInput = {
+  id: string
+  name: string
+  createdAt?: Date | string
+  apiKeys?: Prisma.ApiKeyCreateNestedManyWithoutAccountInput
+  idempotencyKeys?: Prisma.IdempotencyKeyCreateNestedManyWithoutAccountInput
+  endpoints?: Prisma.EndpointCreateNestedManyWithoutAccountInput
+  events?: Prisma.EventCreateNestedManyWithoutAccountInput
+  deliveries?: Prisma.DeliveryCreateNestedManyWithoutAccountInput
+}
+
+export type AccountUncheckedCreateWithoutEventTypesInput = {
+  id: string
+  name: string
+  createdAt?: Date | string
+  apiKeys?: Prisma.ApiKeyUncheckedCreateNestedManyWithoutAccountInput
+  idempotencyKeys?: Prisma.IdempotencyKeyUncheckedCreateNestedManyWithoutAccountInput
+  endpoints?: Prisma.EndpointUncheckedCreateNestedManyWithoutAccountInput
+  events?: Prisma.EventUncheckedCreateNestedManyWithoutAccountInput
+  deliveries?: Prisma.DeliveryUncheckedCreateNestedManyWithoutAccountInput
+}
+
+export type AccountCreateOrConnectWithoutEventTypesInput = {
+  where: Prisma.AccountWhereUniqueInput
+  create: Prisma.XOR<Prisma.AccountCreateWithoutEventTypesInput, Prisma.AccountUncheckedCreateWithoutEventTypesInput>
+}
+
+export type AccountUpsertWithoutEventTypesInput = {
+  update: Prisma.XOR<Prisma.AccountUpdateWithoutEventTypesInput, Prisma.AccountUncheckedUpdateWithoutEventTypesInput>
+  create: Prisma.XOR<Prisma.AccountCreateWithoutEventTypesInput, Prisma.AccountUncheckedCreateWithoutEventTypesInput>
+  where?: Prisma.AccountWhereInput
+}
+
+export type AccountUpdateToOneWithWhereWithoutEventTypesInput = {
+  where?: Prisma.AccountWhereInput
+  data: Prisma.XOR<Prisma.AccountUpdateWithoutEventTypesInput, Prisma.AccountUncheckedUpdateWithoutEventTypesInput>
+}
+
+export type AccountUpdateWithoutEventTypesInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  apiKeys?: Prisma.ApiKeyUpdateManyWithoutAccountNestedInput
+  idempotencyKeys?: Prisma.IdempotencyKeyUpdateManyWithoutAccountNestedInput
+  endpoints?: Prisma.EndpointUpdateManyWithoutAccountNestedInput
+  events?: Prisma.EventUpdateManyWithoutAccountNestedInput
+  deliveries?: Prisma.DeliveryUpdateManyWithoutAccountNestedInput
+}
+
+export type AccountUncheckedUpdateWithoutEventTypesInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  apiKeys?: Prisma.ApiKeyUncheckedUpdateManyWithoutAccountNestedInput
+  idempotencyKeys?: Prisma.IdempotencyKeyUncheckedUpdateManyWithoutAccountNestedInput
+  endpoints?: Prisma.EndpointUncheckedUpdateManyWithoutAccountNestedInput
+  events?: Prisma.EventUncheckedUpdateManyWithoutAccountNestedInput
   deliveries?: Prisma.DeliveryUncheckedUpdateManyWithoutAccountNestedInput
 }
 
@@ -552,6 +645,7 @@ export type AccountCreateWithoutIdempotencyKeysInput = {
   name: string
   createdAt?: Date | string
   apiKeys?: Prisma.ApiKeyCreateNestedManyWithoutAccountInput
+  eventTypes?: Prisma.EventTypeCreateNestedManyWithoutAccountInput
   endpoints?: Prisma.EndpointCreateNestedManyWithoutAccountInput
   events?: Prisma.EventCreateNestedManyWithoutAccountInput
   deliveries?: Prisma.DeliveryCreateNestedManyWithoutAccountInput
@@ -562,6 +656,7 @@ export type AccountUncheckedCreateWithoutIdempotencyKeysInput = {
   name: string
   createdAt?: Date | string
   apiKeys?: Prisma.ApiKeyUncheckedCreateNestedManyWithoutAccountInput
+  eventTypes?: Prisma.EventTypeUncheckedCreateNestedManyWithoutAccountInput
   endpoints?: Prisma.EndpointUncheckedCreateNestedManyWithoutAccountInput
   events?: Prisma.EventUncheckedCreateNestedManyWithoutAccountInput
   deliveries?: Prisma.DeliveryUncheckedCreateNestedManyWithoutAccountInput
@@ -588,6 +683,7 @@ export type AccountUpdateWithoutIdempotencyKeysInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   apiKeys?: Prisma.ApiKeyUpdateManyWithoutAccountNestedInput
+  eventTypes?: Prisma.EventTypeUpdateManyWithoutAccountNestedInput
   endpoints?: Prisma.EndpointUpdateManyWithoutAccountNestedInput
   events?: Prisma.EventUpdateManyWithoutAccountNestedInput
   deliveries?: Prisma.DeliveryUpdateManyWithoutAccountNestedInput
@@ -598,6 +694,7 @@ export type AccountUncheckedUpdateWithoutIdempotencyKeysInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   apiKeys?: Prisma.ApiKeyUncheckedUpdateManyWithoutAccountNestedInput
+  eventTypes?: Prisma.EventTypeUncheckedUpdateManyWithoutAccountNestedInput
   endpoints?: Prisma.EndpointUncheckedUpdateManyWithoutAccountNestedInput
   events?: Prisma.EventUncheckedUpdateManyWithoutAccountNestedInput
   deliveries?: Prisma.DeliveryUncheckedUpdateManyWithoutAccountNestedInput
@@ -608,6 +705,7 @@ export type AccountCreateWithoutDeliveriesInput = {
   name: string
   createdAt?: Date | string
   apiKeys?: Prisma.ApiKeyCreateNestedManyWithoutAccountInput
+  eventTypes?: Prisma.EventTypeCreateNestedManyWithoutAccountInput
   idempotencyKeys?: Prisma.IdempotencyKeyCreateNestedManyWithoutAccountInput
   endpoints?: Prisma.EndpointCreateNestedManyWithoutAccountInput
   events?: Prisma.EventCreateNestedManyWithoutAccountInput
@@ -618,6 +716,7 @@ export type AccountUncheckedCreateWithoutDeliveriesInput = {
   name: string
   createdAt?: Date | string
   apiKeys?: Prisma.ApiKeyUncheckedCreateNestedManyWithoutAccountInput
+  eventTypes?: Prisma.EventTypeUncheckedCreateNestedManyWithoutAccountInput
   idempotencyKeys?: Prisma.IdempotencyKeyUncheckedCreateNestedManyWithoutAccountInput
   endpoints?: Prisma.EndpointUncheckedCreateNestedManyWithoutAccountInput
   events?: Prisma.EventUncheckedCreateNestedManyWithoutAccountInput
@@ -644,6 +743,7 @@ export type AccountUpdateWithoutDeliveriesInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   apiKeys?: Prisma.ApiKeyUpdateManyWithoutAccountNestedInput
+  eventTypes?: Prisma.EventTypeUpdateManyWithoutAccountNestedInput
   idempotencyKeys?: Prisma.IdempotencyKeyUpdateManyWithoutAccountNestedInput
   endpoints?: Prisma.EndpointUpdateManyWithoutAccountNestedInput
   events?: Prisma.EventUpdateManyWithoutAccountNestedInput
@@ -654,6 +754,7 @@ export type AccountUncheckedUpdateWithoutDeliveriesInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   apiKeys?: Prisma.ApiKeyUncheckedUpdateManyWithoutAccountNestedInput
+  eventTypes?: Prisma.EventTypeUncheckedUpdateManyWithoutAccountNestedInput
   idempotencyKeys?: Prisma.IdempotencyKeyUncheckedUpdateManyWithoutAccountNestedInput
   endpoints?: Prisma.EndpointUncheckedUpdateManyWithoutAccountNestedInput
   events?: Prisma.EventUncheckedUpdateManyWithoutAccountNestedInput
@@ -666,6 +767,7 @@ export type AccountUncheckedUpdateWithoutDeliveriesInput = {
 
 export type AccountCountOutputType = {
   apiKeys: number
+  eventTypes: number
   idempotencyKeys: number
   endpoints: number
   events: number
@@ -674,6 +776,7 @@ export type AccountCountOutputType = {
 
 export type AccountCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   apiKeys?: boolean | AccountCountOutputTypeCountApiKeysArgs
+  eventTypes?: boolean | AccountCountOutputTypeCountEventTypesArgs
   idempotencyKeys?: boolean | AccountCountOutputTypeCountIdempotencyKeysArgs
   endpoints?: boolean | AccountCountOutputTypeCountEndpointsArgs
   events?: boolean | AccountCountOutputTypeCountEventsArgs
@@ -695,6 +798,13 @@ export type AccountCountOutputTypeDefaultArgs<ExtArgs extends runtime.Types.Exte
  */
 export type AccountCountOutputTypeCountApiKeysArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   where?: Prisma.ApiKeyWhereInput
+}
+
+/**
+ * AccountCountOutputType without action
+ */
+export type AccountCountOutputTypeCountEventTypesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.EventTypeWhereInput
 }
 
 /**
@@ -731,6 +841,7 @@ export type AccountSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs 
   name?: boolean
   createdAt?: boolean
   apiKeys?: boolean | Prisma.Account$apiKeysArgs<ExtArgs>
+  eventTypes?: boolean | Prisma.Account$eventTypesArgs<ExtArgs>
   idempotencyKeys?: boolean | Prisma.Account$idempotencyKeysArgs<ExtArgs>
   endpoints?: boolean | Prisma.Account$endpointsArgs<ExtArgs>
   events?: boolean | Prisma.Account$eventsArgs<ExtArgs>
@@ -759,6 +870,7 @@ export type AccountSelectScalar = {
 export type AccountOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "createdAt", ExtArgs["result"]["account"]>
 export type AccountInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   apiKeys?: boolean | Prisma.Account$apiKeysArgs<ExtArgs>
+  eventTypes?: boolean | Prisma.Account$eventTypesArgs<ExtArgs>
   idempotencyKeys?: boolean | Prisma.Account$idempotencyKeysArgs<ExtArgs>
   endpoints?: boolean | Prisma.Account$endpointsArgs<ExtArgs>
   events?: boolean | Prisma.Account$eventsArgs<ExtArgs>
@@ -772,6 +884,7 @@ export type $AccountPayload<ExtArgs extends runtime.Types.Extensions.InternalArg
   name: "Account"
   objects: {
     apiKeys: Prisma.$ApiKeyPayload<ExtArgs>[]
+    eventTypes: Prisma.$EventTypePayload<ExtArgs>[]
     idempotencyKeys: Prisma.$IdempotencyKeyPayload<ExtArgs>[]
     endpoints: Prisma.$EndpointPayload<ExtArgs>[]
     events: Prisma.$EventPayload<ExtArgs>[]
@@ -1176,6 +1289,7 @@ readonly fields: AccountFieldRefs;
 export interface Prisma__AccountClient<T, Null = never, ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs, GlobalOmitOptions = {}> extends Prisma.PrismaPromise<T> {
   readonly [Symbol.toStringTag]: "PrismaPromise"
   apiKeys<T extends Prisma.Account$apiKeysArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Account$apiKeysArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$ApiKeyPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  eventTypes<T extends Prisma.Account$eventTypesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Account$eventTypesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$EventTypePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   idempotencyKeys<T extends Prisma.Account$idempotencyKeysArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Account$idempotencyKeysArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$IdempotencyKeyPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   endpoints<T extends Prisma.Account$endpointsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Account$endpointsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$EndpointPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   events<T extends Prisma.Account$eventsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Account$eventsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$EventPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
@@ -1626,6 +1740,30 @@ export type Account$apiKeysArgs<ExtArgs extends runtime.Types.Extensions.Interna
   take?: number
   skip?: number
   distinct?: Prisma.ApiKeyScalarFieldEnum | Prisma.ApiKeyScalarFieldEnum[]
+}
+
+/**
+ * Account.eventTypes
+ */
+export type Account$eventTypesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the EventType
+   */
+  select?: Prisma.EventTypeSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the EventType
+   */
+  omit?: Prisma.EventTypeOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.EventTypeInclude<ExtArgs> | null
+  where?: Prisma.EventTypeWhereInput
+  orderBy?: Prisma.EventTypeOrderByWithRelationInput | Prisma.EventTypeOrderByWithRelationInput[]
+  cursor?: Prisma.EventTypeWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.EventTypeScalarFieldEnum | Prisma.EventTypeScalarFieldEnum[]
 }
 
 /**

@@ -51,6 +51,7 @@ export type DeliveryMinAggregateOutputType = {
   manualRetry: boolean | null
   manualAttempts: number | null
   resumeScheduleAt: Date | null
+  body: string | null
 }
 
 export type DeliveryMaxAggregateOutputType = {
@@ -68,6 +69,7 @@ export type DeliveryMaxAggregateOutputType = {
   manualRetry: boolean | null
   manualAttempts: number | null
   resumeScheduleAt: Date | null
+  body: string | null
 }
 
 export type DeliveryCountAggregateOutputType = {
@@ -85,6 +87,8 @@ export type DeliveryCountAggregateOutputType = {
   manualRetry: number
   manualAttempts: number
   resumeScheduleAt: number
+  body: number
+  transformedHeaders: number
   _all: number
 }
 
@@ -114,6 +118,7 @@ export type DeliveryMinAggregateInputType = {
   manualRetry?: true
   manualAttempts?: true
   resumeScheduleAt?: true
+  body?: true
 }
 
 export type DeliveryMaxAggregateInputType = {
@@ -131,6 +136,7 @@ export type DeliveryMaxAggregateInputType = {
   manualRetry?: true
   manualAttempts?: true
   resumeScheduleAt?: true
+  body?: true
 }
 
 export type DeliveryCountAggregateInputType = {
@@ -148,6 +154,8 @@ export type DeliveryCountAggregateInputType = {
   manualRetry?: true
   manualAttempts?: true
   resumeScheduleAt?: true
+  body?: true
+  transformedHeaders?: true
   _all?: true
 }
 
@@ -252,6 +260,8 @@ export type DeliveryGroupByOutputType = {
   manualRetry: boolean
   manualAttempts: number
   resumeScheduleAt: Date | null
+  body: string | null
+  transformedHeaders: runtime.JsonValue | null
   _count: DeliveryCountAggregateOutputType | null
   _avg: DeliveryAvgAggregateOutputType | null
   _sum: DeliverySumAggregateOutputType | null
@@ -292,6 +302,8 @@ export type DeliveryWhereInput = {
   manualRetry?: Prisma.BoolFilter<"Delivery"> | boolean
   manualAttempts?: Prisma.IntFilter<"Delivery"> | number
   resumeScheduleAt?: Prisma.DateTimeNullableFilter<"Delivery"> | Date | string | null
+  body?: Prisma.StringNullableFilter<"Delivery"> | string | null
+  transformedHeaders?: Prisma.JsonNullableFilter<"Delivery">
   account?: Prisma.XOR<Prisma.AccountScalarRelationFilter, Prisma.AccountWhereInput>
   event?: Prisma.XOR<Prisma.EventScalarRelationFilter, Prisma.EventWhereInput>
   endpoint?: Prisma.XOR<Prisma.EndpointScalarRelationFilter, Prisma.EndpointWhereInput>
@@ -313,6 +325,8 @@ export type DeliveryOrderByWithRelationInput = {
   manualRetry?: Prisma.SortOrder
   manualAttempts?: Prisma.SortOrder
   resumeScheduleAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  body?: Prisma.SortOrderInput | Prisma.SortOrder
+  transformedHeaders?: Prisma.SortOrderInput | Prisma.SortOrder
   account?: Prisma.AccountOrderByWithRelationInput
   event?: Prisma.EventOrderByWithRelationInput
   endpoint?: Prisma.EndpointOrderByWithRelationInput
@@ -337,6 +351,8 @@ export type DeliveryWhereUniqueInput = Prisma.AtLeast<{
   manualRetry?: Prisma.BoolFilter<"Delivery"> | boolean
   manualAttempts?: Prisma.IntFilter<"Delivery"> | number
   resumeScheduleAt?: Prisma.DateTimeNullableFilter<"Delivery"> | Date | string | null
+  body?: Prisma.StringNullableFilter<"Delivery"> | string | null
+  transformedHeaders?: Prisma.JsonNullableFilter<"Delivery">
   account?: Prisma.XOR<Prisma.AccountScalarRelationFilter, Prisma.AccountWhereInput>
   event?: Prisma.XOR<Prisma.EventScalarRelationFilter, Prisma.EventWhereInput>
   endpoint?: Prisma.XOR<Prisma.EndpointScalarRelationFilter, Prisma.EndpointWhereInput>
@@ -358,6 +374,8 @@ export type DeliveryOrderByWithAggregationInput = {
   manualRetry?: Prisma.SortOrder
   manualAttempts?: Prisma.SortOrder
   resumeScheduleAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  body?: Prisma.SortOrderInput | Prisma.SortOrder
+  transformedHeaders?: Prisma.SortOrderInput | Prisma.SortOrder
   _count?: Prisma.DeliveryCountOrderByAggregateInput
   _avg?: Prisma.DeliveryAvgOrderByAggregateInput
   _max?: Prisma.DeliveryMaxOrderByAggregateInput
@@ -383,6 +401,8 @@ export type DeliveryScalarWhereWithAggregatesInput = {
   manualRetry?: Prisma.BoolWithAggregatesFilter<"Delivery"> | boolean
   manualAttempts?: Prisma.IntWithAggregatesFilter<"Delivery"> | number
   resumeScheduleAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Delivery"> | Date | string | null
+  body?: Prisma.StringNullableWithAggregatesFilter<"Delivery"> | string | null
+  transformedHeaders?: Prisma.JsonNullableWithAggregatesFilter<"Delivery">
 }
 
 export type DeliveryCreateInput = {
@@ -397,6 +417,8 @@ export type DeliveryCreateInput = {
   manualRetry?: boolean
   manualAttempts?: number
   resumeScheduleAt?: Date | string | null
+  body?: string | null
+  transformedHeaders?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   account: Prisma.AccountCreateNestedOneWithoutDeliveriesInput
   event: Prisma.EventCreateNestedOneWithoutDeliveriesInput
   endpoint: Prisma.EndpointCreateNestedOneWithoutDeliveriesInput
@@ -418,6 +440,8 @@ export type DeliveryUncheckedCreateInput = {
   manualRetry?: boolean
   manualAttempts?: number
   resumeScheduleAt?: Date | string | null
+  body?: string | null
+  transformedHeaders?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   attempts?: Prisma.DeliveryAttemptUncheckedCreateNestedManyWithoutDeliveryInput
 }
 
@@ -433,6 +457,8 @@ export type DeliveryUpdateInput = {
   manualRetry?: Prisma.BoolFieldUpdateOperationsInput | boolean
   manualAttempts?: Prisma.IntFieldUpdateOperationsInput | number
   resumeScheduleAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  body?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  transformedHeaders?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   account?: Prisma.AccountUpdateOneRequiredWithoutDeliveriesNestedInput
   event?: Prisma.EventUpdateOneRequiredWithoutDeliveriesNestedInput
   endpoint?: Prisma.EndpointUpdateOneRequiredWithoutDeliveriesNestedInput
@@ -454,6 +480,8 @@ export type DeliveryUncheckedUpdateInput = {
   manualRetry?: Prisma.BoolFieldUpdateOperationsInput | boolean
   manualAttempts?: Prisma.IntFieldUpdateOperationsInput | number
   resumeScheduleAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  body?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  transformedHeaders?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   attempts?: Prisma.DeliveryAttemptUncheckedUpdateManyWithoutDeliveryNestedInput
 }
 
@@ -472,6 +500,8 @@ export type DeliveryCreateManyInput = {
   manualRetry?: boolean
   manualAttempts?: number
   resumeScheduleAt?: Date | string | null
+  body?: string | null
+  transformedHeaders?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
 }
 
 export type DeliveryUpdateManyMutationInput = {
@@ -486,6 +516,8 @@ export type DeliveryUpdateManyMutationInput = {
   manualRetry?: Prisma.BoolFieldUpdateOperationsInput | boolean
   manualAttempts?: Prisma.IntFieldUpdateOperationsInput | number
   resumeScheduleAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  body?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  transformedHeaders?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
 }
 
 export type DeliveryUncheckedUpdateManyInput = {
@@ -503,6 +535,8 @@ export type DeliveryUncheckedUpdateManyInput = {
   manualRetry?: Prisma.BoolFieldUpdateOperationsInput | boolean
   manualAttempts?: Prisma.IntFieldUpdateOperationsInput | number
   resumeScheduleAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  body?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  transformedHeaders?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
 }
 
 export type DeliveryListRelationFilter = {
@@ -530,6 +564,8 @@ export type DeliveryCountOrderByAggregateInput = {
   manualRetry?: Prisma.SortOrder
   manualAttempts?: Prisma.SortOrder
   resumeScheduleAt?: Prisma.SortOrder
+  body?: Prisma.SortOrder
+  transformedHeaders?: Prisma.SortOrder
 }
 
 export type DeliveryAvgOrderByAggregateInput = {
@@ -552,6 +588,7 @@ export type DeliveryMaxOrderByAggregateInput = {
   manualRetry?: Prisma.SortOrder
   manualAttempts?: Prisma.SortOrder
   resumeScheduleAt?: Prisma.SortOrder
+  body?: Prisma.SortOrder
 }
 
 export type DeliveryMinOrderByAggregateInput = {
@@ -569,6 +606,7 @@ export type DeliveryMinOrderByAggregateInput = {
   manualRetry?: Prisma.SortOrder
   manualAttempts?: Prisma.SortOrder
   resumeScheduleAt?: Prisma.SortOrder
+  body?: Prisma.SortOrder
 }
 
 export type DeliverySumOrderByAggregateInput = {
@@ -737,6 +775,8 @@ export type DeliveryCreateWithoutAccountInput = {
   manualRetry?: boolean
   manualAttempts?: number
   resumeScheduleAt?: Date | string | null
+  body?: string | null
+  transformedHeaders?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   event: Prisma.EventCreateNestedOneWithoutDeliveriesInput
   endpoint: Prisma.EndpointCreateNestedOneWithoutDeliveriesInput
   attempts?: Prisma.DeliveryAttemptCreateNestedManyWithoutDeliveryInput
@@ -756,6 +796,8 @@ export type DeliveryUncheckedCreateWithoutAccountInput = {
   manualRetry?: boolean
   manualAttempts?: number
   resumeScheduleAt?: Date | string | null
+  body?: string | null
+  transformedHeaders?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   attempts?: Prisma.DeliveryAttemptUncheckedCreateNestedManyWithoutDeliveryInput
 }
 
@@ -803,6 +845,8 @@ export type DeliveryScalarWhereInput = {
   manualRetry?: Prisma.BoolFilter<"Delivery"> | boolean
   manualAttempts?: Prisma.IntFilter<"Delivery"> | number
   resumeScheduleAt?: Prisma.DateTimeNullableFilter<"Delivery"> | Date | string | null
+  body?: Prisma.StringNullableFilter<"Delivery"> | string | null
+  transformedHeaders?: Prisma.JsonNullableFilter<"Delivery">
 }
 
 export type DeliveryCreateWithoutEndpointInput = {
@@ -817,6 +861,8 @@ export type DeliveryCreateWithoutEndpointInput = {
   manualRetry?: boolean
   manualAttempts?: number
   resumeScheduleAt?: Date | string | null
+  body?: string | null
+  transformedHeaders?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   account: Prisma.AccountCreateNestedOneWithoutDeliveriesInput
   event: Prisma.EventCreateNestedOneWithoutDeliveriesInput
   attempts?: Prisma.DeliveryAttemptCreateNestedManyWithoutDeliveryInput
@@ -836,6 +882,8 @@ export type DeliveryUncheckedCreateWithoutEndpointInput = {
   manualRetry?: boolean
   manualAttempts?: number
   resumeScheduleAt?: Date | string | null
+  body?: string | null
+  transformedHeaders?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   attempts?: Prisma.DeliveryAttemptUncheckedCreateNestedManyWithoutDeliveryInput
 }
 
@@ -877,6 +925,8 @@ export type DeliveryCreateWithoutEventInput = {
   manualRetry?: boolean
   manualAttempts?: number
   resumeScheduleAt?: Date | string | null
+  body?: string | null
+  transformedHeaders?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   account: Prisma.AccountCreateNestedOneWithoutDeliveriesInput
   endpoint: Prisma.EndpointCreateNestedOneWithoutDeliveriesInput
   attempts?: Prisma.DeliveryAttemptCreateNestedManyWithoutDeliveryInput
@@ -896,6 +946,8 @@ export type DeliveryUncheckedCreateWithoutEventInput = {
   manualRetry?: boolean
   manualAttempts?: number
   resumeScheduleAt?: Date | string | null
+  body?: string | null
+  transformedHeaders?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   attempts?: Prisma.DeliveryAttemptUncheckedCreateNestedManyWithoutDeliveryInput
 }
 
@@ -937,6 +989,8 @@ export type DeliveryCreateWithoutAttemptsInput = {
   manualRetry?: boolean
   manualAttempts?: number
   resumeScheduleAt?: Date | string | null
+  body?: string | null
+  transformedHeaders?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   account: Prisma.AccountCreateNestedOneWithoutDeliveriesInput
   event: Prisma.EventCreateNestedOneWithoutDeliveriesInput
   endpoint: Prisma.EndpointCreateNestedOneWithoutDeliveriesInput
@@ -957,6 +1011,8 @@ export type DeliveryUncheckedCreateWithoutAttemptsInput = {
   manualRetry?: boolean
   manualAttempts?: number
   resumeScheduleAt?: Date | string | null
+  body?: string | null
+  transformedHeaders?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
 }
 
 export type DeliveryCreateOrConnectWithoutAttemptsInput = {
@@ -987,6 +1043,8 @@ export type DeliveryUpdateWithoutAttemptsInput = {
   manualRetry?: Prisma.BoolFieldUpdateOperationsInput | boolean
   manualAttempts?: Prisma.IntFieldUpdateOperationsInput | number
   resumeScheduleAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  body?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  transformedHeaders?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   account?: Prisma.AccountUpdateOneRequiredWithoutDeliveriesNestedInput
   event?: Prisma.EventUpdateOneRequiredWithoutDeliveriesNestedInput
   endpoint?: Prisma.EndpointUpdateOneRequiredWithoutDeliveriesNestedInput
@@ -1007,6 +1065,8 @@ export type DeliveryUncheckedUpdateWithoutAttemptsInput = {
   manualRetry?: Prisma.BoolFieldUpdateOperationsInput | boolean
   manualAttempts?: Prisma.IntFieldUpdateOperationsInput | number
   resumeScheduleAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  body?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  transformedHeaders?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
 }
 
 export type DeliveryCreateManyAccountInput = {
@@ -1023,6 +1083,8 @@ export type DeliveryCreateManyAccountInput = {
   manualRetry?: boolean
   manualAttempts?: number
   resumeScheduleAt?: Date | string | null
+  body?: string | null
+  transformedHeaders?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
 }
 
 export type DeliveryUpdateWithoutAccountInput = {
@@ -1037,6 +1099,8 @@ export type DeliveryUpdateWithoutAccountInput = {
   manualRetry?: Prisma.BoolFieldUpdateOperationsInput | boolean
   manualAttempts?: Prisma.IntFieldUpdateOperationsInput | number
   resumeScheduleAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  body?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  transformedHeaders?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   event?: Prisma.EventUpdateOneRequiredWithoutDeliveriesNestedInput
   endpoint?: Prisma.EndpointUpdateOneRequiredWithoutDeliveriesNestedInput
   attempts?: Prisma.DeliveryAttemptUpdateManyWithoutDeliveryNestedInput
@@ -1056,6 +1120,8 @@ export type DeliveryUncheckedUpdateWithoutAccountInput = {
   manualRetry?: Prisma.BoolFieldUpdateOperationsInput | boolean
   manualAttempts?: Prisma.IntFieldUpdateOperationsInput | number
   resumeScheduleAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  body?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  transformedHeaders?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   attempts?: Prisma.DeliveryAttemptUncheckedUpdateManyWithoutDeliveryNestedInput
 }
 
@@ -1073,6 +1139,8 @@ export type DeliveryUncheckedUpdateManyWithoutAccountInput = {
   manualRetry?: Prisma.BoolFieldUpdateOperationsInput | boolean
   manualAttempts?: Prisma.IntFieldUpdateOperationsInput | number
   resumeScheduleAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  body?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  transformedHeaders?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
 }
 
 export type DeliveryCreateManyEndpointInput = {
@@ -1089,6 +1157,8 @@ export type DeliveryCreateManyEndpointInput = {
   manualRetry?: boolean
   manualAttempts?: number
   resumeScheduleAt?: Date | string | null
+  body?: string | null
+  transformedHeaders?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
 }
 
 export type DeliveryUpdateWithoutEndpointInput = {
@@ -1103,6 +1173,8 @@ export type DeliveryUpdateWithoutEndpointInput = {
   manualRetry?: Prisma.BoolFieldUpdateOperationsInput | boolean
   manualAttempts?: Prisma.IntFieldUpdateOperationsInput | number
   resumeScheduleAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  body?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  transformedHeaders?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   account?: Prisma.AccountUpdateOneRequiredWithoutDeliveriesNestedInput
   event?: Prisma.EventUpdateOneRequiredWithoutDeliveriesNestedInput
   attempts?: Prisma.DeliveryAttemptUpdateManyWithoutDeliveryNestedInput
@@ -1122,6 +1194,8 @@ export type DeliveryUncheckedUpdateWithoutEndpointInput = {
   manualRetry?: Prisma.BoolFieldUpdateOperationsInput | boolean
   manualAttempts?: Prisma.IntFieldUpdateOperationsInput | number
   resumeScheduleAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  body?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  transformedHeaders?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   attempts?: Prisma.DeliveryAttemptUncheckedUpdateManyWithoutDeliveryNestedInput
 }
 
@@ -1139,6 +1213,8 @@ export type DeliveryUncheckedUpdateManyWithoutEndpointInput = {
   manualRetry?: Prisma.BoolFieldUpdateOperationsInput | boolean
   manualAttempts?: Prisma.IntFieldUpdateOperationsInput | number
   resumeScheduleAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  body?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  transformedHeaders?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
 }
 
 export type DeliveryCreateManyEventInput = {
@@ -1155,6 +1231,8 @@ export type DeliveryCreateManyEventInput = {
   manualRetry?: boolean
   manualAttempts?: number
   resumeScheduleAt?: Date | string | null
+  body?: string | null
+  transformedHeaders?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
 }
 
 export type DeliveryUpdateWithoutEventInput = {
@@ -1169,6 +1247,8 @@ export type DeliveryUpdateWithoutEventInput = {
   manualRetry?: Prisma.BoolFieldUpdateOperationsInput | boolean
   manualAttempts?: Prisma.IntFieldUpdateOperationsInput | number
   resumeScheduleAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  body?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  transformedHeaders?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   account?: Prisma.AccountUpdateOneRequiredWithoutDeliveriesNestedInput
   endpoint?: Prisma.EndpointUpdateOneRequiredWithoutDeliveriesNestedInput
   attempts?: Prisma.DeliveryAttemptUpdateManyWithoutDeliveryNestedInput
@@ -1188,6 +1268,8 @@ export type DeliveryUncheckedUpdateWithoutEventInput = {
   manualRetry?: Prisma.BoolFieldUpdateOperationsInput | boolean
   manualAttempts?: Prisma.IntFieldUpdateOperationsInput | number
   resumeScheduleAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  body?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  transformedHeaders?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   attempts?: Prisma.DeliveryAttemptUncheckedUpdateManyWithoutDeliveryNestedInput
 }
 
@@ -1205,6 +1287,8 @@ export type DeliveryUncheckedUpdateManyWithoutEventInput = {
   manualRetry?: Prisma.BoolFieldUpdateOperationsInput | boolean
   manualAttempts?: Prisma.IntFieldUpdateOperationsInput | number
   resumeScheduleAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  body?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  transformedHeaders?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
 }
 
 
@@ -1253,6 +1337,8 @@ export type DeliverySelect<ExtArgs extends runtime.Types.Extensions.InternalArgs
   manualRetry?: boolean
   manualAttempts?: boolean
   resumeScheduleAt?: boolean
+  body?: boolean
+  transformedHeaders?: boolean
   account?: boolean | Prisma.AccountDefaultArgs<ExtArgs>
   event?: boolean | Prisma.EventDefaultArgs<ExtArgs>
   endpoint?: boolean | Prisma.EndpointDefaultArgs<ExtArgs>
@@ -1275,6 +1361,8 @@ export type DeliverySelectCreateManyAndReturn<ExtArgs extends runtime.Types.Exte
   manualRetry?: boolean
   manualAttempts?: boolean
   resumeScheduleAt?: boolean
+  body?: boolean
+  transformedHeaders?: boolean
   account?: boolean | Prisma.AccountDefaultArgs<ExtArgs>
   event?: boolean | Prisma.EventDefaultArgs<ExtArgs>
   endpoint?: boolean | Prisma.EndpointDefaultArgs<ExtArgs>
@@ -1295,6 +1383,8 @@ export type DeliverySelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Exte
   manualRetry?: boolean
   manualAttempts?: boolean
   resumeScheduleAt?: boolean
+  body?: boolean
+  transformedHeaders?: boolean
   account?: boolean | Prisma.AccountDefaultArgs<ExtArgs>
   event?: boolean | Prisma.EventDefaultArgs<ExtArgs>
   endpoint?: boolean | Prisma.EndpointDefaultArgs<ExtArgs>
@@ -1315,9 +1405,11 @@ export type DeliverySelectScalar = {
   manualRetry?: boolean
   manualAttempts?: boolean
   resumeScheduleAt?: boolean
+  body?: boolean
+  transformedHeaders?: boolean
 }
 
-export type DeliveryOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "accountId" | "eventId" | "endpointId" | "eventType" | "status" | "attemptCount" | "nextAttemptAt" | "firstAttemptAt" | "createdAt" | "completedAt" | "manualRetry" | "manualAttempts" | "resumeScheduleAt", ExtArgs["result"]["delivery"]>
+export type DeliveryOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "accountId" | "eventId" | "endpointId" | "eventType" | "status" | "attemptCount" | "nextAttemptAt" | "firstAttemptAt" | "createdAt" | "completedAt" | "manualRetry" | "manualAttempts" | "resumeScheduleAt" | "body" | "transformedHeaders", ExtArgs["result"]["delivery"]>
 export type DeliveryInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   account?: boolean | Prisma.AccountDefaultArgs<ExtArgs>
   event?: boolean | Prisma.EventDefaultArgs<ExtArgs>
@@ -1371,6 +1463,14 @@ export type $DeliveryPayload<ExtArgs extends runtime.Types.Extensions.InternalAr
      * the scheduled attempt a pending manual one was put in front of; restored if it fails
      */
     resumeScheduleAt: Date | null
+    /**
+     * the body its endpoint's transformation made, stored before the first attempt; null: the event's payload
+     */
+    body: string | null
+    /**
+     * headers the transformation added, sent with every attempt
+     */
+    transformedHeaders: runtime.JsonValue | null
   }, ExtArgs["result"]["delivery"]>
   composites: {}
 }
@@ -1812,6 +1912,8 @@ export interface DeliveryFieldRefs {
   readonly manualRetry: Prisma.FieldRef<"Delivery", 'Boolean'>
   readonly manualAttempts: Prisma.FieldRef<"Delivery", 'Int'>
   readonly resumeScheduleAt: Prisma.FieldRef<"Delivery", 'DateTime'>
+  readonly body: Prisma.FieldRef<"Delivery", 'String'>
+  readonly transformedHeaders: Prisma.FieldRef<"Delivery", 'Json'>
 }
     
 

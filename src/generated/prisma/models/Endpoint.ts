@@ -54,6 +54,7 @@ export type EndpointMinAggregateOutputType = {
   lastSuccessAt: Date | null
   concurrencyLimit: number | null
   ordered: boolean | null
+  transformation: string | null
 }
 
 export type EndpointMaxAggregateOutputType = {
@@ -72,6 +73,7 @@ export type EndpointMaxAggregateOutputType = {
   lastSuccessAt: Date | null
   concurrencyLimit: number | null
   ordered: boolean | null
+  transformation: string | null
 }
 
 export type EndpointCountAggregateOutputType = {
@@ -95,6 +97,9 @@ export type EndpointCountAggregateOutputType = {
   lastSuccessAt: number
   concurrencyLimit: number
   ordered: number
+  signatureHeader: number
+  transformation: number
+  filter: number
   _all: number
 }
 
@@ -127,6 +132,7 @@ export type EndpointMinAggregateInputType = {
   lastSuccessAt?: true
   concurrencyLimit?: true
   ordered?: true
+  transformation?: true
 }
 
 export type EndpointMaxAggregateInputType = {
@@ -145,6 +151,7 @@ export type EndpointMaxAggregateInputType = {
   lastSuccessAt?: true
   concurrencyLimit?: true
   ordered?: true
+  transformation?: true
 }
 
 export type EndpointCountAggregateInputType = {
@@ -168,6 +175,9 @@ export type EndpointCountAggregateInputType = {
   lastSuccessAt?: true
   concurrencyLimit?: true
   ordered?: true
+  signatureHeader?: true
+  transformation?: true
+  filter?: true
   _all?: true
 }
 
@@ -278,6 +288,9 @@ export type EndpointGroupByOutputType = {
   lastSuccessAt: Date | null
   concurrencyLimit: number | null
   ordered: boolean
+  signatureHeader: runtime.JsonValue | null
+  transformation: string | null
+  filter: runtime.JsonValue | null
   _count: EndpointCountAggregateOutputType | null
   _avg: EndpointAvgAggregateOutputType | null
   _sum: EndpointSumAggregateOutputType | null
@@ -324,6 +337,9 @@ export type EndpointWhereInput = {
   lastSuccessAt?: Prisma.DateTimeNullableFilter<"Endpoint"> | Date | string | null
   concurrencyLimit?: Prisma.IntNullableFilter<"Endpoint"> | number | null
   ordered?: Prisma.BoolFilter<"Endpoint"> | boolean
+  signatureHeader?: Prisma.JsonNullableFilter<"Endpoint">
+  transformation?: Prisma.StringNullableFilter<"Endpoint"> | string | null
+  filter?: Prisma.JsonNullableFilter<"Endpoint">
   account?: Prisma.XOR<Prisma.AccountScalarRelationFilter, Prisma.AccountWhereInput>
   deliveries?: Prisma.DeliveryListRelationFilter
   lane?: Prisma.XOR<Prisma.EndpointLaneNullableScalarRelationFilter, Prisma.EndpointLaneWhereInput> | null
@@ -350,6 +366,9 @@ export type EndpointOrderByWithRelationInput = {
   lastSuccessAt?: Prisma.SortOrderInput | Prisma.SortOrder
   concurrencyLimit?: Prisma.SortOrderInput | Prisma.SortOrder
   ordered?: Prisma.SortOrder
+  signatureHeader?: Prisma.SortOrderInput | Prisma.SortOrder
+  transformation?: Prisma.SortOrderInput | Prisma.SortOrder
+  filter?: Prisma.SortOrderInput | Prisma.SortOrder
   account?: Prisma.AccountOrderByWithRelationInput
   deliveries?: Prisma.DeliveryOrderByRelationAggregateInput
   lane?: Prisma.EndpointLaneOrderByWithRelationInput
@@ -379,6 +398,9 @@ export type EndpointWhereUniqueInput = Prisma.AtLeast<{
   lastSuccessAt?: Prisma.DateTimeNullableFilter<"Endpoint"> | Date | string | null
   concurrencyLimit?: Prisma.IntNullableFilter<"Endpoint"> | number | null
   ordered?: Prisma.BoolFilter<"Endpoint"> | boolean
+  signatureHeader?: Prisma.JsonNullableFilter<"Endpoint">
+  transformation?: Prisma.StringNullableFilter<"Endpoint"> | string | null
+  filter?: Prisma.JsonNullableFilter<"Endpoint">
   account?: Prisma.XOR<Prisma.AccountScalarRelationFilter, Prisma.AccountWhereInput>
   deliveries?: Prisma.DeliveryListRelationFilter
   lane?: Prisma.XOR<Prisma.EndpointLaneNullableScalarRelationFilter, Prisma.EndpointLaneWhereInput> | null
@@ -405,6 +427,9 @@ export type EndpointOrderByWithAggregationInput = {
   lastSuccessAt?: Prisma.SortOrderInput | Prisma.SortOrder
   concurrencyLimit?: Prisma.SortOrderInput | Prisma.SortOrder
   ordered?: Prisma.SortOrder
+  signatureHeader?: Prisma.SortOrderInput | Prisma.SortOrder
+  transformation?: Prisma.SortOrderInput | Prisma.SortOrder
+  filter?: Prisma.SortOrderInput | Prisma.SortOrder
   _count?: Prisma.EndpointCountOrderByAggregateInput
   _avg?: Prisma.EndpointAvgOrderByAggregateInput
   _max?: Prisma.EndpointMaxOrderByAggregateInput
@@ -436,6 +461,9 @@ export type EndpointScalarWhereWithAggregatesInput = {
   lastSuccessAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Endpoint"> | Date | string | null
   concurrencyLimit?: Prisma.IntNullableWithAggregatesFilter<"Endpoint"> | number | null
   ordered?: Prisma.BoolWithAggregatesFilter<"Endpoint"> | boolean
+  signatureHeader?: Prisma.JsonNullableWithAggregatesFilter<"Endpoint">
+  transformation?: Prisma.StringNullableWithAggregatesFilter<"Endpoint"> | string | null
+  filter?: Prisma.JsonNullableWithAggregatesFilter<"Endpoint">
 }
 
 export type EndpointCreateInput = {
@@ -458,6 +486,9 @@ export type EndpointCreateInput = {
   lastSuccessAt?: Date | string | null
   concurrencyLimit?: number | null
   ordered?: boolean
+  signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  transformation?: string | null
+  filter?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   account: Prisma.AccountCreateNestedOneWithoutEndpointsInput
   deliveries?: Prisma.DeliveryCreateNestedManyWithoutEndpointInput
   lane?: Prisma.EndpointLaneCreateNestedOneWithoutEndpointInput
@@ -484,6 +515,9 @@ export type EndpointUncheckedCreateInput = {
   lastSuccessAt?: Date | string | null
   concurrencyLimit?: number | null
   ordered?: boolean
+  signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  transformation?: string | null
+  filter?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   deliveries?: Prisma.DeliveryUncheckedCreateNestedManyWithoutEndpointInput
   lane?: Prisma.EndpointLaneUncheckedCreateNestedOneWithoutEndpointInput
 }
@@ -508,6 +542,9 @@ export type EndpointUpdateInput = {
   lastSuccessAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   concurrencyLimit?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   ordered?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  transformation?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  filter?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   account?: Prisma.AccountUpdateOneRequiredWithoutEndpointsNestedInput
   deliveries?: Prisma.DeliveryUpdateManyWithoutEndpointNestedInput
   lane?: Prisma.EndpointLaneUpdateOneWithoutEndpointNestedInput
@@ -534,6 +571,9 @@ export type EndpointUncheckedUpdateInput = {
   lastSuccessAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   concurrencyLimit?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   ordered?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  transformation?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  filter?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   deliveries?: Prisma.DeliveryUncheckedUpdateManyWithoutEndpointNestedInput
   lane?: Prisma.EndpointLaneUncheckedUpdateOneWithoutEndpointNestedInput
 }
@@ -559,6 +599,9 @@ export type EndpointCreateManyInput = {
   lastSuccessAt?: Date | string | null
   concurrencyLimit?: number | null
   ordered?: boolean
+  signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  transformation?: string | null
+  filter?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
 }
 
 export type EndpointUpdateManyMutationInput = {
@@ -581,6 +624,9 @@ export type EndpointUpdateManyMutationInput = {
   lastSuccessAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   concurrencyLimit?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   ordered?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  transformation?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  filter?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
 }
 
 export type EndpointUncheckedUpdateManyInput = {
@@ -604,6 +650,9 @@ export type EndpointUncheckedUpdateManyInput = {
   lastSuccessAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   concurrencyLimit?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   ordered?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  transformation?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  filter?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
 }
 
 export type EndpointListRelationFilter = {
@@ -645,6 +694,9 @@ export type EndpointCountOrderByAggregateInput = {
   lastSuccessAt?: Prisma.SortOrder
   concurrencyLimit?: Prisma.SortOrder
   ordered?: Prisma.SortOrder
+  signatureHeader?: Prisma.SortOrder
+  transformation?: Prisma.SortOrder
+  filter?: Prisma.SortOrder
 }
 
 export type EndpointAvgOrderByAggregateInput = {
@@ -669,6 +721,7 @@ export type EndpointMaxOrderByAggregateInput = {
   lastSuccessAt?: Prisma.SortOrder
   concurrencyLimit?: Prisma.SortOrder
   ordered?: Prisma.SortOrder
+  transformation?: Prisma.SortOrder
 }
 
 export type EndpointMinOrderByAggregateInput = {
@@ -687,6 +740,7 @@ export type EndpointMinOrderByAggregateInput = {
   lastSuccessAt?: Prisma.SortOrder
   concurrencyLimit?: Prisma.SortOrder
   ordered?: Prisma.SortOrder
+  transformation?: Prisma.SortOrder
 }
 
 export type EndpointSumOrderByAggregateInput = {
@@ -832,6 +886,9 @@ export type EndpointCreateWithoutAccountInput = {
   lastSuccessAt?: Date | string | null
   concurrencyLimit?: number | null
   ordered?: boolean
+  signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  transformation?: string | null
+  filter?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   deliveries?: Prisma.DeliveryCreateNestedManyWithoutEndpointInput
   lane?: Prisma.EndpointLaneCreateNestedOneWithoutEndpointInput
 }
@@ -856,6 +913,9 @@ export type EndpointUncheckedCreateWithoutAccountInput = {
   lastSuccessAt?: Date | string | null
   concurrencyLimit?: number | null
   ordered?: boolean
+  signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  transformation?: string | null
+  filter?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   deliveries?: Prisma.DeliveryUncheckedCreateNestedManyWithoutEndpointInput
   lane?: Prisma.EndpointLaneUncheckedCreateNestedOneWithoutEndpointInput
 }
@@ -910,6 +970,9 @@ export type EndpointScalarWhereInput = {
   lastSuccessAt?: Prisma.DateTimeNullableFilter<"Endpoint"> | Date | string | null
   concurrencyLimit?: Prisma.IntNullableFilter<"Endpoint"> | number | null
   ordered?: Prisma.BoolFilter<"Endpoint"> | boolean
+  signatureHeader?: Prisma.JsonNullableFilter<"Endpoint">
+  transformation?: Prisma.StringNullableFilter<"Endpoint"> | string | null
+  filter?: Prisma.JsonNullableFilter<"Endpoint">
 }
 
 export type EndpointCreateWithoutLaneInput = {
@@ -932,6 +995,9 @@ export type EndpointCreateWithoutLaneInput = {
   lastSuccessAt?: Date | string | null
   concurrencyLimit?: number | null
   ordered?: boolean
+  signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  transformation?: string | null
+  filter?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   account: Prisma.AccountCreateNestedOneWithoutEndpointsInput
   deliveries?: Prisma.DeliveryCreateNestedManyWithoutEndpointInput
 }
@@ -957,6 +1023,9 @@ export type EndpointUncheckedCreateWithoutLaneInput = {
   lastSuccessAt?: Date | string | null
   concurrencyLimit?: number | null
   ordered?: boolean
+  signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  transformation?: string | null
+  filter?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   deliveries?: Prisma.DeliveryUncheckedCreateNestedManyWithoutEndpointInput
 }
 
@@ -996,6 +1065,9 @@ export type EndpointUpdateWithoutLaneInput = {
   lastSuccessAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   concurrencyLimit?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   ordered?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  transformation?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  filter?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   account?: Prisma.AccountUpdateOneRequiredWithoutEndpointsNestedInput
   deliveries?: Prisma.DeliveryUpdateManyWithoutEndpointNestedInput
 }
@@ -1021,6 +1093,9 @@ export type EndpointUncheckedUpdateWithoutLaneInput = {
   lastSuccessAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   concurrencyLimit?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   ordered?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  transformation?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  filter?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   deliveries?: Prisma.DeliveryUncheckedUpdateManyWithoutEndpointNestedInput
 }
 
@@ -1044,6 +1119,9 @@ export type EndpointCreateWithoutDeliveriesInput = {
   lastSuccessAt?: Date | string | null
   concurrencyLimit?: number | null
   ordered?: boolean
+  signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  transformation?: string | null
+  filter?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   account: Prisma.AccountCreateNestedOneWithoutEndpointsInput
   lane?: Prisma.EndpointLaneCreateNestedOneWithoutEndpointInput
 }
@@ -1069,6 +1147,9 @@ export type EndpointUncheckedCreateWithoutDeliveriesInput = {
   lastSuccessAt?: Date | string | null
   concurrencyLimit?: number | null
   ordered?: boolean
+  signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  transformation?: string | null
+  filter?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   lane?: Prisma.EndpointLaneUncheckedCreateNestedOneWithoutEndpointInput
 }
 
@@ -1108,6 +1189,9 @@ export type EndpointUpdateWithoutDeliveriesInput = {
   lastSuccessAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   concurrencyLimit?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   ordered?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  transformation?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  filter?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   account?: Prisma.AccountUpdateOneRequiredWithoutEndpointsNestedInput
   lane?: Prisma.EndpointLaneUpdateOneWithoutEndpointNestedInput
 }
@@ -1133,6 +1217,9 @@ export type EndpointUncheckedUpdateWithoutDeliveriesInput = {
   lastSuccessAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   concurrencyLimit?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   ordered?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  transformation?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  filter?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   lane?: Prisma.EndpointLaneUncheckedUpdateOneWithoutEndpointNestedInput
 }
 
@@ -1156,6 +1243,9 @@ export type EndpointCreateManyAccountInput = {
   lastSuccessAt?: Date | string | null
   concurrencyLimit?: number | null
   ordered?: boolean
+  signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  transformation?: string | null
+  filter?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
 }
 
 export type EndpointUpdateWithoutAccountInput = {
@@ -1178,6 +1268,9 @@ export type EndpointUpdateWithoutAccountInput = {
   lastSuccessAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   concurrencyLimit?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   ordered?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  transformation?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  filter?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   deliveries?: Prisma.DeliveryUpdateManyWithoutEndpointNestedInput
   lane?: Prisma.EndpointLaneUpdateOneWithoutEndpointNestedInput
 }
@@ -1202,6 +1295,9 @@ export type EndpointUncheckedUpdateWithoutAccountInput = {
   lastSuccessAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   concurrencyLimit?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   ordered?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  transformation?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  filter?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   deliveries?: Prisma.DeliveryUncheckedUpdateManyWithoutEndpointNestedInput
   lane?: Prisma.EndpointLaneUncheckedUpdateOneWithoutEndpointNestedInput
 }
@@ -1226,6 +1322,9 @@ export type EndpointUncheckedUpdateManyWithoutAccountInput = {
   lastSuccessAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   concurrencyLimit?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   ordered?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  transformation?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  filter?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
 }
 
 
@@ -1280,6 +1379,9 @@ export type EndpointSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs
   lastSuccessAt?: boolean
   concurrencyLimit?: boolean
   ordered?: boolean
+  signatureHeader?: boolean
+  transformation?: boolean
+  filter?: boolean
   account?: boolean | Prisma.AccountDefaultArgs<ExtArgs>
   deliveries?: boolean | Prisma.Endpoint$deliveriesArgs<ExtArgs>
   lane?: boolean | Prisma.Endpoint$laneArgs<ExtArgs>
@@ -1307,6 +1409,9 @@ export type EndpointSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Exte
   lastSuccessAt?: boolean
   concurrencyLimit?: boolean
   ordered?: boolean
+  signatureHeader?: boolean
+  transformation?: boolean
+  filter?: boolean
   account?: boolean | Prisma.AccountDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["endpoint"]>
 
@@ -1331,6 +1436,9 @@ export type EndpointSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Exte
   lastSuccessAt?: boolean
   concurrencyLimit?: boolean
   ordered?: boolean
+  signatureHeader?: boolean
+  transformation?: boolean
+  filter?: boolean
   account?: boolean | Prisma.AccountDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["endpoint"]>
 
@@ -1355,9 +1463,12 @@ export type EndpointSelectScalar = {
   lastSuccessAt?: boolean
   concurrencyLimit?: boolean
   ordered?: boolean
+  signatureHeader?: boolean
+  transformation?: boolean
+  filter?: boolean
 }
 
-export type EndpointOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "accountId" | "url" | "description" | "eventTypes" | "sessionIds" | "status" | "signingSecret" | "retiredSecrets" | "rateLimitPerSecond" | "timeoutMs" | "retrySchedule" | "headers" | "createdAt" | "updatedAt" | "pausedAt" | "pauseReason" | "lastSuccessAt" | "concurrencyLimit" | "ordered", ExtArgs["result"]["endpoint"]>
+export type EndpointOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "accountId" | "url" | "description" | "eventTypes" | "sessionIds" | "status" | "signingSecret" | "retiredSecrets" | "rateLimitPerSecond" | "timeoutMs" | "retrySchedule" | "headers" | "createdAt" | "updatedAt" | "pausedAt" | "pauseReason" | "lastSuccessAt" | "concurrencyLimit" | "ordered" | "signatureHeader" | "transformation" | "filter", ExtArgs["result"]["endpoint"]>
 export type EndpointInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   account?: boolean | Prisma.AccountDefaultArgs<ExtArgs>
   deliveries?: boolean | Prisma.Endpoint$deliveriesArgs<ExtArgs>
@@ -1414,6 +1525,18 @@ export type $EndpointPayload<ExtArgs extends runtime.Types.Extensions.InternalAr
      * one delivery at a time, in publish order
      */
     ordered: boolean
+    /**
+     * { name, format, timestampHeader } of the hex signature header; null: x-webhook-signature, SHA256_HEX
+     */
+    signatureHeader: runtime.JsonValue | null
+    /**
+     * JavaScript `function handler(webhook)` run in a sandbox once per delivery; null: the envelope as is
+     */
+    transformation: string | null
+    /**
+     * JSON filter on the envelope; null: every event
+     */
+    filter: runtime.JsonValue | null
   }, ExtArgs["result"]["endpoint"]>
   composites: {}
 }
@@ -1860,6 +1983,9 @@ export interface EndpointFieldRefs {
   readonly lastSuccessAt: Prisma.FieldRef<"Endpoint", 'DateTime'>
   readonly concurrencyLimit: Prisma.FieldRef<"Endpoint", 'Int'>
   readonly ordered: Prisma.FieldRef<"Endpoint", 'Boolean'>
+  readonly signatureHeader: Prisma.FieldRef<"Endpoint", 'Json'>
+  readonly transformation: Prisma.FieldRef<"Endpoint", 'String'>
+  readonly filter: Prisma.FieldRef<"Endpoint", 'Json'>
 }
     
 
