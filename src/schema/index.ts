@@ -7,5 +7,6 @@ import './event-type.ts';
 import './event.ts';
 import './delivery.ts';
 import './subscriptions.ts';
+import './listen.ts';
 
 export const schema = builder.toSchema({ sortSchema: false });
