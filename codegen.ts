@@ -1,22 +1,31 @@
-// GraphQL Code Generator: typed documents for the operations the tests (and any client code)
-// write with graphql(`…`), checked against the committed schema.graphql.
+// GraphQL Code Generator, checked against the committed schema.graphql:
+// - test/generated: typed documents for the operations the tests write with graphql(`…`);
+// - packages/client/src/generated: the TypeScript client's operations (its operations.graphql),
+//   as typed strings, so the client needs no graphql-js at run time (browsers included).
 import type { CodegenConfig } from '@graphql-codegen/cli';
+
+const shared = {
+  scalars: { DateTime: 'string', JSON: 'unknown', ID: 'string' },
+  useTypeImports: true,
+  enumsAsTypes: true,
+  importExtension: '.ts',
+} as const;
 
 const config: CodegenConfig = {
   schema: 'schema.graphql',
-  documents: ['test/**/*.ts', '!test/generated/**'],
   ignoreNoDocuments: true,
   generates: {
     'test/generated/': {
+      documents: ['test/**/*.ts', '!test/generated/**'],
       preset: 'client',
       presetConfig: { fragmentMasking: false },
-      config: {
-        scalars: { DateTime: 'string', JSON: 'unknown', ID: 'string' },
-        useTypeImports: true,
-        enumsAsTypes: true,
-        documentMode: 'documentNode',
-        importExtension: '.ts',
-      },
+      config: { ...shared, documentMode: 'documentNode' },
+    },
+    'packages/client/src/generated/': {
+      documents: ['packages/client/src/operations.graphql'],
+      preset: 'client',
+      presetConfig: { fragmentMasking: false, gqlTagName: 'graphql' },
+      config: { ...shared, documentMode: 'string' },
     },
   },
 };
