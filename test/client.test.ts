@@ -310,11 +310,12 @@ describe('the built package', () => {
     expect(build.status, `${build.stdout}\n${build.stderr}`).toBe(0);
   }, 120_000);
 
-  it("runs on the machine's Node (20): client over HTTP and graphql-ws", async () => {
+  it("runs on the machine's Node (20): client over HTTP and graphql-ws, and the CLI from dist", async () => {
     const { apiKey } = await t.newAccount('node20');
     const runner = node ?? process.execPath;
     const script = `
       import { HookwireClient, unwrap } from ${JSON.stringify(join(REPO_ROOT, 'packages/client/dist/index.js'))};
+      import { verifyWebhook } from ${JSON.stringify(join(REPO_ROOT, 'packages/verify/dist/index.js'))};
       import WebSocket from ${JSON.stringify(join(REPO_ROOT, 'node_modules/ws/wrapper.mjs'))};
       const client = new HookwireClient({ url: process.env.HOOKWIRE_URL, apiKey: process.env.HOOKWIRE_API_KEY, webSocket: { webSocketImpl: WebSocket } });
       const endpoint = await client.createWebhook(null, process.env.RECEIVER_URL, ['*']);
@@ -324,7 +325,8 @@ describe('the built package', () => {
       await new Promise((resolve) => process.stdin.once('data', resolve));
       await client.testWebhook(endpoint.id);
       const { value } = await first;
-      const event = JSON.parse(value.body);
+      const headers = Object.fromEntries(value.headers.map((h) => [h.name, h.value]));
+      const event = verifyWebhook(value.body, headers, endpoint.signingSecret);
       await stream.return();
       await client.close();
       console.log(JSON.stringify({ node: process.version, type: event.type, endpoint: endpoint.id }));
@@ -345,6 +347,9 @@ describe('the built package', () => {
     console.info(`built client ran on ${runner} ${result.node}`);
     expect(result.type).toBe('webhook.test');
 
+    // The bin picks dist/ where Node cannot strip types (Node 20).
+    const cli = await promisify(execFile)(runner, [join(REPO_ROOT, 'packages/client/bin/hookwire.js'), 'endpoints', 'list', '--json'], { env, timeout: 30_000 });
+    expect((JSON.parse(cli.stdout) as Array<{ id: string }>).map((e) => e.id)).toEqual([result.endpoint]);
   }, 60_000);
 
   it('bundles for browsers without any Node built-in', async () => {
