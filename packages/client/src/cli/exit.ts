@@ -59,7 +59,7 @@ export function report(error: unknown): { exitCode: number; lines: string[] } {
   if (error instanceof HookwireError) {
     const message = error.result?.message ?? error.message;
     // The service's message usually names each bad field already; list them when it does not.
-    const fields = (error.result?.fieldErrors ?? []).filter((f) => !message.includes(f.message)).map((f) => `  ${f.path.join('.')}: ${f.message}`);
+    const fields = (error.result?.fieldErrors ?? []).map((f) => `  ${f.path.join('.')}: ${f.message}`).filter((line) => !message.includes(line.trim()));
     return { exitCode: EXIT_OF_CODE[error.code], lines: [message, ...fields] };
   }
   return { exitCode: EXIT.FAILURE, lines: [`unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`] };

@@ -103,6 +103,35 @@ export type ErrorFieldsFragment =
   | ErrorFields_VerificationError_Fragment
 ;
 
+type EndpointResultFields_EndpointSuccess_Fragment = { __typename: 'EndpointSuccess', endpoint: { signingSecret: string, id: string, url: string, description: string, eventTypes: Array<string>, sessionIds: Array<string> | null, status: EndpointStatus, pausedAt: string | null, pauseReason: string | null, headers: unknown, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, concurrencyLimit: number | null, ordered: boolean, createdAt: string, updatedAt: string } };
+
+type EndpointResultFields_NotFoundError_Fragment = { __typename: 'NotFoundError', message: string };
+
+type EndpointResultFields_ValidationError_Fragment = { __typename: 'ValidationError', message: string, fieldErrors: Array<{ path: Array<string>, message: string }> };
+
+type EndpointResultFields_VerificationError_Fragment = { __typename: 'VerificationError', message: string };
+
+export type EndpointResultFieldsFragment =
+  | EndpointResultFields_EndpointSuccess_Fragment
+  | EndpointResultFields_NotFoundError_Fragment
+  | EndpointResultFields_ValidationError_Fragment
+  | EndpointResultFields_VerificationError_Fragment
+;
+
+type DeliveryResultFields_DeliverySuccess_Fragment = { __typename: 'DeliverySuccess', delivery: { id: string, status: DeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, completedAt: string | null, event: { id: string, type: string, sessionId: string | null }, endpoint: { id: string, url: string } } };
+
+type DeliveryResultFields_NotFoundError_Fragment = { __typename: 'NotFoundError', message: string };
+
+type DeliveryResultFields_ValidationError_Fragment = { __typename: 'ValidationError', message: string, fieldErrors: Array<{ path: Array<string>, message: string }> };
+
+export type DeliveryResultFieldsFragment =
+  | DeliveryResultFields_DeliverySuccess_Fragment
+  | DeliveryResultFields_NotFoundError_Fragment
+  | DeliveryResultFields_ValidationError_Fragment
+;
+
+export type PublishedEventFieldsFragment = { id: string, type: string, sessionId: string | null, createdAt: string, data: unknown, deliveries: Array<{ id: string, status: DeliveryStatus, endpoint: { id: string } }> };
+
 export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -234,7 +263,7 @@ export type PauseEndpointMutationVariables = Exact<{
 
 
 export type PauseEndpointMutation = { pauseEndpoint:
-    | { __typename: 'EndpointSuccess', endpoint: { id: string, url: string, description: string, eventTypes: Array<string>, sessionIds: Array<string> | null, status: EndpointStatus, pausedAt: string | null, pauseReason: string | null, headers: unknown, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, concurrencyLimit: number | null, ordered: boolean, createdAt: string, updatedAt: string } }
+    | { __typename: 'EndpointSuccess', endpoint: { signingSecret: string, id: string, url: string, description: string, eventTypes: Array<string>, sessionIds: Array<string> | null, status: EndpointStatus, pausedAt: string | null, pauseReason: string | null, headers: unknown, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, concurrencyLimit: number | null, ordered: boolean, createdAt: string, updatedAt: string } }
     | { __typename: 'NotFoundError', message: string }
     | { __typename: 'ValidationError', message: string, fieldErrors: Array<{ path: Array<string>, message: string }> }
     | { __typename: 'VerificationError', message: string }
@@ -246,7 +275,7 @@ export type ResumeEndpointMutationVariables = Exact<{
 
 
 export type ResumeEndpointMutation = { resumeEndpoint:
-    | { __typename: 'EndpointSuccess', endpoint: { id: string, url: string, description: string, eventTypes: Array<string>, sessionIds: Array<string> | null, status: EndpointStatus, pausedAt: string | null, pauseReason: string | null, headers: unknown, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, concurrencyLimit: number | null, ordered: boolean, createdAt: string, updatedAt: string } }
+    | { __typename: 'EndpointSuccess', endpoint: { signingSecret: string, id: string, url: string, description: string, eventTypes: Array<string>, sessionIds: Array<string> | null, status: EndpointStatus, pausedAt: string | null, pauseReason: string | null, headers: unknown, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, concurrencyLimit: number | null, ordered: boolean, createdAt: string, updatedAt: string } }
     | { __typename: 'NotFoundError', message: string }
     | { __typename: 'ValidationError', message: string, fieldErrors: Array<{ path: Array<string>, message: string }> }
     | { __typename: 'VerificationError', message: string }
@@ -360,6 +389,55 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
+export const DeliveryStatsFieldsFragmentDoc = new TypedDocumentString(`
+    fragment DeliveryStatsFields on DeliveryStats {
+  total
+  succeeded
+  failed
+  pending
+  successRate
+}
+    `, {"fragmentName":"DeliveryStatsFields"}) as unknown as TypedDocumentString<DeliveryStatsFieldsFragment, unknown>;
+export const AttemptFieldsFragmentDoc = new TypedDocumentString(`
+    fragment AttemptFields on DeliveryAttempt {
+  id
+  attemptNumber
+  trigger
+  outcome
+  startedAt
+  durationMs
+  responseStatus
+  error
+  willRetry
+}
+    `, {"fragmentName":"AttemptFields"}) as unknown as TypedDocumentString<AttemptFieldsFragment, unknown>;
+export const AttemptDetailFieldsFragmentDoc = new TypedDocumentString(`
+    fragment AttemptDetailFields on DeliveryAttempt {
+  ...AttemptFields
+  requestHeaders
+  requestBody
+  responseHeaders
+  responseBody
+}
+    fragment AttemptFields on DeliveryAttempt {
+  id
+  attemptNumber
+  trigger
+  outcome
+  startedAt
+  durationMs
+  responseStatus
+  error
+  willRetry
+}`, {"fragmentName":"AttemptDetailFields"}) as unknown as TypedDocumentString<AttemptDetailFieldsFragment, unknown>;
+export const EventTypeFieldsFragmentDoc = new TypedDocumentString(`
+    fragment EventTypeFields on EventType {
+  name
+  description
+  schema
+  example
+}
+    `, {"fragmentName":"EventTypeFields"}) as unknown as TypedDocumentString<EventTypeFieldsFragment, unknown>;
 export const EndpointFieldsFragmentDoc = new TypedDocumentString(`
     fragment EndpointFields on Endpoint {
   id
@@ -403,24 +481,60 @@ export const EndpointWithSecretFieldsFragmentDoc = new TypedDocumentString(`
   createdAt
   updatedAt
 }`, {"fragmentName":"EndpointWithSecretFields"}) as unknown as TypedDocumentString<EndpointWithSecretFieldsFragment, unknown>;
-export const DeliveryStatsFieldsFragmentDoc = new TypedDocumentString(`
-    fragment DeliveryStatsFields on DeliveryStats {
-  total
-  succeeded
-  failed
-  pending
-  successRate
+export const ErrorFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ErrorFields on Error {
+  __typename
+  message
+  ... on ValidationError {
+    fieldErrors {
+      path
+      message
+    }
+  }
 }
-    `, {"fragmentName":"DeliveryStatsFields"}) as unknown as TypedDocumentString<DeliveryStatsFieldsFragment, unknown>;
-export const EventFieldsFragmentDoc = new TypedDocumentString(`
-    fragment EventFields on Event {
+    `, {"fragmentName":"ErrorFields"}) as unknown as TypedDocumentString<ErrorFieldsFragment, unknown>;
+export const EndpointResultFieldsFragmentDoc = new TypedDocumentString(`
+    fragment EndpointResultFields on EndpointResult {
+  __typename
+  ... on EndpointSuccess {
+    endpoint {
+      ...EndpointWithSecretFields
+    }
+  }
+  ...ErrorFields
+}
+    fragment EndpointFields on Endpoint {
   id
-  type
-  sessionId
+  url
+  description
+  eventTypes
+  sessionIds
+  status
+  pausedAt
+  pauseReason
+  headers
+  rateLimitPerSecond
+  timeoutMs
+  retrySchedule
+  concurrencyLimit
+  ordered
   createdAt
-  data
+  updatedAt
 }
-    `, {"fragmentName":"EventFields"}) as unknown as TypedDocumentString<EventFieldsFragment, unknown>;
+fragment EndpointWithSecretFields on Endpoint {
+  ...EndpointFields
+  signingSecret
+}
+fragment ErrorFields on Error {
+  __typename
+  message
+  ... on ValidationError {
+    fieldErrors {
+      path
+      message
+    }
+  }
+}`, {"fragmentName":"EndpointResultFields"}) as unknown as TypedDocumentString<EndpointResultFieldsFragment, unknown>;
 export const DeliveryFieldsFragmentDoc = new TypedDocumentString(`
     fragment DeliveryFields on Delivery {
   id
@@ -440,48 +554,34 @@ export const DeliveryFieldsFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"DeliveryFields"}) as unknown as TypedDocumentString<DeliveryFieldsFragment, unknown>;
-export const AttemptFieldsFragmentDoc = new TypedDocumentString(`
-    fragment AttemptFields on DeliveryAttempt {
+export const DeliveryResultFieldsFragmentDoc = new TypedDocumentString(`
+    fragment DeliveryResultFields on DeliveryResult {
+  __typename
+  ... on DeliverySuccess {
+    delivery {
+      ...DeliveryFields
+    }
+  }
+  ...ErrorFields
+}
+    fragment DeliveryFields on Delivery {
   id
-  attemptNumber
-  trigger
-  outcome
-  startedAt
-  durationMs
-  responseStatus
-  error
-  willRetry
+  status
+  attemptCount
+  nextAttemptAt
+  createdAt
+  completedAt
+  event {
+    id
+    type
+    sessionId
+  }
+  endpoint {
+    id
+    url
+  }
 }
-    `, {"fragmentName":"AttemptFields"}) as unknown as TypedDocumentString<AttemptFieldsFragment, unknown>;
-export const AttemptDetailFieldsFragmentDoc = new TypedDocumentString(`
-    fragment AttemptDetailFields on DeliveryAttempt {
-  ...AttemptFields
-  requestHeaders
-  requestBody
-  responseHeaders
-  responseBody
-}
-    fragment AttemptFields on DeliveryAttempt {
-  id
-  attemptNumber
-  trigger
-  outcome
-  startedAt
-  durationMs
-  responseStatus
-  error
-  willRetry
-}`, {"fragmentName":"AttemptDetailFields"}) as unknown as TypedDocumentString<AttemptDetailFieldsFragment, unknown>;
-export const EventTypeFieldsFragmentDoc = new TypedDocumentString(`
-    fragment EventTypeFields on EventType {
-  name
-  description
-  schema
-  example
-}
-    `, {"fragmentName":"EventTypeFields"}) as unknown as TypedDocumentString<EventTypeFieldsFragment, unknown>;
-export const ErrorFieldsFragmentDoc = new TypedDocumentString(`
-    fragment ErrorFields on Error {
+fragment ErrorFields on Error {
   __typename
   message
   ... on ValidationError {
@@ -490,8 +590,34 @@ export const ErrorFieldsFragmentDoc = new TypedDocumentString(`
       message
     }
   }
+}`, {"fragmentName":"DeliveryResultFields"}) as unknown as TypedDocumentString<DeliveryResultFieldsFragment, unknown>;
+export const EventFieldsFragmentDoc = new TypedDocumentString(`
+    fragment EventFields on Event {
+  id
+  type
+  sessionId
+  createdAt
+  data
 }
-    `, {"fragmentName":"ErrorFields"}) as unknown as TypedDocumentString<ErrorFieldsFragment, unknown>;
+    `, {"fragmentName":"EventFields"}) as unknown as TypedDocumentString<EventFieldsFragment, unknown>;
+export const PublishedEventFieldsFragmentDoc = new TypedDocumentString(`
+    fragment PublishedEventFields on Event {
+  ...EventFields
+  deliveries {
+    id
+    status
+    endpoint {
+      id
+    }
+  }
+}
+    fragment EventFields on Event {
+  id
+  type
+  sessionId
+  createdAt
+  data
+}`, {"fragmentName":"PublishedEventFields"}) as unknown as TypedDocumentString<PublishedEventFieldsFragment, unknown>;
 export const ViewerDocument = new TypedDocumentString(`
     query Viewer {
   viewer {
@@ -787,13 +913,7 @@ export const CreateApiKeyDocument = new TypedDocumentString(`
 export const CreateEndpointDocument = new TypedDocumentString(`
     mutation CreateEndpoint($input: CreateEndpointInput!) {
   createEndpoint(input: $input) {
-    __typename
-    ... on EndpointSuccess {
-      endpoint {
-        ...EndpointWithSecretFields
-      }
-    }
-    ...ErrorFields
+    ...EndpointResultFields
   }
 }
     fragment EndpointFields on Endpoint {
@@ -827,17 +947,20 @@ fragment ErrorFields on Error {
       message
     }
   }
+}
+fragment EndpointResultFields on EndpointResult {
+  __typename
+  ... on EndpointSuccess {
+    endpoint {
+      ...EndpointWithSecretFields
+    }
+  }
+  ...ErrorFields
 }`) as unknown as TypedDocumentString<CreateEndpointMutation, CreateEndpointMutationVariables>;
 export const UpdateEndpointDocument = new TypedDocumentString(`
     mutation UpdateEndpoint($id: ID!, $input: UpdateEndpointInput!) {
   updateEndpoint(id: $id, input: $input) {
-    __typename
-    ... on EndpointSuccess {
-      endpoint {
-        ...EndpointWithSecretFields
-      }
-    }
-    ...ErrorFields
+    ...EndpointResultFields
   }
 }
     fragment EndpointFields on Endpoint {
@@ -871,6 +994,15 @@ fragment ErrorFields on Error {
       message
     }
   }
+}
+fragment EndpointResultFields on EndpointResult {
+  __typename
+  ... on EndpointSuccess {
+    endpoint {
+      ...EndpointWithSecretFields
+    }
+  }
+  ...ErrorFields
 }`) as unknown as TypedDocumentString<UpdateEndpointMutation, UpdateEndpointMutationVariables>;
 export const DeleteEndpointDocument = new TypedDocumentString(`
     mutation DeleteEndpoint($id: ID!) {
@@ -895,93 +1027,7 @@ export const DeleteEndpointDocument = new TypedDocumentString(`
 export const PauseEndpointDocument = new TypedDocumentString(`
     mutation PauseEndpoint($id: ID!) {
   pauseEndpoint(id: $id) {
-    __typename
-    ... on EndpointSuccess {
-      endpoint {
-        ...EndpointFields
-      }
-    }
-    ...ErrorFields
-  }
-}
-    fragment EndpointFields on Endpoint {
-  id
-  url
-  description
-  eventTypes
-  sessionIds
-  status
-  pausedAt
-  pauseReason
-  headers
-  rateLimitPerSecond
-  timeoutMs
-  retrySchedule
-  concurrencyLimit
-  ordered
-  createdAt
-  updatedAt
-}
-fragment ErrorFields on Error {
-  __typename
-  message
-  ... on ValidationError {
-    fieldErrors {
-      path
-      message
-    }
-  }
-}`) as unknown as TypedDocumentString<PauseEndpointMutation, PauseEndpointMutationVariables>;
-export const ResumeEndpointDocument = new TypedDocumentString(`
-    mutation ResumeEndpoint($id: ID!) {
-  resumeEndpoint(id: $id) {
-    __typename
-    ... on EndpointSuccess {
-      endpoint {
-        ...EndpointFields
-      }
-    }
-    ...ErrorFields
-  }
-}
-    fragment EndpointFields on Endpoint {
-  id
-  url
-  description
-  eventTypes
-  sessionIds
-  status
-  pausedAt
-  pauseReason
-  headers
-  rateLimitPerSecond
-  timeoutMs
-  retrySchedule
-  concurrencyLimit
-  ordered
-  createdAt
-  updatedAt
-}
-fragment ErrorFields on Error {
-  __typename
-  message
-  ... on ValidationError {
-    fieldErrors {
-      path
-      message
-    }
-  }
-}`) as unknown as TypedDocumentString<ResumeEndpointMutation, ResumeEndpointMutationVariables>;
-export const RotateEndpointSecretDocument = new TypedDocumentString(`
-    mutation RotateEndpointSecret($id: ID!, $gracePeriodSeconds: Int) {
-  rotateEndpointSecret(id: $id, gracePeriodSeconds: $gracePeriodSeconds) {
-    __typename
-    ... on EndpointSuccess {
-      endpoint {
-        ...EndpointWithSecretFields
-      }
-    }
-    ...ErrorFields
+    ...EndpointResultFields
   }
 }
     fragment EndpointFields on Endpoint {
@@ -1015,17 +1061,114 @@ fragment ErrorFields on Error {
       message
     }
   }
+}
+fragment EndpointResultFields on EndpointResult {
+  __typename
+  ... on EndpointSuccess {
+    endpoint {
+      ...EndpointWithSecretFields
+    }
+  }
+  ...ErrorFields
+}`) as unknown as TypedDocumentString<PauseEndpointMutation, PauseEndpointMutationVariables>;
+export const ResumeEndpointDocument = new TypedDocumentString(`
+    mutation ResumeEndpoint($id: ID!) {
+  resumeEndpoint(id: $id) {
+    ...EndpointResultFields
+  }
+}
+    fragment EndpointFields on Endpoint {
+  id
+  url
+  description
+  eventTypes
+  sessionIds
+  status
+  pausedAt
+  pauseReason
+  headers
+  rateLimitPerSecond
+  timeoutMs
+  retrySchedule
+  concurrencyLimit
+  ordered
+  createdAt
+  updatedAt
+}
+fragment EndpointWithSecretFields on Endpoint {
+  ...EndpointFields
+  signingSecret
+}
+fragment ErrorFields on Error {
+  __typename
+  message
+  ... on ValidationError {
+    fieldErrors {
+      path
+      message
+    }
+  }
+}
+fragment EndpointResultFields on EndpointResult {
+  __typename
+  ... on EndpointSuccess {
+    endpoint {
+      ...EndpointWithSecretFields
+    }
+  }
+  ...ErrorFields
+}`) as unknown as TypedDocumentString<ResumeEndpointMutation, ResumeEndpointMutationVariables>;
+export const RotateEndpointSecretDocument = new TypedDocumentString(`
+    mutation RotateEndpointSecret($id: ID!, $gracePeriodSeconds: Int) {
+  rotateEndpointSecret(id: $id, gracePeriodSeconds: $gracePeriodSeconds) {
+    ...EndpointResultFields
+  }
+}
+    fragment EndpointFields on Endpoint {
+  id
+  url
+  description
+  eventTypes
+  sessionIds
+  status
+  pausedAt
+  pauseReason
+  headers
+  rateLimitPerSecond
+  timeoutMs
+  retrySchedule
+  concurrencyLimit
+  ordered
+  createdAt
+  updatedAt
+}
+fragment EndpointWithSecretFields on Endpoint {
+  ...EndpointFields
+  signingSecret
+}
+fragment ErrorFields on Error {
+  __typename
+  message
+  ... on ValidationError {
+    fieldErrors {
+      path
+      message
+    }
+  }
+}
+fragment EndpointResultFields on EndpointResult {
+  __typename
+  ... on EndpointSuccess {
+    endpoint {
+      ...EndpointWithSecretFields
+    }
+  }
+  ...ErrorFields
 }`) as unknown as TypedDocumentString<RotateEndpointSecretMutation, RotateEndpointSecretMutationVariables>;
 export const SendTestEventDocument = new TypedDocumentString(`
     mutation SendTestEvent($endpointId: ID!, $eventType: String) {
   sendTestEvent(endpointId: $endpointId, eventType: $eventType) {
-    __typename
-    ... on DeliverySuccess {
-      delivery {
-        ...DeliveryFields
-      }
-    }
-    ...ErrorFields
+    ...DeliveryResultFields
   }
 }
     fragment DeliveryFields on Delivery {
@@ -1054,6 +1197,15 @@ fragment ErrorFields on Error {
       message
     }
   }
+}
+fragment DeliveryResultFields on DeliveryResult {
+  __typename
+  ... on DeliverySuccess {
+    delivery {
+      ...DeliveryFields
+    }
+  }
+  ...ErrorFields
 }`) as unknown as TypedDocumentString<SendTestEventMutation, SendTestEventMutationVariables>;
 export const PublishEventDocument = new TypedDocumentString(`
     mutation PublishEvent($input: PublishEventInput!) {
@@ -1061,14 +1213,7 @@ export const PublishEventDocument = new TypedDocumentString(`
     __typename
     ... on PublishEventSuccess {
       event {
-        ...EventFields
-        deliveries {
-          id
-          status
-          endpoint {
-            id
-          }
-        }
+        ...PublishedEventFields
       }
     }
     ...ErrorFields
@@ -1088,6 +1233,16 @@ fragment ErrorFields on Error {
     fieldErrors {
       path
       message
+    }
+  }
+}
+fragment PublishedEventFields on Event {
+  ...EventFields
+  deliveries {
+    id
+    status
+    endpoint {
+      id
     }
   }
 }`) as unknown as TypedDocumentString<PublishEventMutation, PublishEventMutationVariables>;
@@ -1097,14 +1252,7 @@ export const PublishEventsDocument = new TypedDocumentString(`
     __typename
     ... on PublishEventsSuccess {
       events {
-        ...EventFields
-        deliveries {
-          id
-          status
-          endpoint {
-            id
-          }
-        }
+        ...PublishedEventFields
       }
     }
     ...ErrorFields
@@ -1126,17 +1274,21 @@ fragment ErrorFields on Error {
       message
     }
   }
+}
+fragment PublishedEventFields on Event {
+  ...EventFields
+  deliveries {
+    id
+    status
+    endpoint {
+      id
+    }
+  }
 }`) as unknown as TypedDocumentString<PublishEventsMutation, PublishEventsMutationVariables>;
 export const RetryDeliveryDocument = new TypedDocumentString(`
     mutation RetryDelivery($id: ID!) {
   retryDelivery(id: $id) {
-    __typename
-    ... on DeliverySuccess {
-      delivery {
-        ...DeliveryFields
-      }
-    }
-    ...ErrorFields
+    ...DeliveryResultFields
   }
 }
     fragment DeliveryFields on Delivery {
@@ -1165,6 +1317,15 @@ fragment ErrorFields on Error {
       message
     }
   }
+}
+fragment DeliveryResultFields on DeliveryResult {
+  __typename
+  ... on DeliverySuccess {
+    delivery {
+      ...DeliveryFields
+    }
+  }
+  ...ErrorFields
 }`) as unknown as TypedDocumentString<RetryDeliveryMutation, RetryDeliveryMutationVariables>;
 export const RecoverFailedDeliveriesDocument = new TypedDocumentString(`
     mutation RecoverFailedDeliveries($endpointId: ID!, $since: DateTime!) {
