@@ -113,6 +113,16 @@ describe('endpoints', () => {
     expect(await alice.endpoints.get(created.id)).toBeNull();
   });
 
+  it('node(id) says what an id of the account names', async () => {
+    const webhook = await alice.createWebhook(null, receiver.url, ['webhook.test']);
+    const delivery = await alice.testWebhook(webhook.id);
+    expect(await alice.node(webhook.id)).toEqual({ __typename: 'Endpoint', id: webhook.id });
+    expect(await alice.node(delivery.id)).toEqual({ __typename: 'Delivery', id: delivery.id });
+    expect(await alice.node(delivery.event.id)).toEqual({ __typename: 'Event', id: delivery.event.id });
+    expect(await bob.node(webhook.id)).toBeNull();
+    expect(await alice.node('nonsense')).toBeNull();
+  });
+
   it('list() pages through a Relay connection as an async iterator, one request per page', async () => {
     const { apiKey } = await t.newAccount('paging');
     let requests = 0;

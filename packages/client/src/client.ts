@@ -100,6 +100,8 @@ export type DeliveryAttempt = ops.AttemptFieldsFragment;
 export type DeliveryAttemptDetail = ops.AttemptDetailFieldsFragment;
 export type EventType = ops.EventTypeFieldsFragment;
 export type Account = NonNullable<ops.ViewerQuery['viewer']>;
+/** What node(id) finds: the __typename (Endpoint, Event, Delivery, DeliveryAttempt, Account) and id. */
+export type Node = NonNullable<ops.NodeQuery['node']>;
 /** A finished attempt, as deliveryAttempted announces it. */
 export type AttemptNotice = ops.DeliveryAttemptedSubscription['deliveryAttempted'];
 /** The exact signed request of an attempt, as signedRequestSent carries it. */
@@ -257,6 +259,11 @@ export class HookwireClient {
     this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
     this.#headers = options.headers ?? {};
     this.#wsOptions = options.webSocket;
+  }
+
+  /** What an id names in this account (__typename: Endpoint, Event, Delivery…), or null. */
+  async node(id: string): Promise<Node | null> {
+    return (await this.request(ops.NodeDocument, { id })).node;
   }
 
   /** The account of the API key (null for the admin key). */

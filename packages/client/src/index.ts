@@ -13,6 +13,7 @@ export {
   type EventFilter,
   type DeliveryFilter,
   type Account,
+  type Node,
   type Endpoint,
   type EndpointWithSecret,
   type DeliveryStats,
