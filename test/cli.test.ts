@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HookwireClient, unwrap } from '../packages/client/src/index.ts';
 import { verifyWebhook } from '../packages/verify/src/index.ts';
 import { startTestApp, type TestApp } from './support/app.ts';
+import { createTestDatabase } from './support/db.ts';
 import { runCli, startCli, type CliResult, type RunningCli } from './support/cli.ts';
 import { startReceiver, type Receiver, type ReceivedRequest } from './support/receiver.ts';
 import { waitUntil } from './support/wait.ts';
@@ -334,6 +335,35 @@ describe('listen', () => {
       await flaky.close();
     }
   });
+
+  it('reconnects when the service restarts, says so once, and forwards again', async () => {
+    const db = await createTestDatabase();
+    const port = await freePort();
+    const start = () => startTestApp({ role: 'all', database: db, env: { PORT: String(port) } });
+    let service = await start();
+    try {
+      const { apiKey } = await service.newAccount('restart');
+      const client = new HookwireClient({ url: service.url, apiKey });
+      const endpoint = await client.createWebhook(null, 'https://localhost/webhook', ['*']);
+      secret = endpoint.signingSecret;
+      const cli = startCli(['listen', '--endpoint', endpoint.id, '--forward-to', local.url], { env: { HOOKWIRE_URL: service.url, HOOKWIRE_API_KEY: apiKey } });
+      running.push(cli);
+      await cli.waitFor(/^Ready/m, 'stderr');
+
+      await service.stop();
+      await cli.waitFor(/Connection lost/, 'stderr');
+      service = await start();
+      await cli.waitFor(/^Reconnected\. Ready/m, 'stderr', 30_000);
+      await waitUntil('the subscription again', () => service.app.notifications!.listenerCount > 0, 10_000);
+      const delivery = await new HookwireClient({ url: service.url, apiKey }).testWebhook(endpoint.id);
+      await cli.waitFor(new RegExp(`${delivery.id}#1\\s+→ 200 OK`), 'stdout');
+      expect(cli.stderr.match(/Connection lost/g)).toHaveLength(1);
+      expect(await cli.stop()).toMatchObject({ code: 0 });
+    } finally {
+      await service.stop();
+      await db.drop();
+    }
+  }, 60_000);
 
   it('stays within the account: another account cannot listen to the endpoint (exit 3)', async () => {
     const endpoint = await alice.client.createWebhook('cli-iso', receiver.url, ['*']);

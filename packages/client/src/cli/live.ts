@@ -27,19 +27,20 @@ async function consume<T>(ctx: Context, stream: AsyncGenerator<T, void, undefine
   }
 }
 
-/** Tells the user when the socket is (again) subscribed and when it was lost. */
+/** Tells the user when the socket is (again) subscribed, and once when it was lost. */
 function connectionNotes(ctx: Context, ready: string) {
-  let connectedOnce = false;
+  let state: 'connecting' | 'connected' | 'lost' = 'connecting';
   return {
     retryAttempts: 10,
     on: {
       connected: () => {
-        ctx.out.note(connectedOnce ? `Reconnected. ${ready}` : ready);
-        connectedOnce = true;
+        ctx.out.note(state === 'lost' ? `Reconnected. ${ready}` : ready);
+        state = 'connected';
       },
       closed: (event: unknown) => {
         const code = (event as { code?: number })?.code;
-        if (connectedOnce && code !== 1000 && code !== 4403) {
+        if (state === 'connected' && code !== 1000 && code !== 4403) {
+          state = 'lost';
           ctx.out.note(`Connection lost (${code ?? 'no code'}); reconnecting. Attempts made meanwhile are not shown here: see hookwire deliveries list.`);
         }
       },
