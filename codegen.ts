@@ -1,16 +1,18 @@
-// GraphQL Code Generator: typed documents for the operations written with graphql(`…`), checked
-// against the committed schema.graphql: the tests' (as DocumentNodes) and the dashboard's (as plain
-// strings, so the browser bundle carries no GraphQL parser).
+// GraphQL Code Generator, checked against the committed schema.graphql:
+// - test/generated: typed documents for the operations the tests write with graphql(`…`);
+// - web/src/generated: the dashboard's, as plain strings, so the browser bundle carries no parser;
+// - packages/client/src/generated: the TypeScript client's operations (its operations.graphql),
+//   as typed strings, so the client needs no graphql-js at run time (browsers included).
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
-const config = {
+const shared = {
   scalars: { DateTime: 'string', JSON: 'unknown', ID: 'string' },
   useTypeImports: true,
   enumsAsTypes: true,
   importExtension: '.ts',
 } as const;
 
-const codegenConfig: CodegenConfig = {
+const config: CodegenConfig = {
   schema: 'schema.graphql',
   ignoreNoDocuments: true,
   generates: {
@@ -18,15 +20,21 @@ const codegenConfig: CodegenConfig = {
       documents: ['test/**/*.ts', '!test/generated/**'],
       preset: 'client',
       presetConfig: { fragmentMasking: false },
-      config: { ...config, documentMode: 'documentNode' },
+      config: { ...shared, documentMode: 'documentNode' },
     },
     'web/src/generated/': {
       documents: ['web/src/**/*.{ts,tsx}', '!web/src/generated/**'],
       preset: 'client',
       presetConfig: { fragmentMasking: false },
-      config: { ...config, documentMode: 'string' },
+      config: { ...shared, documentMode: 'string' },
+    },
+    'packages/client/src/generated/': {
+      documents: ['packages/client/src/operations.graphql'],
+      preset: 'client',
+      presetConfig: { fragmentMasking: false, gqlTagName: 'graphql' },
+      config: { ...shared, documentMode: 'string' },
     },
   },
 };
 
-export default codegenConfig;
+export default config;

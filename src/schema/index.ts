@@ -9,5 +9,6 @@ import './delivery.ts';
 import './subscriptions.ts';
 import './timeline.ts';
 import './secrets.ts';
+import './listen.ts';
 
 export const schema = builder.toSchema({ sortSchema: false });

@@ -1,0 +1,47 @@
+// What every command's action gets: the client built from flags and environment, and the output.
+import type { Command } from 'commander';
+import { DEFAULT_URL, HookwireClient, type HookwireClientOptions } from '../client.ts';
+import { CliError, EXIT } from './exit.ts';
+import { Output, type Io } from './output.ts';
+
+export interface GlobalOptions {
+  url?: string;
+  apiKey?: string;
+  json?: boolean;
+}
+
+export interface Context {
+  io: Io;
+  out: Output;
+  /** The client, made on first use (so `--help` needs no key); the first call's socket options hold. */
+  client(webSocket?: HookwireClientOptions['webSocket']): HookwireClient;
+}
+
+/** Where no global WebSocket exists (Node 20), graphql-ws gets the `ws` package's. */
+async function webSocketImpl(): Promise<HookwireClientOptions['webSocket']> {
+  if (typeof globalThis.WebSocket === 'function') return undefined;
+  const { default: WebSocket } = await import('ws');
+  return { webSocketImpl: WebSocket };
+}
+
+export async function contextOf(command: Command, io: Io): Promise<Context> {
+  const options = command.optsWithGlobals<GlobalOptions>();
+  const out = new Output(io, Boolean(options.json));
+  const impl = await webSocketImpl();
+  let client: HookwireClient | null = null;
+  return {
+    io,
+    out,
+    client(webSocket) {
+      if (client) return client;
+      const apiKey = options.apiKey ?? io.env.HOOKWIRE_API_KEY;
+      if (!apiKey) {
+        throw new CliError(EXIT.USAGE, 'No API key: set HOOKWIRE_API_KEY=hk_… or pass --api-key (npm start prints one on its first start)');
+      }
+      const url = options.url ?? io.env.HOOKWIRE_URL ?? DEFAULT_URL;
+      if (!/^https?:\/\//.test(url)) throw new CliError(EXIT.USAGE, `HOOKWIRE_URL must be an http(s) URL of the GraphQL endpoint, got ${JSON.stringify(url)}`);
+      client = new HookwireClient({ url, apiKey, webSocket: { ...impl, ...webSocket } });
+      return client;
+    },
+  };
+}
