@@ -14,6 +14,8 @@ import { freePort, withDatabase } from '../src/db/local.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const ADMIN_KEY = 'bench-admin-key-0123456789abcdef';
+/** One sealing key for the run's processes (they must open each other's secrets). */
+const ENCRYPTION_KEY = `bench:${randomBytes(32).toString('base64')}`;
 
 /** Epoch milliseconds with sub-millisecond precision, comparable with the receiver's. */
 export const now = () => performance.timeOrigin + performance.now();
@@ -97,6 +99,7 @@ export async function startHookwire(role: 'all' | 'api' | 'worker', databaseUrl:
       DATABASE_URL: databaseUrl,
       PORT: '0',
       HOOKWIRE_ADMIN_KEY: ADMIN_KEY,
+      HOOKWIRE_ENCRYPTION_KEY: ENCRYPTION_KEY,
       HOOKWIRE_ALLOW_PRIVATE_NETWORKS: 'true',
       LOG_LEVEL: "warn",
       // BENCH_NODE_OPTIONS: flags for the Hookwire processes only (e.g. --cpu-prof), not the bench's.

@@ -17,6 +17,8 @@ import { LANES_CHANNEL, laneQueue } from './db/lanes.ts';
 import { PgListener } from './db/listener.ts';
 import { CHANNELS } from './domain/notify.ts';
 import { Transformer } from './delivery/transform.ts';
+import { localEncryptionKey, Sealer } from './db/sealer.ts';
+import { sealPlaintextSecrets } from './db/seal-rows.ts';
 
 export interface App {
   services: Services;
@@ -82,6 +84,10 @@ export async function startApp(config: Readonly<Config>, role: Role, logger: Log
     // inside the HTTP client while its timeout runs.
     const dispatcher = createDispatcher({ allowPrivateNetworks: config.allowPrivateNetworks, connections: config.workerConcurrency });
     cleanups.push(() => dispatcher.close());
+    const sealer = new Sealer(config.encryptionKeys ?? (await localEncryptionKey(config.dataDir)));
+    // Rows written before secrets were sealed are sealed now, once (idempotent; any process may do it).
+    const sealed = await sealPlaintextSecrets(database.sql, sealer);
+    if (sealed > 0) logger.info(`sealed the signing secrets and header values of ${sealed} endpoint(s) stored in clear`);
     let transformer: Promise<Transformer> | null = null;
     cleanups.push(async () => {
       if (transformer) await (await transformer).close();
@@ -93,6 +99,7 @@ export async function startApp(config: Readonly<Config>, role: Role, logger: Log
       dispatcher,
       clock: options.clock ?? systemClock,
       queue: laneQueue,
+      sealer,
       transformer: () =>
         (transformer ??= Transformer.create().catch((error: unknown) => {
           transformer = null;

@@ -1,5 +1,6 @@
 // Reads the environment once into a typed, frozen configuration; nothing else reads process.env.
 import { DEFAULT_RETRY_SCHEDULE } from './delivery/schedule.ts';
+import { parseEncryptionKeys, Sealer, type SealingKey } from './db/sealer.ts';
 
 export type Role = 'all' | 'api' | 'worker';
 
@@ -38,6 +39,13 @@ export interface Config {
   shutdownTimeoutMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   version: string;
+  /** NODE_ENV=production: no generated encryption key, errors masked. */
+  production: boolean;
+  /**
+   * HOOKWIRE_ENCRYPTION_KEY: the keys that seal secrets at rest, the first one sealing. null: a
+   * development setup keeps its own in the data directory; production refuses to start.
+   */
+  encryptionKeys: SealingKey[] | null;
 }
 
 export class ConfigError extends Error {
@@ -80,6 +88,20 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   if (!['debug', 'info', 'warn', 'error'].includes(level)) {
     throw new ConfigError(`LOG_LEVEL must be debug, info, warn or error, got ${JSON.stringify(env.LOG_LEVEL)}`);
   }
+  const production = env.NODE_ENV === 'production';
+  const encryptionKeys = env.HOOKWIRE_ENCRYPTION_KEY?.trim() ? parseEncryptionKeys(env.HOOKWIRE_ENCRYPTION_KEY) : null;
+  if (encryptionKeys) {
+    try {
+      new Sealer(encryptionKeys);
+    } catch (error) {
+      throw new ConfigError(`HOOKWIRE_ENCRYPTION_KEY: ${(error as Error).message}`);
+    }
+  } else if (production) {
+    throw new ConfigError(
+      'HOOKWIRE_ENCRYPTION_KEY is required with NODE_ENV=production (signing secrets are stored sealed with it): ' +
+        'set it to "k1:" followed by the base64 of 32 random bytes, e.g. k1:$(openssl rand -base64 32)',
+    );
+  }
   const adminKey = env.HOOKWIRE_ADMIN_KEY?.trim() || null;
   if (adminKey !== null && adminKey.length < 16) {
     throw new ConfigError('HOOKWIRE_ADMIN_KEY must be at least 16 characters long');
@@ -107,6 +129,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     workerProcesses: int(env, 'HOOKWIRE_WORKER_PROCESSES', 1, 0, 64),
     shutdownTimeoutMs: int(env, 'HOOKWIRE_SHUTDOWN_TIMEOUT_MS', 30_000, 0, 600_000),
     logLevel: level as Config['logLevel'],
+    production,
+    encryptionKeys,
     version: env.npm_package_version ?? '0.1.0',
   });
 }

@@ -3,6 +3,7 @@
 import type { Dispatcher } from 'undici';
 import type { Config } from './config.ts';
 import type { Db } from './db/client.ts';
+import type { Sealer } from './db/sealer.ts';
 import type { Sql } from './db/sql.ts';
 import type { Clock } from './domain/clock.ts';
 import type { DeliveryQueue } from './domain/queue.ts';
@@ -19,6 +20,8 @@ export interface Services {
   queue: DeliveryQueue;
   /** The one pooled, SSRF-guarded HTTP client for deliveries and URL verification. */
   dispatcher: Dispatcher;
+  /** Seals and opens secrets at rest (db/sealer.ts). */
+  sealer: Sealer;
   /** The transformations' sandbox (a worker thread), started on first use. */
   transformer: () => Promise<Transformer>;
   /** Live notifications for subscriptions; present in API processes. */

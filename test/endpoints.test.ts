@@ -11,7 +11,8 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import ajvFormats from 'ajv-formats';
 import { graphql } from './generated/index.ts';
 import type { CreateEndpointInput, EpTestEndpointFragment, UpdateEndpointInput } from './generated/graphql.ts';
-import { startTestApp, type TestApp } from './support/app.ts';
+import { startTestApp, type TestApp, TEST_ENCRYPTION_KEY } from './support/app.ts';
+import { parseEncryptionKeys, Sealer } from '../src/db/sealer.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Operations
@@ -393,9 +394,12 @@ interface RetiredSecret {
   expiresAt: string;
 }
 
+/** Secrets are stored sealed (db/sealer.ts): opened with the tests' key. */
+const sealer = new Sealer(parseEncryptionKeys(TEST_ENCRYPTION_KEY));
+
 async function retiredSecrets(id: string): Promise<RetiredSecret[]> {
   const stored = await row(id);
-  return (stored?.retired_secrets as RetiredSecret[] | null) ?? [];
+  return ((stored?.retired_secrets as RetiredSecret[] | null) ?? []).map((r) => ({ ...r, secret: sealer.open(r.secret) }));
 }
 
 /** A syntactically valid endpoint id that was never issued. */
@@ -844,7 +848,7 @@ describe('rotateEndpointSecret', () => {
     expect((await get(alice.apiKey, created.id))?.signingSecret).toBe(rotated.signingSecret);
 
     const stored = await row(created.id);
-    expect(stored?.signing_secret).toBe(rotated.signingSecret);
+    expect(sealer.open(stored?.signing_secret as string)).toBe(rotated.signingSecret);
     const retired = await retiredSecrets(created.id);
     expect(retired).toHaveLength(1);
     expect(retired[0]!.secret).toBe(created.signingSecret);

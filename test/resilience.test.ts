@@ -17,7 +17,7 @@ import { loadConfig } from '../src/config.ts';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/db/embedded.ts';
 import { createAccount } from '../src/domain/accounts.ts';
 import { createLogger, type LogLevel } from '../src/log.ts';
-import { ADMIN_KEY, startTestApp, type TestApp } from './support/app.ts';
+import { ADMIN_KEY, startTestApp, TEST_ENCRYPTION_KEY, type TestApp } from './support/app.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
 import { freePort } from '../src/db/local.ts';
 import { expectQuiet, startReceiver, type Receiver } from './support/receiver.ts';
@@ -319,6 +319,7 @@ describe('a Postgres restart while deliveries flow', () => {
           DATABASE_URL: databaseUrl,
           PORT: '0',
           HOOKWIRE_ADMIN_KEY: ADMIN_KEY,
+          HOOKWIRE_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
           HOOKWIRE_ALLOW_PRIVATE_NETWORKS: 'true',
           HOOKWIRE_SHUTDOWN_TIMEOUT_MS: '5000',
         }),

@@ -11,7 +11,7 @@ import type { ResultOf, TypedDocumentNode, VariablesOf } from '@graphql-typed-do
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { graphql } from './generated/index.ts';
-import { startTestApp, type TestApp } from './support/app.ts';
+import { startTestApp, type TestApp, TEST_ENCRYPTION_KEY } from './support/app.ts';
 import { startReceiver, type Receiver } from './support/receiver.ts';
 import { findEventType } from '../src/domain/catalog.ts';
 import { sleep, waitUntil } from './support/wait.ts';
@@ -278,7 +278,7 @@ beforeAll(async () => {
 
   const child = spawn(process.execPath, ['src/main.ts', 'worker'], {
     cwd: REPO_ROOT,
-    env: { ...process.env, DATABASE_URL: t.db.url, HOOKWIRE_ALLOW_PRIVATE_NETWORKS: 'true', LOG_LEVEL: 'warn', HOOKWIRE_SHUTDOWN_TIMEOUT_MS: '3000' },
+    env: { ...process.env, DATABASE_URL: t.db.url, HOOKWIRE_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY, HOOKWIRE_ALLOW_PRIVATE_NETWORKS: 'true', LOG_LEVEL: 'warn', HOOKWIRE_SHUTDOWN_TIMEOUT_MS: '3000' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   worker = child;

@@ -6,6 +6,7 @@ import type { Db } from '../db/client.ts';
 import { newId } from '../db/ids.ts';
 import { generateSigningSecret, signatureHeaderNames, type SignatureHeaderConfig } from '../delivery/sign.ts';
 import { sampleInput, type Transformer } from '../delivery/transform.ts';
+import type { Sealer } from '../db/sealer.ts';
 import { matchesEventType } from './catalog.ts';
 import { listEventTypes, subscribableCustomTypes } from './event-types.ts';
 import { Prisma, type Endpoint } from '../generated/prisma/client.ts';
@@ -23,6 +24,19 @@ export interface EndpointDeps {
   dispatcher: Dispatcher;
   /** The process's sandbox, started on first use: a transformation is tried before it is saved. */
   transformer: () => Promise<Transformer>;
+  /** Signing secrets and custom header values are stored sealed (db/sealer.ts). */
+  sealer: Sealer;
+}
+
+/** An endpoint's custom headers with their values sealed (values may carry credentials). */
+export function sealHeaders(sealer: Sealer, headers: Record<string, string> | null): Record<string, string> | null {
+  return headers === null ? null : Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, sealer.seal(value)]));
+}
+
+/** The stored custom headers, in clear. */
+export function openHeaders(sealer: Sealer, headers: unknown): Record<string, string> | null {
+  if (headers === null || typeof headers !== 'object') return null;
+  return Object.fromEntries(Object.entries(headers as Record<string, string>).map(([name, value]) => [name, sealer.open(value)]));
 }
 
 /** What pausing and resuming need: resuming makes the held deliveries due. */
@@ -90,14 +104,14 @@ export async function createEndpoint(deps: EndpointDeps, accountId: string, inpu
       description: value.description,
       eventTypes: value.eventTypes,
       sessionIds: value.sessionIds ?? [],
-      signingSecret: value.signingSecret ?? generateSigningSecret(),
+      signingSecret: deps.sealer.seal(value.signingSecret ?? generateSigningSecret()),
       signatureHeader: jsonOrNull(value.signatureHeader as Prisma.InputJsonValue | null),
       transformation: value.transformation,
       filter: jsonOrNull(value.filter as Prisma.InputJsonValue | null),
       rateLimitPerSecond: value.rateLimitPerSecond,
       timeoutMs: value.timeoutMs,
       retrySchedule: jsonOrNull(value.retrySchedule),
-      headers: jsonOrNull(value.headers),
+      headers: jsonOrNull(sealHeaders(deps.sealer, value.headers)),
       concurrencyLimit: value.concurrencyLimit,
       ordered: value.ordered,
       // Its lane (queue entry) is created with it, by a trigger (migration …_engine_lanes).
@@ -133,11 +147,11 @@ export async function updateEndpoint(
   if (value.rateLimitPerSecond !== undefined) data.rateLimitPerSecond = value.rateLimitPerSecond;
   if (value.timeoutMs !== undefined) data.timeoutMs = value.timeoutMs;
   if (value.retrySchedule !== undefined) data.retrySchedule = jsonOrNull(value.retrySchedule);
-  if (value.headers !== undefined) data.headers = jsonOrNull(value.headers);
+  if (value.headers !== undefined) data.headers = jsonOrNull(sealHeaders(deps.sealer, value.headers));
   if (value.concurrencyLimit !== undefined) data.concurrencyLimit = value.concurrencyLimit;
   if (value.ordered !== undefined) data.ordered = value.ordered;
   // Replaced at once: rotateEndpointSecret is the way to keep the old one signing for a while.
-  if (value.signingSecret !== undefined) data.signingSecret = value.signingSecret;
+  if (value.signingSecret !== undefined) data.signingSecret = deps.sealer.seal(value.signingSecret);
   if (value.signatureHeader !== undefined) data.signatureHeader = jsonOrNull(value.signatureHeader as Prisma.InputJsonValue | null);
   if (value.transformation !== undefined) data.transformation = value.transformation;
   if (value.filter !== undefined) data.filter = jsonOrNull(value.filter as Prisma.InputJsonValue | null);
@@ -157,13 +171,14 @@ export async function deleteEndpoint(db: Db, accountId: string, id: string): Pro
   return id;
 }
 
-export function liveSecrets(endpoint: Pick<Endpoint, 'signingSecret' | 'retiredSecrets'>, now = new Date()): string[] {
+/** The secrets that sign now, in clear: the current one first, then retired ones still in their grace period. */
+export function liveSecrets(endpoint: Pick<Endpoint, 'signingSecret' | 'retiredSecrets'>, sealer: Sealer, now = new Date()): string[] {
   const retired = (endpoint.retiredSecrets as unknown as RetiredSecret[] | null) ?? [];
-  return [endpoint.signingSecret, ...retired.filter((r) => new Date(r.expiresAt) > now).map((r) => r.secret)];
+  return [endpoint.signingSecret, ...retired.filter((r) => new Date(r.expiresAt) > now).map((r) => r.secret)].map((s) => sealer.open(s));
 }
 
 export async function rotateEndpointSecret(
-  db: Db,
+  { db, sealer }: { db: Db; sealer: Sealer },
   accountId: string,
   id: string,
   gracePeriodSeconds: number | null | undefined,
@@ -188,7 +203,8 @@ export async function rotateEndpointSecret(
         : stillLive;
     return tx.endpoint.update({
       where: { id },
-      data: { signingSecret: generateSigningSecret(), retiredSecrets: retired as unknown as Prisma.InputJsonValue },
+      // The retired secret keeps its seal; only the new one is sealed here.
+      data: { signingSecret: sealer.seal(generateSigningSecret()), retiredSecrets: retired as unknown as Prisma.InputJsonValue },
     });
   });
 }

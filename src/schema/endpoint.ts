@@ -1,5 +1,6 @@
 // Endpoint: its type, the endpoint queries, and the endpoint mutations.
 import {
+  openHeaders,
   createEndpoint,
   deleteEndpoint,
   pauseEndpoint,
@@ -68,8 +69,10 @@ export const EndpointRef = builder.prismaNode('Endpoint', {
       resolve: (endpoint) => (endpoint.sessionIds.length > 0 ? endpoint.sessionIds : null),
     }),
     status: t.expose('status', { type: EndpointStatusEnum }),
-    signingSecret: t.exposeString('signingSecret', {
-      description: 'whsec_ followed by base64 of 32 random bytes, unless the endpoint was given its own.',
+    signingSecret: t.string({
+      description: 'whsec_ followed by base64 of 32 random bytes, unless the endpoint was given its own. (Stored sealed.)',
+      select: { signingSecret: true },
+      resolve: (endpoint, _args, ctx) => ctx.services.sealer.open(endpoint.signingSecret),
     }),
     rateLimitPerSecond: t.exposeInt('rateLimitPerSecond', {
       nullable: true,
@@ -81,7 +84,13 @@ export const EndpointRef = builder.prismaNode('Endpoint', {
       select: { retrySchedule: true },
       resolve: (endpoint, _args, ctx) => (endpoint.retrySchedule as number[] | null) ?? [...ctx.config.retrySchedule],
     }),
-    headers: t.expose('headers', { type: 'JSON', nullable: true, description: 'Extra HTTP headers sent with every delivery.' }),
+    headers: t.field({
+      type: 'JSON',
+      nullable: true,
+      description: 'Extra HTTP headers sent with every delivery. (Values stored sealed, and shown as [redacted] in stored attempts.)',
+      select: { headers: true },
+      resolve: (endpoint, _args, ctx) => openHeaders(ctx.services.sealer, endpoint.headers),
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
     pausedAt: t.expose('pausedAt', { type: 'DateTime', nullable: true }),
@@ -182,7 +191,8 @@ const EndpointResult = resultUnion('EndpointResult', EndpointSuccess, ENDPOINT_E
 const DeleteEndpointResult = resultUnion('DeleteEndpointResult', DeleteEndpointSuccess, [NotFoundError]);
 
 function deps(ctx: Context) {
-  return { db: ctx.db, config: ctx.config, dispatcher: ctx.services.dispatcher, transformer: ctx.services.transformer };
+  const { dispatcher, transformer, sealer } = ctx.services;
+  return { db: ctx.db, config: ctx.config, dispatcher, transformer, sealer };
 }
 
 builder.mutationFields((t) => ({
@@ -216,7 +226,7 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.id({ required: true }), gracePeriodSeconds: t.arg.int() },
     resolve: (_root, { id, gracePeriodSeconds }, ctx) => {
       const account = requireAccount(ctx);
-      return asResult(ENDPOINT_ERRORS, async () => ({ endpoint: await rotateEndpointSecret(ctx.db, account.id, id, gracePeriodSeconds) }));
+      return asResult(ENDPOINT_ERRORS, async () => ({ endpoint: await rotateEndpointSecret(ctx.services, account.id, id, gracePeriodSeconds) }));
     },
   }),
   pauseEndpoint: t.field({

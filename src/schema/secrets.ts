@@ -17,10 +17,13 @@ builder.prismaObjectFields('Endpoint', (t) => ({
     type: [RetiredSecretRef],
     description: 'Secrets rotated out that still sign beside signingSecret (webhook-signature) until they expire; newest first.',
     select: { signingSecret: true, retiredSecrets: true },
-    resolve: (endpoint) => {
+    resolve: (endpoint, _args, ctx) => {
       // Which ones are still live is the signing side's rule (liveSecrets), not restated here.
-      const live = new Set(liveSecrets(endpoint).slice(1));
-      return ((endpoint.retiredSecrets as unknown as RetiredSecret[] | null) ?? []).filter((r) => live.has(r.secret));
+      const { sealer } = ctx.services;
+      const live = new Set(liveSecrets(endpoint, sealer).slice(1));
+      return ((endpoint.retiredSecrets as unknown as RetiredSecret[] | null) ?? [])
+        .map((r) => ({ ...r, secret: sealer.open(r.secret) }))
+        .filter((r) => live.has(r.secret));
     },
   }),
 }));

@@ -10,7 +10,8 @@ import { signatureHeaderNames } from '../delivery/sign.ts';
 import type { Transformer } from '../delivery/transform.ts';
 import { settle, type AttemptRecord, type Trigger } from '../domain/attempts.ts';
 import type { Clock } from '../domain/clock.ts';
-import { liveSecrets } from '../domain/endpoints.ts';
+import { liveSecrets, openHeaders, sealHeaders } from '../domain/endpoints.ts';
+import type { Sealer } from '../db/sealer.ts';
 import { RateWindow } from '../domain/rate-limit.ts';
 import { newId } from '../db/ids.ts';
 import type { Logger } from '../log.ts';
@@ -33,6 +34,7 @@ export interface DrainDeps {
   random?: () => number;
   /** The transformations' sandbox, started on first use. */
   transformer: () => Promise<Transformer>;
+  sealer: Sealer;
   settings: {
     workerId: string;
     userAgent: string;
@@ -41,6 +43,9 @@ export interface DrainDeps {
     sliceMs: number;
   };
 }
+
+/** What a stored attempt shows instead of a custom header's value. */
+export const REDACTED = '[redacted]';
 
 interface Sent {
   kind: 'sent';
@@ -83,6 +88,16 @@ export async function drainLane(deps: DrainDeps, lane: ClaimedLane, control: Lan
   const rate = lane.rate_limit_per_second === null ? null : new RateWindow(lane.rate_window_start, lane.rate_count, lane.rate_limit_per_second);
   const schedule = lane.retry_schedule ?? settings.retrySchedule;
 
+  // Opened once per slice: the stored values are sealed (db/sealer.ts).
+  const secretsAt = (now: Date) => liveSecrets({ signingSecret: lane.signing_secret, retiredSecrets: lane.retired_secrets as Prisma.JsonValue }, deps.sealer, now);
+  const endpointHeaders = openHeaders(deps.sealer, lane.headers);
+  // What an attempt stores of the request: the endpoint's own header values may be credentials.
+  // Only the values that came from them are hidden: Hookwire's own headers win over same-named ones.
+  const secretHeaderValues = new Map(Object.entries(endpointHeaders ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
+  const redacted = (headers: Record<string, string>) =>
+    Object.fromEntries(
+      Object.entries(headers).map(([name, value]) => [name, secretHeaderValues.get(name.toLowerCase()) === value ? REDACTED : value]),
+    );
   /** Claimed in this slice and not yet recorded: never claimed twice. */
   const mine = new Set<string>();
   const sending = new Set<Promise<unknown>>();
@@ -105,30 +120,34 @@ export async function drainLane(deps: DrainDeps, lane: ClaimedLane, control: Lan
   const send = async (delivery: ClaimedDelivery): Promise<Sent | NotSent> => {
     try {
       let body = delivery.body ?? delivery.payload;
-      let customHeaders = delivery.transformed_headers ?? lane.headers;
+      // A transformation's headers are stored sealed: it may have passed on the endpoint's own.
+      let customHeaders = delivery.transformed_headers ? openHeaders(deps.sealer, delivery.transformed_headers) : endpointHeaders;
       if (lane.transformation !== null && delivery.body === null) {
         const startedAt = clock.now();
         const began = performance.now();
         const transformer = await deps.transformer();
         const result = await transformer.run(
           lane.transformation,
-          { eventType: delivery.event_type, eventId: delivery.event_id, payload: JSON.parse(delivery.payload), headers: { ...lane.headers } },
+          { eventType: delivery.event_type, eventId: delivery.event_id, payload: JSON.parse(delivery.payload), headers: { ...endpointHeaders } },
           { reservedHeaders: signatureHeaderNames(lane.signature_header) },
         );
         if (result.kind === 'error') {
           const error = `transformation failed${result.line === null ? '' : ` at line ${result.line}`}: ${result.message}`;
           return { kind: 'not sent', startedAt, durationMs: Math.round(performance.now() - began), error };
         }
-        ({ body, headers: customHeaders } = await storeTransformed(pool, delivery.id, result.body, result.headers));
+        const stored = await storeTransformed(pool, delivery.id, result.body, sealHeaders(deps.sealer, result.headers)!);
+        body = stored.body;
+        customHeaders = openHeaders(deps.sealer, stored.headers);
       }
       const now = clock.now();
+      const secrets = secretsAt(now);
       const prepared = prepareAttempt({
         eventId: delivery.event_id,
         eventType: delivery.event_type,
         body,
         attemptNumber: delivery.attempt_count + 1,
         now,
-        secrets: liveSecrets({ signingSecret: lane.signing_secret, retiredSecrets: lane.retired_secrets as Prisma.JsonValue }, now),
+        secrets,
         userAgent: settings.userAgent,
         customHeaders,
         signatureHeader: lane.signature_header,
@@ -181,7 +200,7 @@ export async function drainLane(deps: DrainDeps, lane: ClaimedLane, control: Lan
     outcome: completed.classification.outcome,
     startedAt: prepared.startedAt,
     durationMs: completed.result.durationMs,
-    requestHeaders: prepared.headers,
+    requestHeaders: redacted(prepared.headers),
     ...completed.response,
     settlement: settle({
       classification: completed.classification,

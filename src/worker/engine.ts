@@ -17,6 +17,7 @@ import type { DeliveryQueue } from '../domain/queue.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Transformer } from '../delivery/transform.ts';
+import type { Sealer } from '../db/sealer.ts';
 import { retryOnConnectionError, withDeadlockRetry } from '../db/reconnect.ts';
 import { drainLane, type LaneControl, type SliceEnd } from './drainer.ts';
 import { claimLanes, nextReadyAt, releaseLane, type ClaimedLane } from './lane-sql.ts';
@@ -46,6 +47,7 @@ export interface EngineOptions {
   metrics?: Metrics;
   random?: () => number;
   transformer: () => Promise<Transformer>;
+  sealer: Sealer;
 }
 
 export function startEngine(options: EngineOptions): Engine {
@@ -65,6 +67,7 @@ export function startEngine(options: EngineOptions): Engine {
     metrics: options.metrics,
     random: options.random,
     transformer: options.transformer,
+    sealer: options.sealer,
     settings: {
       workerId,
       userAgent: `Hookwire/${config.version}`,

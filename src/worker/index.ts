@@ -68,6 +68,7 @@ export async function startWorker(options: {
     metrics: options.metrics,
     random: options.random,
     transformer: services.transformer,
+    sealer: services.sealer,
   });
 
   // graphile-worker runs only maintenance here: a few connections are plenty.

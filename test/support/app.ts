@@ -12,6 +12,8 @@ import type { Clock } from '../../src/domain/clock.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789abcdef';
+/** The key that seals secrets at rest in tests (processes a test starts itself must be given it). */
+export const TEST_ENCRYPTION_KEY = `test:${Buffer.alloc(32, 7).toString('base64')}`;
 
 export interface TestApp {
   app: App;
@@ -46,6 +48,7 @@ export async function startTestApp(
     DATABASE_URL: db.url,
     PORT: '0',
     HOOKWIRE_ADMIN_KEY: ADMIN_KEY,
+    HOOKWIRE_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
     HOOKWIRE_ALLOW_PRIVATE_NETWORKS: 'true',
     HOOKWIRE_SHUTDOWN_TIMEOUT_MS: '5000',
     // Test files run in parallel against one server: small pools keep the run far below its
