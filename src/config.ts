@@ -36,6 +36,8 @@ export interface Config {
   workerDbPool: number;
   /** `npm start` (role all): worker processes beside the API process; 0 runs everything in one process. */
   workerProcesses: number;
+  /** endpoint.failing after this many scheduled attempts to an endpoint failed in a row. */
+  failingAfter: number;
   shutdownTimeoutMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   version: string;
@@ -127,6 +129,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     workerPollMs: int(env, 'HOOKWIRE_WORKER_POLL_MS', 1_000, 10, 60_000),
     workerDbPool: int(env, 'HOOKWIRE_WORKER_DB_POOL', 8, 2, 100),
     workerProcesses: int(env, 'HOOKWIRE_WORKER_PROCESSES', 1, 0, 64),
+    failingAfter: int(env, 'HOOKWIRE_FAILING_AFTER', 5, 1, 1_000),
     shutdownTimeoutMs: int(env, 'HOOKWIRE_SHUTDOWN_TIMEOUT_MS', 30_000, 0, 600_000),
     logLevel: level as Config['logLevel'],
     production,

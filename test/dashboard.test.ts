@@ -56,6 +56,27 @@ const SendTest = graphql(`
   }
 `);
 
+const ListIds = graphql(`
+  query DashboardTestListIds {
+    endpoints(first: 100) {
+      edges {
+        node {
+          id
+          description
+        }
+      }
+    }
+  }
+`);
+
+const Delete = graphql(`
+  mutation DashboardTestDelete($id: ID!) {
+    deleteEndpoint(id: $id) {
+      __typename
+    }
+  }
+`);
+
 const Create = graphql(`
   mutation DashboardTestCreate($input: CreateEndpointInput!) {
     createEndpoint(input: $input) {
@@ -186,6 +207,36 @@ describe.skipIf(missing !== null)('dashboard in Chromium', () => {
     await api(Resume, { id: endpointId });
     await expect.poll(() => badge.textContent()).toBe('Active');
     expect(await pageWasNotReloaded()).toBe(true);
+  });
+
+  it('warns live on the list while an endpoint is failing, and clears when it recovers', async () => {
+    let status = 503;
+    const flaky = await startReceiver(() => ({ status, body: 'down' }));
+    try {
+      const created = await api(Create, {
+        input: { url: flaky.url, description: 'Flaky CRM', eventTypes: ['webhook.test'], retrySchedule: [3600] },
+      });
+      expect(created.createEndpoint.__typename).toBe('EndpointSuccess');
+      const id = (await api(ListIds, {})).endpoints.edges.find((e) => e.node.description === 'Flaky CRM')!.node.id;
+      // Made elsewhere: the list shows it after a reload (its warnings then come live).
+      await page.reload();
+      const row = page.locator(`[data-endpoint-id="${id}"]`);
+      await row.waitFor();
+      await markPage();
+      // Five scheduled attempts in a row fail (HOOKWIRE_FAILING_AFTER's default).
+      for (let i = 0; i < 5; i++) await api(SendTest, { endpointId: id });
+      await flaky.waitFor(5);
+      await row.getByRole('note').filter({ hasText: /Failing: the last 5 attempts failed/ }).waitFor();
+      status = 200;
+      await api(SendTest, { endpointId: id });
+      await expect.poll(() => row.getByRole('note').count(), { timeout: 10_000 }).toBe(0);
+      expect(await pageWasNotReloaded()).toBe(true);
+      await api(Delete, { id });
+      await page.reload();
+      await row.waitFor({ state: 'detached' });
+    } finally {
+      await flaky.close();
+    }
   });
 
   it('opens the editor and sends a test event to the receiver', async () => {

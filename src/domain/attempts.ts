@@ -5,8 +5,8 @@
 import type { Db } from '../db/client.ts';
 import type { Classification } from '../delivery/classify.ts';
 import { nextRetryDelayMs } from '../delivery/schedule.ts';
-import { transactionSql, type Statement } from '../db/sql.ts';
-import type { DeliveryExhaustedEventData, EndpointStatusEventData } from './catalog.ts';
+import { transactionSql, type Sql, type Statement } from '../db/sql.ts';
+import type { DeliveryExhaustedEventData, EndpointFailingEventData, EndpointRecoveredEventData, EndpointStatusEventData } from './catalog.ts';
 import { holdEndpoint } from './endpoints.ts';
 import { publish, type OperationalEventType } from './events.ts';
 import { CHANNELS } from './notify.ts';
@@ -98,6 +98,9 @@ export interface RecordedDelivery {
 /** Notices per NOTIFY: each is ~200 bytes, a payload may hold 8,000. */
 const NOTICES_PER_NOTIFY = 25;
 
+/** The run of failures after the batch: it goes on (no success in the batch) or restarts after the batch's last success. */
+const RUN = '((CASE WHEN h.ok_at IS NULL THEN e.consecutive_failures ELSE 0 END) + h.failures)';
+
 /**
  * Records a batch in one statement. Rows are locked in id order (as bulk updates elsewhere lock
  * them), and an attempt is recorded only if its delivery still expects it (attempt_count one
@@ -110,9 +113,9 @@ export const RECORD_ATTEMPTS: Statement = {
     WITH r AS (
       SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::attempt_trigger[], $5::attempt_outcome[], $6::timestamptz[],
                            $7::int[], $8::text[], $9::int[], $10::text[], $11::text[], $12::text[], $13::boolean[],
-                           $14::delivery_status[], $15::timestamptz[])
+                           $14::delivery_status[], $15::timestamptz[]) WITH ORDINALITY
         AS r(id, delivery_id, attempt_number, trigger, outcome, started_at, duration_ms, request_headers, response_status,
-             response_headers, response_body, error, will_retry, status, next_attempt_at)
+             response_headers, response_body, error, will_retry, status, next_attempt_at, ord)
     ), locked AS MATERIALIZED (
       SELECT id FROM delivery WHERE id = ANY($2::text[]) ORDER BY id FOR UPDATE
     ), d AS (
@@ -136,12 +139,40 @@ export const RECORD_ATTEMPTS: Statement = {
              r.response_status, r.response_headers::jsonb, r.response_body, r.error, r.will_retry
       FROM r JOIN d ON d.id = r.delivery_id
       RETURNING id, delivery_id
-    ), succeeded AS (
-      UPDATE endpoint SET last_success_at = s.at
-      FROM (SELECT d.endpoint_id, max(r.started_at + r.duration_ms * interval '1 millisecond') AS at
-            FROM r JOIN d ON d.id = r.delivery_id WHERE r.outcome = 'SUCCESS' GROUP BY d.endpoint_id) s
-      WHERE endpoint.id = s.endpoint_id AND (endpoint.last_success_at IS NULL OR endpoint.last_success_at < s.at)
-      RETURNING endpoint.id
+    ), counted AS (
+      -- What tells of the receiver's health: successes, and failures of scheduled attempts (a
+      -- person's retry that fails, or the endpoint's own transformation failing, says nothing new).
+      SELECT d.endpoint_id, r.ord, r.outcome, r.response_status, r.outcome = 'SUCCESS' AS ok, r.started_at + r.duration_ms * interval '1 millisecond' AS finished_at,
+             max(r.ord) FILTER (WHERE r.outcome = 'SUCCESS') OVER (PARTITION BY d.endpoint_id) AS last_ok
+      FROM r JOIN d ON d.id = r.delivery_id
+      WHERE r.outcome = 'SUCCESS' OR (r.outcome <> 'TRANSFORM_FAILED' AND r.trigger = 'SCHEDULED')
+    ), h AS (
+      SELECT endpoint_id,
+             max(finished_at) FILTER (WHERE ok) AS ok_at,
+             count(*) FILTER (WHERE NOT ok AND ord > COALESCE(last_ok, 0))::int AS failures,
+             min(finished_at) FILTER (WHERE NOT ok AND ord > COALESCE(last_ok, 0)) AS first_failure_at,
+             max(finished_at) FILTER (WHERE NOT ok AND ord > COALESCE(last_ok, 0)) AS last_failure_at,
+             (array_agg(outcome ORDER BY ord DESC) FILTER (WHERE NOT ok))[1] AS last_outcome,
+             (array_agg(response_status ORDER BY ord DESC) FILTER (WHERE NOT ok))[1] AS last_response_status
+      FROM counted GROUP BY endpoint_id
+    ), health AS (
+      -- Every SET expression reads the row as it is now (a concurrent batch's update included): the
+      -- run of failures goes on (no success in the batch) or restarts after the batch's last
+      -- success. endpoint.failing is due when a run reaches $16 (failing_notified_at set by this
+      -- statement), endpoint.recovered when a success ends a run that was announced.
+      UPDATE endpoint e SET
+        last_success_at = CASE WHEN h.ok_at > COALESCE(e.last_success_at, '-infinity') THEN h.ok_at ELSE e.last_success_at END,
+        consecutive_failures = ${RUN},
+        failing_since = CASE WHEN h.failures = 0 THEN (CASE WHEN h.ok_at IS NULL THEN e.failing_since END)
+                             WHEN h.ok_at IS NULL AND e.consecutive_failures > 0 THEN e.failing_since
+                             ELSE h.first_failure_at END,
+        failing_notified_at = CASE WHEN ${RUN} < $16::int THEN (CASE WHEN h.ok_at IS NULL THEN e.failing_notified_at END)
+                                   ELSE COALESCE(CASE WHEN h.ok_at IS NULL THEN e.failing_notified_at END, h.last_failure_at) END,
+        recovered_at = CASE WHEN h.ok_at IS NOT NULL AND e.failing_notified_at IS NOT NULL THEN h.ok_at ELSE e.recovered_at END
+      FROM h
+      WHERE e.id = h.endpoint_id
+      RETURNING e.id, e.account_id, e.url, e.consecutive_failures, e.failing_since, e.failing_notified_at, e.recovered_at,
+                h.ok_at, h.last_failure_at, h.last_outcome, h.last_response_status
     ), notices AS (
       SELECT pg_notify('${CHANNELS.attempt}', json_agg(n.notice)::text) AS sent
       FROM (SELECT json_build_object('accountId', d.account_id, 'attemptId', a.id, 'deliveryId', d.id,
@@ -150,11 +181,18 @@ export const RECORD_ATTEMPTS: Statement = {
             FROM a JOIN d ON d.id = a.delivery_id) n
       GROUP BY n.chunk
     )
-    SELECT d.id, d.account_id, d.endpoint_id, d.event_id, d.event_type, d.attempt_count, d.first_attempt_at
-    FROM d, (SELECT count(*) FROM succeeded) s, (SELECT count(*) FROM notices) n`,
+    SELECT d.id, d.account_id, d.endpoint_id, d.event_id, d.event_type, d.attempt_count, d.first_attempt_at, t.transitions
+    FROM d, (SELECT count(*) FROM notices) n,
+         (SELECT json_agg(x ORDER BY x.at) AS transitions FROM (
+            SELECT 'recovered' AS kind, id AS "endpointId", account_id AS "accountId", url, recovered_at AS at,
+                   0 AS "consecutiveFailures", NULL::timestamptz AS "failingSince", NULL::text AS "lastOutcome", NULL::int AS "lastResponseStatus"
+            FROM health WHERE recovered_at = ok_at
+            UNION ALL
+            SELECT 'failing', id, account_id, url, failing_notified_at, consecutive_failures, failing_since, last_outcome::text, last_response_status
+            FROM health WHERE failing_notified_at = last_failure_at) x) t`,
 };
 
-export function recordValues(records: readonly AttemptRecord[]): unknown[] {
+export function recordValues(records: readonly AttemptRecord[], failingAfter: number): unknown[] {
   const column = <T>(pick: (r: AttemptRecord) => T) => records.map(pick);
   return [
     column((r) => r.id),
@@ -172,10 +210,66 @@ export function recordValues(records: readonly AttemptRecord[]): unknown[] {
     column((r) => r.settlement.willRetry),
     column((r) => r.settlement.status),
     column((r) => r.settlement.nextAttemptAt?.toISOString() ?? null),
+    failingAfter,
   ];
 }
 
+/** An endpoint whose health changed with a batch: endpoint.failing or endpoint.recovered is due. */
+export interface HealthTransition {
+  kind: 'failing' | 'recovered';
+  endpointId: string;
+  accountId: string;
+  url: string;
+  at: string;
+  consecutiveFailures: number;
+  failingSince: string | null;
+  lastOutcome: Exclude<Classification['outcome'], 'SUCCESS'> | null;
+  lastResponseStatus: number | null;
+}
+
+export function healthTransitions(rows: ReadonlyArray<{ transitions?: HealthTransition[] | null }>): HealthTransition[] {
+  return rows[0]?.transitions ?? [];
+}
+
+/** The operational events the transitions announce, by account, each about its endpoint. */
+export function healthEvents(transitions: readonly HealthTransition[]) {
+  return transitions.map((t) => ({
+    accountId: t.accountId,
+    endpointId: t.endpointId,
+    at: new Date(t.at),
+    event:
+      t.kind === 'failing'
+        ? {
+            type: 'endpoint.failing' as const,
+            data: {
+              endpointId: t.endpointId,
+              url: t.url,
+              consecutiveFailures: t.consecutiveFailures,
+              failingSince: new Date(t.failingSince!).toISOString(),
+              lastFailureAt: new Date(t.at).toISOString(),
+              lastOutcome: t.lastOutcome,
+              lastResponseStatus: t.lastResponseStatus,
+            } satisfies EndpointFailingEventData,
+          }
+        : {
+            type: 'endpoint.recovered' as const,
+            data: { endpointId: t.endpointId, url: t.url, recoveredAt: new Date(t.at).toISOString() } satisfies EndpointRecoveredEventData,
+          },
+  }));
+}
+
+/**
+ * Announces endpoint.failing / endpoint.recovered to the account's other subscribed endpoints,
+ * one publish per transition (there are few: one per run of failures).
+ */
+export async function announceHealth(sql: Sql, queue: DeliveryQueue, transitions: readonly HealthTransition[]): Promise<void> {
+  for (const t of healthEvents(transitions)) {
+    await publish(sql, queue, t.at, t.accountId, [t.event], { kind: 'subscribers', excludeEndpointId: t.endpointId });
+  }
+}
+
 interface RecordedRow {
+  transitions?: HealthTransition[] | null;
   id: string;
   account_id: string;
   endpoint_id: string;
@@ -200,6 +294,8 @@ export function recordedDeliveries(rows: readonly RecordedRow[]): RecordedDelive
 export interface EffectDeps {
   db: Db;
   queue: DeliveryQueue;
+  /** endpoint.failing after this many scheduled attempts failed in a row (HOOKWIRE_FAILING_AFTER). */
+  failingAfter: number;
 }
 
 /**
@@ -218,8 +314,10 @@ export async function recordWithEffect(
   const { effect } = record.settlement;
   return deps.db.$transaction(async (tx) => {
     const sql = transactionSql(tx);
-    const [delivery] = recordedDeliveries(await sql.query<RecordedRow>(RECORD_ATTEMPTS, recordValues([record])));
+    const rows = await sql.query<RecordedRow>(RECORD_ATTEMPTS, recordValues([record], deps.failingAfter));
+    const [delivery] = recordedDeliveries(rows);
     if (!delivery) return null;
+    await announceHealth(sql, deps.queue, healthTransitions(rows));
     const announce: Array<{ type: OperationalEventType; data: Record<string, unknown> }> = [];
     const hold = async (status: 'PAUSED' | 'DISABLED', reason: string) => {
       const changed = await holdEndpoint(tx, endpoint, status, reason, now);

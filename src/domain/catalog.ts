@@ -22,6 +22,22 @@ export interface EndpointStatusEventData {
   pausedAt?: string | null;
 }
 
+export interface EndpointFailingEventData {
+  endpointId: string;
+  url: string;
+  consecutiveFailures: number;
+  failingSince: string;
+  lastFailureAt: string;
+  lastOutcome?: 'HTTP_ERROR' | 'TIMEOUT' | 'NETWORK_ERROR' | 'BLOCKED' | null;
+  lastResponseStatus?: number | null;
+}
+
+export interface EndpointRecoveredEventData {
+  endpointId: string;
+  url: string;
+  recoveredAt: string;
+}
+
 export interface DeliveryExhaustedEventData {
   deliveryId: string;
   endpointId: string;

@@ -15,7 +15,7 @@ import type { Sql, Statement } from '../db/sql.ts';
 import type { DeliveryQueue } from './queue.ts';
 
 /** Published by Hookwire itself; a client may not publish them. */
-export const OPERATIONAL_EVENT_TYPES = ['endpoint.paused', 'endpoint.disabled', 'delivery.exhausted'] as const;
+export const OPERATIONAL_EVENT_TYPES = ['endpoint.paused', 'endpoint.disabled', 'endpoint.failing', 'endpoint.recovered', 'delivery.exhausted'] as const;
 export type OperationalEventType = (typeof OPERATIONAL_EVENT_TYPES)[number];
 
 export const IDEMPOTENCY_WINDOW_MS = 24 * 3600 * 1000;

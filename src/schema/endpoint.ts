@@ -95,6 +95,24 @@ export const EndpointRef = builder.prismaNode('Endpoint', {
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
     pausedAt: t.expose('pausedAt', { type: 'DateTime', nullable: true }),
     pauseReason: t.exposeString('pauseReason', { nullable: true }),
+    consecutiveFailures: t.exposeInt('consecutiveFailures', {
+      description: 'Scheduled attempts that failed in a row since the last success (a failed manual retry does not count).',
+    }),
+    failingSince: t.expose('failingSince', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When that run of failures began; null when the last attempt succeeded.',
+    }),
+    failing: t.boolean({
+      description: 'endpoint.failing was announced for the current run of failures (HOOKWIRE_FAILING_AFTER in a row); endpoint.recovered ends it.',
+      select: { failingNotifiedAt: true },
+      resolve: (endpoint) => endpoint.failingNotifiedAt !== null,
+    }),
+    recoveredAt: t.expose('recoveredAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'The last time an attempt succeeded after the endpoint was failing.',
+    }),
     concurrencyLimit: t.exposeInt('concurrencyLimit', {
       nullable: true,
       description:

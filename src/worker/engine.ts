@@ -53,7 +53,7 @@ export interface EngineOptions {
 export function startEngine(options: EngineOptions): Engine {
   const { pool, clock, config, logger } = options;
   const workerId = `${hostname()}/${process.pid}/${randomBytes(4).toString('hex')}`;
-  const recorder = new AttemptRecorder(pool, { db: options.db, queue: options.queue }, logger);
+  const recorder = new AttemptRecorder(pool, { db: options.db, queue: options.queue, failingAfter: config.failingAfter }, logger);
   const slots = new Semaphore(config.workerConcurrency);
   const running = new Map<string, LaneControl>();
   const drains = new Set<Promise<void>>();

@@ -5,7 +5,10 @@
 // lane's lease runs out: that is the at-least-once window, one or two batch round trips long.
 import type pg from 'pg';
 import { retryOnConnectionError, withDeadlockRetry } from '../db/reconnect.ts';
+import { poolSql, type Sql } from '../db/sql.ts';
 import {
+  announceHealth,
+  healthTransitions,
   RECORD_ATTEMPTS,
   recordedDeliveries,
   recordValues,
@@ -31,6 +34,7 @@ export class AttemptRecorder {
   private writing = 0;
   private scheduled = false;
   private readonly pool: pg.Pool;
+  private readonly sql: Sql;
   private readonly effects: EffectDeps;
   private readonly logger: Logger;
   /** Batches written and attempts in them, for the benchmark and /metrics. */
@@ -38,6 +42,7 @@ export class AttemptRecorder {
 
   constructor(pool: pg.Pool, effects: EffectDeps, logger: Logger) {
     this.pool = pool;
+    this.sql = poolSql(pool);
     this.effects = effects;
     this.logger = logger;
   }
@@ -106,9 +111,18 @@ export class AttemptRecorder {
     try {
       // The receivers have these requests: a database restart must delay the records, not lose them.
       const { rows } = await retryOnConnectionError(() =>
-        withDeadlockRetry(() => this.pool.query({ ...RECORD_ATTEMPTS, values: recordValues(batch.map((p) => p.record)) })),
+        withDeadlockRetry(() =>
+          this.pool.query({ ...RECORD_ATTEMPTS, values: recordValues(batch.map((p) => p.record), this.effects.failingAfter) }),
+        ),
       );
       const recorded = new Map(recordedDeliveries(rows).map((d) => [d.id, d]));
+      const transitions = healthTransitions(rows);
+      if (transitions.length > 0) {
+        // Committed with the attempts: a crash before this line loses the warning, not an attempt.
+        await retryOnConnectionError(() => announceHealth(this.sql, this.effects.queue, transitions)).catch((error: unknown) =>
+          this.logger.error(`could not announce endpoint.failing / endpoint.recovered for ${transitions.length} endpoint(s)`, error),
+        );
+      }
       this.stats.batches++;
       this.stats.attempts += batch.length;
       for (const pending of batch) pending.resolve(recorded.get(pending.record.deliveryId) ?? null);

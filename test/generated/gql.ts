@@ -28,6 +28,8 @@ type Documents = {
     "\n  mutation DashboardTestPause($id: ID!) {\n    pauseEndpoint(id: $id) {\n      __typename\n    }\n  }\n": typeof types.DashboardTestPauseDocument,
     "\n  mutation DashboardTestResume($id: ID!) {\n    resumeEndpoint(id: $id) {\n      __typename\n    }\n  }\n": typeof types.DashboardTestResumeDocument,
     "\n  mutation DashboardTestSendTest($endpointId: ID!) {\n    sendTestEvent(endpointId: $endpointId) {\n      __typename\n    }\n  }\n": typeof types.DashboardTestSendTestDocument,
+    "\n  query DashboardTestListIds {\n    endpoints(first: 100) {\n      edges {\n        node {\n          id\n          description\n        }\n      }\n    }\n  }\n": typeof types.DashboardTestListIdsDocument,
+    "\n  mutation DashboardTestDelete($id: ID!) {\n    deleteEndpoint(id: $id) {\n      __typename\n    }\n  }\n": typeof types.DashboardTestDeleteDocument,
     "\n  mutation DashboardTestCreate($input: CreateEndpointInput!) {\n    createEndpoint(input: $input) {\n      __typename\n    }\n  }\n": typeof types.DashboardTestCreateDocument,
     "\n  fragment DlvTestAttempt on DeliveryAttempt {\n    id\n    attemptNumber\n    outcome\n    startedAt\n    durationMs\n    requestHeaders\n    requestBody\n    responseStatus\n    responseHeaders\n    responseBody\n    error\n    willRetry\n  }\n": typeof types.DlvTestAttemptFragmentDoc,
     "\n  fragment DlvTestDelivery on Delivery {\n    id\n    status\n    attemptCount\n    nextAttemptAt\n    createdAt\n    completedAt\n    event {\n      id\n      type\n    }\n    endpoint {\n      id\n    }\n    attempts {\n      ...DlvTestAttempt\n    }\n  }\n": typeof types.DlvTestDeliveryFragmentDoc,
@@ -62,6 +64,7 @@ type Documents = {
     "\n  mutation CreateAccount($name: String!) {\n    createAccount(name: $name) {\n      __typename\n      ... on CreateAccountSuccess {\n        apiKey\n        account {\n          id\n          name\n        }\n      }\n      ... on ValidationError {\n        message\n        fieldErrors {\n          path\n          message\n        }\n      }\n    }\n  }\n": typeof types.CreateAccountDocument,
     "\n  mutation CreateApiKey($name: String) {\n    createApiKey(name: $name) {\n      __typename\n      ... on CreateApiKeySuccess {\n        apiKey\n      }\n    }\n  }\n": typeof types.CreateApiKeyDocument,
     "\n  query NodeById($id: ID!) {\n    node(id: $id) {\n      id\n      __typename\n    }\n  }\n": typeof types.NodeByIdDocument,
+    "\n  query HealthEndpoint($id: ID!) {\n    endpoint(id: $id) {\n      status\n      consecutiveFailures\n      failingSince\n      failing\n      recoveredAt\n    }\n  }\n": typeof types.HealthEndpointDocument,
     "\n  mutation HistCreateEndpoint($input: CreateEndpointInput!) {\n    createEndpoint(input: $input) {\n      __typename\n      ... on EndpointSuccess {\n        endpoint {\n          id\n        }\n      }\n      ... on Error {\n        message\n      }\n    }\n  }\n": typeof types.HistCreateEndpointDocument,
     "\n  mutation HistPublishEvent($input: PublishEventInput!) {\n    publishEvent(input: $input) {\n      __typename\n      ... on PublishEventSuccess {\n        event {\n          id\n          type\n          sessionId\n          createdAt\n        }\n      }\n      ... on ValidationError {\n        message\n      }\n    }\n  }\n": typeof types.HistPublishEventDocument,
     "\n  query HistDeliveries($first: Int, $after: String, $endpointId: ID, $status: DeliveryStatus, $eventType: String, $since: DateTime) {\n    deliveries(first: $first, after: $after, endpointId: $endpointId, status: $status, eventType: $eventType, since: $since) {\n      totalCount\n      stats {\n        total\n        succeeded\n        failed\n        pending\n        successRate\n      }\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          id\n          status\n          attemptCount\n          createdAt\n          completedAt\n          event {\n            id\n            type\n          }\n          endpoint {\n            id\n          }\n        }\n      }\n    }\n  }\n": typeof types.HistDeliveriesDocument,
@@ -115,6 +118,8 @@ const documents: Documents = {
     "\n  mutation DashboardTestPause($id: ID!) {\n    pauseEndpoint(id: $id) {\n      __typename\n    }\n  }\n": types.DashboardTestPauseDocument,
     "\n  mutation DashboardTestResume($id: ID!) {\n    resumeEndpoint(id: $id) {\n      __typename\n    }\n  }\n": types.DashboardTestResumeDocument,
     "\n  mutation DashboardTestSendTest($endpointId: ID!) {\n    sendTestEvent(endpointId: $endpointId) {\n      __typename\n    }\n  }\n": types.DashboardTestSendTestDocument,
+    "\n  query DashboardTestListIds {\n    endpoints(first: 100) {\n      edges {\n        node {\n          id\n          description\n        }\n      }\n    }\n  }\n": types.DashboardTestListIdsDocument,
+    "\n  mutation DashboardTestDelete($id: ID!) {\n    deleteEndpoint(id: $id) {\n      __typename\n    }\n  }\n": types.DashboardTestDeleteDocument,
     "\n  mutation DashboardTestCreate($input: CreateEndpointInput!) {\n    createEndpoint(input: $input) {\n      __typename\n    }\n  }\n": types.DashboardTestCreateDocument,
     "\n  fragment DlvTestAttempt on DeliveryAttempt {\n    id\n    attemptNumber\n    outcome\n    startedAt\n    durationMs\n    requestHeaders\n    requestBody\n    responseStatus\n    responseHeaders\n    responseBody\n    error\n    willRetry\n  }\n": types.DlvTestAttemptFragmentDoc,
     "\n  fragment DlvTestDelivery on Delivery {\n    id\n    status\n    attemptCount\n    nextAttemptAt\n    createdAt\n    completedAt\n    event {\n      id\n      type\n    }\n    endpoint {\n      id\n    }\n    attempts {\n      ...DlvTestAttempt\n    }\n  }\n": types.DlvTestDeliveryFragmentDoc,
@@ -149,6 +154,7 @@ const documents: Documents = {
     "\n  mutation CreateAccount($name: String!) {\n    createAccount(name: $name) {\n      __typename\n      ... on CreateAccountSuccess {\n        apiKey\n        account {\n          id\n          name\n        }\n      }\n      ... on ValidationError {\n        message\n        fieldErrors {\n          path\n          message\n        }\n      }\n    }\n  }\n": types.CreateAccountDocument,
     "\n  mutation CreateApiKey($name: String) {\n    createApiKey(name: $name) {\n      __typename\n      ... on CreateApiKeySuccess {\n        apiKey\n      }\n    }\n  }\n": types.CreateApiKeyDocument,
     "\n  query NodeById($id: ID!) {\n    node(id: $id) {\n      id\n      __typename\n    }\n  }\n": types.NodeByIdDocument,
+    "\n  query HealthEndpoint($id: ID!) {\n    endpoint(id: $id) {\n      status\n      consecutiveFailures\n      failingSince\n      failing\n      recoveredAt\n    }\n  }\n": types.HealthEndpointDocument,
     "\n  mutation HistCreateEndpoint($input: CreateEndpointInput!) {\n    createEndpoint(input: $input) {\n      __typename\n      ... on EndpointSuccess {\n        endpoint {\n          id\n        }\n      }\n      ... on Error {\n        message\n      }\n    }\n  }\n": types.HistCreateEndpointDocument,
     "\n  mutation HistPublishEvent($input: PublishEventInput!) {\n    publishEvent(input: $input) {\n      __typename\n      ... on PublishEventSuccess {\n        event {\n          id\n          type\n          sessionId\n          createdAt\n        }\n      }\n      ... on ValidationError {\n        message\n      }\n    }\n  }\n": types.HistPublishEventDocument,
     "\n  query HistDeliveries($first: Int, $after: String, $endpointId: ID, $status: DeliveryStatus, $eventType: String, $since: DateTime) {\n    deliveries(first: $first, after: $after, endpointId: $endpointId, status: $status, eventType: $eventType, since: $since) {\n      totalCount\n      stats {\n        total\n        succeeded\n        failed\n        pending\n        successRate\n      }\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          id\n          status\n          attemptCount\n          createdAt\n          completedAt\n          event {\n            id\n            type\n          }\n          endpoint {\n            id\n          }\n        }\n      }\n    }\n  }\n": types.HistDeliveriesDocument,
@@ -258,6 +264,14 @@ export function graphql(source: "\n  mutation DashboardTestResume($id: ID!) {\n 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation DashboardTestSendTest($endpointId: ID!) {\n    sendTestEvent(endpointId: $endpointId) {\n      __typename\n    }\n  }\n"): (typeof documents)["\n  mutation DashboardTestSendTest($endpointId: ID!) {\n    sendTestEvent(endpointId: $endpointId) {\n      __typename\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DashboardTestListIds {\n    endpoints(first: 100) {\n      edges {\n        node {\n          id\n          description\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query DashboardTestListIds {\n    endpoints(first: 100) {\n      edges {\n        node {\n          id\n          description\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DashboardTestDelete($id: ID!) {\n    deleteEndpoint(id: $id) {\n      __typename\n    }\n  }\n"): (typeof documents)["\n  mutation DashboardTestDelete($id: ID!) {\n    deleteEndpoint(id: $id) {\n      __typename\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -394,6 +408,10 @@ export function graphql(source: "\n  mutation CreateApiKey($name: String) {\n   
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query NodeById($id: ID!) {\n    node(id: $id) {\n      id\n      __typename\n    }\n  }\n"): (typeof documents)["\n  query NodeById($id: ID!) {\n    node(id: $id) {\n      id\n      __typename\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query HealthEndpoint($id: ID!) {\n    endpoint(id: $id) {\n      status\n      consecutiveFailures\n      failingSince\n      failing\n      recoveredAt\n    }\n  }\n"): (typeof documents)["\n  query HealthEndpoint($id: ID!) {\n    endpoint(id: $id) {\n      status\n      consecutiveFailures\n      failingSince\n      failing\n      recoveredAt\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

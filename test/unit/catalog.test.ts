@@ -10,7 +10,8 @@ import {
   validateEventData,
 } from '../../src/domain/catalog.ts';
 
-// The list in DESIGN.md ("The catalog (`eventTypes` query) holds…").
+// The list in DESIGN.md ("The catalog (`eventTypes` query) holds…"), with the early warning and
+// recovery events issue 10 added (endpoint.failing, endpoint.recovered).
 const DESIGN_TYPES = [
   'message.received',
   'message.sent',
@@ -28,6 +29,8 @@ const DESIGN_TYPES = [
   'webhook.test',
   'endpoint.paused',
   'endpoint.disabled',
+  'endpoint.failing',
+  'endpoint.recovered',
   'delivery.exhausted',
 ];
 

@@ -194,7 +194,7 @@ export type DashboardEndpointsQueryVariables = Exact<{
 }>;
 
 
-export type DashboardEndpointsQuery = { endpoints: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ node: { id: string, description: string, url: string, status: EndpointStatus, pauseReason: string | null, eventTypes: Array<string>, timeline: Array<{ hour: string, attempts: number, succeeded: number, failed: number, successRate: number | null }> } }> } };
+export type DashboardEndpointsQuery = { endpoints: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ node: { id: string, description: string, url: string, status: EndpointStatus, pauseReason: string | null, failing: boolean, consecutiveFailures: number, failingSince: string | null, eventTypes: Array<string>, timeline: Array<{ hour: string, attempts: number, succeeded: number, failed: number, successRate: number | null }> } }> } };
 
 export type DashboardDeleteEndpointMutationVariables = Exact<{
   id: string;
@@ -520,6 +520,9 @@ export const DashboardEndpointsDocument = new TypedDocumentString(`
         url
         status
         pauseReason
+        failing
+        consecutiveFailures
+        failingSince
         eventTypes
         timeline(hours: 24) {
           ...TimelineFields

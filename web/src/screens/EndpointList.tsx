@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { graphql } from '../generated/index.ts';
 import { Link, setQuery, useLocation, useTitle } from '../router.tsx';
 import { useMutate, useQuery, useSubscription, useThrottled } from '../session.tsx';
-import { ConfirmDialog, EndpointBadge, FormError, Icon, Pager, pageArgs, useNotify } from '../ui.tsx';
+import { ConfirmDialog, EndpointBadge, formatAgo, FormError, Icon, Pager, pageArgs, useNotify } from '../ui.tsx';
 import { plural, Sparkline } from '../chart.tsx';
 import { CreateEndpointDialog } from './CreateEndpoint.tsx';
 
@@ -25,6 +25,9 @@ const EndpointsQuery = graphql(`
           url
           status
           pauseReason
+          failing
+          consecutiveFailures
+          failingSince
           eventTypes
           timeline(hours: 24) {
             ...TimelineFields
@@ -135,6 +138,12 @@ export function EndpointList() {
                     </a>
                   </p>
                   {endpoint.status !== 'ACTIVE' && endpoint.pauseReason && <p className="muted small">{endpoint.pauseReason}</p>}
+                  {endpoint.status === 'ACTIVE' && endpoint.failing && (
+                    <p className="warning small" role="note">
+                      Failing: the last {endpoint.consecutiveFailures} attempts failed
+                      {endpoint.failingSince ? `, since ${formatAgo(endpoint.failingSince)}` : ''}. Retries go on.
+                    </p>
+                  )}
                   <ul className="tags" aria-label="Event types">
                     {endpoint.eventTypes.map((type) => (
                       <li key={type} className="tag">

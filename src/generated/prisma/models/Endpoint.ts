@@ -29,12 +29,14 @@ export type AggregateEndpoint = {
 export type EndpointAvgAggregateOutputType = {
   rateLimitPerSecond: number | null
   timeoutMs: number | null
+  consecutiveFailures: number | null
   concurrencyLimit: number | null
 }
 
 export type EndpointSumAggregateOutputType = {
   rateLimitPerSecond: number | null
   timeoutMs: number | null
+  consecutiveFailures: number | null
   concurrencyLimit: number | null
 }
 
@@ -52,6 +54,10 @@ export type EndpointMinAggregateOutputType = {
   pausedAt: Date | null
   pauseReason: string | null
   lastSuccessAt: Date | null
+  consecutiveFailures: number | null
+  failingSince: Date | null
+  failingNotifiedAt: Date | null
+  recoveredAt: Date | null
   concurrencyLimit: number | null
   ordered: boolean | null
   transformation: string | null
@@ -71,6 +77,10 @@ export type EndpointMaxAggregateOutputType = {
   pausedAt: Date | null
   pauseReason: string | null
   lastSuccessAt: Date | null
+  consecutiveFailures: number | null
+  failingSince: Date | null
+  failingNotifiedAt: Date | null
+  recoveredAt: Date | null
   concurrencyLimit: number | null
   ordered: boolean | null
   transformation: string | null
@@ -95,6 +105,10 @@ export type EndpointCountAggregateOutputType = {
   pausedAt: number
   pauseReason: number
   lastSuccessAt: number
+  consecutiveFailures: number
+  failingSince: number
+  failingNotifiedAt: number
+  recoveredAt: number
   concurrencyLimit: number
   ordered: number
   signatureHeader: number
@@ -107,12 +121,14 @@ export type EndpointCountAggregateOutputType = {
 export type EndpointAvgAggregateInputType = {
   rateLimitPerSecond?: true
   timeoutMs?: true
+  consecutiveFailures?: true
   concurrencyLimit?: true
 }
 
 export type EndpointSumAggregateInputType = {
   rateLimitPerSecond?: true
   timeoutMs?: true
+  consecutiveFailures?: true
   concurrencyLimit?: true
 }
 
@@ -130,6 +146,10 @@ export type EndpointMinAggregateInputType = {
   pausedAt?: true
   pauseReason?: true
   lastSuccessAt?: true
+  consecutiveFailures?: true
+  failingSince?: true
+  failingNotifiedAt?: true
+  recoveredAt?: true
   concurrencyLimit?: true
   ordered?: true
   transformation?: true
@@ -149,6 +169,10 @@ export type EndpointMaxAggregateInputType = {
   pausedAt?: true
   pauseReason?: true
   lastSuccessAt?: true
+  consecutiveFailures?: true
+  failingSince?: true
+  failingNotifiedAt?: true
+  recoveredAt?: true
   concurrencyLimit?: true
   ordered?: true
   transformation?: true
@@ -173,6 +197,10 @@ export type EndpointCountAggregateInputType = {
   pausedAt?: true
   pauseReason?: true
   lastSuccessAt?: true
+  consecutiveFailures?: true
+  failingSince?: true
+  failingNotifiedAt?: true
+  recoveredAt?: true
   concurrencyLimit?: true
   ordered?: true
   signatureHeader?: true
@@ -286,6 +314,10 @@ export type EndpointGroupByOutputType = {
   pausedAt: Date | null
   pauseReason: string | null
   lastSuccessAt: Date | null
+  consecutiveFailures: number
+  failingSince: Date | null
+  failingNotifiedAt: Date | null
+  recoveredAt: Date | null
   concurrencyLimit: number | null
   ordered: boolean
   signatureHeader: runtime.JsonValue | null
@@ -335,6 +367,10 @@ export type EndpointWhereInput = {
   pausedAt?: Prisma.DateTimeNullableFilter<"Endpoint"> | Date | string | null
   pauseReason?: Prisma.StringNullableFilter<"Endpoint"> | string | null
   lastSuccessAt?: Prisma.DateTimeNullableFilter<"Endpoint"> | Date | string | null
+  consecutiveFailures?: Prisma.IntFilter<"Endpoint"> | number
+  failingSince?: Prisma.DateTimeNullableFilter<"Endpoint"> | Date | string | null
+  failingNotifiedAt?: Prisma.DateTimeNullableFilter<"Endpoint"> | Date | string | null
+  recoveredAt?: Prisma.DateTimeNullableFilter<"Endpoint"> | Date | string | null
   concurrencyLimit?: Prisma.IntNullableFilter<"Endpoint"> | number | null
   ordered?: Prisma.BoolFilter<"Endpoint"> | boolean
   signatureHeader?: Prisma.JsonNullableFilter<"Endpoint">
@@ -364,6 +400,10 @@ export type EndpointOrderByWithRelationInput = {
   pausedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   pauseReason?: Prisma.SortOrderInput | Prisma.SortOrder
   lastSuccessAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  consecutiveFailures?: Prisma.SortOrder
+  failingSince?: Prisma.SortOrderInput | Prisma.SortOrder
+  failingNotifiedAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  recoveredAt?: Prisma.SortOrderInput | Prisma.SortOrder
   concurrencyLimit?: Prisma.SortOrderInput | Prisma.SortOrder
   ordered?: Prisma.SortOrder
   signatureHeader?: Prisma.SortOrderInput | Prisma.SortOrder
@@ -396,6 +436,10 @@ export type EndpointWhereUniqueInput = Prisma.AtLeast<{
   pausedAt?: Prisma.DateTimeNullableFilter<"Endpoint"> | Date | string | null
   pauseReason?: Prisma.StringNullableFilter<"Endpoint"> | string | null
   lastSuccessAt?: Prisma.DateTimeNullableFilter<"Endpoint"> | Date | string | null
+  consecutiveFailures?: Prisma.IntFilter<"Endpoint"> | number
+  failingSince?: Prisma.DateTimeNullableFilter<"Endpoint"> | Date | string | null
+  failingNotifiedAt?: Prisma.DateTimeNullableFilter<"Endpoint"> | Date | string | null
+  recoveredAt?: Prisma.DateTimeNullableFilter<"Endpoint"> | Date | string | null
   concurrencyLimit?: Prisma.IntNullableFilter<"Endpoint"> | number | null
   ordered?: Prisma.BoolFilter<"Endpoint"> | boolean
   signatureHeader?: Prisma.JsonNullableFilter<"Endpoint">
@@ -425,6 +469,10 @@ export type EndpointOrderByWithAggregationInput = {
   pausedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   pauseReason?: Prisma.SortOrderInput | Prisma.SortOrder
   lastSuccessAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  consecutiveFailures?: Prisma.SortOrder
+  failingSince?: Prisma.SortOrderInput | Prisma.SortOrder
+  failingNotifiedAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  recoveredAt?: Prisma.SortOrderInput | Prisma.SortOrder
   concurrencyLimit?: Prisma.SortOrderInput | Prisma.SortOrder
   ordered?: Prisma.SortOrder
   signatureHeader?: Prisma.SortOrderInput | Prisma.SortOrder
@@ -459,6 +507,10 @@ export type EndpointScalarWhereWithAggregatesInput = {
   pausedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Endpoint"> | Date | string | null
   pauseReason?: Prisma.StringNullableWithAggregatesFilter<"Endpoint"> | string | null
   lastSuccessAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Endpoint"> | Date | string | null
+  consecutiveFailures?: Prisma.IntWithAggregatesFilter<"Endpoint"> | number
+  failingSince?: Prisma.DateTimeNullableWithAggregatesFilter<"Endpoint"> | Date | string | null
+  failingNotifiedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Endpoint"> | Date | string | null
+  recoveredAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Endpoint"> | Date | string | null
   concurrencyLimit?: Prisma.IntNullableWithAggregatesFilter<"Endpoint"> | number | null
   ordered?: Prisma.BoolWithAggregatesFilter<"Endpoint"> | boolean
   signatureHeader?: Prisma.JsonNullableWithAggregatesFilter<"Endpoint">
@@ -484,6 +536,10 @@ export type EndpointCreateInput = {
   pausedAt?: Date | string | null
   pauseReason?: string | null
   lastSuccessAt?: Date | string | null
+  consecutiveFailures?: number
+  failingSince?: Date | string | null
+  failingNotifiedAt?: Date | string | null
+  recoveredAt?: Date | string | null
   concurrencyLimit?: number | null
   ordered?: boolean
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
@@ -513,6 +569,10 @@ export type EndpointUncheckedCreateInput = {
   pausedAt?: Date | string | null
   pauseReason?: string | null
   lastSuccessAt?: Date | string | null
+  consecutiveFailures?: number
+  failingSince?: Date | string | null
+  failingNotifiedAt?: Date | string | null
+  recoveredAt?: Date | string | null
   concurrencyLimit?: number | null
   ordered?: boolean
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
@@ -540,6 +600,10 @@ export type EndpointUpdateInput = {
   pausedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   pauseReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSuccessAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  consecutiveFailures?: Prisma.IntFieldUpdateOperationsInput | number
+  failingSince?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  failingNotifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  recoveredAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   concurrencyLimit?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   ordered?: Prisma.BoolFieldUpdateOperationsInput | boolean
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
@@ -569,6 +633,10 @@ export type EndpointUncheckedUpdateInput = {
   pausedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   pauseReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSuccessAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  consecutiveFailures?: Prisma.IntFieldUpdateOperationsInput | number
+  failingSince?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  failingNotifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  recoveredAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   concurrencyLimit?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   ordered?: Prisma.BoolFieldUpdateOperationsInput | boolean
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
@@ -597,6 +665,10 @@ export type EndpointCreateManyInput = {
   pausedAt?: Date | string | null
   pauseReason?: string | null
   lastSuccessAt?: Date | string | null
+  consecutiveFailures?: number
+  failingSince?: Date | string | null
+  failingNotifiedAt?: Date | string | null
+  recoveredAt?: Date | string | null
   concurrencyLimit?: number | null
   ordered?: boolean
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
@@ -622,6 +694,10 @@ export type EndpointUpdateManyMutationInput = {
   pausedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   pauseReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSuccessAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  consecutiveFailures?: Prisma.IntFieldUpdateOperationsInput | number
+  failingSince?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  failingNotifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  recoveredAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   concurrencyLimit?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   ordered?: Prisma.BoolFieldUpdateOperationsInput | boolean
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
@@ -648,6 +724,10 @@ export type EndpointUncheckedUpdateManyInput = {
   pausedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   pauseReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSuccessAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  consecutiveFailures?: Prisma.IntFieldUpdateOperationsInput | number
+  failingSince?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  failingNotifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  recoveredAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   concurrencyLimit?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   ordered?: Prisma.BoolFieldUpdateOperationsInput | boolean
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
@@ -692,6 +772,10 @@ export type EndpointCountOrderByAggregateInput = {
   pausedAt?: Prisma.SortOrder
   pauseReason?: Prisma.SortOrder
   lastSuccessAt?: Prisma.SortOrder
+  consecutiveFailures?: Prisma.SortOrder
+  failingSince?: Prisma.SortOrder
+  failingNotifiedAt?: Prisma.SortOrder
+  recoveredAt?: Prisma.SortOrder
   concurrencyLimit?: Prisma.SortOrder
   ordered?: Prisma.SortOrder
   signatureHeader?: Prisma.SortOrder
@@ -702,6 +786,7 @@ export type EndpointCountOrderByAggregateInput = {
 export type EndpointAvgOrderByAggregateInput = {
   rateLimitPerSecond?: Prisma.SortOrder
   timeoutMs?: Prisma.SortOrder
+  consecutiveFailures?: Prisma.SortOrder
   concurrencyLimit?: Prisma.SortOrder
 }
 
@@ -719,6 +804,10 @@ export type EndpointMaxOrderByAggregateInput = {
   pausedAt?: Prisma.SortOrder
   pauseReason?: Prisma.SortOrder
   lastSuccessAt?: Prisma.SortOrder
+  consecutiveFailures?: Prisma.SortOrder
+  failingSince?: Prisma.SortOrder
+  failingNotifiedAt?: Prisma.SortOrder
+  recoveredAt?: Prisma.SortOrder
   concurrencyLimit?: Prisma.SortOrder
   ordered?: Prisma.SortOrder
   transformation?: Prisma.SortOrder
@@ -738,6 +827,10 @@ export type EndpointMinOrderByAggregateInput = {
   pausedAt?: Prisma.SortOrder
   pauseReason?: Prisma.SortOrder
   lastSuccessAt?: Prisma.SortOrder
+  consecutiveFailures?: Prisma.SortOrder
+  failingSince?: Prisma.SortOrder
+  failingNotifiedAt?: Prisma.SortOrder
+  recoveredAt?: Prisma.SortOrder
   concurrencyLimit?: Prisma.SortOrder
   ordered?: Prisma.SortOrder
   transformation?: Prisma.SortOrder
@@ -746,6 +839,7 @@ export type EndpointMinOrderByAggregateInput = {
 export type EndpointSumOrderByAggregateInput = {
   rateLimitPerSecond?: Prisma.SortOrder
   timeoutMs?: Prisma.SortOrder
+  consecutiveFailures?: Prisma.SortOrder
   concurrencyLimit?: Prisma.SortOrder
 }
 
@@ -884,6 +978,10 @@ export type EndpointCreateWithoutAccountInput = {
   pausedAt?: Date | string | null
   pauseReason?: string | null
   lastSuccessAt?: Date | string | null
+  consecutiveFailures?: number
+  failingSince?: Date | string | null
+  failingNotifiedAt?: Date | string | null
+  recoveredAt?: Date | string | null
   concurrencyLimit?: number | null
   ordered?: boolean
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
@@ -911,6 +1009,10 @@ export type EndpointUncheckedCreateWithoutAccountInput = {
   pausedAt?: Date | string | null
   pauseReason?: string | null
   lastSuccessAt?: Date | string | null
+  consecutiveFailures?: number
+  failingSince?: Date | string | null
+  failingNotifiedAt?: Date | string | null
+  recoveredAt?: Date | string | null
   concurrencyLimit?: number | null
   ordered?: boolean
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
@@ -968,6 +1070,10 @@ export type EndpointScalarWhereInput = {
   pausedAt?: Prisma.DateTimeNullableFilter<"Endpoint"> | Date | string | null
   pauseReason?: Prisma.StringNullableFilter<"Endpoint"> | string | null
   lastSuccessAt?: Prisma.DateTimeNullableFilter<"Endpoint"> | Date | string | null
+  consecutiveFailures?: Prisma.IntFilter<"Endpoint"> | number
+  failingSince?: Prisma.DateTimeNullableFilter<"Endpoint"> | Date | string | null
+  failingNotifiedAt?: Prisma.DateTimeNullableFilter<"Endpoint"> | Date | string | null
+  recoveredAt?: Prisma.DateTimeNullableFilter<"Endpoint"> | Date | string | null
   concurrencyLimit?: Prisma.IntNullableFilter<"Endpoint"> | number | null
   ordered?: Prisma.BoolFilter<"Endpoint"> | boolean
   signatureHeader?: Prisma.JsonNullableFilter<"Endpoint">
@@ -993,6 +1099,10 @@ export type EndpointCreateWithoutLaneInput = {
   pausedAt?: Date | string | null
   pauseReason?: string | null
   lastSuccessAt?: Date | string | null
+  consecutiveFailures?: number
+  failingSince?: Date | string | null
+  failingNotifiedAt?: Date | string | null
+  recoveredAt?: Date | string | null
   concurrencyLimit?: number | null
   ordered?: boolean
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
@@ -1021,6 +1131,10 @@ export type EndpointUncheckedCreateWithoutLaneInput = {
   pausedAt?: Date | string | null
   pauseReason?: string | null
   lastSuccessAt?: Date | string | null
+  consecutiveFailures?: number
+  failingSince?: Date | string | null
+  failingNotifiedAt?: Date | string | null
+  recoveredAt?: Date | string | null
   concurrencyLimit?: number | null
   ordered?: boolean
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
@@ -1063,6 +1177,10 @@ export type EndpointUpdateWithoutLaneInput = {
   pausedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   pauseReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSuccessAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  consecutiveFailures?: Prisma.IntFieldUpdateOperationsInput | number
+  failingSince?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  failingNotifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  recoveredAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   concurrencyLimit?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   ordered?: Prisma.BoolFieldUpdateOperationsInput | boolean
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
@@ -1091,6 +1209,10 @@ export type EndpointUncheckedUpdateWithoutLaneInput = {
   pausedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   pauseReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSuccessAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  consecutiveFailures?: Prisma.IntFieldUpdateOperationsInput | number
+  failingSince?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  failingNotifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  recoveredAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   concurrencyLimit?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   ordered?: Prisma.BoolFieldUpdateOperationsInput | boolean
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
@@ -1117,6 +1239,10 @@ export type EndpointCreateWithoutDeliveriesInput = {
   pausedAt?: Date | string | null
   pauseReason?: string | null
   lastSuccessAt?: Date | string | null
+  consecutiveFailures?: number
+  failingSince?: Date | string | null
+  failingNotifiedAt?: Date | string | null
+  recoveredAt?: Date | string | null
   concurrencyLimit?: number | null
   ordered?: boolean
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
@@ -1145,6 +1271,10 @@ export type EndpointUncheckedCreateWithoutDeliveriesInput = {
   pausedAt?: Date | string | null
   pauseReason?: string | null
   lastSuccessAt?: Date | string | null
+  consecutiveFailures?: number
+  failingSince?: Date | string | null
+  failingNotifiedAt?: Date | string | null
+  recoveredAt?: Date | string | null
   concurrencyLimit?: number | null
   ordered?: boolean
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
@@ -1187,6 +1317,10 @@ export type EndpointUpdateWithoutDeliveriesInput = {
   pausedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   pauseReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSuccessAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  consecutiveFailures?: Prisma.IntFieldUpdateOperationsInput | number
+  failingSince?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  failingNotifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  recoveredAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   concurrencyLimit?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   ordered?: Prisma.BoolFieldUpdateOperationsInput | boolean
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
@@ -1215,6 +1349,10 @@ export type EndpointUncheckedUpdateWithoutDeliveriesInput = {
   pausedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   pauseReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSuccessAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  consecutiveFailures?: Prisma.IntFieldUpdateOperationsInput | number
+  failingSince?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  failingNotifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  recoveredAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   concurrencyLimit?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   ordered?: Prisma.BoolFieldUpdateOperationsInput | boolean
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
@@ -1241,6 +1379,10 @@ export type EndpointCreateManyAccountInput = {
   pausedAt?: Date | string | null
   pauseReason?: string | null
   lastSuccessAt?: Date | string | null
+  consecutiveFailures?: number
+  failingSince?: Date | string | null
+  failingNotifiedAt?: Date | string | null
+  recoveredAt?: Date | string | null
   concurrencyLimit?: number | null
   ordered?: boolean
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
@@ -1266,6 +1408,10 @@ export type EndpointUpdateWithoutAccountInput = {
   pausedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   pauseReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSuccessAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  consecutiveFailures?: Prisma.IntFieldUpdateOperationsInput | number
+  failingSince?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  failingNotifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  recoveredAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   concurrencyLimit?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   ordered?: Prisma.BoolFieldUpdateOperationsInput | boolean
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
@@ -1293,6 +1439,10 @@ export type EndpointUncheckedUpdateWithoutAccountInput = {
   pausedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   pauseReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSuccessAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  consecutiveFailures?: Prisma.IntFieldUpdateOperationsInput | number
+  failingSince?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  failingNotifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  recoveredAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   concurrencyLimit?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   ordered?: Prisma.BoolFieldUpdateOperationsInput | boolean
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
@@ -1320,6 +1470,10 @@ export type EndpointUncheckedUpdateManyWithoutAccountInput = {
   pausedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   pauseReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastSuccessAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  consecutiveFailures?: Prisma.IntFieldUpdateOperationsInput | number
+  failingSince?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  failingNotifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  recoveredAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   concurrencyLimit?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   ordered?: Prisma.BoolFieldUpdateOperationsInput | boolean
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
@@ -1377,6 +1531,10 @@ export type EndpointSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs
   pausedAt?: boolean
   pauseReason?: boolean
   lastSuccessAt?: boolean
+  consecutiveFailures?: boolean
+  failingSince?: boolean
+  failingNotifiedAt?: boolean
+  recoveredAt?: boolean
   concurrencyLimit?: boolean
   ordered?: boolean
   signatureHeader?: boolean
@@ -1407,6 +1565,10 @@ export type EndpointSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Exte
   pausedAt?: boolean
   pauseReason?: boolean
   lastSuccessAt?: boolean
+  consecutiveFailures?: boolean
+  failingSince?: boolean
+  failingNotifiedAt?: boolean
+  recoveredAt?: boolean
   concurrencyLimit?: boolean
   ordered?: boolean
   signatureHeader?: boolean
@@ -1434,6 +1596,10 @@ export type EndpointSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Exte
   pausedAt?: boolean
   pauseReason?: boolean
   lastSuccessAt?: boolean
+  consecutiveFailures?: boolean
+  failingSince?: boolean
+  failingNotifiedAt?: boolean
+  recoveredAt?: boolean
   concurrencyLimit?: boolean
   ordered?: boolean
   signatureHeader?: boolean
@@ -1461,6 +1627,10 @@ export type EndpointSelectScalar = {
   pausedAt?: boolean
   pauseReason?: boolean
   lastSuccessAt?: boolean
+  consecutiveFailures?: boolean
+  failingSince?: boolean
+  failingNotifiedAt?: boolean
+  recoveredAt?: boolean
   concurrencyLimit?: boolean
   ordered?: boolean
   signatureHeader?: boolean
@@ -1468,7 +1638,7 @@ export type EndpointSelectScalar = {
   filter?: boolean
 }
 
-export type EndpointOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "accountId" | "url" | "description" | "eventTypes" | "sessionIds" | "status" | "signingSecret" | "retiredSecrets" | "rateLimitPerSecond" | "timeoutMs" | "retrySchedule" | "headers" | "createdAt" | "updatedAt" | "pausedAt" | "pauseReason" | "lastSuccessAt" | "concurrencyLimit" | "ordered" | "signatureHeader" | "transformation" | "filter", ExtArgs["result"]["endpoint"]>
+export type EndpointOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "accountId" | "url" | "description" | "eventTypes" | "sessionIds" | "status" | "signingSecret" | "retiredSecrets" | "rateLimitPerSecond" | "timeoutMs" | "retrySchedule" | "headers" | "createdAt" | "updatedAt" | "pausedAt" | "pauseReason" | "lastSuccessAt" | "consecutiveFailures" | "failingSince" | "failingNotifiedAt" | "recoveredAt" | "concurrencyLimit" | "ordered" | "signatureHeader" | "transformation" | "filter", ExtArgs["result"]["endpoint"]>
 export type EndpointInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   account?: boolean | Prisma.AccountDefaultArgs<ExtArgs>
   deliveries?: boolean | Prisma.Endpoint$deliveriesArgs<ExtArgs>
@@ -1517,6 +1687,22 @@ export type $EndpointPayload<ExtArgs extends runtime.Types.Extensions.InternalAr
     pausedAt: Date | null
     pauseReason: string | null
     lastSuccessAt: Date | null
+    /**
+     * scheduled attempts that failed in a row since the last success (transformation failures aside)
+     */
+    consecutiveFailures: number
+    /**
+     * when that run of failures began; null after a success
+     */
+    failingSince: Date | null
+    /**
+     * when endpoint.failing was announced for that run; null: not failing
+     */
+    failingNotifiedAt: Date | null
+    /**
+     * the last time it recovered (endpoint.recovered)
+     */
+    recoveredAt: Date | null
     /**
      * attempts in flight at once across all workers; null: the deployment's default
      */
@@ -1981,6 +2167,10 @@ export interface EndpointFieldRefs {
   readonly pausedAt: Prisma.FieldRef<"Endpoint", 'DateTime'>
   readonly pauseReason: Prisma.FieldRef<"Endpoint", 'String'>
   readonly lastSuccessAt: Prisma.FieldRef<"Endpoint", 'DateTime'>
+  readonly consecutiveFailures: Prisma.FieldRef<"Endpoint", 'Int'>
+  readonly failingSince: Prisma.FieldRef<"Endpoint", 'DateTime'>
+  readonly failingNotifiedAt: Prisma.FieldRef<"Endpoint", 'DateTime'>
+  readonly recoveredAt: Prisma.FieldRef<"Endpoint", 'DateTime'>
   readonly concurrencyLimit: Prisma.FieldRef<"Endpoint", 'Int'>
   readonly ordered: Prisma.FieldRef<"Endpoint", 'Boolean'>
   readonly signatureHeader: Prisma.FieldRef<"Endpoint", 'Json'>
