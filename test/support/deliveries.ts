@@ -2,8 +2,7 @@
 // events to a real local receiver, before and after a secret rotation, and from endpoints with
 // their own signing secret in each signature header format; the tests get the bytes and headers
 // exactly as they arrived.
-import { HookwireClient, unwrap } from '../../packages/client/src/index.ts';
-import type { SignatureHeaderInput } from '../../packages/client/src/generated/graphql.ts';
+import { HookwireClient, unwrap, type SignatureHeaderInput } from '../../packages/client/src/index.ts';
 import { findEventType } from '../../src/domain/catalog.ts';
 import { startTestApp } from './app.ts';
 import { startReceiver } from './receiver.ts';
