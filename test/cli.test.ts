@@ -440,6 +440,54 @@ describe('listen', () => {
     expect(await cli.stop()).toMatchObject({ code: 0 });
   });
 
+  it("forwards the bytes an endpoint's transformation made, which the local receiver verifies with its signatureHeader", async () => {
+    const ownSecret = 'your-signing-secret';
+    const signatureHeader = { name: 'x-wahooks-signature', format: 'SHA256_HEX_TIMESTAMPED', timestampHeader: 'x-wahooks-timestamp' } as const;
+    const transformation = `function handler(w) {
+  w.payload = { event: w.eventType, session: w.payload.sessionId, payload: w.payload.data };
+  w.headers['X-WAHooks-Event'] = w.eventType;
+  return w;
+}`;
+    // The developer's receiver, written for WAHooks: its header and timestamp, and the Standard Webhooks ones.
+    const checks: string[] = [];
+    const wahooks = await startReceiver((request) => {
+      try {
+        verifyWebhook(request.body, request.headers, ownSecret, { signatureHeader });
+        verifyWebhook(request.body, request.headers, ownSecret);
+        checks.push('ok');
+        return { status: 200, body: 'ok' };
+      } catch (error) {
+        checks.push((error as Error).message);
+        return { status: 401, body: `refused: ${(error as Error).message}` };
+      }
+    });
+    try {
+      const endpoint = unwrap(
+        await alice.client.endpoints.create({ url: receiver.url, description: 'WAHooks', eventTypes: ['webhook.test'], signingSecret: ownSecret, signatureHeader, transformation }),
+      ).endpoint;
+      const cli = await startLive(['listen', '--endpoint', endpoint.id, '--forward-to', wahooks.url], /^Ready/m);
+      const before = receiver.requests.length;
+      const delivery = await alice.client.testWebhook(endpoint.id);
+      await cli.waitFor(new RegExp(`${delivery.id}#1\\s+→ \\d+`), 'stdout');
+      expect(checks).toEqual(['ok']);
+      expect(cli.lines()[0]).toMatch(new RegExp(`webhook\\.test\\s+${delivery.event.id}\\s+${delivery.id}#1\\s+→ 200 OK`));
+
+      const [original] = (await receiver.waitFor(before + 1)).slice(before);
+      const [forwarded] = wahooks.requests;
+      expect(forwarded!.body).toBe(original!.body);
+      expect(JSON.parse(forwarded!.body)).toEqual({ event: 'webhook.test', session: null, payload: expect.any(Object) });
+      for (const name of ['x-wahooks-signature', 'x-wahooks-timestamp', 'x-wahooks-event', 'webhook-signature', 'webhook-timestamp']) {
+        expect(forwarded!.headers[name], name).toBe(original!.headers[name]);
+      }
+      // What history shows as the attempt's requestBody is the same bytes.
+      const attempts = (await alice.client.deliveries.get(delivery.id))!.attempts;
+      expect(attempts.map((a) => a.requestBody)).toEqual([forwarded!.body]);
+      expect(await cli.stop()).toMatchObject({ code: 0 });
+    } finally {
+      await wahooks.close();
+    }
+  });
+
   it('forwards a delivery once, its manual retries again; --all-attempts forwards every attempt; a local failure is printed', async () => {
     let calls = 0;
     const flaky = await startReceiver(() => (calls++ === 0 ? { status: 503, body: 'busy' } : { status: 200, body: 'ok' }));
