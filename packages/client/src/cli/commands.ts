@@ -115,6 +115,11 @@ interface EndpointFlags {
   filter?: string;
 }
 
+/** An input without the fields whose flags were not given (so that update leaves them as they are). */
+function given<T extends object>(input: T): T {
+  return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)) as T;
+}
+
 const hasSignatureFlags = (flags: EndpointFlags) =>
   flags.signatureHeader !== undefined || flags.signatureFormat !== undefined || flags.timestampHeader !== undefined;
 
@@ -151,7 +156,7 @@ async function endpointInput(io: Io, flags: EndpointFlags, current: SignatureHea
     transformation: flags.transformationFile === undefined ? undefined : await readText(io, flags.transformationFile),
     filter: flags.filter === undefined ? undefined : await readJson(io, flags.filter, '--filter'),
   };
-  return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)) as UpdateEndpointInput;
+  return given(input);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -609,7 +614,7 @@ async function eventTypeInput(io: Io, flags: EventTypeFlags): Promise<UpdateEven
     schema: flags.schema === undefined ? undefined : await readJson(io, flags.schema, '--schema'),
     example: flags.example === undefined ? undefined : await readJson(io, flags.example, '--example'),
   };
-  return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)) as UpdateEventTypeInput;
+  return given(input);
 }
 
 export function eventTypesCommand(io: Io): Command {
