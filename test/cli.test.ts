@@ -228,6 +228,148 @@ describe('events, deliveries and event types', () => {
   });
 });
 
+describe('receivers written for other platforms', () => {
+  const reshape = `function handler(webhook) {
+  webhook.payload = { event: 'message', session: webhook.payload.sessionId, payload: webhook.payload.data };
+  webhook.headers['X-WAHooks-Event'] = webhook.eventType;
+  return webhook;
+}
+`;
+  const wahooks = { name: 'x-wahooks-signature', format: 'SHA256_HEX_TIMESTAMPED', timestampHeader: 'x-wahooks-timestamp' } as const;
+
+  it('endpoints create and update take an own secret, a signature header, a transformation and a filter', async () => {
+    const transformationFile = join(dir, 'wahooks.js');
+    await writeFile(transformationFile, reshape);
+    const filter = { data: { content: { text: { $startsWith: 'hello' } } } };
+    const created = await hookwire([
+      'endpoints', 'create', receiver.url, '--events', 'message.received', '--session-ids', 'cli-compat',
+      '--signing-secret', 'your-signing-secret',
+      '--signature-header', 'X-WAHooks-Signature', '--timestamp-header', 'X-WAHooks-Timestamp',
+      '--transformation-file', transformationFile, '--filter', JSON.stringify(filter),
+    ]);
+    const id = idOf(created);
+    expect(created.stdout).toMatch(/^signing secret\s+your-signing-secret$/m);
+    expect(created.stdout).toMatch(/^signature\s+x-wahooks-signature SHA256_HEX_TIMESTAMPED \(seconds in x-wahooks-timestamp\)$/m);
+    expect(created.stdout).toMatch(/^transformation\s+5 lines$/m);
+    expect(created.stdout).toContain(`filter          ${JSON.stringify(filter)}`);
+    const shown = await hookwire(['endpoints', 'show', id]);
+    expect(shown.stdout).toContain(`Transformation:\n${reshape}`);
+    expect(json(await hookwire(['endpoints', 'show', id, '--json']))).toMatchObject({ signingSecret: 'your-signing-secret', signatureHeader: wahooks, transformation: reshape, filter });
+
+    // The filter lets 'hello' through; the receiver gets the transformed bytes, signed as it expects.
+    const example = (await alice.client.eventTypes.get('message.received'))!.example as { content: object };
+    const before = receiver.requests.length;
+    const skipped = await hookwire(['events', 'publish', 'message.received', '--session-id', 'cli-compat', '--data', JSON.stringify({ ...example, content: { text: 'bye' } })]);
+    expect(skipped.stdout).toMatch(/: 0 deliveries$/m);
+    await hookwire(['events', 'publish', 'message.received', '--session-id', 'cli-compat', '--data', JSON.stringify({ ...example, content: { text: 'hello' } })]);
+    const [request] = (await receiver.waitFor(before + 1)).slice(before);
+    expect(JSON.parse(request!.body)).toMatchObject({ event: 'message', session: 'cli-compat', payload: { content: { text: 'hello' } } });
+    expect(verifyWebhook(request!.body, request!.headers, 'your-signing-secret', { signatureHeader: wahooks })).toMatchObject({ event: 'message' });
+    expect(verifyWebhook(request!.body, request!.headers, 'your-signing-secret')).toMatchObject({ event: 'message' });
+
+    // Update: a flag not given keeps its value; --timestamp-header alone means the timestamped format.
+    const hex = json(await hookwire(['endpoints', 'update', id, '--signature-format', 'hex', '--json']));
+    expect(hex.signatureHeader).toEqual({ name: 'x-wahooks-signature', format: 'HEX', timestampHeader: null });
+    const renamed = json(await hookwire(['endpoints', 'update', id, '--signature-header', 'x-platform-signature', '--json']));
+    expect(renamed.signatureHeader).toEqual({ name: 'x-platform-signature', format: 'HEX', timestampHeader: null });
+    const timestamped = json(await hookwire(['endpoints', 'update', id, '--timestamp-header', 'x-platform-timestamp', '--json']));
+    expect(timestamped.signatureHeader).toEqual({ name: 'x-platform-signature', format: 'SHA256_HEX_TIMESTAMPED', timestampHeader: 'x-platform-timestamp' });
+    const secret = json(await hookwire(['endpoints', 'update', id, '--signing-secret', 'a-newer-own-secret-0123', '--json']));
+    expect(secret).toMatchObject({ signingSecret: 'a-newer-own-secret-0123', signatureHeader: timestamped.signatureHeader, transformation: reshape, filter });
+    // An empty transformation (here from stdin) and {} (here from a file) remove them.
+    const emptyFilter = join(dir, 'no-filter.json');
+    await writeFile(emptyFilter, '{}');
+    const removed = await hookwire(['endpoints', 'update', id, '--transformation-file', '-', '--filter', `@${emptyFilter}`], { stdin: '' });
+    expect(removed.stdout).toMatch(/^transformation\s+-$/m);
+    expect(removed.stdout).toMatch(/^filter\s+-$/m);
+    expect((await hookwire(['endpoints', 'delete', id])).code).toBe(0);
+  });
+
+  it('refused input exits 4 with each field path on stderr; bad flags exit 2', async () => {
+    const endpointsBefore = json<unknown[]>(await hookwire(['endpoints', 'list', '--json'])).length;
+    const refused = await hookwire(['endpoints', 'create', receiver.url, '--signing-secret', 'short', '--signature-format', 'SHA256_HEX_TIMESTAMPED']);
+    expect(refused).toMatchObject({ code: 4, stdout: '' });
+    expect(refused.stderr).toContain('input.signingSecret');
+    expect(refused.stderr).toContain('input.signatureHeader.timestampHeader');
+    const broken = join(dir, 'broken.js');
+    await writeFile(broken, 'function handler(w) {\n  return w +;\n}\n');
+    const syntax = await hookwire(['endpoints', 'create', receiver.url, '--transformation-file', broken]);
+    expect(syntax).toMatchObject({ code: 4, stdout: '' });
+    expect(syntax.stderr).toMatch(/input\.transformation.*line 2/);
+    const badFilter = await hookwire(['endpoints', 'create', receiver.url, '--filter', '{"data":{"status":{"$regex":"x"}}}']);
+    expect(badFilter).toMatchObject({ code: 4 });
+    expect(badFilter.stderr).toMatch(/input\.filter\.data\.status/);
+
+    expect(await hookwire(['endpoints', 'create', receiver.url, '--filter', '{not json'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--filter is not JSON/) });
+    expect(await hookwire(['endpoints', 'create', receiver.url, '--transformation-file', join(dir, 'none.js')])).toMatchObject({ code: 2, stderr: expect.stringMatching(/Cannot read/) });
+    expect(await hookwire(['endpoints', 'create', receiver.url, '--signature-format', 'SHA1'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/SHA256_HEX, HEX, SHA256_HEX_TIMESTAMPED/) });
+    expect((await hookwire(['endpoints', 'create', receiver.url, '--transformation-file', '-', '--filter', '-'])).stderr).toMatch(/Only one of --transformation-file, --filter/);
+    expect((await hookwire(['endpoints', 'update', 'ep_doesnotexist', '--signature-format', 'HEX'])).code).toBe(3);
+    expect(json<unknown[]>(await hookwire(['endpoints', 'list', '--json']))).toHaveLength(endpointsBefore); // nothing was stored
+  });
+
+  it('event-types create, update, archive and unarchive the account\'s own types', async () => {
+    const schemaFile = join(dir, 'order.schema.json');
+    const schema = { type: 'object', properties: { orderId: { type: 'string' }, items: { type: 'integer' } }, required: ['orderId'], additionalProperties: false };
+    await writeFile(schemaFile, JSON.stringify(schema));
+    const created = await hookwire(['event-types', 'create', 'order.shipped', '--description', 'An order left the warehouse', '--schema', schemaFile, '--example', '{"orderId":"o-1"}']);
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stdout).toMatch(/^Created event type order\.shipped\norder\.shipped: An order left the warehouse\n\(this account's own\)\n/);
+    expect(created.stdout).toContain('"orderId": "o-1"');
+    expect((await hookwire(['event-types', 'list'])).stdout).toMatch(/^order\.shipped\s+custom\s+An order left the warehouse$/m);
+    expect((await hookwire(['event-types', 'list'])).stdout).toMatch(/^message\.received\s+built-in\s+\S/m);
+    expect(json(await hookwire(['event-types', 'show', 'order.shipped', '--json']))).toMatchObject({ name: 'order.shipped', custom: true, archived: false, schema, example: { orderId: 'o-1' } });
+
+    const again = await hookwire(['event-types', 'create', 'order.shipped', '--description', 'x', '--schema', `@${schemaFile}`, '--example', '{"orderId":"o-1"}']);
+    expect(again).toMatchObject({ code: 4, stdout: '' });
+    expect(again.stderr).toContain('input.name');
+    const badExample = await hookwire(['event-types', 'create', 'order.lost', '--description', 'x', '--schema', '-', '--example', '{"orderId":7}'], { stdin: JSON.stringify(schema) });
+    expect(badExample).toMatchObject({ code: 4 });
+    expect(badExample.stderr).toContain('input.example.orderId');
+    expect((await hookwire(['event-types', 'create', 'order.lost', '--description', 'x', '--schema', '{"type":"object"}'])).code).toBe(2); // no --example
+
+    const updated = json(await hookwire(['event-types', 'update', 'order.shipped', '--example', '{"orderId":"o-2","items":3}', '--description', 'Shipped', '--json']));
+    expect(updated).toMatchObject({ description: 'Shipped', example: { orderId: 'o-2', items: 3 } });
+    expect((await hookwire(['event-types', 'update', 'order.shipped'])).code).toBe(2);
+    expect((await hookwire(['event-types', 'update', 'order.nope', '--description', 'x'])).code).toBe(3);
+
+    expect(await hookwire(['event-types', 'archive', 'order.shipped'])).toMatchObject({ code: 0, stdout: 'Archived event type order.shipped\n' });
+    expect((await hookwire(['event-types', 'list'])).stdout).toMatch(/^order\.shipped\s+custom, archived\s+Shipped$/m);
+    const archived = await hookwire(['events', 'publish', 'order.shipped', '--data', '{"orderId":"o-3"}']);
+    expect(archived).toMatchObject({ code: 4 });
+    expect(archived.stderr).toContain('input.type');
+    expect(json(await hookwire(['event-types', 'unarchive', 'order.shipped', '--json']))).toMatchObject({ name: 'order.shipped', archived: false });
+    expect((await hookwire(['events', 'publish', 'order.shipped', '--data', '{"orderId":"o-3"}'])).code).toBe(0);
+    // Another account sees none of it.
+    expect((await hookwire(['event-types', 'show', 'order.shipped'], { apiKey: bob.apiKey })).code).toBe(3);
+    expect((await hookwire(['event-types', 'archive', 'order.shipped'], { apiKey: bob.apiKey })).code).toBe(3);
+  });
+
+  it('endpoints preview-transformation prints the exact body; the added headers go to stderr', async () => {
+    const file = join(dir, 'preview.js');
+    await writeFile(file, reshape);
+    const expected = unwrap(await alice.client.previewTransformation(reshape, 'message.received'));
+    const preview = await hookwire(['endpoints', 'preview-transformation', '--file', file, '--event-type', 'message.received']);
+    expect(preview).toMatchObject({ code: 0, stdout: expected.body });
+    expect(preview.stderr).toBe('Headers it adds: x-wahooks-event: message.received\n');
+    expect(JSON.parse(preview.stdout)).toMatchObject({ event: 'message', payload: (await alice.client.eventTypes.get('message.received'))!.example as object });
+
+    const text = `function handler(w) { w.payload = 'text=' + w.payload.data.content.text; return w }`;
+    const onData = await hookwire(['endpoints', 'preview-transformation', '--file', '-', '--event-type', 'message.received', '--data', '{"messageId":"m1","from":"1","content":{"text":"given"}}'], { stdin: text });
+    expect(onData).toMatchObject({ code: 0, stdout: 'text=given', stderr: '' });
+    expect(json(await hookwire(['endpoints', 'preview-transformation', '--file', file, '--event-type', 'message.received', '--json']))).toEqual({
+      body: expected.body,
+      headers: { 'x-wahooks-event': 'message.received' },
+    });
+
+    await writeFile(join(dir, 'throws.js'), 'function handler(w) {\n  throw new Error("nope");\n}\n');
+    const broken = await hookwire(['endpoints', 'preview-transformation', '--file', join(dir, 'throws.js'), '--event-type', 'message.received']);
+    expect(broken).toMatchObject({ code: 4, stdout: '' });
+    expect(broken.stderr).toMatch(/transformation.*line 2.*nope/);
+    expect((await hookwire(['endpoints', 'preview-transformation', '--file', file])).code).toBe(2);
+  });
+});
+
 describe('tail', () => {
   it('prints each attempt as it finishes, one JSON value per line with --json, and exits 0 on Ctrl-C', async () => {
     const endpoint = await alice.client.createWebhook('cli-tail', receiver.url, ['*']);
@@ -296,6 +438,54 @@ describe('listen', () => {
     expect(lines.find((l) => l.includes(testEvent!))).toMatch(/^\S+Z\s+webhook\.test\s+evt_\S+\s+dlv_\S+#1\s+→ 200 OK\s+\(\d+ ms\)$/);
     expect(lines.find((l) => l.includes(published.id))).toMatch(/message\.received.*→ 200 OK/);
     expect(await cli.stop()).toMatchObject({ code: 0 });
+  });
+
+  it("forwards the bytes an endpoint's transformation made, which the local receiver verifies with its signatureHeader", async () => {
+    const ownSecret = 'your-signing-secret';
+    const signatureHeader = { name: 'x-wahooks-signature', format: 'SHA256_HEX_TIMESTAMPED', timestampHeader: 'x-wahooks-timestamp' } as const;
+    const transformation = `function handler(w) {
+  w.payload = { event: w.eventType, session: w.payload.sessionId, payload: w.payload.data };
+  w.headers['X-WAHooks-Event'] = w.eventType;
+  return w;
+}`;
+    // The developer's receiver, written for WAHooks: its header and timestamp, and the Standard Webhooks ones.
+    const checks: string[] = [];
+    const wahooks = await startReceiver((request) => {
+      try {
+        verifyWebhook(request.body, request.headers, ownSecret, { signatureHeader });
+        verifyWebhook(request.body, request.headers, ownSecret);
+        checks.push('ok');
+        return { status: 200, body: 'ok' };
+      } catch (error) {
+        checks.push((error as Error).message);
+        return { status: 401, body: `refused: ${(error as Error).message}` };
+      }
+    });
+    try {
+      const endpoint = unwrap(
+        await alice.client.endpoints.create({ url: receiver.url, description: 'WAHooks', eventTypes: ['webhook.test'], signingSecret: ownSecret, signatureHeader, transformation }),
+      ).endpoint;
+      const cli = await startLive(['listen', '--endpoint', endpoint.id, '--forward-to', wahooks.url], /^Ready/m);
+      const before = receiver.requests.length;
+      const delivery = await alice.client.testWebhook(endpoint.id);
+      await cli.waitFor(new RegExp(`${delivery.id}#1\\s+→ \\d+`), 'stdout');
+      expect(checks).toEqual(['ok']);
+      expect(cli.lines()[0]).toMatch(new RegExp(`webhook\\.test\\s+${delivery.event.id}\\s+${delivery.id}#1\\s+→ 200 OK`));
+
+      const [original] = (await receiver.waitFor(before + 1)).slice(before);
+      const [forwarded] = wahooks.requests;
+      expect(forwarded!.body).toBe(original!.body);
+      expect(JSON.parse(forwarded!.body)).toEqual({ event: 'webhook.test', session: null, payload: expect.any(Object) });
+      for (const name of ['x-wahooks-signature', 'x-wahooks-timestamp', 'x-wahooks-event', 'webhook-signature', 'webhook-timestamp']) {
+        expect(forwarded!.headers[name], name).toBe(original!.headers[name]);
+      }
+      // What history shows as the attempt's requestBody is the same bytes.
+      const attempts = (await alice.client.deliveries.get(delivery.id))!.attempts;
+      expect(attempts.map((a) => a.requestBody)).toEqual([forwarded!.body]);
+      expect(await cli.stop()).toMatchObject({ code: 0 });
+    } finally {
+      await wahooks.close();
+    }
   });
 
   it('forwards a delivery once, its manual retries again; --all-attempts forwards every attempt; a local failure is printed', async () => {

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HookwireClient, HookwireError, unwrap, type SignedRequest } from '../packages/client/src/index.ts';
+import { verifyWebhook } from '../packages/verify/src/index.ts';
 import { findEventType } from '../src/domain/catalog.ts';
 import { ADMIN_KEY, startTestApp, type TestApp } from './support/app.ts';
 import { startReceiver, type Receiver } from './support/receiver.ts';
@@ -71,6 +72,7 @@ describe('seed-style shorthand', () => {
     const webhook = await alice.createWebhook('session-1', receiver.url, ['message.*', 'session.connected']);
     expect(webhook.signingSecret).toMatch(/^whsec_/);
     expect(webhook).toMatchObject({ url: receiver.url, sessionIds: ['session-1'], eventTypes: ['message.*', 'session.connected'], status: 'ACTIVE' });
+    expect(webhook).toMatchObject({ signatureHeader: { name: 'x-webhook-signature', format: 'SHA256_HEX', timestampHeader: null }, filter: null, transformation: null });
     const before = receiver.requests.length;
     const delivery = await alice.testWebhook(webhook.id);
     expect(delivery).toMatchObject({ id: expect.stringMatching(/^dlv_/), event: { type: 'webhook.test' }, endpoint: { id: webhook.id } });
@@ -204,6 +206,121 @@ describe('events, deliveries and event types', () => {
     expect(unwrap(await alice.deliveries.recover(bad.id, since)).count).toBe(3);
     expect((await bob.deliveries.recover(bad.id, since)).__typename).toBe('NotFoundError');
     expect(await bob.deliveries.get(toGood[0]!)).toBeNull();
+  });
+});
+
+describe('receivers written for other platforms', () => {
+  const reshape = `function handler(webhook) {
+  webhook.payload = { event: 'message', session: webhook.payload.sessionId, payload: webhook.payload.data };
+  webhook.headers['X-WAHooks-Event'] = webhook.eventType;
+  return webhook;
+}`;
+  const wahooks = { name: 'x-wahooks-signature', format: 'SHA256_HEX_TIMESTAMPED', timestampHeader: 'x-wahooks-timestamp' } as const;
+
+  it('endpoints take an own secret, a signature header, a transformation and a filter, and read them back', async () => {
+    const { apiKey } = await t.newAccount('compat');
+    const client = clientOf(apiKey);
+    const filter = { data: { content: { text: { $startsWith: 'hello' } } } };
+    const created = unwrap(
+      await client.endpoints.create({
+        url: receiver.url,
+        description: 'WAHooks receiver',
+        eventTypes: ['message.received'],
+        signingSecret: 'your-signing-secret',
+        signatureHeader: wahooks,
+        transformation: reshape,
+        filter,
+      }),
+    ).endpoint;
+    expect(created).toMatchObject({ signingSecret: 'your-signing-secret', signatureHeader: wahooks, transformation: reshape, filter });
+    expect(await client.endpoints.get(created.id)).toMatchObject({ signatureHeader: wahooks, transformation: reshape, filter });
+    for await (const listed of client.endpoints.list()) expect(listed).toMatchObject({ id: created.id, signatureHeader: wahooks, filter });
+
+    // The filter lets one event through; the receiver gets its transformed bytes, signed with the secret as set.
+    const example = findEventType('message.received')!.example as { content: { text: string } };
+    const before = receiver.requests.length;
+    const skipped = unwrap(await client.events.publish({ type: 'message.received', sessionId: 'wa', data: { ...example, content: { text: 'bye' } } })).event;
+    expect(skipped.deliveries).toEqual([]);
+    const sent = unwrap(await client.events.publish({ type: 'message.received', sessionId: 'wa', data: { ...example, content: { text: 'hello there' } } })).event;
+    expect(sent.deliveries).toHaveLength(1);
+    const [request] = (await receiver.waitFor(before + 1)).slice(before);
+    expect(JSON.parse(request!.body)).toMatchObject({ event: 'message', session: 'wa', payload: { content: { text: 'hello there' } } });
+    expect(request!.headers['x-wahooks-event']).toBe('message.received');
+    expect(verifyWebhook(request!.body, request!.headers, 'your-signing-secret', { signatureHeader: wahooks })).toMatchObject({ session: 'wa' });
+    expect(verifyWebhook(request!.body, request!.headers, 'your-signing-secret')).toMatchObject({ event: 'message' });
+
+    // Update: another secret and header; '' removes the transformation, {} the filter.
+    const updated = unwrap(
+      await client.endpoints.update(created.id, {
+        signingSecret: 'a-newer-own-secret-0123',
+        signatureHeader: { name: 'x-platform-signature', format: 'HEX' },
+        transformation: '',
+        filter: {},
+      }),
+    ).endpoint;
+    expect(updated).toMatchObject({
+      signingSecret: 'a-newer-own-secret-0123',
+      signatureHeader: { name: 'x-platform-signature', format: 'HEX', timestampHeader: null },
+      transformation: null,
+      filter: null,
+    });
+
+    // Refused input answers a ValidationError naming each field; unwrap throws it as VALIDATION.
+    const refused = await client.endpoints.update(created.id, { signingSecret: 'short', signatureHeader: { name: 'x-sig', format: 'SHA256_HEX_TIMESTAMPED' } });
+    expect(refused.__typename).toBe('ValidationError');
+    if (refused.__typename !== 'ValidationError') throw new Error('unreachable');
+    expect(refused.fieldErrors.map((f) => f.path.join('.')).sort()).toEqual(['input.signatureHeader.timestampHeader', 'input.signingSecret']);
+    expect(() => unwrap(refused)).toThrow(expect.objectContaining({ code: 'VALIDATION' }));
+    const syntax = await client.endpoints.update(created.id, { transformation: 'function handler(w) {\n  return w +;\n}' });
+    expect(syntax.__typename === 'ValidationError' && syntax.fieldErrors).toEqual([{ path: ['input', 'transformation'], message: expect.stringMatching(/line 2/) }]);
+    expect((await client.endpoints.get(created.id))?.signingSecret).toBe('a-newer-own-secret-0123');
+  });
+
+  it('previewTransformation shows the exact body and the headers it adds, or the error', async () => {
+    const preview = unwrap(await alice.previewTransformation(reshape, 'message.received'));
+    expect(preview.__typename).toBe('TransformationPreview');
+    expect(JSON.parse(preview.body)).toMatchObject({ event: 'message', payload: findEventType('message.received')!.example as object });
+    expect(preview.headers).toEqual({ 'x-wahooks-event': 'message.received' });
+    const data = { ...(findEventType('message.received')!.example as object), content: { text: 'given data' } };
+    const onData = unwrap(await alice.previewTransformation(`function handler(w) { w.payload = w.payload.data.content.text; return w }`, 'message.received', data));
+    expect(onData.body).toBe('given data');
+
+    const broken = await alice.previewTransformation('function handler(w) {\n  throw new Error("nope");\n}', 'message.received');
+    expect(broken.__typename).toBe('ValidationError');
+    if (broken.__typename === 'ValidationError') expect(broken.fieldErrors[0]).toMatchObject({ path: ['transformation'], message: expect.stringMatching(/line 2.*nope/) });
+    expect(() => unwrap(broken)).toThrow(HookwireError);
+  });
+
+  it("eventTypes.create, update, archive and unarchive an account's own types, typed errors included", async () => {
+    const { apiKey } = await t.newAccount('own types');
+    const client = clientOf(apiKey);
+    const input = {
+      name: 'order.shipped',
+      description: 'An order left the warehouse',
+      schema: { type: 'object', properties: { orderId: { type: 'string' } }, required: ['orderId'] },
+      example: { orderId: 'o-1' },
+    };
+    const made = await client.eventTypes.create(input);
+    expect(made).toMatchObject({ __typename: 'EventTypeSuccess', eventType: { ...input, custom: true, archived: false } });
+    expect(await client.eventTypes.get('order.shipped')).toMatchObject({ custom: true, archived: false });
+    expect((await client.eventTypes.get('message.received'))).toMatchObject({ custom: false, archived: false });
+    expect(await alice.eventTypes.get('order.shipped')).toBeNull();
+
+    const again = await client.eventTypes.create(input);
+    expect(again.__typename === 'ValidationError' && again.fieldErrors.map((f) => f.path.join('.'))).toEqual(['input.name']);
+    const badExample = await client.eventTypes.create({ ...input, name: 'order.lost', example: { orderId: 7 } });
+    expect(badExample.__typename === 'ValidationError' && badExample.fieldErrors.map((f) => f.path.join('.'))).toEqual(['input.example.orderId']);
+
+    const updated = unwrap(await client.eventTypes.update('order.shipped', { description: 'Shipped', example: { orderId: 'o-2' } })).eventType;
+    expect(updated).toMatchObject({ name: 'order.shipped', description: 'Shipped', example: { orderId: 'o-2' } });
+    expect((await client.eventTypes.update('order.nope', { description: 'x' })).__typename).toBe('NotFoundError');
+    expect((await alice.eventTypes.archive('order.shipped')).__typename).toBe('NotFoundError');
+
+    expect(unwrap(await client.eventTypes.archive('order.shipped')).eventType.archived).toBe(true);
+    const refused = await client.events.publish({ type: 'order.shipped', data: { orderId: 'x' } });
+    expect(refused.__typename === 'ValidationError' && refused.fieldErrors.map((f) => f.path.join('.'))).toEqual(['input.type']);
+    expect(unwrap(await client.eventTypes.unarchive('order.shipped')).eventType.archived).toBe(false);
+    expect(unwrap(await client.events.publish({ type: 'order.shipped', data: { orderId: 'x' } })).event.type).toBe('order.shipped');
   });
 });
 

@@ -23,7 +23,7 @@ const missing = missingPython();
 if (missing && process.env.CI !== 'true') console.warn(`test/verify-python.test.ts skipped: ${missing}`);
 
 describe.skipIf(missing !== null && process.env.CI !== 'true')('Python verify_webhook (pytest)', () => {
-  it('passes its tests: the Standard Webhooks vectors, every format, and real deliveries', async () => {
+  it('passes its tests: the Standard Webhooks vectors, every format, and real deliveries (own secrets in each format included)', async () => {
     expect(missing, 'CI must have python3 and pytest (.ci/run installs pytest)').toBeNull();
     const deliveries = await captureRealDeliveries();
     const dir = await mkdtemp(join(tmpdir(), 'hookwire-verify-python-'));
@@ -35,6 +35,7 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('Python verify_we
         headers: d.headers,
         secret: d.secret,
         previousSecret: d.previousSecret ?? null,
+        signatureHeader: d.signatureHeader ?? null,
         receivedAtSeconds: Math.floor(d.receivedAt / 1000),
       }));
       await writeFile(file, JSON.stringify(records));
@@ -49,6 +50,11 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('Python verify_we
       expect(output).toMatch(/\d+ passed/);
       expect(output, 'every real delivery was verified').not.toMatch(/skipped/);
       const passed = Number(/(\d+) passed/.exec(output)![1]);
+      expect(records.filter((r) => !r.secret.startsWith('whsec_')).map((r) => r.signatureHeader?.format ?? 'SHA256_HEX').sort()).toEqual([
+        'HEX',
+        'SHA256_HEX',
+        'SHA256_HEX_TIMESTAMPED',
+      ]);
       expect(passed).toBeGreaterThanOrEqual(20 + records.length);
     } finally {
       await rm(dir, { recursive: true, force: true });

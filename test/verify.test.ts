@@ -1,12 +1,13 @@
 // The TypeScript receiver helper (@hookwire/verify): the Standard Webhooks test vectors, the
 // standardwebhooks library's own signatures, the hex header formats signed here from their
-// definitions, and real deliveries from a running Hookwire.
-import { createHmac, randomBytes } from 'node:crypto';
+// definitions, Hookwire's signer on own secrets, and real deliveries from a running Hookwire.
+import { createHmac, randomBytes, randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
 import { verifyWebhook, WebhookVerificationError, type VerifyOptions } from '../packages/verify/src/index.ts';
-import { captureRealDeliveries, type RealDelivery } from './support/deliveries.ts';
+import { buildSignatureHeaders, SIGNATURE_FORMATS } from '../src/delivery/sign.ts';
+import { captureRealDeliveries, OWN_SECRET_ENDPOINTS, type RealDelivery } from './support/deliveries.ts';
 
 interface VectorCase {
   name: string;
@@ -119,6 +120,32 @@ describe('hex signature headers, signed here from their definitions', () => {
   });
 });
 
+describe("Hookwire's signer, on secrets of the endpoint's own", () => {
+  /** 16 to 128 printable ASCII characters, what an endpoint's signingSecret may be. */
+  const ownSecret = () => Array.from({ length: randomInt(16, 129) }, () => String.fromCharCode(randomInt(0x21, 0x7f))).join('');
+
+  it('every header it writes verifies with the secret as it was set, in every format', () => {
+    const body = JSON.stringify({ id: 'evt_own', type: 'message.received', data: { text: 'héllo €' } });
+    const now = 1_800_000_000;
+    for (let i = 0; i < 60; i++) {
+      const secret = ownSecret();
+      const format = SIGNATURE_FORMATS[i % SIGNATURE_FORMATS.length]!;
+      const signatureHeader = { name: 'x-own-signature', format, timestampHeader: format === 'SHA256_HEX_TIMESTAMPED' ? 'x-own-timestamp' : null };
+      const headers = buildSignatureHeaders({ secrets: [secret], signatureHeader, id: 'evt_own', timestamp: now, body });
+      const options = { now: now * 1000 };
+      expect(errorCodeOf(() => verifyWebhook(body, headers, secret, options)), secret).toBe('ok');
+      expect(errorCodeOf(() => verifyWebhook(body, headers, secret, { ...options, signatureHeader: { ...signatureHeader, timestampHeader: signatureHeader.timestampHeader ?? undefined } })), secret).toBe('ok');
+      expect(errorCodeOf(() => verifyWebhook(body, headers, `${secret}x`, options))).toBe('invalid_signature');
+    }
+  });
+});
+
+/** What verifies a delivery's hex header: its endpoint's signatureHeader, or the default one. */
+function hexOptions(delivery: RealDelivery): VerifyOptions {
+  const header = delivery.signatureHeader;
+  return { signatureHeader: header ? { name: header.name, format: header.format, timestampHeader: header.timestampHeader ?? undefined } : {} };
+}
+
 describe('real deliveries from Hookwire', () => {
   let deliveries: RealDelivery[];
 
@@ -126,13 +153,14 @@ describe('real deliveries from Hookwire', () => {
     deliveries = await captureRealDeliveries();
   }, 60_000);
 
-  it('each verifies with the endpoint secret: Standard Webhooks headers and x-webhook-signature', () => {
-    expect(deliveries.map((d) => d.name)).toEqual(['message.received', 'non-ASCII data', 'webhook.test', 'after a rotation']);
+  it('each verifies with the endpoint secret: Standard Webhooks headers and its hex header', () => {
+    expect(deliveries.slice(0, 4).map((d) => d.name)).toEqual(['message.received', 'non-ASCII data', 'webhook.test', 'after a rotation']);
+    expect(deliveries.slice(4).map((d) => d.name).sort()).toEqual(OWN_SECRET_ENDPOINTS.map((e) => e.name).sort());
     for (const delivery of deliveries) {
       const event = verifyWebhook<{ id: string; type: string }>(delivery.body, delivery.headers, delivery.secret);
       expect(event.id).toBe(delivery.headers['webhook-id']);
       expect(event.type).toBe(delivery.headers['x-webhook-event']);
-      const viaHex = verifyWebhook<{ id: string }>(delivery.body, delivery.headers, delivery.secret, { signatureHeader: { format: 'SHA256_HEX' } });
+      const viaHex = verifyWebhook<{ id: string }>(delivery.body, delivery.headers, delivery.secret, hexOptions(delivery));
       expect(viaHex.id).toBe(event.id);
     }
     expect(JSON.stringify(verifyWebhook(deliveries[1]!.body, deliveries[1]!.headers, deliveries[1]!.secret))).toContain('héllo € 👋');
@@ -142,12 +170,39 @@ describe('real deliveries from Hookwire', () => {
     for (const delivery of deliveries) {
       const changed = Buffer.concat([delivery.body, Buffer.from(' ')]);
       expect(errorCodeOf(() => verifyWebhook(changed, delivery.headers, delivery.secret))).toBe('invalid_signature');
-      expect(errorCodeOf(() => verifyWebhook(changed, delivery.headers, delivery.secret, { signatureHeader: {} }))).toBe('invalid_signature');
+      expect(errorCodeOf(() => verifyWebhook(changed, delivery.headers, delivery.secret, hexOptions(delivery)))).toBe('invalid_signature');
       expect(errorCodeOf(() => verifyWebhook(delivery.body, delivery.headers, `whsec_${randomBytes(32).toString('base64')}`))).toBe('invalid_signature');
+      expect(errorCodeOf(() => verifyWebhook(delivery.body, delivery.headers, 'another-own-secret-0123456789', hexOptions(delivery)))).toBe('invalid_signature');
       expect(errorCodeOf(() => verifyWebhook(delivery.body, delivery.headers, delivery.secret, { now: delivery.receivedAt + 301_000 }))).toBe(
         'timestamp_out_of_tolerance',
       );
     }
+  });
+
+  it("an endpoint's own secret verifies as it was set, in each signature header format", () => {
+    const own = deliveries.filter((d) => OWN_SECRET_ENDPOINTS.some((e) => e.name === d.name));
+    expect(own).toHaveLength(OWN_SECRET_ENDPOINTS.length);
+    for (const d of own) {
+      expect(d.secret).not.toMatch(/^whsec_/);
+      // The standardwebhooks library agrees, given the secret's bytes as the key ({ format: 'raw' }).
+      expect(verifyWebhook(d.body, d.headers, d.secret)).toEqual(new Webhook(d.secret, { format: 'raw' }).verify(d.body.toString('utf8'), d.headers));
+      // The same key as whsec_ + base64 verifies too; the secret itself decoded as base64 does not.
+      expect(errorCodeOf(() => verifyWebhook(d.body, d.headers, `whsec_${Buffer.from(d.secret, 'utf8').toString('base64')}`))).toBe('ok');
+      expect(errorCodeOf(() => verifyWebhook(d.body, d.headers, `whsec_${d.secret}`))).toBe('invalid_signature');
+      // The hex header is the endpoint's own, under its name (it replaces x-webhook-signature).
+      const name = d.signatureHeader?.name ?? 'x-webhook-signature';
+      expect(d.headers[name], name).toBeDefined();
+      if (d.signatureHeader) expect(d.headers['x-webhook-signature']).toBeUndefined();
+      expect(errorCodeOf(() => verifyWebhook(d.body, d.headers, d.secret, hexOptions(d)))).toBe('ok');
+    }
+
+    const timestamped = own.find((d) => d.signatureHeader?.format === 'SHA256_HEX_TIMESTAMPED')!;
+    const { timestampHeader } = timestamped.signatureHeader!;
+    expect(timestamped.headers[timestampHeader!]).toBe(timestamped.headers['webhook-timestamp']);
+    const late = { ...hexOptions(timestamped), now: timestamped.receivedAt + 301_000 };
+    expect(errorCodeOf(() => verifyWebhook(timestamped.body, timestamped.headers, timestamped.secret, late))).toBe('timestamp_out_of_tolerance');
+    const moved = { ...timestamped.headers, [timestampHeader!]: String(Number(timestamped.headers[timestampHeader!]) - 1) };
+    expect(errorCodeOf(() => verifyWebhook(timestamped.body, moved, timestamped.secret, hexOptions(timestamped)))).toBe('invalid_signature');
   });
 
   it('after a rotation, the old secret still verifies the Standard Webhooks header, not the hex one', () => {

@@ -9,6 +9,7 @@ import { builder } from './builder.ts';
 import { requireAccount } from './auth.ts';
 import './endpoint.ts';
 import { asResult, resultUnion } from './errors.ts';
+import { sentBody } from './sent-body.ts';
 
 export const DeliveryStatusEnum = builder.enumType('DeliveryStatus', {
   values: {
@@ -79,8 +80,7 @@ export const DeliveryAttemptRef = builder.prismaNode('DeliveryAttempt', {
     requestBody: t.string({
       description:
         "The exact bytes POSTed: the same on every attempt of the delivery, stored once (its event's payload, or what the endpoint's transformation made of it).",
-      select: { delivery: { select: { body: true, event: { select: { payload: true } } } } },
-      resolve: (attempt) => attempt.delivery.body ?? attempt.delivery.event.payload,
+      ...sentBody,
     }),
     responseStatus: t.exposeInt('responseStatus', { nullable: true }),
     responseHeaders: t.expose('responseHeaders', { type: 'JSON', nullable: true }),

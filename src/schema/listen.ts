@@ -6,6 +6,7 @@ import { GraphQLError } from 'graphql';
 import { builder } from './builder.ts';
 import { requireAccount } from './auth.ts';
 import { AttemptTriggerEnum } from './delivery.ts';
+import { sentBody } from './sent-body.ts';
 import type { Context } from '../server/context.ts';
 
 const SignedRequestHeader = builder.simpleObject('SignedRequestHeader', {
@@ -34,9 +35,8 @@ const SignedRequest = builder.prismaObject('DeliveryAttempt', {
       resolve: (attempt) => Object.entries(attempt.requestHeaders as Record<string, string>).map(([name, value]) => ({ name, value: String(value) })),
     }),
     body: t.string({
-      description: 'The exact bytes POSTed (UTF-8), the same on every attempt of the delivery.',
-      select: { delivery: { select: { event: { select: { payload: true } } } } },
-      resolve: (attempt) => attempt.delivery.event.payload,
+      description: "The exact bytes POSTed (UTF-8), the same on every attempt of the delivery: what the endpoint's transformation made of the event, or its payload.",
+      ...sentBody,
     }),
   }),
 });

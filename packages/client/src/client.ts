@@ -78,9 +78,15 @@ async function* paginate<T>(fetchPage: (args: PageArgs) => Promise<Page<T>>, opt
   }
 }
 
-/** A result's success member, or a thrown HookwireError for its typed error (NotFoundError…). */
-export function unwrap<T extends { __typename: string }>(result: T): Extract<T, { __typename: `${string}Success` }> {
-  if (result.__typename.endsWith('Success')) return result as Extract<T, { __typename: `${string}Success` }>;
+/** What a result is when it is not one of the API's errors (ValidationError, NotFoundError, VerificationError). */
+export type Unwrapped<T extends { __typename: string }> = Exclude<T, { __typename: `${string}Error` }>;
+
+/**
+ * A result's success member (EndpointSuccess, TransformationPreview…), or a thrown HookwireError
+ * for its typed error: every error type of the API is named …Error and implements Error.
+ */
+export function unwrap<T extends { __typename: string }>(result: T): Unwrapped<T> {
+  if (!result.__typename.endsWith('Error')) return result as Unwrapped<T>;
   throw HookwireError.fromResult(result as unknown as ErrorResult);
 }
 
@@ -120,6 +126,12 @@ export type RetryDeliveryResult = ops.RetryDeliveryMutation['retryDelivery'];
 export type RecoverFailedDeliveriesResult = ops.RecoverFailedDeliveriesMutation['recoverFailedDeliveries'];
 export type CreateApiKeyResult = ops.CreateApiKeyMutation['createApiKey'];
 export type CreateAccountResult = ops.CreateAccountMutation['createAccount'];
+export type CreateEventTypeResult = ops.CreateEventTypeMutation['createEventType'];
+export type UpdateEventTypeResult = ops.UpdateEventTypeMutation['updateEventType'];
+export type ArchiveEventTypeResult = ops.ArchiveEventTypeMutation['archiveEventType'];
+export type UnarchiveEventTypeResult = ops.UnarchiveEventTypeMutation['unarchiveEventType'];
+/** The exact body (and the headers it adds) a transformation makes of an event, or a ValidationError. */
+export type PreviewTransformationResult = ops.PreviewTransformationQuery['previewTransformation'];
 
 export interface EndpointFilter {
   status?: ops.EndpointStatus | null;
@@ -213,8 +225,18 @@ function deliveriesApi(request: Request) {
 
 function eventTypesApi(request: Request) {
   return {
+    /** The built-in catalog, then the account's own types (custom), archived ones included. */
     list: async (): Promise<EventType[]> => (await request(ops.EventTypesDocument)).eventTypes,
     get: async (name: string): Promise<EventType | null> => (await request(ops.EventTypesDocument)).eventTypes.find((t) => t.name === name) ?? null,
+    /** A type of the account's own: a lowercase dotted name, a JSON Schema that compiles, an example it validates. */
+    create: async (input: ops.CreateEventTypeInput): Promise<CreateEventTypeResult> =>
+      (await request(ops.CreateEventTypeDocument, { input })).createEventType,
+    /** Changes an own type; the example must still validate against the schema. */
+    update: async (name: string, input: ops.UpdateEventTypeInput): Promise<UpdateEventTypeResult> =>
+      (await request(ops.UpdateEventTypeDocument, { name, input })).updateEventType,
+    /** No more publishing or new subscriptions; existing subscriptions and history stay. */
+    archive: async (name: string): Promise<ArchiveEventTypeResult> => (await request(ops.ArchiveEventTypeDocument, { name })).archiveEventType,
+    unarchive: async (name: string): Promise<UnarchiveEventTypeResult> => (await request(ops.UnarchiveEventTypeDocument, { name })).unarchiveEventType,
   };
 }
 
@@ -259,6 +281,14 @@ export class HookwireClient {
     this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
     this.#headers = options.headers ?? {};
     this.#wsOptions = options.webSocket;
+  }
+
+  /**
+   * Runs a transformation (an endpoint's `function handler(webhook) {…}`) on the example of an
+   * event type, or on `data`, sending nothing: the exact body it would POST and the headers it adds.
+   */
+  async previewTransformation(transformation: string, eventType: string, data?: unknown): Promise<PreviewTransformationResult> {
+    return (await this.request(ops.PreviewTransformationDocument, { transformation, eventType, data })).previewTransformation;
   }
 
   /** What an id names in this account (__typename: Endpoint, Event, Delivery…), or null. */

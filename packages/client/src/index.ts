@@ -4,6 +4,7 @@ export {
   HookwireClient,
   DEFAULT_URL,
   unwrap,
+  type Unwrapped,
   type HookwireClientOptions,
   type Document,
   type Page,
@@ -39,14 +40,23 @@ export {
   type RecoverFailedDeliveriesResult,
   type CreateApiKeyResult,
   type CreateAccountResult,
+  type CreateEventTypeResult,
+  type UpdateEventTypeResult,
+  type ArchiveEventTypeResult,
+  type UnarchiveEventTypeResult,
+  type PreviewTransformationResult,
 } from './client.ts';
 export { HookwireError, type HookwireErrorCode, type ErrorResult, type GraphQLErrorLike } from './errors.ts';
 export type {
   AttemptOutcome,
   AttemptTrigger,
   CreateEndpointInput,
+  CreateEventTypeInput,
   DeliveryStatus,
   EndpointStatus,
   PublishEventInput,
+  SignatureFormat,
+  SignatureHeaderInput,
   UpdateEndpointInput,
+  UpdateEventTypeInput,
 } from './generated/graphql.ts';

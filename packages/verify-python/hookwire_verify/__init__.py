@@ -72,7 +72,8 @@ def verify_webhook(
 
     ``raw_body`` must be the bytes as received (Flask: ``request.get_data()``; Django:
     ``request.body``): a body parsed and serialised again no longer matches its signature.
-    ``secret`` is the endpoint's signingSecret, or a list of secrets while you roll one over.
+    ``secret`` is the endpoint's signingSecret exactly as Hookwire shows it (a generated ``whsec_…``
+    one, or the endpoint's own secret as it was set), or a list of secrets while you roll one over.
     ``now`` is unix seconds (the clock by default). With ``signature_header``, that header is
     verified instead of the Standard Webhooks ones; without it, webhook-signature is verified,
     or x-webhook-signature (SHA256_HEX) when a request has only that.
@@ -111,15 +112,24 @@ def _verify_standard(body: bytes, read, secrets: List[str], now_seconds: int, to
                 signatures.append(decoded)
     signed = f"{msg_id}.{timestamp}.".encode("utf-8") + body
     for secret in secrets:
-        key = _b64decode(secret[len(SECRET_PREFIX):] if secret.startswith(SECRET_PREFIX) else secret)
-        if key is None:
-            raise WebhookVerificationError("invalid_argument", "A whsec_ secret must be base64 after its prefix")
-        expected = hmac.new(key, signed, hashlib.sha256).digest()
+        expected = hmac.new(_standard_webhooks_key(secret), signed, hashlib.sha256).digest()
         if any(hmac.compare_digest(signature, expected) for signature in signatures):
             return
     raise WebhookVerificationError(
         "invalid_signature", "No webhook-signature entry matches: wrong secret, or the body was changed"
     )
+
+
+def _standard_webhooks_key(secret: str) -> bytes:
+    # As Hookwire derives it: a whsec_ secret carries the key in base64 after the prefix; any other
+    # secret (an endpoint's own signingSecret) is its UTF-8 bytes, what the standardwebhooks and
+    # svix libraries use given format "raw". Decoding an own secret as base64 never matches.
+    if not secret.startswith(SECRET_PREFIX):
+        return secret.encode("utf-8")
+    key = _b64decode(secret[len(SECRET_PREFIX):])
+    if key is None:
+        raise WebhookVerificationError("invalid_argument", "A whsec_ secret must be base64 after its prefix")
+    return key
 
 
 def _verify_hex(body: bytes, read, secrets: List[str], header: SignatureHeader, now_seconds: int, tolerance: int) -> None:

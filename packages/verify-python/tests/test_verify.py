@@ -143,11 +143,34 @@ def test_real_delivery(delivery):
     secret = delivery["secret"]
     now = delivery["receivedAtSeconds"]
 
+    # The endpoint's own signatureHeader (name, format, timestampHeader), or the default one.
+    hex_header = delivery.get("signatureHeader") or SignatureHeader()
+
     event = verify_webhook(body, headers, secret, now=now)
     assert event["id"] == headers["webhook-id"]
-    assert verify_webhook(body, headers, secret, now=now, signature_header=SignatureHeader())["id"] == event["id"]
+    assert verify_webhook(body, headers, secret, now=now, signature_header=hex_header)["id"] == event["id"]
     expect_error("invalid_signature", body + b" ", headers, secret, now=now)
+    expect_error("invalid_signature", body + b" ", headers, secret, now=now, signature_header=hex_header)
+    expect_error("invalid_signature", body, headers, "another-own-secret-0123456789", now=now, signature_header=hex_header)
     expect_error("timestamp_out_of_tolerance", body, headers, secret, now=now + 301)
+
+    if not secret.startswith("whsec_"):
+        # An endpoint's own secret: the Standard Webhooks key is its UTF-8 bytes, the same key as
+        # whsec_ + their base64; the secret decoded as base64 is another key.
+        assert delivery["name"].startswith("own secret")
+        own_as_whsec = "whsec_" + base64.b64encode(secret.encode("utf-8")).decode("ascii")
+        assert verify_webhook(body, headers, own_as_whsec, now=now)["id"] == event["id"]
+        with pytest.raises(WebhookVerificationError) as decoded:  # another key, or none (not base64)
+            verify_webhook(body, headers, "whsec_" + secret, now=now)
+        assert decoded.value.code in ("invalid_signature", "invalid_argument")
+        name = hex_header["name"] if isinstance(hex_header, dict) else hex_header.name
+        assert name.lower() in {k.lower() for k in headers}
+        timestamp_header = isinstance(hex_header, dict) and hex_header.get("timestampHeader")
+        if timestamp_header:
+            assert headers[timestamp_header] == headers["webhook-timestamp"]
+            expect_error("timestamp_out_of_tolerance", body, headers, secret, now=now + 301, signature_header=hex_header)
+            moved = dict(headers, **{timestamp_header: str(int(headers[timestamp_header]) - 1)})
+            expect_error("invalid_signature", body, moved, secret, now=now, signature_header=hex_header)
 
     previous = delivery.get("previousSecret")
     if previous:

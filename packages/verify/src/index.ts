@@ -74,7 +74,8 @@ const FORMATS: readonly SignatureFormat[] = ['SHA256_HEX', 'HEX', 'SHA256_HEX_TI
  * Verifies a webhook and returns its parsed JSON body. `rawBody` must be the bytes as received
  * (express: `express.raw({ type: 'application/json' })`; fetch: `await request.text()`): a body
  * parsed and serialised again no longer matches its signature. `secret` is the endpoint's
- * signingSecret, or a list of secrets while you roll one over. Throws WebhookVerificationError.
+ * signingSecret exactly as Hookwire shows it (a generated `whsec_…` one, or the endpoint's own
+ * secret as it was set), or a list of secrets while you roll one over. Throws WebhookVerificationError.
  */
 export function verifyWebhook<T = WebhookEnvelope>(
   rawBody: string | Uint8Array,
@@ -116,11 +117,20 @@ function verifyStandard(body: Uint8Array, read: Reader, secrets: string[], nowSe
     .map((entry) => Buffer.from(entry.slice(3), 'base64'));
   const signed = Buffer.concat([Buffer.from(`${id}.${timestamp}.`, 'utf8'), body]);
   for (const secret of secrets) {
-    const key = Buffer.from(secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret, 'base64');
-    const expected = createHmac('sha256', key).update(signed).digest();
+    const expected = createHmac('sha256', standardWebhooksKey(secret)).update(signed).digest();
     if (signatures.some((signature) => constantTimeEqual(signature, expected))) return;
   }
   throw new WebhookVerificationError('invalid_signature', 'No webhook-signature entry matches: wrong secret, or the body was changed');
+}
+
+/**
+ * The Standard Webhooks key of a secret, as Hookwire derives it: a `whsec_` secret carries it in
+ * base64 after the prefix; any other secret (an endpoint's own signingSecret) is its UTF-8 bytes,
+ * which is what the standardwebhooks and svix libraries use given `{ format: 'raw' }`. Decoding
+ * an own secret as base64 would give another key, or none, and never match.
+ */
+function standardWebhooksKey(secret: string): Buffer {
+  return secret.startsWith(SECRET_PREFIX) ? Buffer.from(secret.slice(SECRET_PREFIX.length), 'base64') : Buffer.from(secret, 'utf8');
 }
 
 /** The hex header: HMAC-SHA256 keyed by the secret's UTF-8 bytes, of the body (or "<seconds>.<body>"). */

@@ -2,8 +2,17 @@
 // calls one client method, and prints a table or record (or JSON with --json).
 import { readFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
-import { unwrap, type Delivery, type EndpointWithSecret, type Endpoint } from '../client.ts';
-import type { CreateEndpointInput, DeliveryStatus, EndpointStatus, PublishEventInput, UpdateEndpointInput } from '../generated/graphql.ts';
+import { unwrap, type Delivery, type EndpointWithSecret, type Endpoint, type EventType } from '../client.ts';
+import type {
+  CreateEndpointInput,
+  DeliveryStatus,
+  EndpointStatus,
+  PublishEventInput,
+  SignatureFormat,
+  SignatureHeaderInput,
+  UpdateEndpointInput,
+  UpdateEventTypeInput,
+} from '../generated/graphql.ts';
 import { contextOf, type Context } from './context.ts';
 import { CliError, EXIT } from './exit.ts';
 import { list, pretty, time, type Io, type Output } from './output.ts';
@@ -63,6 +72,8 @@ function instant(value: string): string {
 
 const ENDPOINT_STATUSES = ['ACTIVE', 'PAUSED', 'DISABLED'] as const satisfies readonly EndpointStatus[];
 const DELIVERY_STATUSES = ['PENDING', 'SUCCEEDED', 'FAILED'] as const satisfies readonly DeliveryStatus[];
+const SIGNATURE_FORMATS = ['SHA256_HEX', 'HEX', 'SHA256_HEX_TIMESTAMPED'] as const satisfies readonly SignatureFormat[];
+const DEFAULT_SIGNATURE_HEADER = 'x-webhook-signature';
 
 /** The fields create and update share, as flags. */
 function endpointFlags(command: Command): Command {
@@ -76,7 +87,13 @@ function endpointFlags(command: Command): Command {
     .option('--retry-schedule <seconds>', 'seconds before each retry, comma-separated, e.g. 60,300,900', integers)
     .option('--concurrency-limit <n>', 'at most n attempts in flight at once', integer)
     .option('--ordered', 'deliver one at a time, in publish order')
-    .option('--verify-token <token>', 'run the hub.challenge handshake with the URL before saving');
+    .option('--verify-token <token>', 'run the hub.challenge handshake with the URL before saving')
+    .option('--signing-secret <secret>', "the endpoint's own secret (16 to 128 printable ASCII), for a receiver that holds one already")
+    .option('--signature-header <name>', `the hex signature's header (default ${DEFAULT_SIGNATURE_HEADER})`)
+    .option('--signature-format <format>', 'SHA256_HEX (sha256=<hex>, the default), HEX, or SHA256_HEX_TIMESTAMPED (with --timestamp-header)', oneOf(SIGNATURE_FORMATS))
+    .option('--timestamp-header <name>', 'the header with the signed unix seconds (SHA256_HEX_TIMESTAMPED, which it implies)')
+    .option('--transformation-file <path|->', 'JavaScript function handler(webhook) {…; return webhook} reshaping each delivery (- for stdin)')
+    .option('--filter <json|@file>', 'deliver only the events whose envelope matches this JSON filter');
 }
 
 interface EndpointFlags {
@@ -90,9 +107,39 @@ interface EndpointFlags {
   concurrencyLimit?: number;
   ordered?: boolean;
   verifyToken?: string;
+  signingSecret?: string;
+  signatureHeader?: string;
+  signatureFormat?: SignatureFormat;
+  timestampHeader?: string;
+  transformationFile?: string;
+  filter?: string;
 }
 
-function endpointInput(flags: EndpointFlags): UpdateEndpointInput {
+/** An input without the fields whose flags were not given (so that update leaves them as they are). */
+function given<T extends object>(input: T): T {
+  return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)) as T;
+}
+
+const hasSignatureFlags = (flags: EndpointFlags) =>
+  flags.signatureHeader !== undefined || flags.signatureFormat !== undefined || flags.timestampHeader !== undefined;
+
+/**
+ * The whole signatureHeader the API takes, from the flags given and, on update, what the endpoint
+ * has: a flag not given keeps its current value, and --timestamp-header alone means the format that
+ * has one. Combinations the API refuses (a timestamp header with HEX…) are left for it to name.
+ */
+function signatureHeaderInput(flags: EndpointFlags, current: SignatureHeaderInput | null): SignatureHeaderInput {
+  const format = flags.signatureFormat ?? (flags.timestampHeader !== undefined ? 'SHA256_HEX_TIMESTAMPED' : (current?.format ?? 'SHA256_HEX'));
+  const currentTimestamp = current?.format === 'SHA256_HEX_TIMESTAMPED' && format === 'SHA256_HEX_TIMESTAMPED' ? current.timestampHeader : null;
+  return {
+    name: flags.signatureHeader ?? current?.name ?? DEFAULT_SIGNATURE_HEADER,
+    format,
+    timestampHeader: flags.timestampHeader ?? currentTimestamp ?? null,
+  };
+}
+
+/** The input of create and update; `current` is the endpoint's signatureHeader on update. */
+async function endpointInput(io: Io, flags: EndpointFlags, current: SignatureHeaderInput | null = null): Promise<UpdateEndpointInput> {
   const input: UpdateEndpointInput = {
     eventTypes: flags.events,
     description: flags.description,
@@ -104,12 +151,25 @@ function endpointInput(flags: EndpointFlags): UpdateEndpointInput {
     concurrencyLimit: flags.concurrencyLimit,
     ordered: flags.ordered,
     verifyToken: flags.verifyToken,
+    signingSecret: flags.signingSecret,
+    signatureHeader: hasSignatureFlags(flags) ? signatureHeaderInput(flags, current) : undefined,
+    transformation: flags.transformationFile === undefined ? undefined : await readText(io, flags.transformationFile),
+    filter: flags.filter === undefined ? undefined : await readJson(io, flags.filter, '--filter'),
   };
-  return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)) as UpdateEndpointInput;
+  return given(input);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Printing.
+
+function signatureOf({ name, format, timestampHeader }: Endpoint['signatureHeader']): string {
+  return timestampHeader ? `${name} ${format} (seconds in ${timestampHeader})` : `${name} ${format}`;
+}
+
+function linesOf(text: string): string {
+  const count = text.replace(/\n$/, '').split('\n').length;
+  return `${count} ${count === 1 ? 'line' : 'lines'}`;
+}
 
 function printEndpoint(out: Output, endpoint: Endpoint | EndpointWithSecret): void {
   out.record([
@@ -125,9 +185,24 @@ function printEndpoint(out: Output, endpoint: Endpoint | EndpointWithSecret): vo
     ['concurrency', endpoint.concurrencyLimit ?? 'default'],
     ['ordered', endpoint.ordered ? 'yes' : 'no'],
     ['headers', endpoint.headers ? JSON.stringify(endpoint.headers) : null],
+    ['filter', endpoint.filter ? JSON.stringify(endpoint.filter) : null],
+    ['transformation', endpoint.transformation ? linesOf(endpoint.transformation) : null],
+    ['signature', signatureOf(endpoint.signatureHeader)],
     ...('signingSecret' in endpoint ? [['signing secret', endpoint.signingSecret] as [string, string]] : []),
     ['created', time(endpoint.createdAt)],
   ]);
+}
+
+function printEventType(out: Output, type: EventType): void {
+  const kind = [type.custom ? "this account's own" : 'built in', type.archived ? 'archived: not publishable, no new subscriptions' : ''];
+  out.line(`${type.name}: ${type.description}`);
+  out.line(`(${kind.filter(Boolean).join('; ')})`);
+  out.line();
+  out.line('Schema:');
+  out.line(pretty(type.schema));
+  out.line();
+  out.line('Example data:');
+  out.line(pretty(type.example));
 }
 
 function printDeliveries(out: Output, deliveries: Delivery[]): void {
@@ -148,23 +223,40 @@ function notFound(what: string, id: string): never {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Event data: a file, stdin, inline JSON, or the catalog's example.
+// What flags name: a file, stdin (-), inline JSON, or the catalog's example.
+
+async function readStdin(io: Io): Promise<string> {
+  const chunks: string[] = [];
+  for await (const chunk of io.stdin) chunks.push(typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
+  return chunks.join('');
+}
+
+/** A file's text, or stdin's for `-`. */
+async function readText(io: Io, path: string): Promise<string> {
+  if (path === '-') return readStdin(io);
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new CliError(EXIT.USAGE, `Cannot read ${path}: ${(error as Error).message}`);
+  }
+}
+
+/** JSON given inline (an object or array), as @file or a file's path, or - for stdin. */
+async function readSource(io: Io, source: string): Promise<string> {
+  if (/^\s*[[{]/.test(source)) return source;
+  return readText(io, source.startsWith('@') ? source.slice(1) : source);
+}
+
+async function readJson(io: Io, source: string, what: string): Promise<unknown> {
+  return parseJson(await readSource(io, source), source === '-' ? `${what} (stdin)` : what);
+}
 
 async function readData(io: Io, source: string | undefined): Promise<string> {
-  if (source === undefined || source === '-') {
-    if (source === undefined && io.stdin.isTTY) {
-      throw new CliError(EXIT.USAGE, 'No data: pass --data <file>, --data - (stdin), --data <json> or --example');
-    }
-    const chunks: string[] = [];
-    for await (const chunk of io.stdin) chunks.push(typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
-    return chunks.join('');
+  if (source === undefined) {
+    if (io.stdin.isTTY) throw new CliError(EXIT.USAGE, 'No data: pass --data <file>, --data - (stdin), --data <json> or --example');
+    return readStdin(io);
   }
-  if (/^\s*[[{]/.test(source)) return source;
-  try {
-    return await readFile(source, 'utf8');
-  } catch (error) {
-    throw new CliError(EXIT.USAGE, `Cannot read ${source}: ${(error as Error).message}`);
-  }
+  return readSource(io, source);
 }
 
 function parseJson(text: string, what: string): unknown {
@@ -174,6 +266,12 @@ function parseJson(text: string, what: string): unknown {
   } catch (error) {
     throw new CliError(EXIT.USAGE, `${what} is not JSON: ${(error as Error).message}`);
   }
+}
+
+/** Only one flag can read stdin. */
+function oneStdin(flags: Record<string, string | undefined>): void {
+  const named = Object.entries(flags).filter(([, value]) => value === '-' || value === '@-');
+  if (named.length > 1) throw new CliError(EXIT.USAGE, `Only one of ${named.map(([flag]) => flag).join(', ')} can read stdin (-)`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -208,14 +306,20 @@ export function endpointsCommand(io: Io): Command {
         out.result({ ...endpoint, stats }, () => {
           printEndpoint(out, endpoint);
           if (stats) out.line(`${'deliveries'.padEnd(14)}  ${stats.total} total, ${stats.succeeded} succeeded, ${stats.failed} failed, ${stats.pending} pending`);
+          if (endpoint.transformation) {
+            out.line();
+            out.line('Transformation:');
+            out.line(endpoint.transformation);
+          }
         });
       }),
     );
 
   endpointFlags(endpoints.command('create <url>').description('a new endpoint; prints its signing secret')).action(
-    run(io, async ({ client, out }, url: string, flags: EndpointFlags) => {
+    run(io, async ({ client, out, io }, url: string, flags: EndpointFlags) => {
+      oneStdin({ '--transformation-file': flags.transformationFile, '--filter': flags.filter });
       const input: CreateEndpointInput = {
-        ...endpointInput(flags),
+        ...(await endpointInput(io, flags)),
         url,
         eventTypes: flags.events ?? ['*'],
         description: flags.description ?? descriptionOf(url),
@@ -230,9 +334,17 @@ export function endpointsCommand(io: Io): Command {
 
   endpointFlags(endpoints.command('update <id>').description('change an endpoint; flags not given stay as they are'))
     .option('--url <url>', 'a new URL')
+    .addHelpText('after', '\nAn empty --transformation-file removes the transformation; --filter {} removes the filter.')
     .action(
-      run(io, async ({ client, out }, id: string, flags: EndpointFlags & { url?: string }) => {
-        const input = { ...endpointInput(flags), ...(flags.url ? { url: flags.url } : {}) };
+      run(io, async ({ client, out, io }, id: string, flags: EndpointFlags & { url?: string }) => {
+        oneStdin({ '--transformation-file': flags.transformationFile, '--filter': flags.filter });
+        let current: SignatureHeaderInput | null = null;
+        if (hasSignatureFlags(flags)) {
+          const endpoint = await client().endpoints.get(id);
+          if (!endpoint) notFound('endpoint', id);
+          current = endpoint.signatureHeader;
+        }
+        const input = { ...(await endpointInput(io, flags, current)), ...(flags.url ? { url: flags.url } : {}) };
         if (Object.keys(input).length === 0) throw new CliError(EXIT.USAGE, 'Nothing to update: give at least one flag (see --help)');
         const { endpoint } = unwrap(await client().endpoints.update(id, input));
         out.result(endpoint, () => {
@@ -289,6 +401,27 @@ export function endpointsCommand(io: Io): Command {
       run(io, async ({ client, out }, id: string, flags: { eventType?: string }) => {
         const { delivery } = unwrap(await client().endpoints.test(id, flags.eventType));
         out.result(delivery, () => out.line(`Sent ${delivery.event.type} ${delivery.event.id} to ${id}: delivery ${delivery.id} (${delivery.status})`));
+      }),
+    );
+
+  endpoints
+    .command('preview-transformation')
+    .description('run a transformation on an event type\'s example (or --data), sending nothing: prints the exact body it would POST')
+    .requiredOption('--file <path|->', 'the transformation: function handler(webhook) {…; return webhook} (- for stdin)')
+    .requiredOption('--event-type <type>', 'the event type whose example it runs on')
+    .option('--data <json|@file|->', 'run it on this event data instead of the example')
+    .addHelpText('after', '\nThe body goes to stdout as it is (redirect it to a file to keep its exact bytes); the headers it adds, to stderr.')
+    .action(
+      run(io, async ({ client, out, io }, flags: { file: string; eventType: string; data?: string }) => {
+        oneStdin({ '--file': flags.file, '--data': flags.data });
+        const transformation = await readText(io, flags.file);
+        const data = flags.data === undefined ? undefined : parseJson(await readData(io, flags.data), flags.data);
+        const preview = unwrap(await client().previewTransformation(transformation, flags.eventType, data));
+        out.result({ body: preview.body, headers: preview.headers ?? null }, () => {
+          const added = Object.entries((preview.headers ?? {}) as Record<string, string>);
+          if (added.length) out.note(`Headers it adds: ${added.map(([name, value]) => `${name}: ${value}`).join(', ')}`);
+          out.raw(preview.body);
+        });
       }),
     );
 
@@ -468,16 +601,33 @@ export function deliveriesCommand(io: Io): Command {
   return deliveries;
 }
 
+interface EventTypeFlags {
+  description?: string;
+  schema?: string;
+  example?: string;
+}
+
+async function eventTypeInput(io: Io, flags: EventTypeFlags): Promise<UpdateEventTypeInput> {
+  oneStdin({ '--schema': flags.schema, '--example': flags.example });
+  const input: UpdateEventTypeInput = {
+    description: flags.description,
+    schema: flags.schema === undefined ? undefined : await readJson(io, flags.schema, '--schema'),
+    example: flags.example === undefined ? undefined : await readJson(io, flags.example, '--example'),
+  };
+  return given(input);
+}
+
 export function eventTypesCommand(io: Io): Command {
-  const eventTypes = new Command('event-types').description('the catalog: each type with its JSON Schema and an example');
+  const eventTypes = new Command('event-types').description("the catalog and the account's own types: each with its JSON Schema and an example");
 
   eventTypes
     .command('list')
-    .description('every event type')
+    .description("every event type: the built-in catalog, then the account's own")
     .action(
       run(io, async ({ client, out }) => {
         const all = await client().eventTypes.list();
-        out.result(all, () => out.table(['NAME', 'DESCRIPTION'], all.map((t) => [t.name, t.description])));
+        const kind = (t: EventType) => [t.custom ? 'custom' : 'built-in', t.archived ? 'archived' : ''].filter(Boolean).join(', ');
+        out.result(all, () => out.table(['NAME', 'KIND', 'DESCRIPTION'], all.map((t) => [t.name, kind(t), t.description])));
       }),
     );
 
@@ -488,17 +638,59 @@ export function eventTypesCommand(io: Io): Command {
       run(io, async ({ client, out }, name: string) => {
         const type = await client().eventTypes.get(name);
         if (!type) notFound('event type', name);
-        out.result(type, () => {
-          out.line(`${type.name}: ${type.description}`);
-          out.line();
-          out.line('Schema:');
-          out.line(pretty(type.schema));
-          out.line();
-          out.line('Example data:');
-          out.line(pretty(type.example));
+        out.result(type, () => printEventType(out, type));
+      }),
+    );
+
+  eventTypes
+    .command('create <name>')
+    .description("a type of the account's own (lowercase, dot-separated: order.shipped); wildcards such as order.* match it")
+    .requiredOption('--description <text>', 'what the event means')
+    .requiredOption('--schema <json|@file|->', "the JSON Schema of the event's data: inline JSON, a file, or - for stdin")
+    .requiredOption('--example <json|@file|->', 'example data, valid against the schema')
+    .action(
+      run(io, async ({ client, out, io }, name: string, flags: Required<EventTypeFlags>) => {
+        const input = await eventTypeInput(io, flags);
+        const { eventType } = unwrap(await client().eventTypes.create({ name, description: flags.description, schema: input.schema, example: input.example }));
+        out.result(eventType, () => {
+          out.line(`Created event type ${eventType.name}`);
+          printEventType(out, eventType);
         });
       }),
     );
+
+  eventTypes
+    .command('update <name>')
+    .description("change one of the account's own types; the example must still validate against the schema")
+    .option('--description <text>', 'what the event means')
+    .option('--schema <json|@file|->', "the JSON Schema of the event's data")
+    .option('--example <json|@file|->', 'example data')
+    .action(
+      run(io, async ({ client, out, io }, name: string, flags: EventTypeFlags) => {
+        const input = await eventTypeInput(io, flags);
+        if (Object.keys(input).length === 0) throw new CliError(EXIT.USAGE, 'Nothing to update: give --description, --schema or --example');
+        const { eventType } = unwrap(await client().eventTypes.update(name, input));
+        out.result(eventType, () => {
+          out.line(`Updated event type ${eventType.name}`);
+          printEventType(out, eventType);
+        });
+      }),
+    );
+
+  for (const [command, verb, description] of [
+    ['archive', 'Archived', 'no more publishing or new subscriptions; existing subscriptions and history stay'],
+    ['unarchive', 'Unarchived', 'publishable and subscribable again'],
+  ] as const) {
+    eventTypes
+      .command(`${command} <name>`)
+      .description(description)
+      .action(
+        run(io, async ({ client, out }, name: string) => {
+          const { eventType } = unwrap(await client().eventTypes[command](name));
+          out.result(eventType, () => out.line(`${verb} event type ${eventType.name}`));
+        }),
+      );
+  }
 
   return eventTypes;
 }

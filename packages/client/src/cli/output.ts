@@ -1,7 +1,7 @@
 // How the CLI prints: aligned tables and key/value records for people, JSON for scripts.
 
 export interface Io {
-  stdout: { write(text: string): unknown };
+  stdout: { write(text: string): unknown; isTTY?: boolean };
   stderr: { write(text: string): unknown };
   stdin: AsyncIterable<Buffer | string> & { isTTY?: boolean };
   env: Record<string, string | undefined>;
@@ -32,6 +32,15 @@ export class Output {
   result(value: unknown, human: () => void): void {
     if (this.json) this.#io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
     else human();
+  }
+
+  /**
+   * Text exactly as it is (a body), on stdout; on a terminal a newline follows it when it has
+   * none, so that the prompt does not, but a file or a pipe gets the bytes alone.
+   */
+  raw(text: string): void {
+    this.#io.stdout.write(text);
+    if (this.#io.stdout.isTTY && !text.endsWith('\n')) this.#io.stdout.write('\n');
   }
 
   /** One JSON value per line (--json of a stream), or a human line. */

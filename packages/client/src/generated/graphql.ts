@@ -44,6 +44,16 @@ export type CreateEndpointInput = {
   verifyToken?: string | null | undefined;
 };
 
+export type CreateEventTypeInput = {
+  description: string;
+  /** Must validate against schema. */
+  example: unknown;
+  /** Lowercase segments separated by dots, e.g. message.status. */
+  name: string;
+  /** JSON Schema of the event's data. */
+  schema: unknown;
+};
+
 export type DeliveryStatus =
   /** Given up: retries exhausted, or a response that must not be retried. */
   | 'FAILED'
@@ -104,9 +114,15 @@ export type UpdateEndpointInput = {
   verifyToken?: string | null | undefined;
 };
 
-export type EndpointFieldsFragment = { id: string, url: string, description: string, eventTypes: Array<string>, sessionIds: Array<string> | null, status: EndpointStatus, pausedAt: string | null, pauseReason: string | null, headers: unknown, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, concurrencyLimit: number | null, ordered: boolean, createdAt: string, updatedAt: string };
+export type UpdateEventTypeInput = {
+  description?: string | null | undefined;
+  example?: unknown;
+  schema?: unknown;
+};
 
-export type EndpointWithSecretFieldsFragment = { signingSecret: string, id: string, url: string, description: string, eventTypes: Array<string>, sessionIds: Array<string> | null, status: EndpointStatus, pausedAt: string | null, pauseReason: string | null, headers: unknown, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, concurrencyLimit: number | null, ordered: boolean, createdAt: string, updatedAt: string };
+export type EndpointFieldsFragment = { id: string, url: string, description: string, eventTypes: Array<string>, sessionIds: Array<string> | null, status: EndpointStatus, pausedAt: string | null, pauseReason: string | null, headers: unknown, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, concurrencyLimit: number | null, ordered: boolean, filter: unknown, transformation: string | null, createdAt: string, updatedAt: string, signatureHeader: { name: string, format: SignatureFormat, timestampHeader: string | null } };
+
+export type EndpointWithSecretFieldsFragment = { signingSecret: string, id: string, url: string, description: string, eventTypes: Array<string>, sessionIds: Array<string> | null, status: EndpointStatus, pausedAt: string | null, pauseReason: string | null, headers: unknown, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, concurrencyLimit: number | null, ordered: boolean, filter: unknown, transformation: string | null, createdAt: string, updatedAt: string, signatureHeader: { name: string, format: SignatureFormat, timestampHeader: string | null } };
 
 export type DeliveryStatsFieldsFragment = { total: number, succeeded: number, failed: number, pending: number, successRate: number | null };
 
@@ -118,7 +134,7 @@ export type AttemptFieldsFragment = { id: string, attemptNumber: number, trigger
 
 export type AttemptDetailFieldsFragment = { requestHeaders: unknown, requestBody: string, responseHeaders: unknown, responseBody: string | null, id: string, attemptNumber: number, trigger: AttemptTrigger, outcome: AttemptOutcome, startedAt: string, durationMs: number, responseStatus: number | null, error: string | null, willRetry: boolean };
 
-export type EventTypeFieldsFragment = { name: string, description: string, schema: unknown, example: unknown };
+export type EventTypeFieldsFragment = { name: string, description: string, custom: boolean, archived: boolean, schema: unknown, example: unknown };
 
 type ErrorFields_NotFoundError_Fragment = { __typename: 'NotFoundError', message: string };
 
@@ -132,7 +148,7 @@ export type ErrorFieldsFragment =
   | ErrorFields_VerificationError_Fragment
 ;
 
-type EndpointResultFields_EndpointSuccess_Fragment = { __typename: 'EndpointSuccess', endpoint: { signingSecret: string, id: string, url: string, description: string, eventTypes: Array<string>, sessionIds: Array<string> | null, status: EndpointStatus, pausedAt: string | null, pauseReason: string | null, headers: unknown, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, concurrencyLimit: number | null, ordered: boolean, createdAt: string, updatedAt: string } };
+type EndpointResultFields_EndpointSuccess_Fragment = { __typename: 'EndpointSuccess', endpoint: { signingSecret: string, id: string, url: string, description: string, eventTypes: Array<string>, sessionIds: Array<string> | null, status: EndpointStatus, pausedAt: string | null, pauseReason: string | null, headers: unknown, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, concurrencyLimit: number | null, ordered: boolean, filter: unknown, transformation: string | null, createdAt: string, updatedAt: string, signatureHeader: { name: string, format: SignatureFormat, timestampHeader: string | null } } };
 
 type EndpointResultFields_NotFoundError_Fragment = { __typename: 'NotFoundError', message: string };
 
@@ -159,6 +175,18 @@ export type DeliveryResultFieldsFragment =
   | DeliveryResultFields_ValidationError_Fragment
 ;
 
+type EventTypeResultFields_EventTypeSuccess_Fragment = { __typename: 'EventTypeSuccess', eventType: { name: string, description: string, custom: boolean, archived: boolean, schema: unknown, example: unknown } };
+
+type EventTypeResultFields_NotFoundError_Fragment = { __typename: 'NotFoundError', message: string };
+
+type EventTypeResultFields_ValidationError_Fragment = { __typename: 'ValidationError', message: string, fieldErrors: Array<{ path: Array<string>, message: string }> };
+
+export type EventTypeResultFieldsFragment =
+  | EventTypeResultFields_EventTypeSuccess_Fragment
+  | EventTypeResultFields_NotFoundError_Fragment
+  | EventTypeResultFields_ValidationError_Fragment
+;
+
 export type PublishedEventFieldsFragment = { id: string, type: string, sessionId: string | null, createdAt: string, data: unknown, deliveries: Array<{ id: string, status: DeliveryStatus, endpoint: { id: string } }> };
 
 export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
@@ -171,7 +199,7 @@ export type EndpointQueryVariables = Exact<{
 }>;
 
 
-export type EndpointQuery = { endpoint: { signingSecret: string, id: string, url: string, description: string, eventTypes: Array<string>, sessionIds: Array<string> | null, status: EndpointStatus, pausedAt: string | null, pauseReason: string | null, headers: unknown, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, concurrencyLimit: number | null, ordered: boolean, createdAt: string, updatedAt: string } | null };
+export type EndpointQuery = { endpoint: { signingSecret: string, id: string, url: string, description: string, eventTypes: Array<string>, sessionIds: Array<string> | null, status: EndpointStatus, pausedAt: string | null, pauseReason: string | null, headers: unknown, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, concurrencyLimit: number | null, ordered: boolean, filter: unknown, transformation: string | null, createdAt: string, updatedAt: string, signatureHeader: { name: string, format: SignatureFormat, timestampHeader: string | null } } | null };
 
 export type EndpointsQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -180,7 +208,7 @@ export type EndpointsQueryVariables = Exact<{
 }>;
 
 
-export type EndpointsQuery = { endpoints: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, url: string, description: string, eventTypes: Array<string>, sessionIds: Array<string> | null, status: EndpointStatus, pausedAt: string | null, pauseReason: string | null, headers: unknown, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, concurrencyLimit: number | null, ordered: boolean, createdAt: string, updatedAt: string } }> } };
+export type EndpointsQuery = { endpoints: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, url: string, description: string, eventTypes: Array<string>, sessionIds: Array<string> | null, status: EndpointStatus, pausedAt: string | null, pauseReason: string | null, headers: unknown, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, concurrencyLimit: number | null, ordered: boolean, filter: unknown, transformation: string | null, createdAt: string, updatedAt: string, signatureHeader: { name: string, format: SignatureFormat, timestampHeader: string | null } } }> } };
 
 export type EndpointStatsQueryVariables = Exact<{
   id: string;
@@ -242,7 +270,19 @@ export type NodeQuery = { node:
 export type EventTypesQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type EventTypesQuery = { eventTypes: Array<{ name: string, description: string, schema: unknown, example: unknown }> };
+export type EventTypesQuery = { eventTypes: Array<{ name: string, description: string, custom: boolean, archived: boolean, schema: unknown, example: unknown }> };
+
+export type PreviewTransformationQueryVariables = Exact<{
+  transformation: string;
+  eventType: string;
+  data?: unknown;
+}>;
+
+
+export type PreviewTransformationQuery = { previewTransformation:
+    | { __typename: 'TransformationPreview', body: string, headers: unknown }
+    | { __typename: 'ValidationError', message: string, fieldErrors: Array<{ path: Array<string>, message: string }> }
+   };
 
 export type CreateAccountMutationVariables = Exact<{
   name: string;
@@ -270,7 +310,7 @@ export type CreateEndpointMutationVariables = Exact<{
 
 
 export type CreateEndpointMutation = { createEndpoint:
-    | { __typename: 'EndpointSuccess', endpoint: { signingSecret: string, id: string, url: string, description: string, eventTypes: Array<string>, sessionIds: Array<string> | null, status: EndpointStatus, pausedAt: string | null, pauseReason: string | null, headers: unknown, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, concurrencyLimit: number | null, ordered: boolean, createdAt: string, updatedAt: string } }
+    | { __typename: 'EndpointSuccess', endpoint: { signingSecret: string, id: string, url: string, description: string, eventTypes: Array<string>, sessionIds: Array<string> | null, status: EndpointStatus, pausedAt: string | null, pauseReason: string | null, headers: unknown, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, concurrencyLimit: number | null, ordered: boolean, filter: unknown, transformation: string | null, createdAt: string, updatedAt: string, signatureHeader: { name: string, format: SignatureFormat, timestampHeader: string | null } } }
     | { __typename: 'NotFoundError', message: string }
     | { __typename: 'ValidationError', message: string, fieldErrors: Array<{ path: Array<string>, message: string }> }
     | { __typename: 'VerificationError', message: string }
@@ -283,7 +323,7 @@ export type UpdateEndpointMutationVariables = Exact<{
 
 
 export type UpdateEndpointMutation = { updateEndpoint:
-    | { __typename: 'EndpointSuccess', endpoint: { signingSecret: string, id: string, url: string, description: string, eventTypes: Array<string>, sessionIds: Array<string> | null, status: EndpointStatus, pausedAt: string | null, pauseReason: string | null, headers: unknown, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, concurrencyLimit: number | null, ordered: boolean, createdAt: string, updatedAt: string } }
+    | { __typename: 'EndpointSuccess', endpoint: { signingSecret: string, id: string, url: string, description: string, eventTypes: Array<string>, sessionIds: Array<string> | null, status: EndpointStatus, pausedAt: string | null, pauseReason: string | null, headers: unknown, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, concurrencyLimit: number | null, ordered: boolean, filter: unknown, transformation: string | null, createdAt: string, updatedAt: string, signatureHeader: { name: string, format: SignatureFormat, timestampHeader: string | null } } }
     | { __typename: 'NotFoundError', message: string }
     | { __typename: 'ValidationError', message: string, fieldErrors: Array<{ path: Array<string>, message: string }> }
     | { __typename: 'VerificationError', message: string }
@@ -305,7 +345,7 @@ export type PauseEndpointMutationVariables = Exact<{
 
 
 export type PauseEndpointMutation = { pauseEndpoint:
-    | { __typename: 'EndpointSuccess', endpoint: { signingSecret: string, id: string, url: string, description: string, eventTypes: Array<string>, sessionIds: Array<string> | null, status: EndpointStatus, pausedAt: string | null, pauseReason: string | null, headers: unknown, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, concurrencyLimit: number | null, ordered: boolean, createdAt: string, updatedAt: string } }
+    | { __typename: 'EndpointSuccess', endpoint: { signingSecret: string, id: string, url: string, description: string, eventTypes: Array<string>, sessionIds: Array<string> | null, status: EndpointStatus, pausedAt: string | null, pauseReason: string | null, headers: unknown, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, concurrencyLimit: number | null, ordered: boolean, filter: unknown, transformation: string | null, createdAt: string, updatedAt: string, signatureHeader: { name: string, format: SignatureFormat, timestampHeader: string | null } } }
     | { __typename: 'NotFoundError', message: string }
     | { __typename: 'ValidationError', message: string, fieldErrors: Array<{ path: Array<string>, message: string }> }
     | { __typename: 'VerificationError', message: string }
@@ -317,7 +357,7 @@ export type ResumeEndpointMutationVariables = Exact<{
 
 
 export type ResumeEndpointMutation = { resumeEndpoint:
-    | { __typename: 'EndpointSuccess', endpoint: { signingSecret: string, id: string, url: string, description: string, eventTypes: Array<string>, sessionIds: Array<string> | null, status: EndpointStatus, pausedAt: string | null, pauseReason: string | null, headers: unknown, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, concurrencyLimit: number | null, ordered: boolean, createdAt: string, updatedAt: string } }
+    | { __typename: 'EndpointSuccess', endpoint: { signingSecret: string, id: string, url: string, description: string, eventTypes: Array<string>, sessionIds: Array<string> | null, status: EndpointStatus, pausedAt: string | null, pauseReason: string | null, headers: unknown, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, concurrencyLimit: number | null, ordered: boolean, filter: unknown, transformation: string | null, createdAt: string, updatedAt: string, signatureHeader: { name: string, format: SignatureFormat, timestampHeader: string | null } } }
     | { __typename: 'NotFoundError', message: string }
     | { __typename: 'ValidationError', message: string, fieldErrors: Array<{ path: Array<string>, message: string }> }
     | { __typename: 'VerificationError', message: string }
@@ -330,7 +370,7 @@ export type RotateEndpointSecretMutationVariables = Exact<{
 
 
 export type RotateEndpointSecretMutation = { rotateEndpointSecret:
-    | { __typename: 'EndpointSuccess', endpoint: { signingSecret: string, id: string, url: string, description: string, eventTypes: Array<string>, sessionIds: Array<string> | null, status: EndpointStatus, pausedAt: string | null, pauseReason: string | null, headers: unknown, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, concurrencyLimit: number | null, ordered: boolean, createdAt: string, updatedAt: string } }
+    | { __typename: 'EndpointSuccess', endpoint: { signingSecret: string, id: string, url: string, description: string, eventTypes: Array<string>, sessionIds: Array<string> | null, status: EndpointStatus, pausedAt: string | null, pauseReason: string | null, headers: unknown, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, concurrencyLimit: number | null, ordered: boolean, filter: unknown, transformation: string | null, createdAt: string, updatedAt: string, signatureHeader: { name: string, format: SignatureFormat, timestampHeader: string | null } } }
     | { __typename: 'NotFoundError', message: string }
     | { __typename: 'ValidationError', message: string, fieldErrors: Array<{ path: Array<string>, message: string }> }
     | { __typename: 'VerificationError', message: string }
@@ -379,6 +419,51 @@ export type RetryDeliveryMutation = { retryDelivery:
     | { __typename: 'ValidationError', message: string, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
 
+export type CreateEventTypeMutationVariables = Exact<{
+  input: CreateEventTypeInput;
+}>;
+
+
+export type CreateEventTypeMutation = { createEventType:
+    | { __typename: 'EventTypeSuccess', eventType: { name: string, description: string, custom: boolean, archived: boolean, schema: unknown, example: unknown } }
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'ValidationError', message: string, fieldErrors: Array<{ path: Array<string>, message: string }> }
+   };
+
+export type UpdateEventTypeMutationVariables = Exact<{
+  name: string;
+  input: UpdateEventTypeInput;
+}>;
+
+
+export type UpdateEventTypeMutation = { updateEventType:
+    | { __typename: 'EventTypeSuccess', eventType: { name: string, description: string, custom: boolean, archived: boolean, schema: unknown, example: unknown } }
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'ValidationError', message: string, fieldErrors: Array<{ path: Array<string>, message: string }> }
+   };
+
+export type ArchiveEventTypeMutationVariables = Exact<{
+  name: string;
+}>;
+
+
+export type ArchiveEventTypeMutation = { archiveEventType:
+    | { __typename: 'EventTypeSuccess', eventType: { name: string, description: string, custom: boolean, archived: boolean, schema: unknown, example: unknown } }
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'ValidationError', message: string, fieldErrors: Array<{ path: Array<string>, message: string }> }
+   };
+
+export type UnarchiveEventTypeMutationVariables = Exact<{
+  name: string;
+}>;
+
+
+export type UnarchiveEventTypeMutation = { unarchiveEventType:
+    | { __typename: 'EventTypeSuccess', eventType: { name: string, description: string, custom: boolean, archived: boolean, schema: unknown, example: unknown } }
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'ValidationError', message: string, fieldErrors: Array<{ path: Array<string>, message: string }> }
+   };
+
 export type RecoverFailedDeliveriesMutationVariables = Exact<{
   endpointId: string;
   since: string;
@@ -404,7 +489,7 @@ export type EndpointStatusChangedSubscriptionVariables = Exact<{
 }>;
 
 
-export type EndpointStatusChangedSubscription = { endpointStatusChanged: { id: string, url: string, description: string, eventTypes: Array<string>, sessionIds: Array<string> | null, status: EndpointStatus, pausedAt: string | null, pauseReason: string | null, headers: unknown, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, concurrencyLimit: number | null, ordered: boolean, createdAt: string, updatedAt: string } };
+export type EndpointStatusChangedSubscription = { endpointStatusChanged: { id: string, url: string, description: string, eventTypes: Array<string>, sessionIds: Array<string> | null, status: EndpointStatus, pausedAt: string | null, pauseReason: string | null, headers: unknown, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, concurrencyLimit: number | null, ordered: boolean, filter: unknown, transformation: string | null, createdAt: string, updatedAt: string, signatureHeader: { name: string, format: SignatureFormat, timestampHeader: string | null } } };
 
 export type SignedRequestSentSubscriptionVariables = Exact<{
   endpointId: string;
@@ -472,14 +557,6 @@ export const AttemptDetailFieldsFragmentDoc = new TypedDocumentString(`
   error
   willRetry
 }`, {"fragmentName":"AttemptDetailFields"}) as unknown as TypedDocumentString<AttemptDetailFieldsFragment, unknown>;
-export const EventTypeFieldsFragmentDoc = new TypedDocumentString(`
-    fragment EventTypeFields on EventType {
-  name
-  description
-  schema
-  example
-}
-    `, {"fragmentName":"EventTypeFields"}) as unknown as TypedDocumentString<EventTypeFieldsFragment, unknown>;
 export const EndpointFieldsFragmentDoc = new TypedDocumentString(`
     fragment EndpointFields on Endpoint {
   id
@@ -496,6 +573,13 @@ export const EndpointFieldsFragmentDoc = new TypedDocumentString(`
   retrySchedule
   concurrencyLimit
   ordered
+  signatureHeader {
+    name
+    format
+    timestampHeader
+  }
+  filter
+  transformation
   createdAt
   updatedAt
 }
@@ -520,6 +604,13 @@ export const EndpointWithSecretFieldsFragmentDoc = new TypedDocumentString(`
   retrySchedule
   concurrencyLimit
   ordered
+  signatureHeader {
+    name
+    format
+    timestampHeader
+  }
+  filter
+  transformation
   createdAt
   updatedAt
 }`, {"fragmentName":"EndpointWithSecretFields"}) as unknown as TypedDocumentString<EndpointWithSecretFieldsFragment, unknown>;
@@ -560,6 +651,13 @@ export const EndpointResultFieldsFragmentDoc = new TypedDocumentString(`
   retrySchedule
   concurrencyLimit
   ordered
+  signatureHeader {
+    name
+    format
+    timestampHeader
+  }
+  filter
+  transformation
   createdAt
   updatedAt
 }
@@ -633,6 +731,44 @@ fragment ErrorFields on Error {
     }
   }
 }`, {"fragmentName":"DeliveryResultFields"}) as unknown as TypedDocumentString<DeliveryResultFieldsFragment, unknown>;
+export const EventTypeFieldsFragmentDoc = new TypedDocumentString(`
+    fragment EventTypeFields on EventType {
+  name
+  description
+  custom
+  archived
+  schema
+  example
+}
+    `, {"fragmentName":"EventTypeFields"}) as unknown as TypedDocumentString<EventTypeFieldsFragment, unknown>;
+export const EventTypeResultFieldsFragmentDoc = new TypedDocumentString(`
+    fragment EventTypeResultFields on EventTypeResult {
+  __typename
+  ... on EventTypeSuccess {
+    eventType {
+      ...EventTypeFields
+    }
+  }
+  ...ErrorFields
+}
+    fragment EventTypeFields on EventType {
+  name
+  description
+  custom
+  archived
+  schema
+  example
+}
+fragment ErrorFields on Error {
+  __typename
+  message
+  ... on ValidationError {
+    fieldErrors {
+      path
+      message
+    }
+  }
+}`, {"fragmentName":"EventTypeResultFields"}) as unknown as TypedDocumentString<EventTypeResultFieldsFragment, unknown>;
 export const EventFieldsFragmentDoc = new TypedDocumentString(`
     fragment EventFields on Event {
   id
@@ -690,6 +826,13 @@ export const EndpointDocument = new TypedDocumentString(`
   retrySchedule
   concurrencyLimit
   ordered
+  signatureHeader {
+    name
+    format
+    timestampHeader
+  }
+  filter
+  transformation
   createdAt
   updatedAt
 }
@@ -727,6 +870,13 @@ export const EndpointsDocument = new TypedDocumentString(`
   retrySchedule
   concurrencyLimit
   ordered
+  signatureHeader {
+    name
+    format
+    timestampHeader
+  }
+  filter
+  transformation
   createdAt
   updatedAt
 }`) as unknown as TypedDocumentString<EndpointsQuery, EndpointsQueryVariables>;
@@ -912,9 +1062,36 @@ export const EventTypesDocument = new TypedDocumentString(`
     fragment EventTypeFields on EventType {
   name
   description
+  custom
+  archived
   schema
   example
 }`) as unknown as TypedDocumentString<EventTypesQuery, EventTypesQueryVariables>;
+export const PreviewTransformationDocument = new TypedDocumentString(`
+    query PreviewTransformation($transformation: String!, $eventType: String!, $data: JSON) {
+  previewTransformation(
+    transformation: $transformation
+    eventType: $eventType
+    data: $data
+  ) {
+    __typename
+    ... on TransformationPreview {
+      body
+      headers
+    }
+    ...ErrorFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  message
+  ... on ValidationError {
+    fieldErrors {
+      path
+      message
+    }
+  }
+}`) as unknown as TypedDocumentString<PreviewTransformationQuery, PreviewTransformationQueryVariables>;
 export const CreateAccountDocument = new TypedDocumentString(`
     mutation CreateAccount($name: String!) {
   createAccount(name: $name) {
@@ -981,6 +1158,13 @@ export const CreateEndpointDocument = new TypedDocumentString(`
   retrySchedule
   concurrencyLimit
   ordered
+  signatureHeader {
+    name
+    format
+    timestampHeader
+  }
+  filter
+  transformation
   createdAt
   updatedAt
 }
@@ -1028,6 +1212,13 @@ export const UpdateEndpointDocument = new TypedDocumentString(`
   retrySchedule
   concurrencyLimit
   ordered
+  signatureHeader {
+    name
+    format
+    timestampHeader
+  }
+  filter
+  transformation
   createdAt
   updatedAt
 }
@@ -1095,6 +1286,13 @@ export const PauseEndpointDocument = new TypedDocumentString(`
   retrySchedule
   concurrencyLimit
   ordered
+  signatureHeader {
+    name
+    format
+    timestampHeader
+  }
+  filter
+  transformation
   createdAt
   updatedAt
 }
@@ -1142,6 +1340,13 @@ export const ResumeEndpointDocument = new TypedDocumentString(`
   retrySchedule
   concurrencyLimit
   ordered
+  signatureHeader {
+    name
+    format
+    timestampHeader
+  }
+  filter
+  transformation
   createdAt
   updatedAt
 }
@@ -1189,6 +1394,13 @@ export const RotateEndpointSecretDocument = new TypedDocumentString(`
   retrySchedule
   concurrencyLimit
   ordered
+  signatureHeader {
+    name
+    format
+    timestampHeader
+  }
+  filter
+  transformation
   createdAt
   updatedAt
 }
@@ -1377,6 +1589,138 @@ fragment DeliveryResultFields on DeliveryResult {
   }
   ...ErrorFields
 }`) as unknown as TypedDocumentString<RetryDeliveryMutation, RetryDeliveryMutationVariables>;
+export const CreateEventTypeDocument = new TypedDocumentString(`
+    mutation CreateEventType($input: CreateEventTypeInput!) {
+  createEventType(input: $input) {
+    ...EventTypeResultFields
+  }
+}
+    fragment EventTypeFields on EventType {
+  name
+  description
+  custom
+  archived
+  schema
+  example
+}
+fragment ErrorFields on Error {
+  __typename
+  message
+  ... on ValidationError {
+    fieldErrors {
+      path
+      message
+    }
+  }
+}
+fragment EventTypeResultFields on EventTypeResult {
+  __typename
+  ... on EventTypeSuccess {
+    eventType {
+      ...EventTypeFields
+    }
+  }
+  ...ErrorFields
+}`) as unknown as TypedDocumentString<CreateEventTypeMutation, CreateEventTypeMutationVariables>;
+export const UpdateEventTypeDocument = new TypedDocumentString(`
+    mutation UpdateEventType($name: String!, $input: UpdateEventTypeInput!) {
+  updateEventType(name: $name, input: $input) {
+    ...EventTypeResultFields
+  }
+}
+    fragment EventTypeFields on EventType {
+  name
+  description
+  custom
+  archived
+  schema
+  example
+}
+fragment ErrorFields on Error {
+  __typename
+  message
+  ... on ValidationError {
+    fieldErrors {
+      path
+      message
+    }
+  }
+}
+fragment EventTypeResultFields on EventTypeResult {
+  __typename
+  ... on EventTypeSuccess {
+    eventType {
+      ...EventTypeFields
+    }
+  }
+  ...ErrorFields
+}`) as unknown as TypedDocumentString<UpdateEventTypeMutation, UpdateEventTypeMutationVariables>;
+export const ArchiveEventTypeDocument = new TypedDocumentString(`
+    mutation ArchiveEventType($name: String!) {
+  archiveEventType(name: $name) {
+    ...EventTypeResultFields
+  }
+}
+    fragment EventTypeFields on EventType {
+  name
+  description
+  custom
+  archived
+  schema
+  example
+}
+fragment ErrorFields on Error {
+  __typename
+  message
+  ... on ValidationError {
+    fieldErrors {
+      path
+      message
+    }
+  }
+}
+fragment EventTypeResultFields on EventTypeResult {
+  __typename
+  ... on EventTypeSuccess {
+    eventType {
+      ...EventTypeFields
+    }
+  }
+  ...ErrorFields
+}`) as unknown as TypedDocumentString<ArchiveEventTypeMutation, ArchiveEventTypeMutationVariables>;
+export const UnarchiveEventTypeDocument = new TypedDocumentString(`
+    mutation UnarchiveEventType($name: String!) {
+  unarchiveEventType(name: $name) {
+    ...EventTypeResultFields
+  }
+}
+    fragment EventTypeFields on EventType {
+  name
+  description
+  custom
+  archived
+  schema
+  example
+}
+fragment ErrorFields on Error {
+  __typename
+  message
+  ... on ValidationError {
+    fieldErrors {
+      path
+      message
+    }
+  }
+}
+fragment EventTypeResultFields on EventTypeResult {
+  __typename
+  ... on EventTypeSuccess {
+    eventType {
+      ...EventTypeFields
+    }
+  }
+  ...ErrorFields
+}`) as unknown as TypedDocumentString<UnarchiveEventTypeMutation, UnarchiveEventTypeMutationVariables>;
 export const RecoverFailedDeliveriesDocument = new TypedDocumentString(`
     mutation RecoverFailedDeliveries($endpointId: ID!, $since: DateTime!) {
   recoverFailedDeliveries(endpointId: $endpointId, since: $since) {
@@ -1455,6 +1799,13 @@ export const EndpointStatusChangedDocument = new TypedDocumentString(`
   retrySchedule
   concurrencyLimit
   ordered
+  signatureHeader {
+    name
+    format
+    timestampHeader
+  }
+  filter
+  transformation
   createdAt
   updatedAt
 }`) as unknown as TypedDocumentString<EndpointStatusChangedSubscription, EndpointStatusChangedSubscriptionVariables>;
