@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   let children: WorkerChildren | null = null;
   let stopping = false;
   const shutdown = (signal: string) => {
-    // A terminal's Ctrl-C reaches npm, tsx and this process alike, so repeats are expected: the
+    // A terminal's Ctrl-C reaches npm and this process alike, so repeats are expected: the
     // forced-exit timer below, not a second signal, bounds a shutdown that hangs.
     if (stopping) return;
     stopping = true;

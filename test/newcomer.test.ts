@@ -29,7 +29,7 @@ beforeAll(async () => {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: db.url, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true, // its own process group: npm, tsx and node stop together
+    detached: true, // its own process group: npm and node stop together
   });
   service.stdout!.on('data', (chunk: Buffer) => (serviceOutput += chunk.toString()));
   service.stderr!.on('data', (chunk: Buffer) => (serviceOutput += chunk.toString()));
