@@ -82,7 +82,7 @@ export async function startApp(config: Readonly<Config>, role: Role, logger: Log
     // One LISTEN connection for whatever this process needs to hear.
     const channels = [
       ...(role !== 'api' ? [LANES_CHANNEL, CHANNELS.endpointStatus] : []),
-      ...(role !== 'worker' ? SUBSCRIPTION_CHANNELS : []),
+      ...(role !== 'worker' ? [...SUBSCRIPTION_CHANNELS, CHANNELS.apiKeyRevoked] : []),
     ];
     const listener = new PgListener(databaseUrl, channels, logger);
     await listener.start();
@@ -98,6 +98,7 @@ export async function startApp(config: Readonly<Config>, role: Role, logger: Log
     }
 
     const metrics = createMetrics({
+      // Answered from the partial index of pending deliveries (delivery_claim_idx), not the table.
       pendingDeliveries: async () => {
         const [row] = await db.$queryRaw<[{ n: bigint }]>`SELECT count(*) AS n FROM delivery WHERE status = 'PENDING'`;
         return Number(row.n);
@@ -118,12 +119,12 @@ export async function startApp(config: Readonly<Config>, role: Role, logger: Log
       notifications = new NotificationHub(listener, logger);
       services.pubsub = createHookwirePubSub(notifications);
       const { startApiServer } = await import('./server/http.ts');
-      api = await startApiServer({ services, metrics, logger, host: config.host, port: config.port });
+      api = await startApiServer({ services, metrics, logger, listener, host: config.host, port: config.port });
       cleanups.push(() => api!.close(config.shutdownTimeoutMs));
     }
     let ops: OpsServer | null = null;
     if (role === 'worker' && config.metricsPort !== null) {
-      ops = await startOpsServer({ db, metrics, logger, host: config.host, port: config.metricsPort });
+      ops = await startOpsServer({ db, metrics, logger, host: config.host, port: config.metricsPort, metricsToken: config.metricsToken });
       cleanups.push(() => ops!.close());
     }
     return { services, databaseUrl, api, worker, ops, notifications, initialApiKey, stop: stopAll };

@@ -9,6 +9,7 @@ import { builder } from './builder.ts';
 import { requireAccount } from './auth.ts';
 import './endpoint.ts';
 import { asResult, resultUnion } from './errors.ts';
+import { listSize, MAX_PAGE_SIZE } from './cost.ts';
 
 export const DeliveryStatusEnum = builder.enumType('DeliveryStatus', {
   values: {
@@ -50,7 +51,11 @@ export const DeliveryRef = builder.prismaNode('Delivery', {
     nextAttemptAt: t.expose('nextAttemptAt', { type: 'DateTime', nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     completedAt: t.expose('completedAt', { type: 'DateTime', nullable: true }),
-    attempts: t.relation('attempts', { query: { orderBy: { attemptNumber: 'asc' } } }),
+    attempts: t.relation('attempts', {
+      description: `In the order they were made; at most \`first\` of them (at most ${MAX_PAGE_SIZE}, and ${MAX_PAGE_SIZE} when not given).`,
+      args: { first: t.arg.int() },
+      query: ({ first }) => ({ orderBy: { attemptNumber: 'asc' }, take: listSize(first) }),
+    }),
   }),
 });
 
