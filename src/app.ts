@@ -70,7 +70,11 @@ export async function startApp(config: Readonly<Config>, role: Role, logger: Log
 
     // Pools are sized for the database, not for the attempts in flight: the engine records
     // attempts in batches on its own few connections (worker/index.ts).
-    const database = createDatabase(databaseUrl, { max: role === 'worker' ? 4 : 10, ...options.prisma });
+    const database = createDatabase(databaseUrl, {
+      max: role === 'worker' ? 4 : 10,
+      onConnectionLost: (error) => logger.warn(`database connection lost (${error.message}); the pool opens a new one when needed`),
+      ...options.prisma,
+    });
     cleanups.push(() => database.close());
     const { db } = database;
     // As many connections per origin as attempts may be in flight, so an attempt never queues

@@ -12,6 +12,8 @@ export interface PrismaOptions {
   /** Called with each SQL statement Prisma sends (tests count queries with it). */
   onQuery?: (sql: string) => void;
   max?: number;
+  /** An idle pooled connection was ended by the server. */
+  onConnectionLost?: (error: Error) => void;
 }
 
 export interface Database {
@@ -23,6 +25,10 @@ export interface Database {
 
 export function createDatabase(databaseUrl: string, options: PrismaOptions = {}): Database {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: options.max ?? 10 });
+  // An idle connection that Postgres ends (a restart, a failover, the embedded server stopping)
+  // emits 'error' on the pool, which would otherwise crash the process; the pool replaces it, and a
+  // request meanwhile is answered 503 (server/errors.ts).
+  pool.on('error', (error) => options.onConnectionLost?.(error));
   const adapter = new PrismaPg(pool);
   const db = options.onQuery
     ? new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] })
