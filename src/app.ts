@@ -16,6 +16,7 @@ import { systemClock, type Clock } from './domain/clock.ts';
 import { LANES_CHANNEL, laneQueue } from './db/lanes.ts';
 import { PgListener } from './db/listener.ts';
 import { CHANNELS } from './domain/notify.ts';
+import { startTracing } from './tracing.ts';
 
 export interface App {
   services: Services;
@@ -50,6 +51,9 @@ export async function startApp(config: Readonly<Config>, role: Role, logger: Log
     }
   };
   try {
+    // First in, last out: spans of the work that stops after it are still exported on shutdown.
+    const tracing = await startTracing({ endpoint: config.otelEndpoint, version: config.version, role });
+    if (tracing) cleanups.push(() => tracing.shutdown());
     let databaseUrl = config.databaseUrl;
     if (databaseUrl === null) {
       // Imported only when needed: a production image runs on DATABASE_URL and may leave the

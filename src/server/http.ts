@@ -21,6 +21,7 @@ import { CHANNELS } from '../domain/notify.ts';
 import { createMaskError, RETRY_AFTER_SECONDS } from './errors.ts';
 import { useRequestLimits, type TransportContext } from './limits.ts';
 import { RequestRateLimiter } from './request-rate.ts';
+import { tracingEnabled, useOperationSpans } from '../tracing.ts';
 
 export interface ApiServer {
   server: Server;
@@ -89,6 +90,7 @@ export async function startApiServer(options: {
     },
     plugins: [
       useRequestLimits(),
+      ...(tracingEnabled() ? [useOperationSpans()] : []),
       {
         onExecute({ args }) {
           const operation = getOperationAST(args.document, args.operationName);
