@@ -83,7 +83,11 @@ export async function startApp(config: Readonly<Config>, role: Role, logger: Log
     const { db } = database;
     // As many connections per origin as attempts may be in flight, so an attempt never queues
     // inside the HTTP client while its timeout runs.
-    const dispatcher = createDispatcher({ allowPrivateNetworks: config.allowPrivateNetworks, connections: config.workerConcurrency });
+    const dispatcher = createDispatcher({
+      allowPrivateNetworks: config.allowPrivateNetworks,
+      connections: config.workerConcurrency,
+      proxyUrl: config.proxyUrl,
+    });
     cleanups.push(() => dispatcher.close());
     const services: Services = { db, sql: database.sql, config, dispatcher, clock: options.clock ?? systemClock, queue: laneQueue };
 
