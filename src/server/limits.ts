@@ -123,7 +123,7 @@ function operationRule(context: TransportContext): ValidationRule {
 }
 
 function costRule(context: TransportContext): ValidationRule {
-  return createComplexityRule({
+  const rule = createComplexityRule({
     variableValues: context.params?.variables ?? {},
     operationName: context.params?.operationName ?? undefined,
     context,
@@ -139,6 +139,22 @@ function costRule(context: TransportContext): ValidationRule {
       }
     },
   });
+  // The rule coerces the variables to price pages; variables that do not coerce are execution's
+  // to report, as BAD_USER_INPUT (withCode), and nothing runs with them.
+  return (validation) =>
+    rule(
+      new Proxy(validation, {
+        get(target, property) {
+          if (property === 'reportError') {
+            return (error: GraphQLError) => {
+              if (!/^Variable "\$/.test(error.message)) target.reportError(error);
+            };
+          }
+          const value = Reflect.get(target, property, target) as unknown;
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      }),
+    );
 }
 
 /** The validation rules of one request (exported so tests can size the limits on real documents). */
@@ -197,5 +213,29 @@ export function useRequestLimits(): Plugin<TransportContext> {
     onValidate({ addValidationRule, context }) {
       for (const rule of requestRules(context)) addValidationRule(rule);
     },
+    onExecute() {
+      return {
+        onExecuteDone({ result, setResult }) {
+          if (!('errors' in result) || !result.errors?.some((error) => error.extensions?.code === undefined)) return;
+          setResult({ ...result, errors: result.errors.map(withCode) });
+        },
+      };
+    },
   };
+}
+
+/**
+ * graphql-js's own request errors (a variable of the wrong type: "Variable "$input" got invalid
+ * value …") carry no code; they are the client's mistake: BAD_USER_INPUT, HTTP 400. An error at a
+ * path (a resolver's) is left as it is.
+ */
+function withCode(error: GraphQLError): GraphQLError {
+  if (error.extensions?.code !== undefined || error.path !== undefined) return error;
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    originalError: error.originalError,
+    extensions: { ...error.extensions, code: 'BAD_USER_INPUT', http: { status: 400 } },
+  });
 }
