@@ -10,7 +10,7 @@ export interface Metrics {
 }
 
 /** How old the pending count may be: a scrape every second still costs one count per this period. */
-export const PENDING_REFRESH_MS = 15_000;
+export const PENDING_REFRESH_MS = 5_000;
 
 /**
  * `source` called at most once per `ttlMs`: callers within that time get the last value, callers

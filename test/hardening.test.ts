@@ -147,11 +147,30 @@ describe('mutations with side effects', () => {
 });
 
 describe('transport', () => {
-  it('answers a subscription sent as a plain JSON POST at once', async () => {
-    const result = await probe('subscription over POST', { query: 'subscription { deliveryAttempted { id } }' }, { timeoutMs: 5_000 });
-    expectRefused(result, 'SUBSCRIPTION_OVER_HTTP');
-    expect(result.body.errors?.[0]?.message).toMatch(/graphql-ws|WebSocket/);
-    expect(result.ms).toBeLessThan(1_000);
+  it.each(['application/graphql-response+json', 'application/json', '*/*', 'text/event-stream'])(
+    'answers a subscription sent as a POST (Accept: %s) at once',
+    async (accept) => {
+      const result = await probe(`subscription over POST, Accept ${accept}`, { query: 'subscription { deliveryAttempted { id } }' }, { timeoutMs: 5_000, headers: { accept } });
+      expect(result.status).toBe(400);
+      expect(result.text).toMatch(/SUBSCRIPTION_OVER_HTTP/);
+      expect(result.text).not.toMatch(/Unexpected error/);
+      expect(result.text).toMatch(/graphql-ws|WebSocket/);
+      expect(result.ms).toBeLessThan(1_000);
+    },
+  );
+
+  it('applies the same limits to operations over graphql-ws', async () => {
+    const client = t.wsClient({ authorization: `Bearer ${key}` });
+    const deep = `{ endpoints(first: 100) { edges { node { deliveries(first: 50) { edges { node { event { deliveries { attempts { responseBody } } } } } } } } } }`;
+    const error = await new Promise<unknown>((resolve) => {
+      client.subscribe({ query: deep }, { next: resolve, error: resolve, complete: () => resolve(null) });
+    });
+    expect(JSON.stringify(error)).toMatch(/QUERY_TOO_COMPLEX/);
+    const six = `mutation { ${Array.from({ length: 6 }, (_, i) => `s${i}: sendTestEvent(endpointId: "${endpointIds[0]}") { __typename }`).join(' ')} }`;
+    const refused = await new Promise<unknown>((resolve) => {
+      client.subscribe({ query: six }, { next: resolve, error: resolve, complete: () => resolve(null) });
+    });
+    expect(JSON.stringify(refused)).toMatch(/TOO_MANY_MUTATIONS/);
   });
 });
 

@@ -61,7 +61,7 @@ export const builder = new SchemaBuilder<{
  * masked as "Unexpected error."), and HTTP 400 wherever graphql-js reports it.
  */
 function badScalar(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400, spec: false } } });
 }
 
 // Date and time, a UTC offset or Z: a four-digit year keeps every value inside what Postgres

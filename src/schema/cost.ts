@@ -22,7 +22,7 @@ function isList(type: GraphQLOutputType): boolean {
 }
 
 function badInput(message: string): PothosValidationError {
-  return new PothosValidationError(message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+  return new PothosValidationError(message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400, spec: false } } });
 }
 
 function pageSize(args: Record<string, unknown>, name: 'first' | 'last'): number | null {

@@ -45,7 +45,7 @@ export function classifyError(error: unknown): GraphQLError | null {
   const prismaCode = (error as { code?: unknown } | null)?.code;
   if ((sqlState && sqlState.startsWith('22')) || (typeof prismaCode === 'string' && PRISMA_INPUT_CODES.has(prismaCode))) {
     const message = (sqlState && DATA_EXCEPTIONS[sqlState]) ?? 'An argument has a value that cannot be stored';
-    return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+    return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400, spec: false } } });
   }
   return null;
 }

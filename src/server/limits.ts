@@ -47,8 +47,13 @@ export interface TransportContext {
   params?: { operationName?: string | null; variables?: Record<string, unknown> | null };
 }
 
+/**
+ * A refusal is HTTP 400 whatever the Accept header: `spec: false` keeps Yoga from answering 200, as
+ * the GraphQL-over-HTTP spec has it for validation errors under application/json, so a client
+ * (or a proxy's metrics) that reads only the status still sees the refusal.
+ */
 function refused(code: string, message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code, http: { status: 400 } } });
+  return new GraphQLError(message, { extensions: { code, http: { status: 400, spec: false } } });
 }
 
 /** Counts nodes of one kind in the document; reports once when past `max`. */
