@@ -18,7 +18,8 @@ import { PgListener } from './db/listener.ts';
 import { CHANNELS } from './domain/notify.ts';
 import { Transformer } from './delivery/transform.ts';
 import { localEncryptionKey, Sealer } from './db/sealer.ts';
-import { sealPlaintextSecrets } from './db/seal-rows.ts';
+import { checkSealedSecretsOpen, sealPlaintextSecrets } from './db/seal-rows.ts';
+import { startTracing } from './tracing.ts';
 
 export interface App {
   services: Services;
@@ -53,6 +54,9 @@ export async function startApp(config: Readonly<Config>, role: Role, logger: Log
     }
   };
   try {
+    // First in, last out: spans of the work that stops after it are still exported on shutdown.
+    const tracing = await startTracing({ endpoint: config.otelEndpoint, version: config.version, role });
+    if (tracing) cleanups.push(() => tracing.shutdown());
     let databaseUrl = config.databaseUrl;
     if (databaseUrl === null) {
       // Imported only when needed: a production image runs on DATABASE_URL and may leave the
@@ -75,17 +79,22 @@ export async function startApp(config: Readonly<Config>, role: Role, logger: Log
     // attempts in batches on its own few connections (worker/index.ts).
     const database = createDatabase(databaseUrl, {
       max: role === 'worker' ? 4 : 10,
-      onConnectionLost: (error) => logger.warn(`database connection lost: ${error.message}`),
+      onConnectionLost: (error) => logger.warn(`database connection lost (${error.message}); the pool opens a new one when needed`),
       ...options.prisma,
     });
     cleanups.push(() => database.close());
     const { db } = database;
     // As many connections per origin as attempts may be in flight, so an attempt never queues
     // inside the HTTP client while its timeout runs.
-    const dispatcher = createDispatcher({ allowPrivateNetworks: config.allowPrivateNetworks, connections: config.workerConcurrency });
+    const dispatcher = createDispatcher({
+      allowPrivateNetworks: config.allowPrivateNetworks,
+      connections: config.workerConcurrency,
+      proxyUrl: config.proxyUrl,
+    });
     cleanups.push(() => dispatcher.close());
     const sealer = new Sealer(config.encryptionKeys ?? (await localEncryptionKey(config.dataDir)));
     // Rows written before secrets were sealed are sealed now, once (idempotent; any process may do it).
+    await checkSealedSecretsOpen(database.sql, sealer);
     const sealed = await sealPlaintextSecrets(database.sql, sealer);
     if (sealed > 0) logger.info(`sealed the signing secrets and header values of ${sealed} endpoint(s) stored in clear`);
     let transformer: Promise<Transformer> | null = null;
@@ -110,7 +119,7 @@ export async function startApp(config: Readonly<Config>, role: Role, logger: Log
     // One LISTEN connection for whatever this process needs to hear.
     const channels = [
       ...(role !== 'api' ? [LANES_CHANNEL, CHANNELS.endpointStatus] : []),
-      ...(role !== 'worker' ? SUBSCRIPTION_CHANNELS : []),
+      ...(role !== 'worker' ? [...SUBSCRIPTION_CHANNELS, CHANNELS.apiKeyRevoked] : []),
     ];
     const listener = new PgListener(databaseUrl, channels, logger);
     await listener.start();
@@ -126,6 +135,7 @@ export async function startApp(config: Readonly<Config>, role: Role, logger: Log
     }
 
     const metrics = createMetrics({
+      // Answered from the partial index of pending deliveries (delivery_claim_idx), not the table.
       pendingDeliveries: async () => {
         const [row] = await db.$queryRaw<[{ n: bigint }]>`SELECT count(*) AS n FROM delivery WHERE status = 'PENDING'`;
         return Number(row.n);
@@ -146,12 +156,12 @@ export async function startApp(config: Readonly<Config>, role: Role, logger: Log
       notifications = new NotificationHub(listener, logger);
       services.pubsub = createHookwirePubSub(notifications);
       const { startApiServer } = await import('./server/http.ts');
-      api = await startApiServer({ services, metrics, logger, host: config.host, port: config.port });
+      api = await startApiServer({ services, metrics, logger, listener, host: config.host, port: config.port });
       cleanups.push(() => api!.close(config.shutdownTimeoutMs));
     }
     let ops: OpsServer | null = null;
     if (role === 'worker' && config.metricsPort !== null) {
-      ops = await startOpsServer({ db, metrics, logger, host: config.host, port: config.metricsPort });
+      ops = await startOpsServer({ db, metrics, logger, host: config.host, port: config.metricsPort, metricsToken: config.metricsToken });
       cleanups.push(() => ops!.close());
     }
     return { services, databaseUrl, api, worker, ops, notifications, initialApiKey, stop: stopAll };

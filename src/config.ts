@@ -40,8 +40,24 @@ export interface Config {
   failingAfter: number;
   shutdownTimeoutMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** json: one JSON object per line (production); pretty: readable lines (development). */
+  logFormat: 'json' | 'pretty';
+  /** NODE_ENV=development: unexpected GraphQL errors show their message and stack; otherwise masked. */
+  development: boolean;
+  /** GraphQL requests per second one API key may make to one API process (token bucket); 0: no limit. */
+  apiRateLimitPerSecond: number;
+  /** How many requests a key may make at once before the per-second rate applies. */
+  apiRateBurst: number;
+  /** Live API keys one account may hold at once. */
+  maxApiKeysPerAccount: number;
+  /** When set, /metrics answers only requests with `Authorization: Bearer <token>`. */
+  metricsToken: string | null;
+  /** Deliveries go out through this HTTP proxy (static egress IPs); the SSRF guard still checks the destination. */
+  proxyUrl: string | null;
+  /** OTLP/HTTP traces go here when set (OTEL_EXPORTER_OTLP_ENDPOINT); no tracing at all otherwise. */
+  otelEndpoint: string | null;
   version: string;
-  /** NODE_ENV=production: no generated encryption key, errors masked. */
+  /** NODE_ENV=production: an encryption key is required (none is generated), logs are JSON. */
   production: boolean;
   /**
    * HOOKWIRE_ENCRYPTION_KEY: the keys that seal secrets at rest, the first one sealing. null: a
@@ -76,6 +92,21 @@ function bool(env: Env, name: string): boolean {
   throw new ConfigError(`${name} must be true or false, got ${JSON.stringify(env[name])}`);
 }
 
+function url(env: Env, name: string): string | null {
+  const raw = env[name]?.trim();
+  if (!raw) return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be an http:// or https:// URL, got ${JSON.stringify(raw)}`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new ConfigError(`${name} must be an http:// or https:// URL, got ${JSON.stringify(raw)}`);
+  }
+  return raw;
+}
+
 export function parseRetrySchedule(raw: string, name = 'HOOKWIRE_RETRY_SCHEDULE'): number[] {
   const parts = raw.split(',').map((part) => part.trim()).filter((part) => part !== '');
   const values = parts.map(Number);
@@ -104,7 +135,15 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
         'set it to "k1:" followed by the base64 of 32 random bytes, e.g. k1:$(openssl rand -base64 32)',
     );
   }
+  const logFormat = env.LOG_FORMAT?.trim().toLowerCase() || (production ? 'json' : 'pretty');
+  if (logFormat !== 'json' && logFormat !== 'pretty') {
+    throw new ConfigError(`LOG_FORMAT must be json or pretty, got ${JSON.stringify(env.LOG_FORMAT)}`);
+  }
   const adminKey = env.HOOKWIRE_ADMIN_KEY?.trim() || null;
+  const metricsToken = env.HOOKWIRE_METRICS_TOKEN?.trim() || null;
+  if (metricsToken !== null && metricsToken.length < 16) {
+    throw new ConfigError('HOOKWIRE_METRICS_TOKEN must be at least 16 characters long');
+  }
   if (adminKey !== null && adminKey.length < 16) {
     throw new ConfigError('HOOKWIRE_ADMIN_KEY must be at least 16 characters long');
   }
@@ -134,6 +173,14 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     logLevel: level as Config['logLevel'],
     production,
     encryptionKeys,
+    logFormat,
+    development: env.NODE_ENV === 'development',
+    apiRateLimitPerSecond: int(env, 'HOOKWIRE_API_RATE_LIMIT', 1_000, 0, 1_000_000),
+    apiRateBurst: int(env, 'HOOKWIRE_API_RATE_BURST', 2_000, 1, 1_000_000),
+    maxApiKeysPerAccount: int(env, 'HOOKWIRE_MAX_API_KEYS', 25, 1, 10_000),
+    metricsToken,
+    proxyUrl: url(env, 'HOOKWIRE_PROXY_URL'),
+    otelEndpoint: url(env, 'OTEL_EXPORTER_OTLP_ENDPOINT'),
     version: env.npm_package_version ?? '0.1.0',
   });
 }

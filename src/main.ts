@@ -15,7 +15,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const config = loadConfig();
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, { format: config.logFormat });
 
   // `all` (npm start): this process serves the API and runs the workers as child processes, unless
   // HOOKWIRE_WORKER_PROCESSES=0 asks for one process doing both.

@@ -9,11 +9,47 @@ export interface Metrics {
   graphqlRequests: Counter<'operation'>;
 }
 
-/** `pending` is read from the database at scrape time, so every process reports the same truth. */
+/** How old the pending count may be: a scrape every second still costs one count per this period. */
+export const PENDING_REFRESH_MS = 5_000;
+
+/**
+ * `source` called at most once per `ttlMs`: callers within that time get the last value, callers
+ * at the same moment share one call, and a failed call (the database down) keeps the last value
+ * rather than failing the whole scrape.
+ */
+export function refreshedAtMost(source: () => Promise<number>, ttlMs: number, now: () => number = Date.now): () => Promise<number> {
+  let value = 0;
+  let at = -Infinity;
+  let inFlight: Promise<number> | null = null;
+  return () => {
+    if (now() - at < ttlMs) return Promise.resolve(value);
+    inFlight ??= source().then(
+      (fresh) => {
+        value = fresh;
+        at = now();
+        inFlight = null;
+        return value;
+      },
+      () => {
+        inFlight = null;
+        return value;
+      },
+    );
+    return inFlight;
+  };
+}
+
+/**
+ * `pending` is read from the database, so every process reports the same truth, but at most once
+ * per PENDING_REFRESH_MS whatever the scrape rate (the count reads the pending deliveries' partial
+ * index, so its cost grows with the backlog, not with the table).
+ */
 export function createMetrics(options: { pendingDeliveries?: () => Promise<number> } = {}): Metrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'hookwire_process_' });
-  const pendingSource = options.pendingDeliveries;
+  // The default metrics are named process_… and nodejs_… already: the prefix makes them
+  // hookwire_process_cpu_seconds_total, not hookwire_process_process_cpu_seconds_total.
+  collectDefaultMetrics({ register: registry, prefix: 'hookwire_' });
+  const pendingSource = options.pendingDeliveries ? refreshedAtMost(options.pendingDeliveries, PENDING_REFRESH_MS) : null;
   return {
     registry,
     attempts: new Counter({

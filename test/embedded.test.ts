@@ -2,6 +2,7 @@
 // dir, prints a key and the GraphiQL URL, reuses the data on the next start, stops cleanly on
 // SIGTERM, and explains a busy port or a broken data directory.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -58,6 +59,17 @@ function processAlive(pid: number): boolean {
   }
 }
 
+/** Alive and not a zombie (an exited process that its new parent, after a crash, has not reaped). */
+function processRunning(pid: number): boolean {
+  if (!processAlive(pid)) return false;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
 let dataDir: string;
 let pgPort: number;
 beforeAll(async () => {
@@ -92,7 +104,7 @@ describe('npm start on embedded Postgres', () => {
       const pid = Number((await readFile(join(dataDir, 'pg', 'postmaster.pid'), 'utf8')).split('\n')[0]);
       expect(processAlive(pid)).toBe(true);
       started.child.kill('SIGTERM');
-      expect(await started.exited).toBe(0);
+      expect(await started.exited, started.output()).toBe(0);
       // Graceful shutdown stopped the embedded Postgres: no orphaned postgres process.
       expect(processAlive(pid)).toBe(false);
     } finally {
@@ -111,6 +123,49 @@ describe('npm start on embedded Postgres', () => {
       expect(await started.exited).toBe(0);
     } finally {
       started.child.kill('SIGKILL');
+    }
+  });
+
+  it('recovers by itself after a crash (SIGKILL) left its Postgres running', async () => {
+    const env = { HOOKWIRE_DATA_DIR: dataDir, HOOKWIRE_EMBEDDED_PG_PORT: String(pgPort), PORT: '0' };
+    const crashed = startService(env);
+    let orphan = 0;
+    try {
+      await waitFor(crashed, /GraphiQL: (http:\/\/\S+)/);
+      orphan = Number((await readFile(join(dataDir, 'pg', 'postmaster.pid'), 'utf8')).split('\n')[0]);
+      crashed.child.kill('SIGKILL');
+      await crashed.exited;
+      // The crash left the cluster running: without recovery the next start would refuse.
+      expect(processAlive(orphan)).toBe(true);
+    } finally {
+      crashed.child.kill('SIGKILL');
+    }
+    const started = startService(env);
+    try {
+      const [, url] = await waitFor(started, /GraphiQL: (http:\/\/\S+)/);
+      expect(started.output()).toMatch(/left running by a Hookwire that ended without stopping it/);
+      expect(processRunning(orphan)).toBe(false);
+      const body = (await viewer(url!, apiKey)) as { data: { viewer: { id: string } } };
+      expect(body.data.viewer.id).toBe(accountId);
+      started.child.kill('SIGTERM');
+      expect(await started.exited, started.output()).toBe(0);
+    } finally {
+      started.child.kill('SIGKILL');
+    }
+  });
+
+  it('still refuses a data directory that a running Hookwire is using', async () => {
+    const env = { HOOKWIRE_DATA_DIR: dataDir, HOOKWIRE_EMBEDDED_PG_PORT: String(pgPort), PORT: '0' };
+    const first = startService(env);
+    try {
+      await waitFor(first, /GraphiQL: (http:\/\/\S+)/);
+      const second = startService({ ...env, HOOKWIRE_EMBEDDED_PG_PORT: String(await freePort()) });
+      expect(await second.exited).toBe(1);
+      expect(second.output()).toMatch(/is in use by another process/);
+      first.child.kill('SIGTERM');
+      expect(await first.exited).toBe(0);
+    } finally {
+      first.child.kill('SIGKILL');
     }
   });
 

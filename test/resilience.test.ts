@@ -112,7 +112,8 @@ interface Child {
 }
 
 function spawnWorker(env: Record<string, string>): Child {
-  const childEnv: Record<string, string | undefined> = { ...process.env, ...env };
+  // The test apps' key: the worker must open the secrets they sealed.
+  const childEnv: Record<string, string | undefined> = { ...process.env, HOOKWIRE_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY, ...env };
   const child = spawn(process.execPath, ['src/main.ts', 'worker'], { cwd: ROOT, env: childEnv as NodeJS.ProcessEnv });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));

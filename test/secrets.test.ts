@@ -126,8 +126,13 @@ describe('sealed at rest', () => {
       expect(keys).toEqual([{ key: 'k2' }]);
       const headers = await sql<{ value: string }>(t, `SELECT headers->>'X-Token' AS value FROM endpoint WHERE id = 'ep_0000000000000000000000clear'`);
       expect(new Sealer(parseEncryptionKeys(next)).open(headers[0]!.value)).toBe('plain-token');
-      // The old key alone no longer opens them.
+      // The old key alone no longer opens them, and a service given only it refuses to start
+      // (rather than failing every attempt of those endpoints, one by one).
       expect(() => new Sealer(parseEncryptionKeys(TEST_ENCRYPTION_KEY)).open(headers[0]!.value)).toThrow(SealError);
+      await expect(startTestApp({ role: 'worker', database: t.db })).rejects.toThrow(/cannot be opened with HOOKWIRE_ENCRYPTION_KEY.*"k2"/);
+      // The same id with other key material (another machine's key file) is refused too.
+      const impostor = `k2:${Buffer.alloc(32, 3).toString('base64')}`;
+      await expect(startTestApp({ role: 'api', database: t.db, env: { HOOKWIRE_ENCRYPTION_KEY: impostor } })).rejects.toThrow(/does not open with it/);
     } finally {
       await restarted.stop();
     }

@@ -12,7 +12,7 @@ export interface PrismaOptions {
   /** Called with each SQL statement Prisma sends (tests count queries with it). */
   onQuery?: (sql: string) => void;
   max?: number;
-  /** An idle connection the server closed (restart, failover): the pool replaces it on next use. */
+  /** An idle pooled connection was ended by the server. */
   onConnectionLost?: (error: Error) => void;
 }
 
@@ -25,7 +25,9 @@ export interface Database {
 
 export function createDatabase(databaseUrl: string, options: PrismaOptions = {}): Database {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: options.max ?? 10 });
-  // Unhandled, an idle client's error would end the process.
+  // An idle connection that Postgres ends (a restart, a failover, the embedded server stopping)
+  // emits 'error' on the pool, which would otherwise crash the process; the pool replaces it, and a
+  // request meanwhile is answered 503 (server/errors.ts).
   pool.on('error', (error) => options.onConnectionLost?.(error));
   const adapter = new PrismaPg(pool);
   const db = options.onQuery

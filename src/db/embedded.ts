@@ -1,7 +1,9 @@
 // The embedded Postgres a newcomer gets with no DATABASE_URL: one cluster under the data dir,
-// listening on 127.0.0.1 only, started and stopped with the service.
+// listening on 127.0.0.1 only, started and stopped with the service. A Hookwire that dies without
+// stopping it (SIGKILL, a crash) leaves it running; the next start recognises that orphan as its
+// own (the owner file names a process that is gone) and stops it before starting afresh.
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readdir, readFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { portIsFree } from './local.ts';
 
@@ -88,9 +90,16 @@ export async function startEmbeddedPostgres(options: {
   } else {
     const pid = await runningPostmaster(clusterDir);
     if (pid !== null) {
-      throw new EmbeddedPostgresError(
-        `the Postgres data in ${clusterDir} is in use by another process (pid ${pid}), probably another Hookwire; stop it first, or set DATABASE_URL or HOOKWIRE_DATA_DIR`,
-      );
+      const owner = await readOwner(options.dataDir);
+      if (!(await isOrphan(pid, owner))) {
+        throw new EmbeddedPostgresError(
+          `the Postgres data in ${clusterDir} is in use by another process (pid ${owner?.pid ?? pid}), probably another Hookwire; stop it first, or set DATABASE_URL or HOOKWIRE_DATA_DIR`,
+        );
+      }
+      log(`the embedded Postgres (pid ${pid}) was left running by a Hookwire that ended without stopping it${owner ? ` (pid ${owner.pid})` : ''}; stopping it first`);
+      if (!(await stopOrphan(pid))) {
+        throw new EmbeddedPostgresError(`the embedded Postgres left running in ${clusterDir} (pid ${pid}) did not stop; stop it by hand (kill ${pid})`);
+      }
     }
   }
 
@@ -109,8 +118,10 @@ export async function startEmbeddedPostgres(options: {
     );
   }
 
+  await writeOwner(options.dataDir);
   const stop = async () => {
     await pgServer.stop();
+    await rm(ownerFile(options.dataDir), { force: true });
   };
   try {
     const admin = pgServer.getPgClient('postgres', '127.0.0.1');
@@ -131,6 +142,79 @@ export async function startEmbeddedPostgres(options: {
 
 async function isNonEmptyDir(dir: string): Promise<boolean> {
   return (await readdir(dir)).length > 0;
+}
+
+interface Owner {
+  pid: number;
+  /** The owner's start time as the kernel knows it (Linux), so a reused pid is not mistaken for it. */
+  startTime: string | null;
+}
+
+const ownerFile = (dataDir: string) => join(dataDir, 'postgres.owner.json');
+
+/** /proc/<pid>/stat's fields after the command name: [state, ppid, …, starttime at index 19]. */
+async function procStat(pid: number): Promise<string[] | null> {
+  try {
+    const text = await readFile(`/proc/${pid}/stat`, 'utf8');
+    return text.slice(text.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return null;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function writeOwner(dataDir: string): Promise<void> {
+  const owner: Owner = { pid: process.pid, startTime: (await procStat(process.pid))?.[19] ?? null };
+  await writeFile(ownerFile(dataDir), JSON.stringify(owner) + '\n');
+}
+
+async function readOwner(dataDir: string): Promise<Owner | null> {
+  try {
+    const owner = JSON.parse(await readFile(ownerFile(dataDir), 'utf8')) as Owner;
+    return Number.isInteger(owner.pid) ? owner : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A running postmaster is an orphan of ours when the Hookwire that started it is gone: its owner
+ * file names a process that no longer runs (or a pid since reused by another process), or, with
+ * no owner file (an older version started it), the postmaster's parent is init.
+ */
+async function isOrphan(postmasterPid: number, owner: Owner | null): Promise<boolean> {
+  if (owner) {
+    if (owner.pid === process.pid) return false;
+    if (!alive(owner.pid)) return true;
+    const startTime = (await procStat(owner.pid))?.[19] ?? null;
+    return owner.startTime !== null && startTime !== null && startTime !== owner.startTime;
+  }
+  return (await procStat(postmasterPid))?.[1] === '1';
+}
+
+/** Fast shutdown (SIGINT: sessions ended, data checkpointed), then immediate (SIGQUIT) if it lingers. */
+async function stopOrphan(pid: number): Promise<boolean> {
+  for (const [signal, waitMs] of [['SIGINT', 15_000], ['SIGQUIT', 5_000]] as const) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      return true;
+    }
+    for (const deadline = Date.now() + waitMs; Date.now() < deadline; ) {
+      // A zombie has exited already; only its new parent has not reaped it yet.
+      if (!alive(pid) || (await procStat(pid))?.[0] === 'Z') return true;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  return !alive(pid) || (await procStat(pid))?.[0] === 'Z';
 }
 
 /** The pid in postmaster.pid when that process is alive; null when the cluster is not running. */

@@ -1,7 +1,7 @@
 // Sealing what is stored in clear, and re-sealing under a new key: every endpoint's signing secret,
 // retired secrets and custom header values (db/sealer.ts). In batches by endpoint id; a row is
 // rewritten only if its secret is still the one read, so a rotation meanwhile is never overwritten.
-import { Sealer } from './sealer.ts';
+import { Sealer, SealError } from './sealer.ts';
 import type { Sql, Statement } from './sql.ts';
 
 interface Row {
@@ -73,3 +73,30 @@ export function sealPlaintextSecrets(sql: Sql, sealer: Sealer): Promise<number> 
 export function resealAll(sql: Sql, sealer: Sealer): Promise<number> {
   return rewrite(sql, ALL, (value) => sealer.reseal(value));
 }
+
+/** One stored signing secret per key id that sealed any (current secrets: what every attempt opens). */
+const ONE_PER_KEY: Statement = {
+  name: 'hookwire_seal_rows_one_per_key',
+  text: `SELECT DISTINCT ON (split_part(signing_secret, ':', 3)) id, signing_secret FROM endpoint
+         WHERE starts_with(signing_secret, 'hwsealed:') ORDER BY split_part(signing_secret, ':', 3), id`,
+};
+
+/**
+ * Refuses to start with keys that do not open what is stored: a key missing from
+ * HOOKWIRE_ENCRYPTION_KEY, or a different key under the same id (another machine's local key
+ * file), would otherwise fail every attempt of those endpoints, one at a time, quietly.
+ */
+export async function checkSealedSecretsOpen(sql: Sql, sealer: Sealer): Promise<void> {
+  const rows = await sql.query<{ id: string; signing_secret: string }>(ONE_PER_KEY, []);
+  for (const row of rows) {
+    try {
+      sealer.open(row.signing_secret);
+    } catch (error) {
+      throw new SealError(
+        `the stored secrets cannot be opened with HOOKWIRE_ENCRYPTION_KEY (endpoint ${row.id}): ${(error as Error).message}. ` +
+          'Set HOOKWIRE_ENCRYPTION_KEY to the key(s) that sealed them (every key id in use must be listed).',
+      );
+    }
+  }
+}
+

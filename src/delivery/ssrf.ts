@@ -3,6 +3,7 @@
 import dns from 'node:dns';
 import net from 'node:net';
 import { Agent, buildConnector, type Dispatcher } from 'undici';
+import { proxyConnector } from './proxy.ts';
 
 /** A delivery tried to reach an address that is not public; `send` reports it as `blocked`. */
 export class BlockedAddressError extends Error {
@@ -119,30 +120,75 @@ function hextets(part: string): number[] {
 }
 
 /**
- * Resolves like dns.lookup, but refuses the connection when ANY resolved address is blocked: a
- * name that mixes public and private answers is either misconfigured or a rebinding attempt.
- * Because net.connect uses exactly these answers, what is checked is what gets connected to.
+ * The rule for a name's answers: refused when ANY resolved address is blocked (a name that mixes
+ * public and private answers is either misconfigured or a rebinding attempt), or when there is none.
+ */
+function checkAddresses(hostname: string, addresses: readonly dns.LookupAddress[]): Error | null {
+  const blocked = addresses.find((a) => isBlockedAddress(a.address));
+  if (blocked) return new BlockedAddressError(blocked.address, hostname);
+  if (addresses.length === 0) return Object.assign(new Error(`no addresses for ${hostname}`), { code: 'ENOTFOUND' });
+  return null;
+}
+
+/**
+ * Resolves like dns.lookup, but refuses the connection by checkAddresses. Because net.connect
+ * uses exactly these answers, what is checked is what gets connected to.
  */
 const guardedLookup: net.LookupFunction = (hostname, options, callback) => {
   dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
     if (err) return callback(err, '');
-    const blocked = addresses.find((a) => isBlockedAddress(a.address));
-    if (blocked) return callback(new BlockedAddressError(blocked.address, hostname), '');
-    if (addresses.length === 0) return callback(Object.assign(new Error(`no addresses for ${hostname}`), { code: 'ENOTFOUND' }), '');
+    const refused = checkAddresses(hostname, addresses);
+    if (refused) return callback(refused, '');
     if (options.all) return callback(null, addresses);
     return callback(null, addresses[0].address, addresses[0].family);
   });
 };
+
+/** Every address a name resolves to (dns.lookup with all: true, or a test's own). */
+export type Resolve = (hostname: string) => Promise<dns.LookupAddress[]>;
+
+const systemResolve: Resolve = (hostname) => dns.promises.lookup(hostname, { all: true });
+
+/**
+ * The one public address to connect to for `hostname`, checked as guardedLookup checks: for a
+ * path where the connection itself is made elsewhere (a proxy's CONNECT), so it is made to this
+ * address rather than to a name that might resolve differently there.
+ */
+export async function resolveDestination(hostname: string, resolve: Resolve = systemResolve): Promise<string> {
+  if (net.isIP(hostname) !== 0) {
+    if (isBlockedAddress(hostname)) throw new BlockedAddressError(hostname);
+    return hostname;
+  }
+  const addresses = await resolve(hostname);
+  const refused = checkAddresses(hostname, addresses);
+  if (refused) throw refused;
+  return addresses[0]!.address;
+}
 
 export interface DispatcherOptions {
   /** Tests and local development only: skip every address check. */
   allowPrivateNetworks: boolean;
   /** Keep-alive connections per origin. */
   connections?: number;
+  /** HOOKWIRE_PROXY_URL: every connection is a CONNECT tunnel through this HTTP proxy, to a checked address. */
+  proxyUrl?: string | null;
+  /** How destination names are resolved when going through the proxy (tests). */
+  resolve?: Resolve;
+  /** Certificate authorities to trust through the proxy instead of Node's (tests). */
+  ca?: string;
 }
 
 /** One Agent for the whole process, so connections to a receiver are pooled and reused across attempts. */
 export function createDispatcher(opts: DispatcherOptions): Dispatcher {
+  if (opts.proxyUrl) {
+    // The destination is checked before the tunnel is asked for; the socket's peer is the proxy,
+    // so guardConnector's after-connect check does not apply here.
+    return new Agent({
+      connections: opts.connections ?? 32,
+      keepAliveTimeout: 4_000,
+      connect: proxyConnector({ proxyUrl: opts.proxyUrl, allowPrivateNetworks: opts.allowPrivateNetworks, resolve: opts.resolve, ca: opts.ca }),
+    });
+  }
   const connector = buildConnector({
     timeout: 10_000,
     keepAlive: true,

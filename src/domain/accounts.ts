@@ -2,8 +2,9 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../db/client.ts';
 import { newId } from '../db/ids.ts';
-import type { Account } from '../generated/prisma/client.ts';
-import { hasNul, NUL_MESSAGE, ValidationError } from './errors.ts';
+import type { Account, ApiKey } from '../generated/prisma/client.ts';
+import { hasNul, NotFoundError, NUL_MESSAGE, ValidationError } from './errors.ts';
+import { CHANNELS } from './notify.ts';
 
 export const API_KEY_PREFIX = 'hk_';
 
@@ -26,13 +27,53 @@ function validateName(name: string | null | undefined, path: string[], required:
   return trimmed;
 }
 
-export async function createApiKey(db: Db, accountId: string, name?: string | null): Promise<string> {
+/**
+ * A new key for the account, unless it holds `maxLiveKeys` live keys already (a leaked key must not
+ * mint keys without end). The account row is locked so that concurrent calls cannot pass the cap.
+ */
+export async function createApiKey(db: Db, accountId: string, name?: string | null, maxLiveKeys = Infinity): Promise<string> {
   const keyName = validateName(name, ['name'], false);
   const key = newApiKeySecret();
-  await db.apiKey.create({
-    data: { id: newId('ApiKey'), accountId, name: keyName, keyHash: hashApiKey(key), keyPrefix: key.slice(0, 10) },
+  await db.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT 1 FROM account WHERE id = ${accountId} FOR UPDATE`;
+    const live = await tx.apiKey.count({ where: { accountId, revokedAt: null } });
+    if (live >= maxLiveKeys) {
+      throw new ValidationError(
+        [{ path: ['name'], message: `at most ${maxLiveKeys} live keys per account` }],
+        `An account may hold at most ${maxLiveKeys} live API keys; revoke one first (revokeApiKey)`,
+      );
+    }
+    await tx.apiKey.create({
+      data: { id: newId('ApiKey'), accountId, name: keyName, keyHash: hashApiKey(key), keyPrefix: key.slice(0, 10) },
+    });
   });
   return key;
+}
+
+/**
+ * Revokes one of the account's keys (the caller's own included) and tells every API process to
+ * forget it (NOTIFY in the same transaction, so only a committed revocation is announced). The
+ * account's last live key cannot be revoked: that would lock the account out for good (no key can
+ * be made without one), so the caller creates another first. Revoking a revoked key is a no-op.
+ */
+export async function revokeApiKey(db: Db, accountId: string, keyId: string): Promise<ApiKey> {
+  if (hasNul(keyId)) throw new NotFoundError('API key', keyId.replaceAll('\u0000', ''));
+  return db.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT 1 FROM account WHERE id = ${accountId} FOR UPDATE`;
+    const key = await tx.apiKey.findFirst({ where: { id: keyId, accountId } });
+    if (!key) throw new NotFoundError('API key', keyId);
+    if (key.revokedAt) return key;
+    const live = await tx.apiKey.count({ where: { accountId, revokedAt: null } });
+    if (live <= 1) {
+      throw new ValidationError(
+        [{ path: ['id'], message: 'the last live key of the account' }],
+        "This is the account's last live API key: create another one first (createApiKey), then revoke this one",
+      );
+    }
+    const revoked = await tx.apiKey.update({ where: { id: key.id }, data: { revokedAt: new Date() } });
+    await tx.$executeRaw`SELECT pg_notify(${CHANNELS.apiKeyRevoked}, ${key.keyHash})`;
+    return revoked;
+  });
 }
 
 export async function createAccount(db: Db, name: string): Promise<{ account: Account; apiKey: string }> {
@@ -48,48 +89,79 @@ export async function createAccount(db: Db, name: string): Promise<{ account: Ac
   return { account, apiKey: key };
 }
 
-/** The account of a live API key, or null. */
-export async function authenticateApiKey(db: Db, key: string): Promise<Account | null> {
+export interface AuthenticatedKey {
+  account: Account;
+  keyId: string;
+}
+
+/** The account and id of a live API key, or null. */
+export async function authenticateApiKey(db: Db, key: string): Promise<AuthenticatedKey | null> {
   if (!key.startsWith(API_KEY_PREFIX) || key.length > 200) return null;
   const found = await db.apiKey.findUnique({ where: { keyHash: hashApiKey(key) }, include: { account: true } });
   if (!found || found.revokedAt) return null;
-  return found.account;
+  return { account: found.account, keyId: found.id };
 }
+
+/** How often at most a key's last_used_at is written: often enough to tell a used key from a dead one. */
+export const LAST_USED_WRITE_INTERVAL_MS = 60_000;
 
 /**
  * authenticateApiKey with a short memory: a key that every request carries is looked up once per
  * ttlMs, not once per request (the lookup cost as much as a whole publish). Only live keys are
- * remembered, at most `max` of them; forget() drops one at once (revocation).
+ * remembered, at most `max` of them; forget() drops one at once (revocation, through NOTIFY).
+ * Each key's last_used_at is written at most once a minute, after the request is let through and
+ * without waiting for it.
  */
 export class ApiKeyAuthenticator {
   private readonly db: Db;
   private readonly ttlMs: number;
   private readonly max: number;
-  private readonly known = new Map<string, { account: Account; until: number }>();
+  private readonly known = new Map<string, { key: AuthenticatedKey; until: number }>();
+  private readonly lastWritten = new Map<string, number>();
+  private readonly onError: (error: unknown) => void;
 
-  constructor(db: Db, options: { ttlMs?: number; max?: number } = {}) {
+  constructor(db: Db, options: { ttlMs?: number; max?: number; onError?: (error: unknown) => void } = {}) {
     this.db = db;
     this.ttlMs = options.ttlMs ?? 10_000;
     this.max = options.max ?? 10_000;
+    this.onError = options.onError ?? (() => {});
   }
 
-  async authenticate(key: string): Promise<Account | null> {
+  async authenticate(key: string): Promise<AuthenticatedKey | null> {
     if (!key.startsWith(API_KEY_PREFIX) || key.length > 200) return null;
     const hash = hashApiKey(key);
     const hit = this.known.get(hash);
-    if (hit && hit.until > Date.now()) return hit.account;
-    const account = await authenticateApiKey(this.db, key);
-    this.known.delete(hash);
-    if (account) {
-      if (this.known.size >= this.max) this.known.delete(this.known.keys().next().value!);
-      this.known.set(hash, { account, until: Date.now() + this.ttlMs });
+    if (hit && hit.until > Date.now()) {
+      this.touch(hit.key.keyId);
+      return hit.key;
     }
-    return account;
+    const found = await authenticateApiKey(this.db, key);
+    this.known.delete(hash);
+    if (found) {
+      if (this.known.size >= this.max) this.known.delete(this.known.keys().next().value!);
+      this.known.set(hash, { key: found, until: Date.now() + this.ttlMs });
+      this.touch(found.keyId);
+    }
+    return found;
+  }
+
+  private touch(keyId: string): void {
+    const now = Date.now();
+    if (now - (this.lastWritten.get(keyId) ?? -Infinity) < LAST_USED_WRITE_INTERVAL_MS) return;
+    this.lastWritten.set(keyId, now);
+    if (this.lastWritten.size > this.max) this.lastWritten.delete(this.lastWritten.keys().next().value!);
+    // Not awaited: the request goes on at once; a failed write only leaves the time older.
+    this.db.apiKey.update({ where: { id: keyId }, data: { lastUsedAt: new Date(now) }, select: { id: true } }).catch(this.onError);
   }
 
   /** Forgets a key (by its hash) so that its next use is looked up again. */
   forget(keyHash: string): void {
     this.known.delete(keyHash);
+  }
+
+  /** Forgets every key: after missing notifications (the LISTEN connection was lost). */
+  forgetAll(): void {
+    this.known.clear();
   }
 }
 

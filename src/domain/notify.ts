@@ -5,6 +5,8 @@ import type { Prisma } from '../generated/prisma/client.ts';
 export const CHANNELS = {
   attempt: 'hookwire_attempt',
   endpointStatus: 'hookwire_endpoint_status',
+  /** Payload: the revoked key's hash. Every API process forgets it from its key cache at once. */
+  apiKeyRevoked: 'hookwire_api_key_revoked',
 } as const;
 
 /** Sent by the attempt's recording statement (worker/deliver.ts), built there in SQL. */

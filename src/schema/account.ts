@@ -1,6 +1,6 @@
-// Account: the viewer query and the account and key mutations.
-import { createAccount, createApiKey } from '../domain/accounts.ts';
-import { ValidationError } from '../domain/errors.ts';
+// Account: the viewer query, the account's API keys, and the account and key mutations.
+import { createAccount, createApiKey, revokeApiKey } from '../domain/accounts.ts';
+import { NotFoundError, ValidationError } from '../domain/errors.ts';
 import { builder } from './builder.ts';
 import { requireAccount, requireAdmin } from './auth.ts';
 import { asResult, resultUnion } from './errors.ts';
@@ -29,6 +29,47 @@ builder.queryField('viewer', (t) =>
   }),
 );
 
+export const ApiKeyRef = builder.prismaNode('ApiKey', {
+  id: { field: 'id' },
+  description: 'An API key of the account. The secret itself is shown once, by createApiKey; only its hash is stored.',
+  nullable: true,
+  findUnique: (id, ctx) => ({ id, accountId: ctx.account?.id ?? '' }),
+  fields: (t) => ({
+    name: t.exposeString('name', { nullable: true }),
+    prefix: t.exposeString('keyPrefix', { description: 'The first characters of the key (hk_…), to tell keys apart.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    lastUsedAt: t.expose('lastUsedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the key was last used, written at most once a minute per key (null: never used).',
+    }),
+    revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true }),
+    current: t.boolean({
+      description: 'True for the key that made this request.',
+      select: { id: true },
+      resolve: (key, _args, ctx) => key.id === ctx.apiKeyId,
+    }),
+  }),
+});
+
+/** Revoked keys are listed too, newest first, at most this many in all. */
+const MAX_LISTED_KEYS = 100;
+
+builder.queryField('apiKeys', (t) =>
+  t.prismaField({
+    type: ['ApiKey'],
+    description: `The account's API keys, newest first: the live ones, and revoked ones with includeRevoked (at most ${MAX_LISTED_KEYS} in all).`,
+    args: { includeRevoked: t.arg.boolean({ defaultValue: false, required: true }) },
+    resolve: (query, _root, { includeRevoked }, ctx) =>
+      ctx.db.apiKey.findMany({
+        ...query,
+        where: { accountId: requireAccount(ctx).id, ...(includeRevoked ? {} : { revokedAt: null }) },
+        orderBy: { id: 'desc' },
+        take: MAX_LISTED_KEYS,
+      }),
+  }),
+);
+
 const CreateAccountSuccess = builder.simpleObject('CreateAccountSuccess', {
   fields: (t) => ({
     account: t.field({ type: AccountRef }),
@@ -42,8 +83,13 @@ const CreateApiKeySuccess = builder.simpleObject('CreateApiKeySuccess', {
   }),
 });
 
+const RevokeApiKeySuccess = builder.simpleObject('RevokeApiKeySuccess', {
+  fields: (t) => ({ apiKey: t.field({ type: ApiKeyRef }) }),
+});
+
 const CreateAccountResult = resultUnion('CreateAccountResult', CreateAccountSuccess, [ValidationError]);
 const CreateApiKeyResult = resultUnion('CreateApiKeyResult', CreateApiKeySuccess, [ValidationError]);
+const RevokeApiKeyResult = resultUnion('RevokeApiKeyResult', RevokeApiKeySuccess, [ValidationError, NotFoundError]);
 
 builder.mutationFields((t) => ({
   createAccount: t.field({
@@ -57,10 +103,27 @@ builder.mutationFields((t) => ({
   }),
   createApiKey: t.field({
     type: CreateApiKeyResult,
+    description: 'Another key for the caller\'s account; an account holds at most HOOKWIRE_MAX_API_KEYS live keys (25 by default).',
     args: { name: t.arg.string() },
     resolve: (_root, { name }, ctx) => {
       const account = requireAccount(ctx);
-      return asResult([ValidationError], async () => ({ apiKey: await createApiKey(ctx.db, account.id, name) }));
+      return asResult([ValidationError], async () => ({
+        apiKey: await createApiKey(ctx.db, account.id, name, ctx.config.maxApiKeysPerAccount),
+      }));
+    },
+  }),
+  revokeApiKey: t.field({
+    type: RevokeApiKeyResult,
+    description:
+      "Revokes one of the account's keys, the caller's own included; it stops working at once in every API process. The account's last live key cannot be revoked (a ValidationError): create another first.",
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, { id }, ctx) => {
+      const account = requireAccount(ctx);
+      return asResult([ValidationError, NotFoundError], async () => {
+        const apiKey = await revokeApiKey(ctx.db, account.id, id);
+        ctx.keys.forget(apiKey.keyHash);
+        return { apiKey };
+      });
     },
   }),
 }));

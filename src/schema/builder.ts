@@ -1,5 +1,7 @@
 // The Pothos builder: plugins, scalars and context type only. Types live in one file per model.
 import SchemaBuilder from '@pothos/core';
+import ComplexityPlugin from '@pothos/plugin-complexity';
+import { GraphQLError } from 'graphql';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
 import SimpleObjectsPlugin from '@pothos/plugin-simple-objects';
@@ -8,6 +10,7 @@ import { getDatamodel } from '../generated/pothos-prisma-types.ts';
 import type { Context } from '../server/context.ts';
 import { typeOfId } from '../db/ids.ts';
 import { requireAccount } from './auth.ts';
+import { fieldComplexity } from './cost.ts';
 
 export const builder = new SchemaBuilder<{
   PrismaTypes: PrismaTypes;
@@ -23,7 +26,10 @@ export const builder = new SchemaBuilder<{
   Connection: { totalCount: number | (() => Promise<number>) };
 }>({
   defaultFieldNullability: false,
-  plugins: [PrismaPlugin, RelayPlugin, SimpleObjectsPlugin],
+  plugins: [ComplexityPlugin, PrismaPlugin, RelayPlugin, SimpleObjectsPlugin],
+  // Costs only: the limits are checked as a validation rule before execution (server/limits.ts),
+  // so an expensive request is refused with a 400 before any resolver runs.
+  complexity: { fieldComplexity },
   prisma: {
     client: (ctx) => ctx.db,
     dmmf: getDatamodel(),
@@ -50,22 +56,55 @@ export const builder = new SchemaBuilder<{
   },
 });
 
+/**
+ * A bad scalar is the client's mistake: a GraphQLError with a code (a plain TypeError would be
+ * masked as "Unexpected error."), and HTTP 400 wherever graphql-js reports it.
+ */
+function badScalar(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400, spec: false } } });
+}
+
+// Date and time, a UTC offset or Z: a four-digit year keeps every value inside what Postgres
+// (4713 BC to 294276 AD) and JavaScript (±275760) can both hold.
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
+
 builder.scalarType('DateTime', {
-  description: 'An ISO 8601 date and time in UTC, e.g. 2026-11-22T07:00:00.000Z.',
+  description: 'An ISO 8601 date and time with Z or an offset, years 0001 to 9999, e.g. 2026-11-22T07:00:00.000Z.',
   serialize: (value) => (value instanceof Date ? value.toISOString() : new Date(value).toISOString()),
   parseValue: (value) => {
-    const date = typeof value === 'string' ? new Date(value) : new Date(NaN);
-    if (typeof value !== 'string' || Number.isNaN(date.getTime())) {
-      throw new TypeError(`DateTime must be an ISO 8601 string, got ${JSON.stringify(value)}`);
+    const date = typeof value === 'string' && ISO_8601.test(value) ? new Date(value) : new Date(NaN);
+    if (Number.isNaN(date.getTime())) {
+      const shown = typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : typeof value;
+      throw badScalar(`DateTime must be an ISO 8601 date and time such as 2026-11-22T07:00:00Z (years 0001 to 9999), got ${shown}`);
     }
     return date;
   },
 });
 
+/** Deeper than any webhook payload needs; deep enough to refuse before recursion (ajv, Postgres) costs anything. */
+export const MAX_JSON_DEPTH = 32;
+
+/** The nesting depth of a JSON value, counted without recursion and given up past `limit`. */
+export function jsonDepthExceeds(value: unknown, limit: number): boolean {
+  let level: unknown[] = [value];
+  for (let depth = 0; level.length > 0; depth++) {
+    const next: unknown[] = [];
+    for (const item of level) {
+      if (item !== null && typeof item === 'object') next.push(...(Array.isArray(item) ? item : Object.values(item)));
+    }
+    if (next.length > 0 && depth + 1 > limit) return true;
+    level = next;
+  }
+  return false;
+}
+
 builder.scalarType('JSON', {
-  description: 'Any JSON value.',
+  description: `Any JSON value, nested at most ${MAX_JSON_DEPTH} levels deep.`,
   serialize: (value) => value,
-  parseValue: (value) => value,
+  parseValue: (value) => {
+    if (jsonDepthExceeds(value, MAX_JSON_DEPTH)) throw badScalar(`JSON values may be nested at most ${MAX_JSON_DEPTH} levels deep`);
+    return value;
+  },
 });
 
 builder.queryType({});

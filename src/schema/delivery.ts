@@ -10,6 +10,7 @@ import { requireAccount } from './auth.ts';
 import './endpoint.ts';
 import { asResult, resultUnion } from './errors.ts';
 import { sentBody } from './sent-body.ts';
+import { listSize, MAX_PAGE_SIZE } from './cost.ts';
 
 export const DeliveryStatusEnum = builder.enumType('DeliveryStatus', {
   values: {
@@ -52,7 +53,11 @@ export const DeliveryRef = builder.prismaNode('Delivery', {
     nextAttemptAt: t.expose('nextAttemptAt', { type: 'DateTime', nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     completedAt: t.expose('completedAt', { type: 'DateTime', nullable: true }),
-    attempts: t.relation('attempts', { query: { orderBy: { attemptNumber: 'asc' } } }),
+    attempts: t.relation('attempts', {
+      description: `In the order they were made; at most \`first\` of them (at most ${MAX_PAGE_SIZE}, and ${MAX_PAGE_SIZE} when not given).`,
+      args: { first: t.arg.int() },
+      query: ({ first }) => ({ orderBy: { attemptNumber: 'asc' }, take: listSize(first) }),
+    }),
   }),
 });
 

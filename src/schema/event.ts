@@ -4,6 +4,7 @@ import { ValidationError } from '../domain/errors.ts';
 import { builder } from './builder.ts';
 import { requireAccount } from './auth.ts';
 import { asResult, resultUnion } from './errors.ts';
+import { listSize, MAX_PAGE_SIZE } from './cost.ts';
 
 export const EventRef = builder.prismaNode('Event', {
   id: { field: 'id', description: 'evt_ followed by a unique suffix; also the webhook-id header of every delivery.' },
@@ -20,7 +21,11 @@ export const EventRef = builder.prismaNode('Event', {
       select: { payload: true },
       resolve: (event) => JSON.parse(event.payload),
     }),
-    deliveries: t.relation('deliveries', { query: { orderBy: { id: 'asc' } } }),
+    deliveries: t.relation('deliveries', {
+      description: `One per endpoint the event went to, oldest first; at most \`first\` of them (at most ${MAX_PAGE_SIZE}, and ${MAX_PAGE_SIZE} when not given).`,
+      args: { first: t.arg.int() },
+      query: ({ first }) => ({ orderBy: { id: 'asc' }, take: listSize(first) }),
+    }),
   }),
 });
 

@@ -8,6 +8,8 @@ import type { Services } from '../services.ts';
 
 export interface Auth {
   account: Account | null;
+  /** The API key in use (null for the admin key and anonymous calls). */
+  apiKeyId: string | null;
   isAdmin: boolean;
 }
 
@@ -15,6 +17,8 @@ export interface Context extends Auth {
   db: Db;
   config: Readonly<Config>;
   services: Services;
+  /** This process's key cache: a revocation forgets the key here at once (other processes hear NOTIFY). */
+  keys: ApiKeyAuthenticator;
 }
 
 export function unauthenticated(message: string): GraphQLError {
@@ -37,9 +41,9 @@ export function credentialOf(header: unknown): string | null {
  */
 export async function authenticate(keys: ApiKeyAuthenticator, config: Readonly<Config>, header: unknown): Promise<Auth> {
   const credential = credentialOf(header);
-  if (credential === null) return { account: null, isAdmin: false };
-  if (isAdminKey(config.adminKey, credential)) return { account: null, isAdmin: true };
-  const account = await keys.authenticate(credential);
-  if (!account) throw unauthenticated('The API key is not valid (unknown or revoked)');
-  return { account, isAdmin: false };
+  if (credential === null) return { account: null, apiKeyId: null, isAdmin: false };
+  if (isAdminKey(config.adminKey, credential)) return { account: null, apiKeyId: null, isAdmin: true };
+  const found = await keys.authenticate(credential);
+  if (!found) throw unauthenticated('The API key is not valid (unknown or revoked)');
+  return { account: found.account, apiKeyId: found.keyId, isAdmin: false };
 }

@@ -3,7 +3,7 @@
 // pipeline, so authentication, masking and plugins apply to them exactly as over HTTP.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createYoga, maskError as defaultMaskError, type Plugin } from 'graphql-yoga';
+import { createYoga, type Plugin } from 'graphql-yoga';
 import { GraphQLError, getOperationAST, type ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -15,6 +15,13 @@ import { send, serveOps } from './ops.ts';
 import type { Services } from '../services.ts';
 import { createWebApp } from './web.ts';
 import type { Logger } from '../log.ts';
+import type { PgListener } from '../db/listener.ts';
+import { isConnectionError } from '../db/reconnect.ts';
+import { CHANNELS } from '../domain/notify.ts';
+import { createMaskError, RETRY_AFTER_SECONDS } from './errors.ts';
+import { useRequestLimits, type TransportContext } from './limits.ts';
+import { RequestRateLimiter } from './request-rate.ts';
+import { tracingEnabled, useOperationSpans } from '../tracing.ts';
 
 export interface ApiServer {
   server: Server;
@@ -30,7 +37,7 @@ interface ServerContext {
   res: ServerResponse;
 }
 
-interface WsInitialContext {
+interface WsInitialContext extends TransportContext {
   auth?: Auth;
 }
 
@@ -40,12 +47,19 @@ export async function startApiServer(options: {
   services: Services;
   metrics: Metrics;
   logger: Logger;
+  /** The process's LISTEN connection: revoked keys are announced on it. */
+  listener: PgListener;
   host: string;
   port: number;
 }): Promise<ApiServer> {
-  const { services, metrics, logger } = options;
+  const { services, metrics, logger, listener } = options;
   const { db, config } = services;
-  const keys = new ApiKeyAuthenticator(db);
+  const keys = new ApiKeyAuthenticator(db, { onError: (error) => logger.debug('could not record an API key\'s last use', error) });
+  // A key revoked by any API process stops working here at once; after a lost LISTEN connection
+  // (notifications missed) every remembered key is looked up again.
+  listener.addEventListener(CHANNELS.apiKeyRevoked, (event) => keys.forget(String((event as CustomEvent<string>).detail)));
+  listener.addEventListener('connected', () => keys.forgetAll());
+  const rate = new RequestRateLimiter({ perSecond: config.apiRateLimitPerSecond, burst: config.apiRateBurst });
 
   const yoga = createYoga<ServerContext & WsInitialContext, Context>({
     schema,
@@ -66,18 +80,17 @@ export async function startApiServer(options: {
       warn: (...args) => logger.warn(String(args[0]), ...args.slice(1)),
       error: (...args) => logger.error(String(args[0]), ...args.slice(1)),
     },
-    maskedErrors: {
-      maskError(error, message, isDev) {
-        const original = error instanceof GraphQLError ? error.originalError : error;
-        if (original && !(original instanceof GraphQLError)) logger.error('unexpected error in a resolver', original);
-        return defaultMaskError(error, message, isDev);
-      },
-    },
+    // Production (anything but NODE_ENV=development): no stack, no SQL, only "Unexpected error.".
+    maskedErrors: { maskError: createMaskError(logger, config.development), isDev: config.development },
     context: async ({ request, auth }): Promise<Context> => {
       const resolved = auth ?? (await authenticate(keys, config, request.headers.get('authorization')));
-      return { ...resolved, db, config, services };
+      // Over graphql-ws too: each operation on a socket is one request of its key.
+      if (resolved.apiKeyId) rate.check(resolved.apiKeyId);
+      return { ...resolved, db, config, services, keys };
     },
     plugins: [
+      useRequestLimits(),
+      ...(tracingEnabled() ? [useOperationSpans()] : []),
       {
         onExecute({ args }) {
           const operation = getOperationAST(args.document, args.operationName);
@@ -99,7 +112,7 @@ export async function startApiServer(options: {
   const server = createServer(async (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     try {
-      if (await serveOps(req, res, db, metrics)) return;
+      if (await serveOps(req, res, db, metrics, config)) return;
       // Everything but /graphql is the dashboard (web/dist), with client routes falling back to index.html.
       if (path !== yoga.graphqlEndpoint && (await web.serve(req, res, path))) return;
       // The body limit is enforced on Content-Length (onRequestParse), so a POST must state its
@@ -109,6 +122,10 @@ export async function startApiServer(options: {
       }
       return yoga(req, res, { req, res });
     } catch (error) {
+      if (isConnectionError(error)) {
+        if (!res.headersSent) res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': String(RETRY_AFTER_SECONDS) }).end('database unreachable\n');
+        return;
+      }
       logger.error('request failed', error);
       if (!res.headersSent) send(res, 500, 'text/plain', 'internal error\n');
     }
@@ -137,6 +154,7 @@ export async function startApiServer(options: {
           req: ctx.extra.request,
           res: undefined as unknown as ServerResponse,
           auth: ctx.extra.auth,
+          transport: 'ws',
           params,
           request: { headers: new Headers() },
         } as never);

@@ -19,6 +19,7 @@ import type { Metrics } from '../metrics.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { claimDue, claimHead, storeTransformed, type ClaimedDelivery, type ClaimedLane } from './lane-sql.ts';
 import type { AttemptRecorder } from './recorder.ts';
+import { startAttemptSpan } from '../tracing.ts';
 import type { Semaphore } from './semaphore.ts';
 
 export interface DrainDeps {
@@ -160,12 +161,30 @@ export async function drainLane(deps: DrainDeps, lane: ClaimedLane, control: Lan
 
   const attempt = (delivery: ClaimedDelivery): Promise<void> => {
     const trigger: Trigger = delivery.manual_retry ? 'MANUAL' : 'SCHEDULED';
+    // A span per attempt (webhook.attempt) when tracing is on; a no-op otherwise.
+    const span = startAttemptSpan({
+      endpointId: endpoint.id,
+      deliveryId: delivery.id,
+      attemptNumber: delivery.attempt_count + 1,
+      eventType: delivery.event_type,
+      trigger,
+    });
     const call = send(delivery);
     sending.add(call);
     void call.finally(() => sending.delete(call)).catch(() => {});
     const done = (async () => {
-      const result = await call;
+      const result = await call.catch((error: unknown) => {
+        span.end({ outcome: 'ERROR', error: String(error) });
+        throw error;
+      });
       const record = result.kind === 'sent' ? sentRecord(delivery, trigger, result) : notSentRecord(delivery, trigger, result);
+      span.end({
+        outcome: record.outcome,
+        statusCode: record.responseStatus,
+        willRetry: record.settlement.willRetry,
+        durationMs: record.durationMs,
+        error: record.error,
+      });
       if (result.kind === 'sent') {
         const { outcome } = result.completed.classification;
         deps.metrics?.attempts.inc({ outcome });

@@ -53,7 +53,7 @@ function command(receiver: SeedReceiver): [string, string[]] {
     case 'web-route':
       return [process.execPath, [hostFile('web-route.mjs'), receiverFile(host.file)]];
     case 'express-app':
-      return [process.execPath, ['--import', 'tsx', '--import', hostFile('listen-on-port.mjs'), receiverFile(host.file)]];
+      return [process.execPath, ['--import', hostFile('listen-on-port.mjs'), receiverFile(host.file)]];
     case 'express-snippet':
       return [process.execPath, [hostFile('express-snippet.cjs'), ...host.files.map(receiverFile), ...route(host.route)]];
     case 'flask':

@@ -174,7 +174,7 @@ const wahooks: SeedRecipe = {
       host: { kind: 'express-app', file: '001-wahooks.express.ts' },
       path: '/webhook',
       secret: { from: 'code', value: 'your-signing-secret' },
-      changes: 'none in the file; its hard-coded app.listen(3000) is sent to 127.0.0.1:$PORT by hosts/listen-on-port.mjs (run with tsx: the printed code is TypeScript)',
+      changes: 'none in the file; its hard-coded app.listen(3000) is sent to 127.0.0.1:$PORT by hosts/listen-on-port.mjs (Node 24 runs the printed TypeScript as it is: it strips the types)',
     },
     {
       language: 'python',

@@ -261,6 +261,7 @@ export type NodeQueryVariables = Exact<{
 
 export type NodeQuery = { node:
     | { __typename: 'Account', id: string }
+    | { __typename: 'ApiKey', id: string }
     | { __typename: 'Delivery', id: string }
     | { __typename: 'DeliveryAttempt', id: string }
     | { __typename: 'Endpoint', id: string }

@@ -1,0 +1,285 @@
+// Tenant isolation, proved for every root field the schema has, found by introspection: a new
+// query, mutation or subscription is walked the day it is added, without anyone writing a test for
+// it. Bob calls each root field with Alice's ids in every ID argument (and anonymous callers call
+// each query); no response may carry anything of Alice's (ids, URL, secret, data), and after every
+// mutation Alice's rows are exactly as they were. Alice calling the same documents sees her own
+// data, so the probes are known to reach it.
+import {
+  buildClientSchema,
+  getIntrospectionQuery,
+  getNamedType,
+  isEnumType,
+  isInputObjectType,
+  isInterfaceType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  isScalarType,
+  isUnionType,
+  type GraphQLField,
+  type GraphQLInputType,
+  type GraphQLNamedType,
+  type GraphQLSchema,
+  type IntrospectionQuery,
+  parse,
+  validate,
+} from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newId } from '../src/db/ids.ts';
+import { schema as serverSchema } from '../src/schema/index.ts';
+import { requestRules } from '../src/server/limits.ts';
+import { CHANNELS } from '../src/domain/notify.ts';
+import { startTestApp, type TestApp } from './support/app.ts';
+import { closeSql, createEndpoint, messageReceived, publishMany, pauseEndpoint, sql } from './support/api.ts';
+import { sleep, waitUntil } from './support/wait.ts';
+
+/** Root fields that hold no account data at all. (eventTypes holds the account's own types.) */
+const NO_ACCOUNT_DATA = new Set<string>();
+
+/** Alice's own event type: every argument naming a type names it, so Bob's probes aim at it. */
+const ALICE_TYPE = 'alice.private';
+
+let t: TestApp;
+let schema: GraphQLSchema;
+let alice: { key: string; accountId: string };
+let bob: { key: string; accountId: string };
+/** Alice's ids by prefix, and every string that would show her data leaked. */
+const aliceIds: string[] = [];
+const markers: string[] = [];
+
+async function post(query: string, variables: Record<string, unknown>, key: string | null) {
+  const response = await fetch(t.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const text = await response.text();
+  return { status: response.status, text, body: JSON.parse(text) as { data?: unknown; errors?: Array<{ message: string; extensions?: { code?: string } }> } };
+}
+
+/**
+ * Alice's markers found in a response. The id a probe passed may come back inside an error's
+ * message ("API key \"key_…\" was not found"): that echoes the caller's own input and shows nothing.
+ */
+function leaks(text: string, probeId = ''): string[] {
+  const withoutMessages = probeId ? JSON.stringify(JSON.parse(text), (key, v) => (key === 'message' ? undefined : v)) : text;
+  return markers.filter((marker) => (marker === probeId ? withoutMessages : text).includes(marker));
+}
+
+/** A probe the API refused to run (a document that does not validate, or past the limits) tested nothing. */
+const NOT_RUN = /^(GRAPHQL_VALIDATION_FAILED|GRAPHQL_PARSE_FAILED|QUERY_|TOO_MANY)/;
+
+/**
+ * A selection of every field without required arguments, `depth` levels down. Under an interface
+ * or union the members' fragments share `seen`: a field name already selected with another type
+ * (Account.name String!, ApiKey.name String) is left out, as GraphQL cannot merge the two.
+ */
+function selection(type: GraphQLNamedType, depth: number, seen = new Map<string, string>()): string {
+  if (isScalarType(type) || isEnumType(type)) return '';
+  if (depth === 0) return '{ __typename }';
+  const members = (abstract: readonly GraphQLNamedType[]) => {
+    const shared = new Map<string, string>();
+    return abstract.map((member) => `... on ${member.name} ${selection(member, depth, shared)}`).join(' ');
+  };
+  if (isUnionType(type)) return `{ __typename ${members(type.getTypes())} }`;
+  if (isInterfaceType(type)) return `{ __typename ${members(schema.getPossibleTypes(type))} }`;
+  if (!isObjectType(type)) return '';
+  const fields = Object.values(type.getFields() as Record<string, GraphQLField<unknown, unknown>>)
+    .filter((field) => field.args.every((arg) => !isNonNullType(arg.type) || arg.defaultValue !== undefined))
+    .filter((field) => {
+      const known = seen.get(field.name);
+      seen.set(field.name, known ?? field.type.toString());
+      return known === undefined || known === field.type.toString();
+    })
+    .map((field) => `${field.name} ${selection(getNamedType(field.type), depth - 1)}`);
+  return `{ __typename ${fields.join(' ')} }`;
+}
+
+/** A value of the type, every ID in it set to `id`. */
+function value(type: GraphQLInputType, id: string, name: string): unknown {
+  if (isNonNullType(type)) return value(type.ofType, id, name);
+  if (isListType(type)) return [value(type.ofType, id, name)];
+  if (isEnumType(type)) return type.getValues()[0]!.value;
+  if (isInputObjectType(type)) {
+    return Object.fromEntries(Object.values(type.getFields()).filter(wanted).map((field) => [field.name, value(field.type, id, field.name)]));
+  }
+  if (isScalarType(type)) {
+    if (type.name === 'ID') return id;
+    if (type.name === 'Int') return 1;
+    if (type.name === 'Boolean') return true;
+    if (type.name === 'DateTime') return '2020-01-01T00:00:00.000Z';
+    if (type.name === 'JSON') return {};
+    // Strings that name things: an event type and a URL Bob might try; the rest is a plain word.
+    if (name === 'url') return 'http://127.0.0.1:9/bob';
+    if (/type/i.test(name)) return ALICE_TYPE;
+    if (name === 'transformation') return 'function handler(webhook) { return webhook }';
+    return 'x';
+  }
+  return undefined;
+}
+
+/**
+ * One document per root field, every argument a variable so that each probe only changes the
+ * values: the deepest selection (4 levels at most) that the request limits let through.
+ */
+function document(operation: 'query' | 'mutation' | 'subscription', field: GraphQLField<unknown, unknown>): string {
+  const defs = field.args.map((arg) => `$${arg.name}: ${arg.type.toString()}`).join(', ');
+  const args = field.args.map((arg) => `${arg.name}: $${arg.name}`).join(', ');
+  for (let depth = 4; ; depth--) {
+    const text = `${operation} Probe${defs ? `(${defs})` : ''} { ${field.name}${args ? `(${args})` : ''} ${selection(getNamedType(field.type), depth)} }`;
+    const context = { transport: 'ws' as const, params: { operationName: 'Probe', variables: variables(field, aliceIds[1]!) } };
+    if (depth === 1 || validate(serverSchema, parse(text), requestRules(context)).length === 0) return text;
+  }
+}
+
+/** Required arguments, and every ID one (the ids are the probe); other optional ones keep their defaults. */
+function wanted(arg: { type: GraphQLInputType }): boolean {
+  return isNonNullType(arg.type) || getNamedType(arg.type).name === 'ID';
+}
+
+function variables(field: GraphQLField<unknown, unknown>, id: string): Record<string, unknown> {
+  return Object.fromEntries(field.args.filter(wanted).map((arg) => [arg.name, value(arg.type, id, arg.name)]));
+}
+
+/** Alice's rows, as they must stay whatever Bob does. */
+async function aliceState(): Promise<string> {
+  const account = [alice.accountId];
+  const rows = await Promise.all([
+    sql(t, 'SELECT id, url, description, event_types, status, signing_secret, retired_secrets, headers, paused_at FROM endpoint WHERE account_id = $1 ORDER BY id', account),
+    sql(t, 'SELECT id, type, payload FROM event WHERE account_id = $1 ORDER BY id', account),
+    sql(t, 'SELECT id, status, attempt_count, next_attempt_at FROM delivery WHERE account_id = $1 ORDER BY id', account),
+    sql(t, 'SELECT a.id, a.outcome FROM delivery_attempt a JOIN delivery d ON d.id = a.delivery_id WHERE d.account_id = $1 ORDER BY a.id', account),
+    sql(t, 'SELECT id, name, revoked_at FROM api_key WHERE account_id = $1 ORDER BY id', account),
+    sql(t, 'SELECT id, name FROM account WHERE id = $1', account),
+    sql(t, 'SELECT name, description, schema, example, archived_at FROM event_type WHERE account_id = $1 ORDER BY name', account),
+  ]);
+  return JSON.stringify(rows);
+}
+
+beforeAll(async () => {
+  // No rate limit: the walk makes a few hundred requests with one key.
+  t = await startTestApp({ env: { HOOKWIRE_API_RATE_LIMIT: '0' } });
+  const a = await t.newAccount('alice');
+  const b = await t.newAccount('bob');
+  alice = { key: a.apiKey, accountId: a.accountId };
+  bob = { key: b.apiKey, accountId: b.accountId };
+  const endpoint = await createEndpoint(t, alice.key, {
+    url: 'http://127.0.0.1:9/alice-only-endpoint',
+    description: 'alice-private-description',
+    eventTypes: ['*'],
+    headers: { 'X-Alice-Token': 'alice-header-secret' },
+  });
+  const created = await t.gql(
+    `mutation AliceType($input: CreateEventTypeInput!) { createEventType(input: $input) { __typename } }`,
+    { input: { name: ALICE_TYPE, description: 'alice-type-description', schema: { type: 'object' }, example: { note: 'alice-type-example' } } },
+    alice.key,
+  );
+  expect(created.data).toEqual({ createEventType: { __typename: 'EventTypeSuccess' } });
+  const events = await publishMany(t, alice.key, [messageReceived(1, { sessionId: 'alice-session' }), messageReceived(2)]);
+  const deliveryId = events[0]!.deliveries[0]!.id;
+  const attemptId = newId('DeliveryAttempt');
+  await sql(
+    t,
+    `INSERT INTO delivery_attempt (id, delivery_id, attempt_number, outcome, started_at, duration_ms, request_headers, response_status, response_body, will_retry)
+     VALUES ($1, $2, 1, 'HTTP_ERROR', now(), 5, '{}', 500, 'alice-response-body', true)`,
+    [attemptId, deliveryId],
+  );
+  const [key] = await sql<{ id: string; key_prefix: string }>(t, 'SELECT id, key_prefix FROM api_key WHERE account_id = $1', [alice.accountId]);
+  aliceIds.push(alice.accountId, endpoint.id, events[0]!.id, events[1]!.id, deliveryId, attemptId, key!.id);
+  markers.push(...aliceIds, endpoint.signingSecret, 'alice-only-endpoint', 'alice-private-description', 'alice-header-secret', 'alice-session', 'wamid.test.1', 'alice-response-body', key!.key_prefix, 'alice-type-description', 'alice-type-example');
+  const introspection = await post(getIntrospectionQuery(), {}, bob.key);
+  schema = buildClientSchema(introspection.body.data as IntrospectionQuery);
+}, 60_000);
+
+afterAll(async () => {
+  await closeSql(t);
+  await t?.stop();
+});
+
+const rootFields = (name: 'Query' | 'Mutation' | 'Subscription') => Object.values((schema.getType(name) as { getFields(): Record<string, GraphQLField<unknown, unknown>> }).getFields());
+
+describe('every root field, walked by introspection', () => {
+  it('finds the root fields (a walk of nothing proves nothing)', () => {
+    expect(rootFields('Query').length).toBeGreaterThanOrEqual(10);
+    expect(rootFields('Mutation').length).toBeGreaterThanOrEqual(14);
+    expect(rootFields('Subscription').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("never shows Bob anything of Alice's through a query, whatever id he passes", async () => {
+    const reached: string[] = [];
+    for (const field of rootFields('Query')) {
+      const query = document('query', field);
+      const ids = field.args.length > 0 ? aliceIds : [''];
+      let aliceSawHers = false;
+      for (const id of ids) {
+        const vars = variables(field, id);
+        const asBob = await post(query, vars, bob.key);
+        expect(leaks(asBob.text, id), `${field.name}(${id}) as Bob: ${asBob.text.slice(0, 300)}`).toEqual([]);
+        expect(asBob.status, `${field.name}(${id}) as Bob: ${asBob.text.slice(0, 300)}`).toBeLessThan(500);
+        expect(asBob.body.errors?.[0]?.extensions?.code ?? '', `${field.name}: ${asBob.text.slice(0, 300)}`).not.toMatch(NOT_RUN);
+        const anonymous = await post(query, vars, null);
+        expect(leaks(anonymous.text, id), `${field.name}(${id}) anonymous`).toEqual([]);
+        const asAlice = await post(query, vars, alice.key);
+        aliceSawHers ||= leaks(asAlice.text).length > 0;
+      }
+      if (!NO_ACCOUNT_DATA.has(field.name)) {
+        expect(aliceSawHers, `Alice sees none of her own data through ${field.name}: the probe reaches nothing`).toBe(true);
+      }
+      reached.push(field.name);
+    }
+    console.log(`queries walked: ${reached.join(', ')}`);
+  }, 120_000);
+
+  it("never lets Bob change or see anything of Alice's through a mutation", async () => {
+    const before = await aliceState();
+    const reached: string[] = [];
+    for (const field of rootFields('Mutation')) {
+      const mutation = document('mutation', field);
+      for (const id of field.args.some((arg) => /ID/.test(arg.type.toString()) || isInputObjectType(getNamedType(arg.type))) ? aliceIds : ['']) {
+        const result = await post(mutation, variables(field, id), bob.key);
+        expect(leaks(result.text, id), `${field.name}(${id}) as Bob: ${result.text.slice(0, 300)}`).toEqual([]);
+        expect(result.status, `${field.name}(${id}) as Bob: ${result.text.slice(0, 300)}`).toBeLessThan(500);
+        expect(result.body.errors?.[0]?.extensions?.code ?? '', `${field.name}: ${result.text.slice(0, 300)}`).not.toMatch(NOT_RUN);
+        const anonymous = await post(mutation, variables(field, id), null);
+        expect(leaks(anonymous.text, id), `${field.name}(${id}) anonymous`).toEqual([]);
+      }
+      reached.push(field.name);
+    }
+    expect(await aliceState()).toBe(before);
+    console.log(`mutations walked: ${reached.join(', ')}`);
+  }, 120_000);
+
+  it("never sends Bob a notice of Alice's through a subscription, even filtered by her ids", async () => {
+    const fields = rootFields('Subscription');
+    const heardByBob: unknown[] = [];
+    const heardByAlice: unknown[] = [];
+    const clients = [t.wsClient({ authorization: `Bearer ${bob.key}` }), t.wsClient({ authorization: `Bearer ${alice.key}` })];
+    const stops: Array<() => void> = [];
+    for (const field of fields) {
+      const query = document('subscription', field);
+      for (const id of field.args.length > 0 ? aliceIds : ['']) {
+        stops.push(clients[0]!.subscribe({ query, variables: variables(field, id) }, { next: (v) => heardByBob.push(v), error: (e) => heardByBob.push({ error: e }), complete: () => {} }));
+      }
+      // Alice's own subscription, without filters, is the control.
+      const unfiltered = Object.fromEntries(field.args.filter((a) => isNonNullType(a.type)).map((a) => [a.name, value(a.type, aliceIds[1]!, a.name)]));
+      stops.push(clients[1]!.subscribe({ query, variables: unfiltered }, { next: (v) => heardByAlice.push(v), error: (e) => heardByAlice.push({ error: e }), complete: () => {} }));
+    }
+    // Each is registered, or was refused at once (signedRequestSent checks its endpoint first).
+    const isRefusal = (h: unknown) => (h as { error?: unknown }).error !== undefined || (h as { data?: unknown }).data == null;
+    const refused = () => [...heardByBob, ...heardByAlice].filter(isRefusal).length;
+    await waitUntil('every subscription registered or refused', () => t.app.notifications!.listenerCount + refused() >= stops.length, 10_000);
+    // Alice's activity: an attempt notice (as the engine sends it) and a status change.
+    const [attempt] = await sql<{ id: string; delivery_id: string }>(t, 'SELECT a.id, a.delivery_id FROM delivery_attempt a JOIN delivery d ON d.id = a.delivery_id WHERE d.account_id = $1', [alice.accountId]);
+    const [delivery] = await sql<{ endpoint_id: string; event_type: string }>(t, 'SELECT endpoint_id, event_type FROM delivery WHERE id = $1', [attempt!.delivery_id]);
+    const notice = { accountId: alice.accountId, attemptId: attempt!.id, deliveryId: attempt!.delivery_id, endpointId: delivery!.endpoint_id, eventType: delivery!.event_type };
+    await sql(t, 'SELECT pg_notify($1, $2)', [CHANNELS.attempt, JSON.stringify(notice)]);
+    await pauseEndpoint(t, alice.key, delivery!.endpoint_id);
+    await waitUntil('Alice hears her own notices', () => heardByAlice.length >= fields.length, 10_000);
+    await sleep(500);
+    for (const stop of stops) stop();
+    expect(leaks(JSON.stringify(heardByAlice)).length).toBeGreaterThan(0);
+    // A refusal's message echoes the id Bob passed ("No endpoint ep_… in this account"): that shows nothing.
+    const bobHeard = JSON.stringify(heardByBob.map((h) => (isRefusal(h) ? JSON.parse(JSON.stringify(h), (k, v) => (k === 'message' ? undefined : v)) : h)));
+    expect(leaks(bobHeard), bobHeard.slice(0, 500)).toEqual([]);
+  }, 60_000);
+});
