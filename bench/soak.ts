@@ -337,16 +337,24 @@ try {
       unrecorded.elsewhere++;
     }
   }
-  let duplicates = 0;
-  let duplicatedDeliveries = 0;
-  for (const n of answered200.values()) {
-    if (n > 1) {
-      duplicates += n - 1;
-      duplicatedDeliveries++;
-    }
+  const duplicated = [...answered200].filter(([, n]) => n > 1);
+  const duplicates = duplicated.reduce((sum, [, n]) => sum + n - 1, 0);
+  const duplicatedDeliveries = duplicated.length;
+  const neverSeenKeys = deliveries.filter((d) => d.status === 'SUCCEEDED' && !answered200.has(`${d.endpoint_id} ${d.event_id}`)).map((d) => `${d.endpoint_id} ${d.event_id}`);
+  const seenButFailedKeys = deliveries.filter((d) => d.status === 'FAILED' && answered200.has(`${d.endpoint_id} ${d.event_id}`)).map((d) => `${d.endpoint_id} ${d.event_id}`);
+  const neverSeen = neverSeenKeys.length;
+  const seenButFailed = seenButFailedKeys.length;
+  /** What the receiver got and what Hookwire recorded for one delivery, in seconds of the run: for a reader chasing an anomaly. */
+  const timeline = (deliveryKey: string) => {
+    const at = (ms: number) => `${seconds(ms - publishStart)} s`;
+    const [endpointId, eventId] = deliveryKey.split(' ');
+    const got = receipts.filter(([id, , path]) => id === eventId && endpointOfPath(path) === endpointId).map(([, t, , attempt, answer]) => `#${attempt} ${answer} at ${at(t)}`);
+    const recorded = attempts.filter((a) => a.key.startsWith(`${deliveryKey} `)).map((a) => `#${a.key.split(' ')[2]} ${a.outcome} at ${at(a.started_ms)}`);
+    return `${deliveryKey}: receiver ${got.join(', ') || 'nothing'}; recorded ${recorded.join(', ') || 'nothing'}`;
+  };
+  for (const [what, keys] of [['duplicated', duplicated.map(([key]) => key)], ['SUCCEEDED, never seen by the receiver', neverSeenKeys], ['FAILED, answered 200 by the receiver', seenButFailedKeys]] as const) {
+    for (const key of keys.slice(0, 3)) console.error(`soak: ${what}: ${timeline(key)}`);
   }
-  const neverSeen = deliveries.filter((d) => d.status === 'SUCCEEDED' && !answered200.has(`${d.endpoint_id} ${d.event_id}`)).length;
-  const seenButFailed = deliveries.filter((d) => d.status === 'FAILED' && answered200.has(`${d.endpoint_id} ${d.event_id}`)).length;
   // What at-least-once allows: every attempt in flight at the SIGKILL is sent again, and a 200
   // that arrives after the endpoint's timeout is a failure to Hookwire, so it is sent again too.
   const duplicateBound = unrecorded.atKill + late200;
