@@ -1,6 +1,7 @@
-// The benchmark's moving parts, each a real process as in production: Postgres (embedded, or the
-// server of DATABASE_URL), Hookwire processes started exactly as `npm start` starts them (plain
-// node on the TypeScript sources), and the receiver (receiver.cjs). Nothing here measures.
+// The moving parts of the benchmark and the soak, each a real process as in production: Postgres
+// (embedded, or the server of DATABASE_URL), Hookwire processes started exactly as `npm start`
+// starts them (plain node on the TypeScript sources), and the receiver (receiver.cjs). Nothing
+// here measures.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -25,25 +26,56 @@ export interface PgServer {
   /** A new, empty database; dropped by stop(). */
   database(): Promise<string>;
   query<T extends pg.QueryResultRow>(databaseUrl: string, text: string, values?: unknown[]): Promise<T[]>;
+  /**
+   * Stops the embedded server, waits downMs and starts it again on the same port and data, as an
+   * operator's restart does; the processes using it must reconnect by themselves.
+   */
+  restart(downMs: number): Promise<{ stopMs: number; startMs: number }>;
   stop(): Promise<void>;
 }
 
-export async function startPgServer(): Promise<PgServer> {
-  let url = process.env.DATABASE_URL;
+/**
+ * `embedded: true` starts an embedded server even when DATABASE_URL is set (the soak restarts its
+ * server, so it must own it); `port` fixes its port.
+ */
+export async function startPgServer(options: { embedded?: boolean; port?: number } = {}): Promise<PgServer> {
+  let url = options.embedded ? undefined : process.env.DATABASE_URL;
   let stopServer = async () => {};
+  let restartServer: PgServer['restart'] = async () => {
+    throw new Error('the server of DATABASE_URL is not ours to restart');
+  };
   if (!url) {
     const dir = await mkdtemp(join(tmpdir(), 'hookwire-bench-'));
     await chmod(dir, 0o755);
-    const server = await startEmbeddedPostgres({ dataDir: dir, port: await freePort(), database: 'postgres' });
+    const start = async (port: number) => startEmbeddedPostgres({ dataDir: dir, port, database: 'postgres' });
+    const port = options.port ?? (await freePort());
+    let server = await start(port);
     url = server.url;
     stopServer = async () => {
       await server.stop();
       await rm(dir, { recursive: true, force: true });
     };
+    restartServer = async (downMs) => {
+      // Our own connection goes first, so its end is not an error; the pools below expect theirs.
+      await admin.end();
+      const stopping = performance.now();
+      await server.stop();
+      const stopMs = performance.now() - stopping;
+      await new Promise((resolve) => setTimeout(resolve, downMs));
+      const starting = performance.now();
+      server = await start(port);
+      const startMs = performance.now() - starting;
+      admin = await connectAdmin();
+      return { stopMs, startMs };
+    };
   }
   const serverUrl = url;
-  const admin = new pg.Client({ connectionString: withDatabase(serverUrl, 'postgres') });
-  await admin.connect();
+  const connectAdmin = async () => {
+    const client = new pg.Client({ connectionString: withDatabase(serverUrl, 'postgres') });
+    await client.connect();
+    return client;
+  };
+  let admin = await connectAdmin();
   const created: string[] = [];
   const clients = new Map<string, pg.Pool>();
   // Databases are dropped WITH (FORCE) at the end: an idle client's error then is expected.
@@ -63,6 +95,7 @@ export async function startPgServer(): Promise<PgServer> {
       }
       return (await pool.query(text, values)).rows;
     },
+    restart: (downMs) => restartServer(downMs),
     async stop() {
       await Promise.all([...clients.values()].map((pool) => pool.end()));
       for (const name of created) await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
@@ -79,6 +112,10 @@ export interface HookwireProcess {
   url: string | null;
   /** Peak resident memory so far (VmHWM) of this process and of each child it runs (npm start's worker), in MiB. */
   peakRssMb(): Promise<number[]>;
+  /** What it printed so far (stdout and stderr). */
+  output(): string;
+  /** Sends the signal and resolves once the process is gone (SIGKILL: a crash, nothing cleaned up). */
+  kill(signal: NodeJS.Signals): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -133,6 +170,11 @@ export async function startHookwire(role: 'all' | 'api' | 'worker', databaseUrl:
       const children = (await readFile(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').catch(() => '')).trim().split(/\s+/).filter(Boolean).map(Number);
       return [await peak(child.pid!), ...(await Promise.all(children.map(peak)))];
     },
+    output: () => output,
+    async kill(signal) {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+    },
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
@@ -143,10 +185,13 @@ export async function startHookwire(role: 'all' | 'api' | 'worker', databaseUrl:
   };
 }
 
+/** One request at the receiver; answer: '200', '500', 'hang' or 'reset' (receiver.cjs). */
+export type Receipt = [id: string, at: number, path: string, attempt: string, answer: string];
+
 export interface Receiver {
   origin: string;
-  /** Every request so far (and forget them, with clear): webhook-id, arrival time, path. */
-  receipts(clear?: boolean): Promise<Array<[id: string, at: number, path: string]>>;
+  /** Every request so far (and forget them, with clear). */
+  receipts(clear?: boolean): Promise<Receipt[]>;
   stop(): Promise<void>;
 }
 
@@ -161,9 +206,9 @@ export async function startReceiver(): Promise<Receiver> {
     origin: `http://127.0.0.1:${port}`,
     receipts(clear = false) {
       const id = next++;
-      const rows: Array<[string, number, string]> = [];
+      const rows: Receipt[] = [];
       return new Promise((resolve) => {
-        const onMessage = (message: { type: string; id: number; rows?: Array<[string, number, string]> }) => {
+        const onMessage = (message: { type: string; id: number; rows?: Receipt[] }) => {
           if (message.id !== id) return;
           if (message.type === 'chunk') rows.push(...message.rows!);
           else if (message.type === 'done') {
@@ -183,13 +228,24 @@ export async function startReceiver(): Promise<Receiver> {
   };
 }
 
+/** A GraphQL request that got no data: errors in the answer (status says which), or no JSON at all. */
+export class GraphQLRequestError extends Error {
+  readonly status: number;
+  constructor(status: number, message: string) {
+    super(message);
+    this.name = 'GraphQLRequestError';
+    this.status = status;
+  }
+}
+
 /** A GraphQL client over one keep-alive pool, as a customer's backend would hold. */
 export class GraphQLClient {
   private readonly pool: Pool;
   private readonly path: string;
-  constructor(url: string, connections = 32) {
+  /** timeoutMs: how long to wait for an answer (undici's default is minutes). */
+  constructor(url: string, connections = 32, timeoutMs?: number) {
     const parsed = new URL(url);
-    this.pool = new Pool(parsed.origin, { connections });
+    this.pool = new Pool(parsed.origin, { connections, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
     this.path = parsed.pathname;
   }
 
@@ -201,8 +257,14 @@ export class GraphQLClient {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${key}`, 'content-length': String(Buffer.byteLength(body)) },
       body,
     });
-    const json = (await res.body.json()) as { data?: T; errors?: Array<{ message: string }> };
-    if (json.errors?.length || !json.data) throw new Error(`GraphQL error (${res.statusCode}): ${JSON.stringify(json.errors ?? json)}`);
+    const text = await res.body.text();
+    let json: { data?: T; errors?: Array<{ message: string }> };
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new GraphQLRequestError(res.statusCode, `HTTP ${res.statusCode}, not JSON: ${text.slice(0, 200)}`);
+    }
+    if (json.errors?.length || !json.data) throw new GraphQLRequestError(res.statusCode, `GraphQL error (${res.statusCode}): ${JSON.stringify(json.errors ?? json)}`);
     return json.data;
   }
 

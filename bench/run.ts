@@ -8,7 +8,8 @@ import { cpus, totalmem } from 'node:os';
 import pg from 'pg';
 import { Pool } from 'undici';
 import { Logger, run, runMigrations } from 'graphile-worker';
-import { ADMIN_KEY, GraphQLClient, now, startHookwire, startPgServer, startReceiver, type HookwireProcess, type PgServer, type Receiver } from './processes.ts';
+import { account, publishBatch, publishOne } from './api.ts';
+import { GraphQLClient, now, startHookwire, startPgServer, startReceiver, type HookwireProcess, type PgServer, type Receiver } from './processes.ts';
 
 const quick = process.argv.includes('--quick');
 const outIndex = process.argv.indexOf('--out');
@@ -90,58 +91,7 @@ async function httpLimit(receiver: Receiver): Promise<number> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Driving Hookwire through its API
-
-const CREATE_ACCOUNT = `mutation($name: String!) { createAccount(name: $name) { ... on CreateAccountSuccess { account { id } apiKey } } }`;
-const CREATE_ENDPOINT = `mutation($input: CreateEndpointInput!) { createEndpoint(input: $input) { __typename ... on EndpointSuccess { endpoint { id } } ... on ValidationError { message } } }`;
-const PUBLISH = `mutation($input: PublishEventInput!) { publishEvent(input: $input) { __typename ... on PublishEventSuccess { event { id } } ... on ValidationError { message } } }`;
-const PUBLISH_MANY = `mutation($inputs: [PublishEventInput!]!) { publishEvents(inputs: $inputs) { __typename ... on PublishEventsSuccess { events { id } } ... on ValidationError { message } } }`;
-
-interface Account {
-  id: string;
-  key: string;
-  endpointIds: string[];
-}
-
-async function account(api: GraphQLClient, name: string, endpoints: Array<Record<string, unknown>>): Promise<Account> {
-  const { createAccount } = await api.request(CREATE_ACCOUNT, { name }, ADMIN_KEY);
-  const key = createAccount.apiKey as string;
-  const endpointIds: string[] = [];
-  for (const input of endpoints) {
-    const { createEndpoint } = await api.request(CREATE_ENDPOINT, { input: { description: name, eventTypes: ['*'], ...input } }, key);
-    if (createEndpoint.__typename !== 'EndpointSuccess') throw new Error(`createEndpoint: ${JSON.stringify(createEndpoint)}`);
-    endpointIds.push(createEndpoint.endpoint.id);
-  }
-  return { id: createAccount.account.id, key, endpointIds };
-}
-
-let sequence = 0;
-function event(sessionId = 'bench') {
-  return {
-    type: 'message.received',
-    sessionId,
-    data: {
-      messageId: `wamid.bench.${sequence++}`,
-      from: '15551234567',
-      contactName: 'Bench',
-      messageType: 'text',
-      content: { text: 'hello from the benchmark' },
-      timestamp: new Date().toISOString(),
-    },
-  };
-}
-
-async function publishOne(api: GraphQLClient, key: string): Promise<string> {
-  const { publishEvent } = await api.request(PUBLISH, { input: event() }, key);
-  if (publishEvent.__typename !== 'PublishEventSuccess') throw new Error(`publishEvent: ${JSON.stringify(publishEvent)}`);
-  return publishEvent.event.id;
-}
-
-async function publishBatch(api: GraphQLClient, key: string, count: number): Promise<string[]> {
-  const { publishEvents } = await api.request(PUBLISH_MANY, { inputs: Array.from({ length: count }, () => event()) }, key);
-  if (publishEvents.__typename !== 'PublishEventsSuccess') throw new Error(`publishEvents: ${JSON.stringify(publishEvents)}`);
-  return publishEvents.events.map((e: { id: string }) => e.id);
-}
+// Driving Hookwire through its API (the calls themselves are in api.ts)
 
 /** Publishes `events` events in batches, `parallel` requests at a time. */
 async function publishAll(api: GraphQLClient, key: string, events: number, batch = 500, parallel = 2): Promise<void> {
