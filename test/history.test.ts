@@ -861,7 +861,8 @@ describe('history queries without N+1', () => {
       role: 'api',
       database: owner.db,
       onQuery: (sql) => {
-        if (counting) statements.push(sql);
+        // A key's last_used_at is written once a minute in the background, on whichever request: not the read's.
+        if (counting && !/"api_key" SET "last_used_at"/.test(sql)) statements.push(sql);
       },
     });
   }, 120_000);
