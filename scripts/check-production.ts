@@ -7,6 +7,7 @@
 // processes' RSS idle and under load. Runs on the Node 24 of this checkout (the image's Node).
 import { execFileSync, spawn } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -57,7 +58,7 @@ function rssOfTree(pid: number): number {
   let kb = 0;
   for (const p of pids) {
     try {
-      const status = execFileSync('cat', [`/proc/${p}/status`], { encoding: 'utf8' });
+      const status = readFileSync(`/proc/${p}/status`, 'utf8');
       kb += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
     } catch {
       // gone meanwhile

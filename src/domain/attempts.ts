@@ -8,7 +8,7 @@ import { nextRetryDelayMs } from '../delivery/schedule.ts';
 import { transactionSql, type Sql, type Statement } from '../db/sql.ts';
 import type { DeliveryExhaustedEventData, EndpointFailingEventData, EndpointRecoveredEventData, EndpointStatusEventData } from './catalog.ts';
 import { holdEndpoint } from './endpoints.ts';
-import { publish, type OperationalEventType } from './events.ts';
+import { publish, publishOperationalEvent, type OperationalEventType } from './events.ts';
 import { CHANNELS } from './notify.ts';
 import type { DeliveryQueue } from './queue.ts';
 
@@ -264,7 +264,7 @@ export function healthEvents(transitions: readonly HealthTransition[]) {
  */
 export async function announceHealth(sql: Sql, queue: DeliveryQueue, transitions: readonly HealthTransition[]): Promise<void> {
   for (const t of healthEvents(transitions)) {
-    await publish(sql, queue, t.at, t.accountId, [t.event], { kind: 'subscribers', excludeEndpointId: t.endpointId });
+    await publishOperationalEvent(sql, queue, t.at, t.accountId, t.event.type, t.event.data, t.endpointId);
   }
 }
 
