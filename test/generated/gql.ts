@@ -28,9 +28,8 @@ type Documents = {
     "\n  mutation DashboardTestPause($id: ID!) {\n    pauseEndpoint(id: $id) {\n      __typename\n    }\n  }\n": typeof types.DashboardTestPauseDocument,
     "\n  mutation DashboardTestResume($id: ID!) {\n    resumeEndpoint(id: $id) {\n      __typename\n    }\n  }\n": typeof types.DashboardTestResumeDocument,
     "\n  mutation DashboardTestSendTest($endpointId: ID!) {\n    sendTestEvent(endpointId: $endpointId) {\n      __typename\n    }\n  }\n": typeof types.DashboardTestSendTestDocument,
-    "\n  query DashboardTestListIds {\n    endpoints(first: 100) {\n      edges {\n        node {\n          id\n          description\n        }\n      }\n    }\n  }\n": typeof types.DashboardTestListIdsDocument,
     "\n  mutation DashboardTestDelete($id: ID!) {\n    deleteEndpoint(id: $id) {\n      __typename\n    }\n  }\n": typeof types.DashboardTestDeleteDocument,
-    "\n  mutation DashboardTestCreate($input: CreateEndpointInput!) {\n    createEndpoint(input: $input) {\n      __typename\n    }\n  }\n": typeof types.DashboardTestCreateDocument,
+    "\n  mutation DashboardTestCreate($input: CreateEndpointInput!) {\n    createEndpoint(input: $input) {\n      __typename\n      ... on EndpointSuccess {\n        endpoint {\n          id\n        }\n      }\n    }\n  }\n": typeof types.DashboardTestCreateDocument,
     "\n  fragment DlvTestAttempt on DeliveryAttempt {\n    id\n    attemptNumber\n    outcome\n    startedAt\n    durationMs\n    requestHeaders\n    requestBody\n    responseStatus\n    responseHeaders\n    responseBody\n    error\n    willRetry\n  }\n": typeof types.DlvTestAttemptFragmentDoc,
     "\n  fragment DlvTestDelivery on Delivery {\n    id\n    status\n    attemptCount\n    nextAttemptAt\n    createdAt\n    completedAt\n    event {\n      id\n      type\n    }\n    endpoint {\n      id\n    }\n    attempts {\n      ...DlvTestAttempt\n    }\n  }\n": typeof types.DlvTestDeliveryFragmentDoc,
     "\n  fragment DlvTestDeliveryResult on DeliveryResult {\n    __typename\n    ... on DeliverySuccess {\n      delivery {\n        id\n        status\n        attemptCount\n        event {\n          id\n          type\n        }\n        endpoint {\n          id\n        }\n      }\n    }\n    ... on ValidationError {\n      message\n      fieldErrors {\n        path\n        message\n      }\n    }\n    ... on NotFoundError {\n      message\n    }\n  }\n": typeof types.DlvTestDeliveryResultFragmentDoc,
@@ -123,9 +122,8 @@ const documents: Documents = {
     "\n  mutation DashboardTestPause($id: ID!) {\n    pauseEndpoint(id: $id) {\n      __typename\n    }\n  }\n": types.DashboardTestPauseDocument,
     "\n  mutation DashboardTestResume($id: ID!) {\n    resumeEndpoint(id: $id) {\n      __typename\n    }\n  }\n": types.DashboardTestResumeDocument,
     "\n  mutation DashboardTestSendTest($endpointId: ID!) {\n    sendTestEvent(endpointId: $endpointId) {\n      __typename\n    }\n  }\n": types.DashboardTestSendTestDocument,
-    "\n  query DashboardTestListIds {\n    endpoints(first: 100) {\n      edges {\n        node {\n          id\n          description\n        }\n      }\n    }\n  }\n": types.DashboardTestListIdsDocument,
     "\n  mutation DashboardTestDelete($id: ID!) {\n    deleteEndpoint(id: $id) {\n      __typename\n    }\n  }\n": types.DashboardTestDeleteDocument,
-    "\n  mutation DashboardTestCreate($input: CreateEndpointInput!) {\n    createEndpoint(input: $input) {\n      __typename\n    }\n  }\n": types.DashboardTestCreateDocument,
+    "\n  mutation DashboardTestCreate($input: CreateEndpointInput!) {\n    createEndpoint(input: $input) {\n      __typename\n      ... on EndpointSuccess {\n        endpoint {\n          id\n        }\n      }\n    }\n  }\n": types.DashboardTestCreateDocument,
     "\n  fragment DlvTestAttempt on DeliveryAttempt {\n    id\n    attemptNumber\n    outcome\n    startedAt\n    durationMs\n    requestHeaders\n    requestBody\n    responseStatus\n    responseHeaders\n    responseBody\n    error\n    willRetry\n  }\n": types.DlvTestAttemptFragmentDoc,
     "\n  fragment DlvTestDelivery on Delivery {\n    id\n    status\n    attemptCount\n    nextAttemptAt\n    createdAt\n    completedAt\n    event {\n      id\n      type\n    }\n    endpoint {\n      id\n    }\n    attempts {\n      ...DlvTestAttempt\n    }\n  }\n": types.DlvTestDeliveryFragmentDoc,
     "\n  fragment DlvTestDeliveryResult on DeliveryResult {\n    __typename\n    ... on DeliverySuccess {\n      delivery {\n        id\n        status\n        attemptCount\n        event {\n          id\n          type\n        }\n        endpoint {\n          id\n        }\n      }\n    }\n    ... on ValidationError {\n      message\n      fieldErrors {\n        path\n        message\n      }\n    }\n    ... on NotFoundError {\n      message\n    }\n  }\n": types.DlvTestDeliveryResultFragmentDoc,
@@ -277,15 +275,11 @@ export function graphql(source: "\n  mutation DashboardTestSendTest($endpointId:
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query DashboardTestListIds {\n    endpoints(first: 100) {\n      edges {\n        node {\n          id\n          description\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query DashboardTestListIds {\n    endpoints(first: 100) {\n      edges {\n        node {\n          id\n          description\n        }\n      }\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
 export function graphql(source: "\n  mutation DashboardTestDelete($id: ID!) {\n    deleteEndpoint(id: $id) {\n      __typename\n    }\n  }\n"): (typeof documents)["\n  mutation DashboardTestDelete($id: ID!) {\n    deleteEndpoint(id: $id) {\n      __typename\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation DashboardTestCreate($input: CreateEndpointInput!) {\n    createEndpoint(input: $input) {\n      __typename\n    }\n  }\n"): (typeof documents)["\n  mutation DashboardTestCreate($input: CreateEndpointInput!) {\n    createEndpoint(input: $input) {\n      __typename\n    }\n  }\n"];
+export function graphql(source: "\n  mutation DashboardTestCreate($input: CreateEndpointInput!) {\n    createEndpoint(input: $input) {\n      __typename\n      ... on EndpointSuccess {\n        endpoint {\n          id\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation DashboardTestCreate($input: CreateEndpointInput!) {\n    createEndpoint(input: $input) {\n      __typename\n      ... on EndpointSuccess {\n        endpoint {\n          id\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
