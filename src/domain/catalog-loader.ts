@@ -1,7 +1,9 @@
 // Loads the built-in event types from their JSON files (src/domain/catalog/) and checks them:
 // every schema compiles under ajv's strict mode and every example validates, or loading fails with
 // every problem and the file it is in. Shared definitions live in common.json and are copied into
-// each schema that uses them, so the schema a client is served stands on its own.
+// each schema that uses them, so the schema a client is served stands on its own. A family
+// (`whatsapp.*` in catalog.json, its file whatsapp.json) is one schema for every name under its
+// prefix: its listed members are types like any other, and any other name under it validates too.
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -17,9 +19,23 @@ export interface EventTypeDefinition {
   readonly example: { readonly [key: string]: unknown };
 }
 
+/**
+ * One schema for every `<prefix>.<segment>` name, for event types whose names come from elsewhere
+ * (Meta's webhook fields): the source can publish a name no one listed, and it still validates.
+ */
+export interface EventTypeFamily {
+  /** The names' first segments, e.g. 'whatsapp' for whatsapp.account_update. */
+  readonly prefix: string;
+  readonly description: string;
+  readonly schema: JsonSchema;
+  readonly example: { readonly [key: string]: unknown };
+  readonly validate: ValidateFunction;
+}
+
 export interface LoadedCatalog {
   types: EventTypeDefinition[];
   validators: Map<string, ValidateFunction>;
+  families: Map<string, EventTypeFamily>;
 }
 
 export const CATALOG_DIR = new URL('./catalog/', import.meta.url);
@@ -28,6 +44,9 @@ const COMMON = 'common.json';
 const COMMON_REF = `${COMMON}#/$defs/`;
 const LOCAL_REF = '#/$defs/';
 const NAME = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
+const FAMILY = /^([a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)*)\.\*$/;
+/** A family member's own segment: one lowercase segment, as every name under a family has. */
+export const FAMILY_SEGMENT = /^[a-z][a-z0-9_]*$/;
 
 export class CatalogError extends Error {
   constructor(dir: URL, problems: string[]) {
@@ -55,7 +74,7 @@ export function loadCatalog(dir: URL = CATALOG_DIR): LoadedCatalog {
   const defs = common?.$defs ?? {};
   if (common && (typeof common.$defs !== 'object' || common.$defs === null)) problems.push(`${COMMON}: must have "$defs"`);
 
-  const listed = new Set(names.map((n) => `${String(n)}.json`));
+  const listed = new Set(names.map((n) => `${String(n).replace(FAMILY, '$1')}.json`));
   for (const file of readdirSync(dir)) {
     if (file.endsWith('.json') && file !== INDEX && file !== COMMON && !listed.has(file)) {
       problems.push(`${file}: is not listed in ${INDEX} (add it there, or remove the file)`);
@@ -65,7 +84,13 @@ export function loadCatalog(dir: URL = CATALOG_DIR): LoadedCatalog {
   const ajv = newAjv();
   const types: EventTypeDefinition[] = [];
   const validators = new Map<string, ValidateFunction>();
+  const families = new Map<string, EventTypeFamily>();
   for (const name of names) {
+    const family = typeof name === 'string' ? FAMILY.exec(name)?.[1] : undefined;
+    if (family !== undefined) {
+      loadFamily(family, { read, ajv, defs, problems, types, validators, families });
+      continue;
+    }
     const file = `${String(name)}.json`;
     if (typeof name !== 'string' || !NAME.test(name)) {
       problems.push(`${INDEX}: ${JSON.stringify(name)} is not an event type name (lowercase segments separated by dots)`);
@@ -84,23 +109,102 @@ export function loadCatalog(dir: URL = CATALOG_DIR): LoadedCatalog {
     }
     const schema = bundle(raw.schema!, defs, (p) => problems.push(`${file}: ${p}`));
     if (!schema) continue;
-    let validate: ValidateFunction;
-    try {
-      validate = ajv.compile(schema);
-    } catch (error) {
-      problems.push(`${file}: schema does not compile: ${error instanceof Error ? error.message : String(error)}`);
-      continue;
-    }
-    if (!validate(raw.example)) {
-      const errors = toFieldErrors(validate.errors, ['example']).map((e) => `${e.path.join('.')} ${e.message}`);
-      problems.push(`${file}: example does not validate against the schema: ${errors.join('; ')}`);
-      continue;
-    }
+    const validate = compileChecked(ajv, schema, raw.example, 'example', (p) => problems.push(`${file}: ${p}`));
+    if (!validate) continue;
     validators.set(name, validate);
     types.push({ name, description: raw.description!.trim(), schema, example: raw.example! });
   }
   if (problems.length > 0) throw new CatalogError(dir, problems);
-  return { types, validators };
+  return { types, validators, families };
+}
+
+interface FamilyFile {
+  family?: unknown;
+  description?: unknown;
+  schema?: JsonSchema;
+  example?: { [key: string]: unknown };
+  members?: unknown;
+}
+
+interface LoadState {
+  read(file: string): unknown;
+  ajv: ReturnType<typeof newAjv>;
+  defs: Record<string, JsonSchema>;
+  problems: string[];
+  types: EventTypeDefinition[];
+  validators: Map<string, ValidateFunction>;
+  families: Map<string, EventTypeFamily>;
+}
+
+/**
+ * A family file: `family`, `description`, `schema` and `example` as a type has them, and
+ * `members`, the names listed in the catalog as types of their own, each with a description and
+ * an example. A member's schema is the family's, with `field` pinned to the member's segment when
+ * the family's schema has that property (the family's names are Meta's field names).
+ */
+function loadFamily(prefix: string, state: LoadState): void {
+  const file = `${prefix}.json`;
+  const fail = (problem: string): void => void state.problems.push(`${file}: ${problem}`);
+  if (state.families.has(prefix)) return fail(`${INDEX} lists ${prefix}.* twice`);
+  const raw = state.read(file) as FamilyFile | undefined;
+  if (!raw) return;
+  const shapeProblems = checkShape({ ...raw, name: `${prefix}.*` } as Partial<EventTypeDefinition>, `${prefix}.*`);
+  if (raw.family !== prefix) shapeProblems.unshift(`"family" must be ${JSON.stringify(prefix)}, as the file is named`);
+  if (!Array.isArray(raw.members)) shapeProblems.push('"members" must be a list of { name, description, example }');
+  if (shapeProblems.length > 0) return void shapeProblems.forEach(fail);
+  const schema = bundle(raw.schema!, state.defs, fail);
+  if (!schema) return;
+  const compiled = compileChecked(state.ajv, schema, raw.example, 'example', fail);
+  if (!compiled) return;
+  const description = String(raw.description).trim();
+  state.families.set(prefix, Object.freeze({ prefix, description, schema, example: raw.example!, validate: compiled }));
+
+  (raw.members as unknown[]).forEach((member, i) => {
+    const m = (isObject(member) ? member : {}) as { name?: unknown; description?: unknown; example?: unknown };
+    const at = `members[${i}]`;
+    const segment = typeof m.name === 'string' && m.name.startsWith(`${prefix}.`) ? m.name.slice(prefix.length + 1) : undefined;
+    if (segment === undefined || !FAMILY_SEGMENT.test(segment)) {
+      return fail(`${at}.name must be ${prefix}.<one lowercase segment>, got ${JSON.stringify(m.name)}`);
+    }
+    const name = m.name as string;
+    if (state.validators.has(name)) return fail(`${at}: ${name} is listed twice`);
+    if (typeof m.description !== 'string' || m.description.trim() === '') return fail(`${at}.description must be a non-empty string`);
+    if (!isObject(m.example)) return fail(`${at}.example must be an object`);
+    const memberSchema = familyMemberSchema(schema, name, segment);
+    const validate = compileChecked(state.ajv, memberSchema, m.example, `${at}.example`, fail);
+    if (!validate) return;
+    state.validators.set(name, validate);
+    state.types.push({ name, description: m.description.trim(), schema: memberSchema, example: m.example });
+  });
+}
+
+/** The family's schema for one member: its own title, and `field` pinned to the member's segment. */
+export function familyMemberSchema(schema: JsonSchema, name: string, segment: string): JsonSchema {
+  const properties = schema.properties as Record<string, JsonSchema> | undefined;
+  const pinned = properties && 'field' in properties ? { ...properties, field: { ...properties.field, const: segment } } : properties;
+  return { ...schema, title: `${name} data`, ...(pinned ? { properties: pinned } : {}) };
+}
+
+function compileChecked(
+  ajv: ReturnType<typeof newAjv>,
+  schema: JsonSchema,
+  example: unknown,
+  where: string,
+  fail: (problem: string) => void,
+): ValidateFunction | undefined {
+  let validate: ValidateFunction;
+  try {
+    validate = ajv.compile(schema);
+  } catch (error) {
+    fail(`schema does not compile: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  }
+  if (!validate(example)) {
+    const errors = toFieldErrors(validate.errors, [where]).map((e) => `${e.path.join('.')} ${e.message}`);
+    fail(`${where} does not validate against the schema: ${errors.join('; ')}`);
+    return undefined;
+  }
+  return validate;
 }
 
 function checkShape(raw: Partial<EventTypeDefinition>, name: string): string[] {

@@ -1,8 +1,10 @@
 // The event type catalog: every type Hookwire accepts, its JSON Schema, a valid example, and the
 // pattern rules (exact, '*', 'prefix.*') that endpoints use to subscribe to types. The types
 // themselves are data: one JSON file each in ./catalog/, loaded and checked when this module loads.
+// A family (whatsapp.*: one per Meta webhook field) lists its known members as types and accepts
+// any other name under its prefix with the family's schema, so a field Meta adds is not refused.
 
-import { loadCatalog, type EventTypeDefinition } from './catalog-loader.ts';
+import { FAMILY_SEGMENT, loadCatalog, type EventTypeDefinition, type EventTypeFamily } from './catalog-loader.ts';
 import type { FieldError } from './errors.ts';
 import { toFieldErrors } from './json-schema.ts';
 
@@ -65,13 +67,33 @@ function deepFreeze<T>(value: T): T {
 // Frozen because the same objects are served by the API and delivered by sendTestEvent: a caller
 // that mutated an example would change it for everyone.
 export const EVENT_TYPES: readonly EventTypeDefinition[] = deepFreeze(catalog.types);
+// Not the family object itself: ajv's validate function records its errors on itself.
+for (const family of catalog.families.values()) deepFreeze([family.schema, family.example]);
 
 export const EVENT_TYPE_NAMES: readonly string[] = Object.freeze(EVENT_TYPES.map((t) => t.name));
 
 const byName = new Map(EVENT_TYPES.map((t) => [t.name, t]));
 
 export function findEventType(name: string): EventTypeDefinition | undefined {
-  return byName.get(name);
+  const listed = byName.get(name);
+  if (listed) return listed;
+  const family = familyOf(name);
+  if (!family) return undefined;
+  // Built on each call rather than cached: the names under a family are whatever Meta sends.
+  return deepFreeze({ name, description: family.description, schema: family.schema, example: { ...family.example, field: name.slice(family.prefix.length + 1) } });
+}
+
+/** The family a name that is not listed belongs to: `<prefix>.<one segment>` of a family in the catalog. */
+function familyOf(name: string): EventTypeFamily | undefined {
+  const dot = name.lastIndexOf('.');
+  if (dot <= 0) return undefined;
+  const family = catalog.families.get(name.slice(0, dot));
+  return family && FAMILY_SEGMENT.test(name.slice(dot + 1)) ? family : undefined;
+}
+
+/** Whether the catalog has the family `<prefix>.*` (whatsapp.*). */
+export function hasEventTypeFamily(prefix: string): boolean {
+  return catalog.families.has(prefix);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -84,7 +106,7 @@ export function findEventType(name: string): EventTypeDefinition | undefined {
  * the default path).
  */
 export function validateEventData(type: string, data: unknown, path: string[] = ['input', 'data']): FieldError[] {
-  const validate = catalog.validators.get(type);
+  const validate = catalog.validators.get(type) ?? familyOf(type)?.validate;
   if (!validate) {
     return [{ path: [...path.slice(0, -1), 'type'], message: unknownTypeMessage(type) }];
   }
@@ -133,9 +155,10 @@ function editDistance(a: string, b: string): number {
  */
 export function isValidEventTypePattern(pattern: string, custom: readonly string[] = []): boolean {
   if (pattern === '*') return true;
-  if (byName.has(pattern) || custom.includes(pattern)) return true;
+  if (byName.has(pattern) || familyOf(pattern) || custom.includes(pattern)) return true;
   if (pattern.length > 2 && pattern.endsWith('.*')) {
     const prefix = pattern.slice(0, -1); // keeps the dot: 'message.'
+    if (catalog.families.has(prefix.slice(0, -1))) return true;
     // A wildcard that matches nothing is almost certainly a typo ('mesage.*').
     return !prefix.slice(0, -1).includes('*') && [...EVENT_TYPE_NAMES, ...custom].some((name) => name.startsWith(prefix));
   }

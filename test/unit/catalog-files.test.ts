@@ -41,10 +41,11 @@ function loadError(dir: URL): string {
 }
 
 describe('loadCatalog', () => {
-  it('loads every type of the real catalog with its validator', () => {
-    const { types, validators } = loadCatalog();
+  it('loads every type of the real catalog with its validator, and the whatsapp.* family', () => {
+    const { types, validators, families } = loadCatalog();
     expect(types.map((t) => t.name)).toEqual(EVENT_TYPES.map((t) => t.name));
     expect([...validators.keys()]).toEqual(types.map((t) => t.name));
+    expect([...families.keys()]).toEqual(['whatsapp']);
   });
 
   it('serves self-contained schemas: shared definitions are copied in, no reference leaves the schema', () => {
@@ -106,6 +107,34 @@ describe('loadCatalog', () => {
         f('form.submitted.json').write(t);
       },
       /form\.submitted\.json: "schema\.\$schema" must be https:\/\/json-schema\.org\/draft\/2020-12\/schema/,
+    ],
+    ['a family listed without its file', (f: any) => f('whatsapp.json').remove(), /whatsapp\.json: cannot be read/],
+    [
+      'a family member whose example does not fit the family\'s schema',
+      (f: any) => {
+        const t = f('whatsapp.json').read();
+        t.members[1].example.field = 'account_review_update';
+        f('whatsapp.json').write(t);
+      },
+      /whatsapp\.json: members\[1\]\.example does not validate against the schema: members\[1\]\.example\.field must be "account_update"/,
+    ],
+    [
+      'a family member named outside the family',
+      (f: any) => {
+        const t = f('whatsapp.json').read();
+        t.members[0].name = 'message.history';
+        f('whatsapp.json').write(t);
+      },
+      /whatsapp\.json: members\[0\]\.name must be whatsapp\.<one lowercase segment>, got "message\.history"/,
+    ],
+    [
+      'a family file of another family',
+      (f: any) => {
+        const t = f('whatsapp.json').read();
+        t.family = 'meta';
+        f('whatsapp.json').write(t);
+      },
+      /whatsapp\.json: "family" must be "whatsapp"/,
     ],
   ])('fails the load on %s, naming the file', (_, change, expected) => {
     expect(loadError(brokenCatalog(change))).toMatch(expected);

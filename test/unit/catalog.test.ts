@@ -41,13 +41,24 @@ function exampleWith(type: string, change: (data: Record<string, any>) => void):
   return data;
 }
 
+// Meta's webhook fields that the whatsapp.* family (DESIGN.md's Sources: "other fields as
+// whatsapp.<field>") lists as types of their own; any other whatsapp.<field> validates too.
+const WHATSAPP_MEMBERS = [
+  'whatsapp.messages',
+  'whatsapp.account_update',
+  'whatsapp.account_review_update',
+  'whatsapp.phone_number_quality_update',
+  'whatsapp.message_template_quality_update',
+  'whatsapp.template_category_update',
+];
+
 describe('catalog contents', () => {
-  it('holds exactly the types DESIGN.md lists, once each', () => {
-    expect([...EVENT_TYPE_NAMES].sort()).toEqual([...DESIGN_TYPES].sort());
+  it('holds exactly the types DESIGN.md lists and the whatsapp.* family\'s members, once each', () => {
+    expect([...EVENT_TYPE_NAMES].sort()).toEqual([...DESIGN_TYPES, ...WHATSAPP_MEMBERS].sort());
     expect(new Set(EVENT_TYPE_NAMES).size).toBe(EVENT_TYPES.length);
   });
 
-  it.each(DESIGN_TYPES)('%s has a description, a draft 2020-12 object schema and an example', (name) => {
+  it.each([...DESIGN_TYPES, ...WHATSAPP_MEMBERS])('%s has a description, a draft 2020-12 object schema and an example', (name) => {
     const type = findEventType(name);
     expect(type).toBeDefined();
     expect(type!.name).toBe(name);
@@ -57,7 +68,7 @@ describe('catalog contents', () => {
     expect(typeof type!.example).toBe('object');
   });
 
-  it.each(DESIGN_TYPES)('the example of %s validates against its schema', (name) => {
+  it.each([...DESIGN_TYPES, ...WHATSAPP_MEMBERS])('the example of %s validates against its schema', (name) => {
     expect(validateEventData(name, findEventType(name)!.example)).toEqual([]);
   });
 
@@ -311,6 +322,12 @@ describe('isValidEventTypePattern', () => {
     ['', false],
     [' message.read', false],
     ['order.created', false],
+    ['whatsapp.*', true],
+    ['whatsapp.account_update', true],
+    ['whatsapp.history', true],
+    ['whatsapp.History', false],
+    ['whatsapp.a.b', false],
+    ['whatsapp', false],
   ])('%j → %s', (pattern, valid) => {
     expect(isValidEventTypePattern(pattern)).toBe(valid);
   });
@@ -334,5 +351,41 @@ describe('matchesEventType', () => {
     [[], 'message.read', false],
   ] as const)('%j matches %s: %s', (patterns, type, matches) => {
     expect(matchesEventType(patterns, type)).toBe(matches);
+  });
+});
+
+describe('the whatsapp.* family', () => {
+  const value = { display_phone_number: '15550783881', event: 'THROUGHPUT_UPGRADE', current_limit: 'TIER_UNLIMITED' };
+
+  it('a listed member pins its field: whatsapp.account_update carries field account_update', () => {
+    expect(validateEventData('whatsapp.account_update', { field: 'account_update', value: { event: 'ACCOUNT_DELETED' } })).toEqual([]);
+    expect(validateEventData('whatsapp.account_update', { field: 'account_review_update', value: {} })).toEqual([
+      { path: ['input', 'data', 'field'], message: 'must be "account_update"' },
+    ]);
+  });
+
+  it('a field no one listed (Meta added it) is a type under the family, with the family\'s schema and example', () => {
+    const type = findEventType('whatsapp.history');
+    expect(type).toMatchObject({ name: 'whatsapp.history', example: { field: 'history' } });
+    expect(type!.schema).toBe(findEventType('whatsapp.business_capability_update')!.schema);
+    expect(Object.isFrozen(type!.example)).toBe(true);
+    expect(validateEventData('whatsapp.history', { field: 'history', value, wabaId: '102290129340398' })).toEqual([]);
+    expect(validateEventData('whatsapp.history', type!.example)).toEqual([]);
+  });
+
+  it('keeps the value as is, whatever it is, and requires field and value', () => {
+    for (const v of [value, [1, 2], 'text', 3, null]) expect(validateEventData('whatsapp.new_field', { field: 'new_field', value: v })).toEqual([]);
+    expect(validateEventData('whatsapp.new_field', { value })).toEqual([{ path: ['input', 'data', 'field'], message: 'is required' }]);
+    expect(validateEventData('whatsapp.new_field', { field: 'new_field' })).toEqual([{ path: ['input', 'data', 'value'], message: 'is required' }]);
+  });
+
+  it.each(['whatsapp', 'whatsapp.', 'whatsapp.*', 'whatsapp.Upper', 'whatsapp.a.b', 'whatsapp.9lives', 'whatsappx.field'])('%j is no type', (name) => {
+    expect(findEventType(name)).toBeUndefined();
+    expect(validateEventData(name, { field: 'x', value })[0]!.path).toEqual(['input', 'type']);
+  });
+
+  it('whatsapp.* matches every name under it, listed or not', () => {
+    expect(matchesEventType(['whatsapp.*'], 'whatsapp.history')).toBe(true);
+    expect(matchesEventType(['whatsapp.*'], 'message.received')).toBe(false);
   });
 });
