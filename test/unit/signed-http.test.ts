@@ -7,7 +7,13 @@ import { Webhook as SvixWebhook } from 'svix';
 import { describe, expect, it } from 'vitest';
 import { buildSignatureHeaders, generateSigningSecret, type SignatureHeaderConfig } from '../../src/delivery/sign.ts';
 import { SourcePayloadError } from '../../src/domain/sources/errors.ts';
-import { DEFAULT_TIMESTAMP_TOLERANCE_SECONDS, signedHttpEvent, verifySignedHttp, type SignedHttpRequest } from '../../src/domain/sources/signed-http.ts';
+import {
+  DEFAULT_TIMESTAMP_TOLERANCE_SECONDS,
+  receiveSignedHttpPost,
+  signedHttpEvent,
+  verifySignedHttp,
+  type SignedHttpRequest,
+} from '../../src/domain/sources/signed-http.ts';
 
 const NOW = new Date('2026-04-11T10:30:00.000Z');
 const SECONDS = NOW.getTime() / 1000;
@@ -161,5 +167,23 @@ describe('signedHttpEvent', () => {
     }
     expect(error).toBeInstanceOf(SourcePayloadError);
     expect((error as SourcePayloadError).fieldErrors).toContainEqual({ path, message: expect.stringMatching(message) });
+  });
+});
+
+describe('receiveSignedHttpPost: what the ingest route calls', () => {
+  const secret = generateSigningSecret();
+  const request = (body: string, headers = hookwireHeaders([secret], null, SECONDS, body)) => ({ secrets: [secret], signatureHeader: null, headers, body: Buffer.from(body), now: NOW });
+
+  it('a signed POST is its event, keyed by its webhook-id', () => {
+    expect(receiveSignedHttpPost(request(JSON.stringify({ lead: 'Ann' })), { eventType: 'form.submitted' })).toEqual({
+      kind: 'event',
+      event: { type: 'form.submitted', data: { lead: 'Ann' }, sessionId: null, idempotencyKey: 'msg_2Yz' },
+    });
+  });
+
+  it('a wrongly signed POST is unauthorized before its body is parsed; a signed bad body is malformed', () => {
+    const signedElsewhere = hookwireHeaders([secret], null, SECONDS, '{}');
+    expect(receiveSignedHttpPost(request('not json', signedElsewhere), { eventType: null })).toMatchObject({ kind: 'unauthorized', refusal: { reason: 'signature_mismatch' } });
+    expect(receiveSignedHttpPost(request('not json'), { eventType: null })).toMatchObject({ kind: 'malformed', error: { fieldErrors: [{ path: ['body'] }] } });
   });
 });

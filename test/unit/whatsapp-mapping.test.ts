@@ -2,12 +2,13 @@
 // the mapping, the fallback to whatsapp.<field>, redelivery keys, batches of 100 changes and
 // malformed bodies.
 
+import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { validateEventData } from '../../src/domain/catalog.ts';
 import { ValidationError } from '../../src/domain/errors.ts';
 import { SourcePayloadError } from '../../src/domain/sources/errors.ts';
-import { mapWhatsAppWebhook, type WhatsAppEvents } from '../../src/domain/sources/whatsapp-cloud.ts';
+import { mapWhatsAppWebhook, receiveWhatsAppPost, type WhatsAppEvents } from '../../src/domain/sources/whatsapp-cloud.ts';
 
 const FIXTURES = new URL('../fixtures/meta/', import.meta.url);
 
@@ -476,3 +477,28 @@ function sortDeep(value: unknown): unknown {
   }
   return value;
 }
+
+describe('receiveWhatsAppPost: what the ingest route calls', () => {
+  const secret = 'the-meta-app-secret';
+  const sign = (body: Uint8Array) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+
+  it('a signed POST is its events', () => {
+    const body = payload('pywa/message_status.json', 'failed');
+    const outcome = receiveWhatsAppPost({ appSecrets: [secret], body, signature: sign(body) });
+    expect(outcome).toMatchObject({ kind: 'events', fallbacks: [], events: [{ type: 'message.failed', idempotencyKey: 'wa:status:wamid.xyzxyz:failed' }] });
+  });
+
+  it('an unsigned or wrongly signed POST is unauthorized before its body is even parsed', () => {
+    const garbage = Buffer.from('not json at all');
+    expect(receiveWhatsAppPost({ appSecrets: [secret], body: garbage, signature: undefined })).toMatchObject({ kind: 'unauthorized', refusal: { reason: 'missing_signature' } });
+    const body = payload('pywa/message.json', 'text');
+    expect(receiveWhatsAppPost({ appSecrets: [secret], body, signature: sign(garbage) })).toMatchObject({ kind: 'unauthorized', refusal: { reason: 'signature_mismatch' } });
+  });
+
+  it('a signed body that is not a webhook is malformed, with the paths of its problems', () => {
+    const body = Buffer.from(JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: '1', changes: [{ value: {} }] }] }));
+    const outcome = receiveWhatsAppPost({ appSecrets: [secret], body, signature: sign(body) });
+    expect(outcome.kind).toBe('malformed');
+    expect(outcome.kind === 'malformed' && outcome.error.fieldErrors.map((e) => e.path.join('.'))).toEqual(['body.entry.0.changes.0.field']);
+  });
+});

@@ -161,3 +161,23 @@ function namedEvent(record: Record<string, unknown>, webhookId: string | null): 
     idempotencyKey: (idempotencyKey as string | null | undefined) ?? webhookId,
   };
 }
+
+export type SignedHttpPostOutcome =
+  /** Answer 401; publish nothing. */
+  | { kind: 'unauthorized'; refusal: SignatureRefused }
+  /** Answer 400 with the error's paths; publish nothing. */
+  | { kind: 'malformed'; error: SourcePayloadError }
+  /** Publish the event, then answer 200. */
+  | { kind: 'event'; event: PublishEventInput };
+
+/** One POST to a SIGNED_HTTP source: the signature first (an unverified body is never parsed), then the event. */
+export function receiveSignedHttpPost(request: SignedHttpRequest, rule: SignedHttpEventRule): SignedHttpPostOutcome {
+  const check = verifySignedHttp(request);
+  if (!check.ok) return { kind: 'unauthorized', refusal: check };
+  try {
+    return { kind: 'event', event: signedHttpEvent(request.body, rule, check.webhookId) };
+  } catch (error) {
+    if (error instanceof SourcePayloadError) return { kind: 'malformed', error };
+    throw error;
+  }
+}

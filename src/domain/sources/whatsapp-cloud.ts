@@ -9,6 +9,8 @@ import { FAMILY_SEGMENT } from '../catalog-loader.ts';
 import type { FieldError } from '../errors.ts';
 import type { PublishEventInput } from '../events.ts';
 import { SourcePayloadError } from './errors.ts';
+import type { HeaderValue, SignatureRefused } from './hmac.ts';
+import { verifyHubSignature } from './hub.ts';
 import { parseJsonBody } from './json-body.ts';
 import type { Scope } from './picks.ts';
 import { loadWhatsAppRules, type WhatsAppRule, type WhatsAppRules } from './whatsapp-rules.ts';
@@ -39,6 +41,38 @@ const LIMITS = { sessionId: 128, idempotencyKey: 255, eventType: 100 } as const;
 interface Entry {
   readonly entry: Record<string, unknown>;
   readonly changes: ReadonlyArray<Record<string, unknown>>;
+}
+
+export interface WhatsAppPost {
+  /** The source's app secrets, the current one first. */
+  appSecrets: readonly string[];
+  /** The raw body, as received. */
+  body: Uint8Array;
+  /** The X-Hub-Signature-256 header. */
+  signature: HeaderValue;
+}
+
+export type WhatsAppPostOutcome =
+  /** Answer 401; publish nothing. */
+  | { kind: 'unauthorized'; refusal: SignatureRefused }
+  /** Answer 400 with the error's paths; publish nothing (Meta retries, and the request shows why). */
+  | { kind: 'malformed'; error: SourcePayloadError }
+  /** Publish `events` in one transaction, then answer 200. */
+  | ({ kind: 'events' } & WhatsAppEvents);
+
+/**
+ * One POST of Meta's, all the ingest route needs short of publishing: the signature first (an
+ * unverified body is never parsed), then the mapping.
+ */
+export function receiveWhatsAppPost(post: WhatsAppPost, rules: WhatsAppRules = defaultRules): WhatsAppPostOutcome {
+  const check = verifyHubSignature(post.appSecrets, post.body, post.signature);
+  if (!check.ok) return { kind: 'unauthorized', refusal: check };
+  try {
+    return { kind: 'events', ...mapWhatsAppWebhook(post.body, rules) };
+  } catch (error) {
+    if (error instanceof SourcePayloadError) return { kind: 'malformed', error };
+    throw error;
+  }
 }
 
 /**
