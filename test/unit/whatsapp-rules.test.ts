@@ -55,6 +55,20 @@ describe('loadWhatsAppRules', () => {
     expect(otherwise.family).toBe('whatsapp');
   });
 
+  it('the README\'s mapping table names every rule with its field and key, as the files say', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## WhatsApp Cloud API source'), readme.indexOf('\n## ', readme.indexOf('## WhatsApp Cloud API source') + 1));
+    const rows = section.split('\n').filter((line) => line.startsWith('| `')).map((line) => line.split(' | '));
+    const { rules } = loadWhatsAppRules();
+    for (const rule of rules) {
+      const keyPrefix = (rule.source.idempotencyKey as { $join: string[] }).$join[0]!;
+      const row = rows.find((cells) => cells[2]!.split(' / ').includes(`\`${rule.type}\``) || cells[2] === `\`${rule.type}\``);
+      expect(row, rule.type).toBeDefined();
+      expect(row![0], rule.type).toBe(`| \`${rule.field}\``);
+      expect(row![4], rule.type).toContain(`\`${keyPrefix}`);
+    }
+  });
+
   it.each([
     ['a type the catalog does not have', edit('index.json', (i) => i.rules.push('message.edited')), /index\.json: "message\.edited" is not an event type of the catalog/],
     ['a family the catalog does not have', edit('index.json', (i) => (i.otherwise = 'meta')), /index\.json: "otherwise" must name an event type family of the catalog/],
