@@ -435,6 +435,7 @@ describe('malformed bodies get a clear typed error', () => {
     ['no entry', JSON.stringify({ object: 'whatsapp_business_account' }), ['body', 'entry'], /list of entries/],
     ['an entry that is not an object', JSON.stringify({ entry: [42] }), ['body', 'entry', '0'], /must be an object/],
     ['an entry without its id', JSON.stringify({ entry: [{ changes: [] }] }), ['body', 'entry', '0', 'id'], /WhatsApp Business Account id/],
+    ['an id no WABA has', JSON.stringify({ entry: [{ id: '1'.repeat(300), changes: [] }] }), ['body', 'entry', '0', 'id'], /1 to 256 characters/],
     ['changes that are not a list', JSON.stringify({ entry: [{ id: '1', changes: {} }] }), ['body', 'entry', '0', 'changes'], /list of changes/],
     ['a change without a field', entry([{ value: {} }]), ['body', 'entry', '0', 'changes', '0', 'field'], /webhook field name/],
     ['a field that is no field name', entry([{ field: 'Messages!', value: {} }]), ['body', 'entry', '0', 'changes', '0', 'field'], /got "Messages!"/],

@@ -104,7 +104,7 @@ function checkEnvelope(payload: unknown): Entry[] {
     if (!isObject(entry)) return fail(['entry', e], 'must be an object with id and changes');
     // The WABA id is a string in Meta's payloads; a number is kept as its digits.
     const id = typeof entry.id === 'number' && Number.isSafeInteger(entry.id) ? String(entry.id) : entry.id;
-    if (typeof id !== 'string' || id === '') fail(['entry', e, 'id'], 'must be the WhatsApp Business Account id');
+    if (typeof id !== 'string' || id === '' || id.length > 256) fail(['entry', e, 'id'], 'must be the WhatsApp Business Account id (1 to 256 characters)');
     if (!Array.isArray(entry.changes)) return fail(['entry', e, 'changes'], 'must be the list of changes');
     const changes: Array<Record<string, unknown>> = [];
     entry.changes.forEach((change, c) => {
