@@ -21,7 +21,6 @@ export interface Worker {
 
 export function taskList(services: Services, logger: Logger): TaskList {
   return {
-    [TASKS.legacyDeliver]: async () => {},
     [TASKS.purgeExpired]: async () => {
       const deleted = await purgeExpired(services.db, services.config.retentionDays, services.clock.now());
       logger.info(`retention: purged ${deleted} events older than ${services.config.retentionDays} days, with their deliveries and attempts`);
