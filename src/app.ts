@@ -13,7 +13,9 @@ import type { Services } from './services.ts';
 import type { Worker } from './worker/index.ts';
 import { createDispatcher } from './delivery/ssrf.ts';
 import { systemClock, type Clock } from './domain/clock.ts';
-import { LANES_CHANNEL, laneQueue } from './db/lanes.ts';
+import { prismaSql } from './db/sql.ts';
+import { countPendingDeliveries } from './db/sql/deliveries.ts';
+import { LANES_CHANNEL } from './db/sql/lanes.ts';
 import { PgListener } from './db/listener.ts';
 import { CHANNELS } from './domain/notify.ts';
 import { Transformer } from './delivery/transform.ts';
@@ -107,7 +109,6 @@ export async function startApp(config: Readonly<Config>, role: Role, logger: Log
       config,
       dispatcher,
       clock: options.clock ?? systemClock,
-      queue: laneQueue,
       sealer,
       transformer: () =>
         (transformer ??= Transformer.create().catch((error: unknown) => {
@@ -136,10 +137,7 @@ export async function startApp(config: Readonly<Config>, role: Role, logger: Log
 
     const metrics = createMetrics({
       // Answered from the partial index of pending deliveries (delivery_claim_idx), not the table.
-      pendingDeliveries: async () => {
-        const [row] = await db.$queryRaw<[{ n: bigint }]>`SELECT count(*) AS n FROM delivery WHERE status = 'PENDING'`;
-        return Number(row.n);
-      },
+      pendingDeliveries: () => countPendingDeliveries(prismaSql(db)),
     });
 
     let worker: Worker | null = null;

@@ -1,12 +1,11 @@
 // What a process holds for its whole life and hands to the API's resolvers and to the worker: the
-// database, the configuration, the clock, the delivery queue and the long-lived helpers.
+// database, the configuration, the clock and the long-lived helpers.
 import type { Dispatcher } from 'undici';
 import type { Config } from './config.ts';
 import type { Db } from './db/client.ts';
 import type { Sealer } from './db/sealer.ts';
 import type { Sql } from './db/sql.ts';
 import type { Clock } from './domain/clock.ts';
-import type { DeliveryQueue } from './domain/queue.ts';
 import type { Transformer } from './delivery/transform.ts';
 import type { HookwirePubSub } from './server/pubsub.ts';
 
@@ -16,8 +15,6 @@ export interface Services {
   sql: Sql;
   config: Readonly<Config>;
   clock: Clock;
-  /** Where writes that make deliveries due wake the engine (src/db/lanes.ts). */
-  queue: DeliveryQueue;
   /** The one pooled, SSRF-guarded HTTP client for deliveries and URL verification. */
   dispatcher: Dispatcher;
   /** Seals and opens secrets at rest (db/sealer.ts). */

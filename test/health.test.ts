@@ -4,7 +4,8 @@
 // rule itself: attempts recorded in one statement count in their order.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RECORD_ATTEMPTS, healthTransitions, recordValues, type AttemptRecord } from '../src/domain/attempts.ts';
+import { RECORD_ATTEMPTS } from '../src/db/sql/record-attempts.ts';
+import { healthTransitions, storedAttempt, type AttemptRecord } from '../src/domain/attempts.ts';
 import { graphql } from './generated/index.ts';
 import { closeSql, createEndpoint, endpointDeliveries, messageReceived, publish, publishMany, retryDelivery, sql, waitForDelivery } from './support/api.ts';
 import { startTestApp, type TestApp } from './support/app.ts';
@@ -155,7 +156,7 @@ describe('the batch rule', () => {
   }
 
   async function record(records: AttemptRecord[], failingAfter: number) {
-    const rows = await sql(t, RECORD_ATTEMPTS.text, recordValues(records, failingAfter));
+    const rows = await sql(t, RECORD_ATTEMPTS.text, RECORD_ATTEMPTS.values({ attempts: records.map(storedAttempt), failingAfter }));
     const [endpoint] = await sql(t, `SELECT consecutive_failures, failing_since, failing_notified_at, recovered_at, last_success_at FROM endpoint
                                      WHERE id = (SELECT endpoint_id FROM delivery WHERE id = $1)`, [records[0]!.deliveryId]);
     return { transitions: healthTransitions(rows as never), endpoint: endpoint! };

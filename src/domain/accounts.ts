@@ -2,9 +2,11 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../db/client.ts';
 import { newId } from '../db/ids.ts';
+import { prismaSql } from '../db/sql.ts';
+import { lockAccount, lockDefaultAccountCreation } from '../db/sql/accounts.ts';
+import { CHANNELS, notify } from '../db/sql/notify.ts';
 import type { Account, ApiKey } from '../generated/prisma/client.ts';
 import { hasNul, NotFoundError, NUL_MESSAGE, ValidationError } from './errors.ts';
-import { CHANNELS } from './notify.ts';
 
 export const API_KEY_PREFIX = 'hk_';
 
@@ -35,7 +37,7 @@ export async function createApiKey(db: Db, accountId: string, name?: string | nu
   const keyName = validateName(name, ['name'], false);
   const key = newApiKeySecret();
   await db.$transaction(async (tx) => {
-    await tx.$queryRaw`SELECT 1 FROM account WHERE id = ${accountId} FOR UPDATE`;
+    await lockAccount(prismaSql(tx), { accountId });
     const live = await tx.apiKey.count({ where: { accountId, revokedAt: null } });
     if (live >= maxLiveKeys) {
       throw new ValidationError(
@@ -59,7 +61,7 @@ export async function createApiKey(db: Db, accountId: string, name?: string | nu
 export async function revokeApiKey(db: Db, accountId: string, keyId: string): Promise<ApiKey> {
   if (hasNul(keyId)) throw new NotFoundError('API key', keyId.replaceAll('\u0000', ''));
   return db.$transaction(async (tx) => {
-    await tx.$queryRaw`SELECT 1 FROM account WHERE id = ${accountId} FOR UPDATE`;
+    await lockAccount(prismaSql(tx), { accountId });
     const key = await tx.apiKey.findFirst({ where: { id: keyId, accountId } });
     if (!key) throw new NotFoundError('API key', keyId);
     if (key.revokedAt) return key;
@@ -71,7 +73,7 @@ export async function revokeApiKey(db: Db, accountId: string, keyId: string): Pr
       );
     }
     const revoked = await tx.apiKey.update({ where: { id: key.id }, data: { revokedAt: new Date() } });
-    await tx.$executeRaw`SELECT pg_notify(${CHANNELS.apiKeyRevoked}, ${key.keyHash})`;
+    await notify(prismaSql(tx), { channel: CHANNELS.apiKeyRevoked, payload: key.keyHash });
     return revoked;
   });
 }
@@ -179,7 +181,7 @@ export function isAdminKey(adminKey: string | null, presented: string): boolean 
  */
 export async function ensureDefaultAccount(db: Db): Promise<{ account: Account; apiKey: string } | null> {
   return db.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(7234981234)`;
+    await lockDefaultAccountCreation(prismaSql(tx));
     if ((await tx.account.count()) > 0) return null;
     return createAccount(tx as unknown as Db, 'default');
   });

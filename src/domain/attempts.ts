@@ -1,16 +1,17 @@
 // What an attempt's outcome does to its delivery and endpoint (the policy), and how attempts are
-// recorded: many in one statement (the delivery's new state, the attempt row, the endpoint's last
-// success and the NOTIFY subscriptions hear), or one at a time in a transaction with the
-// endpoint's status change and operational events when the outcome disables or exhausts.
+// recorded: many in one statement (src/db/sql/record-attempts.ts: the delivery's new state, the
+// attempt row, the endpoint's health and the NOTIFY subscriptions hear), or one at a time in a
+// transaction with the endpoint's status change and operational events when the outcome disables
+// or exhausts.
 import type { Db } from '../db/client.ts';
 import type { Classification } from '../delivery/classify.ts';
 import { nextRetryDelayMs } from '../delivery/schedule.ts';
-import { transactionSql, type Sql, type Statement } from '../db/sql.ts';
+import { prismaSql, type Sql } from '../db/sql.ts';
+import { endpointLastSuccess } from '../db/sql/endpoints.ts';
+import { recordAttempts as recordAttemptRows, type AttemptToRecord, type HealthTransitionRow, type RecordedRow } from '../db/sql/record-attempts.ts';
 import type { DeliveryExhaustedEventData, EndpointFailingEventData, EndpointRecoveredEventData, EndpointStatusEventData } from './catalog.ts';
 import { holdEndpoint } from './endpoints.ts';
 import { publish, publishOperationalEvent, type OperationalEventType } from './events.ts';
-import { CHANNELS } from './notify.ts';
-import type { DeliveryQueue } from './queue.ts';
 
 /** Why an attempt ran: the delivery's schedule, or a person (retryDelivery, recoverFailedDeliveries). */
 export type Trigger = 'SCHEDULED' | 'MANUAL';
@@ -95,138 +96,31 @@ export interface RecordedDelivery {
   firstAttemptAt: Date;
 }
 
-/** Notices per NOTIFY: each is ~200 bytes, a payload may hold 8,000. */
-const NOTICES_PER_NOTIFY = 25;
+/** The attempt as the recording statement stores it. */
+export function storedAttempt(record: AttemptRecord): AttemptToRecord {
+  const { settlement, ...attempt } = record;
+  return { ...attempt, willRetry: settlement.willRetry, status: settlement.status, nextAttemptAt: settlement.nextAttemptAt };
+}
 
-/** The run of failures after the batch: it goes on (no success in the batch) or restarts after the batch's last success. */
-const RUN = '((CASE WHEN h.ok_at IS NULL THEN e.consecutive_failures ELSE 0 END) + h.failures)';
+export interface RecordedBatch {
+  deliveries: RecordedDelivery[];
+  transitions: HealthTransition[];
+}
 
 /**
- * Records a batch in one statement. Rows are locked in id order (as bulk updates elsewhere lock
- * them), and an attempt is recorded only if its delivery still expects it (attempt_count one
- * below): a delivery deleted meanwhile, or an attempt recorded already by another worker after a
- * lease ran out, is skipped. Returns the deliveries recorded.
+ * Records a batch in one statement. An attempt whose delivery no longer expects it (deleted
+ * meanwhile, or recorded already by another worker after a lease ran out) is skipped: its delivery
+ * is absent from the result. Returns the endpoints whose health changed, for announceHealth.
  */
-export const RECORD_ATTEMPTS: Statement = {
-  name: 'hookwire_record_attempts',
-  text: `
-    WITH r AS (
-      SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::attempt_trigger[], $5::attempt_outcome[], $6::timestamptz[],
-                           $7::int[], $8::text[], $9::int[], $10::text[], $11::text[], $12::text[], $13::boolean[],
-                           $14::delivery_status[], $15::timestamptz[]) WITH ORDINALITY
-        AS r(id, delivery_id, attempt_number, trigger, outcome, started_at, duration_ms, request_headers, response_status,
-             response_headers, response_body, error, will_retry, status, next_attempt_at, ord)
-    ), locked AS MATERIALIZED (
-      SELECT id FROM delivery WHERE id = ANY($2::text[]) ORDER BY id FOR UPDATE
-    ), d AS (
-      UPDATE delivery SET
-        attempt_count = r.attempt_number,
-        manual_attempts = delivery.manual_attempts + (r.trigger = 'MANUAL')::int,
-        first_attempt_at = COALESCE(delivery.first_attempt_at, r.started_at),
-        status = r.status,
-        next_attempt_at = r.next_attempt_at,
-        completed_at = CASE WHEN r.status = 'PENDING' THEN NULL ELSE r.started_at + r.duration_ms * interval '1 millisecond' END,
-        manual_retry = false,
-        resume_schedule_at = NULL
-      FROM r
-      WHERE delivery.id = r.delivery_id AND delivery.id IN (SELECT id FROM locked) AND delivery.attempt_count = r.attempt_number - 1
-      RETURNING delivery.id, delivery.account_id, delivery.endpoint_id, delivery.event_id, delivery.event_type,
-                delivery.attempt_count, delivery.first_attempt_at
-    ), a AS (
-      INSERT INTO delivery_attempt (id, delivery_id, attempt_number, trigger, outcome, started_at, duration_ms, request_headers,
-                                    response_status, response_headers, response_body, error, will_retry)
-      SELECT r.id, r.delivery_id, r.attempt_number, r.trigger, r.outcome, r.started_at, r.duration_ms, r.request_headers::jsonb,
-             r.response_status, r.response_headers::jsonb, r.response_body, r.error, r.will_retry
-      FROM r JOIN d ON d.id = r.delivery_id
-      RETURNING id, delivery_id
-    ), counted AS (
-      -- What tells of the receiver's health: successes, and failures of scheduled attempts (a
-      -- person's retry that fails, or the endpoint's own transformation failing, says nothing new).
-      SELECT d.endpoint_id, r.ord, r.outcome, r.response_status, r.outcome = 'SUCCESS' AS ok, r.started_at + r.duration_ms * interval '1 millisecond' AS finished_at,
-             max(r.ord) FILTER (WHERE r.outcome = 'SUCCESS') OVER (PARTITION BY d.endpoint_id) AS last_ok
-      FROM r JOIN d ON d.id = r.delivery_id
-      WHERE r.outcome = 'SUCCESS' OR (r.outcome <> 'TRANSFORM_FAILED' AND r.trigger = 'SCHEDULED')
-    ), h AS (
-      SELECT endpoint_id,
-             max(finished_at) FILTER (WHERE ok) AS ok_at,
-             count(*) FILTER (WHERE NOT ok AND ord > COALESCE(last_ok, 0))::int AS failures,
-             min(finished_at) FILTER (WHERE NOT ok AND ord > COALESCE(last_ok, 0)) AS first_failure_at,
-             max(finished_at) FILTER (WHERE NOT ok AND ord > COALESCE(last_ok, 0)) AS last_failure_at,
-             (array_agg(outcome ORDER BY ord DESC) FILTER (WHERE NOT ok))[1] AS last_outcome,
-             (array_agg(response_status ORDER BY ord DESC) FILTER (WHERE NOT ok))[1] AS last_response_status
-      FROM counted GROUP BY endpoint_id
-    ), health AS (
-      -- Every SET expression reads the row as it is now (a concurrent batch's update included): the
-      -- run of failures goes on (no success in the batch) or restarts after the batch's last
-      -- success. endpoint.failing is due when a run reaches $16 (failing_notified_at set by this
-      -- statement), endpoint.recovered when a success ends a run that was announced.
-      UPDATE endpoint e SET
-        last_success_at = CASE WHEN h.ok_at > COALESCE(e.last_success_at, '-infinity') THEN h.ok_at ELSE e.last_success_at END,
-        consecutive_failures = ${RUN},
-        failing_since = CASE WHEN h.failures = 0 THEN (CASE WHEN h.ok_at IS NULL THEN e.failing_since END)
-                             WHEN h.ok_at IS NULL AND e.consecutive_failures > 0 THEN e.failing_since
-                             ELSE h.first_failure_at END,
-        failing_notified_at = CASE WHEN ${RUN} < $16::int THEN (CASE WHEN h.ok_at IS NULL THEN e.failing_notified_at END)
-                                   ELSE COALESCE(CASE WHEN h.ok_at IS NULL THEN e.failing_notified_at END, h.last_failure_at) END,
-        recovered_at = CASE WHEN h.ok_at IS NOT NULL AND e.failing_notified_at IS NOT NULL THEN h.ok_at ELSE e.recovered_at END
-      FROM h
-      WHERE e.id = h.endpoint_id
-      RETURNING e.id, e.account_id, e.url, e.consecutive_failures, e.failing_since, e.failing_notified_at, e.recovered_at,
-                h.ok_at, h.last_failure_at, h.last_outcome, h.last_response_status
-    ), notices AS (
-      SELECT pg_notify('${CHANNELS.attempt}', json_agg(n.notice)::text) AS sent
-      FROM (SELECT json_build_object('accountId', d.account_id, 'attemptId', a.id, 'deliveryId', d.id,
-                                     'endpointId', d.endpoint_id, 'eventType', d.event_type) AS notice,
-                   (row_number() OVER () - 1) / ${NOTICES_PER_NOTIFY} AS chunk
-            FROM a JOIN d ON d.id = a.delivery_id) n
-      GROUP BY n.chunk
-    )
-    SELECT d.id, d.account_id, d.endpoint_id, d.event_id, d.event_type, d.attempt_count, d.first_attempt_at, t.transitions
-    FROM d, (SELECT count(*) FROM notices) n,
-         (SELECT json_agg(x ORDER BY x.at) AS transitions FROM (
-            SELECT 'recovered' AS kind, id AS "endpointId", account_id AS "accountId", url, recovered_at AS at,
-                   0 AS "consecutiveFailures", NULL::timestamptz AS "failingSince", NULL::text AS "lastOutcome", NULL::int AS "lastResponseStatus"
-            FROM health WHERE recovered_at = ok_at
-            UNION ALL
-            SELECT 'failing', id, account_id, url, failing_notified_at, consecutive_failures, failing_since, last_outcome::text, last_response_status
-            FROM health WHERE failing_notified_at = last_failure_at) x) t`,
-};
-
-export function recordValues(records: readonly AttemptRecord[], failingAfter: number): unknown[] {
-  const column = <T>(pick: (r: AttemptRecord) => T) => records.map(pick);
-  return [
-    column((r) => r.id),
-    column((r) => r.deliveryId),
-    column((r) => r.attemptNumber),
-    column((r) => r.trigger),
-    column((r) => r.outcome),
-    column((r) => r.startedAt.toISOString()),
-    column((r) => r.durationMs),
-    column((r) => JSON.stringify(r.requestHeaders)),
-    column((r) => r.responseStatus),
-    column((r) => (r.responseHeaders === null ? null : JSON.stringify(r.responseHeaders))),
-    column((r) => r.responseBody),
-    column((r) => r.error),
-    column((r) => r.settlement.willRetry),
-    column((r) => r.settlement.status),
-    column((r) => r.settlement.nextAttemptAt?.toISOString() ?? null),
-    failingAfter,
-  ];
+export async function recordAttempts(sql: Sql, records: readonly AttemptRecord[], failingAfter: number): Promise<RecordedBatch> {
+  const rows = await recordAttemptRows(sql, { attempts: records.map(storedAttempt), failingAfter });
+  return { deliveries: recordedDeliveries(rows), transitions: healthTransitions(rows) };
 }
 
 /** An endpoint whose health changed with a batch: endpoint.failing or endpoint.recovered is due. */
-export interface HealthTransition {
-  kind: 'failing' | 'recovered';
-  endpointId: string;
-  accountId: string;
-  url: string;
-  at: string;
-  consecutiveFailures: number;
-  failingSince: string | null;
-  lastOutcome: Exclude<Classification['outcome'], 'SUCCESS'> | null;
-  lastResponseStatus: number | null;
-}
+export type HealthTransition = HealthTransitionRow;
 
+/** The batch's transitions: the first row carries them all (the statement's last column). */
 export function healthTransitions(rows: ReadonlyArray<{ transitions?: HealthTransition[] | null }>): HealthTransition[] {
   return rows[0]?.transitions ?? [];
 }
@@ -262,24 +156,13 @@ export function healthEvents(transitions: readonly HealthTransition[]) {
  * Announces endpoint.failing / endpoint.recovered to the account's other subscribed endpoints,
  * one publish per transition (there are few: one per run of failures).
  */
-export async function announceHealth(sql: Sql, queue: DeliveryQueue, transitions: readonly HealthTransition[]): Promise<void> {
+export async function announceHealth(sql: Sql, transitions: readonly HealthTransition[]): Promise<void> {
   for (const t of healthEvents(transitions)) {
-    await publishOperationalEvent(sql, queue, t.at, t.accountId, t.event.type, t.event.data, t.endpointId);
+    await publishOperationalEvent(sql, t.at, t.accountId, t.event.type, t.event.data, t.endpointId);
   }
 }
 
-interface RecordedRow {
-  transitions?: HealthTransition[] | null;
-  id: string;
-  account_id: string;
-  endpoint_id: string;
-  event_id: string;
-  event_type: string;
-  attempt_count: number;
-  first_attempt_at: Date;
-}
-
-export function recordedDeliveries(rows: readonly RecordedRow[]): RecordedDelivery[] {
+function recordedDeliveries(rows: readonly RecordedRow[]): RecordedDelivery[] {
   return rows.map((row) => ({
     id: row.id,
     accountId: row.account_id,
@@ -293,7 +176,6 @@ export function recordedDeliveries(rows: readonly RecordedRow[]): RecordedDelive
 
 export interface EffectDeps {
   db: Db;
-  queue: DeliveryQueue;
   /** endpoint.failing after this many scheduled attempts failed in a row (HOOKWIRE_FAILING_AFTER). */
   failingAfter: number;
 }
@@ -313,11 +195,10 @@ export async function recordWithEffect(
 ): Promise<{ held: boolean } | null> {
   const { effect } = record.settlement;
   return deps.db.$transaction(async (tx) => {
-    const sql = transactionSql(tx);
-    const rows = await sql.query<RecordedRow>(RECORD_ATTEMPTS, recordValues([record], deps.failingAfter));
-    const [delivery] = recordedDeliveries(rows);
+    const sql = prismaSql(tx);
+    const { deliveries: [delivery], transitions } = await recordAttempts(sql, [record], deps.failingAfter);
     if (!delivery) return null;
-    await announceHealth(sql, deps.queue, healthTransitions(rows));
+    await announceHealth(sql, transitions);
     const announce: Array<{ type: OperationalEventType; data: Record<string, unknown> }> = [];
     const hold = async (status: 'PAUSED' | 'DISABLED', reason: string) => {
       const changed = await holdEndpoint(tx, endpoint, status, reason, now);
@@ -345,16 +226,15 @@ export async function recordWithEffect(
         } satisfies DeliveryExhaustedEventData,
       });
       // A receiver that is down, not one bad event: no success since this delivery's first attempt.
-      const [found] = await tx.$queryRaw<Array<{ last_success_at: Date | null }>>`
-        SELECT last_success_at FROM endpoint WHERE id = ${endpoint.id}`;
-      if (!(found?.last_success_at && found.last_success_at >= delivery.firstAttemptAt)) {
+      const lastSuccess = await endpointLastSuccess(sql, { endpointId: endpoint.id });
+      if (!(lastSuccess && lastSuccess >= delivery.firstAttemptAt)) {
         held = await hold('PAUSED', `Delivery ${delivery.id} used up its retries with no successful attempt to this endpoint since ${delivery.firstAttemptAt.toISOString()}`);
       }
     }
     // The account's other endpoints hear of it, in one publish: its lanes are woken with one
     // ordered acquisition of their locks (see hookwire_wake_lanes).
     if (announce.length > 0) {
-      await publish(sql, deps.queue, now, endpoint.accountId, announce, { kind: 'subscribers', excludeEndpointId: endpoint.id });
+      await publish(sql, now, endpoint.accountId, announce, { kind: 'subscribers', excludeEndpointId: endpoint.id });
     }
     return { held };
   });

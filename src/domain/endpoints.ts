@@ -7,15 +7,17 @@ import { newId } from '../db/ids.ts';
 import { generateSigningSecret, signatureHeaderNames, type SignatureHeaderConfig } from '../delivery/sign.ts';
 import { sampleInput, type Transformer } from '../delivery/transform.ts';
 import type { Sealer } from '../db/sealer.ts';
+import { prismaSql } from '../db/sql.ts';
+import { unscheduleDeliveries } from '../db/sql/deliveries.ts';
+import { lockEndpoint } from '../db/sql/endpoints.ts';
 import { matchesEventType } from './catalog.ts';
 import { listEventTypes, subscribableCustomTypes } from './event-types.ts';
 import { Prisma, type Endpoint } from '../generated/prisma/client.ts';
 import type { Clock } from './clock.ts';
-import { scheduleHeldDeliveries, unscheduleDeliveries } from './deliveries.ts';
+import { scheduleHeldDeliveries } from './deliveries.ts';
 import { assertValidEndpointInput, type EndpointInput } from './endpoint-input.ts';
 import { NotFoundError, ValidationError } from './errors.ts';
 import { notifyEndpointStatus } from './notify.ts';
-import type { DeliveryQueue } from './queue.ts';
 import { verifyEndpointUrl } from './verify.ts';
 
 export interface EndpointDeps {
@@ -42,7 +44,6 @@ export function openHeaders(sealer: Sealer, headers: unknown): Record<string, st
 /** What pausing and resuming need: resuming makes the held deliveries due. */
 export interface EndpointStatusDeps {
   db: Db;
-  queue: DeliveryQueue;
   clock: Clock;
 }
 
@@ -190,9 +191,7 @@ export async function rotateEndpointSecret(
   }
   return db.$transaction(async (tx) => {
     // FOR UPDATE: two rotations at once must not both retire the same secret and lose one.
-    const [row] = await tx.$queryRaw<Array<{ id: string }>>`
-      SELECT id FROM endpoint WHERE id = ${id} AND account_id = ${accountId} FOR UPDATE`;
-    if (!row) throw new NotFoundError('Endpoint', id);
+    if (!(await lockEndpoint(prismaSql(tx), { accountId, endpointId: id }))) throw new NotFoundError('Endpoint', id);
     const endpoint = await tx.endpoint.findUniqueOrThrow({ where: { id } });
     const stillLive = ((endpoint.retiredSecrets as unknown as RetiredSecret[] | null) ?? []).filter(
       (r) => new Date(r.expiresAt) > now,
@@ -227,7 +226,8 @@ export async function holdEndpoint(
     data: { status, pausedAt: now, pauseReason: reason },
   });
   if (count === 0) return null;
-  await unscheduleDeliveries(tx, endpoint.id);
+  // Held deliveries wait unscheduled until resume.
+  await unscheduleDeliveries(prismaSql(tx), { endpointId: endpoint.id });
   await notifyEndpointStatus(tx, { accountId: endpoint.accountId, endpointId: endpoint.id, status });
   return tx.endpoint.findUniqueOrThrow({ where: { id: endpoint.id } });
 }
@@ -251,7 +251,7 @@ export async function resumeEndpoint(deps: EndpointStatusDeps, accountId: string
     const endpoint = await tx.endpoint.findFirst({ where: { id, accountId } });
     if (!endpoint) throw new NotFoundError('Endpoint', id);
     if (count > 0) {
-      await scheduleHeldDeliveries(tx, deps.queue, id, deps.clock.now());
+      await scheduleHeldDeliveries(tx, id, deps.clock.now());
       await notifyEndpointStatus(tx, { accountId, endpointId: id, status: 'ACTIVE' });
     }
     return endpoint;

@@ -4,6 +4,9 @@
 // Compiled validators are kept per (account, name, version), so publishing a custom type compiles
 // its schema once, not per event.
 import type { Db } from '../db/client.ts';
+import { prismaSql } from '../db/sql.ts';
+import { lockEventType } from '../db/sql/event-types.ts';
+import type { CustomTypeRow } from '../db/sql/publish.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { EVENT_TYPES, type EventTypeDefinition } from './catalog.ts';
 import { compileEventTypeSchema, validateEventTypeName, type CompiledEventTypeSchema } from './custom-event-type.ts';
@@ -78,8 +81,7 @@ export async function createEventType(db: Db, accountId: string, input: EventTyp
 /** Changes description, schema or example; the example (new or current) must validate against the schema (new or current). */
 export async function updateEventType(db: Db, accountId: string, name: string, input: EventTypeInput): Promise<EventTypeView> {
   return db.$transaction(async (tx) => {
-    const [current] = await tx.$queryRaw<Array<{ schema: Prisma.JsonValue; example: Prisma.JsonValue }>>`
-      SELECT schema, example FROM event_type WHERE account_id = ${accountId} AND name = ${name} FOR UPDATE`;
+    const current = await lockEventType(prismaSql(tx), { accountId, name });
     if (!current) throw new NotFoundError('EventType', name);
     const errors: FieldError[] = [];
     const description = input.description === undefined || input.description === null ? undefined : checkDescription(input.description, errors);
@@ -115,15 +117,6 @@ export async function setEventTypeArchived(db: Db, accountId: string, name: stri
 
 // ---------------------------------------------------------------------------------------------
 // Publishing a custom type.
-
-export interface CustomTypeRow {
-  name: string;
-  schema: unknown;
-  example: unknown;
-  archived: boolean;
-  /** updated_at in ms: a change of the type is a new version. */
-  version: number;
-}
 
 const validators = new Map<string, CompiledEventTypeSchema>();
 const MAX_VALIDATORS = 5_000;

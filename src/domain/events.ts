@@ -1,18 +1,19 @@
-// Publishing events: validation against the catalog, idempotency, and the fan-out that stores the
-// events, one delivery per matching endpoint and the wake-up of those endpoints' lanes, in ONE SQL
-// statement: an accepted event is never lost, a rejected batch leaves nothing behind, and a batch
-// of 1,000 events costs the same few round trips as one.
+// Publishing events: validation against the catalog, idempotency, which endpoints each event
+// reaches, and the fan-out that stores the events, one delivery per matching endpoint and the
+// wake-up of those endpoints' lanes, in ONE SQL statement (src/db/sql/publish.ts): an accepted event
+// is never lost, a rejected batch leaves nothing behind, and a batch of 1,000 events costs the same
+// few round trips as one.
 import type { Db } from '../db/client.ts';
 import { newId } from '../db/ids.ts';
+import { customTypes, endpointRoute, endpointRoutes, fanOut, firstEvents, type CustomTypeRow, type EndpointRoute } from '../db/sql/publish.ts';
+import type { Sql } from '../db/sql.ts';
 import type { Event } from '../generated/prisma/client.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import { findEventType, matchesEventType, validateEventData } from './catalog.ts';
-import { customValidator, type CustomTypeRow } from './event-types.ts';
+import { customValidator } from './event-types.ts';
 import { compileFilter, type CompiledFilter } from './filter.ts';
 import type { Clock } from './clock.ts';
 import { hasNul, NotFoundError, NUL_MESSAGE, ValidationError, type FieldError } from './errors.ts';
-import type { Sql, Statement } from '../db/sql.ts';
-import type { DeliveryQueue } from './queue.ts';
 
 /** Published by Hookwire itself; a client may not publish them. */
 export const OPERATIONAL_EVENT_TYPES = ['endpoint.paused', 'endpoint.disabled', 'endpoint.failing', 'endpoint.recovered', 'delivery.exhausted'] as const;
@@ -41,7 +42,6 @@ export interface PublishDeps {
   db: Db;
   /** The hot path's statements (named, prepared), on the process's pool. */
   sql: Sql;
-  queue: DeliveryQueue;
   clock: Clock;
 }
 
@@ -114,7 +114,7 @@ function containsNul(value: unknown): boolean {
 /** One event: publishEvent. A ValidationError's paths start with "input". */
 export async function publishEvent(deps: PublishDeps, accountId: string, input: PublishEventInput): Promise<PublishResult> {
   const errors = validatePublishInput(input, ['input']);
-  const [result] = await publish(deps.sql, deps.queue, deps.clock.now(), accountId, [input], { kind: 'subscribers' }, { pathOf: () => ['input'], errors });
+  const [result] = await publish(deps.sql, deps.clock.now(), accountId, [input], { kind: 'subscribers' }, { pathOf: () => ['input'], errors });
   return result!;
 }
 
@@ -125,36 +125,12 @@ export async function publishEvents(deps: PublishDeps, accountId: string, inputs
   }
   const pathOf = (i: number) => ['inputs', String(i)];
   const errors = inputs.flatMap((input, i) => validatePublishInput(input, pathOf(i)));
-  return publish(deps.sql, deps.queue, deps.clock.now(), accountId, inputs, { kind: 'subscribers' }, { pathOf, errors });
+  return publish(deps.sql, deps.clock.now(), accountId, inputs, { kind: 'subscribers' }, { pathOf, errors });
 }
 
 export type FanOutTarget =
   | { kind: 'subscribers'; excludeEndpointId?: string }
   | { kind: 'endpoint'; endpointId: string };
-
-interface EndpointRoute {
-  id: string;
-  event_types: string[];
-  session_ids: string[];
-  filter: unknown;
-  /** updated_at in ms: the version of its filter. */
-  version: number;
-}
-
-const ROUTE_COLUMNS = `id, event_types, session_ids, filter, (extract(epoch FROM updated_at) * 1000)::float8 AS version`;
-const ROUTES = {
-  name: 'hookwire_publish_routes',
-  text: `SELECT ${ROUTE_COLUMNS} FROM endpoint WHERE account_id = $1 AND id <> $2`,
-};
-const ROUTE = {
-  name: 'hookwire_publish_route',
-  text: `SELECT ${ROUTE_COLUMNS} FROM endpoint WHERE id = $2 AND account_id = $1`,
-};
-const CUSTOM_TYPES = {
-  name: 'hookwire_publish_custom_types',
-  text: `SELECT name, schema, example, archived_at IS NOT NULL AS archived, (extract(epoch FROM updated_at) * 1000)::float8 AS version
-         FROM event_type WHERE account_id = $1 AND name = ANY($2::text[])`,
-};
 
 /** Compiled filters, per endpoint and version: compiling them is dearer than running them. */
 const filters = new Map<string, { version: number; matches: CompiledFilter }>();
@@ -172,11 +148,11 @@ function filterOf(route: EndpointRoute): CompiledFilter | null {
 /** The endpoints a fan-out may reach; which of them match is decided here, in TypeScript (catalog.ts). */
 async function routesOf(sql: Sql, accountId: string, target: FanOutTarget): Promise<EndpointRoute[]> {
   if (target.kind === 'endpoint') {
-    const rows = await sql.query<EndpointRoute>(ROUTE, [accountId, target.endpointId]);
+    const rows = await endpointRoute(sql, { accountId, endpointId: target.endpointId });
     if (rows.length === 0) throw new NotFoundError('Endpoint', target.endpointId);
     return rows;
   }
-  return sql.query<EndpointRoute>(ROUTES, [accountId, target.excludeEndpointId ?? '']);
+  return endpointRoutes(sql, { accountId, excludeEndpointId: target.excludeEndpointId ?? '' });
 }
 
 /** Whether the endpoint gets a delivery of this event: its types, its sessions, then its filter on the envelope. */
@@ -188,53 +164,6 @@ function subscribes(route: EndpointRoute, event: { id: string; type: string; ses
 }
 
 /**
- * The whole fan-out in one statement, atomic on its own: idempotency keys ($9; a live one belongs
- * to the first event, answered afterwards), events, one delivery per targeted endpoint (an endpoint
- * deleted since it was read gets none), and the wake-up of the ACTIVE endpoints' lanes.
- */
-const insertStatements = new WeakMap<DeliveryQueue, Statement>();
-function insertStatement(queue: DeliveryQueue): Statement {
-  let statement = insertStatements.get(queue);
-  if (!statement) {
-    statement = {
-      name: 'hookwire_publish',
-      text: `
-        WITH input AS (
-          SELECT * FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
-            WITH ORDINALITY AS i(id, type, session_id, data, payload, key, n)
-        ), claimed AS (
-          INSERT INTO idempotency_key (account_id, key, event_id, expires_at)
-          SELECT $1, key, id, $3 FROM input WHERE key IS NOT NULL
-          ON CONFLICT (account_id, key) DO UPDATE SET event_id = excluded.event_id, expires_at = excluded.expires_at
-            WHERE idempotency_key.expires_at <= $2
-          RETURNING key
-        ), ev AS (
-          INSERT INTO event (id, account_id, type, session_id, data, payload, created_at)
-          SELECT id, $1, type, session_id, data::jsonb, payload, $2 FROM input
-          WHERE key IS NULL OR key IN (SELECT key FROM claimed)
-          ORDER BY n
-          RETURNING id
-        ), dl AS (
-          INSERT INTO delivery (id, account_id, event_id, endpoint_id, event_type, status, next_attempt_at, created_at)
-          SELECT d.id, $1, d.event_id, d.endpoint_id, d.event_type, 'PENDING', CASE WHEN e.status = 'ACTIVE' THEN $2::timestamptz END, $2
-          FROM unnest($10::text[], $11::text[], $12::text[], $13::text[]) WITH ORDINALITY AS d(id, event_id, endpoint_id, event_type, n)
-          JOIN ev ON ev.id = d.event_id
-          JOIN endpoint e ON e.id = d.endpoint_id AND e.account_id = $1
-          ORDER BY d.n
-          RETURNING id, endpoint_id, next_attempt_at IS NOT NULL AS active
-        ), due AS (
-          SELECT array_agg(DISTINCT endpoint_id) AS ids FROM dl WHERE active
-        )
-        SELECT (SELECT array_agg(id) FROM ev) AS created, (SELECT array_agg(id) FROM dl) AS delivered,
-               ${queue.wakeExpression('due.ids', '$2::timestamptz')} AS woken
-        FROM due`,
-    };
-    insertStatements.set(queue, statement);
-  }
-  return statement;
-}
-
-/**
  * Stores the events and one delivery per targeted endpoint (ACTIVE, PAUSED or DISABLED: held ones
  * collect deliveries too, unscheduled) and wakes the ACTIVE ones' lanes, in one statement. Inputs
  * must be valid. Repeated idempotency keys (within the batch, or within 24 hours before it) yield
@@ -242,7 +171,6 @@ function insertStatement(queue: DeliveryQueue): Statement {
  */
 export async function publish(
   sql: Sql,
-  queue: DeliveryQueue,
   now: Date,
   accountId: string,
   inputs: readonly PublishEventInput[],
@@ -257,7 +185,7 @@ export async function publish(
   const customNames = [...new Set(inputs.map((i) => i.type).filter((type) => typeof type === 'string' && !findEventType(type)))];
   const [routes, custom] = await Promise.all([
     routesOf(sql, accountId, target),
-    customNames.length === 0 ? [] : sql.query<CustomTypeRow>(CUSTOM_TYPES, [accountId, customNames]),
+    customNames.length === 0 ? [] : customTypes(sql, { accountId, names: customNames }),
   ]);
   if (validation) {
     const errors = [...validation.errors, ...validateCustomTypes(accountId, inputs, new Map(custom.map((t) => [t.name, t])), validation.pathOf)];
@@ -281,38 +209,26 @@ export async function publish(
     };
   });
   const fresh = events.filter((e) => e.duplicateOf === undefined);
-  const deliveries: Array<{ id: string; eventId: string; endpointId: string; type: string }> = [];
+  const deliveries: Array<{ id: string; eventId: string; endpointId: string; eventType: string }> = [];
   const timestamp = now.toISOString();
   for (const event of fresh) {
     for (const route of routes) {
       if (target.kind === 'endpoint' || subscribes(route, event, timestamp)) {
-        deliveries.push({ id: newId('Delivery'), eventId: event.id, endpointId: route.id, type: event.type });
+        deliveries.push({ id: newId('Delivery'), eventId: event.id, endpointId: route.id, eventType: event.type });
       }
     }
   }
-  const [row] = await sql.query<{ created: string[] | null; delivered: string[] | null }>(insertStatement(queue), [
+  const { created, delivered } = await fanOut(sql, {
     accountId,
     now,
-    new Date(now.getTime() + IDEMPOTENCY_WINDOW_MS),
-    fresh.map((e) => e.id),
-    fresh.map((e) => e.type),
-    fresh.map((e) => e.sessionId),
-    fresh.map((e) => JSON.stringify(e.data)),
-    fresh.map((e) => e.payload),
-    fresh.map((e) => e.key),
-    deliveries.map((d) => d.id),
-    deliveries.map((d) => d.eventId),
-    deliveries.map((d) => d.endpointId),
-    deliveries.map((d) => d.type),
-  ]);
-
-  const created = new Set(row?.created ?? []);
-  const delivered = new Set(row?.delivered ?? []);
-  const existing = await firstEvents(
-    sql,
+    keysExpireAt: new Date(now.getTime() + IDEMPOTENCY_WINDOW_MS),
+    events: fresh.map((e) => ({ id: e.id, type: e.type, sessionId: e.sessionId, data: e.data, payload: e.payload, idempotencyKey: e.key })),
+    deliveries,
+  });
+  const existing = await firstEvents(sql, {
     accountId,
-    fresh.filter((e) => e.key !== null && !created.has(e.id)).map((e) => e.key!),
-  );
+    keys: fresh.filter((e) => e.key !== null && !created.has(e.id)).map((e) => e.key!),
+  });
   const byFresh = new Map<string, PublishResult>();
   for (const event of fresh) {
     if (created.has(event.id)) {
@@ -333,31 +249,16 @@ export async function publish(
   });
 }
 
-const FIRST_EVENTS = {
-  name: 'hookwire_publish_first_events',
-  text: `SELECT k.key, e.id, e.account_id AS "accountId", e.type, e.session_id AS "sessionId", e.data, e.payload, e.created_at AS "createdAt"
-         FROM idempotency_key k JOIN event e ON e.id = k.event_id
-         WHERE k.account_id = $1 AND k.key = ANY($2::text[])`,
-};
-
-/** The events that hold these idempotency keys (a repeat answers with them). */
-async function firstEvents(sql: Sql, accountId: string, keys: string[]): Promise<Map<string, Event>> {
-  if (keys.length === 0) return new Map();
-  const rows = await sql.query<Event & { key: string }>(FIRST_EVENTS, [accountId, keys]);
-  return new Map(rows.map(({ key, ...event }) => [key, event]));
-}
-
 /** Hookwire's own events (endpoint.paused, …) to the account's other subscribed endpoints. */
 export async function publishOperationalEvent(
   sql: Sql,
-  queue: DeliveryQueue,
   now: Date,
   accountId: string,
   type: OperationalEventType,
   data: Record<string, unknown>,
   aboutEndpointId: string,
 ): Promise<PublishResult> {
-  const [result] = await publish(sql, queue, now, accountId, [{ type, data }], { kind: 'subscribers', excludeEndpointId: aboutEndpointId });
+  const [result] = await publish(sql, now, accountId, [{ type, data }], { kind: 'subscribers', excludeEndpointId: aboutEndpointId });
   return result!;
 }
 
@@ -372,7 +273,7 @@ export async function sendTestEvent(deps: PublishDeps, accountId: string, endpoi
   if (example === undefined) {
     throw new ValidationError(validateEventData(type, {}, ['eventType']).map((e) => ({ ...e, path: ['eventType'] })));
   }
-  const [result] = await publish(deps.sql, deps.queue, deps.clock.now(), accountId, [{ type, data: example }], {
+  const [result] = await publish(deps.sql, deps.clock.now(), accountId, [{ type, data: example }], {
     kind: 'endpoint',
     endpointId,
   });

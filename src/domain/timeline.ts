@@ -1,6 +1,9 @@
 // Attempts per hour for endpoints over the last hours (the dashboard's success-rate and volume
-// chart): one grouped statement for any number of endpoints, so a list of endpoints is one query.
+// chart): one grouped statement for any number of endpoints (src/db/sql/timeline.ts), so a list of
+// endpoints is one query.
 import type { Db } from '../db/client.ts';
+import { prismaSql } from '../db/sql.ts';
+import { endpointTimelineRows } from '../db/sql/timeline.ts';
 
 export const TIMELINE_MAX_HOURS = 168;
 export const TIMELINE_DEFAULT_HOURS = 24;
@@ -18,13 +21,6 @@ export interface TimelineBucket {
   failed: number;
   /** succeeded / attempts; null for an hour without attempts. */
   successRate: number | null;
-}
-
-interface TimelineRow {
-  endpoint_id: string;
-  hour: Date;
-  attempts: number;
-  succeeded: number;
 }
 
 /** The hours the chart covers: `hours` whole UTC hours ending with the current one. */
@@ -48,21 +44,7 @@ export async function endpointTimelines(
     throw new RangeError(`hours must be a whole number from 1 to ${TIMELINE_MAX_HOURS}`);
   }
   const { from, to } = timelineWindow(hours, now);
-  const rows = await db.$queryRaw<TimelineRow[]>`
-    SELECT e.id AS endpoint_id, h.hour, count(a.id)::int AS attempts,
-           (count(a.id) FILTER (WHERE a.outcome = 'SUCCESS'))::int AS succeeded
-    FROM endpoint e
-    CROSS JOIN generate_series(${from}::timestamptz, ${to}::timestamptz, interval '1 hour') AS h(hour)
-    LEFT JOIN (
-      SELECT d.endpoint_id, date_bin(interval '1 hour', a.started_at, ${from}::timestamptz) AS hour, a.id, a.outcome
-      FROM delivery_attempt a
-      JOIN delivery d ON d.id = a.delivery_id
-      WHERE d.account_id = ${accountId} AND d.endpoint_id = ANY(${endpointIds as string[]})
-        AND a.started_at >= ${from}::timestamptz
-    ) a ON a.endpoint_id = e.id AND a.hour = h.hour
-    WHERE e.account_id = ${accountId} AND e.id = ANY(${endpointIds as string[]})
-    GROUP BY e.id, h.hour
-    ORDER BY e.id, h.hour`;
+  const rows = await endpointTimelineRows(prismaSql(db), { accountId, endpointIds, from, to });
 
   const byEndpoint = new Map<string, TimelineBucket[]>();
   for (const row of rows) {

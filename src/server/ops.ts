@@ -5,6 +5,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Db } from '../db/client.ts';
+import { prismaSql } from '../db/sql.ts';
+import { ping } from '../db/sql/ops.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 
@@ -37,7 +39,7 @@ export async function serveOps(req: IncomingMessage, res: ServerResponse, db: Db
   }
   if (path === '/readyz') {
     try {
-      await db.$queryRaw`SELECT 1`;
+      await ping(prismaSql(db));
       send(res, 200, 'text/plain', 'ready\n');
     } catch {
       // Only this: the driver's message names the database host and port, which is no one's business.

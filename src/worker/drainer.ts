@@ -17,7 +17,7 @@ import { newId } from '../db/ids.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
-import { claimDue, claimHead, storeTransformed, type ClaimedDelivery, type ClaimedLane } from './lane-sql.ts';
+import { claimDue, claimHead, storeTransformed, type ClaimedDelivery, type ClaimedLane } from '../db/sql/lanes.ts';
 import type { AttemptRecorder } from './recorder.ts';
 import { startAttemptSpan } from '../tracing.ts';
 import type { Semaphore } from './semaphore.ts';
@@ -136,7 +136,7 @@ export async function drainLane(deps: DrainDeps, lane: ClaimedLane, control: Lan
           const error = `transformation failed${result.line === null ? '' : ` at line ${result.line}`}: ${result.message}`;
           return { kind: 'not sent', startedAt, durationMs: Math.round(performance.now() - began), error };
         }
-        const stored = await storeTransformed(pool, delivery.id, result.body, sealHeaders(deps.sealer, result.headers)!);
+        const stored = await storeTransformed(pool, { deliveryId: delivery.id, body: result.body, headers: sealHeaders(deps.sealer, result.headers)! });
         body = stored.body;
         customHeaders = openHeaders(deps.sealer, stored.headers);
       }
@@ -264,7 +264,9 @@ export async function drainLane(deps: DrainDeps, lane: ClaimedLane, control: Lan
       if (buffer.length === 0) {
         if (claimedAll) break;
         const now = clock.now();
-        buffer = lane.ordered ? await claimHead(pool, endpoint.id, now) : await claimDue(pool, endpoint.id, now, [...mine], batch);
+        buffer = lane.ordered
+          ? await claimHead(pool, { endpointId: endpoint.id, now })
+          : await claimDue(pool, { endpointId: endpoint.id, now, skip: [...mine], limit: batch });
         claimedAll = buffer.length < batch;
         if (buffer.length === 0) break;
       }

@@ -9,18 +9,16 @@ import type pg from 'pg';
 import type { Dispatcher } from 'undici';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
-import { LANES_CHANNEL } from '../db/lanes.ts';
 import type { PgListener } from '../db/listener.ts';
 import type { Clock } from '../domain/clock.ts';
 import { CHANNELS, type EndpointStatusNotice } from '../domain/notify.ts';
-import type { DeliveryQueue } from '../domain/queue.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Transformer } from '../delivery/transform.ts';
 import type { Sealer } from '../db/sealer.ts';
 import { retryOnConnectionError, withDeadlockRetry } from '../db/reconnect.ts';
 import { drainLane, type LaneControl, type SliceEnd } from './drainer.ts';
-import { claimLanes, nextReadyAt, releaseLane, type ClaimedLane } from './lane-sql.ts';
+import { claimLanes, LANES_CHANNEL, nextReadyAt, releaseLane, type ClaimedLane } from '../db/sql/lanes.ts';
 import { AttemptRecorder } from './recorder.ts';
 import { Semaphore } from './semaphore.ts';
 
@@ -39,7 +37,6 @@ export interface EngineOptions {
   pool: pg.Pool;
   listener: PgListener;
   db: Db;
-  queue: DeliveryQueue;
   dispatcher: Dispatcher;
   clock: Clock;
   config: Readonly<Config>;
@@ -53,7 +50,7 @@ export interface EngineOptions {
 export function startEngine(options: EngineOptions): Engine {
   const { pool, clock, config, logger } = options;
   const workerId = `${hostname()}/${process.pid}/${randomBytes(4).toString('hex')}`;
-  const recorder = new AttemptRecorder(pool, { db: options.db, queue: options.queue, failingAfter: config.failingAfter }, logger);
+  const recorder = new AttemptRecorder(pool, { db: options.db, failingAfter: config.failingAfter }, logger);
   const slots = new Semaphore(config.workerConcurrency);
   const running = new Map<string, LaneControl>();
   const drains = new Set<Promise<void>>();
@@ -132,10 +129,10 @@ export function startEngine(options: EngineOptions): Engine {
         const free = config.workerLanes - running.size;
         if (free <= 0 || stopping) break;
         const now = clock.now();
-        const lanes = await claimLanes(pool, workerId, now, free, config.laneLeaseGraceMs);
+        const lanes = await claimLanes(pool, { worker: workerId, now, limit: free, leaseGraceMs: config.laneLeaseGraceMs });
         for (const lane of lanes) drain(lane);
         if (lanes.length < free) {
-          const next = await nextReadyAt(pool, now);
+          const next = await nextReadyAt(pool, { now });
           arm(next ? next.getTime() - now.getTime() : config.workerPollMs);
         }
       } while (again && !stopping);

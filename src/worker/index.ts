@@ -6,6 +6,8 @@ import pg from 'pg';
 import { Logger as GraphileLogger, run, type Runner, type TaskList, type WorkerEvents } from 'graphile-worker';
 import type { PgListener } from '../db/listener.ts';
 import { ReconnectingPool } from '../db/reconnect.ts';
+import { sqlOf } from '../db/sql.ts';
+import { forceUnlockWorkers } from '../db/sql/ops.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Services } from '../services.ts';
@@ -59,7 +61,6 @@ export async function startWorker(options: {
     pool: enginePool,
     listener: options.listener,
     db: services.db,
-    queue: services.queue,
     dispatcher: services.dispatcher,
     clock: services.clock,
     config,
@@ -108,7 +109,7 @@ export async function startWorker(options: {
     const orphaned = poolIds.splice(0);
     for (let delay = 500; !stopping; delay = Math.min(delay * 2, 10_000)) {
       try {
-        await graphilePool.query('SELECT graphile_worker.force_unlock_workers($1::text[])', [orphaned]);
+        await forceUnlockWorkers(sqlOf(graphilePool), { workerIds: orphaned });
         const next = await startRunner();
         if (stopping) {
           await next.stop();

@@ -6,17 +6,7 @@
 import type pg from 'pg';
 import { retryOnConnectionError, withDeadlockRetry } from '../db/reconnect.ts';
 import { poolSql, type Sql } from '../db/sql.ts';
-import {
-  announceHealth,
-  healthTransitions,
-  RECORD_ATTEMPTS,
-  recordedDeliveries,
-  recordValues,
-  recordWithEffect,
-  type AttemptRecord,
-  type EffectDeps,
-  type RecordedDelivery,
-} from '../domain/attempts.ts';
+import { announceHealth, recordAttempts, recordWithEffect, type AttemptRecord, type EffectDeps, type RecordedDelivery } from '../domain/attempts.ts';
 import type { Logger } from '../log.ts';
 
 const MAX_BATCH = 500;
@@ -33,7 +23,7 @@ export class AttemptRecorder {
   private readonly outstanding = new Set<Promise<unknown>>();
   private writing = 0;
   private scheduled = false;
-  private readonly pool: pg.Pool;
+  /** The engine's pool: the batch statement is prepared on its connections. */
   private readonly sql: Sql;
   private readonly effects: EffectDeps;
   private readonly logger: Logger;
@@ -41,7 +31,6 @@ export class AttemptRecorder {
   readonly stats = { batches: 0, attempts: 0 };
 
   constructor(pool: pg.Pool, effects: EffectDeps, logger: Logger) {
-    this.pool = pool;
     this.sql = poolSql(pool);
     this.effects = effects;
     this.logger = logger;
@@ -110,16 +99,13 @@ export class AttemptRecorder {
   private async writeBatch(batch: Pending[]): Promise<void> {
     try {
       // The receivers have these requests: a database restart must delay the records, not lose them.
-      const { rows } = await retryOnConnectionError(() =>
-        withDeadlockRetry(() =>
-          this.pool.query({ ...RECORD_ATTEMPTS, values: recordValues(batch.map((p) => p.record), this.effects.failingAfter) }),
-        ),
+      const { deliveries, transitions } = await retryOnConnectionError(() =>
+        withDeadlockRetry(() => recordAttempts(this.sql, batch.map((p) => p.record), this.effects.failingAfter)),
       );
-      const recorded = new Map(recordedDeliveries(rows).map((d) => [d.id, d]));
-      const transitions = healthTransitions(rows);
+      const recorded = new Map(deliveries.map((d) => [d.id, d]));
       if (transitions.length > 0) {
         // Committed with the attempts: a crash before this line loses the warning, not an attempt.
-        await retryOnConnectionError(() => announceHealth(this.sql, this.effects.queue, transitions)).catch((error: unknown) =>
+        await retryOnConnectionError(() => announceHealth(this.sql, transitions)).catch((error: unknown) =>
           this.logger.error(`could not announce endpoint.failing / endpoint.recovered for ${transitions.length} endpoint(s)`, error),
         );
       }

@@ -1,0 +1,94 @@
+// Deliveries outside the attempt itself: holding them while their endpoint is paused, scheduling
+// them again on resume, manual retries and recovery, and the count of those pending. Bulk updates
+// lock rows in id order (as the recording statement does, record-attempts.ts), so two of them never
+// deadlock on each other. None wakes lanes: the caller does (lanes.ts wakeLanes), in the same
+// transaction.
+import { statement, type Sql } from '../sql.ts';
+
+export const UNSCHEDULE_DELIVERIES = statement<{ endpointId: string }>(
+  'hookwire_unschedule_deliveries',
+  ($) => `
+    UPDATE delivery SET next_attempt_at = NULL
+    WHERE id IN (SELECT id FROM delivery WHERE endpoint_id = ${$.endpointId} AND status = 'PENDING'
+                   AND next_attempt_at IS NOT NULL ORDER BY id FOR UPDATE)`,
+);
+
+/** A held endpoint's pending deliveries wait unscheduled (next_attempt_at null); returns how many. */
+export function unscheduleDeliveries(sql: Sql, params: { endpointId: string }): Promise<number> {
+  return sql.execute(UNSCHEDULE_DELIVERIES, params);
+}
+
+export const SCHEDULE_HELD_DELIVERIES = statement<{ endpointId: string; at: Date }>(
+  'hookwire_schedule_held_deliveries',
+  ($) => `
+    UPDATE delivery SET next_attempt_at = ${$.at}::timestamptz
+    WHERE id IN (SELECT id FROM delivery WHERE endpoint_id = ${$.endpointId} AND status = 'PENDING' ORDER BY id FOR UPDATE)`,
+);
+
+/** Every pending delivery of the endpoint due at `at` (oldest first: ids sort by creation); returns how many. */
+export function scheduleHeldDeliveries(sql: Sql, params: { endpointId: string; at: Date }): Promise<number> {
+  return sql.execute(SCHEDULE_HELD_DELIVERIES, params);
+}
+
+export interface RetryDeliveryParams {
+  accountId: string;
+  deliveryId: string;
+  now: Date;
+}
+
+export const RETRY_DELIVERY = statement<RetryDeliveryParams, { endpoint_id: string }>(
+  'hookwire_retry_delivery',
+  ($) => `
+    UPDATE delivery d SET
+      -- Where a pending delivery's schedule stood (due at once if it was held); null: it had finished.
+      resume_schedule_at = CASE WHEN d.manual_retry THEN d.resume_schedule_at
+                                WHEN d.status = 'PENDING' THEN COALESCE(d.next_attempt_at, ${$.now}::timestamptz) END,
+      manual_retry = true, status = 'PENDING', completed_at = NULL,
+      next_attempt_at = CASE WHEN e.status = 'ACTIVE' THEN ${$.now}::timestamptz END
+    FROM endpoint e
+    WHERE d.id = ${$.deliveryId} AND d.account_id = ${$.accountId} AND e.id = d.endpoint_id
+    RETURNING d.endpoint_id`,
+);
+
+/**
+ * Makes the delivery pending for one manual attempt now (held, unscheduled, if its endpoint is not
+ * ACTIVE), remembering where its schedule stood. Returns its endpoint, or null when the account has
+ * no such delivery.
+ */
+export async function markForRetry(sql: Sql, params: RetryDeliveryParams): Promise<{ endpointId: string } | null> {
+  const [row] = await sql.query(RETRY_DELIVERY, params);
+  return row ? { endpointId: row.endpoint_id } : null;
+}
+
+export interface RecoverFailedParams {
+  endpointId: string;
+  /** Deliveries created at or after this. */
+  since: Date;
+  /** When they are due: now, or null while the endpoint is held. */
+  nextAttemptAt: Date | null;
+}
+
+export const RECOVER_FAILED = statement<RecoverFailedParams>(
+  'hookwire_recover_failed_deliveries',
+  ($) => `
+    UPDATE delivery SET status = 'PENDING', completed_at = NULL, manual_retry = true, resume_schedule_at = NULL,
+      next_attempt_at = ${$.nextAttemptAt}::timestamptz
+    WHERE id IN (SELECT id FROM delivery WHERE endpoint_id = ${$.endpointId} AND status = 'FAILED' AND created_at >= ${$.since}::timestamptz
+                 ORDER BY id FOR UPDATE)`,
+);
+
+/** The endpoint's FAILED deliveries since `since` pending again for one manual attempt; returns how many. */
+export function recoverFailed(sql: Sql, params: RecoverFailedParams): Promise<number> {
+  return sql.execute(RECOVER_FAILED, params);
+}
+
+export const COUNT_PENDING = statement<Record<string, never>, { n: number }>(
+  'hookwire_count_pending_deliveries',
+  () => `SELECT count(*)::float8 AS n FROM delivery WHERE status = 'PENDING'`,
+);
+
+/** Deliveries not finished yet; answered from the partial index of pending deliveries (delivery_claim_idx). */
+export async function countPendingDeliveries(sql: Sql): Promise<number> {
+  const [row] = await sql.query(COUNT_PENDING, {});
+  return Number(row?.n ?? 0);
+}

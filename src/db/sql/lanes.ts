@@ -1,0 +1,232 @@
+// The lane protocol, top to bottom: how deliveries become due, how workers take them, and how they
+// give them back. A lane is one endpoint's queue entry (endpoint_lane, one per endpoint, made by the
+// trigger endpoint_lane_created); it is due when ready_at <= now and no live lease holds it.
+//
+// It relies on these plpgsql functions of prisma/migrations/20261202000000_engine_lanes:
+// - hookwire_create_lane, run by the trigger endpoint_lane_created: every endpoint has its lane.
+// - hookwire_lane_bucket(endpoint_id): the advisory-lock bucket (one of 256) of a lane.
+// - hookwire_wake_lanes(endpoint_ids, at): takes the lanes' bucket locks SHARED, in bucket order,
+//   then brings each idle lane (or one waiting for a later retry) forward to `at`, and NOTIFYs
+//   hookwire_lanes when it moved any.
+// - hookwire_release_lane(...): takes the lane's bucket lock EXCLUSIVELY, then sets ready_at to the
+//   endpoint's soonest pending delivery (null when it has none or is held) and drops the lease.
+//
+// The locking protocol: a writer that makes deliveries due (publish, resume, retry, recover) wakes
+// their lanes in its own transaction, so the shared bucket locks are held until it commits. A worker
+// releasing a lane waits for those writers (the exclusive lock) and, in the new snapshot it then
+// reads, sees their deliveries; or the writer comes after the release and wakes the lane itself.
+// Either way a committed delivery is never left in a lane nobody will claim. Claims use FOR UPDATE
+// SKIP LOCKED, so workers never wait for each other; the lease (lease_until) is the fence: a worker
+// that dies loses its lanes when it runs out, and a release by a worker whose lease was taken over
+// changes nothing (WHERE leased_by = the worker).
+import type { SignatureHeaderConfig } from '../../delivery/sign.ts';
+import { sqlOf, statement, type Runner } from '../sql.ts';
+
+/** NOTIFY channel of hookwire_wake_lanes: a worker hearing it looks for due lanes at once. */
+export const LANES_CHANNEL = 'hookwire_lanes';
+
+// 1. Waking: deliveries became due. (The publish statement, src/db/sql/publish.ts, calls
+//    hookwire_wake_lanes inside its own text: the fan-out is one statement.)
+
+export interface WakeLanesParams {
+  endpointIds: readonly string[];
+  /** Due at this time at the latest. */
+  at: Date;
+}
+
+export const WAKE_LANES = statement<WakeLanesParams, { woken: number }, { endpointIds: string[]; at: Date }>(
+  'hookwire_wake_lanes',
+  ($) => `SELECT hookwire_wake_lanes(${$.endpointIds}::text[], ${$.at}::timestamptz) AS woken`,
+  (p) => ({ endpointIds: [...new Set(p.endpointIds)], at: p.at }),
+);
+
+/** The lanes of these endpoints are due at `at` at the latest; in the caller's transaction. Returns how many moved. */
+export async function wakeLanes(db: Runner, params: WakeLanesParams): Promise<number> {
+  if (params.endpointIds.length === 0) return 0;
+  const [row] = await sqlOf(db).query(WAKE_LANES, params);
+  return row?.woken ?? 0;
+}
+
+// 2. Claiming lanes: oldest-ready first. A lane given back while still busy is ready again "now",
+//    behind the others waiting: that is the round robin.
+
+export interface ClaimLanesParams {
+  worker: string;
+  now: Date;
+  /** How many lanes at most. */
+  limit: number;
+  /** The lease covers a slice, the endpoint's timeout and this much more for recording. */
+  leaseGraceMs: number;
+}
+
+export interface ClaimedLane {
+  endpoint_id: string;
+  rate_window_start: Date | null;
+  rate_count: number;
+  account_id: string;
+  url: string;
+  status: string;
+  signing_secret: string;
+  retired_secrets: unknown;
+  rate_limit_per_second: number | null;
+  timeout_ms: number;
+  retry_schedule: number[] | null;
+  headers: Record<string, string> | null;
+  concurrency_limit: number | null;
+  ordered: boolean;
+  signature_header: SignatureHeaderConfig | null;
+  transformation: string | null;
+}
+
+export const CLAIM_LANES = statement<ClaimLanesParams, ClaimedLane>(
+  'hookwire_claim_lanes',
+  ($) => `
+    WITH c AS (
+      SELECT endpoint_id FROM endpoint_lane
+      WHERE ready_at <= ${$.now} AND (lease_until IS NULL OR lease_until < ${$.now})
+      ORDER BY ready_at
+      LIMIT ${$.limit}
+      FOR UPDATE SKIP LOCKED
+    )
+    UPDATE endpoint_lane l
+    SET leased_by = ${$.worker}, lease_until = ${$.now}::timestamptz + make_interval(secs => (e.timeout_ms + ${$.leaseGraceMs}::int) / 1000.0)
+    FROM c, endpoint e
+    WHERE l.endpoint_id = c.endpoint_id AND e.id = c.endpoint_id
+    RETURNING l.endpoint_id, l.rate_window_start, l.rate_count, e.account_id, e.url, e.status::text AS status,
+              e.signing_secret, e.retired_secrets, e.rate_limit_per_second, e.timeout_ms, e.retry_schedule, e.headers,
+              e.concurrency_limit, e.ordered, e.signature_header, e.transformation`,
+);
+
+export function claimLanes(db: Runner, params: ClaimLanesParams): Promise<ClaimedLane[]> {
+  return sqlOf(db).query(CLAIM_LANES, params);
+}
+
+export const NEXT_READY_LANE = statement<{ now: Date }, { at: Date | null }>(
+  'hookwire_next_ready_lane',
+  ($) => `SELECT min(ready_at) AS at FROM endpoint_lane WHERE ready_at > ${$.now}`,
+);
+
+/** When the next lane that is not due yet will be; null when none waits. */
+export async function nextReadyAt(db: Runner, params: { now: Date }): Promise<Date | null> {
+  const [row] = await sqlOf(db).query(NEXT_READY_LANE, params);
+  return row?.at ?? null;
+}
+
+// 3. Draining a claimed lane: its due deliveries (or, for an ordered endpoint, only the head of its
+//    line), read without locks: the lease makes this worker the only one on the lane.
+
+export interface ClaimedDelivery {
+  id: string;
+  attempt_count: number;
+  manual_attempts: number;
+  manual_retry: boolean;
+  resume_schedule_at: Date | null;
+  next_attempt_at: Date | null;
+  event_id: string;
+  event_type: string;
+  /** The event's envelope: the body, unless the endpoint's transformation made one (body). */
+  payload: string;
+  body: string | null;
+  transformed_headers: Record<string, string> | null;
+}
+
+const DELIVERY_COLUMNS = `d.id, d.attempt_count, d.manual_attempts, d.manual_retry, d.resume_schedule_at, d.next_attempt_at,
+  d.event_id, d.event_type, ev.payload, d.body, d.transformed_headers`;
+
+export interface ClaimDueParams {
+  endpointId: string;
+  now: Date;
+  /** Deliveries this worker has in flight already. */
+  skip: readonly string[];
+  limit: number;
+}
+
+export const CLAIM_DUE = statement<ClaimDueParams, ClaimedDelivery>(
+  'hookwire_claim_due',
+  ($) => `
+    SELECT ${DELIVERY_COLUMNS}
+    FROM delivery d JOIN event ev ON ev.id = d.event_id
+    WHERE d.endpoint_id = ${$.endpointId} AND d.status = 'PENDING' AND d.next_attempt_at <= ${$.now} AND NOT (d.id = ANY(${$.skip}::text[]))
+      AND EXISTS (SELECT 1 FROM endpoint e WHERE e.id = ${$.endpointId} AND e.status = 'ACTIVE')
+    ORDER BY d.next_attempt_at, d.id
+    LIMIT ${$.limit}`,
+);
+
+/** The endpoint's due deliveries, soonest first (nothing while it is held). */
+export function claimDue(db: Runner, params: ClaimDueParams): Promise<ClaimedDelivery[]> {
+  return sqlOf(db).query(CLAIM_DUE, params);
+}
+
+export const CLAIM_HEAD = statement<{ endpointId: string }, ClaimedDelivery>(
+  'hookwire_claim_head',
+  ($) => `
+    SELECT ${DELIVERY_COLUMNS}
+    FROM delivery d JOIN event ev ON ev.id = d.event_id
+    WHERE d.endpoint_id = ${$.endpointId} AND d.status = 'PENDING'
+      AND EXISTS (SELECT 1 FROM endpoint e WHERE e.id = ${$.endpointId} AND e.status = 'ACTIVE')
+    ORDER BY d.id
+    LIMIT 1`,
+);
+
+/**
+ * The head of an ordered endpoint's line (its oldest pending delivery, due or not: the line waits
+ * for it) when it is due now, else nothing.
+ */
+export async function claimHead(db: Runner, params: { endpointId: string; now: Date }): Promise<ClaimedDelivery[]> {
+  const rows = await sqlOf(db).query(CLAIM_HEAD, { endpointId: params.endpointId });
+  return rows.filter((row) => row.next_attempt_at !== null && row.next_attempt_at <= params.now);
+}
+
+export interface StoreTransformedParams {
+  deliveryId: string;
+  body: string;
+  /** Stored as given (the caller seals the values). */
+  headers: Record<string, string>;
+}
+
+export const STORE_TRANSFORMED = statement<
+  StoreTransformedParams,
+  { body: string; transformed_headers: Record<string, string> | null },
+  { deliveryId: string; body: string; headers: string }
+>(
+  'hookwire_store_transformed',
+  ($) => `
+    UPDATE delivery SET body = COALESCE(body, ${$.body}),
+                        transformed_headers = CASE WHEN body IS NULL THEN ${$.headers}::jsonb ELSE transformed_headers END
+    WHERE id = ${$.deliveryId} RETURNING body, transformed_headers`,
+  (p) => ({ deliveryId: p.deliveryId, body: p.body, headers: JSON.stringify(p.headers) }),
+);
+
+/**
+ * Stores what the endpoint's transformation made of a delivery, before its first attempt, so every
+ * attempt sends the same bytes. A body stored already (by a worker whose lease ran out) wins; a
+ * delivery gone meanwhile keeps what was given.
+ */
+export async function storeTransformed(db: Runner, params: StoreTransformedParams): Promise<{ body: string; headers: Record<string, string> | null }> {
+  const [row] = await sqlOf(db).query(STORE_TRANSFORMED, params);
+  return row ? { body: row.body, headers: row.transformed_headers } : { body: params.body, headers: params.headers };
+}
+
+// 4. Giving the lane back, with its rate-limit window, after every attempt of the slice is recorded.
+
+export interface ReleaseLaneParams {
+  endpointId: string;
+  worker: string;
+  now: Date;
+  /** Not due again before this (the rate limit's next window), or null. */
+  notBefore: Date | null;
+  rateWindowStart: Date | null;
+  rateCount: number;
+}
+
+export const RELEASE_LANE = statement<ReleaseLaneParams, { ready_at: Date | null }>(
+  'hookwire_release_lane',
+  ($) =>
+    `SELECT hookwire_release_lane(${$.endpointId}, ${$.worker}, ${$.now}, ${$.notBefore}, ${$.rateWindowStart}, ${$.rateCount}) AS ready_at`,
+);
+
+/** Gives the lane back (see hookwire_release_lane); returns when it is next due, or null. */
+export async function releaseLane(db: Runner, params: ReleaseLaneParams): Promise<Date | null> {
+  const [row] = await sqlOf(db).query(RELEASE_LANE, params);
+  return row?.ready_at ?? null;
+}

@@ -1,0 +1,187 @@
+// Publishing's statements: what a fan-out may reach (the account's endpoints and custom types, read
+// before it), the fan-out itself in ONE statement, and the events that hold repeated idempotency
+// keys. Which endpoints match an event is decided by the domain (domain/events.ts, in TypeScript),
+// not here: the fan-out statement stores what it is given.
+import type { Event } from '../../generated/prisma/client.ts';
+import { statement, type Sql } from '../sql.ts';
+
+/** An endpoint as routing reads it. */
+export interface EndpointRoute {
+  id: string;
+  event_types: string[];
+  session_ids: string[];
+  filter: unknown;
+  /** updated_at in ms: the version of its filter. */
+  version: number;
+}
+
+const ROUTE_COLUMNS = `id, event_types, session_ids, filter, (extract(epoch FROM updated_at) * 1000)::float8 AS version`;
+
+export const ROUTES = statement<{ accountId: string; excludeEndpointId: string }, EndpointRoute>(
+  'hookwire_publish_routes',
+  ($) => `SELECT ${ROUTE_COLUMNS} FROM endpoint WHERE account_id = ${$.accountId} AND id <> ${$.excludeEndpointId}`,
+);
+
+/** Every endpoint of the account but one (pass '' to exclude none). */
+export function endpointRoutes(sql: Sql, params: { accountId: string; excludeEndpointId: string }): Promise<EndpointRoute[]> {
+  return sql.query(ROUTES, params);
+}
+
+export const ROUTE = statement<{ accountId: string; endpointId: string }, EndpointRoute>(
+  'hookwire_publish_route',
+  ($) => `SELECT ${ROUTE_COLUMNS} FROM endpoint WHERE id = ${$.endpointId} AND account_id = ${$.accountId}`,
+);
+
+/** One endpoint of the account, or nothing. */
+export function endpointRoute(sql: Sql, params: { accountId: string; endpointId: string }): Promise<EndpointRoute[]> {
+  return sql.query(ROUTE, params);
+}
+
+/** An account's own event type as publishing validates against it. */
+export interface CustomTypeRow {
+  name: string;
+  schema: unknown;
+  example: unknown;
+  archived: boolean;
+  /** updated_at in ms: a change of the type is a new version. */
+  version: number;
+}
+
+export const CUSTOM_TYPES = statement<{ accountId: string; names: readonly string[] }, CustomTypeRow>(
+  'hookwire_publish_custom_types',
+  ($) => `
+    SELECT name, schema, example, archived_at IS NOT NULL AS archived, (extract(epoch FROM updated_at) * 1000)::float8 AS version
+    FROM event_type WHERE account_id = ${$.accountId} AND name = ANY(${$.names}::text[])`,
+);
+
+export function customTypes(sql: Sql, params: { accountId: string; names: readonly string[] }): Promise<CustomTypeRow[]> {
+  return sql.query(CUSTOM_TYPES, params);
+}
+
+export interface EventToStore {
+  id: string;
+  type: string;
+  sessionId: string | null;
+  data: unknown;
+  /** The envelope: the exact bytes every attempt sends. */
+  payload: string;
+  idempotencyKey: string | null;
+}
+
+export interface DeliveryToStore {
+  id: string;
+  eventId: string;
+  endpointId: string;
+  eventType: string;
+}
+
+export interface FanOutParams {
+  accountId: string;
+  now: Date;
+  /** When the idempotency keys claimed now expire. */
+  keysExpireAt: Date;
+  events: readonly EventToStore[];
+  deliveries: readonly DeliveryToStore[];
+}
+
+export interface FanOutRow {
+  /** The events stored (an event whose key was live already is not). */
+  created: string[] | null;
+  /** The deliveries stored (one for an endpoint deleted meanwhile is not). */
+  delivered: string[] | null;
+  woken: number | null;
+}
+
+interface FanOutColumns {
+  accountId: string;
+  now: Date;
+  keysExpireAt: Date;
+  eventIds: string[];
+  eventTypes: string[];
+  sessionIds: Array<string | null>;
+  data: string[];
+  payloads: string[];
+  keys: Array<string | null>;
+  deliveryIds: string[];
+  deliveryEventIds: string[];
+  endpointIds: string[];
+  deliveryEventTypes: string[];
+}
+
+/**
+ * The whole fan-out, atomic on its own: idempotency keys (a live one belongs to the first event,
+ * answered afterwards with firstEvents), events, one delivery per targeted endpoint (ACTIVE ones
+ * due now; PAUSED or DISABLED ones held, unscheduled; an endpoint deleted since it was read gets
+ * none), and the wake-up of the ACTIVE endpoints' lanes by hookwire_wake_lanes (the lane protocol:
+ * src/db/sql/lanes.ts), in this statement's transaction.
+ */
+export const FAN_OUT = statement<FanOutParams, FanOutRow, FanOutColumns>(
+  'hookwire_publish',
+  ($) => `
+    WITH input AS (
+      SELECT * FROM unnest(${$.eventIds}::text[], ${$.eventTypes}::text[], ${$.sessionIds}::text[], ${$.data}::text[], ${$.payloads}::text[], ${$.keys}::text[])
+        WITH ORDINALITY AS i(id, type, session_id, data, payload, key, n)
+    ), claimed AS (
+      INSERT INTO idempotency_key (account_id, key, event_id, expires_at)
+      SELECT ${$.accountId}, key, id, ${$.keysExpireAt} FROM input WHERE key IS NOT NULL
+      ON CONFLICT (account_id, key) DO UPDATE SET event_id = excluded.event_id, expires_at = excluded.expires_at
+        WHERE idempotency_key.expires_at <= ${$.now}
+      RETURNING key
+    ), ev AS (
+      INSERT INTO event (id, account_id, type, session_id, data, payload, created_at)
+      SELECT id, ${$.accountId}, type, session_id, data::jsonb, payload, ${$.now} FROM input
+      WHERE key IS NULL OR key IN (SELECT key FROM claimed)
+      ORDER BY n
+      RETURNING id
+    ), dl AS (
+      INSERT INTO delivery (id, account_id, event_id, endpoint_id, event_type, status, next_attempt_at, created_at)
+      SELECT d.id, ${$.accountId}, d.event_id, d.endpoint_id, d.event_type, 'PENDING', CASE WHEN e.status = 'ACTIVE' THEN ${$.now}::timestamptz END, ${$.now}
+      FROM unnest(${$.deliveryIds}::text[], ${$.deliveryEventIds}::text[], ${$.endpointIds}::text[], ${$.deliveryEventTypes}::text[])
+        WITH ORDINALITY AS d(id, event_id, endpoint_id, event_type, n)
+      JOIN ev ON ev.id = d.event_id
+      JOIN endpoint e ON e.id = d.endpoint_id AND e.account_id = ${$.accountId}
+      ORDER BY d.n
+      RETURNING id, endpoint_id, next_attempt_at IS NOT NULL AS active
+    ), due AS (
+      SELECT array_agg(DISTINCT endpoint_id) AS ids FROM dl WHERE active
+    )
+    SELECT (SELECT array_agg(id) FROM ev) AS created, (SELECT array_agg(id) FROM dl) AS delivered,
+           hookwire_wake_lanes(due.ids, ${$.now}::timestamptz) AS woken
+    FROM due`,
+  (p) => ({
+    accountId: p.accountId,
+    now: p.now,
+    keysExpireAt: p.keysExpireAt,
+    eventIds: p.events.map((e) => e.id),
+    eventTypes: p.events.map((e) => e.type),
+    sessionIds: p.events.map((e) => e.sessionId),
+    data: p.events.map((e) => JSON.stringify(e.data)),
+    payloads: p.events.map((e) => e.payload),
+    keys: p.events.map((e) => e.idempotencyKey),
+    deliveryIds: p.deliveries.map((d) => d.id),
+    deliveryEventIds: p.deliveries.map((d) => d.eventId),
+    endpointIds: p.deliveries.map((d) => d.endpointId),
+    deliveryEventTypes: p.deliveries.map((d) => d.eventType),
+  }),
+);
+
+/** Stores events and deliveries and wakes lanes, in one statement; returns what it stored. */
+export async function fanOut(sql: Sql, params: FanOutParams): Promise<{ created: Set<string>; delivered: Set<string> }> {
+  const [row] = await sql.query(FAN_OUT, params);
+  return { created: new Set(row?.created ?? []), delivered: new Set(row?.delivered ?? []) };
+}
+
+export const FIRST_EVENTS = statement<{ accountId: string; keys: readonly string[] }, Event & { key: string }>(
+  'hookwire_publish_first_events',
+  ($) => `
+    SELECT k.key, e.id, e.account_id AS "accountId", e.type, e.session_id AS "sessionId", e.data, e.payload, e.created_at AS "createdAt"
+    FROM idempotency_key k JOIN event e ON e.id = k.event_id
+    WHERE k.account_id = ${$.accountId} AND k.key = ANY(${$.keys}::text[])`,
+);
+
+/** The events that hold these idempotency keys (a repeat answers with them), by key. */
+export async function firstEvents(sql: Sql, params: { accountId: string; keys: readonly string[] }): Promise<Map<string, Event>> {
+  if (params.keys.length === 0) return new Map();
+  const rows = await sql.query(FIRST_EVENTS, params);
+  return new Map(rows.map(({ key, ...event }) => [key, event]));
+}

@@ -1,0 +1,204 @@
+// Recording attempts, many in one statement: each delivery's new state, the attempt rows, the
+// endpoints' health columns (last success, the run of failures and whether it was announced), and
+// the NOTIFY that subscriptions hear (CHANNELS.attempt). The delivery's new state is decided by the
+// domain (domain/attempts.ts settle()); this statement stores it and returns, beside the deliveries
+// recorded, the endpoints whose health changed with the batch, for the domain to announce.
+import type { AttemptOutcome, AttemptTrigger, DeliveryStatus } from '../../generated/prisma/enums.ts';
+import { statement, type Sql } from '../sql.ts';
+import { CHANNELS } from './notify.ts';
+
+/** One attempt as stored, with its delivery's state after it. */
+export interface AttemptToRecord {
+  id: string;
+  deliveryId: string;
+  attemptNumber: number;
+  trigger: AttemptTrigger;
+  outcome: AttemptOutcome;
+  startedAt: Date;
+  durationMs: number;
+  requestHeaders: Record<string, string>;
+  responseStatus: number | null;
+  responseHeaders: Record<string, string> | null;
+  responseBody: string | null;
+  error: string | null;
+  willRetry: boolean;
+  status: DeliveryStatus;
+  nextAttemptAt: Date | null;
+}
+
+export interface RecordAttemptsParams {
+  attempts: readonly AttemptToRecord[];
+  /** A run of this many failed scheduled attempts makes the endpoint failing (HOOKWIRE_FAILING_AFTER). */
+  failingAfter: number;
+}
+
+/** An endpoint whose health changed with the batch: endpoint.failing or endpoint.recovered is due. */
+export interface HealthTransitionRow {
+  kind: 'failing' | 'recovered';
+  endpointId: string;
+  accountId: string;
+  url: string;
+  /** JSON text of a timestamptz: when the run was announced, or the success that ended it. */
+  at: string;
+  consecutiveFailures: number;
+  failingSince: string | null;
+  lastOutcome: Exclude<AttemptOutcome, 'SUCCESS' | 'TRANSFORM_FAILED'> | null;
+  lastResponseStatus: number | null;
+}
+
+/** A delivery recorded; the first row also carries the batch's health transitions (or null). */
+export interface RecordedRow {
+  id: string;
+  account_id: string;
+  endpoint_id: string;
+  event_id: string;
+  event_type: string;
+  attempt_count: number;
+  first_attempt_at: Date;
+  transitions: HealthTransitionRow[] | null;
+}
+
+/** The batch as columns, one array per attempt field (unnest turns them back into rows). */
+interface Columns {
+  ids: string[];
+  deliveryIds: string[];
+  attemptNumbers: number[];
+  triggers: string[];
+  outcomes: string[];
+  startedAts: string[];
+  durationsMs: number[];
+  requestHeaders: string[];
+  responseStatuses: Array<number | null>;
+  responseHeaders: Array<string | null>;
+  responseBodies: Array<string | null>;
+  errors: Array<string | null>;
+  willRetry: boolean[];
+  statuses: string[];
+  nextAttemptAts: Array<string | null>;
+  failingAfter: number;
+}
+
+function columns({ attempts, failingAfter }: RecordAttemptsParams): Columns {
+  const column = <T>(pick: (a: AttemptToRecord) => T) => attempts.map(pick);
+  return {
+    ids: column((a) => a.id),
+    deliveryIds: column((a) => a.deliveryId),
+    attemptNumbers: column((a) => a.attemptNumber),
+    triggers: column((a) => a.trigger),
+    outcomes: column((a) => a.outcome),
+    startedAts: column((a) => a.startedAt.toISOString()),
+    durationsMs: column((a) => a.durationMs),
+    requestHeaders: column((a) => JSON.stringify(a.requestHeaders)),
+    responseStatuses: column((a) => a.responseStatus),
+    responseHeaders: column((a) => (a.responseHeaders === null ? null : JSON.stringify(a.responseHeaders))),
+    responseBodies: column((a) => a.responseBody),
+    errors: column((a) => a.error),
+    willRetry: column((a) => a.willRetry),
+    statuses: column((a) => a.status),
+    nextAttemptAts: column((a) => a.nextAttemptAt?.toISOString() ?? null),
+    failingAfter,
+  };
+}
+
+/** Notices per NOTIFY: each is ~200 bytes, a payload may hold 8,000. */
+const NOTICES_PER_NOTIFY = 25;
+
+/** The run of failures after the batch: it goes on (no success in the batch) or restarts after the batch's last success. */
+const RUN = '((CASE WHEN h.ok_at IS NULL THEN e.consecutive_failures ELSE 0 END) + h.failures)';
+
+/**
+ * Rows are locked in id order (as bulk updates elsewhere lock them), and an attempt is recorded only
+ * if its delivery still expects it (attempt_count one below): a delivery deleted meanwhile, or an
+ * attempt recorded already by another worker after a lease ran out, is skipped.
+ */
+export const RECORD_ATTEMPTS = statement<RecordAttemptsParams, RecordedRow, Columns>(
+  'hookwire_record_attempts',
+  ($) => `
+    WITH r AS (
+      SELECT * FROM unnest(${$.ids}::text[], ${$.deliveryIds}::text[], ${$.attemptNumbers}::int[], ${$.triggers}::attempt_trigger[],
+                           ${$.outcomes}::attempt_outcome[], ${$.startedAts}::timestamptz[], ${$.durationsMs}::int[], ${$.requestHeaders}::text[],
+                           ${$.responseStatuses}::int[], ${$.responseHeaders}::text[], ${$.responseBodies}::text[], ${$.errors}::text[],
+                           ${$.willRetry}::boolean[], ${$.statuses}::delivery_status[], ${$.nextAttemptAts}::timestamptz[]) WITH ORDINALITY
+        AS r(id, delivery_id, attempt_number, trigger, outcome, started_at, duration_ms, request_headers, response_status,
+             response_headers, response_body, error, will_retry, status, next_attempt_at, ord)
+    ), locked AS MATERIALIZED (
+      SELECT id FROM delivery WHERE id = ANY(${$.deliveryIds}::text[]) ORDER BY id FOR UPDATE
+    ), d AS (
+      UPDATE delivery SET
+        attempt_count = r.attempt_number,
+        manual_attempts = delivery.manual_attempts + (r.trigger = 'MANUAL')::int,
+        first_attempt_at = COALESCE(delivery.first_attempt_at, r.started_at),
+        status = r.status,
+        next_attempt_at = r.next_attempt_at,
+        completed_at = CASE WHEN r.status = 'PENDING' THEN NULL ELSE r.started_at + r.duration_ms * interval '1 millisecond' END,
+        manual_retry = false,
+        resume_schedule_at = NULL
+      FROM r
+      WHERE delivery.id = r.delivery_id AND delivery.id IN (SELECT id FROM locked) AND delivery.attempt_count = r.attempt_number - 1
+      RETURNING delivery.id, delivery.account_id, delivery.endpoint_id, delivery.event_id, delivery.event_type,
+                delivery.attempt_count, delivery.first_attempt_at
+    ), a AS (
+      INSERT INTO delivery_attempt (id, delivery_id, attempt_number, trigger, outcome, started_at, duration_ms, request_headers,
+                                    response_status, response_headers, response_body, error, will_retry)
+      SELECT r.id, r.delivery_id, r.attempt_number, r.trigger, r.outcome, r.started_at, r.duration_ms, r.request_headers::jsonb,
+             r.response_status, r.response_headers::jsonb, r.response_body, r.error, r.will_retry
+      FROM r JOIN d ON d.id = r.delivery_id
+      RETURNING id, delivery_id
+    ), counted AS (
+      -- What tells of the receiver's health: successes, and failures of scheduled attempts (a
+      -- person's retry that fails, or the endpoint's own transformation failing, says nothing new).
+      SELECT d.endpoint_id, r.ord, r.outcome, r.response_status, r.outcome = 'SUCCESS' AS ok, r.started_at + r.duration_ms * interval '1 millisecond' AS finished_at,
+             max(r.ord) FILTER (WHERE r.outcome = 'SUCCESS') OVER (PARTITION BY d.endpoint_id) AS last_ok
+      FROM r JOIN d ON d.id = r.delivery_id
+      WHERE r.outcome = 'SUCCESS' OR (r.outcome <> 'TRANSFORM_FAILED' AND r.trigger = 'SCHEDULED')
+    ), h AS (
+      SELECT endpoint_id,
+             max(finished_at) FILTER (WHERE ok) AS ok_at,
+             count(*) FILTER (WHERE NOT ok AND ord > COALESCE(last_ok, 0))::int AS failures,
+             min(finished_at) FILTER (WHERE NOT ok AND ord > COALESCE(last_ok, 0)) AS first_failure_at,
+             max(finished_at) FILTER (WHERE NOT ok AND ord > COALESCE(last_ok, 0)) AS last_failure_at,
+             (array_agg(outcome ORDER BY ord DESC) FILTER (WHERE NOT ok))[1] AS last_outcome,
+             (array_agg(response_status ORDER BY ord DESC) FILTER (WHERE NOT ok))[1] AS last_response_status
+      FROM counted GROUP BY endpoint_id
+    ), health AS (
+      -- Every SET expression reads the row as it is now (a concurrent batch's update included): the
+      -- run of failures goes on (no success in the batch) or restarts after the batch's last
+      -- success. endpoint.failing is due when a run reaches failingAfter (failing_notified_at set by
+      -- this statement), endpoint.recovered when a success ends a run that was announced.
+      UPDATE endpoint e SET
+        last_success_at = CASE WHEN h.ok_at > COALESCE(e.last_success_at, '-infinity') THEN h.ok_at ELSE e.last_success_at END,
+        consecutive_failures = ${RUN},
+        failing_since = CASE WHEN h.failures = 0 THEN (CASE WHEN h.ok_at IS NULL THEN e.failing_since END)
+                             WHEN h.ok_at IS NULL AND e.consecutive_failures > 0 THEN e.failing_since
+                             ELSE h.first_failure_at END,
+        failing_notified_at = CASE WHEN ${RUN} < ${$.failingAfter}::int THEN (CASE WHEN h.ok_at IS NULL THEN e.failing_notified_at END)
+                                   ELSE COALESCE(CASE WHEN h.ok_at IS NULL THEN e.failing_notified_at END, h.last_failure_at) END,
+        recovered_at = CASE WHEN h.ok_at IS NOT NULL AND e.failing_notified_at IS NOT NULL THEN h.ok_at ELSE e.recovered_at END
+      FROM h
+      WHERE e.id = h.endpoint_id
+      RETURNING e.id, e.account_id, e.url, e.consecutive_failures, e.failing_since, e.failing_notified_at, e.recovered_at,
+                h.ok_at, h.last_failure_at, h.last_outcome, h.last_response_status
+    ), notices AS (
+      SELECT pg_notify('${CHANNELS.attempt}', json_agg(n.notice)::text) AS sent
+      FROM (SELECT json_build_object('accountId', d.account_id, 'attemptId', a.id, 'deliveryId', d.id,
+                                     'endpointId', d.endpoint_id, 'eventType', d.event_type) AS notice,
+                   (row_number() OVER () - 1) / ${NOTICES_PER_NOTIFY} AS chunk
+            FROM a JOIN d ON d.id = a.delivery_id) n
+      GROUP BY n.chunk
+    )
+    SELECT d.id, d.account_id, d.endpoint_id, d.event_id, d.event_type, d.attempt_count, d.first_attempt_at, t.transitions
+    FROM d, (SELECT count(*) FROM notices) n,
+         (SELECT json_agg(x ORDER BY x.at) AS transitions FROM (
+            SELECT 'recovered' AS kind, id AS "endpointId", account_id AS "accountId", url, recovered_at AS at,
+                   0 AS "consecutiveFailures", NULL::timestamptz AS "failingSince", NULL::text AS "lastOutcome", NULL::int AS "lastResponseStatus"
+            FROM health WHERE recovered_at = ok_at
+            UNION ALL
+            SELECT 'failing', id, account_id, url, failing_notified_at, consecutive_failures, failing_since, last_outcome::text, last_response_status
+            FROM health WHERE failing_notified_at = last_failure_at) x) t`,
+  columns,
+);
+
+/** Records the batch; returns the deliveries recorded (see RecordedRow for the health transitions). */
+export function recordAttempts(sql: Sql, params: RecordAttemptsParams): Promise<RecordedRow[]> {
+  return sql.query(RECORD_ATTEMPTS, params);
+}

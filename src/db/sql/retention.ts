@@ -1,0 +1,28 @@
+// The retention purge's statements, one batch each: a batch is bounded so no long lock blocks
+// deliveries; the caller (worker/retention.ts) repeats them until a batch comes back short.
+import { statement, type Sql } from '../sql.ts';
+
+export interface PurgeBatchParams {
+  before: Date;
+  limit: number;
+}
+
+export const PURGE_EVENTS = statement<PurgeBatchParams>(
+  'hookwire_purge_events',
+  ($) => `DELETE FROM event WHERE id IN (SELECT id FROM event WHERE created_at < ${$.before}::timestamptz LIMIT ${$.limit}::int)`,
+);
+
+/** Deletes up to `limit` events created before `before`, and with them (ON DELETE CASCADE) their deliveries and attempts. */
+export function purgeEvents(sql: Sql, params: PurgeBatchParams): Promise<number> {
+  return sql.execute(PURGE_EVENTS, params);
+}
+
+export const PURGE_IDEMPOTENCY_KEYS = statement<PurgeBatchParams>(
+  'hookwire_purge_idempotency_keys',
+  ($) => `DELETE FROM idempotency_key WHERE ctid IN (SELECT ctid FROM idempotency_key WHERE expires_at < ${$.before}::timestamptz LIMIT ${$.limit}::int)`,
+);
+
+/** Deletes up to `limit` idempotency keys that expired before `before`. */
+export function purgeIdempotencyKeys(sql: Sql, params: PurgeBatchParams): Promise<number> {
+  return sql.execute(PURGE_IDEMPOTENCY_KEYS, params);
+}
