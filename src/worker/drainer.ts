@@ -6,7 +6,7 @@
 import type pg from 'pg';
 import type { Dispatcher } from 'undici';
 import { callAttempt, prepareAttempt, type CompletedAttempt, type PreparedAttempt } from '../delivery/attempt.ts';
-import { signatureHeaderNames } from '../delivery/sign.ts';
+import { signatureHeaderNames, type SignatureHeaderConfig } from '../delivery/sign.ts';
 import type { Transformer } from '../delivery/transform.ts';
 import { settle, type AttemptRecord, type Trigger } from '../domain/attempts.ts';
 import type { Clock } from '../domain/clock.ts';
@@ -92,6 +92,7 @@ export async function drainLane(deps: DrainDeps, lane: ClaimedLane, control: Lan
   // Opened once per slice: the stored values are sealed (db/sealer.ts).
   const secretsAt = (now: Date) => liveSecrets({ signingSecret: lane.signing_secret, retiredSecrets: lane.retired_secrets as Prisma.JsonValue }, deps.sealer, now);
   const endpointHeaders = openHeaders(deps.sealer, lane.headers);
+  const signatureHeader = lane.signature_header as SignatureHeaderConfig | null;
   // What an attempt stores of the request: the endpoint's own header values may be credentials.
   // Only the values that came from them are hidden: Hookwire's own headers win over same-named ones.
   const secretHeaderValues = new Map(Object.entries(endpointHeaders ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
@@ -130,7 +131,7 @@ export async function drainLane(deps: DrainDeps, lane: ClaimedLane, control: Lan
         const result = await transformer.run(
           lane.transformation,
           { eventType: delivery.event_type, eventId: delivery.event_id, payload: JSON.parse(delivery.payload), headers: { ...endpointHeaders } },
-          { reservedHeaders: signatureHeaderNames(lane.signature_header) },
+          { reservedHeaders: signatureHeaderNames(signatureHeader) },
         );
         if (result.kind === 'error') {
           const error = `transformation failed${result.line === null ? '' : ` at line ${result.line}`}: ${result.message}`;
@@ -151,7 +152,7 @@ export async function drainLane(deps: DrainDeps, lane: ClaimedLane, control: Lan
         secrets,
         userAgent: settings.userAgent,
         customHeaders,
-        signatureHeader: lane.signature_header,
+        signatureHeader,
       });
       return { kind: 'sent', prepared, completed: await callAttempt(deps.dispatcher, prepared, { url: lane.url, timeoutMs: lane.timeout_ms }) };
     } finally {

@@ -1,6 +1,6 @@
 // Account statements Prisma's models cannot say: the locks that keep concurrent key changes and
 // concurrent first starts from passing their checks together.
-import { statement, type Sql } from '../sql.ts';
+import { statement, type NoParams, type Sql } from '../sql.ts';
 
 export const LOCK_ACCOUNT = statement<{ accountId: string }, { locked: number }>(
   'hookwire_lock_account',
@@ -15,7 +15,7 @@ export async function lockAccount(sql: Sql, params: { accountId: string }): Prom
 /** Arbitrary, fixed key of the transaction lock that serialises creating the default account. */
 const DEFAULT_ACCOUNT_LOCK_KEY = 7234981234;
 
-export const LOCK_DEFAULT_ACCOUNT_CREATION = statement<Record<string, never>>(
+export const LOCK_DEFAULT_ACCOUNT_CREATION = statement<NoParams>(
   'hookwire_lock_default_account_creation',
   () => `SELECT pg_advisory_xact_lock(${DEFAULT_ACCOUNT_LOCK_KEY})`,
 );

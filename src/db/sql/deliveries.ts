@@ -3,7 +3,7 @@
 // lock rows in id order (as the recording statement does, record-attempts.ts), so two of them never
 // deadlock on each other. None wakes lanes: the caller does (lanes.ts wakeLanes), in the same
 // transaction.
-import { statement, type Sql } from '../sql.ts';
+import { statement, type NoParams, type Sql } from '../sql.ts';
 
 export const UNSCHEDULE_DELIVERIES = statement<{ endpointId: string }>(
   'hookwire_unschedule_deliveries',
@@ -82,7 +82,7 @@ export function recoverFailed(sql: Sql, params: RecoverFailedParams): Promise<nu
   return sql.execute(RECOVER_FAILED, params);
 }
 
-export const COUNT_PENDING = statement<Record<string, never>, { n: number }>(
+export const COUNT_PENDING = statement<NoParams, { n: number }>(
   'hookwire_count_pending_deliveries',
   () => `SELECT count(*)::float8 AS n FROM delivery WHERE status = 'PENDING'`,
 );

@@ -19,7 +19,6 @@
 // SKIP LOCKED, so workers never wait for each other; the lease (lease_until) is the fence: a worker
 // that dies loses its lanes when it runs out, and a release by a worker whose lease was taken over
 // changes nothing (WHERE leased_by = the worker).
-import type { SignatureHeaderConfig } from '../../delivery/sign.ts';
 import { sqlOf, statement, type Runner } from '../sql.ts';
 
 /** NOTIFY channel of hookwire_wake_lanes: a worker hearing it looks for due lanes at once. */
@@ -74,7 +73,8 @@ export interface ClaimedLane {
   headers: Record<string, string> | null;
   concurrency_limit: number | null;
   ordered: boolean;
-  signature_header: SignatureHeaderConfig | null;
+  /** JSON as the endpoint stored it (delivery/sign.ts SignatureHeaderConfig), or null. */
+  signature_header: unknown;
   transformation: string | null;
 }
 

@@ -1,8 +1,8 @@
 // What the operational routes and the worker's supervision ask the database: is it there, and
 // graphile-worker's own function to free the jobs of a runner that died.
-import { statement, type Sql } from '../sql.ts';
+import { statement, type NoParams, type Sql } from '../sql.ts';
 
-export const PING = statement<Record<string, never>, { ok: number }>('hookwire_ping', () => 'SELECT 1 AS ok');
+export const PING = statement<NoParams, { ok: number }>('hookwire_ping', () => 'SELECT 1 AS ok');
 
 /** Resolves when the database answers a statement; rejects with the driver's error otherwise. */
 export async function ping(sql: Sql): Promise<void> {

@@ -1,7 +1,7 @@
 // The sealing maintenance's statements (db/seal-rows.ts decides what each value becomes): reading
 // endpoints' secrets and header values a batch at a time in id order, rewriting a batch, and one
 // sealed secret per key id for the start-up check.
-import { statement, type Sql } from '../sql.ts';
+import { statement, type NoParams, type Sql } from '../sql.ts';
 
 export interface SecretsRow {
   id: string;
@@ -72,7 +72,7 @@ export function rewriteSecrets(sql: Sql, rows: readonly SecretsRewrite[]): Promi
   return sql.execute(REWRITE, { rows });
 }
 
-export const ONE_PER_KEY = statement<Record<string, never>, { id: string; signing_secret: string }>(
+export const ONE_PER_KEY = statement<NoParams, { id: string; signing_secret: string }>(
   'hookwire_seal_rows_one_per_key',
   () => `
     SELECT DISTINCT ON (split_part(signing_secret, ':', 3)) id, signing_secret FROM endpoint
