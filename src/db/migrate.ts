@@ -6,11 +6,10 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { poolSql, type Sql } from './sql.ts';
+import { appliedMigrations, createMigrationsTable, finishMigration, lockMigrations, startMigration, unlockMigrations } from './sql/migrations.ts';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../prisma/migrations/', import.meta.url));
-
-/** Arbitrary, fixed key of the advisory lock that serialises migrations ("hookwire" in ASCII). */
-const MIGRATION_LOCK_KEY = 0x686f6f6b77697265n;
 
 export interface Migration {
   name: string;
@@ -37,37 +36,17 @@ export async function readMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]>
   );
 }
 
-const CREATE_MIGRATIONS_TABLE = `
-CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
-    "id"                    VARCHAR(36) PRIMARY KEY NOT NULL,
-    "checksum"              VARCHAR(64) NOT NULL,
-    "finished_at"           TIMESTAMPTZ,
-    "migration_name"        VARCHAR(255) NOT NULL,
-    "logs"                  TEXT,
-    "rolled_back_at"        TIMESTAMPTZ,
-    "started_at"            TIMESTAMPTZ NOT NULL DEFAULT now(),
-    "applied_steps_count"   INTEGER NOT NULL DEFAULT 0
-)`;
-
-interface AppliedRow {
-  migration_name: string;
-  checksum: string;
-  finished_at: Date | null;
-  rolled_back_at: Date | null;
-}
-
 /** Returns the names of the migrations this call applied (empty when the database was current). */
 export async function migrate(databaseUrl: string, log: (msg: string) => void = () => {}): Promise<string[]> {
   const migrations = await readMigrations();
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
+  const sql = poolSql(client);
   try {
-    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY.toString()]);
+    await lockMigrations(sql);
     try {
-      await client.query(CREATE_MIGRATIONS_TABLE);
-      const { rows } = await client.query<AppliedRow>(
-        'SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations" WHERE rolled_back_at IS NULL',
-      );
+      await createMigrationsTable(sql);
+      const rows = await appliedMigrations(sql);
       const applied = new Map(rows.map((row) => [row.migration_name, row]));
       const known = new Set(migrations.map((m) => m.name));
       for (const row of rows) {
@@ -91,32 +70,27 @@ export async function migrate(databaseUrl: string, log: (msg: string) => void = 
           }
           continue;
         }
-        await applyOne(client, migration);
+        await applyOne(client, sql, migration);
         log(`applied migration ${migration.name}`);
         done.push(migration.name);
       }
       return done;
     } finally {
-      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY.toString()]);
+      await unlockMigrations(sql);
     }
   } finally {
     await client.end();
   }
 }
 
-async function applyOne(client: pg.Client, migration: Migration): Promise<void> {
+async function applyOne(client: pg.Client, sql: Sql, migration: Migration): Promise<void> {
   const id = randomUUID();
   await client.query('BEGIN');
   try {
-    await client.query(
-      'INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, applied_steps_count) VALUES ($1, $2, $3, now(), 0)',
-      [id, migration.checksum, migration.name],
-    );
+    await startMigration(sql, { id, checksum: migration.checksum, name: migration.name });
+    // The migration's own file: many statements in one simple query, as `prisma migrate deploy` runs it.
     await client.query(migration.sql);
-    await client.query(
-      'UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1',
-      [id],
-    );
+    await finishMigration(sql, { id });
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK');

@@ -1,14 +1,16 @@
 // The small statement families on their own: the locks (accounts, endpoints, event types), NOTIFY,
 // the timeline, the retention batches, the operational ones (ping, graphile-worker's unlock), the
-// sealing maintenance's rewrite, and the migration that removes the legacy "deliver" jobs.
+// sealing maintenance's rewrite, the migrations' bookkeeping, and the migration that removes the
+// legacy "deliver" jobs.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MIGRATIONS_DIR } from '../../src/db/migrate.ts';
+import { MIGRATIONS_DIR, readMigrations } from '../../src/db/migrate.ts';
 import { prismaSql, type PrismaRunner } from '../../src/db/sql.ts';
 import { lockAccount, lockDefaultAccountCreation } from '../../src/db/sql/accounts.ts';
 import { endpointLastSuccess, lockEndpoint } from '../../src/db/sql/endpoints.ts';
 import { lockEventType } from '../../src/db/sql/event-types.ts';
+import { appliedMigrations } from '../../src/db/sql/migrations.ts';
 import { CHANNELS, notify } from '../../src/db/sql/notify.ts';
 import { forceUnlockWorkers, ping } from '../../src/db/sql/ops.ts';
 import { purgeEvents, purgeIdempotencyKeys } from '../../src/db/sql/retention.ts';
@@ -165,6 +167,15 @@ describe('sealing rewrite', () => {
     const rows = await t.rows('SELECT id, signing_secret, headers FROM endpoint WHERE id = ANY($1)', [[kept, rotated]]);
     expect(Object.fromEntries(rows.map((r) => [r.id, r.signing_secret]))).toEqual({ [kept]: 'hwsealed:x', [rotated]: 'whsec_rotated' });
     expect(rows.find((r) => r.id === kept)!.headers).toEqual({ 'x-key': 'hwsealed:y' });
+  });
+});
+
+describe('migration bookkeeping', () => {
+  it('appliedMigrations lists every migration of prisma/migrations, finished, with its checksum', async () => {
+    const applied = await appliedMigrations(t.app.sql);
+    const expected = (await readMigrations()).map((m) => ({ migration_name: m.name, checksum: m.checksum, rolled_back_at: null }));
+    expect(applied.map(({ migration_name, checksum, rolled_back_at }) => ({ migration_name, checksum, rolled_back_at })).sort((a, b) => a.migration_name.localeCompare(b.migration_name))).toEqual(expected);
+    expect(applied.every((m) => m.finished_at instanceof Date)).toBe(true);
   });
 });
 
