@@ -58,8 +58,8 @@ export function statement<P, R extends object, B extends object>(
     },
   });
   const sqlText = text(placeholders).trim();
-  // Two texts under one name would fail on a connection that prepared the other ("prepared
-  // statement already exists"), only once both ran there: refuse it when the module loads.
+  // Two texts under one name fail on a connection that prepared the other (node-postgres:
+  // "Prepared statements must be unique"), and only once both ran there: refuse it at declaration.
   const known = declared.get(name);
   if (known !== undefined && known !== sqlText) throw new Error(`two statements are named ${name}`);
   declared.set(name, sqlText);
