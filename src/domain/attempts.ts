@@ -69,20 +69,10 @@ export function settle(input: SettleInput): Settlement {
   }
 }
 
-/** One attempt as stored, with the delivery's state after it. */
-export interface AttemptRecord {
-  id: string;
-  deliveryId: string;
-  attemptNumber: number;
+/** One attempt as stored (the columns: AttemptToRecord), with the delivery's state after it as settle() decided. */
+export interface AttemptRecord extends Omit<AttemptToRecord, 'trigger' | 'outcome' | 'willRetry' | 'status' | 'nextAttemptAt'> {
   trigger: Trigger;
   outcome: Classification['outcome'] | 'TRANSFORM_FAILED';
-  startedAt: Date;
-  durationMs: number;
-  requestHeaders: Record<string, string>;
-  responseStatus: number | null;
-  responseHeaders: Record<string, string> | null;
-  responseBody: string | null;
-  error: string | null;
   settlement: Settlement;
 }
 
