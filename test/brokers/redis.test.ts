@@ -5,7 +5,9 @@
 import { createClient } from '@redis/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../../packages/verify/src/index.ts';
-import { BROKER_ACCEPTED_STATUS, type BrokerSendRequest } from '../../src/delivery/brokers/pool.ts';
+import { BROKER_ACCEPTED_STATUS, BrokerPool, type BrokerSendRequest } from '../../src/delivery/brokers/pool.ts';
+import type { OpenPublisher } from '../../src/delivery/brokers/publisher.ts';
+import { openRedisPublisher } from '../../src/delivery/brokers/redis.ts';
 import { classify } from '../../src/delivery/classify.ts';
 import { startBrokerConsumer } from '../../src/worker/sources/index.ts';
 import { DEAD_REASON_FIELD, DEAD_SOURCE_ID_FIELD, deadStreamFor } from '../../src/worker/sources/redis.ts';
@@ -98,6 +100,42 @@ describe('a REDIS_STREAM destination', () => {
     expect(down.kind).toBe('network');
     expect((down as { error: string }).error).toContain('ECONNREFUSED');
     expect((down as { error: string }).error).not.toContain('pa55word');
+  });
+});
+
+describe('the broker pool', () => {
+  it('closes a connection left idle, opens a new one when needed, and closes all on shutdown', async () => {
+    const opened: number[] = [];
+    const closed: number[] = [];
+    const watched: OpenPublisher = async (req) => {
+      const publisher = await openRedisPublisher(req);
+      const n = opened.push(opened.length);
+      return {
+        publish: (m, s) => publisher.publish(m, s),
+        get usable() {
+          return publisher.usable;
+        },
+        close: async () => {
+          closed.push(n);
+          await publisher.close();
+        },
+      };
+    };
+    const stream = streamKey();
+    const pool = new BrokerPool({ allowPrivateNetworks: true, idleMs: 100, openers: { REDIS_STREAM: watched } });
+    const send = () => pool.send(request(stream));
+    try {
+      await Promise.all([send(), send(), send()]);
+      expect(opened).toHaveLength(1);
+      await waitUntil('the idle connection closed', () => closed.length === 1 && pool.size === 0);
+      expect((await send()).kind).toBe('response');
+      expect(opened).toHaveLength(2);
+      await pool.close();
+      expect(closed).toEqual([1, 2]);
+      expect(await send()).toMatchObject({ kind: 'network', error: 'Redis at redis://127.0.0.1: the worker is shutting down' });
+    } finally {
+      await pool.close();
+    }
   });
 });
 
