@@ -5,12 +5,13 @@
 import amqp, { type ChannelModel } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../../packages/verify/src/index.ts';
-import { BROKER_ACCEPTED_STATUS, type BrokerSendRequest } from '../../src/delivery/brokers/pool.ts';
+import { BROKER_ACCEPTED_STATUS, BrokerPool, type BrokerSendRequest } from '../../src/delivery/brokers/pool.ts';
+import type { Resolve } from '../../src/delivery/ssrf.ts';
 import { classify } from '../../src/delivery/classify.ts';
 import { DEAD_REASON_HEADER } from '../../src/worker/sources/rabbitmq.ts';
 import { startBrokerConsumer } from '../../src/worker/sources/index.ts';
 import { waitUntil } from '../support/wait.ts';
-import { BROKERS, brokerRequest, closedPort, collectingCommit, expectRecoveryAcrossRestart, poolsOfThisFile, rejectOnceThenPoison, relay, signedAttempt, uniqueName } from './support.ts';
+import { BROKERS, brokerRequest, closedPort, collectingCommit, expectRecoveryAcrossRestart, poolsOfThisFile, rejectOnceThenPoison, relay, signedAttempt, tlsRelay, uniqueName } from './support.ts';
 
 const URL = BROKERS.RABBITMQ;
 let admin: ChannelModel;
@@ -145,6 +146,27 @@ describe('a RABBITMQ destination', () => {
     expect((down as { error: string }).error).toContain('ECONNREFUSED');
     expect((down as { error: string }).error).not.toContain('secret-pw');
     expect(classify(down).outcome).toBe('NETWORK_ERROR');
+  });
+});
+
+describe('a RABBITMQ destination over amqps://', () => {
+  it('connects to the address it resolved and checks the certificate against the URL\'s name', async () => {
+    const relayed = await tlsRelay(5672, 'broker.example.test');
+    const resolve: Resolve = async () => [{ address: '127.0.0.1', family: 4 }];
+    const trusting = new BrokerPool({ allowPrivateNetworks: true, resolve, ca: relayed.ca });
+    const untrusting = new BrokerPool({ allowPrivateNetworks: true, resolve });
+    try {
+      const { exchange, queue } = await exchangeWithQueue('#');
+      const ok = await trusting.send(request(exchange, signedAttempt(), { url: `amqps://guest:guest@broker.example.test:${relayed.port}/` }));
+      expect(ok).toMatchObject({ kind: 'response', status: BROKER_ACCEPTED_STATUS });
+      await waitUntil('queued', async () => (await messageCount(queue)) === 1);
+      const untrusted = await untrusting.send(request(exchange, signedAttempt(), { url: `amqps://guest:guest@broker.example.test:${relayed.port}/` }));
+      expect(untrusted.kind === 'network' && untrusted.error).toMatch(/self-signed certificate/);
+    } finally {
+      await trusting.close();
+      await untrusting.close();
+      await relayed.close();
+    }
   });
 });
 

@@ -8,11 +8,12 @@ import { verifyWebhook } from '../../packages/verify/src/index.ts';
 import { BROKER_ACCEPTED_STATUS, BrokerPool, type BrokerSendRequest } from '../../src/delivery/brokers/pool.ts';
 import type { OpenPublisher } from '../../src/delivery/brokers/publisher.ts';
 import { openRedisPublisher } from '../../src/delivery/brokers/redis.ts';
+import type { Resolve } from '../../src/delivery/ssrf.ts';
 import { classify } from '../../src/delivery/classify.ts';
 import { startBrokerConsumer } from '../../src/worker/sources/index.ts';
 import { DEAD_REASON_FIELD, DEAD_SOURCE_ID_FIELD, deadStreamFor } from '../../src/worker/sources/redis.ts';
 import { waitUntil } from '../support/wait.ts';
-import { BROKERS, brokerRequest, closedPort, collectingCommit, dataId, expectRecoveryAcrossRestart, poolsOfThisFile, rejectOnceThenPoison, relay, signedAttempt, uniqueName } from './support.ts';
+import { BROKERS, brokerRequest, closedPort, collectingCommit, dataId, expectRecoveryAcrossRestart, poolsOfThisFile, rejectOnceThenPoison, relay, signedAttempt, tlsRelay, uniqueName } from './support.ts';
 
 const URL = BROKERS.REDIS_STREAM;
 type Client = ReturnType<typeof createClient>;
@@ -100,6 +101,29 @@ describe('a REDIS_STREAM destination', () => {
     expect(down.kind).toBe('network');
     expect((down as { error: string }).error).toContain('ECONNREFUSED');
     expect((down as { error: string }).error).not.toContain('pa55word');
+  });
+});
+
+describe('a REDIS_STREAM destination over rediss://', () => {
+  it('connects to the address it resolved and checks the certificate against the URL\'s name', async () => {
+    const relayed = await tlsRelay(6379, 'broker.example.test');
+    const resolve: Resolve = async () => [{ address: '127.0.0.1', family: 4 }];
+    const trusting = new BrokerPool({ allowPrivateNetworks: true, resolve, ca: relayed.ca });
+    const untrusting = new BrokerPool({ allowPrivateNetworks: true, resolve });
+    try {
+      const stream = streamKey();
+      const ok = await trusting.send(request(stream, signedAttempt(), { url: `rediss://broker.example.test:${relayed.port}` }));
+      expect(ok).toMatchObject({ kind: 'response', status: BROKER_ACCEPTED_STATUS });
+      expect(await redis.xLen(stream)).toBe(1);
+      const otherName = await trusting.send(request(stream, signedAttempt(), { url: `rediss://other.example.test:${relayed.port}` }));
+      expect(otherName.kind === 'network' && otherName.error).toMatch(/altnames|other\.example\.test/);
+      const untrusted = await untrusting.send(request(stream, signedAttempt(), { url: `rediss://broker.example.test:${relayed.port}` }));
+      expect(untrusted.kind === 'network' && untrusted.error).toMatch(/self-signed certificate/);
+    } finally {
+      await trusting.close();
+      await untrusting.close();
+      await relayed.close();
+    }
   });
 });
 

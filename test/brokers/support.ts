@@ -2,9 +2,13 @@
 // drainer signs one, a TCP relay that can freeze (a broker that stops answering), and stopping and
 // restarting a broker exactly as the machine starts it.
 
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import tls from 'node:tls';
 import { promisify } from 'node:util';
 import { expect } from 'vitest';
 import type { BrokerDestination } from '../../src/delivery/brokers/destination.ts';
@@ -167,6 +171,46 @@ export async function relay(targetPort: number): Promise<Relay> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+export interface TlsRelay {
+  port: number;
+  /** The relay's self-signed certificate, for `name`: the CA a client must be told to trust. */
+  ca: string;
+  close(): Promise<void>;
+}
+
+/** A TLS-terminating relay on 127.0.0.1 to a broker's plain port, with a certificate for `name` (amqps://, rediss://). */
+export async function tlsRelay(targetPort: number, name: string): Promise<TlsRelay> {
+  const dir = mkdtempSync(join(tmpdir(), 'hookwire-broker-tls-'));
+  try {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', `/CN=${name}`,
+      '-addext', `subjectAltName=DNS:${name}`, '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+    const key = readFileSync(join(dir, 'key.pem'), 'utf8');
+    const cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
+    const sockets = new Set<net.Socket>();
+    const server = tls.createServer({ key, cert }, (client) => {
+      const upstream = net.connect(targetPort, '127.0.0.1');
+      for (const s of [client, upstream]) {
+        sockets.add(s);
+        s.on('error', () => {});
+        s.on('close', () => sockets.delete(s));
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    server.on('tlsClientError', () => {});
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return {
+      port: (server.address() as net.AddressInfo).port,
+      ca: cert,
+      close: async () => {
+        for (const s of sockets) s.destroy();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      },
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** A port on 127.0.0.1 where nothing listens. */

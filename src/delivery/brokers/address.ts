@@ -8,7 +8,7 @@ import type { BrokerUrl } from './url.ts';
 export interface AddressOptions {
   /** HOOKWIRE_ALLOW_PRIVATE_NETWORKS: no check, the client resolves the name itself. */
   allowPrivateNetworks: boolean;
-  /** How names are resolved (tests); dns.lookup by default. */
+  /** How names are resolved (tests); dns.lookup by default. Given, it is used even when nothing is checked. */
   resolve?: Resolve;
 }
 
@@ -27,7 +27,12 @@ export interface BrokerAddress {
  */
 export async function brokerAddress(url: BrokerUrl, options: AddressOptions): Promise<BrokerAddress> {
   const servername = net.isIP(url.host) === 0 ? url.host : undefined;
-  if (options.allowPrivateNetworks) return { host: url.host, port: url.port, servername };
+  if (options.allowPrivateNetworks) {
+    if (!options.resolve || servername === undefined) return { host: url.host, port: url.port, servername };
+    const [first] = await options.resolve(url.host);
+    if (!first) throw Object.assign(new Error(`no addresses for ${url.host}`), { code: 'ENOTFOUND' });
+    return { host: first.address, port: url.port, servername };
+  }
   const host = await resolveDestination(url.host, options.resolve);
   return { host, port: url.port, servername };
 }

@@ -27,7 +27,7 @@ export function natsConnectOptions(request: OpenRequest): NodeConnectionOptions 
     resolve: false,
     ...auth,
     // Connected by checked address, TLS still verifies the certificate against the URL's name.
-    ...(url.tls ? { tls: (address.servername ? { servername: address.servername } : {}) as NonNullable<NodeConnectionOptions['tls']> } : {}),
+    ...(url.tls ? { tls: { ...(address.servername ? { servername: address.servername } : {}), ...(request.ca ? { ca: request.ca } : {}) } as NonNullable<NodeConnectionOptions['tls']> } : {}),
   };
 }
 

@@ -47,6 +47,8 @@ export interface BrokerPoolOptions {
   resolve?: Resolve;
   /** How the broker lists our connections. */
   connectionName?: string;
+  /** Certificate authorities to trust for the TLS schemes instead of Node's. */
+  ca?: string;
   logger?: Logger;
   /** The adapters by kind; tests may wrap one to watch it. */
   openers?: Partial<Record<BrokerKind, OpenPublisher>>;
@@ -164,6 +166,7 @@ export class BrokerPool {
       address,
       connectTimeoutMs: this.#options.connectTimeoutMs ?? 10_000,
       connectionName: this.#options.connectionName ?? 'hookwire-destination',
+      ca: this.#options.ca,
     });
   }
 

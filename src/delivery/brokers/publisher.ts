@@ -46,6 +46,8 @@ export interface OpenRequest {
   connectTimeoutMs: number;
   /** Shown by the broker (RabbitMQ's management UI, NATS connz, Redis CLIENT LIST). */
   connectionName: string;
+  /** Certificate authorities to trust for amqps://, tls:// and rediss:// instead of Node's (a private CA, tests). */
+  ca?: string;
 }
 
 export type OpenPublisher = (request: OpenRequest) => Promise<Publisher>;

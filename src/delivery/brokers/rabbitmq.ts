@@ -26,6 +26,7 @@ export function amqpConnectArgs(request: OpenRequest): [amqp.Options.Connect, am
     },
     {
       servername: address.servername,
+      ...(request.ca ? { ca: request.ca } : {}),
       timeout: request.connectTimeoutMs,
       noDelay: true,
       clientProperties: { connection_name: request.connectionName },

@@ -19,7 +19,7 @@ export function redisClientOptions(request: OpenRequest): RedisClientOptions {
       reconnectStrategy: false,
       noDelay: true,
       keepAlive: true,
-      ...(url.tls ? { tls: true as const, servername: address.servername } : {}),
+      ...(url.tls ? { tls: true as const, servername: address.servername, ...(request.ca ? { ca: request.ca } : {}) } : {}),
     } as RedisClientOptions['socket'],
     ...(url.username ? { username: url.username } : {}),
     ...(url.password ? { password: url.password } : {}),

@@ -28,6 +28,8 @@ export interface BrokerConsumerDeps {
   connectTimeoutMs?: number;
   /** How the broker lists the connection; name the source in it. */
   connectionName?: string;
+  /** Certificate authorities to trust for the TLS schemes instead of Node's. */
+  ca?: string;
 }
 
 /**
@@ -42,6 +44,7 @@ export function startBrokerConsumer(config: BrokerSourceConfig, deps: BrokerCons
     address: await brokerAddress(url, { allowPrivateNetworks: deps.allowPrivateNetworks, resolve: deps.resolve }),
     connectTimeoutMs: deps.connectTimeoutMs ?? 10_000,
     connectionName: deps.connectionName ?? 'hookwire-source',
+    ca: deps.ca,
   });
   let open: OpenSession;
   switch (config.kind) {
