@@ -68,7 +68,8 @@ describe('a RABBITMQ destination', () => {
   it('publishes the exact body and signed headers, confirmed, routed by the event type; a consumer verifies them', async () => {
     const { exchange, queue } = await exchangeWithQueue('message.*');
     const attempt = signedAttempt('message.received');
-    const result = await pool().send(request(exchange, attempt));
+    // As the drainer's send port calls it: the event type comes from the attempt's x-webhook-event.
+    const result = await pool().send(request(exchange, attempt, { eventType: undefined }));
     expect(result).toMatchObject({ kind: 'response', status: BROKER_ACCEPTED_STATUS });
     expect(classify(result).decision).toEqual({ kind: 'success' });
     expect(JSON.parse((result as { body: string }).body)).toEqual({ broker: 'RABBITMQ', exchange, routingKey: 'message.received', confirmed: true });

@@ -25,7 +25,8 @@ export interface BrokerSendRequest {
   /** The broker URL as the endpoint stores it, opened: credentials included. */
   url: string;
   destination: BrokerDestination;
-  eventType: string;
+  /** Routes the message (the routing key by default, `{type}`); the attempt's x-webhook-event header when absent. */
+  eventType?: string;
   /** The delivery's id: where the broker de-duplicates (JetStream), retries of one delivery are stored once. */
   deliveryId?: string | null;
   /** The attempt's headers (prepareAttempt): carried as the broker's own message headers. */
@@ -107,6 +108,9 @@ export class BrokerPool {
     const where = `${BROKER_NAMES[url.kind]} at ${url.display}`;
     if (this.#closed) return { kind: 'network', durationMs: elapsed(), error: `${where}: the worker is shutting down` };
 
+    const eventType = req.eventType ?? req.headers['x-webhook-event'];
+    if (!eventType) return { kind: 'network', durationMs: elapsed(), error: `${where}: no event type to route the message by` };
+
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(new AttemptTimeout()), req.timeoutMs);
     const entry = this.#entry(req.url, url);
@@ -114,7 +118,7 @@ export class BrokerPool {
     try {
       const publisher = await abortable(entry.opening, controller.signal);
       const receipt = await publisher.publish(
-        { destination: req.destination, eventType: req.eventType, deliveryId: req.deliveryId ?? null, headers: req.headers, body: Buffer.from(req.body) },
+        { destination: req.destination, eventType, deliveryId: req.deliveryId ?? null, headers: req.headers, body: Buffer.from(req.body) },
         controller.signal,
       );
       return { kind: 'response', status: BROKER_ACCEPTED_STATUS, headers: {}, body: JSON.stringify(receipt), bodyTruncated: false, durationMs: elapsed() };
