@@ -124,6 +124,23 @@ describe('a RABBITMQ destination', () => {
     expect(p.size).toBe(1);
   });
 
+  it('tells each attempt in flight on the shared channel its own outcome', async () => {
+    const { exchange: routed, queue } = await exchangeWithQueue('#');
+    const { exchange: picky } = await exchangeWithQueue('only.this');
+    const p = pool();
+    const results = await Promise.all([
+      ...Array.from({ length: 30 }, () => p.send(request(routed))),
+      p.send(request(picky, signedAttempt('message.sent'))),
+      p.send(request(uniqueName('hookwire-test-nonexistent'))),
+      ...Array.from({ length: 30 }, () => p.send(request(routed))),
+    ]);
+    expect(results.slice(0, 30).every((r) => r.kind === 'response')).toBe(true);
+    expect(results.slice(32).every((r) => r.kind === 'response')).toBe(true);
+    expect((results[30] as { error: string }).error).toMatch(/unroutable/);
+    expect((results[31] as { error: string }).error).toMatch(/NOT_FOUND - no exchange/);
+    await waitUntil('all 60 routed ones queued', async () => (await messageCount(queue)) === 60);
+  });
+
   it('times out when the broker stops answering, and reports an unreachable broker; both retried', async () => {
     const { exchange } = await exchangeWithQueue('#');
     const frozen = await relay(5672);
