@@ -1,6 +1,7 @@
 // Reads the environment once into a typed, frozen configuration; nothing else reads process.env.
 import { DEFAULT_RETRY_SCHEDULE } from './delivery/schedule.ts';
 import { parseEncryptionKeys, Sealer, type SealingKey } from './db/sealer.ts';
+import { ENDPOINT_LIMITS } from './limits.ts';
 
 export type Role = 'all' | 'api' | 'worker';
 
@@ -107,11 +108,13 @@ function url(env: Env, name: string): string | null {
   return raw;
 }
 
+/** The deployment's default schedule: within what an endpoint's own retrySchedule may be. */
 export function parseRetrySchedule(raw: string, name = 'HOOKWIRE_RETRY_SCHEDULE'): number[] {
+  const { retryScheduleMax: max, retryDelayMinSeconds: min, retryDelayMaxSeconds: longest } = ENDPOINT_LIMITS;
   const parts = raw.split(',').map((part) => part.trim()).filter((part) => part !== '');
   const values = parts.map(Number);
-  if (parts.length > 20 || values.some((v) => !Number.isInteger(v) || v < 1 || v > 86_400)) {
-    throw new ConfigError(`${name} must be at most 20 comma-separated whole seconds from 1 to 86400, got ${JSON.stringify(raw)}`);
+  if (parts.length > max || values.some((v) => !Number.isInteger(v) || v < min || v > longest)) {
+    throw new ConfigError(`${name} must be at most ${max} comma-separated whole seconds from ${min} to ${longest}, got ${JSON.stringify(raw)}`);
   }
   return values;
 }
@@ -162,7 +165,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     retentionDays: int(env, 'HOOKWIRE_RETENTION_DAYS', 30, 1, 3650),
     workerConcurrency: int(env, 'HOOKWIRE_WORKER_CONCURRENCY', 500, 1, 10_000),
     workerLanes: int(env, 'HOOKWIRE_WORKER_LANES', 100, 1, 10_000),
-    endpointConcurrency: int(env, 'HOOKWIRE_ENDPOINT_CONCURRENCY', 10, 1, 100),
+    // A default for endpoints that set none: within what an endpoint may set itself.
+    endpointConcurrency: int(env, 'HOOKWIRE_ENDPOINT_CONCURRENCY', 10, ENDPOINT_LIMITS.concurrencyLimitMin, ENDPOINT_LIMITS.concurrencyLimitMax),
     laneSliceMs: int(env, 'HOOKWIRE_LANE_SLICE_MS', 250, 10, 60_000),
     laneLeaseGraceMs: int(env, 'HOOKWIRE_LANE_LEASE_GRACE_MS', 15_000, 100, 3_600_000),
     workerPollMs: int(env, 'HOOKWIRE_WORKER_POLL_MS', 1_000, 10, 60_000),

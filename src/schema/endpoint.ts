@@ -8,9 +8,9 @@ import {
   rotateEndpointSecret,
   updateEndpoint,
 } from '../domain/endpoints.ts';
-import type { EndpointInput } from '../domain/endpoint-input.ts';
 import { NotFoundError, ValidationError, VerificationError } from '../domain/errors.ts';
-import { DEFAULT_SIGNATURE_HEADER, type SignatureHeaderConfig } from '../delivery/sign.ts';
+import { signatureHeaderOf, type SignatureHeaderConfig } from '../domain/signature-input.ts';
+import { ENDPOINT_LIMITS, SECRET_LIMITS } from '../limits.ts';
 import { builder } from './builder.ts';
 import { requireAccount } from './auth.ts';
 import { asResult, resultUnion } from './errors.ts';
@@ -130,7 +130,7 @@ export const EndpointRef = builder.prismaNode('Endpoint', {
     signatureHeader: t.field({
       type: SignatureHeaderRef,
       select: { signatureHeader: true },
-      resolve: (endpoint) => (endpoint.signatureHeader as SignatureHeaderConfig | null) ?? DEFAULT_SIGNATURE_HEADER,
+      resolve: (endpoint) => signatureHeaderOf(endpoint.signatureHeader),
     }),
     transformation: t.exposeString('transformation', {
       nullable: true,
@@ -169,28 +169,44 @@ builder.queryFields((t) => ({
 
 type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
 
-/** Create and update take the same fields; on create the first three are required. */
+const L = ENDPOINT_LIMITS;
+
+/**
+ * Create and update take the same fields; on create the first three are required. Their rules are
+ * the domain's (domain/endpoint-input.ts), which parses what arrives here; the descriptions read
+ * the same limits so that the schema tells what the API enforces.
+ */
 const endpointInputFields = (t: PothosSchemaTypes.InputFieldBuilder<Types, 'InputObject'>, create: boolean) => ({
-  url: t.string({ required: create }),
-  description: t.string({ required: create }),
-  eventTypes: t.stringList({ required: create }),
-  sessionIds: t.stringList(),
-  rateLimitPerSecond: t.int(),
-  timeoutMs: t.int(),
-  retrySchedule: t.intList(),
-  headers: t.field({ type: 'JSON' }),
+  url: t.string({ required: create, description: `An absolute https URL, at most ${L.urlMaxLength} characters.` }),
+  description: t.string({ required: create, description: `At most ${L.descriptionMaxLength} characters.` }),
+  eventTypes: t.stringList({
+    required: create,
+    description: `1 to ${L.eventTypesMax} event type names, '*' for all, or prefix wildcards such as 'message.*'.`,
+  }),
+  sessionIds: t.stringList({ description: `At most ${L.sessionIdsMax}, each at most ${L.sessionIdMaxLength} characters; null: every session.` }),
+  rateLimitPerSecond: t.int({ description: `${L.rateLimitMin} to ${L.rateLimitMax}; null: no limit.` }),
+  timeoutMs: t.int({ description: `${L.timeoutMsMin} to ${L.timeoutMsMax}; null: ${L.timeoutMsDefault}.` }),
+  retrySchedule: t.intList({
+    description: `At most ${L.retryScheduleMax} delays of ${L.retryDelayMinSeconds} to ${L.retryDelayMaxSeconds} seconds; null: the deployment's default.`,
+  }),
+  headers: t.field({
+    type: 'JSON',
+    description: `At most ${L.headersMax} header names to string values (values at most ${L.headerValueMaxLength} characters); not the ones Hookwire sets.`,
+  }),
   verifyToken: t.string({
     description: create ? 'When given, the URL must pass the hub.challenge handshake before the endpoint is saved.' : undefined,
   }),
-  concurrencyLimit: t.int({ description: "1 to 100; null: the deployment's default." }),
+  concurrencyLimit: t.int({ description: `${L.concurrencyLimitMin} to ${L.concurrencyLimitMax}; null: the deployment's default.` }),
   ordered: t.boolean(),
   signingSecret: t.string({
     description: create
-      ? 'The endpoint\'s own signing secret (16 to 128 printable ASCII characters), for receivers that already hold one; a whsec_ secret is generated when absent.'
+      ? `The endpoint's own signing secret (${SECRET_LIMITS.minLength} to ${SECRET_LIMITS.maxLength} printable ASCII characters), for receivers that already hold one; a whsec_ secret is generated when absent.`
       : 'Replaces the secret at once; rotateEndpointSecret keeps the old one signing for a grace period.',
   }),
   signatureHeader: t.field({ type: SignatureHeaderInput }),
-  transformation: t.string({ description: create ? undefined : 'An empty string removes the transformation.' }),
+  transformation: t.string({
+    description: `At most ${L.transformationMaxBytes / 1024} KiB of JavaScript.${create ? '' : ' An empty string removes the transformation.'}`,
+  }),
   filter: t.field({ type: 'JSON', description: create ? undefined : 'An empty object removes the filter.' }),
 });
 
@@ -219,7 +235,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CreateEndpointInput, required: true }) },
     resolve: (_root, { input }, ctx) => {
       const account = requireAccount(ctx);
-      return asResult(ENDPOINT_ERRORS, async () => ({ endpoint: await createEndpoint(deps(ctx), account.id, input as EndpointInput) }));
+      return asResult(ENDPOINT_ERRORS, async () => ({ endpoint: await createEndpoint(deps(ctx), account.id, input) }));
     },
   }),
   updateEndpoint: t.field({
@@ -227,7 +243,7 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateEndpointInput, required: true }) },
     resolve: (_root, { id, input }, ctx) => {
       const account = requireAccount(ctx);
-      return asResult(ENDPOINT_ERRORS, async () => ({ endpoint: await updateEndpoint(deps(ctx), account.id, id, input as EndpointInput) }));
+      return asResult(ENDPOINT_ERRORS, async () => ({ endpoint: await updateEndpoint(deps(ctx), account.id, id, input) }));
     },
   }),
   deleteEndpoint: t.field({

@@ -26,19 +26,28 @@ export type AttemptTrigger =
 export type CreateEndpointInput = {
   /** 1 to 100; null: the deployment's default. */
   concurrencyLimit?: number | null | undefined;
+  /** At most 200 characters. */
   description: string;
+  /** 1 to 50 event type names, '*' for all, or prefix wildcards such as 'message.*'. */
   eventTypes: Array<string>;
   filter?: unknown;
+  /** At most 20 header names to string values (values at most 4096 characters); not the ones Hookwire sets. */
   headers?: unknown;
   ordered?: boolean | null | undefined;
+  /** 1 to 1000; null: no limit. */
   rateLimitPerSecond?: number | null | undefined;
+  /** At most 20 delays of 1 to 86400 seconds; null: the deployment's default. */
   retrySchedule?: Array<number> | null | undefined;
+  /** At most 100, each at most 128 characters; null: every session. */
   sessionIds?: Array<string> | null | undefined;
   signatureHeader?: SignatureHeaderInput | null | undefined;
   /** The endpoint's own signing secret (16 to 128 printable ASCII characters), for receivers that already hold one; a whsec_ secret is generated when absent. */
   signingSecret?: string | null | undefined;
+  /** 100 to 30000; null: 5000. */
   timeoutMs?: number | null | undefined;
+  /** At most 64 KiB of JavaScript. */
   transformation?: string | null | undefined;
+  /** An absolute https URL, at most 2048 characters. */
   url: string;
   /** When given, the URL must pass the hub.challenge handshake before the endpoint is saved. */
   verifyToken?: string | null | undefined;
@@ -95,21 +104,29 @@ export type SignatureHeaderInput = {
 export type UpdateEndpointInput = {
   /** 1 to 100; null: the deployment's default. */
   concurrencyLimit?: number | null | undefined;
+  /** At most 200 characters. */
   description?: string | null | undefined;
+  /** 1 to 50 event type names, '*' for all, or prefix wildcards such as 'message.*'. */
   eventTypes?: Array<string> | null | undefined;
   /** An empty object removes the filter. */
   filter?: unknown;
+  /** At most 20 header names to string values (values at most 4096 characters); not the ones Hookwire sets. */
   headers?: unknown;
   ordered?: boolean | null | undefined;
+  /** 1 to 1000; null: no limit. */
   rateLimitPerSecond?: number | null | undefined;
+  /** At most 20 delays of 1 to 86400 seconds; null: the deployment's default. */
   retrySchedule?: Array<number> | null | undefined;
+  /** At most 100, each at most 128 characters; null: every session. */
   sessionIds?: Array<string> | null | undefined;
   signatureHeader?: SignatureHeaderInput | null | undefined;
   /** Replaces the secret at once; rotateEndpointSecret keeps the old one signing for a grace period. */
   signingSecret?: string | null | undefined;
+  /** 100 to 30000; null: 5000. */
   timeoutMs?: number | null | undefined;
-  /** An empty string removes the transformation. */
+  /** At most 64 KiB of JavaScript. An empty string removes the transformation. */
   transformation?: string | null | undefined;
+  /** An absolute https URL, at most 2048 characters. */
   url?: string | null | undefined;
   verifyToken?: string | null | undefined;
 };

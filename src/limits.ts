@@ -1,0 +1,49 @@
+// The bounds of what an endpoint may be set to: the one place each number is written. The domain's
+// input schemas, the delivery header rules, the environment's bounds (config.ts), the GraphQL
+// descriptions and the dashboard's help text all read them from here.
+//
+// Plain data with no imports, so that every layer and the dashboard's bundle (web/) can take it
+// without taking anything else: the dashboard is built from the same commit as the API it talks
+// to, so a constant compiled into it cannot disagree with the API that enforces it.
+
+/** What one header name or value may be, wherever a customer sets a header. */
+export const HEADER_LIMITS = Object.freeze({
+  nameMaxLength: 256,
+  valueMaxLength: 4096,
+});
+
+/** An endpoint's own signing secret (DESIGN: 16–128 printable ASCII; a whsec_ key of at least 16 bytes). */
+export const SECRET_LIMITS = Object.freeze({
+  minLength: 16,
+  maxLength: 128,
+  minWhsecKeyBytes: 16,
+});
+
+export const ENDPOINT_LIMITS = Object.freeze({
+  urlMaxLength: 2048,
+  /** In characters (code points), not UTF-16 units. */
+  descriptionMaxLength: 200,
+  eventTypesMax: 50,
+  sessionIdsMax: 100,
+  /** In characters (code points). */
+  sessionIdMaxLength: 128,
+  rateLimitMin: 1,
+  rateLimitMax: 1000,
+  timeoutMsMin: 100,
+  timeoutMsMax: 30_000,
+  timeoutMsDefault: 5000,
+  /** Also the bounds of HOOKWIRE_RETRY_SCHEDULE, the deployment's default schedule. */
+  retryScheduleMax: 20,
+  retryDelayMinSeconds: 1,
+  retryDelayMaxSeconds: 86_400,
+  headersMax: 20,
+  headerNameMaxLength: HEADER_LIMITS.nameMaxLength,
+  headerValueMaxLength: HEADER_LIMITS.valueMaxLength,
+  /** In characters (code points). */
+  verifyTokenMaxLength: 256,
+  /** Also the bounds of HOOKWIRE_ENDPOINT_CONCURRENCY, the deployment's default. */
+  concurrencyLimitMin: 1,
+  concurrencyLimitMax: 100,
+  /** In UTF-8 bytes. */
+  transformationMaxBytes: 64 * 1024,
+});
