@@ -2,6 +2,7 @@
 // header whose name and format the endpoint chooses (x-webhook-signature: sha256=… by default).
 
 import { createHmac, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { isReservedHeader } from './headers.ts';
 
 export const SECRET_PREFIX = 'whsec_';
@@ -21,16 +22,14 @@ export function standardWebhooksKey(secret: string): Buffer {
 
 /**
  * HMAC keys prepared once per secret: turning raw key bytes into a key for every signature cost
- * more than the two HMACs of a delivery themselves. Bounded; the oldest prepared keys go first.
+ * more than the two HMACs of a delivery themselves. Bounded; the least recently used go first.
  */
-const preparedKeys = new Map<string, KeyObject>();
-const MAX_PREPARED_KEYS = 10_000;
+const preparedKeys = new LRUCache<string, KeyObject>({ max: 10_000 });
 function preparedKey(kind: 'standard' | 'hex', secret: string): KeyObject {
   const id = `${kind}:${secret}`;
   let key = preparedKeys.get(id);
   if (!key) {
     key = createSecretKey(kind === 'standard' ? standardWebhooksKey(secret) : Buffer.from(secret, 'utf8'));
-    if (preparedKeys.size >= MAX_PREPARED_KEYS) preparedKeys.delete(preparedKeys.keys().next().value!);
     preparedKeys.set(id, key);
   }
   return key;

@@ -1,5 +1,6 @@
 // Accounts and API keys: keys are random, shown once, stored as SHA-256 hashes.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { Db } from '../db/client.ts';
 import { newId } from '../db/ids.ts';
 import { prismaSql } from '../db/sql.ts';
@@ -116,16 +117,17 @@ export const LAST_USED_WRITE_INTERVAL_MS = 60_000;
  */
 export class ApiKeyAuthenticator {
   private readonly db: Db;
-  private readonly ttlMs: number;
-  private readonly max: number;
-  private readonly known = new Map<string, { key: AuthenticatedKey; until: number }>();
-  private readonly lastWritten = new Map<string, number>();
+  /** key hash → the live key it authenticates, each for ttlMs. */
+  private readonly known: LRUCache<string, AuthenticatedKey>;
+  /** key id → when its last_used_at was last written. */
+  private readonly lastWritten: LRUCache<string, number>;
   private readonly onError: (error: unknown) => void;
 
   constructor(db: Db, options: { ttlMs?: number; max?: number; onError?: (error: unknown) => void } = {}) {
     this.db = db;
-    this.ttlMs = options.ttlMs ?? 10_000;
-    this.max = options.max ?? 10_000;
+    const max = options.max ?? 10_000;
+    this.known = new LRUCache({ max, ttl: options.ttlMs ?? 10_000 });
+    this.lastWritten = new LRUCache({ max });
     this.onError = options.onError ?? (() => {});
   }
 
@@ -133,15 +135,13 @@ export class ApiKeyAuthenticator {
     if (!key.startsWith(API_KEY_PREFIX) || key.length > 200) return null;
     const hash = hashApiKey(key);
     const hit = this.known.get(hash);
-    if (hit && hit.until > Date.now()) {
-      this.touch(hit.key.keyId);
-      return hit.key;
+    if (hit) {
+      this.touch(hit.keyId);
+      return hit;
     }
     const found = await authenticateApiKey(this.db, key);
-    this.known.delete(hash);
     if (found) {
-      if (this.known.size >= this.max) this.known.delete(this.known.keys().next().value!);
-      this.known.set(hash, { key: found, until: Date.now() + this.ttlMs });
+      this.known.set(hash, found);
       this.touch(found.keyId);
     }
     return found;
@@ -151,7 +151,6 @@ export class ApiKeyAuthenticator {
     const now = Date.now();
     if (now - (this.lastWritten.get(keyId) ?? -Infinity) < LAST_USED_WRITE_INTERVAL_MS) return;
     this.lastWritten.set(keyId, now);
-    if (this.lastWritten.size > this.max) this.lastWritten.delete(this.lastWritten.keys().next().value!);
     // Not awaited: the request goes on at once; a failed write only leaves the time older.
     this.db.apiKey.update({ where: { id: keyId }, data: { lastUsedAt: new Date(now) }, select: { id: true } }).catch(this.onError);
   }

@@ -3,6 +3,7 @@
 // type refuses publishing and new subscriptions, and its history and existing subscriptions stay.
 // Compiled validators are kept per (account, name, version), so publishing a custom type compiles
 // its schema once, not per event.
+import { LRUCache } from 'lru-cache';
 import type { Db } from '../db/client.ts';
 import { prismaSql } from '../db/sql.ts';
 import { lockEventType } from '../db/sql/event-types.ts';
@@ -118,8 +119,7 @@ export async function setEventTypeArchived(db: Db, accountId: string, name: stri
 // ---------------------------------------------------------------------------------------------
 // Publishing a custom type.
 
-const validators = new Map<string, CompiledEventTypeSchema>();
-const MAX_VALIDATORS = 5_000;
+const validators = new LRUCache<string, CompiledEventTypeSchema>({ max: 5_000 });
 
 /** The compiled validator of one version of an account's type (compiled once, kept bounded). */
 export function customValidator(accountId: string, row: CustomTypeRow): CompiledEventTypeSchema {
@@ -130,7 +130,6 @@ export function customValidator(accountId: string, row: CustomTypeRow): Compiled
     const result = compileEventTypeSchema(row.schema, row.example, { schema: ['schema'], example: ['example'] });
     if (!result.compiled) throw new Error(`the stored schema of event type ${row.name} no longer compiles: ${result.errors[0]?.message}`);
     compiled = result.compiled;
-    if (validators.size >= MAX_VALIDATORS) validators.delete(validators.keys().next().value!);
     validators.set(key, compiled);
   }
   return compiled;

@@ -3,6 +3,7 @@
 // wake-up of those endpoints' lanes, in ONE SQL statement (src/db/sql/publish.ts): an accepted event
 // is never lost, a rejected batch leaves nothing behind, and a batch of 1,000 events costs the same
 // few round trips as one.
+import { LRUCache } from 'lru-cache';
 import type { Db } from '../db/client.ts';
 import { newId } from '../db/ids.ts';
 import { customTypes, endpointRoute, endpointRoutes, fanOut, firstEvents, type CustomTypeRow, type EndpointRoute } from '../db/sql/publish.ts';
@@ -133,14 +134,12 @@ export type FanOutTarget =
   | { kind: 'endpoint'; endpointId: string };
 
 /** Compiled filters, per endpoint and version: compiling them is dearer than running them. */
-const filters = new Map<string, { version: number; matches: CompiledFilter }>();
-const MAX_FILTERS = 20_000;
+const filters = new LRUCache<string, { version: number; matches: CompiledFilter }>({ max: 20_000 });
 function filterOf(route: EndpointRoute): CompiledFilter | null {
   if (route.filter === null) return null;
   const known = filters.get(route.id);
   if (known?.version === route.version) return known.matches;
   const matches = compileFilter(route.filter);
-  if (filters.size >= MAX_FILTERS) filters.delete(filters.keys().next().value!);
   filters.set(route.id, { version: route.version, matches });
   return matches;
 }
