@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const WEB = fileURLToPath(new URL('../web/', import.meta.url));
-const SOURCES = ['src', 'public', 'index.html', 'vite.config.ts'];
+// The dashboard also bundles the limits it shows (src/limits.ts), so a change there rebuilds it.
+const SOURCES = ['src', 'public', 'index.html', 'vite.config.ts', '../src/limits.ts'];
 
 async function newestSource(path: string): Promise<number> {
   const info = await stat(path).catch(() => null);

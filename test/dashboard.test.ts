@@ -24,6 +24,10 @@ const EndpointState = graphql(`
       description
       rateLimitPerSecond
       eventTypes
+      concurrencyLimit
+      ordered
+      filter
+      transformation
       signingSecret
       retiredSecrets {
         secret
@@ -363,6 +367,25 @@ describe.skipIf(missing !== null)('dashboard in Chromium', () => {
     const timeout = page.getByLabel('Timeout (ms)');
     await expect.poll(() => timeout.getAttribute('aria-invalid')).toBe('true');
     await page.getByLabel('Timeout (ms)').fill('5000');
+  });
+
+  it('saves the delivery settings (concurrency, order, filter, transformation), and blank removes them', async () => {
+    const code = 'function handler(webhook) { return webhook }';
+    await page.getByLabel('Concurrency limit').fill('3');
+    await page.getByLabel('Deliver in order').check();
+    await page.getByLabel('Filter', { exact: true }).fill('{"data": {"status": "read"}}');
+    await page.getByLabel('Transformation', { exact: true }).fill(code);
+    await expectAccessible('09b-editor-delivery-settings');
+    await page.getByRole('button', { name: 'Save Changes' }).click();
+    await expect.poll(async () => (await endpointNow())!.concurrencyLimit).toBe(3);
+    expect(await endpointNow()).toMatchObject({ ordered: true, filter: { data: { status: 'read' } }, transformation: code });
+
+    await page.getByLabel('Concurrency limit').fill('');
+    await page.getByLabel('Filter', { exact: true }).fill('');
+    await page.getByLabel('Transformation', { exact: true }).fill('');
+    await page.getByRole('button', { name: 'Save Changes' }).click();
+    await expect.poll(async () => (await endpointNow())!.transformation).toBeNull();
+    expect(await endpointNow()).toMatchObject({ concurrencyLimit: null, ordered: true, filter: null });
   });
 
   it('shows the event-type catalog with schemas and examples', async () => {

@@ -24,7 +24,7 @@ type Documents = {
     "\n  mutation CompatUnarchive($name: String!) {\n    unarchiveEventType(name: $name) {\n      __typename\n      ... on EventTypeSuccess {\n        eventType {\n          archived\n        }\n      }\n    }\n  }\n": typeof types.CompatUnarchiveDocument,
     "\n  query CompatListTypes {\n    eventTypes {\n      name\n      custom\n      archived\n    }\n  }\n": typeof types.CompatListTypesDocument,
     "\n  mutation CompatPublish($input: PublishEventInput!) {\n    publishEvent(input: $input) {\n      __typename\n      ... on ValidationError {\n        fieldErrors {\n          path\n          message\n        }\n      }\n    }\n  }\n": typeof types.CompatPublishDocument,
-    "\n  query DashboardTestEndpoint($id: ID!) {\n    endpoint(id: $id) {\n      id\n      status\n      description\n      rateLimitPerSecond\n      eventTypes\n      signingSecret\n      retiredSecrets {\n        secret\n      }\n    }\n  }\n": typeof types.DashboardTestEndpointDocument,
+    "\n  query DashboardTestEndpoint($id: ID!) {\n    endpoint(id: $id) {\n      id\n      status\n      description\n      rateLimitPerSecond\n      eventTypes\n      concurrencyLimit\n      ordered\n      filter\n      transformation\n      signingSecret\n      retiredSecrets {\n        secret\n      }\n    }\n  }\n": typeof types.DashboardTestEndpointDocument,
     "\n  mutation DashboardTestPause($id: ID!) {\n    pauseEndpoint(id: $id) {\n      __typename\n    }\n  }\n": typeof types.DashboardTestPauseDocument,
     "\n  mutation DashboardTestResume($id: ID!) {\n    resumeEndpoint(id: $id) {\n      __typename\n    }\n  }\n": typeof types.DashboardTestResumeDocument,
     "\n  mutation DashboardTestSendTest($endpointId: ID!) {\n    sendTestEvent(endpointId: $endpointId) {\n      __typename\n    }\n  }\n": typeof types.DashboardTestSendTestDocument,
@@ -118,7 +118,7 @@ const documents: Documents = {
     "\n  mutation CompatUnarchive($name: String!) {\n    unarchiveEventType(name: $name) {\n      __typename\n      ... on EventTypeSuccess {\n        eventType {\n          archived\n        }\n      }\n    }\n  }\n": types.CompatUnarchiveDocument,
     "\n  query CompatListTypes {\n    eventTypes {\n      name\n      custom\n      archived\n    }\n  }\n": types.CompatListTypesDocument,
     "\n  mutation CompatPublish($input: PublishEventInput!) {\n    publishEvent(input: $input) {\n      __typename\n      ... on ValidationError {\n        fieldErrors {\n          path\n          message\n        }\n      }\n    }\n  }\n": types.CompatPublishDocument,
-    "\n  query DashboardTestEndpoint($id: ID!) {\n    endpoint(id: $id) {\n      id\n      status\n      description\n      rateLimitPerSecond\n      eventTypes\n      signingSecret\n      retiredSecrets {\n        secret\n      }\n    }\n  }\n": types.DashboardTestEndpointDocument,
+    "\n  query DashboardTestEndpoint($id: ID!) {\n    endpoint(id: $id) {\n      id\n      status\n      description\n      rateLimitPerSecond\n      eventTypes\n      concurrencyLimit\n      ordered\n      filter\n      transformation\n      signingSecret\n      retiredSecrets {\n        secret\n      }\n    }\n  }\n": types.DashboardTestEndpointDocument,
     "\n  mutation DashboardTestPause($id: ID!) {\n    pauseEndpoint(id: $id) {\n      __typename\n    }\n  }\n": types.DashboardTestPauseDocument,
     "\n  mutation DashboardTestResume($id: ID!) {\n    resumeEndpoint(id: $id) {\n      __typename\n    }\n  }\n": types.DashboardTestResumeDocument,
     "\n  mutation DashboardTestSendTest($endpointId: ID!) {\n    sendTestEvent(endpointId: $endpointId) {\n      __typename\n    }\n  }\n": types.DashboardTestSendTestDocument,
@@ -259,7 +259,7 @@ export function graphql(source: "\n  mutation CompatPublish($input: PublishEvent
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query DashboardTestEndpoint($id: ID!) {\n    endpoint(id: $id) {\n      id\n      status\n      description\n      rateLimitPerSecond\n      eventTypes\n      signingSecret\n      retiredSecrets {\n        secret\n      }\n    }\n  }\n"): (typeof documents)["\n  query DashboardTestEndpoint($id: ID!) {\n    endpoint(id: $id) {\n      id\n      status\n      description\n      rateLimitPerSecond\n      eventTypes\n      signingSecret\n      retiredSecrets {\n        secret\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query DashboardTestEndpoint($id: ID!) {\n    endpoint(id: $id) {\n      id\n      status\n      description\n      rateLimitPerSecond\n      eventTypes\n      concurrencyLimit\n      ordered\n      filter\n      transformation\n      signingSecret\n      retiredSecrets {\n        secret\n      }\n    }\n  }\n"): (typeof documents)["\n  query DashboardTestEndpoint($id: ID!) {\n    endpoint(id: $id) {\n      id\n      status\n      description\n      rateLimitPerSecond\n      eventTypes\n      concurrencyLimit\n      ordered\n      filter\n      transformation\n      signingSecret\n      retiredSecrets {\n        secret\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

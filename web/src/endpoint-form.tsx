@@ -1,7 +1,8 @@
 // What the create dialog and the editor share: the event-type checklist and the endpoint settings
-// as data. A setting the API gains (concurrencyLimit, ordered, filter, transformation…) is its name
-// in the EndpointSettings fragment and one entry in SETTINGS, both below.
+// as data. A setting the API gains is its name in the EndpointSettings fragment and one entry in
+// SETTINGS, both below; their bounds come from the limits the API enforces (src/limits.ts).
 import { useId, type ReactNode } from 'react';
+import { ENDPOINT_LIMITS as L } from '../../src/limits.ts';
 import { graphql } from './generated/index.ts';
 import { useQuery } from './session.tsx';
 import { Field, FieldError, type FieldErrors } from './ui.tsx';
@@ -172,23 +173,42 @@ graphql(`
     retrySchedule
     headers
     sessionIds
+    concurrencyLimit
+    ordered
+    filter
+    transformation
   }
 `);
 
 /** The editor's Advanced settings, in order. */
 export const SETTINGS: readonly Setting[] = [
-  { name: 'description', label: 'Description', kind: 'text', help: 'The endpoint’s display name.' },
-  { name: 'rateLimitPerSecond', label: 'Rate Limit (req/s)', kind: 'optionalInt', placeholder: 'No limit', help: 'Deliveries per second, 1 to 1000; blank for no limit.' },
-  { name: 'timeoutMs', label: 'Timeout (ms)', kind: 'int', help: 'How long an attempt waits for your server: 100 to 30000.' },
-  { name: 'retrySchedule', label: 'Retry schedule (seconds)', kind: 'secondsList', help: 'Seconds before each retry, comma separated; blank for the deployment’s default.' },
-  { name: 'headers', label: 'Custom headers', kind: 'headers', help: 'Sent with every delivery; they cannot replace the signature headers.' },
-  { name: 'sessionIds', label: 'WhatsApp sessions', kind: 'lines', placeholder: 'Every session', help: 'Only events of these sessions, one per line; blank for every session.' },
-  // Fields the API is gaining (contract parts engine and compat): once schema.graphql has one, add
-  // its name to the fragment above and uncomment its line.
-  // { name: 'concurrencyLimit', label: 'Concurrency limit', kind: 'optionalInt', placeholder: 'Deployment default', help: 'Attempts in flight to this endpoint at once.' },
-  // { name: 'ordered', label: 'Deliver in order', kind: 'boolean', help: 'One at a time, in publish order; each waits for the one before.' },
-  // { name: 'filter', label: 'Filter', kind: 'json', placeholder: '{"data": {"status": {"$in": ["read", "failed"]}}}', help: 'Only events whose envelope matches; blank for every event.' },
-  // { name: 'transformation', label: 'Transformation', kind: 'code', placeholder: 'function handler(webhook) { return webhook }', help: 'Runs before each delivery is first signed; blank for none.' },
+  { name: 'description', label: 'Description', kind: 'text', help: `The endpoint’s display name, at most ${L.descriptionMaxLength} characters.` },
+  { name: 'rateLimitPerSecond', label: 'Rate Limit (req/s)', kind: 'optionalInt', placeholder: 'No limit', help: `Deliveries per second, ${L.rateLimitMin} to ${L.rateLimitMax}; blank for no limit.` },
+  { name: 'timeoutMs', label: 'Timeout (ms)', kind: 'int', help: `How long an attempt waits for your server: ${L.timeoutMsMin} to ${L.timeoutMsMax}.` },
+  {
+    name: 'retrySchedule',
+    label: 'Retry schedule (seconds)',
+    kind: 'secondsList',
+    help: `Seconds before each retry (${L.retryDelayMinSeconds} to ${L.retryDelayMaxSeconds}, at most ${L.retryScheduleMax}), comma separated; blank for the deployment’s default.`,
+  },
+  { name: 'headers', label: 'Custom headers', kind: 'headers', help: `Sent with every delivery, at most ${L.headersMax}; they cannot replace the signature headers.` },
+  { name: 'sessionIds', label: 'WhatsApp sessions', kind: 'lines', placeholder: 'Every session', help: `Only events of these sessions, one per line (at most ${L.sessionIdsMax}); blank for every session.` },
+  {
+    name: 'concurrencyLimit',
+    label: 'Concurrency limit',
+    kind: 'optionalInt',
+    placeholder: 'Deployment default',
+    help: `Attempts in flight to this endpoint at once, ${L.concurrencyLimitMin} to ${L.concurrencyLimitMax}; blank for the deployment’s default.`,
+  },
+  { name: 'ordered', label: 'Deliver in order', kind: 'boolean', help: 'One at a time, in publish order; each waits for the one before.' },
+  { name: 'filter', label: 'Filter', kind: 'json', placeholder: '{"data": {"status": {"$in": ["read", "failed"]}}}', help: 'Only events whose envelope matches; blank for every event.' },
+  {
+    name: 'transformation',
+    label: 'Transformation',
+    kind: 'code',
+    placeholder: 'function handler(webhook) { return webhook }',
+    help: `Runs before each delivery is first signed, at most ${L.transformationMaxBytes / 1024} KiB; blank for none.`,
+  },
 ];
 
 export type Drafts = Record<string, Draft>;

@@ -16,7 +16,7 @@ import * as types from './graphql.ts';
  */
 type Documents = {
     "\n  query DashboardCatalogNames {\n    eventTypes {\n      name\n      description\n    }\n  }\n": typeof types.DashboardCatalogNamesDocument,
-    "\n  fragment EndpointSettings on Endpoint {\n    description\n    rateLimitPerSecond\n    timeoutMs\n    retrySchedule\n    headers\n    sessionIds\n  }\n": typeof types.EndpointSettingsFragmentDoc,
+    "\n  fragment EndpointSettings on Endpoint {\n    description\n    rateLimitPerSecond\n    timeoutMs\n    retrySchedule\n    headers\n    sessionIds\n    concurrencyLimit\n    ordered\n    filter\n    transformation\n  }\n": typeof types.EndpointSettingsFragmentDoc,
     "\n  fragment PageInfoFields on PageInfo {\n    hasNextPage\n    hasPreviousPage\n    startCursor\n    endCursor\n  }\n": typeof types.PageInfoFieldsFragmentDoc,
     "\n  fragment StatsFields on DeliveryStats {\n    total\n    succeeded\n    failed\n    pending\n    successRate\n  }\n": typeof types.StatsFieldsFragmentDoc,
     "\n  fragment TimelineFields on TimelineBucket {\n    hour\n    attempts\n    succeeded\n    failed\n    successRate\n  }\n": typeof types.TimelineFieldsFragmentDoc,
@@ -41,7 +41,7 @@ type Documents = {
 };
 const documents: Documents = {
     "\n  query DashboardCatalogNames {\n    eventTypes {\n      name\n      description\n    }\n  }\n": types.DashboardCatalogNamesDocument,
-    "\n  fragment EndpointSettings on Endpoint {\n    description\n    rateLimitPerSecond\n    timeoutMs\n    retrySchedule\n    headers\n    sessionIds\n  }\n": types.EndpointSettingsFragmentDoc,
+    "\n  fragment EndpointSettings on Endpoint {\n    description\n    rateLimitPerSecond\n    timeoutMs\n    retrySchedule\n    headers\n    sessionIds\n    concurrencyLimit\n    ordered\n    filter\n    transformation\n  }\n": types.EndpointSettingsFragmentDoc,
     "\n  fragment PageInfoFields on PageInfo {\n    hasNextPage\n    hasPreviousPage\n    startCursor\n    endCursor\n  }\n": types.PageInfoFieldsFragmentDoc,
     "\n  fragment StatsFields on DeliveryStats {\n    total\n    succeeded\n    failed\n    pending\n    successRate\n  }\n": types.StatsFieldsFragmentDoc,
     "\n  fragment TimelineFields on TimelineBucket {\n    hour\n    attempts\n    succeeded\n    failed\n    successRate\n  }\n": types.TimelineFieldsFragmentDoc,
@@ -72,7 +72,7 @@ export function graphql(source: "\n  query DashboardCatalogNames {\n    eventTyp
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment EndpointSettings on Endpoint {\n    description\n    rateLimitPerSecond\n    timeoutMs\n    retrySchedule\n    headers\n    sessionIds\n  }\n"): typeof import('./graphql.ts').EndpointSettingsFragmentDoc;
+export function graphql(source: "\n  fragment EndpointSettings on Endpoint {\n    description\n    rateLimitPerSecond\n    timeoutMs\n    retrySchedule\n    headers\n    sessionIds\n    concurrencyLimit\n    ordered\n    filter\n    transformation\n  }\n"): typeof import('./graphql.ts').EndpointSettingsFragmentDoc;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

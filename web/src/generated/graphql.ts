@@ -20,19 +20,28 @@ export type AttemptOutcome =
 export type CreateEndpointInput = {
   /** 1 to 100; null: the deployment's default. */
   concurrencyLimit?: number | null | undefined;
+  /** At most 200 characters. */
   description: string;
+  /** 1 to 50 event type names, '*' for all, or prefix wildcards such as 'message.*'. */
   eventTypes: Array<string>;
   filter?: unknown;
+  /** At most 20 header names to string values (values at most 4096 characters); not the ones Hookwire sets. */
   headers?: unknown;
   ordered?: boolean | null | undefined;
+  /** 1 to 1000; null: no limit. */
   rateLimitPerSecond?: number | null | undefined;
+  /** At most 20 delays of 1 to 86400 seconds; null: the deployment's default. */
   retrySchedule?: Array<number> | null | undefined;
+  /** At most 100, each at most 128 characters; null: every session. */
   sessionIds?: Array<string> | null | undefined;
   signatureHeader?: SignatureHeaderInput | null | undefined;
   /** The endpoint's own signing secret (16 to 128 printable ASCII characters), for receivers that already hold one; a whsec_ secret is generated when absent. */
   signingSecret?: string | null | undefined;
+  /** 100 to 30000; null: 5000. */
   timeoutMs?: number | null | undefined;
+  /** At most 64 KiB of JavaScript. */
   transformation?: string | null | undefined;
+  /** An absolute https URL, at most 2048 characters. */
   url: string;
   /** When given, the URL must pass the hub.challenge handshake before the endpoint is saved. */
   verifyToken?: string | null | undefined;
@@ -71,21 +80,29 @@ export type SignatureHeaderInput = {
 export type UpdateEndpointInput = {
   /** 1 to 100; null: the deployment's default. */
   concurrencyLimit?: number | null | undefined;
+  /** At most 200 characters. */
   description?: string | null | undefined;
+  /** 1 to 50 event type names, '*' for all, or prefix wildcards such as 'message.*'. */
   eventTypes?: Array<string> | null | undefined;
   /** An empty object removes the filter. */
   filter?: unknown;
+  /** At most 20 header names to string values (values at most 4096 characters); not the ones Hookwire sets. */
   headers?: unknown;
   ordered?: boolean | null | undefined;
+  /** 1 to 1000; null: no limit. */
   rateLimitPerSecond?: number | null | undefined;
+  /** At most 20 delays of 1 to 86400 seconds; null: the deployment's default. */
   retrySchedule?: Array<number> | null | undefined;
+  /** At most 100, each at most 128 characters; null: every session. */
   sessionIds?: Array<string> | null | undefined;
   signatureHeader?: SignatureHeaderInput | null | undefined;
   /** Replaces the secret at once; rotateEndpointSecret keeps the old one signing for a grace period. */
   signingSecret?: string | null | undefined;
+  /** 100 to 30000; null: 5000. */
   timeoutMs?: number | null | undefined;
-  /** An empty string removes the transformation. */
+  /** At most 64 KiB of JavaScript. An empty string removes the transformation. */
   transformation?: string | null | undefined;
+  /** An absolute https URL, at most 2048 characters. */
   url?: string | null | undefined;
   verifyToken?: string | null | undefined;
 };
@@ -95,7 +112,7 @@ export type DashboardCatalogNamesQueryVariables = Exact<{ [key: string]: never; 
 
 export type DashboardCatalogNamesQuery = { eventTypes: Array<{ name: string, description: string }> };
 
-export type EndpointSettingsFragment = { description: string, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, headers: unknown, sessionIds: Array<string> | null };
+export type EndpointSettingsFragment = { description: string, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, headers: unknown, sessionIds: Array<string> | null, concurrencyLimit: number | null, ordered: boolean, filter: unknown, transformation: string | null };
 
 export type PageInfoFieldsFragment = { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null };
 
@@ -122,7 +139,7 @@ export type DashboardEndpointQueryVariables = Exact<{
 }>;
 
 
-export type DashboardEndpointQuery = { endpoint: { id: string, url: string, status: EndpointStatus, pauseReason: string | null, pausedAt: string | null, eventTypes: Array<string>, signingSecret: string, createdAt: string, updatedAt: string, description: string, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, headers: unknown, sessionIds: Array<string> | null, retiredSecrets: Array<{ secret: string, expiresAt: string }>, stats: { total: number, succeeded: number, failed: number, pending: number, successRate: number | null }, timeline: Array<{ hour: string, attempts: number, succeeded: number, failed: number, successRate: number | null }>, recent: { edges: Array<{ node: { id: string, attempts: Array<{ id: string, outcome: AttemptOutcome, responseStatus: number | null, error: string | null, startedAt: string }> } }> } } | null };
+export type DashboardEndpointQuery = { endpoint: { id: string, url: string, status: EndpointStatus, pauseReason: string | null, pausedAt: string | null, eventTypes: Array<string>, signingSecret: string, createdAt: string, updatedAt: string, description: string, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, headers: unknown, sessionIds: Array<string> | null, concurrencyLimit: number | null, ordered: boolean, filter: unknown, transformation: string | null, retiredSecrets: Array<{ secret: string, expiresAt: string }>, stats: { total: number, succeeded: number, failed: number, pending: number, successRate: number | null }, timeline: Array<{ hour: string, attempts: number, succeeded: number, failed: number, successRate: number | null }>, recent: { edges: Array<{ node: { id: string, attempts: Array<{ id: string, outcome: AttemptOutcome, responseStatus: number | null, error: string | null, startedAt: string }> } }> } } | null };
 
 export type DashboardUpdateEndpointMutationVariables = Exact<{
   id: string;
@@ -299,6 +316,10 @@ export const EndpointSettingsFragmentDoc = new TypedDocumentString(`
   retrySchedule
   headers
   sessionIds
+  concurrencyLimit
+  ordered
+  filter
+  transformation
 }
     `, {"fragmentName":"EndpointSettings"}) as unknown as TypedDocumentString<EndpointSettingsFragment, unknown>;
 export const PageInfoFieldsFragmentDoc = new TypedDocumentString(`
@@ -415,6 +436,10 @@ export const DashboardEndpointDocument = new TypedDocumentString(`
   retrySchedule
   headers
   sessionIds
+  concurrencyLimit
+  ordered
+  filter
+  transformation
 }
 fragment StatsFields on DeliveryStats {
   total
