@@ -7,6 +7,9 @@ import {
   type EndpointInput,
 } from '../../src/domain/endpoint-input.ts';
 import { ValidationError } from '../../src/domain/errors.ts';
+import { customHeaderNameProblem, headerValueProblem } from '../../src/delivery/header-rules.ts';
+import { ConfigError, loadConfig } from '../../src/config.ts';
+import { ENDPOINT_LIMITS } from '../../src/limits.ts';
 
 const CREATE = { mode: 'create', allowPrivateNetworks: false } as const;
 const UPDATE = { mode: 'update', allowPrivateNetworks: false } as const;
@@ -534,5 +537,48 @@ describe('compatibility settings', () => {
     const opts = { ...CREATE, customEventTypes: ['order.shipped'] };
     expect(validateEndpointInput({ ...VALID, eventTypes: ['order.shipped', 'order.*'] }, opts).errors).toEqual([]);
     expect(validateEndpointInput({ ...VALID, eventTypes: ['order.*'] }, CREATE).errors.map((e) => e.path.join('.'))).toEqual(['input.eventTypes.0']);
+  });
+});
+
+describe('options', () => {
+  it("checks each account's own event types, however often the same options come again", () => {
+    const alice = { ...CREATE, customEventTypes: ['order.shipped'] };
+    const bob = { ...CREATE, customEventTypes: ['invoice.paid'] };
+    for (let round = 0; round < 2; round++) {
+      expect(validateEndpointInput({ ...VALID, eventTypes: ['order.shipped'] }, alice).errors).toEqual([]);
+      expect(paths(validateEndpointInput({ ...VALID, eventTypes: ['order.shipped'] }, bob))).toEqual(['input.eventTypes.0']);
+      expect(paths(validateEndpointInput({ ...VALID, eventTypes: ['order.shipped'] }, CREATE))).toEqual(['input.eventTypes.0']);
+    }
+  });
+
+  it('does not let one mode or network setting leak into the other', () => {
+    const http = { url: 'http://127.0.0.1:4000/hook' };
+    expect(create(http, { allowPrivateNetworks: true }).errors).toEqual([]);
+    expect(paths(create(http))).toEqual(['input.url']);
+    expect(validateEndpointInput({}, UPDATE).errors).toEqual([]);
+    expect(paths(validateEndpointInput({}, CREATE))).toEqual(['input.url', 'input.description', 'input.eventTypes']);
+  });
+});
+
+describe('one source of limits', () => {
+  it("bounds the deployment's defaults by what an endpoint may set itself", () => {
+    const { concurrencyLimitMax, retryScheduleMax, retryDelayMaxSeconds } = ENDPOINT_LIMITS;
+    expect(loadConfig({ HOOKWIRE_ENDPOINT_CONCURRENCY: String(concurrencyLimitMax) }).endpointConcurrency).toBe(concurrencyLimitMax);
+    expect(() => loadConfig({ HOOKWIRE_ENDPOINT_CONCURRENCY: String(concurrencyLimitMax + 1) })).toThrow(ConfigError);
+    expect(create({ concurrencyLimit: concurrencyLimitMax + 1 }).errors).toHaveLength(1);
+
+    const longest = Array.from({ length: retryScheduleMax }, () => retryDelayMaxSeconds);
+    expect(loadConfig({ HOOKWIRE_RETRY_SCHEDULE: longest.join(',') }).retrySchedule).toEqual(longest);
+    expect(() => loadConfig({ HOOKWIRE_RETRY_SCHEDULE: [...longest, 60].join(',') })).toThrow(`at most ${retryScheduleMax}`);
+    expect(() => loadConfig({ HOOKWIRE_RETRY_SCHEDULE: String(retryDelayMaxSeconds + 1) })).toThrow(ConfigError);
+    expect(create({ retrySchedule: longest }).errors).toEqual([]);
+  });
+
+  it("refuses an endpoint's header by the same rules as a transformation's", () => {
+    for (const [name, value] of [['X Bad', 'v'], ['webhook-id', 'v'], ['X-Ok', 'a\nb'], ['X-Ok', 'v'.repeat(ENDPOINT_LIMITS.headerValueMaxLength + 1)]] as const) {
+      const expected = customHeaderNameProblem(name) ?? headerValueProblem(value);
+      expect(expected).toBeDefined();
+      expect(create({ headers: { [name]: value } }).errors).toEqual([{ path: ['input', 'headers', name], message: expected }]);
+    }
   });
 });
