@@ -1,13 +1,13 @@
 // Deliveries through an HTTP proxy (HOOKWIRE_PROXY_URL: static egress IPs) with the SSRF guard
 // still applied to the destination. A proxy resolves names itself, which would let a name that
-// points at a private address slip past the guard; so this connector resolves the destination
-// here, checks every address (ssrf.ts), and asks the proxy for a tunnel to the checked IP itself
-// (CONNECT 203.0.113.7:443), then speaks TLS inside the tunnel with the original name for SNI and
-// certificate checks. The proxy's own address is the operator's choice and is not checked.
+// points at a private address slip past the guard; so this connector has the destination resolved
+// and checked here (by the `destination` function ssrf.ts gives it), and asks the proxy for a
+// tunnel to the checked IP itself (CONNECT 203.0.113.7:443), then speaks TLS inside the tunnel
+// with the original name for SNI and certificate checks. The proxy's own address is the
+// operator's choice and is not checked.
 import net from 'node:net';
 import tls from 'node:tls';
 import type { buildConnector } from 'undici';
-import { resolveDestination, type Resolve } from './ssrf.ts';
 
 export class ProxyError extends Error {
   readonly code = 'HOOKWIRE_PROXY_ERROR';
@@ -71,10 +71,11 @@ function openTunnel(proxy: URL, target: Tunnel, timeoutMs: number): Promise<net.
 
 export interface ProxyConnectorOptions {
   proxyUrl: string;
-  /** false: refuse destinations that resolve to non-public addresses (ssrf.ts). */
-  allowPrivateNetworks: boolean;
-  /** How destination names are resolved (tests pass their own; dns.lookup otherwise). */
-  resolve?: Resolve;
+  /**
+   * The address the tunnel goes to for a destination name: checked by ssrf.ts (refused with a
+   * BlockedAddressError when not public), or the name itself where private networks are allowed.
+   */
+  destination: (hostname: string) => Promise<string>;
   timeoutMs?: number;
   /** Certificate authorities to trust instead of Node's (tests). */
   ca?: string;
@@ -89,7 +90,7 @@ export function proxyConnector(options: ProxyConnectorOptions): buildConnector.c
     const port = Number(connectOptions.port || (protocol === 'https:' ? 443 : 80));
     const name = hostname.replace(/^\[(.*)\]$/, '$1');
     (async () => {
-      const address = options.allowPrivateNetworks ? name : await resolveDestination(name, options.resolve);
+      const address = await options.destination(name);
       const tunnel = await openTunnel(proxy, { host: address, port }, timeoutMs);
       if (protocol !== 'https:') return tunnel;
       return await new Promise<tls.TLSSocket>((resolve, reject) => {

@@ -186,7 +186,11 @@ export function createDispatcher(opts: DispatcherOptions): Dispatcher {
     return new Agent({
       connections: opts.connections ?? 32,
       keepAliveTimeout: 4_000,
-      connect: proxyConnector({ proxyUrl: opts.proxyUrl, allowPrivateNetworks: opts.allowPrivateNetworks, resolve: opts.resolve, ca: opts.ca }),
+      connect: proxyConnector({
+        proxyUrl: opts.proxyUrl,
+        destination: opts.allowPrivateNetworks ? async (name) => name : (name) => resolveDestination(name, opts.resolve),
+        ca: opts.ca,
+      }),
     });
   }
   const connector = buildConnector({
