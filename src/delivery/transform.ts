@@ -4,8 +4,8 @@
 // gets a fresh QuickJS runtime and context, so nothing one run does reaches the next.
 
 import { Worker } from 'node:worker_threads';
-import { hasNul, NUL_MESSAGE, type FieldError } from '../domain/errors.ts';
 import { customHeaderNameProblem, headerValueProblem } from './header-rules.ts';
+import { hasNul, NUL_MESSAGE } from './text.ts';
 import type { SandboxLimits, SandboxOutcome, ThrownInfo } from './transform-sandbox.ts';
 import type { WorkerRequest } from './transform-worker.ts';
 
@@ -58,6 +58,12 @@ export type TransformResult =
 export interface RunOptions {
   /** Header names the code may not set beyond Hookwire's reserved ones (the endpoint's signature headers). */
   reservedHeaders?: readonly string[];
+}
+
+/** A problem the save-time check found, at the path of the transformation field. */
+export interface TransformProblem {
+  path: string[];
+  message: string;
 }
 
 const MAX_MESSAGE = 1000;
@@ -128,11 +134,11 @@ export class Transformer {
     samples: readonly TransformInput[],
     path: string[] = ['input', 'transformation'],
     options: RunOptions = {},
-  ): Promise<FieldError[]> {
+  ): Promise<TransformProblem[]> {
     if (typeof code !== 'string') return [{ path, message: 'must be a string' }];
     const codeProblem = this.codeProblem(code);
     if (codeProblem) return [{ path, message: codeProblem }];
-    const errors: FieldError[] = [];
+    const errors: TransformProblem[] = [];
     const seen = new Set<string>();
     for (const sample of samples) {
       const result = await this.run(code, sample, options);

@@ -7,12 +7,8 @@ export interface FieldError {
   message: string;
 }
 
-/** PostgreSQL text and jsonb cannot store NUL: refused with a clear message rather than failing to save. */
-export const NUL_MESSAGE = 'must not contain NUL characters (\\u0000)';
-
-export function hasNul(text: string): boolean {
-  return text.includes('\u0000');
-}
+// The NUL rule lives with the attempt's parts (a leaf the transformation also applies).
+export { hasNul, NUL_MESSAGE } from '../delivery/text.ts';
 
 export class ValidationError extends Error {
   readonly fieldErrors: FieldError[];
