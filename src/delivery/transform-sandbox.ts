@@ -1,6 +1,6 @@
 // The QuickJS side of transformations, run inside the transformation worker thread: one
 // WebAssembly module, and for every run a fresh QuickJS runtime and context. It reports raw facts
-// (the runner's JSON, or what was thrown); transform.ts turns them into results and messages.
+// (the runner's JSON, or what was thrown); transform-result.ts turns them into results and messages.
 
 import releaseSyncVariant from '@jitl/quickjs-wasmfile-release-sync';
 import {
@@ -68,7 +68,7 @@ const INTRINSICS: Intrinsics = {
  * Evaluated before the customer's code in every context, so it is kept small: QuickJS compiles
  * functions slowly here (the runner alone costs ~80 µs), and it is paid on every run. It returns
  * the runner, closed over the original JSON functions so the customer's code cannot change how
- * results travel; the runner's errors are codes ("@…") that transform.ts turns into sentences.
+ * results travel; the runner's errors are codes ("@…") that transform-result.ts turns into sentences.
  *
  * It also makes the run deterministic, so that a preview, the save-time check and the delivery
  * compute the same bytes: the clock reads the event's timestamp and Math.random is seeded by the

@@ -11,7 +11,7 @@ export interface WorkerRequest extends SandboxRequest {
 }
 
 const port = parentPort;
-if (!port) throw new Error('transform-worker.ts runs as a worker thread (see transform.ts)');
+if (!port) throw new Error('transform-worker.ts runs as a worker thread (see transform-thread.ts)');
 
 const sandbox = await Sandbox.create((workerData as { limits: SandboxLimits }).limits);
 port.on('message', async (request: WorkerRequest) => {

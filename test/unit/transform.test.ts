@@ -2,14 +2,8 @@
 // of Node, header rules, determinism, isolation between runs, recovery, and the cost per call.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  DEFAULT_TRANSFORM_LIMITS,
-  measureTransform,
-  sampleInput,
-  Transformer,
-  type TransformInput,
-  type TransformResult,
-} from '../../src/delivery/transform.ts';
+import { measureTransform } from '../../bench/transform.ts';
+import { DEFAULT_TRANSFORM_LIMITS, sampleInput, Transformer, type TransformInput, type TransformResult } from '../../src/delivery/transform.ts';
 
 const message = {
   messageId: 'wamid.HBgLMTU1NTEyMzQ1NjcVAgASGCA0',
