@@ -174,8 +174,22 @@ export async function deleteEndpoint(db: Db, accountId: string, id: string): Pro
 
 /** The secrets that sign now, in clear: the current one first, then retired ones still in their grace period. */
 export function liveSecrets(endpoint: Pick<Endpoint, 'signingSecret' | 'retiredSecrets'>, sealer: Sealer, now = new Date()): string[] {
-  const retired = (endpoint.retiredSecrets as unknown as RetiredSecret[] | null) ?? [];
-  return [endpoint.signingSecret, ...retired.filter((r) => new Date(r.expiresAt) > now).map((r) => r.secret)].map((s) => sealer.open(s));
+  return signingSecrets(endpoint, sealer)(now);
+}
+
+/**
+ * liveSecrets for many attempts (the worker's slice): each secret is opened the first time it is
+ * live and kept, since opening is what costs; which ones are live is decided at each `now`.
+ */
+export function signingSecrets(endpoint: Pick<Endpoint, 'signingSecret' | 'retiredSecrets'>, sealer: Sealer): (now: Date) => string[] {
+  const retired = ((endpoint.retiredSecrets as unknown as RetiredSecret[] | null) ?? []).map((r) => ({ sealed: r.secret, expiresAt: Date.parse(r.expiresAt) }));
+  const opened = new Map<string, string>();
+  const open = (sealed: string) => {
+    let secret = opened.get(sealed);
+    if (secret === undefined) opened.set(sealed, (secret = sealer.open(sealed)));
+    return secret;
+  };
+  return (now) => [endpoint.signingSecret, ...retired.filter((r) => r.expiresAt > now.getTime()).map((r) => r.sealed)].map(open);
 }
 
 export async function rotateEndpointSecret(

@@ -10,7 +10,7 @@ import { signatureHeaderNames, type SignatureHeaderConfig } from '../delivery/si
 import type { Transformer } from '../delivery/transform.ts';
 import { settle, type AttemptRecord, type Trigger } from '../domain/attempts.ts';
 import type { Clock } from '../domain/clock.ts';
-import { liveSecrets, openHeaders, sealHeaders } from '../domain/endpoints.ts';
+import { openHeaders, sealHeaders, signingSecrets } from '../domain/endpoints.ts';
 import type { Sealer } from '../db/sealer.ts';
 import { RateWindow } from '../domain/rate-limit.ts';
 import { newId } from '../db/ids.ts';
@@ -89,8 +89,8 @@ export async function drainLane(deps: DrainDeps, lane: ClaimedLane, control: Lan
   const rate = lane.rate_limit_per_second === null ? null : new RateWindow(lane.rate_window_start, lane.rate_count, lane.rate_limit_per_second);
   const schedule = lane.retry_schedule ?? settings.retrySchedule;
 
-  // Opened once per slice: the stored values are sealed (db/sealer.ts).
-  const secretsAt = (now: Date) => liveSecrets({ signingSecret: lane.signing_secret, retiredSecrets: lane.retired_secrets as Prisma.JsonValue }, deps.sealer, now);
+  // Opened once per slice (the stored values are sealed, db/sealer.ts); which are live is decided per attempt.
+  const secretsAt = signingSecrets({ signingSecret: lane.signing_secret, retiredSecrets: lane.retired_secrets as Prisma.JsonValue }, deps.sealer);
   const endpointHeaders = openHeaders(deps.sealer, lane.headers);
   const signatureHeader = lane.signature_header as SignatureHeaderConfig | null;
   // What an attempt stores of the request: the endpoint's own header values may be credentials.
