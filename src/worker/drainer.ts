@@ -2,7 +2,8 @@
 // at a time, oldest first, for an ordered endpoint), within its rate limit, for at most sliceMs of
 // starting new ones. Then every attempt started is finished and recorded before the engine gives
 // the lane back (engine.ts), so no other worker ever has this endpoint's attempts in flight at the
-// same time.
+// same time. The slice's steps are the state machine of drainer-slice.ts; this file gives it its
+// effects: the lane's statements, the worker's slots, and one attempt (traced, counted, recorded).
 import type pg from 'pg';
 import type { Dispatcher } from 'undici';
 import { callAttempt, prepareAttempt, type CompletedAttempt, type PreparedAttempt } from '../delivery/attempt.ts';
@@ -14,12 +15,13 @@ import { openHeaders, sealHeaders, signingSecrets } from '../domain/endpoints.ts
 import type { Sealer } from '../db/sealer.ts';
 import { RateWindow } from '../domain/rate-limit.ts';
 import { newId } from '../db/ids.ts';
-import type { Logger } from '../log.ts';
+import { REDACTED, type Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { claimDue, claimHead, storeTransformed, type ClaimedDelivery, type ClaimedLane } from '../db/sql/lanes.ts';
 import type { AttemptRecorder } from './recorder.ts';
 import { startAttemptSpan } from '../tracing.ts';
+import { LaneSlice, type Recording, type SliceEffects, type StopReason } from './drainer-slice.ts';
 import type { Semaphore } from './semaphore.ts';
 
 export interface DrainDeps {
@@ -45,8 +47,57 @@ export interface DrainDeps {
   };
 }
 
-/** What a stored attempt shows instead of a custom header's value. */
-export const REDACTED = '[redacted]';
+export interface LaneControl {
+  /** Set when the endpoint is paused or disabled meanwhile: start nothing more. */
+  halted: boolean;
+  stopping(): boolean;
+}
+
+/** What giving the lane back needs to know of the slice (see releaseLane). */
+export interface SliceEnd {
+  stopped: StopReason;
+  /** The rate limit's next window, when the slice ended on it. */
+  notBefore: Date | null;
+  rateWindowStart: Date | null;
+  rateCount: number;
+  attempts: number;
+  ms: number;
+}
+
+/** Drains one slice: returns once every attempt it started is finished and recorded. */
+export async function drainLane(deps: DrainDeps, lane: ClaimedLane, control: LaneControl): Promise<SliceEnd> {
+  const began = performance.now();
+  const rate = lane.rate_limit_per_second === null ? null : new RateWindow(lane.rate_window_start, lane.rate_count, lane.rate_limit_per_second);
+  const limit = lane.ordered ? 1 : (lane.concurrency_limit ?? deps.settings.endpointConcurrency);
+  const slice = new LaneSlice(
+    laneEffects(deps, lane),
+    { ordered: lane.ordered, limit, batch: lane.ordered ? 1 : Math.min(limit * 2, 200), sliceMs: deps.settings.sliceMs, held: lane.status !== 'ACTIVE', rate },
+    control,
+  );
+  const result = await slice.run();
+  if (result.failure) deps.logger.error(`lane of ${lane.endpoint_id}: slice ended early`, result.failure);
+  return {
+    stopped: result.stopped,
+    notBefore: result.notBefore,
+    rateWindowStart: rate?.start ?? lane.rate_window_start,
+    rateCount: rate?.count ?? lane.rate_count,
+    attempts: result.attempts,
+    ms: Math.round(performance.now() - began),
+  };
+}
+
+function laneEffects(deps: DrainDeps, lane: ClaimedLane): SliceEffects<ClaimedDelivery> {
+  const attempts = new LaneAttempts(deps, lane);
+  return {
+    now: () => deps.clock.now(),
+    monotonic: () => performance.now(),
+    claim: (skip, count, now) =>
+      lane.ordered ? claimHead(deps.pool, { endpointId: lane.endpoint_id, now }) : claimDue(deps.pool, { endpointId: lane.endpoint_id, now, skip, limit: count }),
+    acquireSlot: () => deps.slots.acquire(),
+    releaseSlot: () => deps.slots.release(),
+    send: (delivery) => attempts.send(delivery),
+  };
+}
 
 interface Sent {
   kind: 'sent';
@@ -61,246 +112,144 @@ interface NotSent {
   error: string;
 }
 
-export interface LaneControl {
-  /** Set when the endpoint is paused or disabled meanwhile: start nothing more. */
-  halted: boolean;
-  stopping(): boolean;
-}
+/** The attempts of one slice: what they share of the endpoint is opened once (it is stored sealed). */
+class LaneAttempts {
+  private readonly deps: DrainDeps;
+  private readonly lane: ClaimedLane;
+  private readonly customHeaders: Record<string, string> | null;
+  private readonly secretsAt: (now: Date) => string[];
+  private readonly signatureHeader: SignatureHeaderConfig | null;
+  /** The endpoint's own header values by name: they may be credentials, so attempts store them redacted. */
+  private readonly secretHeaderValues: Map<string, string>;
 
-/** What giving the lane back needs to know of the slice (see releaseLane). */
-export interface SliceEnd {
-  /** The rate limit's next window, when the slice ended on it. */
-  notBefore: Date | null;
-  rateWindowStart: Date | null;
-  rateCount: number;
-  attempts: number;
-  ms: number;
-}
+  constructor(deps: DrainDeps, lane: ClaimedLane) {
+    this.deps = deps;
+    this.lane = lane;
+    this.customHeaders = openHeaders(deps.sealer, lane.headers);
+    this.secretHeaderValues = new Map(Object.entries(this.customHeaders ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
+    // Opened on first use and kept for the slice; which ones are live is decided per attempt.
+    this.signatureHeader = lane.signature_header as SignatureHeaderConfig | null;
+    this.secretsAt = signingSecrets({ signingSecret: lane.signing_secret, retiredSecrets: lane.retired_secrets as Prisma.JsonValue }, deps.sealer);
+  }
 
-/** Drains one slice: returns once every attempt it started is finished and recorded. */
-export async function drainLane(deps: DrainDeps, lane: ClaimedLane, control: LaneControl): Promise<SliceEnd> {
-  const { clock, settings, pool } = deps;
-  const endpoint = { id: lane.endpoint_id, accountId: lane.account_id, url: lane.url };
-  const limit = lane.ordered ? 1 : (lane.concurrency_limit ?? settings.endpointConcurrency);
-  const batch = lane.ordered ? 1 : Math.min(limit * 2, 200);
-  const sliceStarted = performance.now();
-  const sliceEnds = sliceStarted + settings.sliceMs;
-  let started = 0;
-  const rate = lane.rate_limit_per_second === null ? null : new RateWindow(lane.rate_window_start, lane.rate_count, lane.rate_limit_per_second);
-  const schedule = lane.retry_schedule ?? settings.retrySchedule;
-
-  // Opened once per slice (the stored values are sealed, db/sealer.ts); which are live is decided per attempt.
-  const secretsAt = signingSecrets({ signingSecret: lane.signing_secret, retiredSecrets: lane.retired_secrets as Prisma.JsonValue }, deps.sealer);
-  const endpointHeaders = openHeaders(deps.sealer, lane.headers);
-  const signatureHeader = lane.signature_header as SignatureHeaderConfig | null;
-  // What an attempt stores of the request: the endpoint's own header values may be credentials.
-  // Only the values that came from them are hidden: Hookwire's own headers win over same-named ones.
-  const secretHeaderValues = new Map(Object.entries(endpointHeaders ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
-  const redacted = (headers: Record<string, string>) =>
-    Object.fromEntries(
-      Object.entries(headers).map(([name, value]) => [name, secretHeaderValues.get(name.toLowerCase()) === value ? REDACTED : value]),
-    );
-  /** Claimed in this slice and not yet recorded: never claimed twice. */
-  const mine = new Set<string>();
-  const sending = new Set<Promise<unknown>>();
-  const finishing = new Set<Promise<void>>();
-  let buffer: ClaimedDelivery[] = [];
-  let claimedAll = false;
-  let notBefore: Date | null = null;
-  /** Changed by the attempts as they finish. */
-  const state: { held: boolean; effect: Promise<unknown> | null; failure: unknown } = {
-    held: lane.status !== 'ACTIVE',
-    effect: null,
-    failure: null,
-  };
-
-  /**
-   * Everything up to the response: the endpoint's transformation first when the delivery has not
-   * been transformed yet (its result is stored, so every attempt sends the same bytes; a failure
-   * sends nothing), then signing and sending. Frees its slot of the worker's budget when done.
-   */
-  const send = async (delivery: ClaimedDelivery): Promise<Sent | NotSent> => {
-    try {
-      let body = delivery.body ?? delivery.payload;
-      // A transformation's headers are stored sealed: it may have passed on the endpoint's own.
-      let customHeaders = delivery.transformed_headers ? openHeaders(deps.sealer, delivery.transformed_headers) : endpointHeaders;
-      if (lane.transformation !== null && delivery.body === null) {
-        const startedAt = clock.now();
-        const began = performance.now();
-        const transformer = await deps.transformer();
-        const result = await transformer.run(
-          lane.transformation,
-          { eventType: delivery.event_type, eventId: delivery.event_id, payload: JSON.parse(delivery.payload), headers: { ...endpointHeaders } },
-          { reservedHeaders: signatureHeaderNames(signatureHeader) },
-        );
-        if (result.kind === 'error') {
-          const error = `transformation failed${result.line === null ? '' : ` at line ${result.line}`}: ${result.message}`;
-          return { kind: 'not sent', startedAt, durationMs: Math.round(performance.now() - began), error };
-        }
-        const stored = await storeTransformed(pool, { deliveryId: delivery.id, body: result.body, headers: sealHeaders(deps.sealer, result.headers)! });
-        body = stored.body;
-        customHeaders = openHeaders(deps.sealer, stored.headers);
-      }
-      const now = clock.now();
-      const secrets = secretsAt(now);
-      const prepared = prepareAttempt({
-        eventId: delivery.event_id,
-        eventType: delivery.event_type,
-        body,
-        attemptNumber: delivery.attempt_count + 1,
-        now,
-        secrets,
-        userAgent: settings.userAgent,
-        customHeaders,
-        signatureHeader,
-      });
-      return { kind: 'sent', prepared, completed: await callAttempt(deps.dispatcher, prepared, { url: lane.url, timeoutMs: lane.timeout_ms }) };
-    } finally {
-      deps.slots.release();
-    }
-  };
-
-  const attempt = (delivery: ClaimedDelivery): Promise<void> => {
+  /** One attempt, in a span (webhook.attempt when tracing is on; a no-op otherwise). */
+  async send(delivery: ClaimedDelivery): Promise<Recording> {
     const trigger: Trigger = delivery.manual_retry ? 'MANUAL' : 'SCHEDULED';
-    // A span per attempt (webhook.attempt) when tracing is on; a no-op otherwise.
     const span = startAttemptSpan({
-      endpointId: endpoint.id,
+      endpointId: this.lane.endpoint_id,
       deliveryId: delivery.id,
       attemptNumber: delivery.attempt_count + 1,
       eventType: delivery.event_type,
       trigger,
     });
-    const call = send(delivery);
-    sending.add(call);
-    void call.finally(() => sending.delete(call)).catch(() => {});
-    const done = (async () => {
-      const result = await call.catch((error: unknown) => {
-        span.end({ outcome: 'ERROR', error: String(error) });
-        throw error;
-      });
-      const record = result.kind === 'sent' ? sentRecord(delivery, trigger, result) : notSentRecord(delivery, trigger, result);
-      span.end({
-        outcome: record.outcome,
-        statusCode: record.responseStatus,
-        willRetry: record.settlement.willRetry,
-        durationMs: record.durationMs,
-        error: record.error,
-      });
-      if (result.kind === 'sent') {
-        const { outcome } = result.completed.classification;
-        deps.metrics?.attempts.inc({ outcome });
-        deps.metrics?.attemptDuration.observe({ outcome }, result.completed.result.durationMs / 1000);
-      } else deps.metrics?.attempts.inc({ outcome: record.outcome });
-      if (record.settlement.effect.kind === 'none') {
-        await deps.recorder.record(record);
-      } else {
-        // Nothing more starts until the endpoint's fate is known: a 410 or an exhaustion may hold it.
-        const effectDone = deps.recorder.recordWithEffect(record, endpoint, () => clock.now()).then((recorded) => {
-          if (recorded?.held) state.held = true;
-        });
-        state.effect = effectDone;
-        await effectDone.finally(() => {
-          if (state.effect === effectDone) state.effect = null;
-        });
-      }
-      mine.delete(delivery.id);
-    })().catch((error: unknown) => {
-      state.failure ??= error;
-    });
-    finishing.add(done);
-    void done.finally(() => finishing.delete(done));
-    return done;
-  };
+    let result: Sent | NotSent;
+    try {
+      result = await this.call(delivery);
+    } catch (error) {
+      span.end({ outcome: 'ERROR', error: String(error) });
+      throw error;
+    }
+    const record = result.kind === 'sent' ? this.sentRecord(delivery, trigger, result) : this.notSentRecord(delivery, trigger, result);
+    span.end({ outcome: record.outcome, statusCode: record.responseStatus, willRetry: record.settlement.willRetry, durationMs: record.durationMs, error: record.error });
+    if (result.kind === 'sent') {
+      const { outcome } = result.completed.classification;
+      this.deps.metrics?.attempts.inc({ outcome });
+      this.deps.metrics?.attemptDuration.observe({ outcome }, result.completed.result.durationMs / 1000);
+    } else this.deps.metrics?.attempts.inc({ outcome: record.outcome });
+    const { recorder, clock } = this.deps;
+    if (record.settlement.effect.kind === 'none') return { effect: false, record: () => recorder.record(record) };
+    const endpoint = { id: this.lane.endpoint_id, accountId: this.lane.account_id, url: this.lane.url };
+    return { effect: true, record: () => recorder.recordWithEffect(record, endpoint, () => clock.now()) };
+  }
 
-  const sentRecord = (delivery: ClaimedDelivery, trigger: Trigger, { prepared, completed }: Sent): AttemptRecord => ({
-    id: newId('DeliveryAttempt'),
-    deliveryId: delivery.id,
-    attemptNumber: prepared.attemptNumber,
-    trigger,
-    outcome: completed.classification.outcome,
-    startedAt: prepared.startedAt,
-    durationMs: completed.result.durationMs,
-    requestHeaders: redacted(prepared.headers),
-    ...completed.response,
-    settlement: settle({
-      classification: completed.classification,
+  /**
+   * Everything up to the response: the endpoint's transformation first when the delivery has not
+   * been transformed yet (its result is stored, so every attempt sends the same bytes; a failure
+   * sends nothing), then signing and sending.
+   */
+  private async call(delivery: ClaimedDelivery): Promise<Sent | NotSent> {
+    const { deps, lane } = this;
+    let body = delivery.body ?? delivery.payload;
+    // A transformation's headers are stored sealed: it may have passed on the endpoint's own.
+    let customHeaders = delivery.transformed_headers ? openHeaders(deps.sealer, delivery.transformed_headers) : this.customHeaders;
+    if (lane.transformation !== null && delivery.body === null) {
+      const startedAt = deps.clock.now();
+      const began = performance.now();
+      const transformer = await deps.transformer();
+      const result = await transformer.run(
+        lane.transformation,
+        { eventType: delivery.event_type, eventId: delivery.event_id, payload: JSON.parse(delivery.payload), headers: { ...this.customHeaders } },
+        { reservedHeaders: signatureHeaderNames(this.signatureHeader) },
+      );
+      if (result.kind === 'error') {
+        const error = `transformation failed${result.line === null ? '' : ` at line ${result.line}`}: ${result.message}`;
+        return { kind: 'not sent', startedAt, durationMs: Math.round(performance.now() - began), error };
+      }
+      const stored = await storeTransformed(deps.pool, { deliveryId: delivery.id, body: result.body, headers: sealHeaders(deps.sealer, result.headers)! });
+      body = stored.body;
+      customHeaders = openHeaders(deps.sealer, stored.headers);
+    }
+    const now = deps.clock.now();
+    const prepared = prepareAttempt({
+      eventId: delivery.event_id,
+      eventType: delivery.event_type,
+      body,
+      attemptNumber: delivery.attempt_count + 1,
+      now,
+      secrets: this.secretsAt(now),
+      userAgent: deps.settings.userAgent,
+      customHeaders,
+      signatureHeader: this.signatureHeader,
+    });
+    return { kind: 'sent', prepared, completed: await callAttempt(deps.dispatcher, prepared, { url: lane.url, timeoutMs: lane.timeout_ms }) };
+  }
+
+  private sentRecord(delivery: ClaimedDelivery, trigger: Trigger, { prepared, completed }: Sent): AttemptRecord {
+    return {
+      id: newId('DeliveryAttempt'),
+      deliveryId: delivery.id,
+      attemptNumber: prepared.attemptNumber,
       trigger,
-      scheduledAttemptNumber: delivery.attempt_count - delivery.manual_attempts + 1,
-      schedule,
-      resumeScheduleAt: delivery.resume_schedule_at,
-      finishedAt: completed.finishedAt,
-      random: deps.random,
-    }),
-  });
+      outcome: completed.classification.outcome,
+      startedAt: prepared.startedAt,
+      durationMs: completed.result.durationMs,
+      requestHeaders: this.redacted(prepared.headers),
+      ...completed.response,
+      settlement: settle({
+        classification: completed.classification,
+        trigger,
+        scheduledAttemptNumber: delivery.attempt_count - delivery.manual_attempts + 1,
+        schedule: this.lane.retry_schedule ?? this.deps.settings.retrySchedule,
+        resumeScheduleAt: delivery.resume_schedule_at,
+        finishedAt: completed.finishedAt,
+        random: this.deps.random,
+      }),
+    };
+  }
 
   /** A transformation that fails fails its delivery: it would fail the same way on every retry. */
-  const notSentRecord = (delivery: ClaimedDelivery, trigger: Trigger, result: NotSent): AttemptRecord => ({
-    id: newId('DeliveryAttempt'),
-    deliveryId: delivery.id,
-    attemptNumber: delivery.attempt_count + 1,
-    trigger,
-    outcome: 'TRANSFORM_FAILED',
-    startedAt: result.startedAt,
-    durationMs: result.durationMs,
-    requestHeaders: {},
-    responseStatus: null,
-    responseHeaders: null,
-    responseBody: null,
-    error: result.error,
-    settlement: { status: 'FAILED', nextAttemptAt: null, willRetry: false, effect: { kind: 'none' } },
-  });
-
-  const going = () => !state.held && !control.halted && !control.stopping() && state.failure === null;
-  try {
-    while (going()) {
-      if (state.effect) {
-        await state.effect.catch(() => {});
-        continue;
-      }
-      if (sending.size >= limit) {
-        await Promise.race(sending).catch(() => {});
-        continue;
-      }
-      if (performance.now() >= sliceEnds) break;
-      if (buffer.length === 0) {
-        if (claimedAll) break;
-        const now = clock.now();
-        buffer = lane.ordered
-          ? await claimHead(pool, { endpointId: endpoint.id, now })
-          : await claimDue(pool, { endpointId: endpoint.id, now, skip: [...mine], limit: batch });
-        claimedAll = buffer.length < batch;
-        if (buffer.length === 0) break;
-      }
-      if (rate) {
-        notBefore = rate.take(clock.now());
-        if (notBefore) break;
-      }
-      await deps.slots.acquire();
-      if (!going()) {
-        deps.slots.release();
-        break;
-      }
-      const delivery = buffer.shift()!;
-      mine.add(delivery.id);
-      started++;
-      const done = attempt(delivery);
-      // An ordered endpoint's next delivery waits until this one has SUCCEEDED or FAILED, recorded.
-      if (lane.ordered) {
-        await done;
-        claimedAll = false;
-      }
-    }
-  } catch (error) {
-    state.failure ??= error;
-  } finally {
-    while (finishing.size > 0) await Promise.allSettled([...finishing]);
-    if (state.failure) deps.logger.error(`lane of ${endpoint.id}: slice ended early`, state.failure);
+  private notSentRecord(delivery: ClaimedDelivery, trigger: Trigger, result: NotSent): AttemptRecord {
+    return {
+      id: newId('DeliveryAttempt'),
+      deliveryId: delivery.id,
+      attemptNumber: delivery.attempt_count + 1,
+      trigger,
+      outcome: 'TRANSFORM_FAILED',
+      startedAt: result.startedAt,
+      durationMs: result.durationMs,
+      requestHeaders: {},
+      responseStatus: null,
+      responseHeaders: null,
+      responseBody: null,
+      error: result.error,
+      settlement: { status: 'FAILED', nextAttemptAt: null, willRetry: false, effect: { kind: 'none' } },
+    };
   }
-  return {
-    notBefore,
-    rateWindowStart: rate?.start ?? lane.rate_window_start,
-    rateCount: rate?.count ?? lane.rate_count,
-    attempts: started,
-    ms: Math.round(performance.now() - sliceStarted),
-  };
+
+  /** Only the values that came from the endpoint's own headers: Hookwire's own headers win over same-named ones. */
+  private redacted(headers: Record<string, string>): Record<string, string> {
+    return Object.fromEntries(
+      Object.entries(headers).map(([name, value]) => [name, this.secretHeaderValues.get(name.toLowerCase()) === value ? REDACTED : value]),
+    );
+  }
 }

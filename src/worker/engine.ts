@@ -106,7 +106,7 @@ export function startEngine(options: EngineOptions): Engine {
           releaseLane(pool, { endpointId: id, worker: workerId, now: clock.now(), notBefore: end.notBefore, rateWindowStart: end.rateWindowStart, rateCount: end.rateCount }),
         ),
       );
-      logger.debug(`lane ${id}: ${end.attempts} attempt(s), slice of ${end.ms} ms, next due ${readyAt?.toISOString() ?? 'when woken'}`);
+      logger.debug(`lane ${id}: ${end.attempts} attempt(s), slice of ${end.ms} ms ended ${end.stopped}, next due ${readyAt?.toISOString() ?? 'when woken'}`);
       if (readyAt) arm(readyAt.getTime() - clock.now().getTime());
     })()
       .catch((error: unknown) => logger.error(`lane of ${id} could not be given back (its lease will run out)`, error))
