@@ -3,13 +3,15 @@
 // starting new ones. Then every attempt started is finished and recorded before the engine gives
 // the lane back (engine.ts), so no other worker ever has this endpoint's attempts in flight at the
 // same time. The slice's steps are the state machine of drainer-slice.ts; this file gives it its
-// effects: the lane's statements, the worker's slots, and one attempt (traced, counted, recorded).
+// effects: the lane's statements, the worker's slots, and one attempt (delivery/attempt.ts's
+// pipeline, traced, counted and recorded).
 import type pg from 'pg';
 import type { Dispatcher } from 'undici';
-import { callAttempt, prepareAttempt, type CompletedAttempt, type PreparedAttempt } from '../delivery/attempt.ts';
-import { signatureHeaderNames, type SignatureHeaderConfig } from '../delivery/sign.ts';
+import { runAttempt, type AttemptEndpoint, type AttemptInput, type AttemptPorts, type CompletedAttempt } from '../delivery/attempt.ts';
+import { sendFor, type Destination } from '../delivery/destination.ts';
+import type { SignatureHeaderConfig } from '../delivery/sign.ts';
 import type { Transformer } from '../delivery/transform.ts';
-import { settle, type AttemptRecord, type Trigger } from '../domain/attempts.ts';
+import { settle, type AttemptRecord, type Settlement, type Trigger } from '../domain/attempts.ts';
 import type { Clock } from '../domain/clock.ts';
 import { openHeaders, sealHeaders, signingSecrets } from '../domain/endpoints.ts';
 import type { Sealer } from '../db/sealer.ts';
@@ -99,40 +101,50 @@ function laneEffects(deps: DrainDeps, lane: ClaimedLane): SliceEffects<ClaimedDe
   };
 }
 
-interface Sent {
-  kind: 'sent';
-  prepared: PreparedAttempt;
-  completed: CompletedAttempt;
+/** Every endpoint is an HTTP one today; a broker endpoint's lane will name its kind here. */
+function destinationOf(lane: ClaimedLane): Destination {
+  return { kind: 'http', url: lane.url, timeoutMs: lane.timeout_ms };
 }
 
-interface NotSent {
-  kind: 'not sent';
-  startedAt: Date;
-  durationMs: number;
-  error: string;
-}
+/** A transformation that fails fails its delivery: it would fail the same way on every retry. */
+const TRANSFORM_FAILED: Settlement = { status: 'FAILED', nextAttemptAt: null, willRetry: false, effect: { kind: 'none' } };
 
 /** The attempts of one slice: what they share of the endpoint is opened once (it is stored sealed). */
 class LaneAttempts {
   private readonly deps: DrainDeps;
   private readonly lane: ClaimedLane;
-  private readonly customHeaders: Record<string, string> | null;
-  private readonly secretsAt: (now: Date) => string[];
-  private readonly signatureHeader: SignatureHeaderConfig | null;
+  private readonly endpoint: AttemptEndpoint;
+  private readonly ports: AttemptPorts;
   /** The endpoint's own header values by name: they may be credentials, so attempts store them redacted. */
   private readonly secretHeaderValues: Map<string, string>;
 
   constructor(deps: DrainDeps, lane: ClaimedLane) {
     this.deps = deps;
     this.lane = lane;
-    this.customHeaders = openHeaders(deps.sealer, lane.headers);
-    this.secretHeaderValues = new Map(Object.entries(this.customHeaders ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
-    // Opened on first use and kept for the slice; which ones are live is decided per attempt.
-    this.signatureHeader = lane.signature_header as SignatureHeaderConfig | null;
-    this.secretsAt = signingSecrets({ signingSecret: lane.signing_secret, retiredSecrets: lane.retired_secrets as Prisma.JsonValue }, deps.sealer);
+    const { sealer } = deps;
+    const customHeaders = openHeaders(sealer, lane.headers);
+    this.secretHeaderValues = new Map(Object.entries(customHeaders ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
+    this.endpoint = {
+      transformation: lane.transformation,
+      customHeaders,
+      signatureHeader: lane.signature_header as SignatureHeaderConfig | null,
+      userAgent: deps.settings.userAgent,
+      // Opened on first use and kept for the slice; which ones are live is decided per attempt.
+      secretsAt: signingSecrets({ signingSecret: lane.signing_secret, retiredSecrets: lane.retired_secrets as Prisma.JsonValue }, sealer),
+      send: sendFor(destinationOf(lane), { dispatcher: deps.dispatcher }),
+    };
+    this.ports = {
+      now: () => deps.clock.now(),
+      transformer: deps.transformer,
+      // A transformation's headers are stored sealed: it may have passed on the endpoint's own.
+      storeTransformed: async (deliveryId, body, headers) => {
+        const stored = await storeTransformed(deps.pool, { deliveryId, body, headers: sealHeaders(sealer, headers)! });
+        return { body: stored.body, headers: openHeaders(sealer, stored.headers) };
+      },
+    };
   }
 
-  /** One attempt, in a span (webhook.attempt when tracing is on; a no-op otherwise). */
+  /** One attempt through the pipeline, in a span (webhook.attempt when tracing is on; a no-op otherwise). */
   async send(delivery: ClaimedDelivery): Promise<Recording> {
     const trigger: Trigger = delivery.manual_retry ? 'MANUAL' : 'SCHEDULED';
     const span = startAttemptSpan({
@@ -142,107 +154,58 @@ class LaneAttempts {
       eventType: delivery.event_type,
       trigger,
     });
-    let result: Sent | NotSent;
+    let completed: CompletedAttempt;
     try {
-      result = await this.call(delivery);
+      completed = await runAttempt(this.input(delivery), this.endpoint, this.ports);
     } catch (error) {
       span.end({ outcome: 'ERROR', error: String(error) });
       throw error;
     }
-    const record = result.kind === 'sent' ? this.sentRecord(delivery, trigger, result) : this.notSentRecord(delivery, trigger, result);
+    const record = this.record(delivery, trigger, completed);
     span.end({ outcome: record.outcome, statusCode: record.responseStatus, willRetry: record.settlement.willRetry, durationMs: record.durationMs, error: record.error });
-    if (result.kind === 'sent') {
-      const { outcome } = result.completed.classification;
-      this.deps.metrics?.attempts.inc({ outcome });
-      this.deps.metrics?.attemptDuration.observe({ outcome }, result.completed.result.durationMs / 1000);
-    } else this.deps.metrics?.attempts.inc({ outcome: record.outcome });
+    this.deps.metrics?.attempts.inc({ outcome: completed.outcome });
+    if (completed.kind === 'called') this.deps.metrics?.attemptDuration.observe({ outcome: completed.outcome }, completed.durationMs / 1000);
     const { recorder, clock } = this.deps;
     if (record.settlement.effect.kind === 'none') return { effect: false, record: () => recorder.record(record) };
     const endpoint = { id: this.lane.endpoint_id, accountId: this.lane.account_id, url: this.lane.url };
     return { effect: true, record: () => recorder.recordWithEffect(record, endpoint, () => clock.now()) };
   }
 
-  /**
-   * Everything up to the response: the endpoint's transformation first when the delivery has not
-   * been transformed yet (its result is stored, so every attempt sends the same bytes; a failure
-   * sends nothing), then signing and sending.
-   */
-  private async call(delivery: ClaimedDelivery): Promise<Sent | NotSent> {
-    const { deps, lane } = this;
-    let body = delivery.body ?? delivery.payload;
-    // A transformation's headers are stored sealed: it may have passed on the endpoint's own.
-    let customHeaders = delivery.transformed_headers ? openHeaders(deps.sealer, delivery.transformed_headers) : this.customHeaders;
-    if (lane.transformation !== null && delivery.body === null) {
-      const startedAt = deps.clock.now();
-      const began = performance.now();
-      const transformer = await deps.transformer();
-      const result = await transformer.run(
-        lane.transformation,
-        { eventType: delivery.event_type, eventId: delivery.event_id, payload: JSON.parse(delivery.payload), headers: { ...this.customHeaders } },
-        { reservedHeaders: signatureHeaderNames(this.signatureHeader) },
-      );
-      if (result.kind === 'error') {
-        const error = `transformation failed${result.line === null ? '' : ` at line ${result.line}`}: ${result.message}`;
-        return { kind: 'not sent', startedAt, durationMs: Math.round(performance.now() - began), error };
-      }
-      const stored = await storeTransformed(deps.pool, { deliveryId: delivery.id, body: result.body, headers: sealHeaders(deps.sealer, result.headers)! });
-      body = stored.body;
-      customHeaders = openHeaders(deps.sealer, stored.headers);
-    }
-    const now = deps.clock.now();
-    const prepared = prepareAttempt({
+  private input(delivery: ClaimedDelivery): AttemptInput {
+    return {
+      deliveryId: delivery.id,
       eventId: delivery.event_id,
       eventType: delivery.event_type,
-      body,
       attemptNumber: delivery.attempt_count + 1,
-      now,
-      secrets: this.secretsAt(now),
-      userAgent: deps.settings.userAgent,
-      customHeaders,
-      signatureHeader: this.signatureHeader,
-    });
-    return { kind: 'sent', prepared, completed: await callAttempt(deps.dispatcher, prepared, { url: lane.url, timeoutMs: lane.timeout_ms }) };
-  }
-
-  private sentRecord(delivery: ClaimedDelivery, trigger: Trigger, { prepared, completed }: Sent): AttemptRecord {
-    return {
-      id: newId('DeliveryAttempt'),
-      deliveryId: delivery.id,
-      attemptNumber: prepared.attemptNumber,
-      trigger,
-      outcome: completed.classification.outcome,
-      startedAt: prepared.startedAt,
-      durationMs: completed.result.durationMs,
-      requestHeaders: this.redacted(prepared.headers),
-      ...completed.response,
-      settlement: settle({
-        classification: completed.classification,
-        trigger,
-        scheduledAttemptNumber: delivery.attempt_count - delivery.manual_attempts + 1,
-        schedule: this.lane.retry_schedule ?? this.deps.settings.retrySchedule,
-        resumeScheduleAt: delivery.resume_schedule_at,
-        finishedAt: completed.finishedAt,
-        random: this.deps.random,
-      }),
+      payload: delivery.payload,
+      body: delivery.body,
+      transformedHeaders: openHeaders(this.deps.sealer, delivery.transformed_headers),
     };
   }
 
-  /** A transformation that fails fails its delivery: it would fail the same way on every retry. */
-  private notSentRecord(delivery: ClaimedDelivery, trigger: Trigger, result: NotSent): AttemptRecord {
+  private record(delivery: ClaimedDelivery, trigger: Trigger, completed: CompletedAttempt): AttemptRecord {
     return {
       id: newId('DeliveryAttempt'),
       deliveryId: delivery.id,
-      attemptNumber: delivery.attempt_count + 1,
+      attemptNumber: completed.attemptNumber,
       trigger,
-      outcome: 'TRANSFORM_FAILED',
-      startedAt: result.startedAt,
-      durationMs: result.durationMs,
-      requestHeaders: {},
-      responseStatus: null,
-      responseHeaders: null,
-      responseBody: null,
-      error: result.error,
-      settlement: { status: 'FAILED', nextAttemptAt: null, willRetry: false, effect: { kind: 'none' } },
+      outcome: completed.outcome,
+      startedAt: completed.startedAt,
+      durationMs: completed.durationMs,
+      requestHeaders: this.redacted(completed.requestHeaders),
+      ...completed.response,
+      settlement:
+        completed.kind === 'transform failed'
+          ? TRANSFORM_FAILED
+          : settle({
+              classification: completed.classification,
+              trigger,
+              scheduledAttemptNumber: delivery.attempt_count - delivery.manual_attempts + 1,
+              schedule: this.lane.retry_schedule ?? this.deps.settings.retrySchedule,
+              resumeScheduleAt: delivery.resume_schedule_at,
+              finishedAt: completed.finishedAt,
+              random: this.deps.random,
+            }),
     };
   }
 
