@@ -17,7 +17,7 @@ import type { Metrics } from '../metrics.ts';
 import type { Transformer } from '../delivery/transform.ts';
 import type { Sealer } from '../db/sealer.ts';
 import { retryOnConnectionError, withDeadlockRetry } from '../db/reconnect.ts';
-import { drainLane, type LaneControl, type SliceEnd } from './drainer.ts';
+import { drainLane, type DrainDeps, type LaneControl, type SliceEnd } from './drainer.ts';
 import { claimLanes, LANES_CHANNEL, nextReadyAt, releaseLane, type ClaimedLane } from '../db/sql/lanes.ts';
 import { AttemptRecorder } from './recorder.ts';
 import { Semaphore } from './semaphore.ts';
@@ -48,141 +48,168 @@ export interface EngineOptions {
 }
 
 export function startEngine(options: EngineOptions): Engine {
-  const { pool, clock, config, logger } = options;
-  const workerId = `${hostname()}/${process.pid}/${randomBytes(4).toString('hex')}`;
-  const recorder = new AttemptRecorder(pool, { db: options.db, failingAfter: config.failingAfter }, logger);
-  const slots = new Semaphore(config.workerConcurrency);
-  const running = new Map<string, LaneControl>();
-  const drains = new Set<Promise<void>>();
-  const drainDeps = {
-    pool,
-    dispatcher: options.dispatcher,
-    clock,
-    recorder,
-    slots,
-    logger,
-    metrics: options.metrics,
-    random: options.random,
-    transformer: options.transformer,
-    sealer: options.sealer,
-    settings: {
-      workerId,
-      userAgent: `Hookwire/${config.version}`,
-      retrySchedule: config.retrySchedule,
-      endpointConcurrency: config.endpointConcurrency,
-      sliceMs: config.laneSliceMs,
-    },
-  };
+  const engine = new LaneEngine(options);
+  engine.start();
+  return engine;
+}
 
-  let stopping = false;
-  let claiming = false;
-  let again = false;
-  let timer: NodeJS.Timeout | null = null;
+class LaneEngine implements Engine {
+  readonly workerId = `${hostname()}/${process.pid}/${randomBytes(4).toString('hex')}`;
+  readonly recorder: AttemptRecorder;
+  private readonly options: EngineOptions;
+  private readonly drainDeps: DrainDeps;
+  /** The lanes being drained, by endpoint id, each with what tells its slice to halt. */
+  private readonly running = new Map<string, LaneControl>();
+  private readonly drains = new Set<Promise<void>>();
+  private stopping = false;
+  /** A round is looking for lanes; `again`: another was asked for meanwhile. */
+  private claiming = false;
+  private again = false;
+  private timer: NodeJS.Timeout | null = null;
 
-  const arm = (delayMs: number) => {
-    if (stopping) return;
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(() => void round(), Math.max(0, Math.min(delayMs, config.workerPollMs)));
-    timer.unref();
-  };
+  constructor(options: EngineOptions) {
+    const { pool, config, logger } = options;
+    this.options = options;
+    this.recorder = new AttemptRecorder(pool, { db: options.db, failingAfter: config.failingAfter }, logger);
+    this.drainDeps = {
+      pool,
+      dispatcher: options.dispatcher,
+      clock: options.clock,
+      recorder: this.recorder,
+      slots: new Semaphore(config.workerConcurrency),
+      logger,
+      metrics: options.metrics,
+      random: options.random,
+      transformer: options.transformer,
+      sealer: options.sealer,
+      settings: {
+        workerId: this.workerId,
+        userAgent: `Hookwire/${config.version}`,
+        retrySchedule: config.retrySchedule,
+        endpointConcurrency: config.endpointConcurrency,
+        sliceMs: config.laneSliceMs,
+      },
+    };
+  }
 
-  const drain = (lane: ClaimedLane) => {
-    const id = lane.endpoint_id;
-    // Claimed again while this worker still drains it: only when its lease ran out meanwhile (a
-    // moved test clock, a frozen process). The slice under way gives it back.
-    if (running.has(id)) return;
-    const control: LaneControl = { halted: false, stopping: () => stopping };
-    running.set(id, control);
-    const done = (async () => {
-      let end: SliceEnd | null = null;
-      try {
-        end = await drainLane(drainDeps, lane, control);
-      } finally {
-        // Before the lane is given back: once it is, a round of this worker may claim it again.
-        running.delete(id);
-      }
-      const readyAt = await retryOnConnectionError(() =>
-        withDeadlockRetry(() =>
-          releaseLane(pool, { endpointId: id, worker: workerId, now: clock.now(), notBefore: end.notBefore, rateWindowStart: end.rateWindowStart, rateCount: end.rateCount }),
-        ),
-      );
-      logger.debug(`lane ${id}: ${end.attempts} attempt(s), slice of ${end.ms} ms ended ${end.stopped}, next due ${readyAt?.toISOString() ?? 'when woken'}`);
-      if (readyAt) arm(readyAt.getTime() - clock.now().getTime());
-    })()
-      .catch((error: unknown) => logger.error(`lane of ${id} could not be given back (its lease will run out)`, error))
-      .finally(() => {
-        drains.delete(done);
-        void round();
-      });
-    drains.add(done);
-  };
+  get activeLanes(): number {
+    return this.running.size;
+  }
 
-  const round = async (): Promise<void> => {
-    if (claiming) {
-      again = true;
-      return;
+  start(): void {
+    const { listener } = this.options;
+    listener.addEventListener(LANES_CHANNEL, this.onLanes);
+    listener.addEventListener('connected', this.onLanes);
+    listener.addEventListener(CHANNELS.endpointStatus, this.onStatus);
+    void this.round();
+  }
+
+  poke(): void {
+    void this.round();
+  }
+
+  async stop(timeoutMs: number): Promise<void> {
+    const { listener, logger } = this.options;
+    this.stopping = true;
+    if (this.timer) clearTimeout(this.timer);
+    listener.removeEventListener(LANES_CHANNEL, this.onLanes);
+    listener.removeEventListener('connected', this.onLanes);
+    listener.removeEventListener(CHANNELS.endpointStatus, this.onStatus);
+    let timeout: NodeJS.Timeout | undefined;
+    const expired = new Promise<'expired'>((resolve) => (timeout = setTimeout(() => resolve('expired'), timeoutMs)));
+    const finished = (async () => {
+      while (this.drains.size > 0) await Promise.allSettled([...this.drains]);
+      await this.recorder.drain();
+    })();
+    const result = await Promise.race([finished, expired]);
+    clearTimeout(timeout);
+    if (result === 'expired') {
+      logger.warn(`stopping after ${timeoutMs} ms with ${this.running.size} lane(s) still busy; their leases will run out and other workers will resend what was not recorded`);
     }
-    claiming = true;
-    try {
-      do {
-        again = false;
-        const free = config.workerLanes - running.size;
-        if (free <= 0 || stopping) break;
-        const now = clock.now();
-        const lanes = await claimLanes(pool, { worker: workerId, now, limit: free, leaseGraceMs: config.laneLeaseGraceMs });
-        for (const lane of lanes) drain(lane);
-        if (lanes.length < free) {
-          const next = await nextReadyAt(pool, { now });
-          arm(next ? next.getTime() - now.getTime() : config.workerPollMs);
-        }
-      } while (again && !stopping);
-    } catch (error) {
-      logger.warn(`engine: could not look for due lanes (${(error as Error).message}); trying again shortly`);
-      arm(config.workerPollMs);
-    } finally {
-      claiming = false;
-    }
-  };
+  }
 
-  const onLanes = () => void round();
-  const onStatus = (event: Event) => {
+  private readonly onLanes = () => void this.round();
+
+  private readonly onStatus = (event: Event) => {
     try {
       const notice = JSON.parse((event as CustomEvent<string>).detail) as EndpointStatusNotice;
-      const control = running.get(notice.endpointId);
+      const control = this.running.get(notice.endpointId);
       if (control && notice.status !== 'ACTIVE') control.halted = true;
     } catch {
       // a malformed notice: the next claim sees the endpoint's status anyway
     }
   };
-  options.listener.addEventListener(LANES_CHANNEL, onLanes);
-  options.listener.addEventListener('connected', onLanes);
-  options.listener.addEventListener(CHANNELS.endpointStatus, onStatus);
-  void round();
 
-  return {
-    workerId,
-    recorder,
-    get activeLanes() {
-      return running.size;
-    },
-    poke: () => void round(),
-    async stop(timeoutMs) {
-      stopping = true;
-      if (timer) clearTimeout(timer);
-      options.listener.removeEventListener(LANES_CHANNEL, onLanes);
-      options.listener.removeEventListener('connected', onLanes);
-      options.listener.removeEventListener(CHANNELS.endpointStatus, onStatus);
-      let timeout: NodeJS.Timeout | undefined;
-      const expired = new Promise<'expired'>((resolve) => (timeout = setTimeout(() => resolve('expired'), timeoutMs)));
-      const finished = (async () => {
-        while (drains.size > 0) await Promise.allSettled([...drains]);
-        await recorder.drain();
-      })();
-      const result = await Promise.race([finished, expired]);
-      clearTimeout(timeout);
-      if (result === 'expired') {
-        logger.warn(`stopping after ${timeoutMs} ms with ${running.size} lane(s) still busy; their leases will run out and other workers will resend what was not recorded`);
-      }
-    },
-  };
+  /** Looks again after `delayMs` (at most the poll interval), unless stopping. */
+  private arm(delayMs: number): void {
+    if (this.stopping) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.round(), Math.max(0, Math.min(delayMs, this.options.config.workerPollMs)));
+    this.timer.unref();
+  }
+
+  /** Claims as many due lanes as there is room for, and drains each; one round at a time. */
+  private async round(): Promise<void> {
+    if (this.claiming) {
+      this.again = true;
+      return;
+    }
+    const { pool, clock, config, logger } = this.options;
+    this.claiming = true;
+    try {
+      do {
+        this.again = false;
+        const free = config.workerLanes - this.running.size;
+        if (free <= 0 || this.stopping) break;
+        const now = clock.now();
+        const lanes = await claimLanes(pool, { worker: this.workerId, now, limit: free, leaseGraceMs: config.laneLeaseGraceMs });
+        for (const lane of lanes) this.drain(lane);
+        if (lanes.length < free) {
+          const next = await nextReadyAt(pool, { now });
+          this.arm(next ? next.getTime() - now.getTime() : config.workerPollMs);
+        }
+      } while (this.again && !this.stopping);
+    } catch (error) {
+      logger.warn(`engine: could not look for due lanes (${(error as Error).message}); trying again shortly`);
+      this.arm(config.workerPollMs);
+    } finally {
+      this.claiming = false;
+    }
+  }
+
+  private drain(lane: ClaimedLane): void {
+    const id = lane.endpoint_id;
+    // Claimed again while this worker still drains it: only when its lease ran out meanwhile (a
+    // moved test clock, a frozen process). The slice under way gives it back.
+    if (this.running.has(id)) return;
+    const control: LaneControl = { halted: false, stopping: () => this.stopping };
+    this.running.set(id, control);
+    const done = this.slice(lane, control)
+      .catch((error: unknown) => this.options.logger.error(`lane of ${id} could not be given back (its lease will run out)`, error))
+      .finally(() => {
+        this.drains.delete(done);
+        void this.round();
+      });
+    this.drains.add(done);
+  }
+
+  /** One slice of the lane, then the lane given back with what the slice learnt of it. */
+  private async slice(lane: ClaimedLane, control: LaneControl): Promise<void> {
+    const { pool, clock, logger } = this.options;
+    const id = lane.endpoint_id;
+    let end: SliceEnd;
+    try {
+      end = await drainLane(this.drainDeps, lane, control);
+    } finally {
+      // Before the lane is given back: once it is, a round of this worker may claim it again.
+      this.running.delete(id);
+    }
+    const readyAt = await retryOnConnectionError(() =>
+      withDeadlockRetry(() =>
+        releaseLane(pool, { endpointId: id, worker: this.workerId, now: clock.now(), notBefore: end.notBefore, rateWindowStart: end.rateWindowStart, rateCount: end.rateCount }),
+      ),
+    );
+    logger.debug(`lane ${id}: ${end.attempts} attempt(s), slice of ${end.ms} ms ended ${end.stopped}, next due ${readyAt?.toISOString() ?? 'when woken'}`);
+    if (readyAt) this.arm(readyAt.getTime() - clock.now().getTime());
+  }
 }
