@@ -57,6 +57,8 @@ export interface TransformedAttempt {
 }
 
 export interface PreparedAttempt {
+  /** Where a broker de-duplicates (JetStream's message id): every attempt of a delivery carries it. */
+  deliveryId: string | null;
   attemptNumber: number;
   startedAt: Date;
   body: string;
@@ -105,6 +107,7 @@ export async function runAttempt(input: AttemptInput, endpoint: AttemptEndpoint,
   if (transformed.kind === 'transform failed') return transformed;
   const now = ports.now();
   const prepared = prepareAttempt({
+    deliveryId: input.deliveryId,
     eventId: input.eventId,
     eventType: input.eventType,
     body: transformed.body,
@@ -155,6 +158,7 @@ export async function transformAttempt(
 }
 
 export interface PrepareInput {
+  deliveryId?: string | null;
   eventId: string;
   eventType: string;
   body: string;
@@ -181,7 +185,7 @@ export function prepareAttempt(input: PrepareInput): PreparedAttempt {
     customHeaders: input.customHeaders,
     signatureHeader: input.signatureHeader,
   });
-  return { attemptNumber: input.attemptNumber, startedAt: input.now, body: input.body, headers };
+  return { deliveryId: input.deliveryId ?? null, attemptNumber: input.attemptNumber, startedAt: input.now, body: input.body, headers };
 }
 
 export async function callAttempt(send: Send, prepared: PreparedAttempt): Promise<CalledAttempt> {

@@ -1,7 +1,7 @@
 // Where an endpoint's attempts go, and which `send` serves each kind of destination: the one
-// place a broker publish (RabbitMQ, NATS, a Redis stream) plugs in beside the HTTP POST. Every
-// send returns the same SendResult, so classification, retries, lanes and recording never ask
-// which kind it was.
+// place a broker publish (brokers/pool.ts BrokerPool.send: RabbitMQ, NATS, a Redis stream) plugs
+// in beside the HTTP POST, as a kind of Destination and a case below. Every send returns the same
+// SendResult, so classification, retries, lanes and recording never ask which kind it was.
 import type { Dispatcher } from 'undici';
 import type { Send } from './attempt.ts';
 import { send } from './send.ts';

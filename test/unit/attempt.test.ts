@@ -60,6 +60,8 @@ describe('the attempt pipeline', () => {
     const completed = await runAttempt(p.input({ attemptNumber: 3 }), p.endpoint, p.ports);
     expect(p.sent).toHaveLength(1);
     expect(p.sent[0]!.body).toBe(envelope);
+    // A broker send de-duplicates on it (JetStream's message id).
+    expect(p.sent[0]!.deliveryId).toBe('dlv_1');
     expect(p.sent[0]!.headers).toMatchObject({ 'x-tenant': 'acme', 'webhook-id': 'evt_1', 'webhook-timestamp': '1775903405', 'x-webhook-delivery-attempt': '3' });
     expect(p.secretsAsked).toEqual([signedAt]);
     expect(completed).toMatchObject({
