@@ -2,12 +2,13 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Link, navigate, useLocation } from './router.tsx';
 import { SessionProvider, signInWith, storeApiKey, storedApiKey, useSession, type Viewer } from './session.tsx';
-import { NoticeProvider } from './ui.tsx';
+import { NoticeProvider } from './notices.tsx';
 import { SignIn } from './screens/SignIn.tsx';
 import { EndpointList } from './screens/EndpointList.tsx';
-import { EndpointEditor } from './screens/EndpointEditor.tsx';
-import { MessageHistory } from './screens/MessageHistory.tsx';
+import { EndpointEditor } from './screens/editor/EndpointEditor.tsx';
+import { MessageHistory } from './screens/history/MessageHistory.tsx';
 import { EventTypeCatalog } from './screens/EventTypeCatalog.tsx';
+import { PageMessage } from './screens/page-messages.tsx';
 
 type Auth = { state: 'checking' } | { state: 'signedOut'; reason?: string } | { state: 'signedIn'; apiKey: string; viewer: Viewer };
 
@@ -101,11 +102,10 @@ function Screen({ path }: { path: string }) {
   if (parts[0] === 'endpoints' && parts[1] && !parts[2]) return <EndpointEditor key={parts[1]} endpointId={parts[1]} />;
   if (parts[0] === 'endpoints' || parts.length === 0) return <EndpointList />;
   return (
-    <section className="page">
-      <h1>Not found</h1>
+    <PageMessage title="Not found">
       <p>
         There is no page at {path}. <Link href="/endpoints">Go to the endpoints</Link>.
       </p>
-    </section>
+    </PageMessage>
   );
 }

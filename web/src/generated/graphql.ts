@@ -122,6 +122,20 @@ export type TimelineFieldsFragment = { hour: string, attempts: number, succeeded
 
 export type FieldErrorsFieldsFragment = { message: string, fieldErrors: Array<{ path: Array<string>, message: string }> };
 
+export type DashboardEndpointStatusSubscriptionVariables = Exact<{
+  endpointId?: string | null | undefined;
+}>;
+
+
+export type DashboardEndpointStatusSubscription = { endpointStatusChanged: { id: string, status: EndpointStatus, pauseReason: string | null } };
+
+export type DashboardAttemptsSubscriptionVariables = Exact<{
+  endpointId?: string | null | undefined;
+}>;
+
+
+export type DashboardAttemptsSubscription = { deliveryAttempted: { id: string, outcome: AttemptOutcome, delivery: { id: string, status: DeliveryStatus } } };
+
 export type DashboardCreateEndpointMutationVariables = Exact<{
   input: CreateEndpointInput;
 }>;
@@ -134,38 +148,30 @@ export type DashboardCreateEndpointMutation = { createEndpoint:
     | { __typename: 'VerificationError', message: string }
    };
 
-export type DashboardEndpointQueryVariables = Exact<{
+export type DashboardDeleteEndpointMutationVariables = Exact<{
   id: string;
 }>;
 
 
-export type DashboardEndpointQuery = { endpoint: { id: string, url: string, status: EndpointStatus, pauseReason: string | null, pausedAt: string | null, eventTypes: Array<string>, signingSecret: string, createdAt: string, updatedAt: string, description: string, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, headers: unknown, sessionIds: Array<string> | null, concurrencyLimit: number | null, ordered: boolean, filter: unknown, transformation: string | null, retiredSecrets: Array<{ secret: string, expiresAt: string }>, stats: { total: number, succeeded: number, failed: number, pending: number, successRate: number | null }, timeline: Array<{ hour: string, attempts: number, succeeded: number, failed: number, successRate: number | null }>, recent: { edges: Array<{ node: { id: string, attempts: Array<{ id: string, outcome: AttemptOutcome, responseStatus: number | null, error: string | null, startedAt: string }> } }> } } | null };
-
-export type DashboardUpdateEndpointMutationVariables = Exact<{
-  id: string;
-  input: UpdateEndpointInput;
-}>;
-
-
-export type DashboardUpdateEndpointMutation = { updateEndpoint:
-    | { __typename: 'EndpointSuccess', endpoint: { id: string, updatedAt: string } }
+export type DashboardDeleteEndpointMutation = { deleteEndpoint:
+    | { __typename: 'DeleteEndpointSuccess', deletedId: string }
     | { __typename: 'NotFoundError', message: string }
-    | { __typename: 'ValidationError', message: string, fieldErrors: Array<{ path: Array<string>, message: string }> }
-    | { __typename: 'VerificationError', message: string }
    };
 
-export type DashboardRotateSecretMutationVariables = Exact<{
-  id: string;
-  gracePeriodSeconds?: number | null | undefined;
+export type DashboardEndpointsQueryVariables = Exact<{
+  first?: number | null | undefined;
+  last?: number | null | undefined;
+  after?: string | null | undefined;
+  before?: string | null | undefined;
 }>;
 
 
-export type DashboardRotateSecretMutation = { rotateEndpointSecret:
-    | { __typename: 'EndpointSuccess', endpoint: { id: string, signingSecret: string } }
-    | { __typename: 'NotFoundError', message: string }
-    | { __typename: 'ValidationError', message: string }
-    | { __typename: 'VerificationError', message: string }
-   };
+export type DashboardEndpointsQuery = { endpoints: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ node: { id: string, description: string, url: string, status: EndpointStatus, pauseReason: string | null, failing: boolean, consecutiveFailures: number, failingSince: string | null, eventTypes: Array<string>, timeline: Array<{ hour: string, attempts: number, succeeded: number, failed: number, successRate: number | null }> } }> } };
+
+export type DashboardCatalogQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type DashboardCatalogQuery = { eventTypes: Array<{ name: string, description: string, schema: unknown, example: unknown }> };
 
 export type DashboardPauseEndpointMutationVariables = Exact<{
   id: string;
@@ -191,6 +197,19 @@ export type DashboardResumeEndpointMutation = { resumeEndpoint:
     | { __typename: 'VerificationError', message: string }
    };
 
+export type DashboardRotateSecretMutationVariables = Exact<{
+  id: string;
+  gracePeriodSeconds?: number | null | undefined;
+}>;
+
+
+export type DashboardRotateSecretMutation = { rotateEndpointSecret:
+    | { __typename: 'EndpointSuccess', endpoint: { id: string, signingSecret: string } }
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'ValidationError', message: string }
+    | { __typename: 'VerificationError', message: string }
+   };
+
 export type DashboardSendTestEventMutationVariables = Exact<{
   endpointId: string;
   eventType?: string | null | undefined;
@@ -203,44 +222,25 @@ export type DashboardSendTestEventMutation = { sendTestEvent:
     | { __typename: 'ValidationError', message: string }
    };
 
-export type DashboardEndpointsQueryVariables = Exact<{
-  first?: number | null | undefined;
-  last?: number | null | undefined;
-  after?: string | null | undefined;
-  before?: string | null | undefined;
-}>;
-
-
-export type DashboardEndpointsQuery = { endpoints: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ node: { id: string, description: string, url: string, status: EndpointStatus, pauseReason: string | null, failing: boolean, consecutiveFailures: number, failingSince: string | null, eventTypes: Array<string>, timeline: Array<{ hour: string, attempts: number, succeeded: number, failed: number, successRate: number | null }> } }> } };
-
-export type DashboardDeleteEndpointMutationVariables = Exact<{
+export type DashboardEndpointQueryVariables = Exact<{
   id: string;
 }>;
 
 
-export type DashboardDeleteEndpointMutation = { deleteEndpoint:
-    | { __typename: 'DeleteEndpointSuccess', deletedId: string }
+export type DashboardEndpointQuery = { endpoint: { id: string, url: string, status: EndpointStatus, pauseReason: string | null, pausedAt: string | null, eventTypes: Array<string>, signingSecret: string, createdAt: string, updatedAt: string, description: string, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, headers: unknown, sessionIds: Array<string> | null, concurrencyLimit: number | null, ordered: boolean, filter: unknown, transformation: string | null, retiredSecrets: Array<{ secret: string, expiresAt: string }>, stats: { total: number, succeeded: number, failed: number, pending: number, successRate: number | null }, timeline: Array<{ hour: string, attempts: number, succeeded: number, failed: number, successRate: number | null }>, recent: { edges: Array<{ node: { id: string, attempts: Array<{ id: string, outcome: AttemptOutcome, responseStatus: number | null, error: string | null, startedAt: string }> } }> } } | null };
+
+export type DashboardUpdateEndpointMutationVariables = Exact<{
+  id: string;
+  input: UpdateEndpointInput;
+}>;
+
+
+export type DashboardUpdateEndpointMutation = { updateEndpoint:
+    | { __typename: 'EndpointSuccess', endpoint: { id: string, updatedAt: string } }
     | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'ValidationError', message: string, fieldErrors: Array<{ path: Array<string>, message: string }> }
+    | { __typename: 'VerificationError', message: string }
    };
-
-export type DashboardEndpointStatusSubscriptionVariables = Exact<{
-  endpointId?: string | null | undefined;
-}>;
-
-
-export type DashboardEndpointStatusSubscription = { endpointStatusChanged: { id: string, status: EndpointStatus, pauseReason: string | null } };
-
-export type DashboardAttemptsSubscriptionVariables = Exact<{
-  endpointId?: string | null | undefined;
-}>;
-
-
-export type DashboardAttemptsSubscription = { deliveryAttempted: { id: string, outcome: AttemptOutcome, delivery: { id: string, status: DeliveryStatus } } };
-
-export type DashboardCatalogQueryVariables = Exact<{ [key: string]: never; }>;
-
-
-export type DashboardCatalogQuery = { eventTypes: Array<{ name: string, description: string, schema: unknown, example: unknown }> };
 
 export type DashboardMessagesQueryVariables = Exact<{
   id: string;
@@ -255,6 +255,13 @@ export type DashboardMessagesQueryVariables = Exact<{
 
 export type DashboardMessagesQuery = { endpoint: { id: string, description: string, url: string, status: EndpointStatus, deliveries: { totalCount: number, stats: { total: number, succeeded: number, failed: number, pending: number, successRate: number | null }, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ node: { id: string, status: DeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, event: { id: string, type: string }, attempts: Array<{ id: string, outcome: AttemptOutcome, responseStatus: number | null, startedAt: string, durationMs: number }> } }> } } | null };
 
+export type DashboardDeliveryQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type DashboardDeliveryQuery = { delivery: { id: string, status: DeliveryStatus, attemptCount: number, createdAt: string, completedAt: string | null, nextAttemptAt: string | null, endpoint: { id: string, url: string }, event: { id: string, type: string, sessionId: string | null, createdAt: string, payload: unknown }, attempts: Array<{ id: string, attemptNumber: number, outcome: AttemptOutcome, startedAt: string, durationMs: number, requestHeaders: unknown, requestBody: string, responseStatus: number | null, responseHeaders: unknown, responseBody: string | null, error: string | null, willRetry: boolean }> } | null };
+
 export type DashboardRecoverFailedMutationVariables = Exact<{
   endpointId: string;
   since: string;
@@ -266,13 +273,6 @@ export type DashboardRecoverFailedMutation = { recoverFailedDeliveries:
     | { __typename: 'RecoverFailedDeliveriesSuccess', count: number }
     | { __typename: 'ValidationError', message: string }
    };
-
-export type DashboardDeliveryQueryVariables = Exact<{
-  id: string;
-}>;
-
-
-export type DashboardDeliveryQuery = { delivery: { id: string, status: DeliveryStatus, attemptCount: number, createdAt: string, completedAt: string | null, nextAttemptAt: string | null, endpoint: { id: string, url: string }, event: { id: string, type: string, sessionId: string | null, createdAt: string, payload: unknown }, attempts: Array<{ id: string, attemptNumber: number, outcome: AttemptOutcome, startedAt: string, durationMs: number, requestHeaders: unknown, requestBody: string, responseStatus: number | null, responseHeaders: unknown, responseBody: string | null, error: string | null, willRetry: boolean }> } | null };
 
 export type DashboardRetryDeliveryMutationVariables = Exact<{
   id: string;
@@ -365,6 +365,27 @@ export const DashboardCatalogNamesDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<DashboardCatalogNamesQuery, DashboardCatalogNamesQueryVariables>;
+export const DashboardEndpointStatusDocument = new TypedDocumentString(`
+    subscription DashboardEndpointStatus($endpointId: ID) {
+  endpointStatusChanged(endpointId: $endpointId) {
+    id
+    status
+    pauseReason
+  }
+}
+    `) as unknown as TypedDocumentString<DashboardEndpointStatusSubscription, DashboardEndpointStatusSubscriptionVariables>;
+export const DashboardAttemptsDocument = new TypedDocumentString(`
+    subscription DashboardAttempts($endpointId: ID) {
+  deliveryAttempted(endpointId: $endpointId) {
+    id
+    outcome
+    delivery {
+      id
+      status
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DashboardAttemptsSubscription, DashboardAttemptsSubscriptionVariables>;
 export const DashboardCreateEndpointDocument = new TypedDocumentString(`
     mutation DashboardCreateEndpoint($input: CreateEndpointInput!) {
   createEndpoint(input: $input) {
@@ -390,6 +411,118 @@ export const DashboardCreateEndpointDocument = new TypedDocumentString(`
     message
   }
 }`) as unknown as TypedDocumentString<DashboardCreateEndpointMutation, DashboardCreateEndpointMutationVariables>;
+export const DashboardDeleteEndpointDocument = new TypedDocumentString(`
+    mutation DashboardDeleteEndpoint($id: ID!) {
+  deleteEndpoint(id: $id) {
+    __typename
+    ... on DeleteEndpointSuccess {
+      deletedId
+    }
+    ... on Error {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DashboardDeleteEndpointMutation, DashboardDeleteEndpointMutationVariables>;
+export const DashboardEndpointsDocument = new TypedDocumentString(`
+    query DashboardEndpoints($first: Int, $last: Int, $after: String, $before: String) {
+  endpoints(first: $first, last: $last, after: $after, before: $before) {
+    totalCount
+    pageInfo {
+      ...PageInfoFields
+    }
+    edges {
+      node {
+        id
+        description
+        url
+        status
+        pauseReason
+        failing
+        consecutiveFailures
+        failingSince
+        eventTypes
+        timeline(hours: 24) {
+          ...TimelineFields
+        }
+      }
+    }
+  }
+}
+    fragment PageInfoFields on PageInfo {
+  hasNextPage
+  hasPreviousPage
+  startCursor
+  endCursor
+}
+fragment TimelineFields on TimelineBucket {
+  hour
+  attempts
+  succeeded
+  failed
+  successRate
+}`) as unknown as TypedDocumentString<DashboardEndpointsQuery, DashboardEndpointsQueryVariables>;
+export const DashboardCatalogDocument = new TypedDocumentString(`
+    query DashboardCatalog {
+  eventTypes {
+    name
+    description
+    schema
+    example
+  }
+}
+    `) as unknown as TypedDocumentString<DashboardCatalogQuery, DashboardCatalogQueryVariables>;
+export const DashboardPauseEndpointDocument = new TypedDocumentString(`
+    mutation DashboardPauseEndpoint($id: ID!) {
+  pauseEndpoint(id: $id) {
+    __typename
+    ... on Error {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DashboardPauseEndpointMutation, DashboardPauseEndpointMutationVariables>;
+export const DashboardResumeEndpointDocument = new TypedDocumentString(`
+    mutation DashboardResumeEndpoint($id: ID!) {
+  resumeEndpoint(id: $id) {
+    __typename
+    ... on Error {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DashboardResumeEndpointMutation, DashboardResumeEndpointMutationVariables>;
+export const DashboardRotateSecretDocument = new TypedDocumentString(`
+    mutation DashboardRotateSecret($id: ID!, $gracePeriodSeconds: Int) {
+  rotateEndpointSecret(id: $id, gracePeriodSeconds: $gracePeriodSeconds) {
+    __typename
+    ... on EndpointSuccess {
+      endpoint {
+        id
+        signingSecret
+      }
+    }
+    ... on Error {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DashboardRotateSecretMutation, DashboardRotateSecretMutationVariables>;
+export const DashboardSendTestEventDocument = new TypedDocumentString(`
+    mutation DashboardSendTestEvent($endpointId: ID!, $eventType: String) {
+  sendTestEvent(endpointId: $endpointId, eventType: $eventType) {
+    __typename
+    ... on DeliverySuccess {
+      delivery {
+        id
+      }
+    }
+    ... on Error {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DashboardSendTestEventMutation, DashboardSendTestEventMutationVariables>;
 export const DashboardEndpointDocument = new TypedDocumentString(`
     query DashboardEndpoint($id: ID!) {
   endpoint(id: $id) {
@@ -480,139 +613,6 @@ export const DashboardUpdateEndpointDocument = new TypedDocumentString(`
     message
   }
 }`) as unknown as TypedDocumentString<DashboardUpdateEndpointMutation, DashboardUpdateEndpointMutationVariables>;
-export const DashboardRotateSecretDocument = new TypedDocumentString(`
-    mutation DashboardRotateSecret($id: ID!, $gracePeriodSeconds: Int) {
-  rotateEndpointSecret(id: $id, gracePeriodSeconds: $gracePeriodSeconds) {
-    __typename
-    ... on EndpointSuccess {
-      endpoint {
-        id
-        signingSecret
-      }
-    }
-    ... on Error {
-      message
-    }
-  }
-}
-    `) as unknown as TypedDocumentString<DashboardRotateSecretMutation, DashboardRotateSecretMutationVariables>;
-export const DashboardPauseEndpointDocument = new TypedDocumentString(`
-    mutation DashboardPauseEndpoint($id: ID!) {
-  pauseEndpoint(id: $id) {
-    __typename
-    ... on Error {
-      message
-    }
-  }
-}
-    `) as unknown as TypedDocumentString<DashboardPauseEndpointMutation, DashboardPauseEndpointMutationVariables>;
-export const DashboardResumeEndpointDocument = new TypedDocumentString(`
-    mutation DashboardResumeEndpoint($id: ID!) {
-  resumeEndpoint(id: $id) {
-    __typename
-    ... on Error {
-      message
-    }
-  }
-}
-    `) as unknown as TypedDocumentString<DashboardResumeEndpointMutation, DashboardResumeEndpointMutationVariables>;
-export const DashboardSendTestEventDocument = new TypedDocumentString(`
-    mutation DashboardSendTestEvent($endpointId: ID!, $eventType: String) {
-  sendTestEvent(endpointId: $endpointId, eventType: $eventType) {
-    __typename
-    ... on DeliverySuccess {
-      delivery {
-        id
-      }
-    }
-    ... on Error {
-      message
-    }
-  }
-}
-    `) as unknown as TypedDocumentString<DashboardSendTestEventMutation, DashboardSendTestEventMutationVariables>;
-export const DashboardEndpointsDocument = new TypedDocumentString(`
-    query DashboardEndpoints($first: Int, $last: Int, $after: String, $before: String) {
-  endpoints(first: $first, last: $last, after: $after, before: $before) {
-    totalCount
-    pageInfo {
-      ...PageInfoFields
-    }
-    edges {
-      node {
-        id
-        description
-        url
-        status
-        pauseReason
-        failing
-        consecutiveFailures
-        failingSince
-        eventTypes
-        timeline(hours: 24) {
-          ...TimelineFields
-        }
-      }
-    }
-  }
-}
-    fragment PageInfoFields on PageInfo {
-  hasNextPage
-  hasPreviousPage
-  startCursor
-  endCursor
-}
-fragment TimelineFields on TimelineBucket {
-  hour
-  attempts
-  succeeded
-  failed
-  successRate
-}`) as unknown as TypedDocumentString<DashboardEndpointsQuery, DashboardEndpointsQueryVariables>;
-export const DashboardDeleteEndpointDocument = new TypedDocumentString(`
-    mutation DashboardDeleteEndpoint($id: ID!) {
-  deleteEndpoint(id: $id) {
-    __typename
-    ... on DeleteEndpointSuccess {
-      deletedId
-    }
-    ... on Error {
-      message
-    }
-  }
-}
-    `) as unknown as TypedDocumentString<DashboardDeleteEndpointMutation, DashboardDeleteEndpointMutationVariables>;
-export const DashboardEndpointStatusDocument = new TypedDocumentString(`
-    subscription DashboardEndpointStatus($endpointId: ID) {
-  endpointStatusChanged(endpointId: $endpointId) {
-    id
-    status
-    pauseReason
-  }
-}
-    `) as unknown as TypedDocumentString<DashboardEndpointStatusSubscription, DashboardEndpointStatusSubscriptionVariables>;
-export const DashboardAttemptsDocument = new TypedDocumentString(`
-    subscription DashboardAttempts($endpointId: ID) {
-  deliveryAttempted(endpointId: $endpointId) {
-    id
-    outcome
-    delivery {
-      id
-      status
-    }
-  }
-}
-    `) as unknown as TypedDocumentString<DashboardAttemptsSubscription, DashboardAttemptsSubscriptionVariables>;
-export const DashboardCatalogDocument = new TypedDocumentString(`
-    query DashboardCatalog {
-  eventTypes {
-    name
-    description
-    schema
-    example
-  }
-}
-    `) as unknown as TypedDocumentString<DashboardCatalogQuery, DashboardCatalogQueryVariables>;
 export const DashboardMessagesDocument = new TypedDocumentString(`
     query DashboardMessages($id: ID!, $first: Int, $last: Int, $after: String, $before: String, $status: DeliveryStatus, $eventType: String) {
   endpoint(id: $id) {
@@ -671,19 +671,6 @@ fragment StatsFields on DeliveryStats {
   pending
   successRate
 }`) as unknown as TypedDocumentString<DashboardMessagesQuery, DashboardMessagesQueryVariables>;
-export const DashboardRecoverFailedDocument = new TypedDocumentString(`
-    mutation DashboardRecoverFailed($endpointId: ID!, $since: DateTime!) {
-  recoverFailedDeliveries(endpointId: $endpointId, since: $since) {
-    __typename
-    ... on RecoverFailedDeliveriesSuccess {
-      count
-    }
-    ... on Error {
-      message
-    }
-  }
-}
-    `) as unknown as TypedDocumentString<DashboardRecoverFailedMutation, DashboardRecoverFailedMutationVariables>;
 export const DashboardDeliveryDocument = new TypedDocumentString(`
     query DashboardDelivery($id: ID!) {
   delivery(id: $id) {
@@ -721,6 +708,19 @@ export const DashboardDeliveryDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<DashboardDeliveryQuery, DashboardDeliveryQueryVariables>;
+export const DashboardRecoverFailedDocument = new TypedDocumentString(`
+    mutation DashboardRecoverFailed($endpointId: ID!, $since: DateTime!) {
+  recoverFailedDeliveries(endpointId: $endpointId, since: $since) {
+    __typename
+    ... on RecoverFailedDeliveriesSuccess {
+      count
+    }
+    ... on Error {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DashboardRecoverFailedMutation, DashboardRecoverFailedMutationVariables>;
 export const DashboardRetryDeliveryDocument = new TypedDocumentString(`
     mutation DashboardRetryDelivery($id: ID!) {
   retryDelivery(id: $id) {

@@ -4,7 +4,8 @@ import { useState, type FormEvent } from 'react';
 import { graphql } from '../generated/index.ts';
 import { EventTypePicker, useCatalog } from '../endpoint-form.tsx';
 import { useMutate } from '../session.tsx';
-import { Dialog, DialogActions, Field, fieldErrorsOf, FormError, type FieldErrors } from '../ui.tsx';
+import { Dialog, DialogActions } from '../dialog.tsx';
+import { Field, FormError, refusalOf, type FieldErrors } from '../ui.tsx';
 
 const CreateEndpointMutation = graphql(`
   mutation DashboardCreateEndpoint($input: CreateEndpointInput!) {
@@ -69,11 +70,10 @@ export function CreateEndpointDialog({ open, onClose, onCreated }: { open: boole
       if (result.__typename === 'EndpointSuccess') {
         reset();
         onCreated(result.endpoint);
-      } else if (result.__typename === 'ValidationError') {
-        setErrors(fieldErrorsOf(result.fieldErrors));
-        setFormError(result.message);
       } else {
-        setFormError(result.message);
+        const refused = refusalOf(result);
+        setErrors(refused.errors);
+        setFormError(refused.message);
       }
     } catch (error) {
       setFormError((error as Error).message);

@@ -3,11 +3,19 @@
 // and status badges that change live.
 import { useState } from 'react';
 import { graphql } from '../generated/index.ts';
+import type { DashboardEndpointsQuery } from '../generated/graphql.ts';
 import { Link, setQuery, useLocation, useTitle } from '../router.tsx';
-import { useMutate, useQuery, useSubscription, useThrottled } from '../session.tsx';
-import { ConfirmDialog, EndpointBadge, formatAgo, FormError, Icon, Pager, pageArgs, useNotify } from '../ui.tsx';
+import { useQuery, useSubscription, useThrottled } from '../session.tsx';
+import { AttemptSubscription, EndpointStatusSubscription } from '../live.ts';
+import { formatAgo } from '../format.ts';
+import { Icon } from '../icons.tsx';
+import { useNotify } from '../notices.tsx';
+import { Pager, pageArgs } from '../paging.tsx';
+import { EndpointBadge } from '../status.tsx';
+import { FormError } from '../ui.tsx';
 import { plural, Sparkline } from '../chart.tsx';
 import { CreateEndpointDialog } from './CreateEndpoint.tsx';
+import { DeleteEndpointDialog } from './DeleteEndpointDialog.tsx';
 
 const PAGE_SIZE = 10;
 
@@ -38,47 +46,9 @@ const EndpointsQuery = graphql(`
   }
 `);
 
-export const DeleteEndpointMutation = graphql(`
-  mutation DashboardDeleteEndpoint($id: ID!) {
-    deleteEndpoint(id: $id) {
-      __typename
-      ... on DeleteEndpointSuccess {
-        deletedId
-      }
-      ... on Error {
-        message
-      }
-    }
-  }
-`);
-
-export const EndpointStatusSubscription = graphql(`
-  subscription DashboardEndpointStatus($endpointId: ID) {
-    endpointStatusChanged(endpointId: $endpointId) {
-      id
-      status
-      pauseReason
-    }
-  }
-`);
-
-export const AttemptSubscription = graphql(`
-  subscription DashboardAttempts($endpointId: ID) {
-    deliveryAttempted(endpointId: $endpointId) {
-      id
-      outcome
-      delivery {
-        id
-        status
-      }
-    }
-  }
-`);
-
 export function EndpointList() {
   useTitle('Webhook endpoints');
   const { query } = useLocation();
-  const mutate = useMutate();
   const notify = useNotify();
   const { data, error, loading, refetch } = useQuery(EndpointsQuery, pageArgs(query, PAGE_SIZE));
   const [creating, setCreating] = useState(false);
@@ -119,62 +89,9 @@ export function EndpointList() {
 
       {endpoints.length > 0 && (
         <ul className="endpoint-list" aria-label="Endpoints">
-          {endpoints.map((endpoint) => {
-            const attempts = endpoint.timeline.reduce((n, b) => n + b.attempts, 0);
-            const succeeded = endpoint.timeline.reduce((n, b) => n + b.succeeded, 0);
-            return (
-              <li key={endpoint.id} className="card endpoint-row" data-endpoint-id={endpoint.id}>
-                <div className="endpoint-main">
-                  <div className="endpoint-title">
-                    <h2>
-                      <Link href={`/endpoints/${endpoint.id}`}>{endpoint.description}</Link>
-                    </h2>
-                    <EndpointBadge status={endpoint.status} />
-                  </div>
-                  <p className="endpoint-url">
-                    <span className="mono">{endpoint.url}</span>
-                    <a className="icon-link" href={endpoint.url} target="_blank" rel="noopener noreferrer" aria-label={`Open ${endpoint.url} in a new tab`}>
-                      <Icon name="link" size={16} />
-                    </a>
-                  </p>
-                  {endpoint.status !== 'ACTIVE' && endpoint.pauseReason && <p className="muted small">{endpoint.pauseReason}</p>}
-                  {endpoint.status === 'ACTIVE' && endpoint.failing && (
-                    <p className="warning small" role="note">
-                      Failing: the last {endpoint.consecutiveFailures} attempts failed
-                      {endpoint.failingSince ? `, since ${formatAgo(endpoint.failingSince)}` : ''}. Retries go on.
-                    </p>
-                  )}
-                  <ul className="tags" aria-label="Event types">
-                    {endpoint.eventTypes.map((type) => (
-                      <li key={type} className="tag">
-                        {type === '*' ? 'All events' : type}
-                      </li>
-                    ))}
-                  </ul>
-                </div>
-                <div className="endpoint-activity">
-                  <Sparkline buckets={endpoint.timeline} label={`${endpoint.description}: attempts per hour, last 24 hours`} />
-                  <span className="muted small">
-                    {attempts === 0 ? 'No attempts in 24 h' : `${plural(attempts, 'attempt')} · ${Math.round((succeeded / attempts) * 100)}% ok`}
-                  </span>
-                </div>
-                <div className="endpoint-actions">
-                  <button
-                    type="button"
-                    className="icon-button danger"
-                    aria-label={`Delete ${endpoint.description}`}
-                    title="Delete endpoint"
-                    onClick={() => setDeleting({ id: endpoint.id, description: endpoint.description })}
-                  >
-                    <Icon name="trash" />
-                  </button>
-                  <Link className="icon-button" href={`/endpoints/${endpoint.id}`} aria-label={`Edit ${endpoint.description}`} title="Edit endpoint">
-                    <Icon name="chevron" />
-                  </Link>
-                </div>
-              </li>
-            );
-          })}
+          {endpoints.map((endpoint) => (
+            <EndpointRow key={endpoint.id} endpoint={endpoint} onDelete={() => setDeleting({ id: endpoint.id, description: endpoint.description })} />
+          ))}
         </ul>
       )}
 
@@ -202,44 +119,67 @@ export function EndpointList() {
           notify(`Endpoint “${deleting?.description}” deleted`);
           void refetch();
         }}
-        mutate={mutate}
       />
     </section>
   );
 }
 
-/** Deleting is permanent: the confirmation says what goes with it. Shared with the editor's Danger Zone. */
-export function DeleteEndpointDialog({
-  endpoint,
-  onClose,
-  onDeleted,
-  mutate,
-}: {
-  endpoint: { id: string; description: string } | null;
-  onClose(): void;
-  onDeleted(): void;
-  mutate: ReturnType<typeof useMutate>;
-}) {
+type Endpoint = DashboardEndpointsQuery['endpoints']['edges'][number]['node'];
+
+/** One endpoint as seed 002 lists it: name and status, URL, event-type tags, the 24-hour strip, delete and edit. */
+function EndpointRow({ endpoint, onDelete }: { endpoint: Endpoint; onDelete(): void }) {
+  const attempts = endpoint.timeline.reduce((n, b) => n + b.attempts, 0);
+  const succeeded = endpoint.timeline.reduce((n, b) => n + b.succeeded, 0);
   return (
-    <ConfirmDialog
-      open={endpoint !== null}
-      title="Delete Endpoint"
-      danger
-      confirmLabel="Delete Endpoint"
-      message={
-        <>
-          <p>
-            Delete <strong>{endpoint?.description}</strong>? Deliveries to it stop and its message history is removed.
+    <li className="card endpoint-row" data-endpoint-id={endpoint.id}>
+      <div className="endpoint-main">
+        <div className="endpoint-title">
+          <h2>
+            <Link href={`/endpoints/${endpoint.id}`}>{endpoint.description}</Link>
+          </h2>
+          <EndpointBadge status={endpoint.status} />
+        </div>
+        <p className="endpoint-url">
+          <span className="mono">{endpoint.url}</span>
+          <a className="icon-link" href={endpoint.url} target="_blank" rel="noopener noreferrer" aria-label={`Open ${endpoint.url} in a new tab`}>
+            <Icon name="link" size={16} />
+          </a>
+        </p>
+        {endpoint.status !== 'ACTIVE' && endpoint.pauseReason && <p className="muted small">{endpoint.pauseReason}</p>}
+        {endpoint.status === 'ACTIVE' && endpoint.failing && (
+          <p className="warning small" role="note">
+            Failing: the last {endpoint.consecutiveFailures} attempts failed
+            {endpoint.failingSince ? `, since ${formatAgo(endpoint.failingSince)}` : ''}. Retries go on.
           </p>
-          <p className="warning">This cannot be undone.</p>
-        </>
-      }
-      onClose={onClose}
-      onConfirm={async () => {
-        const { deleteEndpoint: result } = await mutate(DeleteEndpointMutation, { id: endpoint!.id });
-        if (result.__typename !== 'DeleteEndpointSuccess') throw new Error(result.message);
-        onDeleted();
-      }}
-    />
+        )}
+        <ul className="tags" aria-label="Event types">
+          {endpoint.eventTypes.map((type) => (
+            <li key={type} className="tag">
+              {type === '*' ? 'All events' : type}
+            </li>
+          ))}
+        </ul>
+      </div>
+      <div className="endpoint-activity">
+        <Sparkline buckets={endpoint.timeline} label={`${endpoint.description}: attempts per hour, last 24 hours`} />
+        <span className="muted small">
+          {attempts === 0 ? 'No attempts in 24 h' : `${plural(attempts, 'attempt')} · ${Math.round((succeeded / attempts) * 100)}% ok`}
+        </span>
+      </div>
+      <div className="endpoint-actions">
+        <button
+          type="button"
+          className="icon-button danger"
+          aria-label={`Delete ${endpoint.description}`}
+          title="Delete endpoint"
+          onClick={onDelete}
+        >
+          <Icon name="trash" />
+        </button>
+        <Link className="icon-button" href={`/endpoints/${endpoint.id}`} aria-label={`Edit ${endpoint.description}`} title="Edit endpoint">
+          <Icon name="chevron" />
+        </Link>
+      </div>
+    </li>
   );
 }

@@ -4,7 +4,9 @@ import { useId, useState } from 'react';
 import { graphql } from '../generated/index.ts';
 import { useTitle } from '../router.tsx';
 import { useQuery } from '../session.tsx';
-import { CopyButton, FormError, prettyJson } from '../ui.tsx';
+import { prettyJson } from '../format.ts';
+import { CopyButton } from '../icons.tsx';
+import { FormError } from '../ui.tsx';
 
 const CatalogQuery = graphql(`
   query DashboardCatalog {

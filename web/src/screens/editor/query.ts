@@ -1,0 +1,47 @@
+// What the editor loads of an endpoint: one query for every section, refetched when a live notice
+// says the endpoint or its deliveries changed.
+import { graphql } from '../../generated/index.ts';
+import type { DashboardEndpointQuery } from '../../generated/graphql.ts';
+
+export const EndpointQuery = graphql(`
+  query DashboardEndpoint($id: ID!) {
+    endpoint(id: $id) {
+      id
+      url
+      status
+      pauseReason
+      pausedAt
+      eventTypes
+      signingSecret
+      retiredSecrets {
+        secret
+        expiresAt
+      }
+      createdAt
+      updatedAt
+      ...EndpointSettings
+      stats {
+        ...StatsFields
+      }
+      timeline(hours: 24) {
+        ...TimelineFields
+      }
+      recent: deliveries(first: 20) {
+        edges {
+          node {
+            id
+            attempts {
+              id
+              outcome
+              responseStatus
+              error
+              startedAt
+            }
+          }
+        }
+      }
+    }
+  }
+`);
+
+export type Endpoint = NonNullable<DashboardEndpointQuery['endpoint']>;
