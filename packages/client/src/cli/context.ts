@@ -1,4 +1,5 @@
-// What every command's action gets: the client built from flags and environment, and the output.
+// What every command's action gets: the client built from flags and environment, and the output;
+// run() hands it to an action.
 import type { Command } from 'commander';
 import { DEFAULT_URL, HookwireClient, type HookwireClientOptions } from '../client.ts';
 import { CliError, EXIT } from './exit.ts';
@@ -44,4 +45,21 @@ export async function contextOf(command: Command, io: Io): Promise<Context> {
       return client;
     },
   };
+}
+
+type Action = (ctx: Context, ...args: any[]) => Promise<void>;
+
+/** Wraps an action: its context first, then commander's positional arguments and options. */
+export function run(io: Io, action: Action) {
+  return async (...args: unknown[]) => {
+    const command = args[args.length - 1] as Command;
+    await action(await contextOf(command, io), ...args.slice(0, -1));
+  };
+}
+
+/** Every item of a listing the client pages through. */
+export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
 }

@@ -53,6 +53,11 @@ const EXIT_OF_CODE: Record<HookwireErrorCode, number> = {
   SERVER: EXIT.FAILURE,
 };
 
+/** What a command was told to read is not in the account (exit 3). */
+export function notFound(what: string, id: string): never {
+  throw new CliError(EXIT.NOT_FOUND, `No ${what} ${id} in this account`);
+}
+
 /** The exit code and the lines for stderr that an error stands for. */
 export function report(error: unknown): { exitCode: number; lines: string[] } {
   if (error instanceof CliError) return { exitCode: error.exitCode, lines: [error.message] };

@@ -1,9 +1,13 @@
 // `hookwire …`: the command tree, and how its outcome becomes an exit code. main() returns the
 // code rather than exiting, so the bin decides when the process ends.
 import { Command, CommanderError } from 'commander';
-import { deliveriesCommand, endpointsCommand, eventsCommand, eventTypesCommand } from './commands.ts';
+import { deliveriesCommand } from './deliveries.ts';
+import { endpointsCommand } from './endpoints.ts';
+import { eventsCommand } from './events.ts';
+import { eventTypesCommand } from './event-types.ts';
 import { EXIT, EXIT_CODES_HELP, report } from './exit.ts';
-import { listenCommand, tailCommand } from './live.ts';
+import { listenCommand } from './listen.ts';
+import { tailCommand } from './tail.ts';
 import type { Io } from './output.ts';
 
 export const VERSION = '0.1.0';
