@@ -24,24 +24,15 @@ export function pageArgs(query: URLSearchParams, size: number): PageArgs {
 
 export function Pager({ pageInfo, label, onPage }: { pageInfo: PageInfo | undefined; label: string; onPage(args: { after?: string; before?: string }): void }) {
   if (!pageInfo) return null;
+  const button = (text: string, more: boolean, cursor: string | null | undefined, args: (cursor: string) => { after?: string; before?: string }) => (
+    <button type="button" className="button" disabled={!more || !cursor} onClick={() => cursor && onPage(args(cursor))}>
+      {text}
+    </button>
+  );
   return (
     <nav className="pager" aria-label={label}>
-      <button
-        type="button"
-        className="button"
-        disabled={!pageInfo.hasPreviousPage || !pageInfo.startCursor}
-        onClick={() => onPage({ before: pageInfo.startCursor ?? undefined })}
-      >
-        Previous
-      </button>
-      <button
-        type="button"
-        className="button"
-        disabled={!pageInfo.hasNextPage || !pageInfo.endCursor}
-        onClick={() => onPage({ after: pageInfo.endCursor ?? undefined })}
-      >
-        Next
-      </button>
+      {button('Previous', pageInfo.hasPreviousPage, pageInfo.startCursor, (before) => ({ before }))}
+      {button('Next', pageInfo.hasNextPage, pageInfo.endCursor, (after) => ({ after }))}
     </nav>
   );
 }

@@ -79,6 +79,31 @@ export function Field(props: { label: ReactNode; help?: ReactNode; errors?: stri
   );
 }
 
+/** A labelled <select> of options, and whatever follows it in the field (a button). */
+export function SelectField(props: {
+  label: string;
+  value: string | number;
+  options: ReadonlyArray<{ value: string | number; label: string }>;
+  onChange(value: string): void;
+  className?: string;
+  children?: ReactNode;
+}) {
+  const id = useId();
+  return (
+    <div className={props.className ?? 'field'}>
+      <label htmlFor={id}>{props.label}</label>
+      <select id={id} value={props.value} onChange={(e) => props.onChange(e.target.value)}>
+        {props.options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+      {props.children}
+    </div>
+  );
+}
+
 /** A mutation's result when it is the expected success, else its error message thrown. */
 export function orThrow<R extends { __typename: string }, T extends R['__typename']>(result: R, success: T): Extract<R, { __typename: T }> {
   if (result.__typename !== success) throw new Error((result as { message?: string }).message ?? `Unexpected ${result.__typename}`);

@@ -7,7 +7,7 @@ import { Dialog, DialogActions } from '../../dialog.tsx';
 import { formatTime } from '../../format.ts';
 import { CopyButton, Icon } from '../../icons.tsx';
 import { useNotify } from '../../notices.tsx';
-import { FormError, orThrow } from '../../ui.tsx';
+import { FormError, orThrow, SelectField } from '../../ui.tsx';
 import type { Endpoint } from './query.ts';
 
 const RotateSecretMutation = graphql(`
@@ -28,10 +28,10 @@ const RotateSecretMutation = graphql(`
 `);
 
 const GRACE_CHOICES = [
-  { seconds: 0, label: 'No grace: the old secret stops at once' },
-  { seconds: 3600, label: '1 hour' },
-  { seconds: 86_400, label: '24 hours (default)' },
-  { seconds: 7 * 86_400, label: '7 days' },
+  { value: 0, label: 'No grace: the old secret stops at once' },
+  { value: 3600, label: '1 hour' },
+  { value: 86_400, label: '24 hours (default)' },
+  { value: 7 * 86_400, label: '7 days' },
 ];
 
 function maskSecret(secret: string): string {
@@ -88,7 +88,6 @@ export function SigningSecret({ endpoint, onRotated }: { endpoint: Endpoint; onR
 function RotateSecretDialog(props: { endpointId: string; open: boolean; onClose(): void; onRotated(): Promise<void> }) {
   const mutate = useMutate();
   const notify = useNotify();
-  const id = useId();
   const [grace, setGrace] = useState(86_400);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -113,16 +112,7 @@ function RotateSecretDialog(props: { endpointId: string; open: boolean; onClose(
     <Dialog open={props.open} title="Regenerate signing secret" onClose={props.onClose}>
       <form className="dialog-body form" onSubmit={rotate}>
         <p>A new secret signs every delivery from now on. Update your server before the old secret stops.</p>
-        <div className="field">
-          <label htmlFor={`${id}-grace`}>Keep the old secret signing for</label>
-          <select id={`${id}-grace`} value={grace} onChange={(e) => setGrace(Number(e.target.value))}>
-            {GRACE_CHOICES.map((c) => (
-              <option key={c.seconds} value={c.seconds}>
-                {c.label}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField label="Keep the old secret signing for" value={grace} options={GRACE_CHOICES} onChange={(value) => setGrace(Number(value))} />
         <FormError message={error} />
         <DialogActions onCancel={props.onClose} label="Regenerate secret" busyLabel="Regenerating…" busy={busy} />
       </form>

@@ -1,12 +1,12 @@
 // Send Test Event: webhook.test, or the catalog example of any type, to this endpoint alone; the
 // delivery it made links to the message history.
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { graphql } from '../../generated/index.ts';
 import { Link } from '../../router.tsx';
 import { useMutate } from '../../session.tsx';
 import { Icon } from '../../icons.tsx';
 import { useNotify } from '../../notices.tsx';
-import { orThrow } from '../../ui.tsx';
+import { orThrow, SelectField } from '../../ui.tsx';
 
 const SendTestMutation = graphql(`
   mutation DashboardSendTestEvent($endpointId: ID!, $eventType: String) {
@@ -27,10 +27,11 @@ const SendTestMutation = graphql(`
 export function TestEvent({ endpointId, catalog }: { endpointId: string; catalog: string[] }) {
   const mutate = useMutate();
   const notify = useNotify();
-  const id = useId();
   const [type, setType] = useState('webhook.test');
   const [sent, setSent] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+
+  const choices = [{ value: 'webhook.test', label: 'webhook.test' }, ...catalog.filter((name) => name !== 'webhook.test').map((name) => ({ value: name, label: `${name} (example)` }))];
 
   const send = async () => {
     setBusy(true);
@@ -47,22 +48,11 @@ export function TestEvent({ endpointId, catalog }: { endpointId: string; catalog
 
   return (
     <>
-      <div className="field inline-field">
-        <label htmlFor={`${id}-type`}>Test event type</label>
-        <select id={`${id}-type`} value={type} onChange={(e) => setType(e.target.value)}>
-          <option value="webhook.test">webhook.test</option>
-          {catalog
-            .filter((name) => name !== 'webhook.test')
-            .map((name) => (
-              <option key={name} value={name}>
-                {name} (example)
-              </option>
-            ))}
-        </select>
+      <SelectField className="field inline-field" label="Test event type" value={type} options={choices} onChange={setType}>
         <button type="button" className="button" onClick={send} disabled={busy}>
           <Icon name="send" size={16} /> {busy ? 'Sending…' : 'Send Test Event'}
         </button>
-      </div>
+      </SelectField>
       {sent && (
         <p className="help">
           Sent as delivery <span className="mono">{sent}</span>. <Link href={`/endpoints/${endpointId}/messages?delivery=${sent}`}>See it in the message history</Link>

@@ -1,9 +1,9 @@
 // The history's filters, kept in the URL (?status=…&eventType=…) so a filtered view can be shared;
 // changing one goes back to the first page.
-import { useId } from 'react';
 import type { DeliveryStatus } from '../../generated/graphql.ts';
 import { useCatalog } from '../../endpoint-form.tsx';
 import { setQuery } from '../../router.tsx';
+import { SelectField } from '../../ui.tsx';
 
 const STATUSES: Array<{ value: DeliveryStatus | ''; label: string }> = [
   { value: '', label: 'All statuses' },
@@ -13,31 +13,12 @@ const STATUSES: Array<{ value: DeliveryStatus | ''; label: string }> = [
 ];
 
 export function Filters({ status, eventType }: { status: DeliveryStatus | null; eventType: string | null }) {
-  const id = useId();
   const catalog = useCatalog();
+  const types = [{ value: '', label: 'All event types' }, ...catalog.map((t) => ({ value: t.name, label: t.name }))];
   return (
     <>
-      <div className="field inline-field">
-        <label htmlFor={`${id}-status`}>Status</label>
-        <select id={`${id}-status`} value={status ?? ''} onChange={(e) => setQuery({ status: e.target.value, after: null, before: null })}>
-          {STATUSES.map((s) => (
-            <option key={s.value} value={s.value}>
-              {s.label}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field inline-field">
-        <label htmlFor={`${id}-type`}>Event type</label>
-        <select id={`${id}-type`} value={eventType ?? ''} onChange={(e) => setQuery({ eventType: e.target.value, after: null, before: null })}>
-          <option value="">All event types</option>
-          {catalog.map((t) => (
-            <option key={t.name} value={t.name}>
-              {t.name}
-            </option>
-          ))}
-        </select>
-      </div>
+      <SelectField className="field inline-field" label="Status" value={status ?? ''} options={STATUSES} onChange={(value) => setQuery({ status: value, after: null, before: null })} />
+      <SelectField className="field inline-field" label="Event type" value={eventType ?? ''} options={types} onChange={(value) => setQuery({ eventType: value, after: null, before: null })} />
     </>
   );
 }
