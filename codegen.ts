@@ -1,5 +1,6 @@
 // GraphQL Code Generator, checked against the committed schema.graphql:
-// - test/generated: typed documents for the operations the tests write with graphql(`…`);
+// - test/generated: typed documents for the few selections tests write with graphql(`…`) because no
+//   client operation has them (every other test sends packages/client's operations);
 // - web/src/generated: the dashboard's, as plain strings, so the browser bundle carries no parser;
 // - packages/client/src/generated: the TypeScript client's operations (its operations.graphql),
 //   as typed strings, so the client needs no graphql-js at run time (browsers included).

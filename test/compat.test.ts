@@ -6,193 +6,22 @@
 import { createHmac } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graphql } from './generated/index.ts';
-import type { CreateEndpointInput } from './generated/graphql.ts';
+import {
+  ArchiveEventTypeDocument as Archive,
+  CreateEndpointDocument as CreateEndpoint,
+  type CreateEndpointInput,
+  CreateEventTypeDocument as CreateType,
+  DeliveryDocument as AttemptBodies,
+  EventTypesDocument as ListTypes,
+  PreviewTransformationDocument as Preview,
+  PublishEventDocument as PublishOne,
+  UnarchiveEventTypeDocument as Unarchive,
+  UpdateEndpointDocument as UpdateEndpoint,
+  UpdateEventTypeDocument as UpdateType,
+} from '../packages/client/src/generated/graphql.ts';
 import { closeSql, endpointDeliveries, getDelivery, messageReceived, publish, publishMany, sql, waitForDelivery } from './support/api.ts';
 import { startTestApp, type TestApp } from './support/app.ts';
 import { expectQuiet, startReceiver, type ReceivedRequest, type Receiver } from './support/receiver.ts';
-
-const CreateEndpoint = graphql(`
-  mutation CompatCreateEndpoint($input: CreateEndpointInput!) {
-    createEndpoint(input: $input) {
-      __typename
-      ... on EndpointSuccess {
-        endpoint {
-          id
-          signingSecret
-          signatureHeader {
-            name
-            format
-            timestampHeader
-          }
-          transformation
-          filter
-        }
-      }
-      ... on ValidationError {
-        message
-        fieldErrors {
-          path
-          message
-        }
-      }
-    }
-  }
-`);
-
-const UpdateEndpoint = graphql(`
-  mutation CompatUpdateEndpoint($id: ID!, $input: UpdateEndpointInput!) {
-    updateEndpoint(id: $id, input: $input) {
-      __typename
-      ... on EndpointSuccess {
-        endpoint {
-          id
-          signingSecret
-          transformation
-          filter
-          signatureHeader {
-            name
-            format
-          }
-        }
-      }
-      ... on ValidationError {
-        fieldErrors {
-          path
-          message
-        }
-      }
-    }
-  }
-`);
-
-const Preview = graphql(`
-  query CompatPreview($transformation: String!, $eventType: String!, $data: JSON) {
-    previewTransformation(transformation: $transformation, eventType: $eventType, data: $data) {
-      __typename
-      ... on TransformationPreview {
-        body
-        headers
-      }
-      ... on ValidationError {
-        fieldErrors {
-          path
-          message
-        }
-      }
-    }
-  }
-`);
-
-const AttemptBodies = graphql(`
-  query CompatAttemptBodies($id: ID!) {
-    delivery(id: $id) {
-      status
-      attempts {
-        outcome
-        error
-        requestBody
-        requestHeaders
-      }
-    }
-  }
-`);
-
-const CreateType = graphql(`
-  mutation CompatCreateType($input: CreateEventTypeInput!) {
-    createEventType(input: $input) {
-      __typename
-      ... on EventTypeSuccess {
-        eventType {
-          name
-          custom
-          archived
-          schema
-          example
-        }
-      }
-      ... on ValidationError {
-        fieldErrors {
-          path
-          message
-        }
-      }
-    }
-  }
-`);
-
-const UpdateType = graphql(`
-  mutation CompatUpdateType($name: String!, $input: UpdateEventTypeInput!) {
-    updateEventType(name: $name, input: $input) {
-      __typename
-      ... on EventTypeSuccess {
-        eventType {
-          name
-          description
-        }
-      }
-      ... on ValidationError {
-        fieldErrors {
-          path
-          message
-        }
-      }
-      ... on NotFoundError {
-        message
-      }
-    }
-  }
-`);
-
-const Archive = graphql(`
-  mutation CompatArchive($name: String!) {
-    archiveEventType(name: $name) {
-      __typename
-      ... on EventTypeSuccess {
-        eventType {
-          archived
-        }
-      }
-    }
-  }
-`);
-
-const Unarchive = graphql(`
-  mutation CompatUnarchive($name: String!) {
-    unarchiveEventType(name: $name) {
-      __typename
-      ... on EventTypeSuccess {
-        eventType {
-          archived
-        }
-      }
-    }
-  }
-`);
-
-const ListTypes = graphql(`
-  query CompatListTypes {
-    eventTypes {
-      name
-      custom
-      archived
-    }
-  }
-`);
-
-const PublishOne = graphql(`
-  mutation CompatPublish($input: PublishEventInput!) {
-    publishEvent(input: $input) {
-      __typename
-      ... on ValidationError {
-        fieldErrors {
-          path
-          message
-        }
-      }
-    }
-  }
-`);
 
 let t: TestApp;
 const receivers: Receiver[] = [];

@@ -5,9 +5,16 @@
 // settings, page, delete, sign out. Each screen is checked with axe-core and photographed into
 // test/screenshots/ (git-ignored). Without Chromium the file is skipped, except in CI.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type { Browser, Page } from 'playwright-core';
 import { graphql } from './generated/index.ts';
+import {
+  CreateEndpointDocument as Create,
+  DeleteEndpointDocument as Delete,
+  PauseEndpointDocument as Pause,
+  ResumeEndpointDocument as Resume,
+  SendTestEventDocument as SendTest,
+  type TypedDocumentString,
+} from '../packages/client/src/generated/graphql.ts';
 import { startTestApp, type TestApp } from './support/app.ts';
 import { startReceiver, type Receiver } from './support/receiver.ts';
 import { chromiumMissing, launchChromium, screenshot, seriousAxeViolations } from './support/browser.ts';
@@ -16,6 +23,7 @@ import { buildWeb, webBuildIsStale } from '../scripts/build-web.ts';
 const missing = chromiumMissing();
 if (missing) console.warn(`dashboard browser tests ${process.env.CI === 'true' ? 'FAIL' : 'skipped'}: ${missing}`);
 
+// The test's own: the endpoint's retired secrets, which no client operation reads.
 const EndpointState = graphql(`
   query DashboardTestEndpoint($id: ID!) {
     endpoint(id: $id) {
@@ -31,51 +39,6 @@ const EndpointState = graphql(`
       signingSecret
       retiredSecrets {
         secret
-      }
-    }
-  }
-`);
-
-const Pause = graphql(`
-  mutation DashboardTestPause($id: ID!) {
-    pauseEndpoint(id: $id) {
-      __typename
-    }
-  }
-`);
-
-const Resume = graphql(`
-  mutation DashboardTestResume($id: ID!) {
-    resumeEndpoint(id: $id) {
-      __typename
-    }
-  }
-`);
-
-const SendTest = graphql(`
-  mutation DashboardTestSendTest($endpointId: ID!) {
-    sendTestEvent(endpointId: $endpointId) {
-      __typename
-    }
-  }
-`);
-
-const Delete = graphql(`
-  mutation DashboardTestDelete($id: ID!) {
-    deleteEndpoint(id: $id) {
-      __typename
-    }
-  }
-`);
-
-const Create = graphql(`
-  mutation DashboardTestCreate($input: CreateEndpointInput!) {
-    createEndpoint(input: $input) {
-      __typename
-      ... on EndpointSuccess {
-        endpoint {
-          id
-        }
       }
     }
   }
@@ -99,7 +62,7 @@ describe.skipIf(missing !== null)('dashboard in Chromium', () => {
   let endpointId: string;
   const started = Date.now();
 
-  async function api<R, V>(document: TypedDocumentNode<R, V>, variables: V): Promise<R> {
+  async function api<R, V>(document: TypedDocumentString<R, V>, variables: V): Promise<R> {
     const result = await t.gql(document, variables, apiKey);
     if (result.errors || !result.data) throw new Error(JSON.stringify(result.errors));
     return result.data;

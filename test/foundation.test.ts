@@ -2,60 +2,13 @@
 // graphql-ws, and the operational endpoints.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { graphql } from './generated/index.ts';
+import {
+  CreateAccountDocument as CreateAccount,
+  CreateApiKeyDocument as CreateApiKey,
+  NodeDocument as NodeById,
+  ViewerDocument as Viewer,
+} from '../packages/client/src/generated/graphql.ts';
 import { ADMIN_KEY, startTestApp, type TestApp } from './support/app.ts';
-
-const Viewer = graphql(`
-  query Viewer {
-    viewer {
-      id
-      name
-      createdAt
-    }
-  }
-`);
-
-const CreateAccount = graphql(`
-  mutation CreateAccount($name: String!) {
-    createAccount(name: $name) {
-      __typename
-      ... on CreateAccountSuccess {
-        apiKey
-        account {
-          id
-          name
-        }
-      }
-      ... on ValidationError {
-        message
-        fieldErrors {
-          path
-          message
-        }
-      }
-    }
-  }
-`);
-
-const CreateApiKey = graphql(`
-  mutation CreateApiKey($name: String) {
-    createApiKey(name: $name) {
-      __typename
-      ... on CreateApiKeySuccess {
-        apiKey
-      }
-    }
-  }
-`);
-
-const NodeById = graphql(`
-  query NodeById($id: ID!) {
-    node(id: $id) {
-      id
-      __typename
-    }
-  }
-`);
 
 let t: TestApp;
 let alice: { accountId: string; apiKey: string };

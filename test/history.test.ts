@@ -4,86 +4,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResultOf } from '@graphql-typed-document-node/core';
 import { graphql } from './generated/index.ts';
+import {
+  CreateEndpointDocument as CreateEndpoint,
+  DeliveriesDocument as Deliveries,
+  NodeDocument as NodeById,
+  PublishEventDocument as PublishEvent,
+} from '../packages/client/src/generated/graphql.ts';
 import { startTestApp, type TestApp } from './support/app.ts';
 import { startReceiver, type Receiver } from './support/receiver.ts';
 import { findEventType } from '../src/domain/catalog.ts';
 import { sleep, waitUntil } from './support/wait.ts';
 
 // ---------------------------------------------------------------------------------------------
-// Operations.
-
-const CreateEndpoint = graphql(`
-  mutation HistCreateEndpoint($input: CreateEndpointInput!) {
-    createEndpoint(input: $input) {
-      __typename
-      ... on EndpointSuccess {
-        endpoint {
-          id
-        }
-      }
-      ... on Error {
-        message
-      }
-    }
-  }
-`);
-
-const PublishEvent = graphql(`
-  mutation HistPublishEvent($input: PublishEventInput!) {
-    publishEvent(input: $input) {
-      __typename
-      ... on PublishEventSuccess {
-        event {
-          id
-          type
-          sessionId
-          createdAt
-        }
-      }
-      ... on ValidationError {
-        message
-      }
-    }
-  }
-`);
-
-const Deliveries = graphql(`
-  query HistDeliveries($first: Int, $after: String, $endpointId: ID, $status: DeliveryStatus, $eventType: String, $since: DateTime) {
-    deliveries(first: $first, after: $after, endpointId: $endpointId, status: $status, eventType: $eventType, since: $since) {
-      totalCount
-      stats {
-        total
-        succeeded
-        failed
-        pending
-        successRate
-      }
-      pageInfo {
-        hasNextPage
-        hasPreviousPage
-        startCursor
-        endCursor
-      }
-      edges {
-        cursor
-        node {
-          id
-          status
-          attemptCount
-          createdAt
-          completedAt
-          event {
-            id
-            type
-          }
-          endpoint {
-            id
-          }
-        }
-      }
-    }
-  }
-`);
+// Operations: packages/client's, and the selections it has none of: an endpoint's stats and
+// deliveries, events with their cursors, an event's or a delivery's attempts in full, and the
+// deep selections whose SQL statements the N+1 tests count.
 
 const EndpointStats = graphql(`
   query HistEndpointStats($id: ID!, $since: DateTime, $first: Int, $status: DeliveryStatus, $eventType: String) {
@@ -208,15 +143,6 @@ const DeliveryDetail = graphql(`
           id
         }
       }
-    }
-  }
-`);
-
-const NodeById = graphql(`
-  query HistNode($id: ID!) {
-    node(id: $id) {
-      __typename
-      id
     }
   }
 `);

@@ -3,6 +3,7 @@
 // key stops working at once in every API process, not after the 10-second key cache.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from './generated/index.ts';
+import { CreateApiKeyDocument as CreateKey, NodeDocument as NodeOf, ViewerDocument as Viewer } from '../packages/client/src/generated/graphql.ts';
 import { startTestApp, type TestApp } from './support/app.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
 import { closeSql, sql } from './support/api.ts';
@@ -22,24 +23,6 @@ const ApiKeys = graphql(`
   }
 `);
 
-const CreateKey = graphql(`
-  mutation KeysCreate($name: String) {
-    createApiKey(name: $name) {
-      __typename
-      ... on CreateApiKeySuccess {
-        apiKey
-      }
-      ... on ValidationError {
-        message
-        fieldErrors {
-          path
-          message
-        }
-      }
-    }
-  }
-`);
-
 const RevokeKey = graphql(`
   mutation KeysRevoke($id: ID!) {
     revokeApiKey(id: $id) {
@@ -53,23 +36,6 @@ const RevokeKey = graphql(`
       ... on Error {
         message
       }
-    }
-  }
-`);
-
-const Viewer = graphql(`
-  query KeysViewer {
-    viewer {
-      id
-    }
-  }
-`);
-
-const NodeOf = graphql(`
-  query KeysNode($id: ID!) {
-    node(id: $id) {
-      __typename
-      id
     }
   }
 `);

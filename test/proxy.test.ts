@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EventDocument } from '../packages/client/src/generated/graphql.ts';
 import { createDispatcher, type Resolve } from '../src/delivery/ssrf.ts';
 import { send } from '../src/delivery/send.ts';
 import { startTestApp, type TestApp } from './support/app.ts';
@@ -240,7 +241,7 @@ describe('HOOKWIRE_PROXY_URL in the service', () => {
     await receiver.waitFor(1);
     expect(proxy.connects).toContain(`127.0.0.1:${new URL(receiver.url).port}`);
     expect(receiver.requests[0]!.headers['webhook-id']).toBe(eventId);
-    const event = (await t.gql(`{ event(id: "${eventId}") { deliveries { id } } }`, {}, apiKey)).data as { event: { deliveries: Array<{ id: string }> } };
+    const event = (await t.gql(EventDocument, { id: eventId }, apiKey)).data as { event: { deliveries: Array<{ id: string }> } };
     const delivered = await waitForDelivery(t, apiKey, event.event.deliveries[0]!.id);
     expect(delivered.status).toBe('SUCCEEDED');
     expect(delivered.endpoint.id).toBe(endpoint.id);

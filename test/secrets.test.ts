@@ -12,6 +12,7 @@ import { createDatabase } from '../src/db/client.ts';
 import { resealAll } from '../src/db/seal-rows.ts';
 import { localEncryptionKey, parseEncryptionKeys, Sealer, SealError } from '../src/db/sealer.ts';
 import { graphql } from './generated/index.ts';
+import { DeliveryDocument as Attempts } from '../packages/client/src/generated/graphql.ts';
 import { closeSql, createEndpoint, endpointDeliveries, messageReceived, publish, sql, waitForDelivery } from './support/api.ts';
 import { startTestApp, TEST_ENCRYPTION_KEY, type TestApp } from './support/app.ts';
 import { startReceiver, type Receiver } from './support/receiver.ts';
@@ -28,16 +29,6 @@ const Rotate = graphql(`
             secret
           }
         }
-      }
-    }
-  }
-`);
-
-const Attempts = graphql(`
-  query SecretsAttempts($id: ID!) {
-    delivery(id: $id) {
-      attempts {
-        requestHeaders
       }
     }
   }

@@ -17,20 +17,7 @@ import { startReceiver, whyNotRunnable, type RunningReceiver } from './seeds/har
 import { RECIPES, type SeedRecipe, type SeedReceiver } from './seeds/recipes.ts';
 import { createEndpoint, getDelivery, waitForDelivery } from './support/api.ts';
 import { startTestApp, type TestApp } from './support/app.ts';
-import { graphql } from './generated/index.ts';
-
-const SendTest = graphql(`
-  mutation SeedSendTest($endpointId: ID!, $eventType: String) {
-    sendTestEvent(endpointId: $endpointId, eventType: $eventType) {
-      __typename
-      ... on DeliverySuccess {
-        delivery {
-          id
-        }
-      }
-    }
-  }
-`);
+import { SendTestEventDocument as SendTest } from '../packages/client/src/generated/graphql.ts';
 
 const SEEDS = new URL('../../shared/seeds/', import.meta.url);
 const RECEIVERS = new URL('./seeds/receivers/', import.meta.url);

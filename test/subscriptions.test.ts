@@ -6,12 +6,20 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { print } from 'graphql';
-import type { ResultOf, TypedDocumentNode, VariablesOf } from '@graphql-typed-document-node/core';
+import type { DocumentTypeDecoration, ResultOf, VariablesOf } from '@graphql-typed-document-node/core';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { graphql } from './generated/index.ts';
-import { startTestApp, type TestApp, TEST_ENCRYPTION_KEY } from './support/app.ts';
+import {
+  CreateEndpointDocument as CreateEndpoint,
+  DeliveriesDocument as EndpointDeliveries,
+  DeliveryAttemptedDocument as AttemptedSub,
+  EndpointStatusChangedDocument as StatusSub,
+  PauseEndpointDocument as PauseEndpoint,
+  PublishEventDocument as PublishEvent,
+  ResumeEndpointDocument as ResumeEndpoint,
+} from '../packages/client/src/generated/graphql.ts';
+import { queryOf, startTestApp, type TestApp, TEST_ENCRYPTION_KEY } from './support/app.ts';
 import { startReceiver, type Receiver } from './support/receiver.ts';
 import { findEventType } from '../src/domain/catalog.ts';
 import { sleep, waitUntil } from './support/wait.ts';
@@ -19,113 +27,8 @@ import { sleep, waitUntil } from './support/wait.ts';
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 // ---------------------------------------------------------------------------------------------
-// Operations.
-
-const CreateEndpoint = graphql(`
-  mutation LiveCreateEndpoint($input: CreateEndpointInput!) {
-    createEndpoint(input: $input) {
-      __typename
-      ... on EndpointSuccess {
-        endpoint {
-          id
-        }
-      }
-      ... on Error {
-        message
-      }
-    }
-  }
-`);
-
-const PublishEvent = graphql(`
-  mutation LivePublishEvent($input: PublishEventInput!) {
-    publishEvent(input: $input) {
-      __typename
-      ... on PublishEventSuccess {
-        event {
-          id
-          type
-        }
-      }
-      ... on ValidationError {
-        message
-      }
-    }
-  }
-`);
-
-const PauseEndpoint = graphql(`
-  mutation LivePauseEndpoint($id: ID!) {
-    pauseEndpoint(id: $id) {
-      __typename
-      ... on EndpointSuccess {
-        endpoint {
-          id
-          status
-        }
-      }
-    }
-  }
-`);
-
-const ResumeEndpoint = graphql(`
-  mutation LiveResumeEndpoint($id: ID!) {
-    resumeEndpoint(id: $id) {
-      __typename
-      ... on EndpointSuccess {
-        endpoint {
-          id
-          status
-        }
-      }
-    }
-  }
-`);
-
-const EndpointDeliveries = graphql(`
-  query LiveEndpointDeliveries($endpointId: ID!) {
-    deliveries(first: 100, endpointId: $endpointId) {
-      totalCount
-      stats {
-        total
-        succeeded
-        failed
-        pending
-      }
-      edges {
-        node {
-          id
-          status
-          event {
-            id
-          }
-        }
-      }
-    }
-  }
-`);
-
-const AttemptedSub = graphql(`
-  subscription LiveDeliveryAttempted($endpointId: ID, $eventTypes: [String!]) {
-    deliveryAttempted(endpointId: $endpointId, eventTypes: $eventTypes) {
-      id
-      outcome
-      attemptNumber
-      responseStatus
-      willRetry
-      delivery {
-        id
-        event {
-          id
-          type
-        }
-        endpoint {
-          id
-        }
-      }
-    }
-  }
-`);
+// Operations: packages/client's, and the slow-reader test's own, as heavy as a subscriber can ask
+// for (bodies and headers of every attempt).
 
 const HeavyAttemptedSub = graphql(`
   subscription LiveHeavyDeliveryAttempted {
@@ -143,17 +46,6 @@ const HeavyAttemptedSub = graphql(`
           payload
         }
       }
-    }
-  }
-`);
-
-const StatusSub = graphql(`
-  subscription LiveEndpointStatusChanged($endpointId: ID) {
-    endpointStatusChanged(endpointId: $endpointId) {
-      id
-      status
-      pausedAt
-      pauseReason
     }
   }
 `);
@@ -178,7 +70,7 @@ async function publish(t: TestApp, key: string, type: string, sessionId: string,
 }
 
 async function deliveriesOf(t: TestApp, key: string, endpointId: string) {
-  const result = await t.gql(EndpointDeliveries, { endpointId }, key);
+  const result = await t.gql(EndpointDeliveries, { first: 100, endpointId }, key);
   if (!result.data) throw new Error(JSON.stringify(result.errors));
   return result.data.deliveries;
 }
@@ -194,7 +86,7 @@ interface Subscription<T> {
 /** What a test opened, closed after it whatever its outcome, so a failure does not leak into the next test. */
 const opened = { clients: [] as Client[], subscriptions: [] as Array<Subscription<unknown>> };
 
-function subscribe<D extends TypedDocumentNode<any, any>>(
+function subscribe<D extends DocumentTypeDecoration<any, any>>(
   client: Client,
   document: D,
   variables?: VariablesOf<D>,
@@ -216,7 +108,7 @@ function subscribe<D extends TypedDocumentNode<any, any>>(
     unsubscribe: () => {},
   };
   sub.unsubscribe = client.subscribe<ResultOf<D>>(
-    { query: print(document), variables: variables as Record<string, unknown> | undefined },
+    { query: queryOf(document), variables: variables as Record<string, unknown> | undefined },
     {
       next: (result) => {
         if (result.errors) sub.errors.push(result.errors);
@@ -512,7 +404,7 @@ describe('authentication at connection time', () => {
       const outcome = await new Promise<unknown>((resolve) => {
         const timer = setTimeout(() => resolve('no answer'), 10_000);
         client.subscribe(
-          { query: print(AttemptedSub) },
+          { query: queryOf(AttemptedSub) },
           {
             next: (value) => {
               clearTimeout(timer);
@@ -650,7 +542,7 @@ describe('a slow subscriber', () => {
     });
     socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${key}` } }));
     await acked;
-    socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: print(HeavyAttemptedSub) } }));
+    socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: queryOf(HeavyAttemptedSub) } }));
     return socket;
   }
 

@@ -2,32 +2,11 @@
 // whole list, scoped to the account) and retiredSecrets (the rotated-out secrets still signing).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from './generated/index.ts';
+import { CreateEndpointDocument as CreateEndpoint, SendTestEventDocument as SendTest } from '../packages/client/src/generated/graphql.ts';
 import { startTestApp, type TestApp } from './support/app.ts';
 import { startReceiver, type Receiver } from './support/receiver.ts';
 import { waitUntil } from './support/wait.ts';
 import { endpointTimelines, timelineWindow } from '../src/domain/timeline.ts';
-
-const CreateEndpoint = graphql(`
-  mutation TimelineCreateEndpoint($input: CreateEndpointInput!) {
-    createEndpoint(input: $input) {
-      __typename
-      ... on EndpointSuccess {
-        endpoint {
-          id
-          signingSecret
-        }
-      }
-    }
-  }
-`);
-
-const SendTest = graphql(`
-  mutation TimelineSendTest($endpointId: ID!) {
-    sendTestEvent(endpointId: $endpointId) {
-      __typename
-    }
-  }
-`);
 
 const Timelines = graphql(`
   query TimelineOfEndpoints($hours: Int!) {

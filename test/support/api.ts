@@ -1,10 +1,22 @@
-// GraphQL operations and small helpers that several test files share: endpoints, publishing (one
-// or many), deliveries with their attempts, pause/resume/retry, and a pg pool per test database for
-// looking where the API shows less (lanes). Every helper throws with the whole response when the
-// API answers something other than success, so a test fails where it went wrong.
+// Small helpers that several test files share: endpoints, publishing (one or many), deliveries with
+// their attempts, pause/resume/retry, and a pg pool per test database for looking where the API
+// shows less (lanes). They send packages/client's typed operations; the two documents below are the
+// selections no client operation has (an endpoint's deliveries with their attempts, a published
+// batch with its payloads). Every helper throws with the whole response when the API answers
+// something other than success, so a test fails where it went wrong.
 import pg from 'pg';
 import { graphql } from '../generated/index.ts';
-import type { CreateEndpointInput, PublishEventInput, SupportDeliveryFragment, SupportEndpointDeliveriesQuery } from '../generated/graphql.ts';
+import {
+  CreateEndpointDocument as CreateEndpoint,
+  type CreateEndpointInput,
+  DeliveryDocument as GetDelivery,
+  PauseEndpointDocument as Pause,
+  PublishEventDocument as Publish,
+  type PublishEventInput,
+  ResumeEndpointDocument as Resume,
+  RetryDeliveryDocument as Retry,
+} from '../../packages/client/src/generated/graphql.ts';
+import type { SupportDeliveryFragment, SupportEndpointDeliveriesQuery } from '../generated/graphql.ts';
 import type { TestApp } from './app.ts';
 import { waitUntil } from './wait.ts';
 
@@ -31,45 +43,6 @@ graphql(`
       responseStatus
       willRetry
       error
-    }
-  }
-`);
-
-const CreateEndpoint = graphql(`
-  mutation SupportCreateEndpoint($input: CreateEndpointInput!) {
-    createEndpoint(input: $input) {
-      __typename
-      ... on EndpointSuccess {
-        endpoint {
-          id
-          signingSecret
-          concurrencyLimit
-          ordered
-        }
-      }
-      ... on ValidationError {
-        message
-        fieldErrors {
-          path
-          message
-        }
-      }
-    }
-  }
-`);
-
-const Publish = graphql(`
-  mutation SupportPublish($input: PublishEventInput!) {
-    publishEvent(input: $input) {
-      __typename
-      ... on PublishEventSuccess {
-        event {
-          id
-        }
-      }
-      ... on ValidationError {
-        message
-      }
     }
   }
 `);
@@ -103,14 +76,6 @@ export const PublishMany = graphql(`
   }
 `);
 
-const GetDelivery = graphql(`
-  query SupportGetDelivery($id: ID!) {
-    delivery(id: $id) {
-      ...SupportDelivery
-    }
-  }
-`);
-
 const EndpointDeliveries = graphql(`
   query SupportEndpointDeliveries($id: ID!, $after: String) {
     endpoint(id: $id) {
@@ -124,36 +89,6 @@ const EndpointDeliveries = graphql(`
           node {
             ...SupportDelivery
           }
-        }
-      }
-    }
-  }
-`);
-
-const Pause = graphql(`
-  mutation SupportPause($id: ID!) {
-    pauseEndpoint(id: $id) {
-      __typename
-    }
-  }
-`);
-
-const Resume = graphql(`
-  mutation SupportResume($id: ID!) {
-    resumeEndpoint(id: $id) {
-      __typename
-    }
-  }
-`);
-
-const Retry = graphql(`
-  mutation SupportRetry($id: ID!) {
-    retryDelivery(id: $id) {
-      __typename
-      ... on DeliverySuccess {
-        delivery {
-          id
-          status
         }
       }
     }

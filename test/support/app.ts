@@ -1,7 +1,8 @@
 // Starts Hookwire in-process on a test database (real Postgres, real HTTP on 127.0.0.1) and
 // gives tests a GraphQL client over HTTP and over graphql-ws.
-import { print, type ExecutionResult } from 'graphql';
-import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print, type DocumentNode, type ExecutionResult } from 'graphql';
+import type { DocumentTypeDecoration, TypedDocumentNode } from '@graphql-typed-document-node/core';
+import type { TypedDocumentString } from '../../packages/client/src/generated/graphql.ts';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { loadConfig, type Config, type Role } from '../../src/config.ts';
@@ -19,9 +20,9 @@ export interface TestApp {
   app: App;
   db: TestDatabase;
   url: string;
-  /** POSTs an operation; returns the parsed JSON body. */
+  /** POSTs an operation (a test's own document, or one of packages/client's); returns the parsed JSON body. */
   gql<TResult, TVariables>(
-    document: TypedDocumentNode<TResult, TVariables> | string,
+    document: TypedDocumentNode<TResult, TVariables> | TypedDocumentString<TResult, TVariables> | string,
     variables?: TVariables,
     key?: string | null,
   ): Promise<ExecutionResult<TResult> & { status: number }>;
@@ -29,6 +30,11 @@ export interface TestApp {
   newAccount(name?: string): Promise<{ accountId: string; apiKey: string }>;
   wsClient(connectionParams: Record<string, unknown>): Client;
   stop(): Promise<void>;
+}
+
+/** A document's text: packages/client's are strings already (a String subclass); a test's own parsed one is printed. */
+export function queryOf(document: DocumentTypeDecoration<unknown, never> | string): string {
+  return typeof document === 'string' || document instanceof String ? document.toString() : print(document as DocumentNode);
 }
 
 export async function startTestApp(
@@ -73,7 +79,7 @@ export async function startTestApp(
         accept: 'application/graphql-response+json',
       };
       if (key) headers.authorization = `Bearer ${key}`;
-      const query = typeof document === 'string' ? document : print(document);
+      const query = queryOf(document);
       const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
       const body = (await response.json()) as ExecutionResult<never>;
       return { ...body, status: response.status };
