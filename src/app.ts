@@ -152,9 +152,16 @@ export async function startApp(config: Readonly<Config>, role: Role, logger: Log
     let notifications: NotificationHub | null = null;
     if (role !== 'worker') {
       notifications = new NotificationHub(listener, logger);
-      services.pubsub = createHookwirePubSub(notifications);
       const { startApiServer } = await import('./server/http.ts');
-      api = await startApiServer({ services, metrics, logger, listener, host: config.host, port: config.port });
+      api = await startApiServer({
+        services,
+        pubsub: createHookwirePubSub(notifications),
+        metrics,
+        logger,
+        listener,
+        host: config.host,
+        port: config.port,
+      });
       cleanups.push(() => api!.close(config.shutdownTimeoutMs));
     }
     let ops: OpsServer | null = null;

@@ -1,5 +1,6 @@
-// What a process holds for its whole life and hands to the API's resolvers and to the worker: the
-// database, the configuration, the clock and the long-lived helpers.
+// What every process holds for its whole life and hands to the API's resolvers and to the worker:
+// the database, the configuration, the clock and the long-lived helpers. What
+// only an API process holds (subscriptions' notices, its key cache) is the API's: schema/context.ts.
 import type { Dispatcher } from 'undici';
 import type { Config } from './config.ts';
 import type { Db } from './db/client.ts';
@@ -7,7 +8,6 @@ import type { Sealer } from './db/sealer.ts';
 import type { Sql } from './db/sql.ts';
 import type { Clock } from './domain/clock.ts';
 import type { Transformer } from './delivery/transform.ts';
-import type { HookwirePubSub } from './server/pubsub.ts';
 
 export interface Services {
   db: Db;
@@ -21,6 +21,4 @@ export interface Services {
   sealer: Sealer;
   /** The transformations' sandbox (a worker thread), started on first use. */
   transformer: () => Promise<Transformer>;
-  /** Live notifications for subscriptions; present in API processes. */
-  pubsub?: HookwirePubSub;
 }

@@ -2,10 +2,11 @@
 import { createAccount, createApiKey, revokeApiKey } from '../domain/accounts.ts';
 import { NotFoundError, ValidationError } from '../domain/errors.ts';
 import { builder } from './builder.ts';
-import { requireAccount, requireAdmin } from './auth.ts';
 import { asResult, resultUnion } from './errors.ts';
 
 export const AccountRef = builder.prismaNode('Account', {
+  // The account itself, or the admin key that made it (createAccount's result).
+  authScopes: { readAccount: true, admin: true },
   id: { field: 'id' },
   // node(id:) answers only for the caller's own account; any other id reads as not found.
   nullable: true,
@@ -17,19 +18,16 @@ export const AccountRef = builder.prismaNode('Account', {
 });
 
 builder.queryField('viewer', (t) =>
-  t.prismaField({
+  t.withAuth({ readAccount: true, admin: true }).prismaField({
     type: 'Account',
     nullable: true,
     description: 'The account of the API key in use (null for the deployment admin key, which has none).',
-    resolve: (query, _root, _args, ctx) => {
-      if (ctx.isAdmin) return null;
-      const account = requireAccount(ctx);
-      return ctx.db.account.findUnique({ ...query, where: { id: account.id } });
-    },
+    resolve: (query, _root, _args, ctx) => (ctx.account ? ctx.db.account.findUnique({ ...query, where: { id: ctx.account.id } }) : null),
   }),
 );
 
 export const ApiKeyRef = builder.prismaNode('ApiKey', {
+  authScopes: { readAccount: true },
   id: { field: 'id' },
   description: 'An API key of the account. The secret itself is shown once, by createApiKey; only its hash is stored.',
   nullable: true,
@@ -47,7 +45,7 @@ export const ApiKeyRef = builder.prismaNode('ApiKey', {
     current: t.boolean({
       description: 'True for the key that made this request.',
       select: { id: true },
-      resolve: (key, _args, ctx) => key.id === ctx.apiKeyId,
+      resolve: (key, _args, ctx) => ctx.caller.kind === 'apiKey' && key.id === ctx.caller.apiKeyId,
     }),
   }),
 });
@@ -56,14 +54,14 @@ export const ApiKeyRef = builder.prismaNode('ApiKey', {
 const MAX_LISTED_KEYS = 100;
 
 builder.queryField('apiKeys', (t) =>
-  t.prismaField({
+  t.withAuth({ readAccount: true }).prismaField({
     type: ['ApiKey'],
     description: `The account's API keys, newest first: the live ones, and revoked ones with includeRevoked (at most ${MAX_LISTED_KEYS} in all).`,
     args: { includeRevoked: t.arg.boolean({ defaultValue: false, required: true }) },
     resolve: (query, _root, { includeRevoked }, ctx) =>
       ctx.db.apiKey.findMany({
         ...query,
-        where: { accountId: requireAccount(ctx).id, ...(includeRevoked ? {} : { revokedAt: null }) },
+        where: { accountId: ctx.account.id, ...(includeRevoked ? {} : { revokedAt: null }) },
         orderBy: { id: 'desc' },
         take: MAX_LISTED_KEYS,
       }),
@@ -92,38 +90,31 @@ const CreateApiKeyResult = resultUnion('CreateApiKeyResult', CreateApiKeySuccess
 const RevokeApiKeyResult = resultUnion('RevokeApiKeyResult', RevokeApiKeySuccess, [ValidationError, NotFoundError]);
 
 builder.mutationFields((t) => ({
-  createAccount: t.field({
+  createAccount: t.withAuth({ admin: true }).field({
     type: CreateAccountResult,
     description: "Needs the deployment's admin key.",
     args: { name: t.arg.string({ required: true }) },
-    resolve: (_root, { name }, ctx) => {
-      requireAdmin(ctx);
-      return asResult([ValidationError], () => createAccount(ctx.db, name));
-    },
+    resolve: (_root, { name }, ctx) => asResult([ValidationError], () => createAccount(ctx.db, name)),
   }),
-  createApiKey: t.field({
+  createApiKey: t.withAuth({ writeAccount: true }).field({
     type: CreateApiKeyResult,
     description: 'Another key for the caller\'s account; an account holds at most HOOKWIRE_MAX_API_KEYS live keys (25 by default).',
     args: { name: t.arg.string() },
-    resolve: (_root, { name }, ctx) => {
-      const account = requireAccount(ctx);
-      return asResult([ValidationError], async () => ({
-        apiKey: await createApiKey(ctx.db, account.id, name, ctx.config.maxApiKeysPerAccount),
-      }));
-    },
+    resolve: (_root, { name }, ctx) =>
+      asResult([ValidationError], async () => ({
+        apiKey: await createApiKey(ctx.db, ctx.account.id, name, ctx.config.maxApiKeysPerAccount),
+      })),
   }),
-  revokeApiKey: t.field({
+  revokeApiKey: t.withAuth({ writeAccount: true }).field({
     type: RevokeApiKeyResult,
     description:
       "Revokes one of the account's keys, the caller's own included; it stops working at once in every API process. The account's last live key cannot be revoked (a ValidationError): create another first.",
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, { id }, ctx) => {
-      const account = requireAccount(ctx);
-      return asResult([ValidationError, NotFoundError], async () => {
-        const apiKey = await revokeApiKey(ctx.db, account.id, id);
-        ctx.keys.forget(apiKey.keyHash);
+    resolve: (_root, { id }, ctx) =>
+      asResult([ValidationError, NotFoundError], async () => {
+        const apiKey = await revokeApiKey(ctx.db, ctx.account.id, id);
+        ctx.services.keys.forget(apiKey.keyHash);
         return { apiKey };
-      });
-    },
+      }),
   }),
 }));

@@ -1,19 +1,111 @@
-// Who may call what: resolvers ask for the caller's account (or the admin key) through these.
-import { GraphQLError } from 'graphql';
-import { unauthenticated, type Context } from '../server/context.ts';
+// Who may run what, declared once per field with @pothos/plugin-scope-auth: the scopes a caller
+// holds, the typed error a refusal becomes, and the check that no root field and no type of an
+// account's rows goes without a declaration (so a new field cannot forget it).
+import { GraphQLError, isObjectType, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
+import { AuthScopeFailureType, type AuthFailure } from '@pothos/plugin-scope-auth';
+import type { AccountContext, Context } from './context.ts';
 
-/** The caller's account, or a clear UNAUTHENTICATED error (never masked by Yoga). */
-export function requireAccount(ctx: Context): NonNullable<Context['account']> {
-  if (!ctx.account) {
-    throw unauthenticated('Authentication required: send "Authorization: Bearer hk_…" with an API key');
-  }
-  return ctx.account;
+/** Parts of the product a caller may have turned off (portal sessions, issue 17); every key has all of them. */
+export type Feature = 'secrets' | 'transformations' | 'customHeaders' | 'filters';
+
+/** The scopes a field may ask for (Pothos's AuthScopes: the value is the scope's parameter). */
+export interface Scopes {
+  /** Anyone, without a key too: the field holds nothing of any account. */
+  anyone: boolean;
+  /** The caller acts for one account and may read its data: the field's context holds it (AccountContext). */
+  readAccount: boolean;
+  /** The caller may change that account's data (issue 17: not a read-only portal session). */
+  writeAccount: boolean;
+  /** The deployment's admin key, as itself: accounts are its to manage. */
+  admin: boolean;
+  /** The caller may use this part of the product. */
+  feature: Feature;
 }
 
-export function requireAdmin(ctx: Context): void {
-  if (!ctx.isAdmin) {
-    throw new GraphQLError('Forbidden: this mutation needs the deployment admin key (HOOKWIRE_ADMIN_KEY)', {
-      extensions: { code: 'FORBIDDEN', http: { status: 403 } },
-    });
+/** The context each scope guarantees to a field that asks for it (Pothos's AuthContexts). */
+export interface ScopeContexts {
+  readAccount: AccountContext;
+  writeAccount: AccountContext;
+}
+
+/**
+ * The scopes of one request, from its caller alone (the plugin caches them per request). Issue 17
+ * adds its callers here: the admin key acting for an account holds readAccount and writeAccount,
+ * a portal session writeAccount unless read-only, and `feature` as its switches say.
+ */
+export function scopesOf(ctx: Context) {
+  const actsForAccount = ctx.account !== null;
+  return {
+    anyone: true,
+    readAccount: actsForAccount,
+    writeAccount: actsForAccount,
+    admin: ctx.caller.kind === 'admin',
+    feature: (_feature: Feature) => true,
+  };
+}
+
+export function unauthenticated(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+}
+
+function forbidden(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
+}
+
+export const AUTHENTICATION_REQUIRED = 'Authentication required: send "Authorization: Bearer hk_…" with an API key';
+
+/** The names of the scopes a refusal found missing, and the features among them. */
+function missing(failure: AuthFailure, into = { scopes: new Set<string>(), features: new Set<unknown>() }) {
+  if (failure.kind === AuthScopeFailureType.AnyAuthScopes || failure.kind === AuthScopeFailureType.AllAuthScopes) {
+    for (const child of failure.failures) missing(child, into);
+  } else if (failure.kind === AuthScopeFailureType.AuthScope) {
+    into.scopes.add(failure.scope);
+    if (failure.scope === 'feature') into.features.add(failure.parameter);
   }
+  return into;
+}
+
+/**
+ * What the client is told when a field's scopes refuse it: with no account to act for,
+ * UNAUTHENTICATED (HTTP 401) and how to send a key; a field for the admin key, FORBIDDEN (403);
+ * then what issue 17's callers may lack (a read-only session, a feature turned off).
+ */
+export function refusal(ctx: Context, info: GraphQLResolveInfo, failure: AuthFailure): GraphQLError {
+  const { scopes, features } = missing(failure);
+  if ((scopes.has('readAccount') || scopes.has('writeAccount')) && ctx.account === null) return unauthenticated(AUTHENTICATION_REQUIRED);
+  const what = info.parentType.name === 'Mutation' ? 'this mutation' : 'this field';
+  if (scopes.has('admin')) return forbidden(`Forbidden: ${what} needs the deployment admin key (HOOKWIRE_ADMIN_KEY)`);
+  if (scopes.has('writeAccount')) return forbidden(`Forbidden: this session is read-only, and ${what} changes data`);
+  if (features.size > 0) return forbidden(`Forbidden: ${[...features].join(', ')} ${features.size > 1 ? 'are' : 'is'} turned off for this session`);
+  return forbidden(`Forbidden: ${what} is not for this caller`);
+}
+
+const ROOT_TYPES = ['Query', 'Mutation', 'Subscription'];
+
+/**
+ * Every root field, and every type built on an account's rows (a Prisma model), that declares no
+ * authScopes: the schema refuses to build with any (schema/index.ts), so a field added tomorrow
+ * says who may run it or the service does not start.
+ */
+export function undeclaredAuth(schema: GraphQLSchema): string[] {
+  const undeclared: string[] = [];
+  const declares = (extensions: Readonly<Record<string, unknown>> | null | undefined) =>
+    (extensions?.pothosOptions as { authScopes?: unknown } | undefined)?.authScopes !== undefined;
+  for (const name of ROOT_TYPES) {
+    const type = schema.getType(name);
+    if (!isObjectType(type)) continue;
+    for (const field of Object.values(type.getFields())) if (!declares(field.extensions)) undeclared.push(`${name}.${field.name}`);
+  }
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (isObjectType(type) && type.extensions.pothosPrismaModel !== undefined && !declares(type.extensions)) undeclared.push(type.name);
+  }
+  return undeclared;
+}
+
+export function assertDeclaredAuth(schema: GraphQLSchema): GraphQLSchema {
+  const undeclared = undeclaredAuth(schema);
+  if (undeclared.length > 0) {
+    throw new Error(`These declare no authScopes (schema/auth.ts says which caller may run what): ${undeclared.join(', ')}`);
+  }
+  return schema;
 }

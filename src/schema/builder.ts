@@ -4,17 +4,20 @@ import ComplexityPlugin from '@pothos/plugin-complexity';
 import { GraphQLError } from 'graphql';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import SimpleObjectsPlugin from '@pothos/plugin-simple-objects';
 import type PrismaTypes from '../generated/pothos-prisma-types.ts';
 import { getDatamodel } from '../generated/pothos-prisma-types.ts';
-import type { Context } from '../server/context.ts';
 import { typeOfId } from '../db/ids.ts';
-import { requireAccount } from './auth.ts';
+import { refusal, scopesOf, type ScopeContexts, type Scopes } from './auth.ts';
+import type { Context } from './context.ts';
 import { fieldComplexity } from './cost.ts';
 
 export const builder = new SchemaBuilder<{
   PrismaTypes: PrismaTypes;
   Context: Context;
+  AuthScopes: Scopes;
+  AuthContexts: ScopeContexts;
   DefaultFieldNullability: false;
   DefaultEdgesNullability: false;
   DefaultNodeNullability: false;
@@ -26,7 +29,14 @@ export const builder = new SchemaBuilder<{
   Connection: { totalCount: number | (() => Promise<number>) };
 }>({
   defaultFieldNullability: false,
-  plugins: [ComplexityPlugin, PrismaPlugin, RelayPlugin, SimpleObjectsPlugin],
+  // Scope auth first: it wraps every other plugin's resolver, so a refused caller runs nothing.
+  plugins: [ScopeAuthPlugin, ComplexityPlugin, PrismaPlugin, RelayPlugin, SimpleObjectsPlugin],
+  scopeAuth: {
+    // A subscription is refused when it starts, not on each event it would have carried.
+    authorizeOnSubscribe: true,
+    authScopes: scopesOf,
+    unauthorizedError: (_parent, ctx, info, result) => refusal(ctx, info, result.failure),
+  },
   // Costs only: the limits are checked as a validation rule before execution (server/limits.ts),
   // so an expensive request is refused with a 400 before any resolver runs.
   complexity: { fieldComplexity },
@@ -43,11 +53,9 @@ export const builder = new SchemaBuilder<{
     nodeFieldOptions: { nullable: false },
     nodesQueryOptions: false,
     nodeQueryOptions: {
-      // Anonymous callers get UNAUTHENTICATED; each type's findUnique adds the account filter.
-      resolve: (_root, { id }, ctx, _info, resolveNode) => {
-        requireAccount(ctx);
-        return typeOfId(id.id) ? resolveNode(id) : null;
-      },
+      // Each type's findUnique adds the account filter.
+      authScopes: { readAccount: true },
+      resolve: (_root, { id }, _ctx, _info, resolveNode) => (typeOfId(id.id) ? resolveNode(id) : null),
     },
     // An object's id is its one identifier (ep_…, evt_…): the prefix names the type, so there is
     // no second, base64-encoded global id.

@@ -6,7 +6,6 @@ import { deliveryStats, type DeliveryStats } from '../domain/stats.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { typeOfId } from '../db/ids.ts';
 import { builder } from './builder.ts';
-import { requireAccount } from './auth.ts';
 import './endpoint.ts';
 import { asResult, resultUnion } from './errors.ts';
 import { sentBody } from './sent-body.ts';
@@ -42,6 +41,7 @@ const DeliveryStatsRef = builder.objectRef<DeliveryStats>('DeliveryStats').imple
 });
 
 export const DeliveryRef = builder.prismaNode('Delivery', {
+  authScopes: { readAccount: true },
   id: { field: 'id' },
   nullable: true,
   findUnique: (id, ctx) => ({ id, accountId: ctx.account?.id ?? '' }),
@@ -71,6 +71,7 @@ export const AttemptTriggerEnum = builder.enumType('AttemptTrigger', {
 });
 
 export const DeliveryAttemptRef = builder.prismaNode('DeliveryAttempt', {
+  authScopes: { readAccount: true },
   id: { field: 'id' },
   nullable: true,
   findUnique: (id, ctx) => ({ id, delivery: { accountId: ctx.account?.id ?? '' } }),
@@ -121,13 +122,13 @@ const DeliveryConnection = builder.connectionObject(
     type: DeliveryRef,
     name: 'DeliveryConnection',
     fields: (t) => ({
-      stats: t.field({
+      stats: t.withAuth({ readAccount: true }).field({
         type: DeliveryStatsRef,
         description: "Counts over every delivery that the connection's filters select, not just this page.",
         resolve: (connection, _args, ctx) => {
           const { parent, args } = connection as unknown as { parent?: { id?: string }; args: DeliveryFilter };
           const endpointId = parent?.id && typeOfId(parent.id) === 'Endpoint' ? parent.id : args.endpointId;
-          return deliveryStats(ctx.db, deliveryWhere(requireAccount(ctx).id, { ...args, endpointId }));
+          return deliveryStats(ctx.db, deliveryWhere(ctx.account.id, { ...args, endpointId }));
         },
       }),
     }),
@@ -158,13 +159,13 @@ builder.prismaObjectFields('Endpoint', (t) => ({
 }));
 
 builder.queryFields((t) => ({
-  delivery: t.prismaField({
+  delivery: t.withAuth({ readAccount: true }).prismaField({
     type: 'Delivery',
     nullable: true,
     args: { id: t.arg.id({ required: true }) },
-    resolve: (query, _root, { id }, ctx) => ctx.db.delivery.findFirst({ ...query, where: { id, accountId: requireAccount(ctx).id } }),
+    resolve: (query, _root, { id }, ctx) => ctx.db.delivery.findFirst({ ...query, where: { id, accountId: ctx.account.id } }),
   }),
-  deliveries: t.prismaConnection(
+  deliveries: t.withAuth({ readAccount: true }).prismaConnection(
     {
       type: 'Delivery',
       cursor: 'id',
@@ -174,11 +175,12 @@ builder.queryFields((t) => ({
         eventType: t.arg.string(),
         since: t.arg({ type: 'DateTime' }),
       },
-      totalCount: (_root, args, ctx) => ctx.db.delivery.count({ where: deliveryWhere(requireAccount(ctx).id, args) }),
-      resolve: (query, _root, args, ctx) =>
-        ctx.db.delivery.findMany({ ...query, where: deliveryWhere(requireAccount(ctx).id, args), orderBy: { id: 'desc' } }),
+      totalCount: (_root, args, ctx) => ctx.db.delivery.count({ where: deliveryWhere(ctx.account.id, args) }),
+      resolve: (query, _root, args, ctx) => ctx.db.delivery.findMany({ ...query, where: deliveryWhere(ctx.account.id, args), orderBy: { id: 'desc' } }),
     },
-    DeliveryConnection,
+    // The connection type is shared with Endpoint.deliveries, so it was built with the base context
+    // type; TypeScript cannot see that the narrowed context is the same object at run time.
+    DeliveryConnection as never,
   ),
 }));
 
@@ -191,30 +193,24 @@ const DeliveryResult = resultUnion('DeliveryResult', DeliverySuccess, DELIVERY_E
 const RecoverFailedDeliveriesResult = resultUnion('RecoverFailedDeliveriesResult', RecoverFailedDeliveriesSuccess, DELIVERY_ERRORS);
 
 builder.mutationFields((t) => ({
-  sendTestEvent: t.field({
+  sendTestEvent: t.withAuth({ writeAccount: true }).field({
     type: DeliveryResult,
     description: 'Delivers a webhook.test event (or the example of eventType) to this endpoint alone.',
     args: { endpointId: t.arg.id({ required: true }), eventType: t.arg.string() },
-    resolve: (_root, { endpointId, eventType }, ctx) => {
-      const account = requireAccount(ctx);
-      return asResult(DELIVERY_ERRORS, async () => ({ delivery: await sendTestEvent(ctx.services, account.id, endpointId, eventType) }));
-    },
+    resolve: (_root, { endpointId, eventType }, ctx) =>
+      asResult(DELIVERY_ERRORS, async () => ({ delivery: await sendTestEvent(ctx.services, ctx.account.id, endpointId, eventType) })),
   }),
-  retryDelivery: t.field({
+  retryDelivery: t.withAuth({ writeAccount: true }).field({
     type: DeliveryResult,
     description: "Schedules one more attempt now, whatever the delivery's status. The attempt is MANUAL (see AttemptTrigger).",
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, { id }, ctx) => {
-      const account = requireAccount(ctx);
-      return asResult(DELIVERY_ERRORS, async () => ({ delivery: await retryDelivery(ctx.services, account.id, id) }));
-    },
+    resolve: (_root, { id }, ctx) =>
+      asResult(DELIVERY_ERRORS, async () => ({ delivery: await retryDelivery(ctx.services, ctx.account.id, id) })),
   }),
-  recoverFailedDeliveries: t.field({
+  recoverFailedDeliveries: t.withAuth({ writeAccount: true }).field({
     type: RecoverFailedDeliveriesResult,
     args: { endpointId: t.arg.id({ required: true }), since: t.arg({ type: 'DateTime', required: true }) },
-    resolve: (_root, { endpointId, since }, ctx) => {
-      const account = requireAccount(ctx);
-      return asResult(DELIVERY_ERRORS, async () => ({ count: await recoverFailedDeliveries(ctx.services, account.id, endpointId, since) }));
-    },
+    resolve: (_root, { endpointId, since }, ctx) =>
+      asResult(DELIVERY_ERRORS, async () => ({ count: await recoverFailedDeliveries(ctx.services, ctx.account.id, endpointId, since) })),
   }),
 }));

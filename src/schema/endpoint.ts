@@ -12,9 +12,8 @@ import { NotFoundError, ValidationError, VerificationError } from '../domain/err
 import { signatureHeaderOf, type SignatureHeaderConfig } from '../domain/signature-input.ts';
 import { ENDPOINT_LIMITS, SECRET_LIMITS } from '../limits.ts';
 import { builder } from './builder.ts';
-import { requireAccount } from './auth.ts';
+import type { Context } from './context.ts';
 import { asResult, resultUnion } from './errors.ts';
-import type { Context } from '../server/context.ts';
 
 export const EndpointStatusEnum = builder.enumType('EndpointStatus', {
   values: {
@@ -53,6 +52,7 @@ const SignatureHeaderInput = builder.inputType('SignatureHeaderInput', {
 });
 
 export const EndpointRef = builder.prismaNode('Endpoint', {
+  authScopes: { readAccount: true },
   id: { field: 'id' },
   nullable: true,
   findUnique: (id, ctx) => ({ id, accountId: ctx.account?.id ?? '' }),
@@ -141,24 +141,22 @@ export const EndpointRef = builder.prismaNode('Endpoint', {
 });
 
 builder.queryFields((t) => ({
-  endpoint: t.prismaField({
+  endpoint: t.withAuth({ readAccount: true }).prismaField({
     type: 'Endpoint',
     nullable: true,
     args: { id: t.arg.id({ required: true }) },
-    resolve: (query, _root, { id }, ctx) =>
-      ctx.db.endpoint.findFirst({ ...query, where: { id, accountId: requireAccount(ctx).id } }),
+    resolve: (query, _root, { id }, ctx) => ctx.db.endpoint.findFirst({ ...query, where: { id, accountId: ctx.account.id } }),
   }),
-  endpoints: t.prismaConnection(
+  endpoints: t.withAuth({ readAccount: true }).prismaConnection(
     {
       type: 'Endpoint',
       cursor: 'id',
       args: { status: t.arg({ type: EndpointStatusEnum }) },
-      totalCount: (_root, { status }, ctx) =>
-        ctx.db.endpoint.count({ where: { accountId: requireAccount(ctx).id, ...(status ? { status } : {}) } }),
+      totalCount: (_root, { status }, ctx) => ctx.db.endpoint.count({ where: { accountId: ctx.account.id, ...(status ? { status } : {}) } }),
       resolve: (query, _root, { status }, ctx) =>
         ctx.db.endpoint.findMany({
           ...query,
-          where: { accountId: requireAccount(ctx).id, ...(status ? { status } : {}) },
+          where: { accountId: ctx.account.id, ...(status ? { status } : {}) },
           orderBy: { id: 'desc' },
         }),
     },
@@ -230,54 +228,42 @@ function deps(ctx: Context) {
 }
 
 builder.mutationFields((t) => ({
-  createEndpoint: t.field({
+  createEndpoint: t.withAuth({ writeAccount: true }).field({
     type: EndpointResult,
     args: { input: t.arg({ type: CreateEndpointInput, required: true }) },
-    resolve: (_root, { input }, ctx) => {
-      const account = requireAccount(ctx);
-      return asResult(ENDPOINT_ERRORS, async () => ({ endpoint: await createEndpoint(deps(ctx), account.id, input) }));
-    },
+    resolve: (_root, { input }, ctx) =>
+      asResult(ENDPOINT_ERRORS, async () => ({ endpoint: await createEndpoint(deps(ctx), ctx.account.id, input) })),
   }),
-  updateEndpoint: t.field({
+  updateEndpoint: t.withAuth({ writeAccount: true }).field({
     type: EndpointResult,
     args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateEndpointInput, required: true }) },
-    resolve: (_root, { id, input }, ctx) => {
-      const account = requireAccount(ctx);
-      return asResult(ENDPOINT_ERRORS, async () => ({ endpoint: await updateEndpoint(deps(ctx), account.id, id, input) }));
-    },
+    resolve: (_root, { id, input }, ctx) =>
+      asResult(ENDPOINT_ERRORS, async () => ({ endpoint: await updateEndpoint(deps(ctx), ctx.account.id, id, input) })),
   }),
-  deleteEndpoint: t.field({
+  deleteEndpoint: t.withAuth({ writeAccount: true }).field({
     type: DeleteEndpointResult,
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, { id }, ctx) => {
-      const account = requireAccount(ctx);
-      return asResult([NotFoundError], async () => ({ deletedId: await deleteEndpoint(ctx.db, account.id, id) }));
-    },
+    resolve: (_root, { id }, ctx) =>
+      asResult([NotFoundError], async () => ({ deletedId: await deleteEndpoint(ctx.db, ctx.account.id, id) })),
   }),
-  rotateEndpointSecret: t.field({
+  rotateEndpointSecret: t.withAuth({ $all: { writeAccount: true, feature: 'secrets' } }).field({
     type: EndpointResult,
     description: 'The old secret keeps signing beside the new one for the grace period (default 24 hours).',
     args: { id: t.arg.id({ required: true }), gracePeriodSeconds: t.arg.int() },
-    resolve: (_root, { id, gracePeriodSeconds }, ctx) => {
-      const account = requireAccount(ctx);
-      return asResult(ENDPOINT_ERRORS, async () => ({ endpoint: await rotateEndpointSecret(ctx.services, account.id, id, gracePeriodSeconds) }));
-    },
+    resolve: (_root, { id, gracePeriodSeconds }, ctx) =>
+      asResult(ENDPOINT_ERRORS, async () => ({ endpoint: await rotateEndpointSecret(ctx.services, ctx.account.id, id, gracePeriodSeconds) })),
   }),
-  pauseEndpoint: t.field({
+  pauseEndpoint: t.withAuth({ writeAccount: true }).field({
     type: EndpointResult,
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, { id }, ctx) => {
-      const account = requireAccount(ctx);
-      return asResult(ENDPOINT_ERRORS, async () => ({ endpoint: await pauseEndpoint(ctx.services, account.id, id) }));
-    },
+    resolve: (_root, { id }, ctx) =>
+      asResult(ENDPOINT_ERRORS, async () => ({ endpoint: await pauseEndpoint(ctx.services, ctx.account.id, id) })),
   }),
-  resumeEndpoint: t.field({
+  resumeEndpoint: t.withAuth({ writeAccount: true }).field({
     type: EndpointResult,
     description: 'Held deliveries are scheduled again, oldest first.',
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, { id }, ctx) => {
-      const account = requireAccount(ctx);
-      return asResult(ENDPOINT_ERRORS, async () => ({ endpoint: await resumeEndpoint(ctx.services, account.id, id) }));
-    },
+    resolve: (_root, { id }, ctx) =>
+      asResult(ENDPOINT_ERRORS, async () => ({ endpoint: await resumeEndpoint(ctx.services, ctx.account.id, id) })),
   }),
 }));

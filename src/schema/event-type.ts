@@ -1,7 +1,6 @@
 // Event types: the built-in catalog and the account's own, with schemas and examples; the
 // mutations that manage the account's own; and previewTransformation, which runs a transformation
 // on a type's example.
-import { sampleInput } from '../delivery/transform.ts';
 import { NotFoundError, ValidationError } from '../domain/errors.ts';
 import {
   createEventType,
@@ -11,8 +10,8 @@ import {
   type EventTypeView,
 } from '../domain/event-types.ts';
 import { EVENT_TYPES } from '../domain/catalog.ts';
+import { previewTransformation } from '../domain/transformation-preview.ts';
 import { builder } from './builder.ts';
-import { requireAccount } from './auth.ts';
 import { asResult, resultUnion } from './errors.ts';
 
 const EventTypeRef = builder.objectRef<EventTypeView>('EventType').implement({
@@ -27,7 +26,7 @@ const EventTypeRef = builder.objectRef<EventTypeView>('EventType').implement({
 });
 
 builder.queryField('eventTypes', (t) =>
-  t.field({
+  t.withAuth({ anyone: true }).field({
     type: [EventTypeRef],
     description: "The built-in catalog, then the viewer's account's own types (without a key: the catalog).",
     resolve: (_root, _args, ctx) =>
@@ -57,37 +56,29 @@ const EVENT_TYPE_ERRORS = [ValidationError, NotFoundError] as const;
 const EventTypeResult = resultUnion('EventTypeResult', EventTypeSuccess, EVENT_TYPE_ERRORS);
 
 builder.mutationFields((t) => ({
-  createEventType: t.field({
+  createEventType: t.withAuth({ writeAccount: true }).field({
     type: EventTypeResult,
     args: { input: t.arg({ type: CreateEventTypeInput, required: true }) },
-    resolve: (_root, { input }, ctx) => {
-      const account = requireAccount(ctx);
-      return asResult(EVENT_TYPE_ERRORS, async () => ({ eventType: await createEventType(ctx.db, account.id, input) }));
-    },
+    resolve: (_root, { input }, ctx) =>
+      asResult(EVENT_TYPE_ERRORS, async () => ({ eventType: await createEventType(ctx.db, ctx.account.id, input) })),
   }),
-  updateEventType: t.field({
+  updateEventType: t.withAuth({ writeAccount: true }).field({
     type: EventTypeResult,
     args: { name: t.arg.string({ required: true }), input: t.arg({ type: UpdateEventTypeInput, required: true }) },
-    resolve: (_root, { name, input }, ctx) => {
-      const account = requireAccount(ctx);
-      return asResult(EVENT_TYPE_ERRORS, async () => ({ eventType: await updateEventType(ctx.db, account.id, name, input) }));
-    },
+    resolve: (_root, { name, input }, ctx) =>
+      asResult(EVENT_TYPE_ERRORS, async () => ({ eventType: await updateEventType(ctx.db, ctx.account.id, name, input) })),
   }),
-  archiveEventType: t.field({
+  archiveEventType: t.withAuth({ writeAccount: true }).field({
     type: EventTypeResult,
     args: { name: t.arg.string({ required: true }) },
-    resolve: (_root, { name }, ctx) => {
-      const account = requireAccount(ctx);
-      return asResult(EVENT_TYPE_ERRORS, async () => ({ eventType: await setEventTypeArchived(ctx.db, account.id, name, true) }));
-    },
+    resolve: (_root, { name }, ctx) =>
+      asResult(EVENT_TYPE_ERRORS, async () => ({ eventType: await setEventTypeArchived(ctx.db, ctx.account.id, name, true) })),
   }),
-  unarchiveEventType: t.field({
+  unarchiveEventType: t.withAuth({ writeAccount: true }).field({
     type: EventTypeResult,
     args: { name: t.arg.string({ required: true }) },
-    resolve: (_root, { name }, ctx) => {
-      const account = requireAccount(ctx);
-      return asResult(EVENT_TYPE_ERRORS, async () => ({ eventType: await setEventTypeArchived(ctx.db, account.id, name, false) }));
-    },
+    resolve: (_root, { name }, ctx) =>
+      asResult(EVENT_TYPE_ERRORS, async () => ({ eventType: await setEventTypeArchived(ctx.db, ctx.account.id, name, false) })),
   }),
 }));
 
@@ -100,7 +91,7 @@ const TransformationPreview = builder.simpleObject('TransformationPreview', {
 const PreviewTransformationResult = resultUnion('PreviewTransformationResult', TransformationPreview, [ValidationError]);
 
 builder.queryField('previewTransformation', (t) =>
-  t.field({
+  t.withAuth({ $all: { readAccount: true, feature: 'transformations' } }).field({
     type: PreviewTransformationResult,
     description: 'Runs a transformation on the example (or the given data) of an event type, without sending anything.',
     args: {
@@ -108,18 +99,6 @@ builder.queryField('previewTransformation', (t) =>
       eventType: t.arg.string({ required: true }),
       data: t.arg({ type: 'JSON' }),
     },
-    resolve: (_root, args, ctx) => {
-      const account = requireAccount(ctx);
-      return asResult([ValidationError], async () => {
-        const type = (await listEventTypes(ctx.db, account.id)).find((e) => e.name === args.eventType);
-        if (!type) throw ValidationError.field(['eventType'], `Unknown event type ${JSON.stringify(args.eventType)}; the eventTypes query lists them`);
-        const transformer = await ctx.services.transformer();
-        const result = await transformer.run(args.transformation, sampleInput(type.name, args.data ?? type.example));
-        if (result.kind === 'error') {
-          throw ValidationError.field(['transformation'], result.line === null ? result.message : `line ${result.line}: ${result.message}`);
-        }
-        return { body: result.body, headers: Object.keys(result.headers).length > 0 ? result.headers : null };
-      });
-    },
+    resolve: (_root, args, ctx) => asResult([ValidationError], () => previewTransformation(ctx.services, ctx.account.id, args)),
   }),
 );

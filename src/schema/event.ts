@@ -2,11 +2,11 @@
 import { MAX_BATCH_EVENTS, publishEvent, publishEvents } from '../domain/events.ts';
 import { ValidationError } from '../domain/errors.ts';
 import { builder } from './builder.ts';
-import { requireAccount } from './auth.ts';
 import { asResult, resultUnion } from './errors.ts';
 import { listSize, MAX_PAGE_SIZE } from './cost.ts';
 
 export const EventRef = builder.prismaNode('Event', {
+  authScopes: { readAccount: true },
   id: { field: 'id', description: 'evt_ followed by a unique suffix; also the webhook-id header of every delivery.' },
   nullable: true,
   findUnique: (id, ctx) => ({ id, accountId: ctx.account?.id ?? '' }),
@@ -30,20 +30,20 @@ export const EventRef = builder.prismaNode('Event', {
 });
 
 builder.queryFields((t) => ({
-  event: t.prismaField({
+  event: t.withAuth({ readAccount: true }).prismaField({
     type: 'Event',
     nullable: true,
     args: { id: t.arg.id({ required: true }) },
-    resolve: (query, _root, { id }, ctx) => ctx.db.event.findFirst({ ...query, where: { id, accountId: requireAccount(ctx).id } }),
+    resolve: (query, _root, { id }, ctx) => ctx.db.event.findFirst({ ...query, where: { id, accountId: ctx.account.id } }),
   }),
-  events: t.prismaConnection(
+  events: t.withAuth({ readAccount: true }).prismaConnection(
     {
       type: 'Event',
       cursor: 'id',
       args: { type: t.arg.string(), sessionId: t.arg.string() },
-      totalCount: (_root, args, ctx) => ctx.db.event.count({ where: eventWhere(requireAccount(ctx).id, args) }),
+      totalCount: (_root, args, ctx) => ctx.db.event.count({ where: eventWhere(ctx.account.id, args) }),
       resolve: (query, _root, args, ctx) =>
-        ctx.db.event.findMany({ ...query, where: eventWhere(requireAccount(ctx).id, args), orderBy: { id: 'desc' } }),
+        ctx.db.event.findMany({ ...query, where: eventWhere(ctx.account.id, args), orderBy: { id: 'desc' } }),
     },
     { name: 'EventConnection' },
     { name: 'EventEdge' },
@@ -67,13 +67,11 @@ const PublishEventSuccess = builder.simpleObject('PublishEventSuccess', { fields
 const PublishEventResult = resultUnion('PublishEventResult', PublishEventSuccess, [ValidationError]);
 
 builder.mutationField('publishEvent', (t) =>
-  t.field({
+  t.withAuth({ writeAccount: true }).field({
     type: PublishEventResult,
     args: { input: t.arg({ type: PublishEventInput, required: true }) },
-    resolve: (_root, { input }, ctx) => {
-      const account = requireAccount(ctx);
-      return asResult([ValidationError], async () => ({ event: (await publishEvent(ctx.services, account.id, input)).event }));
-    },
+    resolve: (_root, { input }, ctx) =>
+      asResult([ValidationError], async () => ({ event: (await publishEvent(ctx.services, ctx.account.id, input)).event })),
   }),
 );
 
@@ -85,15 +83,13 @@ const PublishEventsSuccess = builder.simpleObject('PublishEventsSuccess', {
 const PublishEventsResult = resultUnion('PublishEventsResult', PublishEventsSuccess, [ValidationError]);
 
 builder.mutationField('publishEvents', (t) =>
-  t.field({
+  t.withAuth({ writeAccount: true }).field({
     type: PublishEventsResult,
     description: `Up to ${MAX_BATCH_EVENTS.toLocaleString('en-US')} events in one call and one transaction: all are accepted or none is. A ValidationError's field paths start with "inputs" and the index of the bad input.`,
     args: { inputs: t.arg({ type: [PublishEventInput], required: true }) },
-    resolve: (_root, { inputs }, ctx) => {
-      const account = requireAccount(ctx);
-      return asResult([ValidationError], async () => ({
-        events: (await publishEvents(ctx.services, account.id, inputs)).map((result) => result.event),
-      }));
-    },
+    resolve: (_root, { inputs }, ctx) =>
+      asResult([ValidationError], async () => ({
+        events: (await publishEvents(ctx.services, ctx.account.id, inputs)).map((result) => result.event),
+      })),
   }),
 );

@@ -1,4 +1,6 @@
-// The whole GraphQL schema: imports each model's file, then builds.
+// The whole GraphQL schema: imports each model's file, then builds, refusing a field that does not
+// say who may run it (auth.ts).
+import { assertDeclaredAuth } from './auth.ts';
 import { builder } from './builder.ts';
 import './errors.ts';
 import './account.ts';
@@ -11,4 +13,4 @@ import './timeline.ts';
 import './secrets.ts';
 import './listen.ts';
 
-export const schema = builder.toSchema({ sortSchema: false });
+export const schema = assertDeclaredAuth(builder.toSchema({ sortSchema: false }));

@@ -4,10 +4,8 @@
 import { filter, pipe } from '@graphql-yoga/subscription';
 import { GraphQLError } from 'graphql';
 import { builder } from './builder.ts';
-import { requireAccount } from './auth.ts';
 import { AttemptTriggerEnum } from './delivery.ts';
 import { sentBody } from './sent-body.ts';
-import type { Context } from '../server/context.ts';
 
 const SignedRequestHeader = builder.simpleObject('SignedRequestHeader', {
   fields: (t) => ({ name: t.string(), value: t.string() }),
@@ -17,6 +15,7 @@ const SignedRequestHeader = builder.simpleObject('SignedRequestHeader', {
 // like the others and the attempt itself stays one `attempt` field away.
 const SignedRequest = builder.prismaObject('DeliveryAttempt', {
   variant: 'SignedRequest',
+  authScopes: { readAccount: true },
   description:
     'One request Hookwire sent to an endpoint, exactly as sent. POSTing `body` with `headers` elsewhere reproduces it: a receiver verifies its signatures as if it came from Hookwire (within their timestamp tolerance).',
   fields: (t) => ({
@@ -41,23 +40,17 @@ const SignedRequest = builder.prismaObject('DeliveryAttempt', {
   }),
 });
 
-function pubsubOf(ctx: Context) {
-  if (!ctx.services.pubsub) throw new GraphQLError('Subscriptions are served by API processes only');
-  return ctx.services.pubsub;
-}
-
 builder.subscriptionField('signedRequestSent', (t) =>
-  t.prismaField({
+  t.withAuth({ readAccount: true }).prismaField({
     type: SignedRequest,
     description:
       "The signed request of every attempt to one endpoint of the viewer's account, as each attempt is recorded, from whichever worker made it: what `hookwire listen` forwards to a local URL. An endpoint of another account, or none, is a NOT_FOUND error.",
     args: { endpointId: t.arg.id({ required: true }) },
     subscribe: async (_root, { endpointId }, ctx) => {
-      const account = requireAccount(ctx);
-      const owned = await ctx.db.endpoint.findFirst({ where: { id: endpointId, accountId: account.id }, select: { id: true } });
+      const owned = await ctx.db.endpoint.findFirst({ where: { id: endpointId, accountId: ctx.account.id }, select: { id: true } });
       if (!owned) throw new GraphQLError(`No endpoint ${endpointId} in this account`, { extensions: { code: 'NOT_FOUND' } });
       return pipe(
-        pubsubOf(ctx).subscribe('attempt', account.id),
+        ctx.services.pubsub.subscribe('attempt', ctx.account.id),
         filter((notice) => notice.endpointId === endpointId),
       );
     },
@@ -65,7 +58,7 @@ builder.subscriptionField('signedRequestSent', (t) =>
     resolve: (query, notice, { endpointId }, ctx) =>
       ctx.db.deliveryAttempt.findFirstOrThrow({
         ...query,
-        where: { id: (notice as { attemptId: string }).attemptId, delivery: { accountId: requireAccount(ctx).id, endpointId } },
+        where: { id: (notice as { attemptId: string }).attemptId, delivery: { accountId: ctx.account.id, endpointId } },
       }),
   }),
 );

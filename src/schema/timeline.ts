@@ -2,9 +2,8 @@
 // one operation (a list page) are gathered and answered by one grouped query, not one each.
 import { GraphQLError } from 'graphql';
 import { endpointTimelines, isTimelineHours, TIMELINE_DEFAULT_HOURS, TIMELINE_MAX_HOURS, type TimelineBucket } from '../domain/timeline.ts';
-import type { Context } from '../server/context.ts';
 import { builder } from './builder.ts';
-import { requireAccount } from './auth.ts';
+import type { AccountContext } from './context.ts';
 import './endpoint.ts';
 
 const TimelineBucketRef = builder.objectRef<TimelineBucket>('TimelineBucket').implement({
@@ -24,10 +23,10 @@ interface Batch {
 }
 
 // Per operation (its context) and per `hours`: the endpoints resolved in the same turn share a batch.
-const batches = new WeakMap<Context, Map<number, Batch>>();
+const batches = new WeakMap<AccountContext, Map<number, Batch>>();
 
-function timelineOf(ctx: Context, endpointId: string, hours: number): Promise<TimelineBucket[]> {
-  const accountId = requireAccount(ctx).id;
+function timelineOf(ctx: AccountContext, endpointId: string, hours: number): Promise<TimelineBucket[]> {
+  const accountId = ctx.account.id;
   const byHours = batches.get(ctx) ?? new Map<number, Batch>();
   batches.set(ctx, byHours);
   let batch = byHours.get(hours);
@@ -45,7 +44,7 @@ function timelineOf(ctx: Context, endpointId: string, hours: number): Promise<Ti
 }
 
 builder.prismaObjectFields('Endpoint', (t) => ({
-  timeline: t.field({
+  timeline: t.withAuth({ readAccount: true }).field({
     type: [TimelineBucketRef],
     description: `Attempts per hour over the last \`hours\` hours (at most ${TIMELINE_MAX_HOURS}), the current hour last, empty hours included.`,
     args: { hours: t.arg.int({ defaultValue: TIMELINE_DEFAULT_HOURS, required: true }) },

@@ -8,7 +8,8 @@ import { GraphQLError, getOperationAST, type ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { schema } from '../schema/index.ts';
-import { authenticate, type Auth, type Context } from './context.ts';
+import { contextOf, type ApiServices, type Caller, type Context, type HookwirePubSub } from '../schema/context.ts';
+import { authenticate, credentialOf } from './authenticate.ts';
 import { ApiKeyAuthenticator } from '../domain/accounts.ts';
 import type { Metrics } from '../metrics.ts';
 import { send, serveOps } from './ops.ts';
@@ -38,13 +39,16 @@ interface ServerContext {
 }
 
 interface WsInitialContext extends TransportContext {
-  auth?: Auth;
+  /** A graphql-ws socket's caller, authenticated once when it connected. */
+  caller?: Caller;
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
 export async function startApiServer(options: {
   services: Services;
+  /** Subscriptions' per-account notices (server/pubsub.ts over the process's listener). */
+  pubsub: HookwirePubSub;
   metrics: Metrics;
   logger: Logger;
   /** The process's LISTEN connection: revoked keys are announced on it. */
@@ -60,6 +64,7 @@ export async function startApiServer(options: {
   listener.addEventListener(CHANNELS.apiKeyRevoked, (event) => keys.forget(String((event as CustomEvent<string>).detail)));
   listener.addEventListener('connected', () => keys.forgetAll());
   const rate = new RequestRateLimiter({ perSecond: config.apiRateLimitPerSecond, burst: config.apiRateBurst });
+  const apiServices: ApiServices = { ...services, pubsub: options.pubsub, keys };
 
   const yoga = createYoga<ServerContext & WsInitialContext, Context>({
     schema,
@@ -82,11 +87,11 @@ export async function startApiServer(options: {
     },
     // Production (anything but NODE_ENV=development): no stack, no SQL, only "Unexpected error.".
     maskedErrors: { maskError: createMaskError(logger, config.development), isDev: config.development },
-    context: async ({ request, auth }): Promise<Context> => {
-      const resolved = auth ?? (await authenticate(keys, config, request.headers.get('authorization')));
+    context: async ({ request, caller }): Promise<Context> => {
+      const resolved = caller ?? (await authenticate(keys, config, credentialOf(request.headers.get('authorization'))));
       // Over graphql-ws too: each operation on a socket is one request of its key.
-      if (resolved.apiKeyId) rate.check(resolved.apiKeyId);
-      return { ...resolved, db, config, services, keys };
+      if (resolved.kind === 'apiKey') rate.check(resolved.apiKeyId);
+      return contextOf(resolved, apiServices);
     },
     plugins: [
       useRequestLimits(),
@@ -134,14 +139,14 @@ export async function startApiServer(options: {
   server.headersTimeout = 20_000;
 
   const wsServer = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: MAX_BODY_BYTES });
-  const wsCleanup = useServer<Record<string, unknown> | undefined, { request: IncomingMessage; auth?: Auth }>(
+  const wsCleanup = useServer<Record<string, unknown> | undefined, { request: IncomingMessage; caller?: Caller }>(
     {
       // A bad key is refused at connection time (graphql-ws closes with 4403 Forbidden).
       onConnect: async (ctx) => {
         try {
-          const auth = await authenticate(keys, config, ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization);
-          if (!auth.account && !auth.isAdmin) return false;
-          ctx.extra.auth = auth;
+          const caller = await authenticate(keys, config, credentialOf(ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization));
+          if (caller.kind === 'anonymous') return false;
+          ctx.extra.caller = caller;
           return true;
         } catch {
           return false;
@@ -153,7 +158,7 @@ export async function startApiServer(options: {
         const enveloped = yoga.getEnveloped({
           req: ctx.extra.request,
           res: undefined as unknown as ServerResponse,
-          auth: ctx.extra.auth,
+          caller: ctx.extra.caller,
           transport: 'ws',
           params,
           request: { headers: new Headers() },

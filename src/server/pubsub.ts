@@ -3,19 +3,10 @@
 // see domain/notify.ts and domain/attempts.ts), and this hub turns them into one topic per account,
 // so a subscriber only ever hears its own.
 import { Repeater, SlidingBuffer } from '@graphql-yoga/subscription';
-import { CHANNELS, type AttemptNotice, type EndpointStatusNotice } from '../domain/notify.ts';
+import { CHANNELS } from '../domain/notify.ts';
 import type { PgListener } from '../db/listener.ts';
 import type { Logger } from '../log.ts';
-
-export type Topics = {
-  attempt: [accountId: string, notice: AttemptNotice];
-  endpointStatus: [accountId: string, notice: EndpointStatusNotice];
-};
-
-export interface HookwirePubSub {
-  /** The notices of one topic for one account, until the returned iterator is closed. */
-  subscribe<T extends keyof Topics>(topic: T, accountId: string): Repeater<Topics[T][1]>;
-}
+import type { HookwirePubSub, Topics } from '../schema/context.ts';
 
 const TOPIC_OF_CHANNEL: Record<string, keyof Topics> = {
   [CHANNELS.attempt]: 'attempt',
