@@ -4,34 +4,14 @@
 // each query); no response may carry anything of Alice's (ids, URL, secret, data), and after every
 // mutation Alice's rows are exactly as they were. Alice calling the same documents sees her own
 // data, so the probes are known to reach it.
-import {
-  buildClientSchema,
-  getIntrospectionQuery,
-  getNamedType,
-  isEnumType,
-  isInputObjectType,
-  isInterfaceType,
-  isListType,
-  isNonNullType,
-  isObjectType,
-  isScalarType,
-  isUnionType,
-  type GraphQLField,
-  type GraphQLInputType,
-  type GraphQLNamedType,
-  type GraphQLSchema,
-  type IntrospectionQuery,
-  parse,
-  validate,
-} from 'graphql';
+import { buildClientSchema, getIntrospectionQuery, getNamedType, isInputObjectType, isNonNullType, type GraphQLSchema, type IntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../src/db/ids.ts';
-import { schema as serverSchema } from '../src/schema/index.ts';
-import { requestRules } from '../src/server/limits.ts';
 import { CHANNELS } from '../src/domain/notify.ts';
 import { startTestApp, type TestApp } from './support/app.ts';
 import { closeSql, createEndpoint, messageReceived, publishMany, pauseEndpoint, sql } from './support/api.ts';
 import { sleep, waitUntil } from './support/wait.ts';
+import { document as walkDocument, rootFields as walkRootFields, value as walkValue, variables as walkVariables } from './support/schema-walk.ts';
 
 /** Root fields that hold no account data at all. (eventTypes holds the account's own types.) */
 const NO_ACCOUNT_DATA = new Set<string>();
@@ -69,77 +49,11 @@ function leaks(text: string, probeId = ''): string[] {
 /** A probe the API refused to run (a document that does not validate, or past the limits) tested nothing. */
 const NOT_RUN = /^(GRAPHQL_VALIDATION_FAILED|GRAPHQL_PARSE_FAILED|QUERY_|TOO_MANY)/;
 
-/**
- * A selection of every field without required arguments, `depth` levels down. Under an interface
- * or union the members' fragments share `seen`: a field name already selected with another type
- * (Account.name String!, ApiKey.name String) is left out, as GraphQL cannot merge the two.
- */
-function selection(type: GraphQLNamedType, depth: number, seen = new Map<string, string>()): string {
-  if (isScalarType(type) || isEnumType(type)) return '';
-  if (depth === 0) return '{ __typename }';
-  const members = (abstract: readonly GraphQLNamedType[]) => {
-    const shared = new Map<string, string>();
-    return abstract.map((member) => `... on ${member.name} ${selection(member, depth, shared)}`).join(' ');
-  };
-  if (isUnionType(type)) return `{ __typename ${members(type.getTypes())} }`;
-  if (isInterfaceType(type)) return `{ __typename ${members(schema.getPossibleTypes(type))} }`;
-  if (!isObjectType(type)) return '';
-  const fields = Object.values(type.getFields() as Record<string, GraphQLField<unknown, unknown>>)
-    .filter((field) => field.args.every((arg) => !isNonNullType(arg.type) || arg.defaultValue !== undefined))
-    .filter((field) => {
-      const known = seen.get(field.name);
-      seen.set(field.name, known ?? field.type.toString());
-      return known === undefined || known === field.type.toString();
-    })
-    .map((field) => `${field.name} ${selection(getNamedType(field.type), depth - 1)}`);
-  return `{ __typename ${fields.join(' ')} }`;
-}
-
-/** A value of the type, every ID in it set to `id`. */
-function value(type: GraphQLInputType, id: string, name: string): unknown {
-  if (isNonNullType(type)) return value(type.ofType, id, name);
-  if (isListType(type)) return [value(type.ofType, id, name)];
-  if (isEnumType(type)) return type.getValues()[0]!.value;
-  if (isInputObjectType(type)) {
-    return Object.fromEntries(Object.values(type.getFields()).filter(wanted).map((field) => [field.name, value(field.type, id, field.name)]));
-  }
-  if (isScalarType(type)) {
-    if (type.name === 'ID') return id;
-    if (type.name === 'Int') return 1;
-    if (type.name === 'Boolean') return true;
-    if (type.name === 'DateTime') return '2020-01-01T00:00:00.000Z';
-    if (type.name === 'JSON') return {};
-    // Strings that name things: an event type and a URL Bob might try; the rest is a plain word.
-    if (name === 'url') return 'http://127.0.0.1:9/bob';
-    if (/type/i.test(name)) return ALICE_TYPE;
-    if (name === 'transformation') return 'function handler(webhook) { return webhook }';
-    return 'x';
-  }
-  return undefined;
-}
-
-/**
- * One document per root field, every argument a variable so that each probe only changes the
- * values: the deepest selection (4 levels at most) that the request limits let through.
- */
-function document(operation: 'query' | 'mutation' | 'subscription', field: GraphQLField<unknown, unknown>): string {
-  const defs = field.args.map((arg) => `$${arg.name}: ${arg.type.toString()}`).join(', ');
-  const args = field.args.map((arg) => `${arg.name}: $${arg.name}`).join(', ');
-  for (let depth = 4; ; depth--) {
-    const text = `${operation} Probe${defs ? `(${defs})` : ''} { ${field.name}${args ? `(${args})` : ''} ${selection(getNamedType(field.type), depth)} }`;
-    const context = { transport: 'ws' as const, params: { operationName: 'Probe', variables: variables(field, aliceIds[1]!) } };
-    if (depth === 1 || validate(serverSchema, parse(text), requestRules(context)).length === 0) return text;
-  }
-}
-
-/** Required arguments, and every ID one (the ids are the probe); other optional ones keep their defaults. */
-function wanted(arg: { type: GraphQLInputType }): boolean {
-  return isNonNullType(arg.type) || getNamedType(arg.type).name === 'ID';
-}
-
-function variables(field: GraphQLField<unknown, unknown>, id: string): Record<string, unknown> {
-  return Object.fromEntries(field.args.filter(wanted).map((arg) => [arg.name, value(arg.type, id, arg.name)]));
-}
+const strings = { eventType: ALICE_TYPE, text: 'x' };
+const value = (type: Parameters<typeof walkValue>[0], id: string, name: string) => walkValue(type, id, name, strings);
+const variables = (field: Parameters<typeof walkVariables>[0], id: string) => walkVariables(field, id, strings);
+const document = (operation: 'query' | 'mutation' | 'subscription', field: Parameters<typeof walkVariables>[0]) =>
+  walkDocument(schema, operation, field, variables(field, aliceIds[1]!));
 
 /** Alice's rows, as they must stay whatever Bob does. */
 async function aliceState(): Promise<string> {
@@ -196,7 +110,7 @@ afterAll(async () => {
   await t?.stop();
 });
 
-const rootFields = (name: 'Query' | 'Mutation' | 'Subscription') => Object.values((schema.getType(name) as { getFields(): Record<string, GraphQLField<unknown, unknown>> }).getFields());
+const rootFields = (name: 'Query' | 'Mutation' | 'Subscription') => walkRootFields(schema, name);
 
 describe('every root field, walked by introspection', () => {
   it('finds the root fields (a walk of nothing proves nothing)', () => {

@@ -34,6 +34,9 @@ export const builder = new SchemaBuilder<{
   scopeAuth: {
     // A subscription is refused when it starts, not on each event it would have carried.
     authorizeOnSubscribe: true,
+    // A type's scopes are checked once per object, not once per field (a page of 100 deliveries
+    // with their events and endpoints: 300 checks, not 1,400).
+    runScopesOnType: true,
     authScopes: scopesOf,
     unauthorizedError: (_parent, ctx, info, result) => refusal(ctx, info, result.failure),
   },
