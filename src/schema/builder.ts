@@ -12,6 +12,7 @@ import { typeOfId } from '../db/ids.ts';
 import { refusal, scopesOf, type ScopeContexts, type Scopes } from './auth.ts';
 import type { Context } from './context.ts';
 import { fieldComplexity } from './cost.ts';
+import TextGuardPlugin from './text-guard.ts';
 
 export const builder = new SchemaBuilder<{
   PrismaTypes: PrismaTypes;
@@ -29,8 +30,9 @@ export const builder = new SchemaBuilder<{
   Connection: { totalCount: number | (() => Promise<number>) };
 }>({
   defaultFieldNullability: false,
-  // Scope auth first: it wraps every other plugin's resolver, so a refused caller runs nothing.
-  plugins: [ScopeAuthPlugin, ComplexityPlugin, PrismaPlugin, RelayPlugin, SimpleObjectsPlugin],
+  // Scope auth first: it wraps every other plugin's resolver, so a refused caller runs nothing;
+  // then the refusal of text Postgres cannot store (text-guard.ts), before any SQL.
+  plugins: [ScopeAuthPlugin, TextGuardPlugin, ComplexityPlugin, PrismaPlugin, RelayPlugin, SimpleObjectsPlugin],
   scopeAuth: {
     // A subscription is refused when it starts, not on each event it would have carried.
     authorizeOnSubscribe: true,

@@ -1,6 +1,7 @@
 // The typed errors of the contract: each domain error class becomes a GraphQL object implementing Error.
 import { NotFoundError, ValidationError, VerificationError, type FieldError } from '../domain/errors.ts';
 import { builder } from './builder.ts';
+import { declareResultErrors, errorResult, type ErrorClass, type ErrorResult } from './result-errors.ts';
 
 type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
 
@@ -15,16 +16,6 @@ const FieldErrorRef = builder.objectRef<FieldError>('FieldError').implement({
   }),
 });
 
-/**
- * What a mutation returns for an error the client can act on. A plain object, not the Error
- * itself: graphql-js turns any returned Error instance into a field error.
- */
-export interface ErrorResult {
-  __typename: 'ValidationError' | 'NotFoundError' | 'VerificationError';
-  message: string;
-  fieldErrors: FieldError[];
-}
-
 export const ValidationErrorRef = builder.objectRef<ErrorResult>('ValidationError').implement({
   interfaces: [ErrorInterface],
   fields: (t) => ({ fieldErrors: t.field({ type: [FieldErrorRef], resolve: (error) => error.fieldErrors }) }),
@@ -36,8 +27,6 @@ export const VerificationErrorRef = builder.objectRef<ErrorResult>('Verification
   description: "The hub.challenge handshake with the endpoint's URL failed.",
   interfaces: [ErrorInterface],
 });
-
-type ErrorClass = typeof ValidationError | typeof NotFoundError | typeof VerificationError;
 
 const errorRefs = new Map<ErrorClass, typeof ValidationErrorRef>([
   [ValidationError, ValidationErrorRef],
@@ -55,6 +44,7 @@ export function resultUnion<Success extends object>(
   success: PothosSchemaTypes.ObjectRef<Types, Success>,
   errors: readonly ErrorClass[],
 ) {
+  declareResultErrors(name, errors);
   return builder.unionType(name, {
     types: [success, ...errors.map((error) => errorRefs.get(error)!)],
     resolveType: (value) => ('__typename' in value ? (value as ErrorResult).__typename : success.name),
@@ -66,12 +56,7 @@ export async function asResult<T>(errors: readonly ErrorClass[], run: () => Prom
   try {
     return await run();
   } catch (error) {
-    const type = errors.find((candidate) => error instanceof candidate);
-    if (!type) throw error;
-    return {
-      __typename: errorRefs.get(type)!.name as ErrorResult['__typename'],
-      message: (error as Error).message,
-      fieldErrors: error instanceof ValidationError ? error.fieldErrors : [],
-    };
+    if (!errors.some((candidate) => error instanceof candidate)) throw error;
+    return errorResult(error as ValidationError | NotFoundError | VerificationError);
   }
 }

@@ -7,7 +7,7 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { loadConfig, type Config, type Role } from '../../src/config.ts';
 import { startApp, type App } from '../../src/app.ts';
-import { createLogger } from '../../src/log.ts';
+import { createLogger, type Logger } from '../../src/log.ts';
 import { createAccount } from '../../src/domain/accounts.ts';
 import type { Clock } from '../../src/domain/clock.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
@@ -47,6 +47,8 @@ export async function startTestApp(
     clock?: Clock;
     /** The retry jitter's randomness; 0.5 makes every delay exactly the schedule's. */
     random?: () => number;
+    /** Where the app logs (silent unless TEST_LOG_LEVEL says otherwise). */
+    logger?: Logger;
   } = {},
 ): Promise<TestApp> {
   const db = options.database ?? (await createTestDatabase());
@@ -62,7 +64,8 @@ export async function startTestApp(
     HOOKWIRE_WORKER_DB_POOL: '3',
     ...options.env,
   });
-  const app = await startApp(config, options.role ?? 'api', createLogger((process.env.TEST_LOG_LEVEL as 'info') ?? 'silent'), {
+  const logger = options.logger ?? createLogger((process.env.TEST_LOG_LEVEL as 'info') ?? 'silent');
+  const app = await startApp(config, options.role ?? 'api', logger, {
     prisma: options.onQuery ? { onQuery: options.onQuery } : undefined,
     clock: options.clock,
     random: options.random,
