@@ -45,10 +45,18 @@ export interface Config {
   logFormat: 'json' | 'pretty';
   /** NODE_ENV=development: unexpected GraphQL errors show their message and stack; otherwise masked. */
   development: boolean;
-  /** GraphQL requests per second one API key may make to one API process (token bucket); 0: no limit. */
+  /** GraphQL requests per second one API key may make, across every API process (token bucket); 0: no limit. */
   apiRateLimitPerSecond: number;
   /** How many requests a key may make at once before the per-second rate applies. */
   apiRateBurst: number;
+  /**
+   * Requests per second one client address may make without a valid key (anonymous, or with a key
+   * that turns out unknown), in each API process; past it they are refused before any lookup. 0: no limit.
+   */
+  apiAddressRateLimitPerSecond: number;
+  apiAddressRateBurst: number;
+  /** Proxies in front of the API that append to X-Forwarded-For: the client's address is the one the outermost saw. */
+  trustProxyHops: number;
   /** Live API keys one account may hold at once. */
   maxApiKeysPerAccount: number;
   /** When set, /metrics answers only requests with `Authorization: Bearer <token>`. */
@@ -181,6 +189,9 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     development: env.NODE_ENV === 'development',
     apiRateLimitPerSecond: int(env, 'HOOKWIRE_API_RATE_LIMIT', 1_000, 0, 1_000_000),
     apiRateBurst: int(env, 'HOOKWIRE_API_RATE_BURST', 2_000, 1, 1_000_000),
+    apiAddressRateLimitPerSecond: int(env, 'HOOKWIRE_API_ADDRESS_RATE_LIMIT', 20, 0, 1_000_000),
+    apiAddressRateBurst: int(env, 'HOOKWIRE_API_ADDRESS_RATE_BURST', 100, 1, 1_000_000),
+    trustProxyHops: int(env, 'HOOKWIRE_TRUST_PROXY_HOPS', 0, 0, 10),
     maxApiKeysPerAccount: int(env, 'HOOKWIRE_MAX_API_KEYS', 25, 1, 10_000),
     metricsToken,
     proxyUrl: url(env, 'HOOKWIRE_PROXY_URL'),

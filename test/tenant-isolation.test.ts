@@ -71,8 +71,8 @@ async function aliceState(): Promise<string> {
 }
 
 beforeAll(async () => {
-  // No rate limit: the walk makes a few hundred requests with one key.
-  t = await startTestApp({ env: { HOOKWIRE_API_RATE_LIMIT: '0' } });
+  // No rate limits: the walk makes a few hundred requests with one key, and as many anonymous ones.
+  t = await startTestApp({ env: { HOOKWIRE_API_RATE_LIMIT: '0', HOOKWIRE_API_ADDRESS_RATE_LIMIT: '0' } });
   const a = await t.newAccount('alice');
   const b = await t.newAccount('bob');
   alice = { key: a.apiKey, accountId: a.accountId };

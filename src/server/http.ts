@@ -21,7 +21,8 @@ import { isConnectionError } from '../db/reconnect.ts';
 import { CHANNELS } from '../domain/notify.ts';
 import { createMaskError, RETRY_AFTER_SECONDS } from './errors.ts';
 import { useRequestLimits, type TransportContext } from './limits.ts';
-import { RequestRateLimiter } from './request-rate.ts';
+import { rateLimited, RequestRateLimiter } from './request-rate.ts';
+import { AddressGate, clientAddress } from './address-gate.ts';
 import { tracingEnabled, useOperationSpans } from '../tracing.ts';
 
 export interface ApiServer {
@@ -29,6 +30,8 @@ export interface ApiServer {
   /** The graphql-ws sockets (tests count open clients on it). */
   webSockets: WebSocketServer;
   url: string;
+  /** The API-key limit's statements to its shared budget so far (tests count them). */
+  limits: { statements(): number };
   /** Stops accepting, closes WebSockets, waits for in-flight HTTP requests (bounded). */
   close(timeoutMs?: number): Promise<void>;
 }
@@ -63,7 +66,20 @@ export async function startApiServer(options: {
   // (notifications missed) every remembered key is looked up again.
   listener.addEventListener(CHANNELS.apiKeyRevoked, (event) => keys.forget(String((event as CustomEvent<string>).detail)));
   listener.addEventListener('connected', () => keys.forgetAll());
-  const rate = new RequestRateLimiter({ perSecond: config.apiRateLimitPerSecond, burst: config.apiRateBurst });
+  const rate = new RequestRateLimiter({
+    sql: services.sql,
+    perSecond: config.apiRateLimitPerSecond,
+    burst: config.apiRateBurst,
+    onError: (error) => logger.debug('the API rate limit could not reach the database; the request goes on', error),
+  });
+  const gate = new AddressGate({ perSecond: config.apiAddressRateLimitPerSecond, burst: config.apiAddressRateBurst, adminKey: config.adminKey });
+  const addressOf = (req: IncomingMessage) => clientAddress(req, config.trustProxyHops);
+  /** The caller of a credential; a live key is then exempt from its address's limit. */
+  const callerOf = async (req: IncomingMessage, credential: string | null): Promise<Caller> => {
+    const caller = await authenticate(keys, config, credential);
+    if (caller.kind === 'apiKey') gate.authenticated(addressOf(req), credential!);
+    return caller;
+  };
   const apiServices: ApiServices = { ...services, pubsub: options.pubsub, keys };
 
   const yoga = createYoga<ServerContext & WsInitialContext, Context>({
@@ -87,10 +103,10 @@ export async function startApiServer(options: {
     },
     // Production (anything but NODE_ENV=development): no stack, no SQL, only "Unexpected error.".
     maskedErrors: { maskError: createMaskError(logger, config.development), isDev: config.development },
-    context: async ({ request, caller }): Promise<Context> => {
-      const resolved = caller ?? (await authenticate(keys, config, credentialOf(request.headers.get('authorization'))));
+    context: async ({ request, req, caller }): Promise<Context> => {
+      const resolved = caller ?? (await callerOf(req, credentialOf(request.headers.get('authorization'))));
       // Over graphql-ws too: each operation on a socket is one request of its key.
-      if (resolved.kind === 'apiKey') rate.check(resolved.apiKeyId);
+      if (resolved.kind === 'apiKey') await rate.check(resolved.apiKeyId);
       return contextOf(resolved, apiServices);
     },
     plugins: [
@@ -120,6 +136,15 @@ export async function startApiServer(options: {
       if (await serveOps(req, res, db, metrics, config)) return;
       // Everything but /graphql is the dashboard (web/dist), with client routes falling back to index.html.
       if (path !== yoga.graphqlEndpoint && (await web.serve(req, res, path))) return;
+      // An address out of requests without a valid key is refused before its body is even read.
+      const wait = gate.admit(addressOf(req), credentialOf(req.headers.authorization));
+      if (wait > 0) {
+        const refusal = rateLimited(`Too many requests without a valid API key from this address; retry after ${wait} s`, wait);
+        res
+          .writeHead(429, { 'content-type': 'application/json; charset=utf-8', 'retry-after': String(wait), 'cache-control': 'no-store' })
+          .end(JSON.stringify({ errors: [refusal.toJSON()] }));
+        return;
+      }
       // The body limit is enforced on Content-Length (onRequestParse), so a POST must state its
       // length: a chunked body of unknown size would slip past it.
       if (req.method === 'POST' && req.headers['content-length'] === undefined) {
@@ -144,7 +169,9 @@ export async function startApiServer(options: {
       // A bad key is refused at connection time (graphql-ws closes with 4403 Forbidden).
       onConnect: async (ctx) => {
         try {
-          const caller = await authenticate(keys, config, credentialOf(ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization));
+          const credential = credentialOf(ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization);
+          if (gate.admit(addressOf(ctx.extra.request), credential) > 0) return false;
+          const caller = await callerOf(ctx.extra.request, credential);
           if (caller.kind === 'anonymous') return false;
           ctx.extra.caller = caller;
           return true;
@@ -195,6 +222,7 @@ export async function startApiServer(options: {
     server,
     webSockets: wsServer,
     url,
+    limits: { statements: () => rate.statements },
     async close(timeoutMs = 10_000) {
       await wsCleanup.dispose();
       wsServer.close();

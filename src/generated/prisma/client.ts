@@ -52,6 +52,12 @@ export type Account = Prisma.AccountModel
  */
 export type ApiKey = Prisma.ApiKeyModel
 /**
+ * Model ApiRequestBucket
+ * A token bucket of requests per API key, shared by every API process (src/db/sql/api-requests.ts).
+ * UNLOGGED in the migration: after a crash a bucket only starts full again.
+ */
+export type ApiRequestBucket = Prisma.ApiRequestBucketModel
+/**
  * Model Endpoint
  * 
  */

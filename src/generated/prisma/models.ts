@@ -10,6 +10,7 @@
  */
 export type * from './models/Account.ts'
 export type * from './models/ApiKey.ts'
+export type * from './models/ApiRequestBucket.ts'
 export type * from './models/Endpoint.ts'
 export type * from './models/EndpointLane.ts'
 export type * from './models/Event.ts'

@@ -399,6 +399,7 @@ type FieldRefInputType<Model, FieldType> = Model extends never ? never : FieldRe
 export const ModelName = {
   Account: 'Account',
   ApiKey: 'ApiKey',
+  ApiRequestBucket: 'ApiRequestBucket',
   Endpoint: 'Endpoint',
   EndpointLane: 'EndpointLane',
   Event: 'Event',
@@ -421,7 +422,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "account" | "apiKey" | "endpoint" | "endpointLane" | "event" | "eventType" | "idempotencyKey" | "delivery" | "deliveryAttempt"
+    modelProps: "account" | "apiKey" | "apiRequestBucket" | "endpoint" | "endpointLane" | "event" | "eventType" | "idempotencyKey" | "delivery" | "deliveryAttempt"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -570,6 +571,80 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         count: {
           args: Prisma.ApiKeyCountArgs<ExtArgs>
           result: runtime.Types.Utils.Optional<Prisma.ApiKeyCountAggregateOutputType> | number
+        }
+      }
+    }
+    ApiRequestBucket: {
+      payload: Prisma.$ApiRequestBucketPayload<ExtArgs>
+      fields: Prisma.ApiRequestBucketFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.ApiRequestBucketFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ApiRequestBucketPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.ApiRequestBucketFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ApiRequestBucketPayload>
+        }
+        findFirst: {
+          args: Prisma.ApiRequestBucketFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ApiRequestBucketPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.ApiRequestBucketFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ApiRequestBucketPayload>
+        }
+        findMany: {
+          args: Prisma.ApiRequestBucketFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ApiRequestBucketPayload>[]
+        }
+        create: {
+          args: Prisma.ApiRequestBucketCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ApiRequestBucketPayload>
+        }
+        createMany: {
+          args: Prisma.ApiRequestBucketCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.ApiRequestBucketCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ApiRequestBucketPayload>[]
+        }
+        delete: {
+          args: Prisma.ApiRequestBucketDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ApiRequestBucketPayload>
+        }
+        update: {
+          args: Prisma.ApiRequestBucketUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ApiRequestBucketPayload>
+        }
+        deleteMany: {
+          args: Prisma.ApiRequestBucketDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.ApiRequestBucketUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.ApiRequestBucketUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ApiRequestBucketPayload>[]
+        }
+        upsert: {
+          args: Prisma.ApiRequestBucketUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$ApiRequestBucketPayload>
+        }
+        aggregate: {
+          args: Prisma.ApiRequestBucketAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateApiRequestBucket>
+        }
+        groupBy: {
+          args: Prisma.ApiRequestBucketGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.ApiRequestBucketGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.ApiRequestBucketCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.ApiRequestBucketCountAggregateOutputType> | number
         }
       }
     }
@@ -1153,6 +1228,15 @@ export const ApiKeyScalarFieldEnum = {
 export type ApiKeyScalarFieldEnum = (typeof ApiKeyScalarFieldEnum)[keyof typeof ApiKeyScalarFieldEnum]
 
 
+export const ApiRequestBucketScalarFieldEnum = {
+  key: 'key',
+  tokens: 'tokens',
+  refilledAt: 'refilledAt'
+} as const
+
+export type ApiRequestBucketScalarFieldEnum = (typeof ApiRequestBucketScalarFieldEnum)[keyof typeof ApiRequestBucketScalarFieldEnum]
+
+
 export const EndpointScalarFieldEnum = {
   id: 'id',
   accountId: 'accountId',
@@ -1359,6 +1443,20 @@ export type ListDateTimeFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaM
 
 
 /**
+ * Reference to a field of type 'Float'
+ */
+export type FloatFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'Float'>
+    
+
+
+/**
+ * Reference to a field of type 'Float[]'
+ */
+export type ListFloatFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'Float[]'>
+    
+
+
+/**
  * Reference to a field of type 'EndpointStatus'
  */
 export type EnumEndpointStatusFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'EndpointStatus'>
@@ -1446,20 +1544,6 @@ export type EnumAttemptTriggerFieldRefInput<$PrismaModel> = FieldRefInputType<$P
  * Reference to a field of type 'AttemptTrigger[]'
  */
 export type ListEnumAttemptTriggerFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'AttemptTrigger[]'>
-    
-
-
-/**
- * Reference to a field of type 'Float'
- */
-export type FloatFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'Float'>
-    
-
-
-/**
- * Reference to a field of type 'Float[]'
- */
-export type ListFloatFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'Float[]'>
     
 
 /**
@@ -1615,6 +1699,7 @@ export type PrismaClientOptions = PrismaClientOptionsWithAccelerateUrl | PrismaC
 export type GlobalOmitConfig = {
   account?: Prisma.AccountOmit
   apiKey?: Prisma.ApiKeyOmit
+  apiRequestBucket?: Prisma.ApiRequestBucketOmit
   endpoint?: Prisma.EndpointOmit
   endpointLane?: Prisma.EndpointLaneOmit
   event?: Prisma.EventOmit

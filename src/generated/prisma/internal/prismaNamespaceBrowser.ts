@@ -53,6 +53,7 @@ export const AnyNull = runtime.AnyNull
 export const ModelName = {
   Account: 'Account',
   ApiKey: 'ApiKey',
+  ApiRequestBucket: 'ApiRequestBucket',
   Endpoint: 'Endpoint',
   EndpointLane: 'EndpointLane',
   Event: 'Event',
@@ -99,6 +100,15 @@ export const ApiKeyScalarFieldEnum = {
 } as const
 
 export type ApiKeyScalarFieldEnum = (typeof ApiKeyScalarFieldEnum)[keyof typeof ApiKeyScalarFieldEnum]
+
+
+export const ApiRequestBucketScalarFieldEnum = {
+  key: 'key',
+  tokens: 'tokens',
+  refilledAt: 'refilledAt'
+} as const
+
+export type ApiRequestBucketScalarFieldEnum = (typeof ApiRequestBucketScalarFieldEnum)[keyof typeof ApiRequestBucketScalarFieldEnum]
 
 
 export const EndpointScalarFieldEnum = {
