@@ -29,8 +29,15 @@ function report(name: string, now: string) {
   figures.push({ case: name, now, before: BEFORE[name] ?? '' });
 }
 
-afterAll(() => {
+const apps: TestApp[] = [];
+const processes: HookwireProcess[] = [];
+const databases: TestDatabase[] = [];
+
+afterAll(async () => {
   console.table(figures);
+  for (const process of processes) await process.stop();
+  for (const app of apps) await app.stop();
+  for (const database of databases) await database.drop();
 });
 
 interface Answer {
@@ -108,15 +115,9 @@ async function inParallel<T>(count: number, concurrency: number, send: (i: numbe
 }
 
 describe("an API key's budget", () => {
-  let database: TestDatabase;
-  const apps: TestApp[] = [];
-  afterAll(async () => {
-    for (const app of apps) await app.stop();
-    await database?.drop();
-  });
-
   it('holds across two API processes on one database', async () => {
-    database = await createTestDatabase();
+    const database = await createTestDatabase();
+    databases.push(database);
     // A burst of 120, refilled at 1 a second: the budget of a key over the few seconds the test runs.
     const env = { HOOKWIRE_API_RATE_LIMIT: '1', HOOKWIRE_API_RATE_BURST: '120' };
     apps.push(await startTestApp({ database, env }), await startTestApp({ database, env }));
@@ -142,11 +143,6 @@ describe("an API key's budget", () => {
 });
 
 describe('the limiter on the hot path', () => {
-  const apps: TestApp[] = [];
-  afterAll(async () => {
-    for (const app of apps) await app.stop();
-  });
-
   it('adds little to a request: most requests take from a local lease, few reach Postgres', async () => {
     const limited = await startTestApp();
     const unlimited = await startTestApp({ env: { HOOKWIRE_API_RATE_LIMIT: '0' } });
@@ -172,11 +168,6 @@ describe('the limiter on the hot path', () => {
 });
 
 describe('callers without a valid key', () => {
-  const apps: TestApp[] = [];
-  afterAll(async () => {
-    for (const app of apps) await app.stop();
-  });
-
   it('are limited per address, before any lookup; keys that worked, and other addresses, are not', async () => {
     const t = await startTestApp({ env: { HOOKWIRE_API_RATE_LIMIT: '0', HOOKWIRE_API_ADDRESS_RATE_LIMIT: '1', HOOKWIRE_API_ADDRESS_RATE_BURST: '5' } });
     apps.push(t);
@@ -211,13 +202,6 @@ describe('callers without a valid key', () => {
     expect((closed as { code?: number }).code).toBe(4403);
     await socket.dispose();
     await Promise.all([busy.close(), other.close()]);
-  });
-
-  const processes: HookwireProcess[] = [];
-  const databases: TestDatabase[] = [];
-  afterAll(async () => {
-    for (const process of processes) await process.stop();
-    for (const database of databases) await database.drop();
   });
 
   /**

@@ -1,15 +1,10 @@
 // Taking requests from a budget shared by every API process: one call of hookwire_take_api_requests
-// (prisma/migrations/20261205000000_api_request_buckets), a token bucket per key in the UNLOGGED
+// (prisma/migrations/20261206000000_api_request_buckets), a token bucket per key in the UNLOGGED
 // table api_request_bucket. The function locks the key's row, so concurrent takers of one key, in
 // any process, never grant the same request twice.
-import type { Sql } from '../sql.ts';
+import { sqlOf, statement, type Runner } from '../sql.ts';
 
-const TAKE = {
-  name: 'hookwire_take_api_requests',
-  text: 'SELECT granted, wait_seconds FROM hookwire_take_api_requests($1::text, $2::integer, $3::float8, $4::float8)',
-};
-
-export interface TakeApiRequests {
+export interface TakeApiRequestsParams {
   /** Whose budget: an API key's id. */
   key: string;
   /** How many requests to take at most (the caller's lease). */
@@ -27,7 +22,12 @@ export interface TakenApiRequests {
   waitSeconds: number;
 }
 
-export async function takeApiRequests(sql: Sql, p: TakeApiRequests): Promise<TakenApiRequests> {
-  const [row] = await sql.query<{ granted: number; wait_seconds: number }>(TAKE, [p.key, p.want, p.perSecond, p.burst]);
+export const TAKE_API_REQUESTS = statement<TakeApiRequestsParams, { granted: number; wait_seconds: number }>(
+  'hookwire_take_api_requests',
+  ($) => `SELECT granted, wait_seconds FROM hookwire_take_api_requests(${$.key}::text, ${$.want}::integer, ${$.perSecond}::float8, ${$.burst}::float8)`,
+);
+
+export async function takeApiRequests(db: Runner, params: TakeApiRequestsParams): Promise<TakenApiRequests> {
+  const [row] = await sqlOf(db).query(TAKE_API_REQUESTS, params);
   return { granted: row!.granted, waitSeconds: row!.wait_seconds };
 }
