@@ -254,18 +254,20 @@ describe('callers without a valid key', () => {
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     while (performance.now() - floodStarted < 6_000) during.push((await post(client, VIEWER, key)).ms);
     clearInterval(flooding);
-    const floodSeconds = (performance.now() - floodStarted) / 1000;
+    const sendingSeconds = (performance.now() - floodStarted) / 1000;
     while (inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    // The address's bucket refills for as long as the API answers the flood, its last answers included.
+    const answeringSeconds = (performance.now() - floodStarted) / 1000;
     const [rssPeak] = await api.peakRssMb();
     await attacker.close();
     await client.close();
-    return { quiet: median(quiet), during: median(during), rssBefore: rssBefore!, rssPeak: rssPeak!, statuses, sent, floodSeconds };
+    return { quiet: median(quiet), during: median(during), rssBefore: rssBefore!, rssPeak: rssPeak!, statuses, sent, sendingSeconds, answeringSeconds };
   }
 
   it('a flood of random keys from one address reaches the database a bounded number of times and slows no one else', async () => {
     const unguarded = await flood({ HOOKWIRE_API_ADDRESS_RATE_LIMIT: '0' });
     const guarded = await flood({ HOOKWIRE_API_ADDRESS_RATE_LIMIT: '20', HOOKWIRE_API_ADDRESS_RATE_BURST: '100' });
-    const rate = (run: typeof guarded) => Math.round(run.sent / run.floodSeconds);
+    const rate = (run: typeof guarded) => Math.round(run.sent / run.sendingSeconds);
     const shown = (run: typeof guarded) => [...run.statuses].map(([status, n]) => `${n}×${status}`).join(', ');
     report('flood of random keys: authenticated p50 (ms)', `unlimited: ${unguarded.quiet.toFixed(1)} quiet → ${unguarded.during.toFixed(1)}; limited per address: ${guarded.quiet.toFixed(1)} → ${guarded.during.toFixed(1)}`);
     report('flood of random keys: API peak RSS (MB)', `unlimited: ${unguarded.rssBefore} → ${unguarded.rssPeak}; limited per address: ${guarded.rssBefore} → ${guarded.rssPeak}`);
@@ -276,7 +278,7 @@ describe('callers without a valid key', () => {
     // Without the limit every made-up key is looked up; with it, at most the address's burst and
     // what its rate refilled: the rest are refused before any database work.
     expect(unguarded.statuses.get('401')).toBe(unguarded.sent);
-    expect(guarded.statuses.get('401') ?? 0).toBeLessThanOrEqual(100 + Math.ceil(20 * guarded.floodSeconds) + 1);
+    expect(guarded.statuses.get('401') ?? 0).toBeLessThanOrEqual(100 + Math.ceil(20 * guarded.answeringSeconds));
     expect((guarded.statuses.get('401') ?? 0) + (guarded.statuses.get('429') ?? 0)).toBe(guarded.sent);
   }, 240_000);
 });
