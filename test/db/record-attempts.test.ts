@@ -116,6 +116,22 @@ describe('recordAttempts', () => {
     });
   });
 
+  it('announces a run once even when the next batch’s failure ends in the same millisecond, and a recovery once', async () => {
+    const endpointId = await anEndpoint(t, t.accountId);
+    const d = await Promise.all(Array.from({ length: 6 }, () => aDelivery(t, t.accountId, endpointId)));
+    const warned = await recordAttempts(t.prisma, { attempts: [0, 1, 2].map((i) => attempt(d[i]!, false, at(2))), failingAfter: 3 });
+    expect(warned[0]!.transitions).toMatchObject([{ kind: 'failing', consecutiveFailures: 3 }]);
+    // Sent beside the others, answered as fast: it ends at the same instant as the run's announcement.
+    const again = await recordAttempts(t.prisma, { attempts: [attempt(d[3]!, false, at(2))], failingAfter: 3 });
+    expect(again[0]!.transitions).toBeNull();
+    expect(await endpointHealth(endpointId)).toMatchObject({ consecutive_failures: 4, failing_notified_at: new Date(at(2).getTime() + 5) });
+
+    const recovered = await recordAttempts(t.prisma, { attempts: [attempt(d[4]!, true, at(3))], failingAfter: 3 });
+    expect(recovered[0]!.transitions).toMatchObject([{ kind: 'recovered', endpointId }]);
+    const quiet = await recordAttempts(t.prisma, { attempts: [attempt(d[5]!, true, at(3))], failingAfter: 3 });
+    expect(quiet[0]!.transitions).toBeNull();
+  });
+
   it('tells subscriptions of every attempt it recorded, and of no other', async () => {
     const endpointId = await anEndpoint(t, t.accountId);
     const deliveryId = await aDelivery(t, t.accountId, endpointId);

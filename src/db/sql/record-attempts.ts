@@ -160,6 +160,11 @@ export const RECORD_ATTEMPTS = statement<RecordAttemptsParams, RecordedRow, Colu
              (array_agg(outcome ORDER BY ord DESC) FILTER (WHERE NOT ok))[1] AS last_outcome,
              (array_agg(response_status ORDER BY ord DESC) FILTER (WHERE NOT ok))[1] AS last_response_status
       FROM counted GROUP BY endpoint_id
+    ), held AS MATERIALIZED (
+      -- The endpoints' rows locked (in id order) before they change, as they are now: whether the
+      -- run was announced already decides whether this batch announces it (comparing timestamps
+      -- would announce twice when two batches' failures end in the same millisecond).
+      SELECT id, failing_notified_at AS was_notified FROM endpoint WHERE id IN (SELECT endpoint_id FROM h) ORDER BY id FOR UPDATE
     ), health AS (
       -- Every SET expression reads the row as it is now (a concurrent batch's update included): the
       -- run of failures goes on (no success in the batch) or restarts after the batch's last
@@ -174,10 +179,10 @@ export const RECORD_ATTEMPTS = statement<RecordAttemptsParams, RecordedRow, Colu
         failing_notified_at = CASE WHEN ${RUN} < ${$.failingAfter}::int THEN (CASE WHEN h.ok_at IS NULL THEN e.failing_notified_at END)
                                    ELSE COALESCE(CASE WHEN h.ok_at IS NULL THEN e.failing_notified_at END, h.last_failure_at) END,
         recovered_at = CASE WHEN h.ok_at IS NOT NULL AND e.failing_notified_at IS NOT NULL THEN h.ok_at ELSE e.recovered_at END
-      FROM h
+      FROM h JOIN held ON held.id = h.endpoint_id
       WHERE e.id = h.endpoint_id
       RETURNING e.id, e.account_id, e.url, e.consecutive_failures, e.failing_since, e.failing_notified_at, e.recovered_at,
-                h.ok_at, h.last_failure_at, h.last_outcome, h.last_response_status
+                h.ok_at, h.last_failure_at, h.last_outcome, h.last_response_status, held.was_notified
     ), notices AS (
       SELECT pg_notify('${CHANNELS.attempt}', json_agg(n.notice)::text) AS sent
       FROM (SELECT json_build_object('accountId', d.account_id, 'attemptId', a.id, 'deliveryId', d.id,
@@ -191,10 +196,10 @@ export const RECORD_ATTEMPTS = statement<RecordAttemptsParams, RecordedRow, Colu
          (SELECT json_agg(x ORDER BY x.at) AS transitions FROM (
             SELECT 'recovered' AS kind, id AS "endpointId", account_id AS "accountId", url, recovered_at AS at,
                    0 AS "consecutiveFailures", NULL::timestamptz AS "failingSince", NULL::text AS "lastOutcome", NULL::int AS "lastResponseStatus"
-            FROM health WHERE recovered_at = ok_at
+            FROM health WHERE ok_at IS NOT NULL AND was_notified IS NOT NULL
             UNION ALL
             SELECT 'failing', id, account_id, url, failing_notified_at, consecutive_failures, failing_since, last_outcome::text, last_response_status
-            FROM health WHERE failing_notified_at = last_failure_at) x) t`,
+            FROM health WHERE failing_notified_at IS NOT NULL AND (was_notified IS NULL OR ok_at IS NOT NULL)) x) t`,
   columns,
 );
 
