@@ -4,7 +4,6 @@
 // events flow loses no accepted event: the running service reconnects by itself and delivers
 // every one of them. A graphile-worker runner (the crontab's) that ends on its own (as it does when
 // the database fails under a batch of completions) is replaced.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,12 +18,12 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/db/embedded
 import { createAccount } from '../src/domain/accounts.ts';
 import { createLogger, type LogLevel } from '../src/log.ts';
 import { ADMIN_KEY, startTestApp, TEST_ENCRYPTION_KEY, type TestApp } from './support/app.ts';
+import { spawnWorker, type Child } from './support/processes.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
 import { freePort } from '../src/db/local.ts';
 import { expectQuiet, startReceiver, type Receiver } from './support/receiver.ts';
 import { sleep, waitUntil } from './support/wait.ts';
 
-const ROOT = new URL('..', import.meta.url).pathname;
 const LOG_LEVEL = (process.env.TEST_LOG_LEVEL as LogLevel | undefined) ?? 'silent';
 
 
@@ -100,25 +99,6 @@ function acceptedEventId(result: GqlResponse): string | null {
 
 // ---------------------------------------------------------------------------------------------
 // A worker as a separate OS process
-
-interface Child {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function spawnWorker(env: Record<string, string>): Child {
-  // The test apps' key: the worker must open the secrets they sealed.
-  const childEnv: Record<string, string | undefined> = { ...process.env, HOOKWIRE_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY, ...env };
-  const child = spawn(process.execPath, ['src/main.ts', 'worker'], { cwd: ROOT, env: childEnv as NodeJS.ProcessEnv });
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
-  );
-  return { child, output: () => output, exited };
-}
 
 async function waitForOutput(started: Child, pattern: RegExp, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;

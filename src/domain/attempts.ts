@@ -84,6 +84,8 @@ export interface RecordedDelivery {
   eventType: string;
   attemptCount: number;
   firstAttemptAt: Date;
+  /** False when the delivery kept its state: it had succeeded already, or the attempt was late (see RECORD_ATTEMPTS). */
+  settled: boolean;
 }
 
 /** The attempt as the recording statement stores it. */
@@ -98,9 +100,9 @@ export interface RecordedBatch {
 }
 
 /**
- * Records a batch in one statement. An attempt whose delivery no longer expects it (deleted
- * meanwhile, or recorded already by another worker after a lease ran out) is skipped: its delivery
- * is absent from the result. Returns the endpoints whose health changed, for announceHealth.
+ * Records a batch in one statement. Every attempt is stored (a late one under its delivery's next
+ * free number, see RECORD_ATTEMPTS); only one whose delivery is gone is skipped: its delivery is
+ * absent from the result. Returns the endpoints whose health changed, for announceHealth.
  */
 export async function recordAttempts(sql: Sql, records: readonly AttemptRecord[], failingAfter: number): Promise<RecordedBatch> {
   const rows = await recordAttemptRows(sql, { attempts: records.map(storedAttempt), failingAfter });
@@ -161,6 +163,7 @@ function recordedDeliveries(rows: readonly RecordedRow[]): RecordedDelivery[] {
     eventType: row.event_type,
     attemptCount: row.attempt_count,
     firstAttemptAt: new Date(row.first_attempt_at),
+    settled: row.settled,
   }));
 }
 
@@ -189,6 +192,9 @@ export async function recordWithEffect(
     const { deliveries: [delivery], transitions } = await recordAttempts(sql, [record], deps.failingAfter);
     if (!delivery) return null;
     await announceHealth(sql, transitions);
+    // A late attempt (another worker recorded its number first) or one after a success is history
+    // only: the delivery kept its state, so it neither exhausts nor disables anything.
+    if (!delivery.settled) return { held: false };
     const announce: Array<{ type: OperationalEventType; data: Record<string, unknown> }> = [];
     const hold = async (status: 'PAUSED' | 'DISABLED', reason: string) => {
       const changed = await holdEndpoint(tx, endpoint, status, reason, now);

@@ -1,5 +1,5 @@
 // The recording statement (src/db/sql/record-attempts.ts) on its own: a batch moves its deliveries
-// and inserts its attempts, a stale or orphaned attempt is skipped, the endpoint's health columns
+// and inserts its attempts (a late one under the next free number, a success never overridden), an orphaned attempt is skipped, the endpoint's health columns
 // move with the batch's order, and subscriptions are told of each attempt recorded.
 import { describe, expect, it } from 'vitest';
 import { CHANNELS } from '../../src/db/sql/notify.ts';
@@ -67,15 +67,40 @@ describe('recordAttempts', () => {
     });
   });
 
-  it('skips an attempt its delivery no longer expects (recorded already) and one whose delivery is gone', async () => {
+  it('stores a late attempt under the next free number without changing its delivery, and skips one whose delivery is gone', async () => {
     const endpointId = await anEndpoint(t, t.accountId);
+    // Another worker recorded attempt 1 (a failure, retry due) after this one's lease ran out.
     const deliveryId = await aDelivery(t, t.accountId, endpointId, { attemptCount: 1 });
-    const stale = attempt(deliveryId, true, at(0));
+    const before = (await t.rows('SELECT status, next_attempt_at FROM delivery WHERE id = $1', [deliveryId]))[0]!;
+    const late = attempt(deliveryId, false, at(0));
     const orphan = attempt('dlv_gone', true, at(0));
-    expect(await recordAttempts(t.prisma, { attempts: [stale, orphan], failingAfter: 10 })).toEqual([]);
-    expect(await t.rows('SELECT id FROM delivery_attempt WHERE id = ANY($1)', [[stale.id, orphan.id]])).toEqual([]);
-    expect((await t.rows('SELECT status, attempt_count FROM delivery WHERE id = $1', [deliveryId]))[0]).toEqual({ status: 'PENDING', attempt_count: 1 });
-    expect((await endpointHealth(endpointId)).last_success_at).toBeNull();
+    const rows = await recordAttempts(t.prisma, { attempts: [late, orphan], failingAfter: 10 });
+    expect(rows.map((r) => [r.id, r.attempt_count, r.settled])).toEqual([[deliveryId, 2, false]]);
+    expect(await t.rows('SELECT id, attempt_number FROM delivery_attempt WHERE id = ANY($1)', [[late.id, orphan.id]])).toEqual([{ id: late.id, attempt_number: 2 }]);
+    expect((await t.rows('SELECT status, attempt_count, next_attempt_at FROM delivery WHERE id = $1', [deliveryId]))[0]).toEqual({ ...before, attempt_count: 2 });
+    // Old news of the receiver: the attempt recorded under its number spoke of its health.
+    expect((await endpointHealth(endpointId)).consecutive_failures).toBe(0);
+  });
+
+  it('keeps a delivery SUCCEEDED once any attempt succeeded, whichever is recorded first', async () => {
+    const endpointId = await anEndpoint(t, t.accountId);
+    const [first, second] = [await aDelivery(t, t.accountId, endpointId), await aDelivery(t, t.accountId, endpointId)];
+    // The resend's failure first, then the frozen worker's success, late: the success wins.
+    await recordAttempts(t.prisma, { attempts: [attempt(first, false, at(1), { status: 'FAILED', nextAttemptAt: null, willRetry: false })], failingAfter: 10 });
+    const won = await recordAttempts(t.prisma, { attempts: [attempt(first, true, at(0))], failingAfter: 10 });
+    expect(won[0]).toMatchObject({ attempt_count: 2, settled: true });
+    // The success first, then a late failure: it stays SUCCEEDED. Two of the same number in one batch: both stored.
+    await recordAttempts(t.prisma, { attempts: [attempt(second, true, at(0)), attempt(second, false, at(1))], failingAfter: 10 });
+    const after = await recordAttempts(t.prisma, { attempts: [attempt(second, false, at(2), { attemptNumber: 2 })], failingAfter: 10 });
+    expect(after[0]).toMatchObject({ attempt_count: 3, settled: false });
+    const deliveries = await t.rows('SELECT id, status, attempt_count, next_attempt_at, completed_at FROM delivery WHERE id = ANY($1) ORDER BY id', [[first, second]]);
+    expect(Object.fromEntries(deliveries.map((d) => [d.id, d]))).toEqual({
+      [first]: { id: first, status: 'SUCCEEDED', attempt_count: 2, next_attempt_at: null, completed_at: new Date(at(0).getTime() + 5) },
+      [second]: { id: second, status: 'SUCCEEDED', attempt_count: 3, next_attempt_at: null, completed_at: new Date(at(0).getTime() + 5) },
+    });
+    const numbers = await t.rows('SELECT delivery_id, attempt_number, outcome FROM delivery_attempt WHERE delivery_id = ANY($1) ORDER BY delivery_id, attempt_number', [[first, second]]);
+    expect(numbers.filter((a) => a.delivery_id === first).map((a) => [a.attempt_number, a.outcome])).toEqual([[1, 'HTTP_ERROR'], [2, 'SUCCESS']]);
+    expect(numbers.filter((a) => a.delivery_id === second).map((a) => [a.attempt_number, a.outcome])).toEqual([[1, 'SUCCESS'], [2, 'HTTP_ERROR'], [3, 'HTTP_ERROR']]);
   });
 
   it('counts a run of failures in the batch’s order, announces it once at failingAfter, and recovers on a success', async () => {

@@ -55,6 +55,8 @@ export interface RecordedRow {
   event_type: string;
   attempt_count: number;
   first_attempt_at: Date;
+  /** False when the delivery kept its state: it had succeeded already, or every attempt of the batch for it was late. */
+  settled: boolean;
   transitions: HealthTransitionRow[] | null;
 }
 
@@ -107,9 +109,11 @@ const NOTICES_PER_NOTIFY = 25;
 const RUN = '((CASE WHEN h.ok_at IS NULL THEN e.consecutive_failures ELSE 0 END) + h.failures)';
 
 /**
- * Rows are locked in id order (as bulk updates elsewhere lock them), and an attempt is recorded only
- * if its delivery still expects it (attempt_count one below): a delivery deleted meanwhile, or an
- * attempt recorded already by another worker after a lease ran out, is skipped.
+ * Rows are locked in id order (as bulk updates elsewhere lock them). Every attempt is stored: the
+ * receiver got its request. One sent by a worker whose lease ran out, after another worker recorded
+ * the same attempt number, is late: it is stored under the next free number and leaves the
+ * delivery's state as it is, unless it succeeded. A delivery any attempt of which succeeded is
+ * SUCCEEDED: a later failure never overrides it. Only an attempt whose delivery is gone is skipped.
  */
 export const RECORD_ATTEMPTS = statement<RecordAttemptsParams, RecordedRow, Columns>(
   'hookwire_record_attempts',
@@ -122,35 +126,53 @@ export const RECORD_ATTEMPTS = statement<RecordAttemptsParams, RecordedRow, Colu
         AS r(id, delivery_id, attempt_number, trigger, outcome, started_at, duration_ms, request_headers, response_status,
              response_headers, response_body, error, will_retry, status, next_attempt_at, ord)
     ), locked AS MATERIALIZED (
-      SELECT id FROM delivery WHERE id = ANY(${$.deliveryIds}::text[]) ORDER BY id FOR UPDATE
+      SELECT id, attempt_count, status FROM delivery WHERE id = ANY(${$.deliveryIds}::text[]) ORDER BY id FOR UPDATE
+    ), n AS (
+      -- Each attempt takes its delivery's next free number: the one it was sent as, unless another
+      -- worker recorded that number meanwhile (this one is late: its lease ran out while it waited).
+      SELECT r.*, l.attempt_count + row_number() OVER (PARTITION BY r.delivery_id ORDER BY r.ord) AS number,
+             r.attempt_number <= l.attempt_count AS late, l.status AS was
+      FROM r JOIN locked l ON l.id = r.delivery_id
+    ), s AS (
+      -- The attempt whose settlement the delivery takes: a success, else the last attempt that is
+      -- not late. A delivery that succeeded keeps its success; a late failure changes nothing.
+      SELECT DISTINCT ON (delivery_id) * FROM n
+      WHERE was <> 'SUCCEEDED' AND (status = 'SUCCEEDED' OR NOT late)
+      ORDER BY delivery_id, (status = 'SUCCEEDED') DESC, ord DESC
+    ), per AS (
+      SELECT delivery_id, count(*)::int AS attempts, count(*) FILTER (WHERE trigger = 'MANUAL')::int AS manual, min(started_at) AS first_started
+      FROM n GROUP BY delivery_id
     ), d AS (
       UPDATE delivery SET
-        attempt_count = r.attempt_number,
-        manual_attempts = delivery.manual_attempts + (r.trigger = 'MANUAL')::int,
-        first_attempt_at = COALESCE(delivery.first_attempt_at, r.started_at),
-        status = r.status,
-        next_attempt_at = r.next_attempt_at,
-        completed_at = CASE WHEN r.status = 'PENDING' THEN NULL ELSE r.started_at + r.duration_ms * interval '1 millisecond' END,
-        manual_retry = false,
-        resume_schedule_at = NULL
-      FROM r
-      WHERE delivery.id = r.delivery_id AND delivery.id IN (SELECT id FROM locked) AND delivery.attempt_count = r.attempt_number - 1
+        attempt_count = delivery.attempt_count + per.attempts,
+        manual_attempts = delivery.manual_attempts + per.manual,
+        first_attempt_at = COALESCE(delivery.first_attempt_at, per.first_started),
+        status = COALESCE(s.status, delivery.status),
+        next_attempt_at = CASE WHEN s.delivery_id IS NULL THEN delivery.next_attempt_at ELSE s.next_attempt_at END,
+        completed_at = CASE WHEN s.delivery_id IS NULL THEN delivery.completed_at
+                            WHEN s.status = 'PENDING' THEN NULL ELSE s.started_at + s.duration_ms * interval '1 millisecond' END,
+        manual_retry = CASE WHEN s.delivery_id IS NULL THEN delivery.manual_retry ELSE false END,
+        resume_schedule_at = CASE WHEN s.delivery_id IS NULL THEN delivery.resume_schedule_at END
+      FROM per LEFT JOIN s ON s.delivery_id = per.delivery_id
+      WHERE delivery.id = per.delivery_id
       RETURNING delivery.id, delivery.account_id, delivery.endpoint_id, delivery.event_id, delivery.event_type,
-                delivery.attempt_count, delivery.first_attempt_at
+                delivery.attempt_count, delivery.first_attempt_at, s.delivery_id IS NOT NULL AS settled
     ), a AS (
       INSERT INTO delivery_attempt (id, delivery_id, attempt_number, trigger, outcome, started_at, duration_ms, request_headers,
                                     response_status, response_headers, response_body, error, will_retry)
-      SELECT r.id, r.delivery_id, r.attempt_number, r.trigger, r.outcome, r.started_at, r.duration_ms, r.request_headers::jsonb,
-             r.response_status, r.response_headers::jsonb, r.response_body, r.error, r.will_retry
-      FROM r JOIN d ON d.id = r.delivery_id
+      SELECT n.id, n.delivery_id, n.number, n.trigger, n.outcome, n.started_at, n.duration_ms, n.request_headers::jsonb,
+             n.response_status, n.response_headers::jsonb, n.response_body, n.error, n.will_retry
+      FROM n JOIN d ON d.id = n.delivery_id
       RETURNING id, delivery_id
     ), counted AS (
       -- What tells of the receiver's health: successes, and failures of scheduled attempts (a
       -- person's retry that fails, or the endpoint's own transformation failing, says nothing new).
-      SELECT d.endpoint_id, r.ord, r.outcome, r.response_status, r.outcome = 'SUCCESS' AS ok, r.started_at + r.duration_ms * interval '1 millisecond' AS finished_at,
-             max(r.ord) FILTER (WHERE r.outcome = 'SUCCESS') OVER (PARTITION BY d.endpoint_id) AS last_ok
-      FROM r JOIN d ON d.id = r.delivery_id
-      WHERE r.outcome = 'SUCCESS' OR (r.outcome <> 'TRANSFORM_FAILED' AND r.trigger = 'SCHEDULED')
+      -- A late attempt is old news: the attempt recorded under its number spoke of the receiver since
+      -- (and a frozen worker's attempts end in timeouts that the receiver did not cause).
+      SELECT d.endpoint_id, n.ord, n.outcome, n.response_status, n.outcome = 'SUCCESS' AS ok, n.started_at + n.duration_ms * interval '1 millisecond' AS finished_at,
+             max(n.ord) FILTER (WHERE n.outcome = 'SUCCESS') OVER (PARTITION BY d.endpoint_id) AS last_ok
+      FROM n JOIN d ON d.id = n.delivery_id
+      WHERE NOT n.late AND (n.outcome = 'SUCCESS' OR (n.outcome <> 'TRANSFORM_FAILED' AND n.trigger = 'SCHEDULED'))
     ), h AS (
       SELECT endpoint_id,
              max(finished_at) FILTER (WHERE ok) AS ok_at,
@@ -191,7 +213,7 @@ export const RECORD_ATTEMPTS = statement<RecordAttemptsParams, RecordedRow, Colu
             FROM a JOIN d ON d.id = a.delivery_id) n
       GROUP BY n.chunk
     )
-    SELECT d.id, d.account_id, d.endpoint_id, d.event_id, d.event_type, d.attempt_count, d.first_attempt_at, t.transitions
+    SELECT d.id, d.account_id, d.endpoint_id, d.event_id, d.event_type, d.attempt_count, d.first_attempt_at, d.settled, t.transitions
     FROM d, (SELECT count(*) FROM notices) n,
          (SELECT json_agg(x ORDER BY x.at) AS transitions FROM (
             SELECT 'recovered' AS kind, id AS "endpointId", account_id AS "accountId", url, recovered_at AS at,
