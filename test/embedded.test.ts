@@ -30,6 +30,30 @@ function startService(env: Record<string, string>): Started {
   return { child, output: () => output, exited };
 }
 
+/** A python parent that is the subreaper of the service (its own process group) and reaps only after 'reap' on stdin. */
+const SLOW_REAPER = `
+import ctypes, os, subprocess, sys
+ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)
+child = subprocess.Popen(sys.argv[1:], start_new_session=True)
+print(f"child {child.pid}", flush=True)
+sys.stdin.readline()
+while True:
+    try:
+        os.waitpid(-1, 0)
+    except ChildProcessError:
+        break
+`;
+
+function startUnderSlowReaper(env: Record<string, string>): Started {
+  const childEnv: Record<string, string | undefined> = { ...process.env, ...env, DATABASE_URL: undefined, HOOKWIRE_ADMIN_KEY: undefined };
+  const child = spawn('python3', ['-c', SLOW_REAPER, process.execPath, 'src/main.ts'], { cwd: ROOT, env: childEnv as NodeJS.ProcessEnv });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
 async function waitFor(started: Started, pattern: RegExp, timeoutMs = 60_000): Promise<RegExpMatchArray> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -83,6 +107,21 @@ afterAll(async () => {
 describe('npm start on embedded Postgres', () => {
   let apiKey = '';
   let accountId = '';
+
+  /** Starts the service on the data dir: it answers for the first start's account, then stops cleanly. */
+  async function startsWithItsData(env: Record<string, string>, check: (output: string) => void = () => {}): Promise<void> {
+    const started = startService(env);
+    try {
+      const [, url] = await waitFor(started, /GraphiQL: (http:\/\/\S+)/);
+      check(started.output());
+      const body = (await viewer(url!, apiKey)) as { data: { viewer: { id: string } } };
+      expect(body.data.viewer.id).toBe(accountId);
+      started.child.kill('SIGTERM');
+      expect(await started.exited, started.output()).toBe(0);
+    } finally {
+      started.child.kill('SIGKILL');
+    }
+  }
 
   it('starts with no configuration, prints a key and the GraphiQL URL, and answers over HTTP and graphql-ws', async () => {
     const started = startService({ HOOKWIRE_DATA_DIR: dataDir, HOOKWIRE_EMBEDDED_PG_PORT: String(pgPort), PORT: '0' });
@@ -140,17 +179,38 @@ describe('npm start on embedded Postgres', () => {
     } finally {
       crashed.child.kill('SIGKILL');
     }
-    const started = startService(env);
-    try {
-      const [, url] = await waitFor(started, /GraphiQL: (http:\/\/\S+)/);
-      expect(started.output()).toMatch(/left running by a Hookwire that ended without stopping it/);
+    await startsWithItsData(env, (output) => {
+      expect(output).toMatch(/left running by a Hookwire that ended without stopping it/);
       expect(processRunning(orphan)).toBe(false);
-      const body = (await viewer(url!, apiKey)) as { data: { viewer: { id: string } } };
-      expect(body.data.viewer.id).toBe(accountId);
-      started.child.kill('SIGTERM');
-      expect(await started.exited, started.output()).toBe(0);
+    });
+  });
+
+  it('starts again right after a SIGKILL of its whole process group, while its Postgres is a zombie not reaped yet', async () => {
+    const env = { HOOKWIRE_DATA_DIR: dataDir, HOOKWIRE_EMBEDDED_PG_PORT: String(pgPort), PORT: '0' };
+    // The service under a parent that reaps its orphans only when told (a child subreaper, as a
+    // supervisor or a container's init is): killed, its postmaster stays a zombie until then.
+    const crashed = startUnderSlowReaper(env);
+    try {
+      const [, nodePid] = await waitFor(crashed, /^child (\d+)$/m);
+      await waitFor(crashed, /GraphiQL: (http:\/\/\S+)/);
+      const postmaster = Number((await readFile(join(dataDir, 'pg', 'postmaster.pid'), 'utf8')).split('\n')[0]);
+      // A terminal's kill -9 of the job, a supervisor's SIGKILL of the unit: every process of the
+      // group dies at once, the postmaster without removing its lock file.
+      process.kill(-Number(nodePid), 'SIGKILL');
+      const deadline = Date.now() + 10_000;
+      while (processRunning(postmaster) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(processAlive(postmaster), 'the postmaster is a zombie').toBe(true);
+      expect(processRunning(postmaster)).toBe(false);
+      // At once, and the zombie reaped only 3 s later: the new start waits for it, then starts.
+      const reap = setTimeout(() => crashed.child.stdin!.write('reap\n'), 3_000);
+      try {
+        await startsWithItsData(env, (output) => expect(output).toMatch(/waited .* for the Postgres that a crashed Hookwire left exiting/));
+      } finally {
+        clearTimeout(reap);
+      }
     } finally {
-      started.child.kill('SIGKILL');
+      crashed.child.kill('SIGKILL');
+      await crashed.exited;
     }
   });
 

@@ -1,7 +1,9 @@
 // The embedded Postgres a newcomer gets with no DATABASE_URL: one cluster under the data dir,
 // listening on 127.0.0.1 only, started and stopped with the service. A Hookwire that dies without
 // stopping it (SIGKILL, a crash) leaves it running; the next start recognises that orphan as its
-// own (the owner file names a process that is gone) and stops it before starting afresh.
+// own (the owner file names a process that is gone) and stops it before starting afresh. A
+// postmaster killed with it (still exiting, or a zombie its new parent has not reaped) is waited
+// for, bounded, so that Postgres finds a stale lock file rather than a live-looking pid.
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -89,7 +91,11 @@ export async function startEmbeddedPostgres(options: {
     }
   } else {
     const pid = await runningPostmaster(clusterDir);
-    if (pid !== null) {
+    if (pid !== null && !(await running(pid))) {
+      // Killed with its Hookwire (a SIGKILL of the whole process group): it has exited, but until
+      // its new parent reaps it Postgres reads its lock file as a live postmaster's.
+      await waitForExit(pid, clusterDir, log);
+    } else if (pid !== null) {
       const owner = await readOwner(options.dataDir);
       if (!(await isOrphan(pid, owner))) {
         throw new EmbeddedPostgresError(
@@ -100,6 +106,7 @@ export async function startEmbeddedPostgres(options: {
       if (!(await stopOrphan(pid))) {
         throw new EmbeddedPostgresError(`the embedded Postgres left running in ${clusterDir} (pid ${pid}) did not stop; stop it by hand (kill ${pid})`);
       }
+      await waitForExit(pid, clusterDir, log);
     }
   }
 
@@ -193,7 +200,8 @@ async function readOwner(dataDir: string): Promise<Owner | null> {
 async function isOrphan(postmasterPid: number, owner: Owner | null): Promise<boolean> {
   if (owner) {
     if (owner.pid === process.pid) return false;
-    if (!alive(owner.pid)) return true;
+    // A zombie owner is a Hookwire that died: only its parent has not reaped it yet.
+    if (!(await running(owner.pid))) return true;
     const startTime = (await procStat(owner.pid))?.[19] ?? null;
     return owner.startTime !== null && startTime !== null && startTime !== owner.startTime;
   }
@@ -215,6 +223,31 @@ async function stopOrphan(pid: number): Promise<boolean> {
     }
   }
   return !alive(pid) || (await procStat(pid))?.[0] === 'Z';
+}
+
+/** Alive and not a zombie (one that exited and that its parent has not reaped yet). */
+async function running(pid: number): Promise<boolean> {
+  return alive(pid) && (await procStat(pid))?.[0] !== 'Z';
+}
+
+/** How long a postmaster that has exited may stay a zombie before its lock file is taken as stale. */
+const ZOMBIE_WAIT_MS = 15_000;
+
+/**
+ * Waits (bounded) until the postmaster that exited is reaped, so that Postgres's own start sees a
+ * stale lock file (which it replaces) rather than a live pid. A zombie that nobody reaps (an init
+ * that does not) runs no code and holds nothing: its lock file is removed for Postgres.
+ */
+async function waitForExit(pid: number, clusterDir: string, log: (msg: string) => void): Promise<void> {
+  const began = Date.now();
+  while (alive(pid) && Date.now() - began < ZOMBIE_WAIT_MS) await new Promise((resolve) => setTimeout(resolve, 50));
+  const waited = Date.now() - began;
+  if (alive(pid)) {
+    log(`the Postgres that a crashed Hookwire left (pid ${pid}) is still an unreaped zombie after ${waited} ms; removing its lock file`);
+    await rm(join(clusterDir, 'postmaster.pid'), { force: true });
+  } else if (waited >= 50) {
+    log(`waited ${waited} ms for the Postgres that a crashed Hookwire left exiting (pid ${pid})`);
+  }
 }
 
 /** The pid in postmaster.pid when that process is alive; null when the cluster is not running. */
