@@ -22,6 +22,7 @@ import { Transformer } from './delivery/transform.ts';
 import { localEncryptionKey, Sealer } from './db/sealer.ts';
 import { checkSealedSecretsOpen, sealPlaintextSecrets } from './db/seal-rows.ts';
 import { startTracing } from './tracing.ts';
+import { databaseProbe, outageLogger } from './db/outage.ts';
 
 export interface App {
   services: Services;
@@ -76,6 +77,11 @@ export async function startApp(config: Readonly<Config>, role: Role, logger: Log
     }
     // (graphile-worker's own schema is migrated by the workers' runner: only workers use it.)
     await migrate(databaseUrl, (msg) => logger.info(msg));
+    // From here on a database outage is two warnings (it started, it ended with counts), not a
+    // line per request, attempt or connection that failed meanwhile.
+    const outages = outageLogger(logger, databaseProbe(databaseUrl));
+    cleanups.push(async () => outages.close());
+    logger = outages;
 
     // Pools are sized for the database, not for the attempts in flight: the engine records
     // attempts in batches on its own few connections (worker/index.ts).

@@ -2,10 +2,13 @@
 // its lanes' leases while its attempts are in flight. Another worker takes the lanes over and
 // resends those attempts (at-least-once), and when the frozen one wakes, what it sent is recorded
 // too, as attempts of their own: every request a receiver got is an attempt in the history, and
-// no delivery any attempt of which succeeded ends other than SUCCEEDED.
-import { afterEach, describe, expect, it } from 'vitest';
+// no delivery any attempt of which succeeded ends other than SUCCEEDED. And a database outage
+// (the test's own database blocked) is two warnings in the log, not one per request or attempt.
+import { afterEach, describe, expect, inject, it } from 'vitest';
 import pg from 'pg';
-import { createEndpoint, messageReceived, publishMany } from './support/api.ts';
+import { withDatabase } from '../src/db/local.ts';
+import { createLogger } from '../src/log.ts';
+import { createEndpoint, messageReceived, publish, publishMany } from './support/api.ts';
 import { ADMIN_KEY, startTestApp, type TestApp } from './support/app.ts';
 import { spawnWorker } from './support/processes.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
@@ -66,7 +69,9 @@ describe('a worker frozen past its leases with attempts in flight', () => {
     await waitUntil('attempts in flight at every receiver', () => receivers.every((rx) => rx.inFlight > 0), 30_000, 10);
     frozen.child.kill('SIGSTOP');
     const frozenAt = Date.now();
-    const inFlight = receivers.reduce((n, rx) => n + rx.requests.length, 0);
+    // No other worker sends before the frozen one's leases run out: what arrives before is its own.
+    const [{ until }] = await rows<{ until: Date }>(db.url, 'SELECT min(lease_until) AS until FROM endpoint_lane WHERE leased_by IS NOT NULL');
+    const sentByFrozen = () => receivers.reduce((n, rx) => n + rx.requests.filter((r) => r.at < until.getTime()).length, 0);
 
     // The second worker takes the lanes over once the leases run out and delivers everything.
     const second = await startTestApp({ role: 'worker', database: db, env: LEASE });
@@ -112,6 +117,7 @@ describe('a worker frozen past its leases with attempts in flight', () => {
       notRecorded = await missing();
     }
     const requests = [...received().values()].reduce((a, b) => a + b, 0);
+    const inFlight = sentByFrozen();
     const duplicates = requests - total;
     const stored = await history();
     const extraAttempts = [...stored.entries()].reduce((n, [key, count]) => n + Math.max(0, count - (received().get(key) ?? 0)), 0);
@@ -121,7 +127,7 @@ describe('a worker frozen past its leases with attempts in flight', () => {
       `SELECT count(*)::int AS n FROM delivery d WHERE d.attempt_count <> (SELECT count(*) FROM delivery_attempt a WHERE a.delivery_id = d.id)`,
     );
     console.log(
-      `[faults] frozen worker: ${inFlight} requests in flight when frozen, ${requests} received for ${total} deliveries (${duplicates} resent); ` +
+      `[faults] frozen worker: ${inFlight} requests in flight when frozen (sent before its leases ran out), ${requests} received for ${total} deliveries (${duplicates} resent); ` +
         `${notRecorded} requests missing from the history; statuses ${JSON.stringify(statuses)}`,
     );
     expect(notRecorded, 'requests the receivers got that are not attempts in the history').toBe(0);
@@ -130,5 +136,67 @@ describe('a worker frozen past its leases with attempts in flight', () => {
     expect(duplicates).toBeLessThanOrEqual(inFlight);
     expect(statuses).toEqual([{ status: 'SUCCEEDED', n: total }]);
     expect(numbers[0]!.n, 'deliveries whose attempt count is not their attempts').toBe(0);
+  });
+});
+
+describe('a database outage (its connections ended, new ones refused)', () => {
+  it('is logged as one warning when it starts and one when it ends, with counts, and loses no accepted event', { timeout: 120_000 }, async () => {
+    const lines: string[] = [];
+    const logger = createLogger('info', { format: 'json', write: (line) => lines.push(line) });
+    const t = await startTestApp({ role: 'all', logger });
+    cleanups.push(() => t.stop());
+    const rx = await startReceiver(() => new Promise((resolve) => setTimeout(() => resolve({ status: 200, body: 'ok' }), 200)));
+    cleanups.push(() => rx.close());
+    const { apiKey } = await t.newAccount('outage');
+    await createEndpoint(t, apiKey, { url: rx.url, description: 'outage', eventTypes: ['*'], retrySchedule: [1, 1, 2, 2, 5] });
+    // The test's own database is blocked, never the server other tests use.
+    const admin = new pg.Client({ connectionString: withDatabase(inject('pgServerUrl'), 'postgres') });
+    await admin.connect();
+    const allow = (yes: boolean) => admin.query(`ALTER DATABASE "${t.db.name}" ALLOW_CONNECTIONS ${yes}`);
+    cleanups.push(async () => {
+      await allow(true);
+      await admin.end();
+    });
+
+    const accepted: Array<{ id: string; at: number }> = [];
+    let refused = 0;
+    let publishing = true;
+    const publisher = (async () => {
+      for (let n = 0; publishing && n < 2_000; n++) {
+        try {
+          accepted.push({ id: await publish(t, apiKey, messageReceived(n)), at: Date.now() });
+        } catch {
+          refused++;
+        }
+        await sleep(25);
+      }
+    })();
+    await rx.waitFor(5, 30_000);
+    await allow(false);
+    await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [t.db.name]);
+    const downAt = Date.now();
+    await waitUntil('publishes refused for 3 s', () => refused >= 20 && Date.now() - downAt >= 3_000, 30_000);
+    await allow(true);
+    const upAt = Date.now();
+    await waitUntil('publishes accepted again', () => accepted.filter((a) => a.at > upAt).length >= 5, 60_000);
+    publishing = false;
+    await publisher;
+
+    const ids = new Set(accepted.map((a) => a.id));
+    const missing = () => {
+      const got = new Set(rx.requests.map((r) => String(r.headers['webhook-id'])));
+      return [...ids].filter((id) => !got.has(id));
+    };
+    await waitUntil('every accepted event delivered', () => missing().length === 0, 60_000, 100);
+    await waitUntil('the end of the outage logged', () => lines.some((line) => /database reachable again/.test(line)), 30_000, 100);
+
+    const loud = lines.map((line) => JSON.parse(line) as { level: number; msg: string }).filter((line) => line.level >= 40);
+    console.log(
+      `[faults] outage of ${upAt - downAt} ms: ${accepted.length} accepted, ${refused} refused; ${loud.length} warning/error lines: ${JSON.stringify(loud.map((l) => l.msg.slice(0, 160)))}`,
+    );
+    expect(loud.filter((line) => /^database unreachable/.test(line.msg))).toHaveLength(1);
+    const [end] = loud.filter((line) => /^database reachable again/.test(line.msg));
+    expect(end!.msg).toMatch(/after \d+\.\d s of outage; \d+ connection error\(s\) meanwhile were counted/);
+    expect(loud, 'nothing else warned or failed').toHaveLength(2);
   });
 });

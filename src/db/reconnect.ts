@@ -3,8 +3,15 @@
 // restart or failover pauses work instead of losing it or crashing the process.
 import pg from 'pg';
 
-const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
-const CONNECTION_ERROR_TEXT = /ECONNREFUSED|ECONNRESET|Connection terminated|terminating connection|the database system is (starting up|shutting down|in recovery mode)|Can't reach database server|connection (is )?closed|Closed connection/i;
+// 53300: too many connections (a database at its CONNECTION LIMIT, a server at max_connections).
+const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '53300', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
+const CONNECTION_ERROR_TEXT =
+  /ECONNREFUSED|ECONNRESET|Connection terminated|terminating connection|the database system is (starting up|shutting down|in recovery mode)|Can't reach database server|connection (is )?closed|Closed connection|is not currently accepting connections|too many connections|encountered a connection error/i;
+
+/** Whether a log line's text tells of a lost or refused database connection (see outage.ts). */
+export function mentionsConnectionError(text: string): boolean {
+  return CONNECTION_ERROR_TEXT.test(text);
+}
 
 export function isConnectionError(error: unknown): boolean {
   const err = error as { code?: unknown; message?: unknown; cause?: unknown } | null;
