@@ -200,3 +200,28 @@ describe('a database outage (its connections ended, new ones refused)', () => {
     expect(loud, 'nothing else warned or failed').toHaveLength(2);
   });
 });
+
+describe('an endpoint whose attempts time out', () => {
+  it('sends a due retry on time, not behind its own attempts still in flight', { timeout: 60_000 }, async () => {
+    const t = await startTestApp({ role: 'all', random: () => 0.5 });
+    cleanups.push(() => t.stop());
+    // Message 0 fails fast once, then succeeds; messages 1–4 hang until the endpoint's timeout.
+    const rx = await startReceiver((request) => {
+      if (!request.body.includes('"wamid.test.0"')) return 'hang';
+      return rx.requests.filter((r) => r.body.includes('"wamid.test.0"')).length === 1 ? { status: 503 } : { status: 200, body: 'ok' };
+    });
+    cleanups.push(() => rx.close());
+    const { apiKey } = await t.newAccount('timing out');
+    await createEndpoint(t, apiKey, { url: rx.url, description: 'times out', eventTypes: ['*'], timeoutMs: 6_000, retrySchedule: [1] });
+    await publishMany(t, apiKey, Array.from({ length: 5 }, (_, n) => messageReceived(n)));
+    const zero = () => rx.requests.filter((r) => r.body.includes('"wamid.test.0"'));
+    await waitUntil('the retry of message 0', () => zero().length >= 2, 20_000, 10);
+    const [first, retry] = zero();
+    // The retry is due 1 s after the first attempt's 503 (the jitter pinned): it goes out within a
+    // slice's turn of that, while messages 1–4 still hang.
+    const lateMs = retry!.at - first!.at - 1_000;
+    console.log(`[faults] timing-out endpoint: the due retry went out ${lateMs} ms after it was due`);
+    expect(lateMs).toBeLessThan(1_000);
+    expect(rx.inFlight, 'the hanging attempts were still in flight').toBeGreaterThanOrEqual(4);
+  });
+});

@@ -31,6 +31,12 @@ export type Step =
   | { kind: 'await send' }
   /** Nothing buffered, and the store may hold more that is due. */
   | { kind: 'claim' }
+  /**
+   * Drained, with attempts still in flight (a slow or timing-out receiver): the lane is held until
+   * they are recorded anyway, so a retry that falls due meanwhile is not left waiting behind them.
+   * Waits for one to be recorded, or sliceMs, then looks again.
+   */
+  | { kind: 'linger' }
   /** A token of the rate limit's window for the buffer's next delivery. */
   | { kind: 'take rate' }
   /** A slot of the worker's budget of attempts in flight, shared by all its lanes. */
@@ -85,9 +91,15 @@ export function decide(facts: SliceFacts): Step {
   if (facts.effectPending) return { kind: 'await effect' };
   if (facts.ordered && facts.unrecorded > 0) return { kind: 'await head' };
   if (facts.sending >= facts.limit) return { kind: 'await send' };
+  if (facts.buffered === 0 && facts.claimedAll) return drained(facts);
   if (facts.sliceOver) return stop('slice over');
-  if (facts.buffered === 0) return facts.claimedAll ? stop('drained') : { kind: 'claim' };
+  if (facts.buffered === 0) return { kind: 'claim' };
   return { kind: 'take rate' };
+}
+
+/** Nothing more due: the slice ends, unless attempts are still in flight (then it lingers: see Step). */
+function drained(facts: SliceFacts): Step {
+  return facts.unrecorded > 0 && !facts.ordered ? { kind: 'linger' } : stop('drained');
 }
 
 /** The transition table: from what the last step came to and what the slice knows, the next step. */
@@ -96,7 +108,7 @@ export function next(done: Done, facts: SliceFacts): Step {
     case 'waited':
       return decide(facts);
     case 'claimed':
-      return done.count === 0 ? stop('drained') : { kind: 'take rate' };
+      return done.count === 0 ? drained(facts) : { kind: 'take rate' };
     case 'took rate':
       return done.notBefore ? stop('rate limited') : { kind: 'acquire slot' };
     case 'acquired slot': {
@@ -154,7 +166,7 @@ export class LaneSlice<D extends { id: string }> {
   private readonly effects: SliceEffects<D>;
   private readonly settings: SliceSettings;
   private readonly control: { halted: boolean; stopping(): boolean };
-  private readonly ends: number;
+  private ends: number;
   private held: boolean;
   private failed = false;
   private failure: unknown = null;
@@ -224,6 +236,18 @@ export class LaneSlice<D extends { id: string }> {
       case 'await send':
         await Promise.race(this.sending).catch(() => {});
         return { kind: 'waited' };
+      case 'linger': {
+        // Recorded meanwhile: decide afresh; else sliceMs went by: something may be due now.
+        let timer: NodeJS.Timeout | undefined;
+        const lapsed = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), this.settings.sliceMs)));
+        const timedOut = await Promise.race([Promise.race(this.finishing).then(() => false), lapsed]);
+        clearTimeout(timer);
+        if (!timedOut) return { kind: 'waited' };
+        // A new turn: what fell due meanwhile is claimed and started as in any slice.
+        this.claimedAll = false;
+        this.ends = this.effects.monotonic() + this.settings.sliceMs;
+        return { kind: 'waited' };
+      }
       case 'claim': {
         this.buffer = await this.effects.claim([...this.mine], this.settings.batch, this.effects.now());
         this.claimedAll = this.buffer.length < this.settings.batch;

@@ -46,6 +46,9 @@ describe('the transition table', () => {
     ['an empty buffer claims', waited, { buffered: 0 }, step('claim')],
     ['an empty buffer after a short claim is drained', waited, { buffered: 0, claimedAll: true }, stop('drained')],
     ['a claim of none is drained', { kind: 'claimed', count: 0 }, {}, stop('drained')],
+    ['drained with attempts in flight: it lingers', waited, { buffered: 0, claimedAll: true, unrecorded: 1, sending: 1 }, step('linger')],
+    ['drained with attempts in flight lingers past the slice’s end', waited, { buffered: 0, claimedAll: true, unrecorded: 2, sliceOver: true }, step('linger')],
+    ['a claim of none with attempts in flight lingers', { kind: 'claimed', count: 0 }, { unrecorded: 1 }, step('linger')],
     ['a claim goes straight on to the rate limit', { kind: 'claimed', count: 3 }, { halted: true }, step('take rate')],
     ['a token taken: a slot next', { kind: 'took rate', notBefore: null }, {}, step('acquire slot')],
     ['no token: the slice ends on the rate limit', { kind: 'took rate', notBefore: new Date(1000) }, {}, stop('rate limited')],
@@ -152,6 +155,7 @@ function lane(options: Options) {
     return settled();
   };
   return {
+    ids,
     slice,
     control,
     clock,
@@ -171,6 +175,22 @@ function lane(options: Options) {
 }
 
 describe('a slice', () => {
+  it('drained with an attempt in flight, starts a delivery that falls due meanwhile instead of holding it behind that attempt', async () => {
+    const l = lane({ deliveries: 1, limit: 2, batch: 4, sliceMs: 20 });
+    await settled();
+    expect(l.started).toEqual(['d1']);
+    // A retry falls due while d1 hangs: the lingering slice claims it within its next turn.
+    l.ids.push('d2');
+    for (let i = 0; i < 200 && !l.started.includes('d2'); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(l.started).toEqual(['d1', 'd2']);
+    expect(l.result).toBeNull();
+    await l.answer('d1');
+    await l.answer('d2');
+    await l.running;
+    expect(l.result).toEqual({ stopped: 'drained', notBefore: null, attempts: 2, failure: null });
+    expect(l.slots()).toEqual({ acquired: 2, released: 2, free: 100 });
+  });
+
   it('keeps at most concurrencyLimit sends in flight and drains every due delivery', async () => {
     const l = lane({ deliveries: 5, limit: 2, batch: 4 });
     await settled();
