@@ -225,3 +225,28 @@ describe('an endpoint whose attempts time out', () => {
     expect(rx.inFlight, 'the hanging attempts were still in flight').toBeGreaterThanOrEqual(4);
   });
 });
+
+describe('a lane being drained', () => {
+  it('keeps its lease while its worker lives: renewed while an attempt is in flight', { timeout: 60_000 }, async () => {
+    const t = await startTestApp({ role: 'all', env: { HOOKWIRE_LANE_LEASE_GRACE_MS: '600' } });
+    cleanups.push(() => t.stop());
+    let answer: () => void = () => {};
+    const rx = await startReceiver(() => new Promise((resolve) => (answer = () => resolve({ status: 200, body: 'ok' }))));
+    cleanups.push(() => rx.close());
+    const { apiKey } = await t.newAccount('renewal');
+    const endpoint = await createEndpoint(t, apiKey, { url: rx.url, description: 'slow', eventTypes: ['*'], timeoutMs: 5_000 });
+    await publish(t, apiKey, messageReceived(1));
+    await rx.waitFor(1, 20_000);
+    const lease = async () =>
+      (await rows<{ leased_by: string; lease_until: Date }>(t.db.url, 'SELECT leased_by, lease_until FROM endpoint_lane WHERE endpoint_id = $1', [endpoint.id]))[0]!;
+    const first = await lease();
+    // Renewed every 200 ms (a third of the grace): the lease moves on while the attempt hangs.
+    const later = await waitUntil('the lease renewed', async () => {
+      const now = await lease();
+      return now.lease_until.getTime() >= first.lease_until.getTime() + 500 ? now : null;
+    }, 10_000, 50);
+    expect(later.leased_by).toBe(first.leased_by);
+    answer();
+    await waitUntil('the lane given back', async () => (await lease()).leased_by === null, 20_000, 50);
+  });
+});

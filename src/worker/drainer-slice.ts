@@ -162,10 +162,19 @@ export interface SliceResult {
   failure: unknown;
 }
 
+/** What the slice hears from its engine while it runs. */
+export interface SliceControl {
+  /** Paused or disabled meanwhile, or the lane was lost: start nothing more. */
+  readonly halted: boolean;
+  stopping(): boolean;
+  /** Whether the lane's lease outlasts an attempt started now (lingering starts nothing otherwise); always, if absent. */
+  leaseCovers?(): boolean;
+}
+
 export class LaneSlice<D extends { id: string }> {
   private readonly effects: SliceEffects<D>;
   private readonly settings: SliceSettings;
-  private readonly control: { halted: boolean; stopping(): boolean };
+  private readonly control: SliceControl;
   private ends: number;
   private held: boolean;
   private failed = false;
@@ -180,7 +189,7 @@ export class LaneSlice<D extends { id: string }> {
   private readonly sending = new Set<Promise<unknown>>();
   private readonly finishing = new Set<Promise<void>>();
 
-  constructor(effects: SliceEffects<D>, settings: SliceSettings, control: { halted: boolean; stopping(): boolean }) {
+  constructor(effects: SliceEffects<D>, settings: SliceSettings, control: SliceControl) {
     this.effects = effects;
     this.settings = settings;
     this.control = control;
@@ -242,7 +251,7 @@ export class LaneSlice<D extends { id: string }> {
         const lapsed = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), this.settings.sliceMs)));
         const timedOut = await Promise.race([Promise.race(this.finishing).then(() => false), lapsed]);
         clearTimeout(timer);
-        if (!timedOut) return { kind: 'waited' };
+        if (!timedOut || this.control.leaseCovers?.() === false) return { kind: 'waited' };
         // A new turn: what fell due meanwhile is claimed and started as in any slice.
         this.claimedAll = false;
         this.ends = this.effects.monotonic() + this.settings.sliceMs;

@@ -50,9 +50,11 @@ export interface DrainDeps {
 }
 
 export interface LaneControl {
-  /** Set when the endpoint is paused or disabled meanwhile: start nothing more. */
+  /** Set when the endpoint is paused or disabled meanwhile, or the lane was lost: start nothing more. */
   halted: boolean;
   stopping(): boolean;
+  /** When the lease as last claimed or renewed runs out (the worker's clock, ms). */
+  leaseUntil: number;
 }
 
 /** What giving the lane back needs to know of the slice (see releaseLane). */
@@ -74,7 +76,14 @@ export async function drainLane(deps: DrainDeps, lane: ClaimedLane, control: Lan
   const slice = new LaneSlice(
     laneEffects(deps, lane),
     { ordered: lane.ordered, limit, batch: lane.ordered ? 1 : Math.min(limit * 2, 200), sliceMs: deps.settings.sliceMs, held: lane.status !== 'ACTIVE', rate },
-    control,
+    {
+      get halted() {
+        return control.halted;
+      },
+      stopping: () => control.stopping(),
+      // An attempt started now ends (its timeout) before the lease runs out, renewed or not.
+      leaseCovers: () => control.leaseUntil - deps.clock.now().getTime() > lane.timeout_ms,
+    },
   );
   const result = await slice.run();
   if (result.failure) deps.logger.error(`lane of ${lane.endpoint_id}: slice ended early`, result.failure);

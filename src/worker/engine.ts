@@ -18,7 +18,7 @@ import type { Transformer } from '../delivery/transform.ts';
 import type { Sealer } from '../db/sealer.ts';
 import { retryOnConnectionError, withDeadlockRetry } from '../db/reconnect.ts';
 import { drainLane, type DrainDeps, type LaneControl, type SliceEnd } from './drainer.ts';
-import { claimLanes, LANES_CHANNEL, nextReadyAt, releaseLane, type ClaimedLane } from '../db/sql/lanes.ts';
+import { claimLanes, LANES_CHANNEL, nextReadyAt, releaseLane, renewLeases, type ClaimedLane } from '../db/sql/lanes.ts';
 import { AttemptRecorder } from './recorder.ts';
 import { Semaphore } from './semaphore.ts';
 
@@ -66,6 +66,9 @@ class LaneEngine implements Engine {
   private claiming = false;
   private again = false;
   private timer: NodeJS.Timeout | null = null;
+  /** Renews the leases of the lanes being drained (see renewLeases), a third of the grace apart. */
+  private renewer: NodeJS.Timeout | null = null;
+  private renewing = false;
 
   constructor(options: EngineOptions) {
     const { pool, config, logger } = options;
@@ -101,7 +104,39 @@ class LaneEngine implements Engine {
     listener.addEventListener(LANES_CHANNEL, this.onLanes);
     listener.addEventListener('connected', this.onLanes);
     listener.addEventListener(CHANNELS.endpointStatus, this.onStatus);
+    const everyMs = Math.max(100, Math.min(5_000, Math.floor(this.options.config.laneLeaseGraceMs / 3)));
+    this.renewer = setInterval(() => void this.renew(), everyMs);
+    this.renewer.unref();
     void this.round();
+  }
+
+  /**
+   * Keeps the leases of the lanes this worker drains while it lives. A lane missing from the answer
+   * was taken over (this worker missed its renewals: frozen, or cut off from the database): its
+   * slice starts nothing more, records what it sent, and gives nothing back (release is a no-op).
+   */
+  private async renew(): Promise<void> {
+    if (this.renewing || this.running.size === 0) return;
+    const { pool, clock, config, logger } = this.options;
+    this.renewing = true;
+    try {
+      const ids = [...this.running.keys()];
+      const held = await renewLeases(pool, { worker: this.workerId, endpointIds: ids, now: clock.now(), leaseGraceMs: config.laneLeaseGraceMs });
+      for (const id of ids) {
+        const control = this.running.get(id);
+        if (!control) continue;
+        const until = held.get(id);
+        if (until) control.leaseUntil = until.getTime();
+        else if (!control.halted) {
+          control.halted = true;
+          logger.warn(`lane of ${id} was taken over by another worker (its lease ran out unrenewed); recording what was sent and starting nothing more`);
+        }
+      }
+    } catch (error) {
+      logger.warn(`engine: could not renew lane leases (${(error as Error).message}); trying again shortly`);
+    } finally {
+      this.renewing = false;
+    }
   }
 
   poke(): void {
@@ -123,6 +158,8 @@ class LaneEngine implements Engine {
     })();
     const result = await Promise.race([finished, expired]);
     clearTimeout(timeout);
+    // Renewed until here: the lanes were this worker's while it finished their attempts.
+    if (this.renewer) clearInterval(this.renewer);
     if (result === 'expired') {
       logger.warn(`stopping after ${timeoutMs} ms with ${this.running.size} lane(s) still busy; their leases will run out and other workers will resend what was not recorded`);
     }
@@ -182,7 +219,12 @@ class LaneEngine implements Engine {
     // Claimed again while this worker still drains it: only when its lease ran out meanwhile (a
     // moved test clock, a frozen process). The slice under way gives it back.
     if (this.running.has(id)) return;
-    const control: LaneControl = { halted: false, stopping: () => this.stopping };
+    const { clock, config } = this.options;
+    const control: LaneControl = {
+      halted: false,
+      stopping: () => this.stopping,
+      leaseUntil: clock.now().getTime() + lane.timeout_ms + config.laneLeaseGraceMs,
+    };
     this.running.set(id, control);
     const done = this.slice(lane, control)
       .catch((error: unknown) => this.options.logger.error(`lane of ${id} could not be given back (its lease will run out)`, error))

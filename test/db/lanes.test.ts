@@ -10,6 +10,7 @@ import {
   LANES_CHANNEL,
   nextReadyAt,
   releaseLane,
+  renewLeases,
   storeTransformed,
   wakeLanes,
 } from '../../src/db/sql/lanes.ts';
@@ -86,6 +87,20 @@ describe('claimLanes and nextReadyAt', () => {
     const taken = await claimLanes(t.pool, { worker: 'w2', now: at(1.5), limit: 10, leaseGraceMs: 0 });
     expect(taken.map((l) => l.endpoint_id)).toEqual([endpointId]);
     expect((await lane(endpointId)).leased_by).toBe('w2');
+  });
+
+  it('renews the leases its worker still holds, and tells which it lost', async () => {
+    const [kept, lost] = [await anEndpoint(t, t.accountId, { timeoutMs: 1000 }), await anEndpoint(t, t.accountId, { timeoutMs: 1000 })];
+    await onlyDue(kept, lost);
+    await t.rows('UPDATE endpoint_lane SET ready_at = $2 WHERE endpoint_id = ANY($1)', [[kept, lost], at(0)]);
+    expect(await claimLanes(t.pool, { worker: 'w1', now: at(0), limit: 10, leaseGraceMs: 0 })).toHaveLength(2);
+    // w1 missed the renewal of one lane: w2 took it over.
+    await t.rows('UPDATE endpoint_lane SET leased_by = $2 WHERE endpoint_id = $1', [lost, 'w2']);
+    const held = await renewLeases(t.pool, { worker: 'w1', endpointIds: [kept, lost], now: at(0.9), leaseGraceMs: 0 });
+    expect([...held.entries()]).toEqual([[kept, at(1.9)]]);
+    // Past the claim's lease, the renewed lane is still held; the other one (w2 never renewed it) is free.
+    expect((await claimLanes(t.pool, { worker: 'w3', now: at(1.5), limit: 10, leaseGraceMs: 0 })).map((l) => l.endpoint_id)).toEqual([lost]);
+    expect(await renewLeases(t.pool, { worker: 'w1', endpointIds: [], now: at(1), leaseGraceMs: 0 })).toEqual(new Map());
   });
 
   it('skips a lane another transaction has locked, without waiting for it', async () => {

@@ -91,6 +91,8 @@ interface Options extends Partial<Omit<SliceSettings, 'rate'>> {
   slots?: number;
   /** Tokens the rate window still has; undefined: no rate limit. */
   tokens?: number;
+  /** What the lane's lease says of a new attempt (see SliceControl.leaseCovers); undefined: always covered. */
+  leaseCovers?: boolean;
 }
 
 /** A slice over `deliveries` pending ones, with sends and records the test answers by hand. */
@@ -100,7 +102,12 @@ function lane(options: Options) {
   const started: string[] = [];
   const sends = new Map<string, Deferred<Recording>>();
   const slots = new Semaphore(options.slots ?? 100);
-  const control = { halted: false, stop: false, stopping: () => control.stop };
+  const control = {
+    halted: false,
+    stop: false,
+    stopping: () => control.stop,
+    leaseCovers: options.leaseCovers === undefined ? undefined : () => options.leaseCovers!,
+  };
   const clock = { ms: 0 };
   let inFlight = 0;
   let maxInFlight = 0;
@@ -175,6 +182,17 @@ function lane(options: Options) {
 }
 
 describe('a slice', () => {
+  it('lingering, starts nothing once the lane’s lease would not outlast a new attempt', async () => {
+    const l = lane({ deliveries: 1, limit: 2, batch: 4, sliceMs: 5, leaseCovers: false });
+    await settled();
+    l.ids.push('d2');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(l.started).toEqual(['d1']);
+    await l.answer('d1');
+    await l.running;
+    expect(l.result).toMatchObject({ stopped: 'drained', attempts: 1 });
+  });
+
   it('drained with an attempt in flight, starts a delivery that falls due meanwhile instead of holding it behind that attempt', async () => {
     const l = lane({ deliveries: 1, limit: 2, batch: 4, sliceMs: 20 });
     await settled();

@@ -112,6 +112,35 @@ export async function nextReadyAt(db: Runner, params: { now: Date }): Promise<Da
   return row?.at ?? null;
 }
 
+// 2b. Keeping a lane: its holder renews the lease of every lane it drains while it lives, so a slice
+//     may outlast one lease (a slow receiver, a retry that fell due meanwhile) and a lane is taken
+//     over only from a holder that missed its renewals (frozen, dead, or cut off from the database).
+
+export interface RenewLeasesParams {
+  worker: string;
+  endpointIds: readonly string[];
+  now: Date;
+  leaseGraceMs: number;
+}
+
+export const RENEW_LEASES = statement<RenewLeasesParams, { endpoint_id: string; lease_until: Date }, { worker: string; endpointIds: string[]; now: Date; leaseGraceMs: number }>(
+  'hookwire_renew_leases',
+  ($) => `
+    UPDATE endpoint_lane l
+    SET lease_until = ${$.now}::timestamptz + make_interval(secs => (e.timeout_ms + ${$.leaseGraceMs}::int) / 1000.0)
+    FROM endpoint e
+    WHERE l.endpoint_id = ANY(${$.endpointIds}::text[]) AND l.leased_by = ${$.worker} AND e.id = l.endpoint_id
+    RETURNING l.endpoint_id, l.lease_until`,
+  (p) => ({ worker: p.worker, endpointIds: [...p.endpointIds], now: p.now, leaseGraceMs: p.leaseGraceMs }),
+);
+
+/** Renews this worker's leases of these lanes; returns the lanes it still holds (a lane missing was taken over). */
+export async function renewLeases(db: Runner, params: RenewLeasesParams): Promise<Map<string, Date>> {
+  if (params.endpointIds.length === 0) return new Map();
+  const rows = await sqlOf(db).query(RENEW_LEASES, params);
+  return new Map(rows.map((row) => [row.endpoint_id, row.lease_until]));
+}
+
 // 3. Draining a claimed lane: its due deliveries (or, for an ordered endpoint, only the head of its
 //    line), read without locks: the lease makes this worker the only one on the lane.
 
