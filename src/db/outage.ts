@@ -37,8 +37,11 @@ export function databaseProbe(databaseUrl: string, timeoutMs = 2_000): () => Pro
   };
 }
 
+/** The process's other connections (broker sources) log their own faults: those are not the database's. */
+const NOT_THE_DATABASE = /^broker source\b/;
+
 const isConnectionFault = (message: string, rest: readonly unknown[]) =>
-  rest.some((value) => value instanceof Error && isConnectionError(value)) || mentionsConnectionError(message);
+  !NOT_THE_DATABASE.test(message) && (rest.some((value) => value instanceof Error && isConnectionError(value)) || mentionsConnectionError(message));
 
 const source = (message: string) => message.split(/[(:]/, 1)[0]!.trim().slice(0, 80);
 
