@@ -317,12 +317,34 @@ try {
     times.push(at);
     sameAttempt.set(key, times);
   }
-  for (const [id, at, path, attempt, answer] of receipts) {
+  // Each receipt's attempt row: first under the number it was sent as, then (a late record, stored
+  // under its delivery's next free number) any attempt of the delivery whose span it falls in.
+  const byDelivery = new Map<string, typeof attempts>();
+  for (const a of attempts) {
+    const delivery = a.key.slice(0, a.key.lastIndexOf(' '));
+    byDelivery.set(delivery, [...(byDelivery.get(delivery) ?? []), a]);
+  }
+  const matched = new Set<(typeof attempts)[number]>();
+  const rowOf = new Map<number, (typeof attempts)[number]>();
+  const spans = (at: number) => (a: (typeof attempts)[number]) => !matched.has(a) && at >= a.started_ms - MATCH_SLACK_MS && at <= a.started_ms + a.duration_ms + MATCH_SLACK_MS;
+  for (const exact of [true, false]) {
+    for (const [i, [id, at, path, attempt]] of receipts.entries()) {
+      if (rowOf.has(i)) continue;
+      const endpointId = endpointOfPath(path);
+      const rows = exact ? attemptRows.get(`${endpointId} ${id} ${attempt}`) : byDelivery.get(`${endpointId} ${id}`);
+      const row = rows?.find(spans(at));
+      if (row) {
+        matched.add(row);
+        rowOf.set(i, row);
+      }
+    }
+  }
+  for (const [i, [id, at, path, attempt, answer]] of receipts.entries()) {
     count(answered, answer);
     const endpointId = endpointOfPath(path);
     if (answer === '200') answered200.set(`${endpointId} ${id}`, (answered200.get(`${endpointId} ${id}`) ?? 0) + 1);
     const key = `${endpointId} ${id} ${attempt}`;
-    const row = attemptRows.get(key)?.find((a) => at >= a.started_ms - MATCH_SLACK_MS && at <= a.started_ms + a.duration_ms + MATCH_SLACK_MS);
+    const row = rowOf.get(i);
     if (row) {
       // The receiver said 200 and Hookwire recorded a failure: the answer came after its timeout.
       if (answer === '200' && row.outcome !== 'SUCCESS') late200++;
