@@ -47,3 +47,13 @@ export const ENDPOINT_LIMITS = Object.freeze({
   /** In UTF-8 bytes. */
   transformationMaxBytes: 64 * 1024,
 });
+
+/** A platform's accounts (issue 17): the platform's own id for a customer, and its metadata. */
+export const ACCOUNT_LIMITS = Object.freeze({
+  /** Printable ASCII without spaces, so that it travels in a header (Hookwire-Account) as it is. */
+  externalIdMaxLength: 128,
+  /** The metadata as JSON text, in bytes. */
+  metadataMaxBytes: 16_384,
+  /** Accounts per page of the admin's listing. */
+  pageMax: 100,
+});

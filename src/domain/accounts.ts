@@ -4,9 +4,18 @@ import { LRUCache } from 'lru-cache';
 import type { Db } from '../db/client.ts';
 import { newId } from '../db/ids.ts';
 import { prismaSql } from '../db/sql.ts';
-import { lockAccount, lockDefaultAccountCreation } from '../db/sql/accounts.ts';
+import {
+  deleteAccountEndpoints,
+  deleteAccountEvents,
+  deletedAccounts,
+  deleteMarkedAccount,
+  lockAccount,
+  lockDefaultAccountCreation,
+} from '../db/sql/accounts.ts';
+import { wakeLanes } from '../db/sql/lanes.ts';
 import { CHANNELS, notify } from '../db/sql/notify.ts';
-import type { Account, ApiKey } from '../generated/prisma/client.ts';
+import { Prisma, type Account, type ApiKey } from '../generated/prisma/client.ts';
+import { ACCOUNT_LIMITS } from '../limits.ts';
 import { hasNul, NotFoundError, NUL_MESSAGE, ValidationError } from './errors.ts';
 
 export const API_KEY_PREFIX = 'hk_';
@@ -79,30 +88,176 @@ export async function revokeApiKey(db: Db, accountId: string, keyId: string): Pr
   });
 }
 
-export async function createAccount(db: Db, name: string): Promise<{ account: Account; apiKey: string }> {
-  const accountName = validateName(name, ['name'], true)!;
+export interface AccountInput {
+  name?: string | null;
+  externalId?: string | null;
+  metadata?: unknown;
+}
+
+/** The platform's own id for a customer: printable ASCII without spaces (it travels in a header), 1–128 characters. */
+export function validateExternalId(value: string | null | undefined, path: string[]): string | null {
+  if (value === null || value === undefined) return null;
+  if (value.length < 1 || value.length > ACCOUNT_LIMITS.externalIdMaxLength) {
+    throw ValidationError.field(path, `must be 1 to ${ACCOUNT_LIMITS.externalIdMaxLength} characters`);
+  }
+  if (!/^[\x21-\x7e]+$/.test(value)) throw ValidationError.field(path, 'must be printable ASCII without spaces (it is sent in the Hookwire-Account header)');
+  return value;
+}
+
+/** Metadata: any JSON value the platform keeps beside the account, at most ACCOUNT_LIMITS.metadataMaxBytes as text. */
+function validateMetadata(value: unknown, path: string[]): Prisma.InputJsonValue | typeof Prisma.DbNull | undefined {
+  if (value === undefined) return undefined;
+  if (value === null) return Prisma.DbNull;
+  const text = JSON.stringify(value);
+  if (Buffer.byteLength(text) > ACCOUNT_LIMITS.metadataMaxBytes) throw ValidationError.field(path, `must be at most ${ACCOUNT_LIMITS.metadataMaxBytes} bytes as JSON`);
+  if (hasNul(text)) throw ValidationError.field(path, NUL_MESSAGE);
+  return value as Prisma.InputJsonValue;
+}
+
+const isUniqueViolation = (error: unknown) => error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+
+/**
+ * A new account and its first key. Idempotent on externalId: when an account has it already, that
+ * account is returned with a new key (a platform retrying a timed-out call gets the same customer).
+ */
+export async function createAccount(
+  db: Db,
+  nameOrInput: string | AccountInput,
+  maxLiveKeys = Infinity,
+): Promise<{ account: Account; apiKey: string; created: boolean }> {
+  const input = typeof nameOrInput === 'string' ? { name: nameOrInput } : nameOrInput;
+  const accountName = validateName(input.name, ['name'], true)!;
+  const externalId = validateExternalId(input.externalId, ['externalId']);
+  const metadata = validateMetadata(input.metadata, ['metadata']);
+  const existing = async () => {
+    const account = externalId === null ? null : await db.account.findFirst({ where: { externalId, deletedAt: null } });
+    return account ? { account, apiKey: await createApiKey(db, account.id, 'platform', maxLiveKeys), created: false } : null;
+  };
+  const found = await existing();
+  if (found) return found;
   const key = newApiKeySecret();
-  const account = await db.account.create({
-    data: {
-      id: newId('Account'),
-      name: accountName,
-      apiKeys: { create: { id: newId('ApiKey'), name: 'initial', keyHash: hashApiKey(key), keyPrefix: key.slice(0, 10) } },
-    },
+  try {
+    const account = await db.account.create({
+      data: {
+        id: newId('Account'),
+        name: accountName,
+        externalId,
+        ...(metadata === undefined ? {} : { metadata }),
+        apiKeys: { create: { id: newId('ApiKey'), name: 'initial', keyHash: hashApiKey(key), keyPrefix: key.slice(0, 10) } },
+      },
+    });
+    return { account, apiKey: key, created: true };
+  } catch (error) {
+    // Two calls with one externalId at once: the other made it, so this one returns it.
+    if (isUniqueViolation(error)) {
+      const raced = await existing();
+      if (raced) return raced;
+      throw ValidationError.field(['externalId'], 'is being deleted with its account; try again shortly');
+    }
+    throw error;
+  }
+}
+
+/** The live (not deleted) account an id or externalId names, or null; an id wins over an equal externalId. */
+export async function findAccount(db: Db, ref: string): Promise<Account | null> {
+  if (ref === '' || hasNul(ref) || ref.length > 200) return null;
+  const found = await db.account.findMany({ where: { deletedAt: null, OR: [{ id: ref }, { externalId: ref }] }, take: 2 });
+  return found.find((account) => account.id === ref) ?? found[0] ?? null;
+}
+
+async function accountOrNotFound(db: Db, ref: string): Promise<Account> {
+  const account = await findAccount(db, ref);
+  if (!account) throw new NotFoundError('Account', ref.replaceAll('\u0000', ''));
+  return account;
+}
+
+export async function updateAccount(db: Db, ref: string, input: AccountInput): Promise<Account> {
+  const name = input.name === undefined || input.name === null ? undefined : validateName(input.name, ['input', 'name'], true)!;
+  const externalId = input.externalId === undefined ? undefined : validateExternalId(input.externalId, ['input', 'externalId']);
+  const metadata = validateMetadata(input.metadata, ['input', 'metadata']);
+  const account = await accountOrNotFound(db, ref);
+  try {
+    return await db.account.update({
+      where: { id: account.id },
+      data: { name, externalId, ...(metadata === undefined ? {} : { metadata }) },
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw ValidationError.field(['input', 'externalId'], 'is the externalId of another account');
+    throw error;
+  }
+}
+
+/**
+ * Disables an account: its keys and portal sessions are refused in every API process at once
+ * (NOTIFY, in the same transaction: their open sockets are closed), and its deliveries are held
+ * (the lanes' claims skip it). Nothing is deleted; enableAccount undoes it.
+ */
+export async function disableAccount(db: Db, ref: string): Promise<Account> {
+  const account = await accountOrNotFound(db, ref);
+  return db.$transaction(async (tx) => {
+    const updated = await tx.account.update({ where: { id: account.id }, data: { status: 'DISABLED' } });
+    await notify(prismaSql(tx), { channel: CHANNELS.accountRevoked, payload: account.id });
+    return updated;
   });
-  return { account, apiKey: key };
+}
+
+/** Active again: its keys work, and the lanes of its endpoints are woken so held deliveries go now. */
+export async function enableAccount(db: Db, ref: string, now: Date): Promise<Account> {
+  const account = await accountOrNotFound(db, ref);
+  return db.$transaction(async (tx) => {
+    const updated = await tx.account.update({ where: { id: account.id }, data: { status: 'ACTIVE' } });
+    const endpoints = await tx.endpoint.findMany({ where: { accountId: account.id, status: 'ACTIVE' }, select: { id: true } });
+    await wakeLanes(prismaSql(tx), { endpointIds: endpoints.map((e) => e.id), at: now });
+    return updated;
+  });
+}
+
+/**
+ * Deletes an account: at once it is gone from every query, its keys and sessions are refused
+ * everywhere and its externalId is free again; its data is removed by a worker in the background
+ * (deleteMarkedAccounts), announced on a channel the workers hear.
+ */
+export async function deleteAccount(db: Db, ref: string, now: Date): Promise<string> {
+  const account = await accountOrNotFound(db, ref);
+  await db.$transaction(async (tx) => {
+    await tx.account.update({ where: { id: account.id }, data: { deletedAt: now, externalId: null } });
+    await notify(prismaSql(tx), { channel: CHANNELS.accountRevoked, payload: account.id });
+    await notify(prismaSql(tx), { channel: CHANNELS.accountDeleted, payload: account.id });
+  });
+  return account.id;
+}
+
+/** Rows removed per statement: small enough that no statement holds its locks for long. */
+const DELETE_BATCH = 500;
+
+/** Removes the data of every account marked deleted, batch by batch; returns how many accounts are gone. */
+export async function deleteMarkedAccounts(db: Db, batch = DELETE_BATCH): Promise<number> {
+  const sql = prismaSql(db);
+  let removed = 0;
+  for (;;) {
+    const ids = await deletedAccounts(sql, { limit: 10 });
+    if (ids.length === 0) return removed;
+    for (const accountId of ids) {
+      while ((await deleteAccountEvents(sql, { accountId, limit: batch })) > 0);
+      while ((await deleteAccountEndpoints(sql, { accountId, limit: batch })) > 0);
+      if (await deleteMarkedAccount(sql, { accountId })) removed++;
+    }
+  }
 }
 
 export interface AuthenticatedKey {
   account: Account;
   keyId: string;
+  keyHash: string;
 }
 
 /** The account and id of a live API key, or null. */
 export async function authenticateApiKey(db: Db, key: string): Promise<AuthenticatedKey | null> {
   if (!key.startsWith(API_KEY_PREFIX) || key.length > 200) return null;
   const found = await db.apiKey.findUnique({ where: { keyHash: hashApiKey(key) }, include: { account: true } });
-  if (!found || found.revokedAt) return null;
-  return { account: found.account, keyId: found.id };
+  // A disabled or deleted account's keys are refused as revoked ones are.
+  if (!found || found.revokedAt || found.account.status !== 'ACTIVE' || found.account.deletedAt) return null;
+  return { account: found.account, keyId: found.id, keyHash: found.keyHash };
 }
 
 /** How often at most a key's last_used_at is written: often enough to tell a used key from a dead one. */
@@ -160,6 +315,11 @@ export class ApiKeyAuthenticator {
     this.known.delete(keyHash);
   }
 
+  /** Forgets every key of an account (disabled or deleted, through NOTIFY). */
+  forgetAccount(accountId: string): void {
+    for (const [hash, found] of this.known.entries()) if (found.account.id === accountId) this.known.delete(hash);
+  }
+
   /** Forgets every key: after missing notifications (the LISTEN connection was lost). */
   forgetAll(): void {
     this.known.clear();
@@ -182,6 +342,7 @@ export async function ensureDefaultAccount(db: Db): Promise<{ account: Account; 
   return db.$transaction(async (tx) => {
     await lockDefaultAccountCreation(prismaSql(tx));
     if ((await tx.account.count()) > 0) return null;
-    return createAccount(tx as unknown as Db, 'default');
+    const { account, apiKey } = await createAccount(tx as unknown as Db, 'default');
+    return { account, apiKey };
   });
 }

@@ -39,7 +39,8 @@ export function scopesOf(ctx: Context) {
     anyone: true,
     readAccount: actsForAccount,
     writeAccount: actsForAccount,
-    admin: ctx.caller.kind === 'admin',
+    // Acting for an account does not take away what the admin key may do as itself.
+    admin: ctx.caller.kind === 'admin' || ctx.caller.kind === 'adminForAccount',
     feature: (_feature: Feature) => true,
   };
 }
@@ -48,11 +49,17 @@ export function unauthenticated(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
 }
 
-function forbidden(message: string): GraphQLError {
+export function forbidden(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
 }
 
 export const AUTHENTICATION_REQUIRED = 'Authentication required: send "Authorization: Bearer hk_…" with an API key';
+
+/** The header (and graphql-ws connectionParams key) with which the admin key acts for one account. */
+export const ACCOUNT_HEADER = 'Hookwire-Account';
+
+export const ACCOUNT_REQUIRED =
+  'The admin key acts for no account here: send "Hookwire-Account: <account id or externalId>" (over graphql-ws, connectionParams "hookwire-account") to act for one';
 
 /** The names of the scopes a refusal found missing, and the features among them. */
 function missing(failure: AuthFailure, into = { scopes: new Set<string>(), features: new Set<unknown>() }) {
@@ -67,12 +74,15 @@ function missing(failure: AuthFailure, into = { scopes: new Set<string>(), featu
 
 /**
  * What the client is told when a field's scopes refuse it: with no account to act for,
- * UNAUTHENTICATED (HTTP 401) and how to send a key; a field for the admin key, FORBIDDEN (403);
+ * UNAUTHENTICATED (HTTP 401) and how to send a key, or for the admin key FORBIDDEN (403) naming the
+ * Hookwire-Account header; a field for the admin key, FORBIDDEN (403);
  * then what issue 17's callers may lack (a read-only session, a feature turned off).
  */
 export function refusal(ctx: Context, info: GraphQLResolveInfo, failure: AuthFailure): GraphQLError {
   const { scopes, features } = missing(failure);
-  if ((scopes.has('readAccount') || scopes.has('writeAccount')) && ctx.account === null) return unauthenticated(AUTHENTICATION_REQUIRED);
+  if ((scopes.has('readAccount') || scopes.has('writeAccount')) && ctx.account === null) {
+    return ctx.caller.kind === 'admin' ? forbidden(ACCOUNT_REQUIRED) : unauthenticated(AUTHENTICATION_REQUIRED);
+  }
   const what = info.parentType.name === 'Mutation' ? 'this mutation' : 'this field';
   if (scopes.has('admin')) return forbidden(`Forbidden: ${what} needs the deployment admin key (HOOKWIRE_ADMIN_KEY)`);
   if (scopes.has('writeAccount')) return forbidden(`Forbidden: this session is read-only, and ${what} changes data`);

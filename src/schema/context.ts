@@ -17,7 +17,9 @@ export type Caller =
   | { kind: 'anonymous' }
   /** The deployment's admin key (HOOKWIRE_ADMIN_KEY), acting for no account. */
   | { kind: 'admin' }
-  | { kind: 'apiKey'; account: Account; apiKeyId: string };
+  /** The admin key acting for one account (`Hookwire-Account: <id or externalId>`), exactly as its key would. */
+  | { kind: 'adminForAccount'; account: Account }
+  | { kind: 'apiKey'; account: Account; apiKeyId: string; keyHash: string };
 
 /** Live notices for subscriptions, one topic per account (server/pubsub.ts implements it). */
 export type Topics = {
@@ -34,13 +36,14 @@ export interface HookwirePubSub {
 export interface ApiServices extends Services {
   pubsub: HookwirePubSub;
   /** This process's key cache: a revocation forgets the key here at once (other processes hear NOTIFY). */
-  keys: { forget(keyHash: string): void };
+  keys: { forget(keyHash: string): void; forgetAccount(accountId: string): void };
 }
 
 export interface Context {
   caller: Caller;
   /**
-   * The account the caller acts for; null for anonymous callers and the admin key. A resolver
+   * The account the caller acts for; null for anonymous callers and the admin key without
+   * Hookwire-Account. A resolver
    * reads it from a context its field's scope narrowed (AccountContext), never checks it itself.
    */
   account: Account | null;
@@ -56,5 +59,6 @@ export interface AccountContext extends Context {
 
 /** The context of a request: the caller and the account it acts for. */
 export function contextOf(caller: Caller, services: ApiServices): Context {
-  return { caller, account: caller.kind === 'apiKey' ? caller.account : null, db: services.db, config: services.config, services };
+  const account = caller.kind === 'apiKey' || caller.kind === 'adminForAccount' ? caller.account : null;
+  return { caller, account, db: services.db, config: services.config, services };
 }

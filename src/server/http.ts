@@ -9,7 +9,8 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { schema } from '../schema/index.ts';
 import { contextOf, type ApiServices, type Caller, type Context, type HookwirePubSub } from '../schema/context.ts';
-import { authenticate, credentialOf } from './authenticate.ts';
+import { accountRefOf, authenticate, credentialOf } from './authenticate.ts';
+import { actsFor, FORBIDDEN_CLOSE_CODE, holdsKey, SocketRegistry } from './sockets.ts';
 import { ApiKeyAuthenticator } from '../domain/accounts.ts';
 import type { Metrics } from '../metrics.ts';
 import { send, serveOps } from './ops.ts';
@@ -29,6 +30,8 @@ export interface ApiServer {
   server: Server;
   /** The graphql-ws sockets (tests count open clients on it). */
   webSockets: WebSocketServer;
+  /** The authenticated graphql-ws sockets and their callers (a revocation closes the ones it ends). */
+  sockets: SocketRegistry;
   url: string;
   /** The API-key limit's statements to its shared budget so far (tests count them). */
   limits: { statements(): number };
@@ -62,10 +65,33 @@ export async function startApiServer(options: {
   const { services, metrics, logger, listener } = options;
   const { db, config } = services;
   const keys = new ApiKeyAuthenticator(db, { onError: (error) => logger.debug('could not record an API key\'s last use', error) });
-  // A key revoked by any API process stops working here at once; after a lost LISTEN connection
-  // (notifications missed) every remembered key is looked up again.
-  listener.addEventListener(CHANNELS.apiKeyRevoked, (event) => keys.forget(String((event as CustomEvent<string>).detail)));
-  listener.addEventListener('connected', () => keys.forgetAll());
+  const sockets = new SocketRegistry();
+  // A key revoked, or an account disabled or deleted, by any API process stops working here at
+  // once: forgotten by the key cache, and the graphql-ws sockets holding it closed (4403). The
+  // notification comes on the same LISTEN connection as the attempts, after the ones committed
+  // before it, so a closed socket has been sent nothing that came after the revocation.
+  listener.addEventListener(CHANNELS.apiKeyRevoked, (event) => {
+    const keyHash = String((event as CustomEvent<string>).detail);
+    keys.forget(keyHash);
+    sockets.close(holdsKey(keyHash), 'The API key was revoked');
+  });
+  listener.addEventListener(CHANNELS.accountRevoked, (event) => {
+    const accountId = String((event as CustomEvent<string>).detail);
+    keys.forgetAccount(accountId);
+    sockets.close(actsFor(accountId), 'The account was disabled or deleted');
+  });
+  // After a lost LISTEN connection (notifications missed) every remembered key is looked up again,
+  // and every open socket authenticated again.
+  listener.addEventListener('connected', () => {
+    keys.forgetAll();
+    for (const [socket, held] of sockets.entries()) {
+      authenticate(keys, config, held.credential, held.accountRef, db).catch((error: unknown) => {
+        if (isConnectionError(error)) return;
+        sockets.remove(socket);
+        socket.close(FORBIDDEN_CLOSE_CODE, 'The credential is no longer valid');
+      });
+    }
+  });
   const rate = new RequestRateLimiter({
     sql: services.sql,
     perSecond: config.apiRateLimitPerSecond,
@@ -75,8 +101,8 @@ export async function startApiServer(options: {
   const gate = new AddressGate({ perSecond: config.apiAddressRateLimitPerSecond, burst: config.apiAddressRateBurst, adminKey: config.adminKey });
   const addressOf = (req: IncomingMessage) => clientAddress(req, config.trustProxyHops);
   /** The caller of a credential; a live key is then exempt from its address's limit. */
-  const callerOf = async (req: IncomingMessage, credential: string | null): Promise<Caller> => {
-    const caller = await authenticate(keys, config, credential);
+  const callerOf = async (req: IncomingMessage, credential: string | null, accountRef: string | null): Promise<Caller> => {
+    const caller = await authenticate(keys, config, credential, accountRef, db);
     if (caller.kind === 'apiKey') gate.authenticated(addressOf(req), credential!);
     return caller;
   };
@@ -104,7 +130,8 @@ export async function startApiServer(options: {
     // Production (anything but NODE_ENV=development): no stack, no SQL, only "Unexpected error.".
     maskedErrors: { maskError: createMaskError(logger, config.development), isDev: config.development },
     context: async ({ request, req, caller }): Promise<Context> => {
-      const resolved = caller ?? (await callerOf(req, credentialOf(request.headers.get('authorization'))));
+      const resolved =
+        caller ?? (await callerOf(req, credentialOf(request.headers.get('authorization')), accountRefOf(request.headers.get('hookwire-account'))));
       // Over graphql-ws too: each operation on a socket is one request of its key.
       if (resolved.kind === 'apiKey') await rate.check(resolved.apiKeyId);
       return contextOf(resolved, apiServices);
@@ -166,14 +193,20 @@ export async function startApiServer(options: {
   const wsServer = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: MAX_BODY_BYTES });
   const wsCleanup = useServer<Record<string, unknown> | undefined, { request: IncomingMessage; caller?: Caller }>(
     {
-      // A bad key is refused at connection time (graphql-ws closes with 4403 Forbidden).
+      // A bad key is refused at connection time (graphql-ws closes with 4403 Forbidden); a good
+      // one is held in the registry until its socket closes, or a revocation closes it.
       onConnect: async (ctx) => {
         try {
-          const credential = credentialOf(ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization);
+          const params = ctx.connectionParams;
+          const credential = credentialOf(params?.authorization ?? params?.Authorization);
+          const accountRef = accountRefOf(params?.['hookwire-account'] ?? params?.['Hookwire-Account']);
           if (gate.admit(addressOf(ctx.extra.request), credential) > 0) return false;
-          const caller = await callerOf(ctx.extra.request, credential);
+          const caller = await callerOf(ctx.extra.request, credential, accountRef);
           if (caller.kind === 'anonymous') return false;
           ctx.extra.caller = caller;
+          const socket = (ctx.extra as unknown as { socket: import('ws').WebSocket }).socket;
+          sockets.add(socket, { caller, credential, accountRef });
+          socket.once('close', () => sockets.remove(socket));
           return true;
         } catch {
           return false;
@@ -182,6 +215,15 @@ export async function startApiServer(options: {
       execute: (args: ExecutionArgs) => (args.rootValue as Enveloped).execute(args),
       subscribe: (args: ExecutionArgs) => (args.rootValue as Enveloped).subscribe(args),
       onSubscribe: async (ctx, _id, params) => {
+        // A key revoked since the socket connected starts nothing more: the key cache forgot it on
+        // NOTIFY, so this finds it revoked even before the socket is closed.
+        const socket = (ctx.extra as unknown as { socket: import('ws').WebSocket }).socket;
+        const held = sockets.get(socket);
+        if (!held || (held.caller.kind === 'apiKey' && !(await keys.authenticate(held.credential ?? '')))) {
+          sockets.remove(socket);
+          socket.close(FORBIDDEN_CLOSE_CODE, 'The credential is no longer valid');
+          return [new GraphQLError('The API key is not valid (unknown, revoked, or of a disabled account)', { extensions: { code: 'UNAUTHENTICATED' } })];
+        }
         const enveloped = yoga.getEnveloped({
           req: ctx.extra.request,
           res: undefined as unknown as ServerResponse,
@@ -221,6 +263,7 @@ export async function startApiServer(options: {
   return {
     server,
     webSockets: wsServer,
+    sockets,
     url,
     limits: { statements: () => rate.statements },
     async close(timeoutMs = 10_000) {

@@ -13,6 +13,8 @@ import type { Metrics } from '../metrics.ts';
 import type { Services } from '../services.ts';
 import { startEngine, type Engine } from './engine.ts';
 import { TASKS } from './jobs.ts';
+import { deleteMarkedAccounts } from '../domain/accounts.ts';
+import { CHANNELS } from '../domain/notify.ts';
 import { purgeExpired } from './retention.ts';
 
 export interface Worker {
@@ -26,6 +28,10 @@ export function taskList(services: Services, logger: Logger): TaskList {
     [TASKS.purgeExpired]: async () => {
       const deleted = await purgeExpired(services.db, services.config.retentionDays, services.clock.now());
       logger.info(`retention: purged ${deleted} events older than ${services.config.retentionDays} days, with their deliveries and attempts`);
+    },
+    [TASKS.deleteAccounts]: async () => {
+      const removed = await deleteMarkedAccounts(services.db);
+      if (removed > 0) logger.info(`deleted accounts: removed ${removed} account(s) with all of their data`);
     },
   };
 }
@@ -86,7 +92,11 @@ export async function startWorker(options: {
       logger: graphileLogger(logger),
       taskList: taskList(services, logger),
       // Daily at 03:17 UTC; fill=1d so a purge missed while down runs at the next start.
-      crontab: `17 3 * * * ${TASKS.purgeExpired} ?fill=1d&max=1&jobKey=purge_expired`,
+      // Deleted accounts' data: on NOTIFY at once (below), and every 5 minutes for a notification missed.
+      crontab: [
+        `17 3 * * * ${TASKS.purgeExpired} ?fill=1d&max=1&jobKey=purge_expired`,
+        `*/5 * * * * ${TASKS.deleteAccounts} ?max=1&jobKey=${TASKS.deleteAccounts}`,
+      ].join('\n'),
     });
 
   let stopping = false;
@@ -125,6 +135,17 @@ export async function startWorker(options: {
     }
   };
   supervise(runner);
+
+  // One queued removal at a time (its job key): deleteAccount's NOTIFY, or the start of a worker
+  // after deletions it did not hear.
+  const queueAccountDeletion = () => {
+    if (stopping) return;
+    runner.addJob(TASKS.deleteAccounts, {}, { jobKey: TASKS.deleteAccounts }).catch((error: Error) => {
+      logger.warn(`could not queue the removal of deleted accounts (the crontab will): ${error.message}`);
+    });
+  };
+  options.listener.addEventListener(CHANNELS.accountDeleted, queueAccountDeletion);
+  queueAccountDeletion();
 
   return {
     engine,

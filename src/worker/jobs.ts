@@ -6,4 +6,6 @@
 // queued jobs.)
 export const TASKS = {
   purgeExpired: 'purge_expired',
+  /** Removes the data of the accounts deleteAccount marked (issue 17); queued on its NOTIFY, at start, and every 5 minutes. */
+  deleteAccounts: 'delete_accounts',
 } as const;

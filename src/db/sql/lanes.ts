@@ -10,6 +10,8 @@
 //   hookwire_lanes when it moved any.
 // - hookwire_release_lane(...): takes the lane's bucket lock EXCLUSIVELY, then sets ready_at to the
 //   endpoint's soonest pending delivery (null when it has none or is held) and drops the lease.
+//   Replaced by 20261209000000_platform_accounts: an endpoint of a disabled or deleted account is
+//   held too.
 //
 // The locking protocol: a writer that makes deliveries due (publish, resume, retry, recover) wakes
 // their lanes in its own transaction, so the shared bucket locks are held until it commits. A worker
@@ -176,12 +178,13 @@ export const CLAIM_DUE = statement<ClaimDueParams, ClaimedDelivery>(
     SELECT ${DELIVERY_COLUMNS}
     FROM delivery d JOIN event ev ON ev.id = d.event_id
     WHERE d.endpoint_id = ${$.endpointId} AND d.status = 'PENDING' AND d.next_attempt_at <= ${$.now} AND NOT (d.id = ANY(${$.skip}::text[]))
-      AND EXISTS (SELECT 1 FROM endpoint e WHERE e.id = ${$.endpointId} AND e.status = 'ACTIVE')
+      AND EXISTS (SELECT 1 FROM endpoint e JOIN account a ON a.id = e.account_id
+                  WHERE e.id = ${$.endpointId} AND e.status = 'ACTIVE' AND a.status = 'ACTIVE' AND a.deleted_at IS NULL)
     ORDER BY d.next_attempt_at, d.id
     LIMIT ${$.limit}`,
 );
 
-/** The endpoint's due deliveries, soonest first (nothing while it is held). */
+/** The endpoint's due deliveries, soonest first (nothing while it, or its account, is held). */
 export function claimDue(db: Runner, params: ClaimDueParams): Promise<ClaimedDelivery[]> {
   return sqlOf(db).query(CLAIM_DUE, params);
 }
@@ -192,7 +195,8 @@ export const CLAIM_HEAD = statement<{ endpointId: string }, ClaimedDelivery>(
     SELECT ${DELIVERY_COLUMNS}
     FROM delivery d JOIN event ev ON ev.id = d.event_id
     WHERE d.endpoint_id = ${$.endpointId} AND d.status = 'PENDING'
-      AND EXISTS (SELECT 1 FROM endpoint e WHERE e.id = ${$.endpointId} AND e.status = 'ACTIVE')
+      AND EXISTS (SELECT 1 FROM endpoint e JOIN account a ON a.id = e.account_id
+                  WHERE e.id = ${$.endpointId} AND e.status = 'ACTIVE' AND a.status = 'ACTIVE' AND a.deleted_at IS NULL)
     ORDER BY d.id
     LIMIT 1`,
 );

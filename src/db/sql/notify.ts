@@ -11,6 +11,10 @@ export const CHANNELS = {
   endpointStatus: 'hookwire_endpoint_status',
   /** Payload: the revoked key's hash. Every API process forgets it from its key cache at once. */
   apiKeyRevoked: 'hookwire_api_key_revoked',
+  /** Payload: an account id. Its keys and portal sessions stop working in every API process (disabled or deleted). */
+  accountRevoked: 'hookwire_account_revoked',
+  /** Payload: an account id. A worker removes the deleted account's data. */
+  accountDeleted: 'hookwire_account_deleted',
 } as const;
 
 /** Built in SQL by the attempts' recording statement (record-attempts.ts). */

@@ -9,6 +9,14 @@
 * 🟢 You can import this file directly.
 */
 
+export const AccountStatus = {
+  ACTIVE: 'ACTIVE',
+  DISABLED: 'DISABLED'
+} as const
+
+export type AccountStatus = (typeof AccountStatus)[keyof typeof AccountStatus]
+
+
 export const EndpointStatus = {
   ACTIVE: 'ACTIVE',
   PAUSED: 'PAUSED',

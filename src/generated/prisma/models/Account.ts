@@ -28,18 +28,28 @@ export type AccountMinAggregateOutputType = {
   id: string | null
   name: string | null
   createdAt: Date | null
+  externalId: string | null
+  status: $Enums.AccountStatus | null
+  deletedAt: Date | null
 }
 
 export type AccountMaxAggregateOutputType = {
   id: string | null
   name: string | null
   createdAt: Date | null
+  externalId: string | null
+  status: $Enums.AccountStatus | null
+  deletedAt: Date | null
 }
 
 export type AccountCountAggregateOutputType = {
   id: number
   name: number
   createdAt: number
+  externalId: number
+  metadata: number
+  status: number
+  deletedAt: number
   _all: number
 }
 
@@ -48,18 +58,28 @@ export type AccountMinAggregateInputType = {
   id?: true
   name?: true
   createdAt?: true
+  externalId?: true
+  status?: true
+  deletedAt?: true
 }
 
 export type AccountMaxAggregateInputType = {
   id?: true
   name?: true
   createdAt?: true
+  externalId?: true
+  status?: true
+  deletedAt?: true
 }
 
 export type AccountCountAggregateInputType = {
   id?: true
   name?: true
   createdAt?: true
+  externalId?: true
+  metadata?: true
+  status?: true
+  deletedAt?: true
   _all?: true
 }
 
@@ -139,6 +159,10 @@ export type AccountGroupByOutputType = {
   id: string
   name: string
   createdAt: Date
+  externalId: string | null
+  metadata: runtime.JsonValue | null
+  status: $Enums.AccountStatus
+  deletedAt: Date | null
   _count: AccountCountAggregateOutputType | null
   _min: AccountMinAggregateOutputType | null
   _max: AccountMaxAggregateOutputType | null
@@ -166,6 +190,10 @@ export type AccountWhereInput = {
   id?: Prisma.StringFilter<"Account"> | string
   name?: Prisma.StringFilter<"Account"> | string
   createdAt?: Prisma.DateTimeFilter<"Account"> | Date | string
+  externalId?: Prisma.StringNullableFilter<"Account"> | string | null
+  metadata?: Prisma.JsonNullableFilter<"Account">
+  status?: Prisma.EnumAccountStatusFilter<"Account"> | $Enums.AccountStatus
+  deletedAt?: Prisma.DateTimeNullableFilter<"Account"> | Date | string | null
   apiKeys?: Prisma.ApiKeyListRelationFilter
   eventTypes?: Prisma.EventTypeListRelationFilter
   idempotencyKeys?: Prisma.IdempotencyKeyListRelationFilter
@@ -178,6 +206,10 @@ export type AccountOrderByWithRelationInput = {
   id?: Prisma.SortOrder
   name?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
+  externalId?: Prisma.SortOrderInput | Prisma.SortOrder
+  metadata?: Prisma.SortOrderInput | Prisma.SortOrder
+  status?: Prisma.SortOrder
+  deletedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   apiKeys?: Prisma.ApiKeyOrderByRelationAggregateInput
   eventTypes?: Prisma.EventTypeOrderByRelationAggregateInput
   idempotencyKeys?: Prisma.IdempotencyKeyOrderByRelationAggregateInput
@@ -188,23 +220,31 @@ export type AccountOrderByWithRelationInput = {
 
 export type AccountWhereUniqueInput = Prisma.AtLeast<{
   id?: string
+  externalId?: string
   AND?: Prisma.AccountWhereInput | Prisma.AccountWhereInput[]
   OR?: Prisma.AccountWhereInput[]
   NOT?: Prisma.AccountWhereInput | Prisma.AccountWhereInput[]
   name?: Prisma.StringFilter<"Account"> | string
   createdAt?: Prisma.DateTimeFilter<"Account"> | Date | string
+  metadata?: Prisma.JsonNullableFilter<"Account">
+  status?: Prisma.EnumAccountStatusFilter<"Account"> | $Enums.AccountStatus
+  deletedAt?: Prisma.DateTimeNullableFilter<"Account"> | Date | string | null
   apiKeys?: Prisma.ApiKeyListRelationFilter
   eventTypes?: Prisma.EventTypeListRelationFilter
   idempotencyKeys?: Prisma.IdempotencyKeyListRelationFilter
   endpoints?: Prisma.EndpointListRelationFilter
   events?: Prisma.EventListRelationFilter
   deliveries?: Prisma.DeliveryListRelationFilter
-}, "id">
+}, "id" | "externalId">
 
 export type AccountOrderByWithAggregationInput = {
   id?: Prisma.SortOrder
   name?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
+  externalId?: Prisma.SortOrderInput | Prisma.SortOrder
+  metadata?: Prisma.SortOrderInput | Prisma.SortOrder
+  status?: Prisma.SortOrder
+  deletedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   _count?: Prisma.AccountCountOrderByAggregateInput
   _max?: Prisma.AccountMaxOrderByAggregateInput
   _min?: Prisma.AccountMinOrderByAggregateInput
@@ -217,12 +257,20 @@ export type AccountScalarWhereWithAggregatesInput = {
   id?: Prisma.StringWithAggregatesFilter<"Account"> | string
   name?: Prisma.StringWithAggregatesFilter<"Account"> | string
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Account"> | Date | string
+  externalId?: Prisma.StringNullableWithAggregatesFilter<"Account"> | string | null
+  metadata?: Prisma.JsonNullableWithAggregatesFilter<"Account">
+  status?: Prisma.EnumAccountStatusWithAggregatesFilter<"Account"> | $Enums.AccountStatus
+  deletedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Account"> | Date | string | null
 }
 
 export type AccountCreateInput = {
   id: string
   name: string
   createdAt?: Date | string
+  externalId?: string | null
+  metadata?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  status?: $Enums.AccountStatus
+  deletedAt?: Date | string | null
   apiKeys?: Prisma.ApiKeyCreateNestedManyWithoutAccountInput
   eventTypes?: Prisma.EventTypeCreateNestedManyWithoutAccountInput
   idempotencyKeys?: Prisma.IdempotencyKeyCreateNestedManyWithoutAccountInput
@@ -235,6 +283,10 @@ export type AccountUncheckedCreateInput = {
   id: string
   name: string
   createdAt?: Date | string
+  externalId?: string | null
+  metadata?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  status?: $Enums.AccountStatus
+  deletedAt?: Date | string | null
   apiKeys?: Prisma.ApiKeyUncheckedCreateNestedManyWithoutAccountInput
   eventTypes?: Prisma.EventTypeUncheckedCreateNestedManyWithoutAccountInput
   idempotencyKeys?: Prisma.IdempotencyKeyUncheckedCreateNestedManyWithoutAccountInput
@@ -247,6 +299,10 @@ export type AccountUpdateInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  externalId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  metadata?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  status?: Prisma.EnumAccountStatusFieldUpdateOperationsInput | $Enums.AccountStatus
+  deletedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   apiKeys?: Prisma.ApiKeyUpdateManyWithoutAccountNestedInput
   eventTypes?: Prisma.EventTypeUpdateManyWithoutAccountNestedInput
   idempotencyKeys?: Prisma.IdempotencyKeyUpdateManyWithoutAccountNestedInput
@@ -259,6 +315,10 @@ export type AccountUncheckedUpdateInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  externalId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  metadata?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  status?: Prisma.EnumAccountStatusFieldUpdateOperationsInput | $Enums.AccountStatus
+  deletedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   apiKeys?: Prisma.ApiKeyUncheckedUpdateManyWithoutAccountNestedInput
   eventTypes?: Prisma.EventTypeUncheckedUpdateManyWithoutAccountNestedInput
   idempotencyKeys?: Prisma.IdempotencyKeyUncheckedUpdateManyWithoutAccountNestedInput
@@ -271,36 +331,58 @@ export type AccountCreateManyInput = {
   id: string
   name: string
   createdAt?: Date | string
+  externalId?: string | null
+  metadata?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  status?: $Enums.AccountStatus
+  deletedAt?: Date | string | null
 }
 
 export type AccountUpdateManyMutationInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  externalId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  metadata?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  status?: Prisma.EnumAccountStatusFieldUpdateOperationsInput | $Enums.AccountStatus
+  deletedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
 }
 
 export type AccountUncheckedUpdateManyInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  externalId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  metadata?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  status?: Prisma.EnumAccountStatusFieldUpdateOperationsInput | $Enums.AccountStatus
+  deletedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
 }
 
 export type AccountCountOrderByAggregateInput = {
   id?: Prisma.SortOrder
   name?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
+  externalId?: Prisma.SortOrder
+  metadata?: Prisma.SortOrder
+  status?: Prisma.SortOrder
+  deletedAt?: Prisma.SortOrder
 }
 
 export type AccountMaxOrderByAggregateInput = {
   id?: Prisma.SortOrder
   name?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
+  externalId?: Prisma.SortOrder
+  status?: Prisma.SortOrder
+  deletedAt?: Prisma.SortOrder
 }
 
 export type AccountMinOrderByAggregateInput = {
   id?: Prisma.SortOrder
   name?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
+  externalId?: Prisma.SortOrder
+  status?: Prisma.SortOrder
+  deletedAt?: Prisma.SortOrder
 }
 
 export type AccountScalarRelationFilter = {
@@ -314,6 +396,18 @@ export type StringFieldUpdateOperationsInput = {
 
 export type DateTimeFieldUpdateOperationsInput = {
   set?: Date | string
+}
+
+export type NullableStringFieldUpdateOperationsInput = {
+  set?: string | null
+}
+
+export type EnumAccountStatusFieldUpdateOperationsInput = {
+  set?: $Enums.AccountStatus
+}
+
+export type NullableDateTimeFieldUpdateOperationsInput = {
+  set?: Date | string | null
 }
 
 export type AccountCreateNestedOneWithoutApiKeysInput = {
@@ -404,6 +498,10 @@ export type AccountCreateWithoutApiKeysInput = {
   id: string
   name: string
   createdAt?: Date | string
+  externalId?: string | null
+  metadata?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  status?: $Enums.AccountStatus
+  deletedAt?: Date | string | null
   eventTypes?: Prisma.EventTypeCreateNestedManyWithoutAccountInput
   idempotencyKeys?: Prisma.IdempotencyKeyCreateNestedManyWithoutAccountInput
   endpoints?: Prisma.EndpointCreateNestedManyWithoutAccountInput
@@ -415,6 +513,10 @@ export type AccountUncheckedCreateWithoutApiKeysInput = {
   id: string
   name: string
   createdAt?: Date | string
+  externalId?: string | null
+  metadata?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  status?: $Enums.AccountStatus
+  deletedAt?: Date | string | null
   eventTypes?: Prisma.EventTypeUncheckedCreateNestedManyWithoutAccountInput
   idempotencyKeys?: Prisma.IdempotencyKeyUncheckedCreateNestedManyWithoutAccountInput
   endpoints?: Prisma.EndpointUncheckedCreateNestedManyWithoutAccountInput
@@ -442,6 +544,10 @@ export type AccountUpdateWithoutApiKeysInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  externalId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  metadata?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  status?: Prisma.EnumAccountStatusFieldUpdateOperationsInput | $Enums.AccountStatus
+  deletedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   eventTypes?: Prisma.EventTypeUpdateManyWithoutAccountNestedInput
   idempotencyKeys?: Prisma.IdempotencyKeyUpdateManyWithoutAccountNestedInput
   endpoints?: Prisma.EndpointUpdateManyWithoutAccountNestedInput
@@ -453,6 +559,10 @@ export type AccountUncheckedUpdateWithoutApiKeysInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  externalId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  metadata?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  status?: Prisma.EnumAccountStatusFieldUpdateOperationsInput | $Enums.AccountStatus
+  deletedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   eventTypes?: Prisma.EventTypeUncheckedUpdateManyWithoutAccountNestedInput
   idempotencyKeys?: Prisma.IdempotencyKeyUncheckedUpdateManyWithoutAccountNestedInput
   endpoints?: Prisma.EndpointUncheckedUpdateManyWithoutAccountNestedInput
@@ -464,6 +574,10 @@ export type AccountCreateWithoutEndpointsInput = {
   id: string
   name: string
   createdAt?: Date | string
+  externalId?: string | null
+  metadata?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  status?: $Enums.AccountStatus
+  deletedAt?: Date | string | null
   apiKeys?: Prisma.ApiKeyCreateNestedManyWithoutAccountInput
   eventTypes?: Prisma.EventTypeCreateNestedManyWithoutAccountInput
   idempotencyKeys?: Prisma.IdempotencyKeyCreateNestedManyWithoutAccountInput
@@ -475,6 +589,10 @@ export type AccountUncheckedCreateWithoutEndpointsInput = {
   id: string
   name: string
   createdAt?: Date | string
+  externalId?: string | null
+  metadata?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  status?: $Enums.AccountStatus
+  deletedAt?: Date | string | null
   apiKeys?: Prisma.ApiKeyUncheckedCreateNestedManyWithoutAccountInput
   eventTypes?: Prisma.EventTypeUncheckedCreateNestedManyWithoutAccountInput
   idempotencyKeys?: Prisma.IdempotencyKeyUncheckedCreateNestedManyWithoutAccountInput
@@ -502,6 +620,10 @@ export type AccountUpdateWithoutEndpointsInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  externalId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  metadata?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  status?: Prisma.EnumAccountStatusFieldUpdateOperationsInput | $Enums.AccountStatus
+  deletedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   apiKeys?: Prisma.ApiKeyUpdateManyWithoutAccountNestedInput
   eventTypes?: Prisma.EventTypeUpdateManyWithoutAccountNestedInput
   idempotencyKeys?: Prisma.IdempotencyKeyUpdateManyWithoutAccountNestedInput
@@ -513,6 +635,10 @@ export type AccountUncheckedUpdateWithoutEndpointsInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  externalId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  metadata?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  status?: Prisma.EnumAccountStatusFieldUpdateOperationsInput | $Enums.AccountStatus
+  deletedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   apiKeys?: Prisma.ApiKeyUncheckedUpdateManyWithoutAccountNestedInput
   eventTypes?: Prisma.EventTypeUncheckedUpdateManyWithoutAccountNestedInput
   idempotencyKeys?: Prisma.IdempotencyKeyUncheckedUpdateManyWithoutAccountNestedInput
@@ -524,6 +650,10 @@ export type AccountCreateWithoutEventsInput = {
   id: string
   name: string
   createdAt?: Date | string
+  externalId?: string | null
+  metadata?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  status?: $Enums.AccountStatus
+  deletedAt?: Date | string | null
   apiKeys?: Prisma.ApiKeyCreateNestedManyWithoutAccountInput
   eventTypes?: Prisma.EventTypeCreateNestedManyWithoutAccountInput
   idempotencyKeys?: Prisma.IdempotencyKeyCreateNestedManyWithoutAccountInput
@@ -535,6 +665,10 @@ export type AccountUncheckedCreateWithoutEventsInput = {
   id: string
   name: string
   createdAt?: Date | string
+  externalId?: string | null
+  metadata?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  status?: $Enums.AccountStatus
+  deletedAt?: Date | string | null
   apiKeys?: Prisma.ApiKeyUncheckedCreateNestedManyWithoutAccountInput
   eventTypes?: Prisma.EventTypeUncheckedCreateNestedManyWithoutAccountInput
   idempotencyKeys?: Prisma.IdempotencyKeyUncheckedCreateNestedManyWithoutAccountInput
@@ -562,6 +696,10 @@ export type AccountUpdateWithoutEventsInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  externalId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  metadata?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  status?: Prisma.EnumAccountStatusFieldUpdateOperationsInput | $Enums.AccountStatus
+  deletedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   apiKeys?: Prisma.ApiKeyUpdateManyWithoutAccountNestedInput
   eventTypes?: Prisma.EventTypeUpdateManyWithoutAccountNestedInput
   idempotencyKeys?: Prisma.IdempotencyKeyUpdateManyWithoutAccountNestedInput
@@ -573,6 +711,10 @@ export type AccountUncheckedUpdateWithoutEventsInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  externalId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  metadata?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  status?: Prisma.EnumAccountStatusFieldUpdateOperationsInput | $Enums.AccountStatus
+  deletedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   apiKeys?: Prisma.ApiKeyUncheckedUpdateManyWithoutAccountNestedInput
   eventTypes?: Prisma.EventTypeUncheckedUpdateManyWithoutAccountNestedInput
   idempotencyKeys?: Prisma.IdempotencyKeyUncheckedUpdateManyWithoutAccountNestedInput
@@ -584,6 +726,10 @@ export type AccountCreateWithoutEventTypesInput = {
   id: string
   name: string
   createdAt?: Date | string
+  externalId?: string | null
+  metadata?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  status?: $Enums.AccountStatus
+  deletedAt?: Date | string | null
   apiKeys?: Prisma.ApiKeyCreateNestedManyWithoutAccountInput
   idempotencyKeys?: Prisma.IdempotencyKeyCreateNestedManyWithoutAccountInput
   endpoints?: Prisma.EndpointCreateNestedManyWithoutAccountInput
@@ -595,6 +741,10 @@ export type AccountUncheckedCreateWithoutEventTypesInput = {
   id: string
   name: string
   createdAt?: Date | string
+  externalId?: string | null
+  metadata?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  status?: $Enums.AccountStatus
+  deletedAt?: Date | string | null
   apiKeys?: Prisma.ApiKeyUncheckedCreateNestedManyWithoutAccountInput
   idempotencyKeys?: Prisma.IdempotencyKeyUncheckedCreateNestedManyWithoutAccountInput
   endpoints?: Prisma.EndpointUncheckedCreateNestedManyWithoutAccountInput
@@ -622,6 +772,10 @@ export type AccountUpdateWithoutEventTypesInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  externalId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  metadata?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  status?: Prisma.EnumAccountStatusFieldUpdateOperationsInput | $Enums.AccountStatus
+  deletedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   apiKeys?: Prisma.ApiKeyUpdateManyWithoutAccountNestedInput
   idempotencyKeys?: Prisma.IdempotencyKeyUpdateManyWithoutAccountNestedInput
   endpoints?: Prisma.EndpointUpdateManyWithoutAccountNestedInput
@@ -633,6 +787,10 @@ export type AccountUncheckedUpdateWithoutEventTypesInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  externalId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  metadata?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  status?: Prisma.EnumAccountStatusFieldUpdateOperationsInput | $Enums.AccountStatus
+  deletedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   apiKeys?: Prisma.ApiKeyUncheckedUpdateManyWithoutAccountNestedInput
   idempotencyKeys?: Prisma.IdempotencyKeyUncheckedUpdateManyWithoutAccountNestedInput
   endpoints?: Prisma.EndpointUncheckedUpdateManyWithoutAccountNestedInput
@@ -644,6 +802,10 @@ export type AccountCreateWithoutIdempotencyKeysInput = {
   id: string
   name: string
   createdAt?: Date | string
+  externalId?: string | null
+  metadata?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  status?: $Enums.AccountStatus
+  deletedAt?: Date | string | null
   apiKeys?: Prisma.ApiKeyCreateNestedManyWithoutAccountInput
   eventTypes?: Prisma.EventTypeCreateNestedManyWithoutAccountInput
   endpoints?: Prisma.EndpointCreateNestedManyWithoutAccountInput
@@ -655,6 +817,10 @@ export type AccountUncheckedCreateWithoutIdempotencyKeysInput = {
   id: string
   name: string
   createdAt?: Date | string
+  externalId?: string | null
+  metadata?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  status?: $Enums.AccountStatus
+  deletedAt?: Date | string | null
   apiKeys?: Prisma.ApiKeyUncheckedCreateNestedManyWithoutAccountInput
   eventTypes?: Prisma.EventTypeUncheckedCreateNestedManyWithoutAccountInput
   endpoints?: Prisma.EndpointUncheckedCreateNestedManyWithoutAccountInput
@@ -682,6 +848,10 @@ export type AccountUpdateWithoutIdempotencyKeysInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  externalId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  metadata?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  status?: Prisma.EnumAccountStatusFieldUpdateOperationsInput | $Enums.AccountStatus
+  deletedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   apiKeys?: Prisma.ApiKeyUpdateManyWithoutAccountNestedInput
   eventTypes?: Prisma.EventTypeUpdateManyWithoutAccountNestedInput
   endpoints?: Prisma.EndpointUpdateManyWithoutAccountNestedInput
@@ -693,6 +863,10 @@ export type AccountUncheckedUpdateWithoutIdempotencyKeysInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  externalId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  metadata?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  status?: Prisma.EnumAccountStatusFieldUpdateOperationsInput | $Enums.AccountStatus
+  deletedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   apiKeys?: Prisma.ApiKeyUncheckedUpdateManyWithoutAccountNestedInput
   eventTypes?: Prisma.EventTypeUncheckedUpdateManyWithoutAccountNestedInput
   endpoints?: Prisma.EndpointUncheckedUpdateManyWithoutAccountNestedInput
@@ -704,6 +878,10 @@ export type AccountCreateWithoutDeliveriesInput = {
   id: string
   name: string
   createdAt?: Date | string
+  externalId?: string | null
+  metadata?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  status?: $Enums.AccountStatus
+  deletedAt?: Date | string | null
   apiKeys?: Prisma.ApiKeyCreateNestedManyWithoutAccountInput
   eventTypes?: Prisma.EventTypeCreateNestedManyWithoutAccountInput
   idempotencyKeys?: Prisma.IdempotencyKeyCreateNestedManyWithoutAccountInput
@@ -715,6 +893,10 @@ export type AccountUncheckedCreateWithoutDeliveriesInput = {
   id: string
   name: string
   createdAt?: Date | string
+  externalId?: string | null
+  metadata?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  status?: $Enums.AccountStatus
+  deletedAt?: Date | string | null
   apiKeys?: Prisma.ApiKeyUncheckedCreateNestedManyWithoutAccountInput
   eventTypes?: Prisma.EventTypeUncheckedCreateNestedManyWithoutAccountInput
   idempotencyKeys?: Prisma.IdempotencyKeyUncheckedCreateNestedManyWithoutAccountInput
@@ -742,6 +924,10 @@ export type AccountUpdateWithoutDeliveriesInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  externalId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  metadata?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  status?: Prisma.EnumAccountStatusFieldUpdateOperationsInput | $Enums.AccountStatus
+  deletedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   apiKeys?: Prisma.ApiKeyUpdateManyWithoutAccountNestedInput
   eventTypes?: Prisma.EventTypeUpdateManyWithoutAccountNestedInput
   idempotencyKeys?: Prisma.IdempotencyKeyUpdateManyWithoutAccountNestedInput
@@ -753,6 +939,10 @@ export type AccountUncheckedUpdateWithoutDeliveriesInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  externalId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  metadata?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  status?: Prisma.EnumAccountStatusFieldUpdateOperationsInput | $Enums.AccountStatus
+  deletedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   apiKeys?: Prisma.ApiKeyUncheckedUpdateManyWithoutAccountNestedInput
   eventTypes?: Prisma.EventTypeUncheckedUpdateManyWithoutAccountNestedInput
   idempotencyKeys?: Prisma.IdempotencyKeyUncheckedUpdateManyWithoutAccountNestedInput
@@ -840,6 +1030,10 @@ export type AccountSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs 
   id?: boolean
   name?: boolean
   createdAt?: boolean
+  externalId?: boolean
+  metadata?: boolean
+  status?: boolean
+  deletedAt?: boolean
   apiKeys?: boolean | Prisma.Account$apiKeysArgs<ExtArgs>
   eventTypes?: boolean | Prisma.Account$eventTypesArgs<ExtArgs>
   idempotencyKeys?: boolean | Prisma.Account$idempotencyKeysArgs<ExtArgs>
@@ -853,21 +1047,33 @@ export type AccountSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Exten
   id?: boolean
   name?: boolean
   createdAt?: boolean
+  externalId?: boolean
+  metadata?: boolean
+  status?: boolean
+  deletedAt?: boolean
 }, ExtArgs["result"]["account"]>
 
 export type AccountSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   id?: boolean
   name?: boolean
   createdAt?: boolean
+  externalId?: boolean
+  metadata?: boolean
+  status?: boolean
+  deletedAt?: boolean
 }, ExtArgs["result"]["account"]>
 
 export type AccountSelectScalar = {
   id?: boolean
   name?: boolean
   createdAt?: boolean
+  externalId?: boolean
+  metadata?: boolean
+  status?: boolean
+  deletedAt?: boolean
 }
 
-export type AccountOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "createdAt", ExtArgs["result"]["account"]>
+export type AccountOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "createdAt" | "externalId" | "metadata" | "status" | "deletedAt", ExtArgs["result"]["account"]>
 export type AccountInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   apiKeys?: boolean | Prisma.Account$apiKeysArgs<ExtArgs>
   eventTypes?: boolean | Prisma.Account$eventTypesArgs<ExtArgs>
@@ -894,6 +1100,16 @@ export type $AccountPayload<ExtArgs extends runtime.Types.Extensions.InternalArg
     id: string
     name: string
     createdAt: Date
+    /**
+     * the platform's own id for this customer (issue 17)
+     */
+    externalId: string | null
+    metadata: runtime.JsonValue | null
+    status: $Enums.AccountStatus
+    /**
+     * set by deleteAccount: gone from every query at once, its data removed in the background
+     */
+    deletedAt: Date | null
   }, ExtArgs["result"]["account"]>
   composites: {}
 }
@@ -1326,6 +1542,10 @@ export interface AccountFieldRefs {
   readonly id: Prisma.FieldRef<"Account", 'String'>
   readonly name: Prisma.FieldRef<"Account", 'String'>
   readonly createdAt: Prisma.FieldRef<"Account", 'DateTime'>
+  readonly externalId: Prisma.FieldRef<"Account", 'String'>
+  readonly metadata: Prisma.FieldRef<"Account", 'Json'>
+  readonly status: Prisma.FieldRef<"Account", 'AccountStatus'>
+  readonly deletedAt: Prisma.FieldRef<"Account", 'DateTime'>
 }
     
 
