@@ -14,14 +14,15 @@ import { schema } from '../src/schema/index.ts';
 import { ADMIN_KEY, startTestApp, type TestApp } from './support/app.ts';
 import { document, rootFields, variables } from './support/schema-walk.ts';
 
-type Caller = 'anonymous' | 'apiKey' | 'admin';
+type Caller = 'anonymous' | 'apiKey' | 'admin' | 'adminForAccount';
 type ScopeMap = Partial<Record<keyof Scopes | '$any' | '$all', unknown>>;
 
-/** What each caller holds today (schema/auth.ts scopesOf): issue 17 adds rows. */
+/** What each caller holds (schema/auth.ts scopesOf). The admin key acting for an account (Hookwire-Account) is that account's key. */
 const HELD: Record<Caller, Record<keyof Scopes, boolean>> = {
   anonymous: { anyone: true, readAccount: false, writeAccount: false, admin: false, feature: true },
   apiKey: { anyone: true, readAccount: true, writeAccount: true, admin: false, feature: true },
   admin: { anyone: true, readAccount: false, writeAccount: false, admin: true, feature: true },
+  adminForAccount: { anyone: true, readAccount: true, writeAccount: true, admin: false, feature: true },
 };
 
 /** A scope map as scope-auth reads it: any of its entries (all of them under $all). */
@@ -45,16 +46,19 @@ const declared = (field: { extensions: Readonly<Record<string, unknown>> }) => (
 /** The refusal a caller must get, or null when the declaration lets it run the field. */
 function expectedRefusal(map: ScopeMap, caller: Caller): 'UNAUTHENTICATED' | 'FORBIDDEN' | null {
   if (holds(map, caller)) return null;
-  return needsAccount(map) && caller !== 'apiKey' ? 'UNAUTHENTICATED' : 'FORBIDDEN';
+  // Anonymous callers are told to authenticate; the admin key without Hookwire-Account is forbidden, told to send it.
+  return needsAccount(map) && caller === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN';
 }
 
 let t: TestApp;
 let key: string;
-const credentials: Record<Caller, string | null> = { anonymous: null, apiKey: null, admin: ADMIN_KEY };
+const credentials: Record<Caller, string | null> = { anonymous: null, apiKey: null, admin: ADMIN_KEY, adminForAccount: ADMIN_KEY };
+/** The account the admin key acts for as adminForAccount. */
+let accountId: string;
 
 beforeAll(async () => {
   t = await startTestApp({ env: { HOOKWIRE_API_RATE_LIMIT: '0', HOOKWIRE_API_ADDRESS_RATE_LIMIT: '0' } });
-  ({ apiKey: key } = await t.newAccount('caller'));
+  ({ apiKey: key, accountId } = await t.newAccount('caller'));
   credentials.apiKey = key;
 });
 afterAll(async () => t?.stop());
@@ -70,8 +74,13 @@ describe('the declarations', () => {
     expect(declared(query.eventTypes!)).toEqual({ anyone: true });
     expect(declared(mutation.createAccount!)).toEqual({ admin: true });
     expect(declared(query.viewer!)).toEqual({ readAccount: true, admin: true });
+    // The admin key's own: managing accounts.
+    const ADMIN_ONLY = ['createAccount', 'updateAccount', 'disableAccount', 'enableAccount', 'deleteAccount'];
+    for (const name of ADMIN_ONLY) expect(declared(mutation[name]!), name).toEqual({ admin: true });
+    expect(declared(query.accounts!)).toEqual({ admin: true });
+    expect(declared(query.account!)).toEqual({ admin: true });
     for (const field of Object.values(mutation)) {
-      if (field.name !== 'createAccount') expect(needsAccount(declared(field)), field.name).toBe(true);
+      if (!ADMIN_ONLY.includes(field.name)) expect(needsAccount(declared(field)), field.name).toBe(true);
     }
   });
 
@@ -100,10 +109,14 @@ describe('the declarations', () => {
   });
 });
 
-async function post(query: string, vars: Record<string, unknown>, credential: string | null) {
+async function post(query: string, vars: Record<string, unknown>, credential: string | null, account?: string) {
   const response = await fetch(t.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(credential ? { authorization: `Bearer ${credential}` } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      ...(credential ? { authorization: `Bearer ${credential}` } : {}),
+      ...(account ? { 'hookwire-account': account } : {}),
+    },
     body: JSON.stringify({ query, variables: vars }),
   });
   const body = (await response.json()) as { errors?: Array<{ message: string; extensions?: { code?: string } }> };
@@ -117,8 +130,8 @@ describe('every root field, walked by introspection', () => {
       const scopes = declared(field);
       const vars = variables(field, 'ep_00000000000000000000000000');
       const text = document(schema, root === 'Query' ? 'query' : 'mutation', field, vars);
-      for (const caller of ['anonymous', 'apiKey', 'admin'] as const) {
-        const answer = await post(text, vars, credentials[caller]);
+      for (const caller of ['anonymous', 'apiKey', 'admin', 'adminForAccount'] as const) {
+        const answer = await post(text, vars, credentials[caller], caller === 'adminForAccount' ? accountId : undefined);
         const expected = expectedRefusal(scopes, caller);
         const context = `${field.name} as ${caller}: ${answer.status} ${answer.code} ${answer.message}`;
         if (expected === null) {
@@ -134,16 +147,18 @@ describe('every root field, walked by introspection', () => {
     expect(refusals.length).toBeGreaterThan(10);
   }, 120_000);
 
-  it('Subscription: an account key may subscribe, the admin key is refused with UNAUTHENTICATED when it starts', async () => {
+  it('Subscription: an account key (or the admin key acting for one) may subscribe, the admin key alone is refused naming Hookwire-Account', async () => {
     for (const field of rootFields(schema, 'Subscription')) {
-      expect(expectedRefusal(declared(field), 'admin'), field.name).toBe('UNAUTHENTICATED');
+      expect(expectedRefusal(declared(field), 'admin'), field.name).toBe('FORBIDDEN');
+      expect(expectedRefusal(declared(field), 'adminForAccount'), field.name).toBeNull();
       const vars = variables(field, 'ep_00000000000000000000000000');
       const text = document(schema, 'subscription', field, vars);
       const admin = t.wsClient({ authorization: `Bearer ${ADMIN_KEY}` });
       const refused = await new Promise<unknown>((resolve) => {
         admin.subscribe({ query: text, variables: vars }, { next: resolve, error: resolve, complete: () => resolve('completed') });
       });
-      expect(JSON.stringify(refused), field.name).toMatch(/UNAUTHENTICATED/);
+      expect(JSON.stringify(refused), field.name).toMatch(/FORBIDDEN.*|Hookwire-Account/);
+      expect(JSON.stringify(refused), field.name).toMatch(/Hookwire-Account/);
     }
   }, 60_000);
 });

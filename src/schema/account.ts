@@ -199,7 +199,8 @@ builder.mutationFields((t) => ({
  * unless `account` names another, which only the admin key may; the admin key as itself must name one.
  */
 async function keyAccount(ctx: import('./context.ts').Context, account: string | null): Promise<string> {
-  const admin = ctx.caller.kind === 'admin' || ctx.caller.kind === 'adminForAccount';
+  // Acting for an account (Hookwire-Account), the admin key is that account's key here too.
+  const admin = ctx.caller.kind === 'admin';
   if (account === null) {
     if (ctx.account) return ctx.account.id;
     throw ValidationError.field(['account'], 'is required with the admin key: the id or externalId of the account the key is for');

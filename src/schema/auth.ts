@@ -29,9 +29,9 @@ export interface ScopeContexts {
 }
 
 /**
- * The scopes of one request, from its caller alone (the plugin caches them per request). Issue 17
- * adds its callers here: the admin key acting for an account holds readAccount and writeAccount,
- * a portal session writeAccount unless read-only, and `feature` as its switches say.
+ * The scopes of one request, from its caller alone (the plugin caches them per request): the admin
+ * key acting for an account holds readAccount and writeAccount and not admin (it is that account's
+ * key); a portal session (later) writeAccount unless read-only, and `feature` as its switches say.
  */
 export function scopesOf(ctx: Context) {
   const actsForAccount = ctx.account !== null;
@@ -39,8 +39,9 @@ export function scopesOf(ctx: Context) {
     anyone: true,
     readAccount: actsForAccount,
     writeAccount: actsForAccount,
-    // Acting for an account does not take away what the admin key may do as itself.
-    admin: ctx.caller.kind === 'admin' || ctx.caller.kind === 'adminForAccount',
+    // Acting for an account, the admin key is exactly that account's key: the account management
+    // fields (which see every account) are the admin key's as itself only.
+    admin: ctx.caller.kind === 'admin',
     feature: (_feature: Feature) => true,
   };
 }
@@ -84,6 +85,9 @@ export function refusal(ctx: Context, info: GraphQLResolveInfo, failure: AuthFai
     return ctx.caller.kind === 'admin' ? forbidden(ACCOUNT_REQUIRED) : unauthenticated(AUTHENTICATION_REQUIRED);
   }
   const what = info.parentType.name === 'Mutation' ? 'this mutation' : 'this field';
+  if (scopes.has('admin') && ctx.caller.kind === 'adminForAccount') {
+    return forbidden(`Forbidden: acting for an account (Hookwire-Account), the admin key may do only what that account's key may; send ${what} without the header`);
+  }
   if (scopes.has('admin')) return forbidden(`Forbidden: ${what} needs the deployment admin key (HOOKWIRE_ADMIN_KEY)`);
   if (scopes.has('writeAccount')) return forbidden(`Forbidden: this session is read-only, and ${what} changes data`);
   if (features.size > 0) return forbidden(`Forbidden: ${[...features].join(', ')} ${features.size > 1 ? 'are' : 'is'} turned off for this session`);

@@ -2,6 +2,7 @@
 // connection (db/listener.ts) hears Postgres notifications (sent inside the writing transaction,
 // see domain/notify.ts and domain/attempts.ts), and this hub turns them into one topic per account,
 // so a subscriber only ever hears its own.
+import { setMaxListeners } from 'node:events';
 import { Repeater, SlidingBuffer } from '@graphql-yoga/subscription';
 import { CHANNELS } from '../domain/notify.ts';
 import type { PgListener } from '../db/listener.ts';
@@ -22,6 +23,8 @@ export class NotificationHub extends EventTarget {
 
   constructor(listener: PgListener, logger: Logger) {
     super();
+    // One listener per subscription: an account with many open subscriptions is no leak.
+    setMaxListeners(Infinity, this);
     for (const [channel, topic] of Object.entries(TOPIC_OF_CHANNEL)) {
       listener.addEventListener(channel, (event) => {
         try {
