@@ -14,7 +14,7 @@ import {
   storeTransformed,
   wakeLanes,
 } from '../../src/db/sql/lanes.ts';
-import { aDelivery, anEndpoint, at, id, listen, someoneWaitsForALock, useStatementDb } from './fixtures.ts';
+import { aDelivery, anAccount, anEndpoint, at, id, listen, someoneWaitsForALock, useStatementDb } from './fixtures.ts';
 
 const t = useStatementDb();
 
@@ -152,6 +152,18 @@ describe('claimDue and claimHead', () => {
     expect(await claimHead(t.pool, { endpointId, now: at(0) })).toEqual([]);
   });
 
+  it('gives nothing while the endpoint\'s account is disabled or deleted', async () => {
+    for (const held of [`status = 'DISABLED'`, 'deleted_at = now()']) {
+      const accountId = await anAccount(t);
+      const endpointId = await anEndpoint(t, accountId, { ordered: held.startsWith('deleted') });
+      await aDelivery(t, accountId, endpointId, { nextAttemptAt: at(-1) });
+      expect(await claimDue(t.pool, { endpointId, now: at(0), skip: [], limit: 10 })).toHaveLength(1);
+      await t.rows(`UPDATE account SET ${held} WHERE id = $1`, [accountId]);
+      expect(await claimDue(t.pool, { endpointId, now: at(0), skip: [], limit: 10 }), held).toEqual([]);
+      expect(await claimHead(t.pool, { endpointId, now: at(0) }), held).toEqual([]);
+    }
+  });
+
   it('gives an ordered line its head only, and only once it is due', async () => {
     const endpointId = await anEndpoint(t, t.accountId, { ordered: true });
     const head = await aDelivery(t, t.accountId, endpointId, { id: `dlv_0${id('x')}`, nextAttemptAt: at(10) });
@@ -200,6 +212,16 @@ describe('releaseLane', () => {
     await leased(held);
     expect(await releaseLane(t.pool, { endpointId: held, worker: 'w1', now: at(0), notBefore: null, rateWindowStart: null, rateCount: 0 })).toBeNull();
     expect((await lane(held)).ready_at).toBeNull();
+  });
+
+  it('leaves the lane idle while its account is disabled', async () => {
+    const accountId = await anAccount(t);
+    const endpointId = await anEndpoint(t, accountId);
+    await aDelivery(t, accountId, endpointId, { nextAttemptAt: at(-5) });
+    await t.rows(`UPDATE account SET status = 'DISABLED' WHERE id = $1`, [accountId]);
+    await leased(endpointId);
+    expect(await releaseLane(t.pool, { endpointId, worker: 'w1', now: at(0), notBefore: null, rateWindowStart: null, rateCount: 0 })).toBeNull();
+    expect((await lane(endpointId)).ready_at).toBeNull();
   });
 
   it('follows an ordered line: due when its head is, even with later ones due now', async () => {
