@@ -165,7 +165,13 @@ builder.mutationFields((t) => ({
     type: AccountResult,
     description: "Admin key. Its API keys and portal sessions stop working in every API process at once (open sockets are closed), its deliveries are held; nothing is deleted.",
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, { id }, ctx) => asResult([ValidationError, NotFoundError], async () => ({ account: await disableAccount(ctx.db, id) })),
+    resolve: (_root, { id }, ctx) =>
+      asResult([ValidationError, NotFoundError], async () => {
+        const account = await disableAccount(ctx.db, id);
+        // This process forgets its keys before answering; the others hear NOTIFY.
+        ctx.services.keys.forgetAccount(account.id);
+        return { account };
+      }),
   }),
   enableAccount: t.withAuth({ admin: true }).field({
     type: AccountResult,
@@ -178,7 +184,12 @@ builder.mutationFields((t) => ({
     type: DeleteAccountResult,
     description: 'Admin key. The account is gone from every query at once; a worker deletes all of its data in the background.',
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, { id }, ctx) => asResult([NotFoundError], async () => ({ id: await deleteAccount(ctx.db, id, ctx.services.clock.now()) })),
+    resolve: (_root, { id }, ctx) =>
+      asResult([NotFoundError], async () => {
+        const deleted = await deleteAccount(ctx.db, id, ctx.services.clock.now());
+        ctx.services.keys.forgetAccount(deleted);
+        return { id: deleted };
+      }),
   }),
   revokeApiKey: t.withAuth({ writeAccount: true }).field({
     type: RevokeApiKeyResult,

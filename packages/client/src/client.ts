@@ -11,8 +11,16 @@ export const DEFAULT_URL = 'http://127.0.0.1:4000/graphql';
 export interface HookwireClientOptions {
   /** The service's GraphQL URL; what `npm start` prints after "GraphiQL:". */
   url?: string;
-  /** An API key (hk_…), or the deployment's admin key for createAccount. */
-  apiKey: string;
+  /** An API key (hk_…), or the deployment's admin key (or pass that as adminKey). */
+  apiKey?: string;
+  /** The deployment's admin key (HOOKWIRE_ADMIN_KEY): a platform's one key for all its customers. */
+  adminKey?: string;
+  /**
+   * With the admin key: the account (id or externalId) every account-scoped call acts for, sent
+   * as the Hookwire-Account header (and graphql-ws connectionParams "hookwire-account"). The
+   * `accounts` calls manage accounts as the admin key itself, without it.
+   */
+  account?: string;
   /** Another fetch (a test double, a proxy agent); the global one by default. */
   fetch?: typeof globalThis.fetch;
   /** Extra headers on every HTTP request. */
@@ -105,6 +113,10 @@ export type DeliveryWithAttempts = NonNullable<ops.DeliveryQuery['delivery']>;
 export type DeliveryAttempt = ops.AttemptFieldsFragment;
 export type DeliveryAttemptDetail = ops.AttemptDetailFieldsFragment;
 export type EventType = ops.EventTypeFieldsFragment;
+/** An account as the admin key sees it: with the platform's externalId, metadata and status. */
+export type PlatformAccount = ops.AccountFieldsFragment;
+export type AccountResult = ops.UpdateAccountMutation['updateAccount'];
+export type DeleteAccountResult = ops.DeleteAccountMutation['deleteAccount'];
 export type Account = NonNullable<ops.ViewerQuery['viewer']>;
 /** What node(id) finds: the __typename (Endpoint, Event, Delivery, DeliveryAttempt, Account) and id. */
 export type Node = NonNullable<ops.NodeQuery['node']>;
@@ -132,6 +144,12 @@ export type ArchiveEventTypeResult = ops.ArchiveEventTypeMutation['archiveEventT
 export type UnarchiveEventTypeResult = ops.UnarchiveEventTypeMutation['unarchiveEventType'];
 /** The exact body (and the headers it adds) a transformation makes of an event, or a ValidationError. */
 export type PreviewTransformationResult = ops.PreviewTransformationQuery['previewTransformation'];
+
+export interface AccountFilter {
+  /** Matches name or externalId (case-insensitive). */
+  search?: string | null;
+  status?: ops.AccountStatus | null;
+}
 
 export interface EndpointFilter {
   status?: ops.EndpointStatus | null;
@@ -240,6 +258,34 @@ function eventTypesApi(request: Request) {
   };
 }
 
+/** The admin key's own calls: managing the accounts of its customers. */
+function accountsApi(request: Request) {
+  const page = async (filter: AccountFilter & PageArgs = {}): Promise<Page<PlatformAccount>> =>
+    toPage((await request(ops.AccountsDocument, { first: filter.first, after: filter.after, search: filter.search, status: filter.status })).accounts);
+  return {
+    page,
+    /** Every account, newest first: `for await (const account of admin.accounts.list({ search: 'acme' }))`. */
+    list: (filter: AccountFilter = {}, options?: ListOptions) => paginate((args) => page({ ...filter, ...args }), options),
+    /** By id, or by externalId; null when there is none. */
+    get: async (idOrExternalId: string): Promise<PlatformAccount | null> => {
+      const byId = (await request(ops.AccountDocument, { id: idOrExternalId })).account;
+      return byId ?? (await request(ops.AccountDocument, { externalId: idOrExternalId })).account;
+    },
+    /** Idempotent on externalId: an account that has it already is returned, with a new key. */
+    create: async (input: { name: string; externalId?: string | null; metadata?: unknown }): Promise<CreateAccountResult> =>
+      (await request(ops.CreateAccountDocument, input)).createAccount,
+    update: async (id: string, input: ops.UpdateAccountInput): Promise<AccountResult> => (await request(ops.UpdateAccountDocument, { id, input })).updateAccount,
+    /** Its keys and portal sessions stop working at once, its deliveries are held; nothing is deleted. */
+    disable: async (id: string): Promise<AccountResult> => (await request(ops.DisableAccountDocument, { id })).disableAccount,
+    enable: async (id: string): Promise<AccountResult> => (await request(ops.EnableAccountDocument, { id })).enableAccount,
+    /** Gone from every query at once; its data is deleted in the background. */
+    delete: async (id: string): Promise<DeleteAccountResult> => (await request(ops.DeleteAccountDocument, { id })).deleteAccount,
+    /** A new API key for the account (id or externalId); shown once. */
+    createApiKey: async (account: string, name?: string): Promise<CreateApiKeyResult> =>
+      (await request(ops.CreateApiKeyDocument, { account, name })).createApiKey,
+  };
+}
+
 function liveApi(subscribe: Subscribe) {
   return {
     /** Every finished attempt of the account (or of one endpoint, or of some event types). */
@@ -257,7 +303,10 @@ function liveApi(subscribe: Subscribe) {
 
 export class HookwireClient {
   readonly url: string;
+  /** The account every account-scoped call acts for (Hookwire-Account), or null. */
+  readonly account: string | null;
   readonly #apiKey: string;
+  readonly #options: HookwireClientOptions;
   readonly #fetch: typeof globalThis.fetch;
   readonly #headers: Record<string, string>;
   readonly #wsOptions: HookwireClientOptions['webSocket'];
@@ -273,11 +322,17 @@ export class HookwireClient {
   readonly eventTypes = eventTypesApi((document, variables) => this.request(document, variables));
   /** Live streams over graphql-ws: leave the `for await` loop (break, return, throw) to stop one. */
   readonly live = liveApi((document, variables) => this.subscribe(document, variables));
+  /** The admin key's accounts (sent without Hookwire-Account: managing accounts is the admin key's own). */
+  readonly accounts = accountsApi((document, variables) => this.request(document, variables, { asAccount: false }));
 
   constructor(options: HookwireClientOptions) {
-    if (!options.apiKey) throw new TypeError('HookwireClient needs an apiKey (hk_…)');
+    const key = options.adminKey ?? options.apiKey;
+    if (!key) throw new TypeError('HookwireClient needs an apiKey (hk_…) or the adminKey');
+    if (options.account !== undefined && !options.adminKey && !options.apiKey) throw new TypeError('account is for the admin key');
     this.url = options.url ?? DEFAULT_URL;
-    this.#apiKey = options.apiKey;
+    this.account = options.account ?? null;
+    this.#options = options;
+    this.#apiKey = key;
     this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
     this.#headers = options.headers ?? {};
     this.#wsOptions = options.webSocket;
@@ -306,9 +361,9 @@ export class HookwireClient {
     return (await this.request(ops.CreateApiKeyDocument, { name })).createApiKey;
   }
 
-  /** A new account and its first key; needs the deployment's admin key. */
+  /** A new account and its first key; needs the deployment's admin key (accounts.create takes externalId and metadata too). */
   async createAccount(name: string): Promise<CreateAccountResult> {
-    return (await this.request(ops.CreateAccountDocument, { name })).createAccount;
+    return this.accounts.create({ name });
   }
 
   /**
@@ -326,8 +381,19 @@ export class HookwireClient {
     return unwrap(await this.endpoints.test(endpointId, eventType)).delivery;
   }
 
-  /** Sends any document (a generated one, or a string) over HTTP; GraphQL errors are thrown. */
-  async request<TResult, TVariables>(document: Document<TResult, TVariables>, variables?: TVariables): Promise<TResult> {
+  /**
+   * The same key acting for another account (id or externalId): a platform's one admin key,
+   * `admin.forAccount('customer-4711').events.publish(…)`.
+   */
+  forAccount(account: string): HookwireClient {
+    return new HookwireClient({ ...this.#options, account });
+  }
+
+  /**
+   * Sends any document (a generated one, or a string) over HTTP; GraphQL errors are thrown. With
+   * `account` set, the request carries Hookwire-Account unless `asAccount` is false.
+   */
+  async request<TResult, TVariables>(document: Document<TResult, TVariables>, variables?: TVariables, options: { asAccount?: boolean } = {}): Promise<TResult> {
     let response: Response;
     try {
       response = await this.#fetch(this.url, {
@@ -337,6 +403,7 @@ export class HookwireClient {
           'content-type': 'application/json',
           accept: 'application/graphql-response+json, application/json',
           authorization: `Bearer ${this.#apiKey}`,
+          ...(this.account !== null && options.asAccount !== false ? { 'hookwire-account': this.account } : {}),
         },
         body: JSON.stringify({ query: String(document), variables }),
       });
@@ -391,7 +458,7 @@ export class HookwireClient {
       shouldRetry: (event) => !(isCloseEvent(event) && event.code === 4403),
       ...this.#wsOptions,
       url: this.url.replace(/^http/, 'ws'),
-      connectionParams: { authorization: `Bearer ${this.#apiKey}` },
+      connectionParams: { authorization: `Bearer ${this.#apiKey}`, ...(this.account !== null ? { 'hookwire-account': this.account } : {}) },
     });
     return this.#ws;
   }
@@ -428,3 +495,7 @@ function describe(error: unknown): string {
   const message = (error as { message?: unknown })?.message;
   return typeof message === 'string' && message ? message : String((error as { type?: unknown })?.type ?? error);
 }
+
+/** The client under the product's name: `new Hookwire({ adminKey, account: 'customer-4711' })`. */
+export const Hookwire = HookwireClient;
+export type Hookwire = HookwireClient;

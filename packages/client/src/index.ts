@@ -2,6 +2,11 @@
 // method's argument and result is generated from schema.graphql.
 export {
   HookwireClient,
+  Hookwire,
+  type PlatformAccount,
+  type AccountFilter,
+  type AccountResult,
+  type DeleteAccountResult,
   DEFAULT_URL,
   unwrap,
   type Unwrapped,
@@ -48,6 +53,8 @@ export {
 } from './client.ts';
 export { HookwireError, type HookwireErrorCode, type ErrorResult, type GraphQLErrorLike } from './errors.ts';
 export type {
+  AccountStatus,
+  UpdateAccountInput,
   AttemptOutcome,
   AttemptTrigger,
   CreateEndpointInput,

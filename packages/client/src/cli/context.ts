@@ -8,6 +8,8 @@ import { Output, type Io } from './output.ts';
 export interface GlobalOptions {
   url?: string;
   apiKey?: string;
+  adminKey?: string;
+  account?: string;
   json?: boolean;
 }
 
@@ -35,13 +37,19 @@ export async function contextOf(command: Command, io: Io): Promise<Context> {
     out,
     client(webSocket) {
       if (client) return client;
-      const apiKey = options.apiKey ?? io.env.HOOKWIRE_API_KEY;
-      if (!apiKey) {
-        throw new CliError(EXIT.USAGE, 'No API key: set HOOKWIRE_API_KEY=hk_… or pass --api-key (npm start prints one on its first start)');
+      // A key given on the command line wins over the environment; an API key over the admin key.
+      const apiKey = options.apiKey ?? (options.adminKey ? undefined : io.env.HOOKWIRE_API_KEY);
+      const adminKey = apiKey ? undefined : (options.adminKey ?? io.env.HOOKWIRE_ADMIN_KEY);
+      if (!apiKey && !adminKey) {
+        throw new CliError(
+          EXIT.USAGE,
+          'No API key: set HOOKWIRE_API_KEY=hk_… or pass --api-key (npm start prints one on its first start); a platform passes --admin-key (or $HOOKWIRE_ADMIN_KEY) and --account',
+        );
       }
+      const account = options.account ?? io.env.HOOKWIRE_ACCOUNT;
       const url = options.url ?? io.env.HOOKWIRE_URL ?? DEFAULT_URL;
       if (!/^https?:\/\//.test(url)) throw new CliError(EXIT.USAGE, `HOOKWIRE_URL must be an http(s) URL of the GraphQL endpoint, got ${JSON.stringify(url)}`);
-      client = new HookwireClient({ url, apiKey, webSocket: { ...impl, ...webSocket } });
+      client = new HookwireClient({ url, apiKey, adminKey, account: account || undefined, webSocket: { ...impl, ...webSocket } });
       return client;
     },
   };

@@ -30,6 +30,8 @@ Exit codes:
 Environment:
   HOOKWIRE_URL      the GraphQL URL (default http://127.0.0.1:4000/graphql)
   HOOKWIRE_API_KEY  an API key (hk_…)
+  HOOKWIRE_ADMIN_KEY  the deployment's admin key (used when no API key is given)
+  HOOKWIRE_ACCOUNT  with the admin key: the account (id or externalId) to act for
 `;
 
 /** An error the CLI reports as it is, with its exit code. */

@@ -1,6 +1,7 @@
 // `hookwire …`: the command tree, and how its outcome becomes an exit code. main() returns the
 // code rather than exiting, so the bin decides when the process ends.
 import { Command, CommanderError } from 'commander';
+import { accountsCommand } from './accounts.ts';
 import { deliveriesCommand } from './deliveries.ts';
 import { endpointsCommand } from './endpoints.ts';
 import { eventsCommand } from './events.ts';
@@ -18,10 +19,12 @@ export function program(io: Io): Command {
     .version(VERSION)
     .option('--url <url>', 'the GraphQL URL (default: $HOOKWIRE_URL, else http://127.0.0.1:4000/graphql)')
     .option('--api-key <key>', 'an API key (default: $HOOKWIRE_API_KEY)')
+    .option('--admin-key <key>', "the deployment's admin key (default: $HOOKWIRE_ADMIN_KEY when no API key is given)")
+    .option('--account <id>', 'with the admin key: the account (id or externalId) to act for (default: $HOOKWIRE_ACCOUNT)')
     .option('--json', 'print JSON (one value per line for tail and listen) instead of tables')
     .showHelpAfterError('(add --help for usage)')
     .addHelpText('after', EXIT_CODES_HELP);
-  const subcommands = [endpointsCommand(io), eventsCommand(io), deliveriesCommand(io), eventTypesCommand(io), tailCommand(io), listenCommand(io)];
+  const subcommands = [accountsCommand(io), endpointsCommand(io), eventsCommand(io), deliveriesCommand(io), eventTypesCommand(io), tailCommand(io), listenCommand(io)];
   for (const command of subcommands) root.addCommand(command);
   // Every level throws instead of exiting, and writes where main says.
   const configure = (command: Command) => {

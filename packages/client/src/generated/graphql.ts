@@ -4,6 +4,11 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type AccountStatus =
+  | 'ACTIVE'
+  /** Its API keys and portal sessions are refused and its deliveries are held; nothing is deleted. */
+  | 'DISABLED';
+
 export type AttemptOutcome =
   /** The destination resolved to an address this deployment may not reach. */
   | 'BLOCKED'
@@ -99,6 +104,14 @@ export type SignatureHeaderInput = {
   format: SignatureFormat;
   name: string;
   timestampHeader?: string | null | undefined;
+};
+
+export type UpdateAccountInput = {
+  /** 1–128 printable ASCII characters without spaces; null removes it. */
+  externalId?: string | null | undefined;
+  /** At most 16384 bytes as JSON; null removes it. */
+  metadata?: unknown;
+  name?: string | null | undefined;
 };
 
 export type UpdateEndpointInput = {
@@ -206,10 +219,42 @@ export type EventTypeResultFieldsFragment =
 
 export type PublishedEventFieldsFragment = { id: string, type: string, sessionId: string | null, createdAt: string, data: unknown, deliveries: Array<{ id: string, status: DeliveryStatus, endpoint: { id: string } }> };
 
+export type AccountFieldsFragment = { id: string, name: string, externalId: string | null, metadata: unknown, status: AccountStatus, createdAt: string };
+
+type AccountResultFields_AccountSuccess_Fragment = { __typename: 'AccountSuccess', account: { id: string, name: string, externalId: string | null, metadata: unknown, status: AccountStatus, createdAt: string } };
+
+type AccountResultFields_NotFoundError_Fragment = { __typename: 'NotFoundError', message: string };
+
+type AccountResultFields_ValidationError_Fragment = { __typename: 'ValidationError', message: string, fieldErrors: Array<{ path: Array<string>, message: string }> };
+
+export type AccountResultFieldsFragment =
+  | AccountResultFields_AccountSuccess_Fragment
+  | AccountResultFields_NotFoundError_Fragment
+  | AccountResultFields_ValidationError_Fragment
+;
+
 export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type ViewerQuery = { viewer: { id: string, name: string, createdAt: string } | null };
+
+export type AccountsQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  search?: string | null | undefined;
+  status?: AccountStatus | null | undefined;
+}>;
+
+
+export type AccountsQuery = { accounts: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, name: string, externalId: string | null, metadata: unknown, status: AccountStatus, createdAt: string } }> } };
+
+export type AccountQueryVariables = Exact<{
+  id?: string | null | undefined;
+  externalId?: string | null | undefined;
+}>;
+
+
+export type AccountQuery = { account: { id: string, name: string, externalId: string | null, metadata: unknown, status: AccountStatus, createdAt: string } | null };
 
 export type EndpointQueryVariables = Exact<{
   id: string;
@@ -304,16 +349,63 @@ export type PreviewTransformationQuery = { previewTransformation:
 
 export type CreateAccountMutationVariables = Exact<{
   name: string;
+  externalId?: string | null | undefined;
+  metadata?: unknown;
 }>;
 
 
 export type CreateAccountMutation = { createAccount:
-    | { __typename: 'CreateAccountSuccess', apiKey: string, account: { id: string, name: string, createdAt: string } }
+    | { __typename: 'CreateAccountSuccess', apiKey: string, account: { id: string, name: string, externalId: string | null, metadata: unknown, status: AccountStatus, createdAt: string } }
     | { __typename: 'ValidationError', message: string, fieldErrors: Array<{ path: Array<string>, message: string }> }
+   };
+
+export type UpdateAccountMutationVariables = Exact<{
+  id: string;
+  input: UpdateAccountInput;
+}>;
+
+
+export type UpdateAccountMutation = { updateAccount:
+    | { __typename: 'AccountSuccess', account: { id: string, name: string, externalId: string | null, metadata: unknown, status: AccountStatus, createdAt: string } }
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'ValidationError', message: string, fieldErrors: Array<{ path: Array<string>, message: string }> }
+   };
+
+export type DisableAccountMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type DisableAccountMutation = { disableAccount:
+    | { __typename: 'AccountSuccess', account: { id: string, name: string, externalId: string | null, metadata: unknown, status: AccountStatus, createdAt: string } }
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'ValidationError', message: string, fieldErrors: Array<{ path: Array<string>, message: string }> }
+   };
+
+export type EnableAccountMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type EnableAccountMutation = { enableAccount:
+    | { __typename: 'AccountSuccess', account: { id: string, name: string, externalId: string | null, metadata: unknown, status: AccountStatus, createdAt: string } }
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'ValidationError', message: string, fieldErrors: Array<{ path: Array<string>, message: string }> }
+   };
+
+export type DeleteAccountMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type DeleteAccountMutation = { deleteAccount:
+    | { __typename: 'DeleteAccountSuccess', id: string }
+    | { __typename: 'NotFoundError', message: string }
    };
 
 export type CreateApiKeyMutationVariables = Exact<{
   name?: string | null | undefined;
+  account?: string | null | undefined;
 }>;
 
 
@@ -814,6 +906,44 @@ export const PublishedEventFieldsFragmentDoc = new TypedDocumentString(`
   createdAt
   data
 }`, {"fragmentName":"PublishedEventFields"}) as unknown as TypedDocumentString<PublishedEventFieldsFragment, unknown>;
+export const AccountFieldsFragmentDoc = new TypedDocumentString(`
+    fragment AccountFields on Account {
+  id
+  name
+  externalId
+  metadata
+  status
+  createdAt
+}
+    `, {"fragmentName":"AccountFields"}) as unknown as TypedDocumentString<AccountFieldsFragment, unknown>;
+export const AccountResultFieldsFragmentDoc = new TypedDocumentString(`
+    fragment AccountResultFields on AccountResult {
+  __typename
+  ... on AccountSuccess {
+    account {
+      ...AccountFields
+    }
+  }
+  ...ErrorFields
+}
+    fragment ErrorFields on Error {
+  __typename
+  message
+  ... on ValidationError {
+    fieldErrors {
+      path
+      message
+    }
+  }
+}
+fragment AccountFields on Account {
+  id
+  name
+  externalId
+  metadata
+  status
+  createdAt
+}`, {"fragmentName":"AccountResultFields"}) as unknown as TypedDocumentString<AccountResultFieldsFragment, unknown>;
 export const ViewerDocument = new TypedDocumentString(`
     query Viewer {
   viewer {
@@ -823,6 +953,43 @@ export const ViewerDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ViewerQuery, ViewerQueryVariables>;
+export const AccountsDocument = new TypedDocumentString(`
+    query Accounts($first: Int, $after: String, $search: String, $status: AccountStatus) {
+  accounts(first: $first, after: $after, search: $search, status: $status) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        ...AccountFields
+      }
+    }
+  }
+}
+    fragment AccountFields on Account {
+  id
+  name
+  externalId
+  metadata
+  status
+  createdAt
+}`) as unknown as TypedDocumentString<AccountsQuery, AccountsQueryVariables>;
+export const AccountDocument = new TypedDocumentString(`
+    query Account($id: ID, $externalId: String) {
+  account(id: $id, externalId: $externalId) {
+    ...AccountFields
+  }
+}
+    fragment AccountFields on Account {
+  id
+  name
+  externalId
+  metadata
+  status
+  createdAt
+}`) as unknown as TypedDocumentString<AccountQuery, AccountQueryVariables>;
 export const EndpointDocument = new TypedDocumentString(`
     query Endpoint($id: ID!) {
   endpoint(id: $id) {
@@ -1111,15 +1278,13 @@ export const PreviewTransformationDocument = new TypedDocumentString(`
   }
 }`) as unknown as TypedDocumentString<PreviewTransformationQuery, PreviewTransformationQueryVariables>;
 export const CreateAccountDocument = new TypedDocumentString(`
-    mutation CreateAccount($name: String!) {
-  createAccount(name: $name) {
+    mutation CreateAccount($name: String!, $externalId: String, $metadata: JSON) {
+  createAccount(name: $name, externalId: $externalId, metadata: $metadata) {
     __typename
     ... on CreateAccountSuccess {
       apiKey
       account {
-        id
-        name
-        createdAt
+        ...AccountFields
       }
     }
     ...ErrorFields
@@ -1134,10 +1299,137 @@ export const CreateAccountDocument = new TypedDocumentString(`
       message
     }
   }
+}
+fragment AccountFields on Account {
+  id
+  name
+  externalId
+  metadata
+  status
+  createdAt
 }`) as unknown as TypedDocumentString<CreateAccountMutation, CreateAccountMutationVariables>;
+export const UpdateAccountDocument = new TypedDocumentString(`
+    mutation UpdateAccount($id: ID!, $input: UpdateAccountInput!) {
+  updateAccount(id: $id, input: $input) {
+    ...AccountResultFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  message
+  ... on ValidationError {
+    fieldErrors {
+      path
+      message
+    }
+  }
+}
+fragment AccountFields on Account {
+  id
+  name
+  externalId
+  metadata
+  status
+  createdAt
+}
+fragment AccountResultFields on AccountResult {
+  __typename
+  ... on AccountSuccess {
+    account {
+      ...AccountFields
+    }
+  }
+  ...ErrorFields
+}`) as unknown as TypedDocumentString<UpdateAccountMutation, UpdateAccountMutationVariables>;
+export const DisableAccountDocument = new TypedDocumentString(`
+    mutation DisableAccount($id: ID!) {
+  disableAccount(id: $id) {
+    ...AccountResultFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  message
+  ... on ValidationError {
+    fieldErrors {
+      path
+      message
+    }
+  }
+}
+fragment AccountFields on Account {
+  id
+  name
+  externalId
+  metadata
+  status
+  createdAt
+}
+fragment AccountResultFields on AccountResult {
+  __typename
+  ... on AccountSuccess {
+    account {
+      ...AccountFields
+    }
+  }
+  ...ErrorFields
+}`) as unknown as TypedDocumentString<DisableAccountMutation, DisableAccountMutationVariables>;
+export const EnableAccountDocument = new TypedDocumentString(`
+    mutation EnableAccount($id: ID!) {
+  enableAccount(id: $id) {
+    ...AccountResultFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  message
+  ... on ValidationError {
+    fieldErrors {
+      path
+      message
+    }
+  }
+}
+fragment AccountFields on Account {
+  id
+  name
+  externalId
+  metadata
+  status
+  createdAt
+}
+fragment AccountResultFields on AccountResult {
+  __typename
+  ... on AccountSuccess {
+    account {
+      ...AccountFields
+    }
+  }
+  ...ErrorFields
+}`) as unknown as TypedDocumentString<EnableAccountMutation, EnableAccountMutationVariables>;
+export const DeleteAccountDocument = new TypedDocumentString(`
+    mutation DeleteAccount($id: ID!) {
+  deleteAccount(id: $id) {
+    __typename
+    ... on DeleteAccountSuccess {
+      id
+    }
+    ...ErrorFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  message
+  ... on ValidationError {
+    fieldErrors {
+      path
+      message
+    }
+  }
+}`) as unknown as TypedDocumentString<DeleteAccountMutation, DeleteAccountMutationVariables>;
 export const CreateApiKeyDocument = new TypedDocumentString(`
-    mutation CreateApiKey($name: String) {
-  createApiKey(name: $name) {
+    mutation CreateApiKey($name: String, $account: String) {
+  createApiKey(name: $name, account: $account) {
     __typename
     ... on CreateApiKeySuccess {
       apiKey
