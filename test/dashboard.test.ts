@@ -319,6 +319,19 @@ describe.skipIf(missing !== null)('dashboard in Chromium', () => {
     await page.getByRole('checkbox', { name: /^form\.submitted/ }).check();
     await page.getByLabel('Description', { exact: true }).fill('CRM sync (EU)');
     await page.getByLabel('Rate Limit (req/s)').fill('25');
+    // The editor's refetch after a save is held back (a slow network), and the user types on
+    // meanwhile: when the saved endpoint arrives, that edit must stay (it was once wiped: a flake).
+    let releaseRefetch!: () => void;
+    const refetchHeld = new Promise<void>((resolve) => (releaseRefetch = resolve));
+    let refetchSeen!: () => void;
+    const refetchArrived = new Promise<void>((resolve) => (refetchSeen = resolve));
+    await page.route('**/graphql', async (route) => {
+      if (!route.request().postData()?.includes('query DashboardEndpoint')) return route.continue();
+      await refetchHeld;
+      const response = await route.fetch();
+      await route.fulfill({ response });
+      refetchSeen();
+    });
     await page.getByRole('button', { name: 'Save Changes' }).click();
     await page.getByText('Changes saved').waitFor();
     await expect.poll(async () => (await endpointNow())!.description).toBe('CRM sync (EU)');
@@ -326,6 +339,11 @@ describe.skipIf(missing !== null)('dashboard in Chromium', () => {
     expect(saved).toMatchObject({ rateLimitPerSecond: 25, eventTypes: ['message.received', 'form.submitted'] });
 
     await page.getByLabel('Timeout (ms)').fill('50');
+    releaseRefetch();
+    await refetchArrived;
+    await page.unroute('**/graphql');
+    await expect.poll(() => page.getByLabel('Timeout (ms)').inputValue()).toBe('50');
+    await expect.poll(() => page.getByLabel('Description', { exact: true }).inputValue()).toBe('CRM sync (EU)');
     await page.getByRole('button', { name: 'Save Changes' }).click();
     const timeout = page.getByLabel('Timeout (ms)');
     await expect.poll(() => timeout.getAttribute('aria-invalid')).toBe('true');

@@ -54,6 +54,12 @@ export interface FormState {
   saving: boolean;
   /** The updatedAt our own save answered, until the refetch brings it. */
   resyncAt: string | null;
+  /**
+   * What Save Changes sent, until the refetch after it brings the saved endpoint: a field edited
+   * since (the user typed on while the save and its refetch were under way) keeps the edit, the
+   * others take the value as the API normalised it.
+   */
+  submitted: Pick<FormState, 'url' | 'eventTypes' | 'drafts'> | null;
 }
 
 type Edit = Partial<Pick<FormState, 'url' | 'verifyToken' | 'eventTypes'>>;
@@ -76,12 +82,24 @@ function reduce(state: FormState, action: Action): FormState {
       return { ...state, drafts: { ...state.drafts, [action.name]: action.value } };
     case 'rebase': {
       const { baseline } = action;
-      return { ...state, baseline, url: baseline.url, eventTypes: baseline.eventTypes, drafts: baseline.drafts, resyncAt: null };
+      const sent = state.submitted;
+      if (!sent) return { ...state, baseline, url: baseline.url, eventTypes: baseline.eventTypes, drafts: baseline.drafts, resyncAt: null };
+      const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+      const drafts = Object.fromEntries(Object.entries(baseline.drafts).map(([name, saved]) => [name, same(state.drafts[name], sent.drafts[name]) ? saved : state.drafts[name]!]));
+      return {
+        ...state,
+        baseline,
+        url: state.url === sent.url ? baseline.url : state.url,
+        eventTypes: same(state.eventTypes, sent.eventTypes) ? baseline.eventTypes : state.eventTypes,
+        drafts,
+        resyncAt: null,
+        submitted: null,
+      };
     }
     case 'refuse':
-      return { ...state, errors: action.errors ?? state.errors, formError: action.message };
+      return { ...state, errors: action.errors ?? state.errors, formError: action.message, submitted: null };
     case 'saving':
-      return { ...state, saving: true };
+      return { ...state, saving: true, submitted: { url: state.url, eventTypes: state.eventTypes, drafts: state.drafts } };
     case 'saved':
       return { ...state, verifyToken: '', resyncAt: action.updatedAt };
     case 'settled':
@@ -92,7 +110,7 @@ function reduce(state: FormState, action: Action): FormState {
 function initial(endpoint: Endpoint): FormState {
   const baseline = baselineOf(endpoint);
   const { url, eventTypes, drafts } = baseline;
-  return { baseline, url, verifyToken: '', eventTypes, drafts, errors: {}, formError: null, saving: false, resyncAt: null };
+  return { baseline, url, verifyToken: '', eventTypes, drafts, errors: {}, formError: null, saving: false, resyncAt: null, submitted: null };
 }
 
 export function useEndpointForm(endpoint: Endpoint, refetch: () => Promise<void>) {
