@@ -186,6 +186,12 @@ describe.skipIf(missing !== null)('dashboard in Chromium', () => {
       for (let i = 0; i < 5; i++) await api(SendTest, { endpointId: id });
       await flaky.waitFor(5);
       await row.getByRole('note').filter({ hasText: /Failing: the last 5 attempts failed/ }).waitFor();
+      // The editor warns the same way.
+      await row.getByRole('link', { name: 'Edit Flaky CRM' }).click();
+      await page.getByRole('heading', { name: 'Edit Endpoint' }).waitFor();
+      await page.getByRole('note').filter({ hasText: /Failing: the last 5 attempts failed/ }).waitFor();
+      await page.goBack();
+      await row.waitFor();
       status = 200;
       await api(SendTest, { endpointId: id });
       await expect.poll(() => row.getByRole('note').count(), { timeout: 10_000 }).toBe(0);
@@ -358,14 +364,16 @@ describe.skipIf(missing !== null)('dashboard in Chromium', () => {
     await page.getByLabel('Transformation', { exact: true }).fill(code);
     await expectAccessible('09b-editor-delivery-settings');
     await page.getByRole('button', { name: 'Save Changes' }).click();
-    await expect.poll(async () => (await endpointNow())!.concurrencyLimit).toBe(3);
+    // The save tries the transformation in the sandbox first (started on its first use): on a
+    // loaded machine that takes longer than expect.poll's default second.
+    await expect.poll(async () => (await endpointNow())!.concurrencyLimit, { timeout: 10_000 }).toBe(3);
     expect(await endpointNow()).toMatchObject({ ordered: true, filter: { data: { status: 'read' } }, transformation: code });
 
     await page.getByLabel('Concurrency limit').fill('');
     await page.getByLabel('Filter', { exact: true }).fill('');
     await page.getByLabel('Transformation', { exact: true }).fill('');
     await page.getByRole('button', { name: 'Save Changes' }).click();
-    await expect.poll(async () => (await endpointNow())!.transformation).toBeNull();
+    await expect.poll(async () => (await endpointNow())!.transformation, { timeout: 10_000 }).toBeNull();
     expect(await endpointNow()).toMatchObject({ concurrencyLimit: null, ordered: true, filter: null });
   });
 

@@ -227,7 +227,7 @@ export type DashboardEndpointQueryVariables = Exact<{
 }>;
 
 
-export type DashboardEndpointQuery = { endpoint: { id: string, url: string, status: EndpointStatus, pauseReason: string | null, pausedAt: string | null, eventTypes: Array<string>, signingSecret: string, createdAt: string, updatedAt: string, description: string, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, headers: unknown, sessionIds: Array<string> | null, concurrencyLimit: number | null, ordered: boolean, filter: unknown, transformation: string | null, retiredSecrets: Array<{ secret: string, expiresAt: string }>, stats: { total: number, succeeded: number, failed: number, pending: number, successRate: number | null }, timeline: Array<{ hour: string, attempts: number, succeeded: number, failed: number, successRate: number | null }>, recent: { edges: Array<{ node: { id: string, attempts: Array<{ id: string, outcome: AttemptOutcome, responseStatus: number | null, error: string | null, startedAt: string }> } }> } } | null };
+export type DashboardEndpointQuery = { endpoint: { id: string, url: string, status: EndpointStatus, pauseReason: string | null, pausedAt: string | null, failing: boolean, consecutiveFailures: number, failingSince: string | null, eventTypes: Array<string>, signingSecret: string, createdAt: string, updatedAt: string, description: string, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, headers: unknown, sessionIds: Array<string> | null, concurrencyLimit: number | null, ordered: boolean, filter: unknown, transformation: string | null, retiredSecrets: Array<{ secret: string, expiresAt: string }>, stats: { total: number, succeeded: number, failed: number, pending: number, successRate: number | null }, timeline: Array<{ hour: string, attempts: number, succeeded: number, failed: number, successRate: number | null }>, recent: { edges: Array<{ node: { id: string, attempts: Array<{ id: string, outcome: AttemptOutcome, responseStatus: number | null, error: string | null, startedAt: string }> } }> } } | null };
 
 export type DashboardUpdateEndpointMutationVariables = Exact<{
   id: string;
@@ -531,6 +531,9 @@ export const DashboardEndpointDocument = new TypedDocumentString(`
     status
     pauseReason
     pausedAt
+    failing
+    consecutiveFailures
+    failingSince
     eventTypes
     signingSecret
     retiredSecrets {

@@ -7,11 +7,10 @@ import type { DashboardEndpointsQuery } from '../generated/graphql.ts';
 import { Link, setQuery, useLocation, useTitle } from '../router.tsx';
 import { useQuery, useSubscription, useThrottled } from '../session.tsx';
 import { AttemptSubscription, EndpointStatusSubscription } from '../live.ts';
-import { formatAgo } from '../format.ts';
 import { Icon } from '../icons.tsx';
 import { useNotify } from '../notices.tsx';
 import { Pager, pageArgs } from '../paging.tsx';
-import { EndpointBadge } from '../status.tsx';
+import { EndpointBadge, FailingWarning } from '../status.tsx';
 import { FormError } from '../ui.tsx';
 import { plural, Sparkline } from '../chart.tsx';
 import { CreateEndpointDialog } from './CreateEndpoint.tsx';
@@ -146,12 +145,7 @@ function EndpointRow({ endpoint, onDelete }: { endpoint: Endpoint; onDelete(): v
           </a>
         </p>
         {endpoint.status !== 'ACTIVE' && endpoint.pauseReason && <p className="muted small">{endpoint.pauseReason}</p>}
-        {endpoint.status === 'ACTIVE' && endpoint.failing && (
-          <p className="warning small" role="note">
-            Failing: the last {endpoint.consecutiveFailures} attempts failed
-            {endpoint.failingSince ? `, since ${formatAgo(endpoint.failingSince)}` : ''}. Retries go on.
-          </p>
-        )}
+        <FailingWarning endpoint={endpoint} />
         <ul className="tags" aria-label="Event types">
           {endpoint.eventTypes.map((type) => (
             <li key={type} className="tag">

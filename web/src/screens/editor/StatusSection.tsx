@@ -1,7 +1,9 @@
 // The editor's Status card: the endpoint's delivery health (its last error of the day, or that it
-// recovered), which follows the attempts live, and Send Test Event.
+// recovered) and the "failing" warning the list shows, which follow the attempts live, and Send
+// Test Event.
 import { useId } from 'react';
 import { formatAgo } from '../../format.ts';
+import { FailingWarning } from '../../status.tsx';
 import type { Endpoint } from './query.ts';
 import { TestEvent } from './TestEvent.tsx';
 
@@ -32,6 +34,7 @@ export function StatusSection({ endpoint, catalog }: { endpoint: Endpoint; catal
         {failed && !recovered && `Last error ${formatAgo(failed.startedAt)}: ${describe(failed)}`}
         {failed && recovered && `Recovered: the latest attempt succeeded (last error ${formatAgo(failed.startedAt)}: ${describe(failed)})`}
       </p>
+      <FailingWarning endpoint={endpoint} />
       <TestEvent endpointId={endpoint.id} catalog={catalog} />
     </section>
   );

@@ -11,6 +11,9 @@ export const EndpointQuery = graphql(`
       status
       pauseReason
       pausedAt
+      failing
+      consecutiveFailures
+      failingSince
       eventTypes
       signingSecret
       retiredSecrets {
