@@ -15,7 +15,7 @@ import {
   SendTestEventDocument as SendTest,
   type TypedDocumentString,
 } from '../packages/client/src/generated/graphql.ts';
-import { startTestApp, type TestApp } from './support/app.ts';
+import { ADMIN_KEY, startTestApp, type TestApp } from './support/app.ts';
 import { startReceiver, type Receiver } from './support/receiver.ts';
 import { chromiumMissing, launchChromium, screenshot, seriousAxeViolations } from './support/browser.ts';
 import { buildWeb, webBuildIsStale } from '../scripts/build-web.ts';
@@ -223,7 +223,7 @@ describe.skipIf(missing !== null)('dashboard in Chromium', () => {
     await page.getByRole('link', { name: 'View Messages' }).click();
     await page.getByRole('heading', { name: 'Message History' }).waitFor();
     const rows = page.locator('table.deliveries tbody tr');
-    await expect.poll(() => rows.count()).toBe(1);
+    await expect.poll(() => rows.count(), { timeout: 10_000, message: await page.locator('main').innerText() }).toBe(1);
     expect(await page.getByTestId('stat-total').textContent()).toBe('1');
     expect(await rows.first().textContent()).toContain('200 OK');
 
@@ -397,7 +397,7 @@ describe.skipIf(missing !== null)('dashboard in Chromium', () => {
     await expect.poll(() => rows.count()).toBe(10);
     const pager = page.getByRole('navigation', { name: 'Endpoint pages' });
     await pager.getByRole('button', { name: 'Next' }).click();
-    await expect.poll(() => rows.count()).toBe(1);
+    await expect.poll(() => rows.count(), { timeout: 10_000, message: await page.locator('main').innerText() }).toBe(1);
     expect(await rows.first().textContent()).toContain('CRM sync (EU)');
     await pager.getByRole('button', { name: 'Previous' }).click();
     await expect.poll(() => rows.count()).toBe(10);
@@ -427,5 +427,42 @@ describe.skipIf(missing !== null)('dashboard in Chromium', () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('API key').waitFor();
     expect(await page.evaluate(() => sessionStorage.getItem('hookwire.apiKey'))).toBeNull();
+  });
+
+  it('the operator view: the admin key lists accounts (search, status, endpoints, failing) and opens one, acting for it', async () => {
+    const created = await t.gql(
+      `mutation { createAccount(name: "Ops Customer", externalId: "ops-customer-1") { ... on CreateAccountSuccess { apiKey } } }`,
+      {},
+      ADMIN_KEY,
+    );
+    const customerKey = (created.data as { createAccount: { apiKey: string } }).createAccount.apiKey;
+    const made = await t.gql(Create, { input: { url: receiver.url, description: 'Ops customer hook', eventTypes: ['*'] } }, customerKey);
+    expect(made.data?.createEndpoint.__typename).toBe('EndpointSuccess');
+
+    await page.getByLabel('API key').fill(ADMIN_KEY);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Accounts', level: 1 }).waitFor();
+    await page.getByLabel('Search').fill('ops-customer');
+    const rows = page.getByRole('table', { name: 'Accounts' }).locator('tbody tr');
+    await expect.poll(() => rows.count(), { timeout: 10_000, message: await page.locator('main').innerText() }).toBe(1);
+    expect(await rows.first().locator('td').allInnerTexts()).toEqual(['Ops Customer', 'ops-customer-1', 'Active', '1', '0', 'Open']);
+    await page.getByLabel('Status').selectOption('DISABLED');
+    await page.getByText('No accounts match.').waitFor();
+    await page.getByLabel('Status').selectOption('');
+    await expectAccessible('13-operator-accounts');
+
+    await page.getByRole('button', { name: 'Open Ops Customer' }).click();
+    await page.getByText('Acting for Ops Customer').waitFor();
+    await page.getByText('Ops customer hook').waitFor();
+    // Only that account's endpoints: Acme Support's are not on its list.
+    expect(await page.locator('[data-endpoint-id]').count()).toBe(1);
+    // A reload keeps acting for it (sessionStorage).
+    await page.reload();
+    await page.getByText('Acting for Ops Customer').waitFor();
+    await page.getByRole('button', { name: 'All accounts' }).click();
+    await page.getByRole('heading', { name: 'Accounts', level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('API key').waitFor();
+    expect(await page.evaluate(() => [sessionStorage.getItem('hookwire.apiKey'), sessionStorage.getItem('hookwire.account')])).toEqual([null, null]);
   });
 });

@@ -130,6 +130,21 @@ describe('accounts under the admin key', () => {
     expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
+  it('counts each listed account\'s endpoints and failing endpoints (one grouped query for the page)', async () => {
+    const tag = unique();
+    const busy = await createCustomer('Busy', `busy-${tag}`);
+    const calm = await createCustomer('Calm', `calm-${tag}`);
+    const ids = [];
+    for (const n of [1, 2, 3]) ids.push((await createEndpoint(a, busy.apiKey, { url: `${receiver.url}/busy-${n}`, eventTypes: ['*'], description: 'platform test' })).id);
+    await sql(a, 'UPDATE endpoint SET failing_notified_at = now(), consecutive_failures = 5 WHERE id = ANY($1)', [ids.slice(0, 2)]);
+    const answer = await gql(a, `query ($s: String) { accounts(search: $s) { edges { node { externalId endpointCount failingEndpointCount } } } }`, { s: tag });
+    expect(answer.data?.accounts.edges.map((e: any) => e.node)).toEqual([
+      { externalId: `calm-${tag}`, endpointCount: 0, failingEndpointCount: 0 },
+      { externalId: `busy-${tag}`, endpointCount: 3, failingEndpointCount: 2 },
+    ]);
+    expect(calm.id).toBeTruthy();
+  });
+
   it('finds one account by id or externalId, and updates it (an externalId taken is a ValidationError)', async () => {
     const tag = unique();
     const one = await createCustomer('One', `one-${tag}`);

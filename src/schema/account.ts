@@ -36,6 +36,13 @@ export const AccountRef = builder.prismaNode('Account', {
     externalId: t.exposeString('externalId', { nullable: true, description: "The platform's own id for this customer: unique across the deployment." }),
     metadata: t.expose('metadata', { type: 'JSON', nullable: true }),
     status: t.expose('status', { type: AccountStatusEnum }),
+    endpointCount: t.relationCount('endpoints', { description: 'How many endpoints the account has (the operator view).' }),
+    failingEndpointCount: t.int({
+      description: 'How many of its active endpoints are failing (endpoint.failing announced, not yet recovered).',
+      select: { id: true },
+      // One grouped count for every account of the page (a relation can be counted once per select).
+      resolve: (account, _args, ctx) => failingCounts(ctx)(account.id),
+    }),
   }),
 });
 
@@ -204,6 +211,48 @@ builder.mutationFields((t) => ({
       }),
   }),
 }));
+
+const failingLoaders = new WeakMap<object, (accountId: string) => Promise<number>>();
+
+/**
+ * Failing endpoints per account, batched per request: the accounts a page asks for in one tick are
+ * counted by one grouped query.
+ */
+function failingCounts(ctx: import('./context.ts').Context): (accountId: string) => Promise<number> {
+  const known = failingLoaders.get(ctx);
+  if (known) return known;
+  type Waiter = { resolve(count: number): void; reject(error: unknown): void };
+  let batch: Map<string, Waiter[]> | null = null;
+  const run = async (current: Map<string, Waiter[]>) => {
+    const waiters = [...current.values()].flat();
+    try {
+      const rows = await ctx.db.endpoint.groupBy({
+        by: ['accountId'],
+        where: { accountId: { in: [...current.keys()] }, status: 'ACTIVE', failingNotifiedAt: { not: null } },
+        _count: { _all: true },
+      });
+      const counts = new Map(rows.map((row) => [row.accountId, row._count._all]));
+      for (const [id, list] of current) for (const waiter of list) waiter.resolve(counts.get(id) ?? 0);
+    } catch (error) {
+      for (const waiter of waiters) waiter.reject(error);
+    }
+  };
+  const loader = (accountId: string) =>
+    new Promise<number>((resolve, reject) => {
+      if (!batch) {
+        const current = (batch = new Map());
+        setImmediate(() => {
+          batch = null;
+          void run(current);
+        });
+      }
+      const list = batch.get(accountId) ?? [];
+      list.push({ resolve, reject });
+      batch.set(accountId, list);
+    });
+  failingLoaders.set(ctx, loader);
+  return loader;
+}
 
 /**
  * The account a new key is for: the caller's own (an account key, or the admin key acting for one)

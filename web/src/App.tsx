@@ -1,7 +1,10 @@
 // The shell: sign-in until a key is known, then the navigation and the screen of the current path.
+// With the deployment's admin key, the operator view (every account) until one is opened; then the
+// same screens acting for it (Hookwire-Account).
 import { useCallback, useEffect, useState } from 'react';
 import { Link, navigate, useLocation } from './router.tsx';
-import { SessionProvider, signInWith, storeApiKey, storedApiKey, useSession, type Viewer } from './session.tsx';
+import { SessionProvider, signInWith, storeAccount, storeApiKey, storedAccount, storedApiKey, useSession, type Viewer } from './session.tsx';
+import { Accounts } from './screens/Accounts.tsx';
 import { NoticeProvider } from './notices.tsx';
 import { SignIn } from './screens/SignIn.tsx';
 import { EndpointList } from './screens/EndpointList.tsx';
@@ -10,7 +13,12 @@ import { MessageHistory } from './screens/history/MessageHistory.tsx';
 import { EventTypeCatalog } from './screens/EventTypeCatalog.tsx';
 import { PageMessage } from './screens/page-messages.tsx';
 
-type Auth = { state: 'checking' } | { state: 'signedOut'; reason?: string } | { state: 'signedIn'; apiKey: string; viewer: Viewer };
+type Auth =
+  | { state: 'checking' }
+  | { state: 'signedOut'; reason?: string }
+  /** The admin key, acting for no account: the operator view. */
+  | { state: 'operator'; apiKey: string }
+  | { state: 'signedIn'; apiKey: string; account: string | null; viewer: Viewer };
 
 export function App() {
   const [auth, setAuth] = useState<Auth>(() => (storedApiKey() ? { state: 'checking' } : { state: 'signedOut' }));
@@ -18,10 +26,12 @@ export function App() {
   useEffect(() => {
     const key = storedApiKey();
     if (auth.state !== 'checking' || !key) return;
-    signInWith(key).then(
-      (viewer) => setAuth({ state: 'signedIn', apiKey: key, viewer }),
+    const account = storedAccount();
+    signInWith(key, account).then(
+      (viewer) => setAuth(viewer ? { state: 'signedIn', apiKey: key, account, viewer } : { state: 'operator', apiKey: key }),
       (error: Error) => {
         storeApiKey(null);
+        storeAccount(null);
         setAuth({ state: 'signedOut', reason: error.message });
       },
     );
@@ -29,29 +39,45 @@ export function App() {
 
   const signOut = useCallback((reason?: string) => {
     storeApiKey(null);
+    storeAccount(null);
     setAuth({ state: 'signedOut', reason });
   }, []);
 
-  const signedIn = useCallback((apiKey: string, viewer: Viewer) => {
+  const signedIn = useCallback((apiKey: string, viewer: Viewer | null) => {
     storeApiKey(apiKey);
-    setAuth({ state: 'signedIn', apiKey, viewer });
-    if (location.pathname === '/') navigate('/endpoints', { replace: true });
+    setAuth(viewer ? { state: 'signedIn', apiKey, account: null, viewer } : { state: 'operator', apiKey });
+    if (viewer && location.pathname === '/') navigate('/endpoints', { replace: true });
+  }, []);
+
+  /** The operator opens an account: the usual screens, acting for it. */
+  const open = useCallback((apiKey: string, account: { id: string; name: string }) => {
+    storeAccount(account.id);
+    setAuth({ state: 'signedIn', apiKey, account: account.id, viewer: { id: account.id, name: account.name } });
+    navigate('/endpoints');
+  }, []);
+
+  /** Back to every account (the admin key acting for none). */
+  const leave = useCallback((apiKey: string) => {
+    storeAccount(null);
+    setAuth({ state: 'operator', apiKey });
+    navigate('/', { replace: true });
   }, []);
 
   return (
     <NoticeProvider>
       {auth.state === 'checking' && <p className="loading-page">Signing in…</p>}
       {auth.state === 'signedOut' && <SignIn reason={auth.reason} onSignedIn={signedIn} />}
+      {auth.state === 'operator' && <Accounts adminKey={auth.apiKey} onOpen={(account) => open(auth.apiKey, account)} onSignOut={() => signOut()} />}
       {auth.state === 'signedIn' && (
-        <SessionProvider apiKey={auth.apiKey} viewer={auth.viewer} onSignOut={signOut}>
-          <Shell />
+        <SessionProvider apiKey={auth.apiKey} account={auth.account} viewer={auth.viewer} onSignOut={signOut}>
+          <Shell onLeave={auth.account ? () => leave(auth.apiKey) : undefined} />
         </SessionProvider>
       )}
     </NoticeProvider>
   );
 }
 
-function Shell() {
+function Shell({ onLeave }: { onLeave?: () => void }) {
   const { viewer, signOut, liveState } = useSession();
   const { path } = useLocation();
   useEffect(() => {
@@ -81,8 +107,13 @@ function Shell() {
             {liveState === 'live' ? 'Live' : liveState === 'connecting' ? 'Connecting…' : 'Offline, reconnecting'}
           </span>
           <span className="account" title={viewer.id}>
-            {viewer.name}
+            {onLeave ? `Acting for ${viewer.name}` : viewer.name}
           </span>
+          {onLeave && (
+            <button type="button" className="button small" onClick={onLeave}>
+              All accounts
+            </button>
+          )}
           <button type="button" className="button small" onClick={() => signOut()}>
             Sign out
           </button>

@@ -21,7 +21,11 @@ interface GraphQLResponse<T> {
   errors?: Array<{ message: string; extensions?: { code?: string } }>;
 }
 
-export async function request<R, V>(document: TypedDocumentString<R, V>, variables: V, apiKey: string): Promise<R> {
+/**
+ * `account`: with the admin key (the operator view), the account it acts for, sent as the
+ * Hookwire-Account header; null for an account's own key.
+ */
+export async function request<R, V>(document: TypedDocumentString<R, V>, variables: V, apiKey: string, account: string | null = null): Promise<R> {
   let response: Response;
   try {
     response = await fetch(GRAPHQL_PATH, {
@@ -30,6 +34,7 @@ export async function request<R, V>(document: TypedDocumentString<R, V>, variabl
         'content-type': 'application/json',
         accept: 'application/graphql-response+json, application/json',
         authorization: `Bearer ${apiKey}`,
+        ...(account ? { 'hookwire-account': account } : {}),
       },
       body: JSON.stringify({ query: document.toString(), variables }),
     });
@@ -53,11 +58,11 @@ export type LiveState = 'connecting' | 'live' | 'offline';
  * indicator tells the truth on every screen) and reopened after a drop (graphql-ws retries with
  * backoff); the key travels in connectionParams, never in the socket's URL.
  */
-export function createLiveClient(apiKey: string, onState: (state: LiveState) => void): Client {
+export function createLiveClient(apiKey: string, account: string | null, onState: (state: LiveState) => void): Client {
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${GRAPHQL_PATH}`;
   const client = createClient({
     url,
-    connectionParams: { authorization: `Bearer ${apiKey}` },
+    connectionParams: { authorization: `Bearer ${apiKey}`, ...(account ? { 'hookwire-account': account } : {}) },
     lazy: false,
     retryAttempts: Infinity,
     shouldRetry: () => true,

@@ -8,6 +8,8 @@ import { graphql } from './generated/index.ts';
 import type { TypedDocumentString } from './generated/graphql.ts';
 
 const STORAGE_KEY = 'hookwire.apiKey';
+/** The account the admin key acts for in the operator view (sessionStorage too). */
+const ACCOUNT_KEY = 'hookwire.account';
 
 export interface Viewer {
   id: string;
@@ -16,6 +18,8 @@ export interface Viewer {
 
 interface SessionValue {
   apiKey: string;
+  /** With the admin key: the account it acts for (Hookwire-Account); null with an account's key. */
+  account: string | null;
   viewer: Viewer;
   live: Client;
   liveState: LiveState;
@@ -31,14 +35,27 @@ export const ViewerQuery = graphql(`
   }
 `);
 
-/** Checks a key against the API; the account it opens, or why not. */
-export async function signInWith(apiKey: string): Promise<Viewer> {
-  const data = await request(ViewerQuery, {}, apiKey).catch((error: unknown) => {
-    if (error instanceof ApiError && error.unauthenticated) throw new Error('This API key is not valid (unknown or revoked).');
+/**
+ * Checks a key against the API: the account it opens (with `account`, the one the admin key acts
+ * for), null for the deployment's admin key itself (the operator view), or why not.
+ */
+export async function signInWith(apiKey: string, account: string | null = null): Promise<Viewer | null> {
+  const data = await request(ViewerQuery, {}, apiKey, account).catch((error: unknown) => {
+    if (error instanceof ApiError && error.unauthenticated) {
+      throw new Error(account ? 'That account cannot be opened (deleted or disabled).' : 'This API key is not valid (unknown or revoked).');
+    }
     throw error;
   });
-  if (!data.viewer) throw new Error('This key opens no account (is it the deployment admin key?). Use an account’s API key, hk_…');
-  return data.viewer;
+  return data.viewer ?? null;
+}
+
+export function storedAccount(): string | null {
+  return sessionStorage.getItem(ACCOUNT_KEY);
+}
+
+export function storeAccount(account: string | null): void {
+  if (account === null) sessionStorage.removeItem(ACCOUNT_KEY);
+  else sessionStorage.setItem(ACCOUNT_KEY, account);
 }
 
 const SessionContext = createContext<SessionValue | null>(null);
@@ -52,20 +69,20 @@ export function storeApiKey(key: string | null): void {
   else sessionStorage.setItem(STORAGE_KEY, key);
 }
 
-export function SessionProvider(props: { apiKey: string; viewer: Viewer; onSignOut(reason?: string): void; children: ReactNode }) {
-  const { apiKey, viewer, onSignOut } = props;
+export function SessionProvider(props: { apiKey: string; account: string | null; viewer: Viewer; onSignOut(reason?: string): void; children: ReactNode }) {
+  const { apiKey, account, viewer, onSignOut } = props;
   const [liveState, setLiveState] = useState<LiveState>('connecting');
   // Made in an effect, not during render: the connection belongs to this mounted session and is
   // closed when it ends (sign-out), also under StrictMode's mount-unmount-mount.
   const [live, setLive] = useState<Client | null>(null);
   useEffect(() => {
-    const client = createLiveClient(apiKey, setLiveState);
+    const client = createLiveClient(apiKey, account, setLiveState);
     setLive(client);
     return () => void client.dispose();
-  }, [apiKey]);
+  }, [apiKey, account]);
   const value = useMemo<SessionValue | null>(
-    () => (live ? { apiKey, viewer, live, liveState, signOut: onSignOut } : null),
-    [apiKey, viewer, live, liveState, onSignOut],
+    () => (live ? { apiKey, account, viewer, live, liveState, signOut: onSignOut } : null),
+    [apiKey, account, viewer, live, liveState, onSignOut],
   );
   return value ? <SessionContext.Provider value={value}>{props.children}</SessionContext.Provider> : null;
 }
@@ -88,7 +105,7 @@ export interface QueryState<R> {
  * The previous data stays on screen while a refetch runs, so nothing flickers.
  */
 export function useQuery<R, V>(document: TypedDocumentString<R, V>, variables: V): QueryState<R> {
-  const { apiKey, signOut } = useSession();
+  const { apiKey, account, signOut } = useSession();
   const key = JSON.stringify(variables);
   const [state, setState] = useState<{ data: R | undefined; error: string | null; loading: boolean; key: string }>({
     data: undefined,
@@ -101,13 +118,13 @@ export function useQuery<R, V>(document: TypedDocumentString<R, V>, variables: V
     const run = ++latest.current;
     setState((s) => ({ ...s, loading: true }));
     try {
-      const data = await request(document, JSON.parse(key) as V, apiKey);
+      const data = await request(document, JSON.parse(key) as V, apiKey, account);
       if (run === latest.current) setState({ data, error: null, loading: false, key });
     } catch (error) {
       if (error instanceof ApiError && error.unauthenticated) return signOut('Your API key is no longer valid. Sign in again.');
       if (run === latest.current) setState((s) => ({ ...s, error: (error as Error).message, loading: false }));
     }
-  }, [document, key, apiKey, signOut]);
+  }, [document, key, apiKey, account, signOut]);
   useEffect(() => {
     void refetch();
   }, [refetch]);
@@ -118,17 +135,17 @@ export function useQuery<R, V>(document: TypedDocumentString<R, V>, variables: V
 
 /** A function that runs mutations with the session's key; an expired key signs out. */
 export function useMutate() {
-  const { apiKey, signOut } = useSession();
+  const { apiKey, account, signOut } = useSession();
   return useCallback(
     async <R, V>(document: TypedDocumentString<R, V>, variables: V): Promise<R> => {
       try {
-        return await request(document, variables, apiKey);
+        return await request(document, variables, apiKey, account);
       } catch (error) {
         if (error instanceof ApiError && error.unauthenticated) signOut('Your API key is no longer valid. Sign in again.');
         throw error;
       }
     },
-    [apiKey, signOut],
+    [apiKey, account, signOut],
   );
 }
 

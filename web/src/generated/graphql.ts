@@ -4,6 +4,11 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type AccountStatus =
+  | 'ACTIVE'
+  /** Its API keys and portal sessions are refused and its deliveries are held; nothing is deleted. */
+  | 'DISABLED';
+
 export type AttemptOutcome =
   /** The destination resolved to an address this deployment may not reach. */
   | 'BLOCKED'
@@ -135,6 +140,15 @@ export type DashboardAttemptsSubscriptionVariables = Exact<{
 
 
 export type DashboardAttemptsSubscription = { deliveryAttempted: { id: string, outcome: AttemptOutcome, delivery: { id: string, status: DeliveryStatus } } };
+
+export type DashboardAccountsQueryVariables = Exact<{
+  search?: string | null | undefined;
+  status?: AccountStatus | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type DashboardAccountsQuery = { accounts: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, name: string, externalId: string | null, status: AccountStatus, createdAt: string, endpointCount: number, failingEndpointCount: number } }> } };
 
 export type DashboardCreateEndpointMutationVariables = Exact<{
   input: CreateEndpointInput;
@@ -386,6 +400,28 @@ export const DashboardAttemptsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<DashboardAttemptsSubscription, DashboardAttemptsSubscriptionVariables>;
+export const DashboardAccountsDocument = new TypedDocumentString(`
+    query DashboardAccounts($search: String, $status: AccountStatus, $after: String) {
+  accounts(first: 50, search: $search, status: $status, after: $after) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        id
+        name
+        externalId
+        status
+        createdAt
+        endpointCount
+        failingEndpointCount
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DashboardAccountsQuery, DashboardAccountsQueryVariables>;
 export const DashboardCreateEndpointDocument = new TypedDocumentString(`
     mutation DashboardCreateEndpoint($input: CreateEndpointInput!) {
   createEndpoint(input: $input) {

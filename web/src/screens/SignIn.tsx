@@ -1,9 +1,10 @@
-// Sign-in: paste an API key. It is checked with `viewer`, then kept in sessionStorage only.
+// Sign-in: paste an API key (or the deployment's admin key, for the operator view). It is checked
+// with `viewer`, then kept in sessionStorage only.
 import { useId, useState, type FormEvent } from 'react';
 import { useTitle } from '../router.tsx';
 import { signInWith, type Viewer } from '../session.tsx';
 
-export function SignIn({ reason, onSignedIn }: { reason?: string; onSignedIn(apiKey: string, viewer: Viewer): void }) {
+export function SignIn({ reason, onSignedIn }: { reason?: string; onSignedIn(apiKey: string, viewer: Viewer | null): void }) {
   useTitle('Sign in');
   const [key, setKey] = useState('');
   const [error, setError] = useState<string | null>(null);
