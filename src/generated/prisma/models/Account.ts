@@ -172,6 +172,7 @@ export type AccountWhereInput = {
   endpoints?: Prisma.EndpointListRelationFilter
   events?: Prisma.EventListRelationFilter
   deliveries?: Prisma.DeliveryListRelationFilter
+  sources?: Prisma.SourceListRelationFilter
 }
 
 export type AccountOrderByWithRelationInput = {
@@ -184,6 +185,7 @@ export type AccountOrderByWithRelationInput = {
   endpoints?: Prisma.EndpointOrderByRelationAggregateInput
   events?: Prisma.EventOrderByRelationAggregateInput
   deliveries?: Prisma.DeliveryOrderByRelationAggregateInput
+  sources?: Prisma.SourceOrderByRelationAggregateInput
 }
 
 export type AccountWhereUniqueInput = Prisma.AtLeast<{
@@ -199,6 +201,7 @@ export type AccountWhereUniqueInput = Prisma.AtLeast<{
   endpoints?: Prisma.EndpointListRelationFilter
   events?: Prisma.EventListRelationFilter
   deliveries?: Prisma.DeliveryListRelationFilter
+  sources?: Prisma.SourceListRelationFilter
 }, "id">
 
 export type AccountOrderByWithAggregationInput = {
@@ -229,6 +232,7 @@ export type AccountCreateInput = {
   endpoints?: Prisma.EndpointCreateNestedManyWithoutAccountInput
   events?: Prisma.EventCreateNestedManyWithoutAccountInput
   deliveries?: Prisma.DeliveryCreateNestedManyWithoutAccountInput
+  sources?: Prisma.SourceCreateNestedManyWithoutAccountInput
 }
 
 export type AccountUncheckedCreateInput = {
@@ -241,6 +245,7 @@ export type AccountUncheckedCreateInput = {
   endpoints?: Prisma.EndpointUncheckedCreateNestedManyWithoutAccountInput
   events?: Prisma.EventUncheckedCreateNestedManyWithoutAccountInput
   deliveries?: Prisma.DeliveryUncheckedCreateNestedManyWithoutAccountInput
+  sources?: Prisma.SourceUncheckedCreateNestedManyWithoutAccountInput
 }
 
 export type AccountUpdateInput = {
@@ -253,6 +258,7 @@ export type AccountUpdateInput = {
   endpoints?: Prisma.EndpointUpdateManyWithoutAccountNestedInput
   events?: Prisma.EventUpdateManyWithoutAccountNestedInput
   deliveries?: Prisma.DeliveryUpdateManyWithoutAccountNestedInput
+  sources?: Prisma.SourceUpdateManyWithoutAccountNestedInput
 }
 
 export type AccountUncheckedUpdateInput = {
@@ -265,6 +271,7 @@ export type AccountUncheckedUpdateInput = {
   endpoints?: Prisma.EndpointUncheckedUpdateManyWithoutAccountNestedInput
   events?: Prisma.EventUncheckedUpdateManyWithoutAccountNestedInput
   deliveries?: Prisma.DeliveryUncheckedUpdateManyWithoutAccountNestedInput
+  sources?: Prisma.SourceUncheckedUpdateManyWithoutAccountNestedInput
 }
 
 export type AccountCreateManyInput = {
@@ -400,6 +407,20 @@ export type AccountUpdateOneRequiredWithoutDeliveriesNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.AccountUpdateToOneWithWhereWithoutDeliveriesInput, Prisma.AccountUpdateWithoutDeliveriesInput>, Prisma.AccountUncheckedUpdateWithoutDeliveriesInput>
 }
 
+export type AccountCreateNestedOneWithoutSourcesInput = {
+  create?: Prisma.XOR<Prisma.AccountCreateWithoutSourcesInput, Prisma.AccountUncheckedCreateWithoutSourcesInput>
+  connectOrCreate?: Prisma.AccountCreateOrConnectWithoutSourcesInput
+  connect?: Prisma.AccountWhereUniqueInput
+}
+
+export type AccountUpdateOneRequiredWithoutSourcesNestedInput = {
+  create?: Prisma.XOR<Prisma.AccountCreateWithoutSourcesInput, Prisma.AccountUncheckedCreateWithoutSourcesInput>
+  connectOrCreate?: Prisma.AccountCreateOrConnectWithoutSourcesInput
+  upsert?: Prisma.AccountUpsertWithoutSourcesInput
+  connect?: Prisma.AccountWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.AccountUpdateToOneWithWhereWithoutSourcesInput, Prisma.AccountUpdateWithoutSourcesInput>, Prisma.AccountUncheckedUpdateWithoutSourcesInput>
+}
+
 export type AccountCreateWithoutApiKeysInput = {
   id: string
   name: string
@@ -409,6 +430,7 @@ export type AccountCreateWithoutApiKeysInput = {
   endpoints?: Prisma.EndpointCreateNestedManyWithoutAccountInput
   events?: Prisma.EventCreateNestedManyWithoutAccountInput
   deliveries?: Prisma.DeliveryCreateNestedManyWithoutAccountInput
+  sources?: Prisma.SourceCreateNestedManyWithoutAccountInput
 }
 
 export type AccountUncheckedCreateWithoutApiKeysInput = {
@@ -420,6 +442,7 @@ export type AccountUncheckedCreateWithoutApiKeysInput = {
   endpoints?: Prisma.EndpointUncheckedCreateNestedManyWithoutAccountInput
   events?: Prisma.EventUncheckedCreateNestedManyWithoutAccountInput
   deliveries?: Prisma.DeliveryUncheckedCreateNestedManyWithoutAccountInput
+  sources?: Prisma.SourceUncheckedCreateNestedManyWithoutAccountInput
 }
 
 export type AccountCreateOrConnectWithoutApiKeysInput = {
@@ -447,6 +470,7 @@ export type AccountUpdateWithoutApiKeysInput = {
   endpoints?: Prisma.EndpointUpdateManyWithoutAccountNestedInput
   events?: Prisma.EventUpdateManyWithoutAccountNestedInput
   deliveries?: Prisma.DeliveryUpdateManyWithoutAccountNestedInput
+  sources?: Prisma.SourceUpdateManyWithoutAccountNestedInput
 }
 
 export type AccountUncheckedUpdateWithoutApiKeysInput = {
@@ -458,6 +482,7 @@ export type AccountUncheckedUpdateWithoutApiKeysInput = {
   endpoints?: Prisma.EndpointUncheckedUpdateManyWithoutAccountNestedInput
   events?: Prisma.EventUncheckedUpdateManyWithoutAccountNestedInput
   deliveries?: Prisma.DeliveryUncheckedUpdateManyWithoutAccountNestedInput
+  sources?: Prisma.SourceUncheckedUpdateManyWithoutAccountNestedInput
 }
 
 export type AccountCreateWithoutEndpointsInput = {
@@ -469,6 +494,7 @@ export type AccountCreateWithoutEndpointsInput = {
   idempotencyKeys?: Prisma.IdempotencyKeyCreateNestedManyWithoutAccountInput
   events?: Prisma.EventCreateNestedManyWithoutAccountInput
   deliveries?: Prisma.DeliveryCreateNestedManyWithoutAccountInput
+  sources?: Prisma.SourceCreateNestedManyWithoutAccountInput
 }
 
 export type AccountUncheckedCreateWithoutEndpointsInput = {
@@ -480,6 +506,7 @@ export type AccountUncheckedCreateWithoutEndpointsInput = {
   idempotencyKeys?: Prisma.IdempotencyKeyUncheckedCreateNestedManyWithoutAccountInput
   events?: Prisma.EventUncheckedCreateNestedManyWithoutAccountInput
   deliveries?: Prisma.DeliveryUncheckedCreateNestedManyWithoutAccountInput
+  sources?: Prisma.SourceUncheckedCreateNestedManyWithoutAccountInput
 }
 
 export type AccountCreateOrConnectWithoutEndpointsInput = {
@@ -507,6 +534,7 @@ export type AccountUpdateWithoutEndpointsInput = {
   idempotencyKeys?: Prisma.IdempotencyKeyUpdateManyWithoutAccountNestedInput
   events?: Prisma.EventUpdateManyWithoutAccountNestedInput
   deliveries?: Prisma.DeliveryUpdateManyWithoutAccountNestedInput
+  sources?: Prisma.SourceUpdateManyWithoutAccountNestedInput
 }
 
 export type AccountUncheckedUpdateWithoutEndpointsInput = {
@@ -518,6 +546,7 @@ export type AccountUncheckedUpdateWithoutEndpointsInput = {
   idempotencyKeys?: Prisma.IdempotencyKeyUncheckedUpdateManyWithoutAccountNestedInput
   events?: Prisma.EventUncheckedUpdateManyWithoutAccountNestedInput
   deliveries?: Prisma.DeliveryUncheckedUpdateManyWithoutAccountNestedInput
+  sources?: Prisma.SourceUncheckedUpdateManyWithoutAccountNestedInput
 }
 
 export type AccountCreateWithoutEventsInput = {
@@ -529,6 +558,7 @@ export type AccountCreateWithoutEventsInput = {
   idempotencyKeys?: Prisma.IdempotencyKeyCreateNestedManyWithoutAccountInput
   endpoints?: Prisma.EndpointCreateNestedManyWithoutAccountInput
   deliveries?: Prisma.DeliveryCreateNestedManyWithoutAccountInput
+  sources?: Prisma.SourceCreateNestedManyWithoutAccountInput
 }
 
 export type AccountUncheckedCreateWithoutEventsInput = {
@@ -540,6 +570,7 @@ export type AccountUncheckedCreateWithoutEventsInput = {
   idempotencyKeys?: Prisma.IdempotencyKeyUncheckedCreateNestedManyWithoutAccountInput
   endpoints?: Prisma.EndpointUncheckedCreateNestedManyWithoutAccountInput
   deliveries?: Prisma.DeliveryUncheckedCreateNestedManyWithoutAccountInput
+  sources?: Prisma.SourceUncheckedCreateNestedManyWithoutAccountInput
 }
 
 export type AccountCreateOrConnectWithoutEventsInput = {
@@ -567,6 +598,7 @@ export type AccountUpdateWithoutEventsInput = {
   idempotencyKeys?: Prisma.IdempotencyKeyUpdateManyWithoutAccountNestedInput
   endpoints?: Prisma.EndpointUpdateManyWithoutAccountNestedInput
   deliveries?: Prisma.DeliveryUpdateManyWithoutAccountNestedInput
+  sources?: Prisma.SourceUpdateManyWithoutAccountNestedInput
 }
 
 export type AccountUncheckedUpdateWithoutEventsInput = {
@@ -578,6 +610,7 @@ export type AccountUncheckedUpdateWithoutEventsInput = {
   idempotencyKeys?: Prisma.IdempotencyKeyUncheckedUpdateManyWithoutAccountNestedInput
   endpoints?: Prisma.EndpointUncheckedUpdateManyWithoutAccountNestedInput
   deliveries?: Prisma.DeliveryUncheckedUpdateManyWithoutAccountNestedInput
+  sources?: Prisma.SourceUncheckedUpdateManyWithoutAccountNestedInput
 }
 
 export type AccountCreateWithoutEventTypesInput = {
@@ -589,6 +622,7 @@ export type AccountCreateWithoutEventTypesInput = {
   endpoints?: Prisma.EndpointCreateNestedManyWithoutAccountInput
   events?: Prisma.EventCreateNestedManyWithoutAccountInput
   deliveries?: Prisma.DeliveryCreateNestedManyWithoutAccountInput
+  sources?: Prisma.SourceCreateNestedManyWithoutAccountInput
 }
 
 export type AccountUncheckedCreateWithoutEventTypesInput = {
@@ -600,6 +634,7 @@ export type AccountUncheckedCreateWithoutEventTypesInput = {
   endpoints?: Prisma.EndpointUncheckedCreateNestedManyWithoutAccountInput
   events?: Prisma.EventUncheckedCreateNestedManyWithoutAccountInput
   deliveries?: Prisma.DeliveryUncheckedCreateNestedManyWithoutAccountInput
+  sources?: Prisma.SourceUncheckedCreateNestedManyWithoutAccountInput
 }
 
 export type AccountCreateOrConnectWithoutEventTypesInput = {
@@ -627,6 +662,7 @@ export type AccountUpdateWithoutEventTypesInput = {
   endpoints?: Prisma.EndpointUpdateManyWithoutAccountNestedInput
   events?: Prisma.EventUpdateManyWithoutAccountNestedInput
   deliveries?: Prisma.DeliveryUpdateManyWithoutAccountNestedInput
+  sources?: Prisma.SourceUpdateManyWithoutAccountNestedInput
 }
 
 export type AccountUncheckedUpdateWithoutEventTypesInput = {
@@ -638,6 +674,7 @@ export type AccountUncheckedUpdateWithoutEventTypesInput = {
   endpoints?: Prisma.EndpointUncheckedUpdateManyWithoutAccountNestedInput
   events?: Prisma.EventUncheckedUpdateManyWithoutAccountNestedInput
   deliveries?: Prisma.DeliveryUncheckedUpdateManyWithoutAccountNestedInput
+  sources?: Prisma.SourceUncheckedUpdateManyWithoutAccountNestedInput
 }
 
 export type AccountCreateWithoutIdempotencyKeysInput = {
@@ -649,6 +686,7 @@ export type AccountCreateWithoutIdempotencyKeysInput = {
   endpoints?: Prisma.EndpointCreateNestedManyWithoutAccountInput
   events?: Prisma.EventCreateNestedManyWithoutAccountInput
   deliveries?: Prisma.DeliveryCreateNestedManyWithoutAccountInput
+  sources?: Prisma.SourceCreateNestedManyWithoutAccountInput
 }
 
 export type AccountUncheckedCreateWithoutIdempotencyKeysInput = {
@@ -660,6 +698,7 @@ export type AccountUncheckedCreateWithoutIdempotencyKeysInput = {
   endpoints?: Prisma.EndpointUncheckedCreateNestedManyWithoutAccountInput
   events?: Prisma.EventUncheckedCreateNestedManyWithoutAccountInput
   deliveries?: Prisma.DeliveryUncheckedCreateNestedManyWithoutAccountInput
+  sources?: Prisma.SourceUncheckedCreateNestedManyWithoutAccountInput
 }
 
 export type AccountCreateOrConnectWithoutIdempotencyKeysInput = {
@@ -687,6 +726,7 @@ export type AccountUpdateWithoutIdempotencyKeysInput = {
   endpoints?: Prisma.EndpointUpdateManyWithoutAccountNestedInput
   events?: Prisma.EventUpdateManyWithoutAccountNestedInput
   deliveries?: Prisma.DeliveryUpdateManyWithoutAccountNestedInput
+  sources?: Prisma.SourceUpdateManyWithoutAccountNestedInput
 }
 
 export type AccountUncheckedUpdateWithoutIdempotencyKeysInput = {
@@ -698,6 +738,7 @@ export type AccountUncheckedUpdateWithoutIdempotencyKeysInput = {
   endpoints?: Prisma.EndpointUncheckedUpdateManyWithoutAccountNestedInput
   events?: Prisma.EventUncheckedUpdateManyWithoutAccountNestedInput
   deliveries?: Prisma.DeliveryUncheckedUpdateManyWithoutAccountNestedInput
+  sources?: Prisma.SourceUncheckedUpdateManyWithoutAccountNestedInput
 }
 
 export type AccountCreateWithoutDeliveriesInput = {
@@ -709,6 +750,7 @@ export type AccountCreateWithoutDeliveriesInput = {
   idempotencyKeys?: Prisma.IdempotencyKeyCreateNestedManyWithoutAccountInput
   endpoints?: Prisma.EndpointCreateNestedManyWithoutAccountInput
   events?: Prisma.EventCreateNestedManyWithoutAccountInput
+  sources?: Prisma.SourceCreateNestedManyWithoutAccountInput
 }
 
 export type AccountUncheckedCreateWithoutDeliveriesInput = {
@@ -720,6 +762,7 @@ export type AccountUncheckedCreateWithoutDeliveriesInput = {
   idempotencyKeys?: Prisma.IdempotencyKeyUncheckedCreateNestedManyWithoutAccountInput
   endpoints?: Prisma.EndpointUncheckedCreateNestedManyWithoutAccountInput
   events?: Prisma.EventUncheckedCreateNestedManyWithoutAccountInput
+  sources?: Prisma.SourceUncheckedCreateNestedManyWithoutAccountInput
 }
 
 export type AccountCreateOrConnectWithoutDeliveriesInput = {
@@ -747,6 +790,7 @@ export type AccountUpdateWithoutDeliveriesInput = {
   idempotencyKeys?: Prisma.IdempotencyKeyUpdateManyWithoutAccountNestedInput
   endpoints?: Prisma.EndpointUpdateManyWithoutAccountNestedInput
   events?: Prisma.EventUpdateManyWithoutAccountNestedInput
+  sources?: Prisma.SourceUpdateManyWithoutAccountNestedInput
 }
 
 export type AccountUncheckedUpdateWithoutDeliveriesInput = {
@@ -758,6 +802,71 @@ export type AccountUncheckedUpdateWithoutDeliveriesInput = {
   idempotencyKeys?: Prisma.IdempotencyKeyUncheckedUpdateManyWithoutAccountNestedInput
   endpoints?: Prisma.EndpointUncheckedUpdateManyWithoutAccountNestedInput
   events?: Prisma.EventUncheckedUpdateManyWithoutAccountNestedInput
+  sources?: Prisma.SourceUncheckedUpdateManyWithoutAccountNestedInput
+}
+
+export type AccountCreateWithoutSourcesInput = {
+  id: string
+  name: string
+  createdAt?: Date | string
+  apiKeys?: Prisma.ApiKeyCreateNestedManyWithoutAccountInput
+  eventTypes?: Prisma.EventTypeCreateNestedManyWithoutAccountInput
+  idempotencyKeys?: Prisma.IdempotencyKeyCreateNestedManyWithoutAccountInput
+  endpoints?: Prisma.EndpointCreateNestedManyWithoutAccountInput
+  events?: Prisma.EventCreateNestedManyWithoutAccountInput
+  deliveries?: Prisma.DeliveryCreateNestedManyWithoutAccountInput
+}
+
+export type AccountUncheckedCreateWithoutSourcesInput = {
+  id: string
+  name: string
+  createdAt?: Date | string
+  apiKeys?: Prisma.ApiKeyUncheckedCreateNestedManyWithoutAccountInput
+  eventTypes?: Prisma.EventTypeUncheckedCreateNestedManyWithoutAccountInput
+  idempotencyKeys?: Prisma.IdempotencyKeyUncheckedCreateNestedManyWithoutAccountInput
+  endpoints?: Prisma.EndpointUncheckedCreateNestedManyWithoutAccountInput
+  events?: Prisma.EventUncheckedCreateNestedManyWithoutAccountInput
+  deliveries?: Prisma.DeliveryUncheckedCreateNestedManyWithoutAccountInput
+}
+
+export type AccountCreateOrConnectWithoutSourcesInput = {
+  where: Prisma.AccountWhereUniqueInput
+  create: Prisma.XOR<Prisma.AccountCreateWithoutSourcesInput, Prisma.AccountUncheckedCreateWithoutSourcesInput>
+}
+
+export type AccountUpsertWithoutSourcesInput = {
+  update: Prisma.XOR<Prisma.AccountUpdateWithoutSourcesInput, Prisma.AccountUncheckedUpdateWithoutSourcesInput>
+  create: Prisma.XOR<Prisma.AccountCreateWithoutSourcesInput, Prisma.AccountUncheckedCreateWithoutSourcesInput>
+  where?: Prisma.AccountWhereInput
+}
+
+export type AccountUpdateToOneWithWhereWithoutSourcesInput = {
+  where?: Prisma.AccountWhereInput
+  data: Prisma.XOR<Prisma.AccountUpdateWithoutSourcesInput, Prisma.AccountUncheckedUpdateWithoutSourcesInput>
+}
+
+export type AccountUpdateWithoutSourcesInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  apiKeys?: Prisma.ApiKeyUpdateManyWithoutAccountNestedInput
+  eventTypes?: Prisma.EventTypeUpdateManyWithoutAccountNestedInput
+  idempotencyKeys?: Prisma.IdempotencyKeyUpdateManyWithoutAccountNestedInput
+  endpoints?: Prisma.EndpointUpdateManyWithoutAccountNestedInput
+  events?: Prisma.EventUpdateManyWithoutAccountNestedInput
+  deliveries?: Prisma.DeliveryUpdateManyWithoutAccountNestedInput
+}
+
+export type AccountUncheckedUpdateWithoutSourcesInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  apiKeys?: Prisma.ApiKeyUncheckedUpdateManyWithoutAccountNestedInput
+  eventTypes?: Prisma.EventTypeUncheckedUpdateManyWithoutAccountNestedInput
+  idempotencyKeys?: Prisma.IdempotencyKeyUncheckedUpdateManyWithoutAccountNestedInput
+  endpoints?: Prisma.EndpointUncheckedUpdateManyWithoutAccountNestedInput
+  events?: Prisma.EventUncheckedUpdateManyWithoutAccountNestedInput
+  deliveries?: Prisma.DeliveryUncheckedUpdateManyWithoutAccountNestedInput
 }
 
 
@@ -772,6 +881,7 @@ export type AccountCountOutputType = {
   endpoints: number
   events: number
   deliveries: number
+  sources: number
 }
 
 export type AccountCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
@@ -781,6 +891,7 @@ export type AccountCountOutputTypeSelect<ExtArgs extends runtime.Types.Extension
   endpoints?: boolean | AccountCountOutputTypeCountEndpointsArgs
   events?: boolean | AccountCountOutputTypeCountEventsArgs
   deliveries?: boolean | AccountCountOutputTypeCountDeliveriesArgs
+  sources?: boolean | AccountCountOutputTypeCountSourcesArgs
 }
 
 /**
@@ -835,6 +946,13 @@ export type AccountCountOutputTypeCountDeliveriesArgs<ExtArgs extends runtime.Ty
   where?: Prisma.DeliveryWhereInput
 }
 
+/**
+ * AccountCountOutputType without action
+ */
+export type AccountCountOutputTypeCountSourcesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.SourceWhereInput
+}
+
 
 export type AccountSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   id?: boolean
@@ -846,6 +964,7 @@ export type AccountSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs 
   endpoints?: boolean | Prisma.Account$endpointsArgs<ExtArgs>
   events?: boolean | Prisma.Account$eventsArgs<ExtArgs>
   deliveries?: boolean | Prisma.Account$deliveriesArgs<ExtArgs>
+  sources?: boolean | Prisma.Account$sourcesArgs<ExtArgs>
   _count?: boolean | Prisma.AccountCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["account"]>
 
@@ -875,6 +994,7 @@ export type AccountInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs
   endpoints?: boolean | Prisma.Account$endpointsArgs<ExtArgs>
   events?: boolean | Prisma.Account$eventsArgs<ExtArgs>
   deliveries?: boolean | Prisma.Account$deliveriesArgs<ExtArgs>
+  sources?: boolean | Prisma.Account$sourcesArgs<ExtArgs>
   _count?: boolean | Prisma.AccountCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type AccountIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {}
@@ -889,6 +1009,7 @@ export type $AccountPayload<ExtArgs extends runtime.Types.Extensions.InternalArg
     endpoints: Prisma.$EndpointPayload<ExtArgs>[]
     events: Prisma.$EventPayload<ExtArgs>[]
     deliveries: Prisma.$DeliveryPayload<ExtArgs>[]
+    sources: Prisma.$SourcePayload<ExtArgs>[]
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
@@ -1294,6 +1415,7 @@ export interface Prisma__AccountClient<T, Null = never, ExtArgs extends runtime.
   endpoints<T extends Prisma.Account$endpointsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Account$endpointsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$EndpointPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   events<T extends Prisma.Account$eventsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Account$eventsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$EventPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   deliveries<T extends Prisma.Account$deliveriesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Account$deliveriesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$DeliveryPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  sources<T extends Prisma.Account$sourcesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Account$sourcesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$SourcePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -1860,6 +1982,30 @@ export type Account$deliveriesArgs<ExtArgs extends runtime.Types.Extensions.Inte
   take?: number
   skip?: number
   distinct?: Prisma.DeliveryScalarFieldEnum | Prisma.DeliveryScalarFieldEnum[]
+}
+
+/**
+ * Account.sources
+ */
+export type Account$sourcesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the Source
+   */
+  select?: Prisma.SourceSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the Source
+   */
+  omit?: Prisma.SourceOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.SourceInclude<ExtArgs> | null
+  where?: Prisma.SourceWhereInput
+  orderBy?: Prisma.SourceOrderByWithRelationInput | Prisma.SourceOrderByWithRelationInput[]
+  cursor?: Prisma.SourceWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.SourceScalarFieldEnum | Prisma.SourceScalarFieldEnum[]
 }
 
 /**
