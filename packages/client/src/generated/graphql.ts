@@ -283,6 +283,7 @@ export type NodeQuery = { node:
     | { __typename: 'DeliveryAttempt', id: string }
     | { __typename: 'Endpoint', id: string }
     | { __typename: 'Event', id: string }
+    | { __typename: 'Source', id: string }
    | null };
 
 export type EventTypesQueryVariables = Exact<{ [key: string]: never; }>;
