@@ -71,6 +71,20 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | n
   return Buffer.concat(chunks, size);
 }
 
+/**
+ * A request without a body (a GET) keeps its connection; one whose body was left unread (404, 413,
+ * 429: a stranger's, perhaps endless) has its connection closed once answered, rather than read.
+ */
+function dropUnreadBody(req: IncomingMessage, res: ServerResponse): void {
+  if (req.complete) return;
+  const declared = req.headers['content-length'];
+  if (req.method === 'GET' || req.method === 'HEAD' || (declared === '0' && req.headers['transfer-encoding'] === undefined)) {
+    req.resume();
+    return;
+  }
+  res.once('finish', () => req.destroy());
+}
+
 export class IngestRoute {
   private readonly services: Services;
   private readonly logger: Logger;
@@ -95,15 +109,14 @@ export class IngestRoute {
     if (!source) {
       // The same answer for a malformed id, a deleted source and another account's: nothing to learn.
       res.writeHead(404, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }).end(NOT_FOUND);
-      req.resume();
+      dropUnreadBody(req, res);
       return true;
     }
     const receivedAt = this.services.clock.now();
     const answer = await this.answer(req, source);
     await this.record(source, receivedAt, answer);
     res.writeHead(answer.status, { 'content-type': answer.type, 'cache-control': 'no-store', ...answer.headers }).end(answer.body);
-    // A body left unread (413, 429) is drained by closing the connection rather than reading it.
-    if (!req.complete) res.once('finish', () => req.destroy());
+    dropUnreadBody(req, res);
     return true;
   }
 
