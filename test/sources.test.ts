@@ -20,6 +20,7 @@ import {
 import { mapWhatsAppWebhook } from '../src/domain/sources/whatsapp-cloud.ts';
 import { SOURCE_LIMITS } from '../src/limits.ts';
 import { startReceiver as startSeedReceiver } from './seeds/harness.ts';
+import { startReceiver, type ReceivedRequest } from './support/receiver.ts';
 import { RECIPES } from './seeds/recipes.ts';
 import { closeSql, createEndpoint, sql } from './support/api.ts';
 import { startTestApp, type TestApp } from './support/app.ts';
@@ -435,6 +436,44 @@ describe('the whole pipe', () => {
       }, 20_000);
     } finally {
       await running.stop();
+    }
+  }, 60_000);
+
+  it('Meta -> source -> endpoint with seed 003\'s transformation -> the reads of seed 003\'s ASP.NET controller', async () => {
+    // The controller cannot run here (no .NET); this receiver makes its reads, step by step as
+    // printed: HMAC-SHA256 of the raw body with CallbackSecret, "sha256=" stripped, compared
+    // ignoring case (401 otherwise), then event, message.from, message.messageType, message.content.text.
+    const recipe = RECIPES.find((r) => r.seed.startsWith('003'))!;
+    const callbackSecret = recipe.endpoint.signingSecret!;
+    const read: Array<{ event: string; from: string; type: string; text: string }> = [];
+    const controller = (request: ReceivedRequest) => {
+      const provided = String(request.headers['x-webhook-signature'] ?? '').replace('sha256=', '');
+      const expected = createHmac('sha256', Buffer.from(callbackSecret, 'utf8')).update(Buffer.from(request.body, 'utf8')).digest('hex');
+      if (expected.toLowerCase() !== provided.toLowerCase()) return { status: 401, body: 'Invalid signature.' };
+      const root = JSON.parse(request.body);
+      if (root.event === 'message.received') read.push({ event: root.event, from: root.message.from, type: root.message.messageType, text: root.message.content.text });
+      return { status: 200 };
+    };
+    const receiver = await startReceiver(controller);
+    try {
+      const { signatureHeader, transformation, eventTypes } = recipe.endpoint;
+      await createEndpoint(t, key, {
+        url: receiver.url,
+        description: 'WaConnect controller',
+        eventTypes,
+        signingSecret: callbackSecret,
+        signatureHeader: { name: signatureHeader.name, format: signatureHeader.format, timestampHeader: signatureHeader.timestampHeader },
+        transformation,
+        retrySchedule: [600],
+      });
+      const source = await whatsappSource('pipe 003');
+      const text = `hello WaConnect ${randomBytes(4).toString('hex')}`;
+      expect((await metaPost(source.ingestUrl!, batch('pipe003', 1, () => text).body)).status).toBe(200);
+      await waitUntil('the controller read the message', async () => read.some((r) => r.text === text), 30_000, 50);
+      expect(read.find((r) => r.text === text)).toEqual({ event: 'message.received', from: '15551234567', type: 'text', text });
+      expect(receiver.requests.every((r) => r.headers['x-webhook-event'] === 'message.received')).toBe(true);
+    } finally {
+      await receiver.close();
     }
   }, 60_000);
 });
