@@ -22,7 +22,7 @@ const wanted = (name: string) => ONLY === null || ONLY.has(name);
 
 /** Sizes: the for a full run; a small version that runs in seconds with --quick. */
 const SIZE = quick
-  ? { noop: 2_000, posts: 2_000, e2eEvents: 200, latencyProbes: 20, publishCalls: 200, batchEvents: 2_000, fanoutEndpoints: 1_000, fanoutRuns: 3, backlogEvents: 500, fairProbes: 5, slowQueued: 100, healthyProbes: 5, ingestPosts: 30 }
+  ? { noop: 2_000, posts: 2_000, e2eEvents: 200, latencyProbes: 20, publishCalls: 200, batchEvents: 2_000, fanoutEndpoints: 1_000, fanoutRuns: 3, backlogEvents: 500, fairProbes: 5, slowQueued: 100, healthyProbes: 5, ingestPosts: 20 }
   : { noop: 20_000, posts: 20_000, e2eEvents: 2_500, latencyProbes: 200, publishCalls: 5_000, batchEvents: 20_000, fanoutEndpoints: 1_000, fanoutRuns: 10, backlogEvents: 5_000, fairProbes: 20, slowQueued: 1_000, healthyProbes: 20, ingestPosts: 300 };
 /** Changes in each Meta POST of the ingest scenario (the figure). */
 const INGEST_CHANGES = 100;
