@@ -308,6 +308,33 @@ describe('WHATSAPP_CLOUD: a crash between receipt and commit', () => {
   }
 });
 
+describe('WHATSAPP_CLOUD: a deadlock', () => {
+  it('publishes again after a deadlock rolled the POST back, and answers 200 with every event once', async () => {
+    // The first insert of the chosen message fails as a deadlock victim would (40P01), once: a
+    // sequence counts the tries, as it is not rolled back with them.
+    await sql(t, 'CREATE SEQUENCE test_deadlock_tries');
+    await sql(t, `CREATE FUNCTION test_deadlock() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.data->'content'->>'text' = 'DEADLOCK' AND nextval('test_deadlock_tries') = 1 THEN
+          RAISE EXCEPTION 'injected deadlock' USING ERRCODE = '40P01';
+        END IF;
+        RETURN NEW;
+      END $$`);
+    await sql(t, 'CREATE TRIGGER test_deadlock BEFORE INSERT ON event FOR EACH ROW EXECUTE FUNCTION test_deadlock()');
+    try {
+      const source = await whatsappSource('deadlock');
+      const { body, ids } = batch('deadlock', 50, (i) => (i === 25 ? 'DEADLOCK' : `message ${i}`));
+      const answer = await metaPost(source.ingestUrl!, body);
+      expect(answer.status).toBe(200);
+      expect(await eventsOf(ids)).toHaveLength(50);
+      // Tried twice: the deadlocked statement, then the one that committed.
+      expect((await sql(t, 'SELECT last_value::int AS n FROM test_deadlock_tries'))[0]!.n).toBe(2);
+    } finally {
+      await sql(t, 'DROP TRIGGER IF EXISTS test_deadlock ON event');
+    }
+  });
+});
+
 describe('SIGNED_HTTP', () => {
   it('takes a Standard Webhooks POST as one event of its type, deduplicated by webhook-id', async () => {
     const secret = `whsec_${randomBytes(24).toString('base64')}`;

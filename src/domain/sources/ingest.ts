@@ -16,6 +16,10 @@ import { answerHubChallenge, HUB_SIGNATURE_HEADER, hubChallengeQuery } from './h
 import { receiveSignedHttpPost } from './signed-http.ts';
 import { receiveWhatsAppPost } from './whatsapp-cloud.ts';
 
+/** Postgres's deadlock_detected, and how many times a POST's events are tried before the sender is told 500. */
+const DEADLOCK = '40P01';
+const DEADLOCK_TRIES = 3;
+
 export interface IngestDeps {
   db: Db;
   /** The process's pool: one batch of events is one statement there, atomic on its own. */
@@ -101,7 +105,17 @@ export async function ingest(deps: IngestDeps, source: IngestSourceRow, request:
  */
 async function publishAll(deps: IngestDeps, accountId: string, events: PublishEventInput[]): Promise<number> {
   const count = (results: Array<{ created: boolean }>) => results.filter((r) => r.created).length;
-  if (events.length <= MAX_BATCH_EVENTS) return count(await publishEvents(deps, accountId, events));
+  if (events.length <= MAX_BATCH_EVENTS) {
+    // A deadlock (the fan-out against the engine's lane updates, under load) rolled the statement
+    // back whole: publishing again is safe, and spares Meta a retry hours later.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return count(await publishEvents(deps, accountId, events));
+      } catch (error) {
+        if (attempt >= DEADLOCK_TRIES || (error as { code?: string }).code !== DEADLOCK) throw error;
+      }
+    }
+  }
   return deps.db.$transaction(
     async (tx) => {
       const inTx = { ...deps, sql: prismaSql(tx) };
