@@ -1,8 +1,9 @@
-// `npm run bench [-- --quick] [-- --out file.json]`: Hookwire's delivery engine measured beside the
+// `npm run bench [-- --quick] [-- --out file.json]`: Hookwire's delivery engine (and its ingest URL) measured beside the
 // limits of this machine, in the same run: graphile-worker draining no-op jobs (a Postgres-backed
 // queue's ceiling) and undici POSTing to the same receiver process (the HTTP ceiling). Every
 // Hookwire figure comes from real processes started as `npm start` starts them, talking GraphQL
 // over HTTP, delivering to a receiver in a process of its own. Prints a table, writes JSON.
+import { createHmac } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import pg from 'pg';
@@ -14,15 +15,17 @@ import { GraphQLClient, now, startHookwire, startPgServer, startReceiver, type H
 const quick = process.argv.includes('--quick');
 const outIndex = process.argv.indexOf('--out');
 const OUT = outIndex > 0 ? process.argv[outIndex + 1]! : 'bench-results.json';
-/** `--only e2e,publish`: run some scenarios (limits, e2e, workers, publish, fairness) while working on one. */
+/** `--only e2e,publish`: run some scenarios (limits, e2e, workers, publish, fairness, ingest) while working on one. */
 const onlyIndex = process.argv.indexOf('--only');
 const ONLY = onlyIndex > 0 ? new Set(process.argv[onlyIndex + 1]!.split(',')) : null;
 const wanted = (name: string) => ONLY === null || ONLY.has(name);
 
 /** Sizes: the issue's for a full run; a small version that runs in seconds with --quick. */
 const SIZE = quick
-  ? { noop: 2_000, posts: 2_000, e2eEvents: 200, latencyProbes: 20, publishCalls: 200, batchEvents: 2_000, fanoutEndpoints: 1_000, fanoutRuns: 3, backlogEvents: 500, fairProbes: 5, slowQueued: 100, healthyProbes: 5 }
-  : { noop: 20_000, posts: 20_000, e2eEvents: 2_500, latencyProbes: 200, publishCalls: 5_000, batchEvents: 20_000, fanoutEndpoints: 1_000, fanoutRuns: 10, backlogEvents: 5_000, fairProbes: 20, slowQueued: 1_000, healthyProbes: 20 };
+  ? { noop: 2_000, posts: 2_000, e2eEvents: 200, latencyProbes: 20, publishCalls: 200, batchEvents: 2_000, fanoutEndpoints: 1_000, fanoutRuns: 3, backlogEvents: 500, fairProbes: 5, slowQueued: 100, healthyProbes: 5, ingestPosts: 20 }
+  : { noop: 20_000, posts: 20_000, e2eEvents: 2_500, latencyProbes: 200, publishCalls: 5_000, batchEvents: 20_000, fanoutEndpoints: 1_000, fanoutRuns: 10, backlogEvents: 5_000, fairProbes: 20, slowQueued: 1_000, healthyProbes: 20, ingestPosts: 300 };
+/** Changes in each Meta POST of the ingest scenario (the issue's figure). */
+const INGEST_CHANGES = 100;
 /** Endpoints per fan-out: every event of the throughput runs goes to this many. */
 const FANOUT = 10;
 
@@ -332,6 +335,98 @@ async function fairness(server: PgServer, receiver: Receiver) {
   }
 }
 
+/** A Meta webhook of `n` text messages, each its own change, as one POST of WhatsApp Cloud API's. */
+function metaBody(post: number, n: number): string {
+  const changes = Array.from({ length: n }, (_, i) => ({
+    field: 'messages',
+    value: {
+      messaging_product: 'whatsapp',
+      metadata: { display_phone_number: '15550001111', phone_number_id: '106540352242922' },
+      contacts: [{ profile: { name: 'Bench' }, wa_id: '15551234567' }],
+      messages: [{ from: '15551234567', id: `wamid.bench.${post}.${i}`, timestamp: String(1_700_000_000 + i), type: 'text', text: { body: `hello ${i}` } }],
+    },
+  }));
+  return JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: '102290129340398', changes }] });
+}
+
+/**
+ * Meta -> /ingest/<source>: 100-change signed POSTs, one after another as Meta's retry queue sends
+ * them, each timed from the request to the 200 (every event committed), while the deliveries they
+ * make and a steady publishEvents load flow to the receiver from the same npm start. Measured for a
+ * source whose account has one endpoint (100 deliveries a POST) and ten (1,000 a POST).
+ */
+async function ingesting(server: PgServer, receiver: Receiver) {
+  const db = await server.database();
+  const hookwire = await startHookwire('all', db);
+  const api = new GraphQLClient(hookwire.url!);
+  const secret = 'bench-meta-app-secret';
+  let posted = 0;
+  try {
+    const load = await account(api, 'ingest load', Array.from({ length: FANOUT }, (_, i) => ({ url: `${receiver.origin}/ok?l=${i}` })));
+    const measure = async (fanout: number) => {
+      const acct = await account(api, `ingest ${fanout}-way`, Array.from({ length: fanout }, (_, i) => ({ url: `${receiver.origin}/ok?i=${i}` })));
+      const { createSource } = await api.request(
+        `mutation($input: CreateSourceInput!) { createSource(input: $input) { __typename ... on SourceSuccess { source { ingestUrl } } } }`,
+        { input: { kind: 'WHATSAPP_CLOUD', name: 'bench', appSecret: secret, verifyToken: 'bench-verify' } },
+        acct.key,
+      );
+      if (createSource.__typename !== 'SourceSuccess') throw new Error(`createSource: ${JSON.stringify(createSource)}`);
+      const url = new URL(createSource.source.ingestUrl);
+      const pool = new Pool(url.origin, { connections: 1 });
+      const post = async () => {
+        const body = metaBody(posted++, INGEST_CHANGES);
+        const signature = `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+        // A 5xx (nothing stored) is what Meta retries later; here it is counted and retried at once, and
+        // the POST that got its 200 is the one timed.
+        for (;;) {
+          const started = performance.now();
+          const res = await pool.request({ path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature }, body });
+          await res.body.dump();
+          if (res.statusCode === 200) return performance.now() - started;
+          if (res.statusCode < 500 || refusals.length > 20) throw new Error(`ingest answered ${res.statusCode}`);
+          refusals.push(`HTTP ${res.statusCode}`);
+        }
+      };
+      // Warm-up: the first POSTs compile the mapping's and the publish path's code.
+      for (let i = 0; i < 5; i++) await post();
+      const latencies: number[] = [];
+      // Interleaved with publishEvents of as many events to the same account over GraphQL: what
+      // publishing them costs on its own at the same moment, so the ingest's own share shows.
+      const published: number[] = [];
+      for (let i = 0; i < SIZE.ingestPosts; i++) {
+        latencies.push(await post());
+        const started = performance.now();
+        await publishBatch(api, acct.key, INGEST_CHANGES);
+        published.push(performance.now() - started);
+      }
+      await pool.close();
+      return { ...latencySummary(latencies), publishEventsSameBatch: latencySummary(published) };
+    };
+    let loading = true;
+    // The load's failures are reported, not fatal: the figures measured are the ingest's.
+    const loadErrors: string[] = [];
+    const refusals: string[] = [];
+    const background = (async () => {
+      while (loading) {
+        const tick = Date.now();
+        await publishBatch(api, load.key, 20).catch((error: Error) => loadErrors.push(error.message));
+        await sleep(Math.max(0, 100 - (Date.now() - tick)));
+      }
+    })();
+    const oneWay = await measure(1);
+    const tenWay = await measure(FANOUT);
+    loading = false;
+    await background;
+    const [row] = await server.query<{ n: number }>(db, `SELECT count(*)::int AS n FROM delivery WHERE status = 'SUCCEEDED'`);
+    await receiver.receipts(true);
+    if (loadErrors.length > 0) console.warn(`the background publishEvents load failed ${loadErrors.length} time(s): ${loadErrors[0]}`);
+    return { posts: SIZE.ingestPosts, changesPerPost: INGEST_CHANGES, oneWay, tenWay, deliveriesSucceededMeanwhile: row!.n, loadErrors, ingestRetried: refusals, peakRssMb: await rss([hookwire]) };
+  } finally {
+    await api.close();
+    await hookwire.stop();
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 
 const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a');
@@ -347,10 +442,11 @@ try {
   const twoWorkers = wanted('workers') ? await endToEnd(server, receiver, 2) : null;
   const publish = wanted('publish') ? await publishing(server, receiver) : null;
   const fair = wanted('fairness') ? await fairness(server, receiver) : null;
+  const ingest = wanted('ingest') ? await ingesting(server, receiver) : null;
 
-  const results = { quick, machine, limits, endToEnd: single, oneWorker, twoWorkers, publish, fairness: fair };
+  const results = { quick, machine, limits, endToEnd: single, oneWorker, twoWorkers, publish, fairness: fair, ingest };
   await writeFile(OUT, JSON.stringify(results, null, 2) + '\n');
-  if (!limits || !single || !oneWorker || !twoWorkers || !publish || !fair) {
+  if (!limits || !single || !oneWorker || !twoWorkers || !publish || !fair || !ingest) {
     console.log(JSON.stringify(results, null, 2));
   } else {
     const rows: Array<[string, string]> = [
@@ -369,6 +465,9 @@ try {
       ['   a healthy endpoint beside one that times out', `${ms(fair.besideTimingOut)} (${fair.slowEndpointRequestsInFlight} requests hanging at the slow one)`],
       ['5. API + 1 worker process / API + 2 worker processes', `${fmt(oneWorker.perSecond)}/s / ${fmt(twoWorkers.perSecond)}/s end to end`],
       ['6. peak RSS, MiB, per process', `npm start ${JSON.stringify(single.peakRssMb)}; under backlog ${JSON.stringify(fair.peakRssMb)}; API alone ${JSON.stringify(publish.peakRssMb)}; API + 2 workers ${JSON.stringify(twoWorkers.peakRssMb)}`],
+      [`7. ingest: Meta POST of ${ingest.changesPerPost} changes → 200, deliveries flowing, 1-way`, `${ms(ingest.oneWay)} (targets p50 ≤ 50 ms, p99 ≤ 250 ms)`],
+      [`   … ${FANOUT}-way (${ingest.changesPerPost * FANOUT} deliveries a POST)`, ms(ingest.tenWay)],
+      [`   publishEvents of ${ingest.changesPerPost} events meanwhile, 1-way / ${FANOUT}-way`, `p50 ${fmt(ingest.oneWay.publishEventsSameBatch.p50, 1)} ms / ${fmt(ingest.tenWay.publishEventsSameBatch.p50, 1)} ms`],
     ];
     const width = Math.max(...rows.map(([k]) => k.length));
     for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);

@@ -1,7 +1,7 @@
 // Reads the environment once into a typed, frozen configuration; nothing else reads process.env.
 import { DEFAULT_RETRY_SCHEDULE } from './delivery/schedule.ts';
 import { parseEncryptionKeys, Sealer, type SealingKey } from './db/sealer.ts';
-import { ENDPOINT_LIMITS } from './limits.ts';
+import { ENDPOINT_LIMITS, SOURCE_LIMITS } from './limits.ts';
 
 export type Role = 'all' | 'api' | 'worker';
 
@@ -66,6 +66,14 @@ export interface Config {
   /** OTLP/HTTP traces go here when set (OTEL_EXPORTER_OTLP_ENDPOINT); no tracing at all otherwise. */
   otelEndpoint: string | null;
   version: string;
+  /**
+   * HOOKWIRE_PUBLIC_URL: the address senders reach the API at (a source's ingest URL starts with it);
+   * null: the API's own address.
+   */
+  publicUrl: string | null;
+  /** Requests a second one source's ingest URL takes, across every API process (token bucket); 0: no limit. */
+  sourceRateLimitPerSecond: number;
+  sourceRateBurst: number;
   /** NODE_ENV=production: an encryption key is required (none is generated), logs are JSON. */
   production: boolean;
   /**
@@ -197,5 +205,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     proxyUrl: url(env, 'HOOKWIRE_PROXY_URL'),
     otelEndpoint: url(env, 'OTEL_EXPORTER_OTLP_ENDPOINT'),
     version: env.npm_package_version ?? '0.1.0',
+    publicUrl: url(env, 'HOOKWIRE_PUBLIC_URL')?.replace(/\/+$/, '') ?? null,
+    sourceRateLimitPerSecond: int(env, 'HOOKWIRE_SOURCE_RATE_LIMIT', SOURCE_LIMITS.ingestRatePerSecondDefault, 0, 1_000_000),
+    sourceRateBurst: int(env, 'HOOKWIRE_SOURCE_RATE_BURST', SOURCE_LIMITS.ingestRateBurstDefault, 1, 1_000_000),
   });
 }

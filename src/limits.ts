@@ -57,3 +57,19 @@ export const ACCOUNT_LIMITS = Object.freeze({
   /** Accounts per page of the admin's listing. */
   pageMax: 100,
 });
+
+/** Sources (issue 18): what one may be set to, and what its public ingest URL takes. */
+export const SOURCE_LIMITS = Object.freeze({
+  /** In characters (code points). */
+  nameMaxLength: 200,
+  /** Meta's app secret and verify token, in characters. */
+  secretMaxLength: 256,
+  perAccountMax: 100,
+  /** Meta's webhook bodies reach 3 MB; a margin above it, then 413. */
+  ingestBodyMaxBytes: 4 * 1024 * 1024,
+  /** Default of HOOKWIRE_SOURCE_RATE_LIMIT: requests a second per source, across API processes. */
+  ingestRatePerSecondDefault: 200,
+  /** Default of HOOKWIRE_SOURCE_RATE_BURST. */
+  ingestRateBurstDefault: 1000,
+  recentRequestsMax: 100,
+});

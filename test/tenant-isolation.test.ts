@@ -111,8 +111,15 @@ beforeAll(async () => {
     [attemptId, deliveryId],
   );
   const [key] = await sql<{ id: string; key_prefix: string }>(t, 'SELECT id, key_prefix FROM api_key WHERE account_id = $1', [alice.accountId]);
-  aliceIds.push(alice.accountId, endpoint.id, events[0]!.id, events[1]!.id, deliveryId, attemptId, key!.id);
-  markers.push(...aliceIds, endpoint.signingSecret, 'alice-only-endpoint', 'alice-private-description', 'alice-header-secret', 'alice-session', 'wamid.test.1', 'alice-response-body', key!.key_prefix, 'alice-type-description', 'alice-type-example');
+  const source = await t.gql(
+    `mutation AliceSource($input: CreateSourceInput!) { createSource(input: $input) { ... on SourceSuccess { source { id } } } }`,
+    { input: { kind: 'WHATSAPP_CLOUD', name: 'alice-source-name', appSecret: 'alice-app-secret', verifyToken: 'alice-verify-token' } },
+    alice.key,
+  );
+  const sourceId = (source.data as { createSource: { source: { id: string } } }).createSource.source.id;
+  await sql(t, `INSERT INTO source_request (source_id, received_at, status, error, events) VALUES ($1, now(), 401, 'alice-refused-request', 0)`, [sourceId]);
+  aliceIds.push(alice.accountId, endpoint.id, events[0]!.id, events[1]!.id, deliveryId, attemptId, key!.id, sourceId);
+  markers.push(...aliceIds, 'alice-source-name', 'alice-app-secret', 'alice-verify-token', 'alice-refused-request', endpoint.signingSecret, 'alice-only-endpoint', 'alice-private-description', 'alice-header-secret', 'alice-session', 'wamid.test.1', 'alice-response-body', key!.key_prefix, 'alice-type-description', 'alice-type-example');
   const introspection = await post(getIntrospectionQuery(), {}, bob.key);
   schema = buildClientSchema(introspection.body.data as IntrospectionQuery);
 }, 60_000);

@@ -9,6 +9,7 @@ export const ID_PREFIXES = {
   Event: 'evt',
   Delivery: 'dlv',
   DeliveryAttempt: 'att',
+  Source: 'src',
 } as const;
 
 export type IdType = keyof typeof ID_PREFIXES;

@@ -37,6 +37,8 @@ export interface ApiServices extends Services {
   pubsub: HookwirePubSub;
   /** This process's key cache: a revocation forgets the key here at once (other processes hear NOTIFY). */
   keys: { forget(keyHash: string): void; forgetAccount(accountId: string): void };
+  /** Where senders reach this API (HOOKWIRE_PUBLIC_URL, else its own address): ingest URLs start with it. */
+  publicUrl(): string;
 }
 
 export interface Context {

@@ -43,7 +43,7 @@ const SignatureHeaderRef = builder.objectRef<SignatureHeaderConfig>('SignatureHe
   }),
 });
 
-const SignatureHeaderInput = builder.inputType('SignatureHeaderInput', {
+export const SignatureHeaderInput = builder.inputType('SignatureHeaderInput', {
   fields: (t) => ({
     name: t.string({ required: true }),
     format: t.field({ type: SignatureFormatEnum, required: true }),

@@ -12,5 +12,6 @@ import './subscriptions.ts';
 import './timeline.ts';
 import './secrets.ts';
 import './listen.ts';
+import './source.ts';
 
 export const schema = assertDeclaredAuth(builder.toSchema({ sortSchema: false }));

@@ -25,6 +25,7 @@ import { useRequestLimits, type TransportContext } from './limits.ts';
 import { rateLimited, RequestRateLimiter } from './request-rate.ts';
 import { AddressGate, clientAddress } from './address-gate.ts';
 import { tracingEnabled, useOperationSpans } from '../tracing.ts';
+import { IngestRoute } from './ingest.ts';
 
 export interface ApiServer {
   server: Server;
@@ -106,7 +107,10 @@ export async function startApiServer(options: {
     if (caller.kind === 'apiKey') gate.authenticated(addressOf(req), credential!);
     return caller;
   };
-  const apiServices: ApiServices = { ...services, pubsub: options.pubsub, keys };
+  // HOOKWIRE_PUBLIC_URL, else this server's own address once it listens.
+  let ownOrigin = '';
+  const apiServices: ApiServices = { ...services, pubsub: options.pubsub, keys, publicUrl: () => config.publicUrl ?? ownOrigin };
+  const ingest = new IngestRoute(services, logger);
 
   const yoga = createYoga<ServerContext & WsInitialContext, Context>({
     schema,
@@ -161,6 +165,8 @@ export async function startApiServer(options: {
     const path = (req.url ?? '/').split('?')[0];
     try {
       if (await serveOps(req, res, db, metrics, config)) return;
+      // Public: senders carry no API key; the route bounds itself per source (server/ingest.ts).
+      if (await ingest.serve(req, res, path)) return;
       // Everything but /graphql is the dashboard (web/dist), with client routes falling back to index.html.
       if (path !== yoga.graphqlEndpoint && (await web.serve(req, res, path))) return;
       // An address out of requests without a valid key is refused before its body is even read.
@@ -258,7 +264,8 @@ export async function startApiServer(options: {
   });
   const address = server.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `http://${shownHost === '0.0.0.0' ? '127.0.0.1' : shownHost}:${address.port}/graphql`;
+  ownOrigin = `http://${shownHost === '0.0.0.0' ? '127.0.0.1' : shownHost}:${address.port}`;
+  const url = `${ownOrigin}/graphql`;
 
   return {
     server,

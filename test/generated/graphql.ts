@@ -82,6 +82,7 @@ export type EpTestNodeQuery = { node:
     | { __typename: 'DeliveryAttempt', id: string }
     | { __typename: 'Endpoint', url: string, description: string, signingSecret: string, id: string }
     | { __typename: 'Event', id: string }
+    | { __typename: 'Source', id: string }
    | null };
 
 export type EpTestListQueryVariables = Exact<{

@@ -11,6 +11,7 @@ import { EndpointList } from './screens/EndpointList.tsx';
 import { EndpointEditor } from './screens/editor/EndpointEditor.tsx';
 import { MessageHistory } from './screens/history/MessageHistory.tsx';
 import { EventTypeCatalog } from './screens/EventTypeCatalog.tsx';
+import { SourceDetail, SourceList } from './screens/Sources.tsx';
 import { PageMessage } from './screens/page-messages.tsx';
 
 type Auth =
@@ -83,7 +84,7 @@ function Shell({ onLeave }: { onLeave?: () => void }) {
   useEffect(() => {
     if (path === '/') navigate('/endpoints', { replace: true });
   }, [path]);
-  const section = path.startsWith('/event-types') ? 'event-types' : 'endpoints';
+  const section = path.startsWith('/event-types') ? 'event-types' : path.startsWith('/sources') ? 'sources' : 'endpoints';
   return (
     <>
       <a className="skip-link" href="#main">
@@ -99,6 +100,9 @@ function Shell({ onLeave }: { onLeave?: () => void }) {
           </Link>
           <Link href="/event-types" aria-current={section === 'event-types' ? 'page' : undefined}>
             Event Types
+          </Link>
+          <Link href="/sources" aria-current={section === 'sources' ? 'page' : undefined}>
+            Sources
           </Link>
           <a href="/graphql">GraphiQL</a>
         </nav>
@@ -129,6 +133,8 @@ function Shell({ onLeave }: { onLeave?: () => void }) {
 function Screen({ path }: { path: string }) {
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'event-types') return <EventTypeCatalog />;
+  if (parts[0] === 'sources' && parts[1] && !parts[2]) return <SourceDetail key={parts[1]} sourceId={parts[1]} />;
+  if (parts[0] === 'sources' && !parts[1]) return <SourceList />;
   if (parts[0] === 'endpoints' && parts[1] && parts[2] === 'messages') return <MessageHistory endpointId={parts[1]} />;
   if (parts[0] === 'endpoints' && parts[1] && !parts[2]) return <EndpointEditor key={parts[1]} endpointId={parts[1]} />;
   if (parts[0] === 'endpoints' || parts.length === 0) return <EndpointList />;

@@ -118,6 +118,10 @@ export type PlatformAccount = ops.AccountFieldsFragment;
 export type AccountResult = ops.UpdateAccountMutation['updateAccount'];
 export type DeleteAccountResult = ops.DeleteAccountMutation['deleteAccount'];
 export type Account = NonNullable<ops.ViewerQuery['viewer']>;
+/** A source: where events come from besides publishing (Meta's WhatsApp webhooks, a signed sender). */
+export type Source = ops.SourceFieldsFragment;
+export type SourceWithRequests = NonNullable<ops.SourceQuery['source']>;
+export type SourceRequest = ops.SourceRequestFieldsFragment;
 /** What node(id) finds: the __typename (Endpoint, Event, Delivery, DeliveryAttempt, Account) and id. */
 export type Node = NonNullable<ops.NodeQuery['node']>;
 /** A finished attempt, as deliveryAttempted announces it. */
@@ -125,6 +129,9 @@ export type AttemptNotice = ops.DeliveryAttemptedSubscription['deliveryAttempted
 /** The exact signed request of an attempt, as signedRequestSent carries it. */
 export type SignedRequest = ops.SignedRequestSentSubscription['signedRequestSent'];
 
+export type CreateSourceResult = ops.CreateSourceMutation['createSource'];
+export type UpdateSourceResult = ops.UpdateSourceMutation['updateSource'];
+export type DeleteSourceResult = ops.DeleteSourceMutation['deleteSource'];
 export type CreateEndpointResult = ops.CreateEndpointMutation['createEndpoint'];
 export type UpdateEndpointResult = ops.UpdateEndpointMutation['updateEndpoint'];
 export type DeleteEndpointResult = ops.DeleteEndpointMutation['deleteEndpoint'];
@@ -241,6 +248,21 @@ function deliveriesApi(request: Request) {
   };
 }
 
+function sourcesApi(request: Request) {
+  const page = async (args: PageArgs = {}): Promise<Page<Source>> => toPage((await request(ops.SourcesDocument, { first: args.first, after: args.after })).sources);
+  return {
+    /** With its recent requests (newest first, at most 100); null when the account has no such source. */
+    get: async (id: string, options: { requests?: number } = {}): Promise<SourceWithRequests | null> =>
+      (await request(ops.SourceDocument, { id, requests: options.requests })).source,
+    page,
+    list: (options?: ListOptions) => paginate((args) => page(args), options),
+    /** Its ingestUrl is where the sender (Meta's app dashboard, say) is told to POST. */
+    create: async (input: ops.CreateSourceInput): Promise<CreateSourceResult> => (await request(ops.CreateSourceDocument, { input })).createSource,
+    update: async (id: string, input: ops.UpdateSourceInput): Promise<UpdateSourceResult> => (await request(ops.UpdateSourceDocument, { id, input })).updateSource,
+    delete: async (id: string): Promise<DeleteSourceResult> => (await request(ops.DeleteSourceDocument, { id })).deleteSource,
+  };
+}
+
 function eventTypesApi(request: Request) {
   return {
     /** The built-in catalog, then the account's own types (custom), archived ones included. */
@@ -320,6 +342,7 @@ export class HookwireClient {
   readonly deliveries = deliveriesApi((document, variables) => this.request(document, variables));
   /** The event types an endpoint can subscribe to, each with its JSON Schema and an example. */
   readonly eventTypes = eventTypesApi((document, variables) => this.request(document, variables));
+  readonly sources = sourcesApi((document, variables) => this.request(document, variables));
   /** Live streams over graphql-ws: leave the `for await` loop (break, return, throw) to stop one. */
   readonly live = liveApi((document, variables) => this.subscribe(document, variables));
   /** The admin key's accounts (sent without Hookwire-Account: managing accounts is the admin key's own). */

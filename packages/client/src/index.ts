@@ -50,6 +50,12 @@ export {
   type ArchiveEventTypeResult,
   type UnarchiveEventTypeResult,
   type PreviewTransformationResult,
+  type Source,
+  type SourceWithRequests,
+  type SourceRequest,
+  type CreateSourceResult,
+  type UpdateSourceResult,
+  type DeleteSourceResult,
 } from './client.ts';
 export { HookwireError, type HookwireErrorCode, type ErrorResult, type GraphQLErrorLike } from './errors.ts';
 export type {
@@ -59,11 +65,15 @@ export type {
   AttemptTrigger,
   CreateEndpointInput,
   CreateEventTypeInput,
+  CreateSourceInput,
   DeliveryStatus,
   EndpointStatus,
   PublishEventInput,
   SignatureFormat,
   SignatureHeaderInput,
+  SourceKind,
+  SourceStatus,
   UpdateEndpointInput,
   UpdateEventTypeInput,
+  UpdateSourceInput,
 } from './generated/graphql.ts';

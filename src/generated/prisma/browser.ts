@@ -71,3 +71,13 @@ export type Delivery = Prisma.DeliveryModel
  * 
  */
 export type DeliveryAttempt = Prisma.DeliveryAttemptModel
+/**
+ * Model Source
+ * Where events come from besides publishEvent: an HTTP sender POSTing to /ingest/<id>.
+ */
+export type Source = Prisma.SourceModel
+/**
+ * Model SourceRequest
+ * One request a source was sent, accepted or refused; the newest 100 a source are kept.
+ */
+export type SourceRequest = Prisma.SourceRequestModel

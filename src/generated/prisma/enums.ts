@@ -53,3 +53,20 @@ export const AttemptOutcome = {
 } as const
 
 export type AttemptOutcome = (typeof AttemptOutcome)[keyof typeof AttemptOutcome]
+
+
+export const SourceKind = {
+  WHATSAPP_CLOUD: 'WHATSAPP_CLOUD',
+  SIGNED_HTTP: 'SIGNED_HTTP'
+} as const
+
+export type SourceKind = (typeof SourceKind)[keyof typeof SourceKind]
+
+
+export const SourceStatus = {
+  ACTIVE: 'ACTIVE',
+  PAUSED: 'PAUSED',
+  DISCONNECTED: 'DISCONNECTED'
+} as const
+
+export type SourceStatus = (typeof SourceStatus)[keyof typeof SourceStatus]

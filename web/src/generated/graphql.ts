@@ -52,6 +52,21 @@ export type CreateEndpointInput = {
   verifyToken?: string | null | undefined;
 };
 
+export type CreateSourceInput = {
+  /** WHATSAPP_CLOUD: the Meta app secret that keys X-Hub-Signature-256 (stored sealed). */
+  appSecret?: string | null | undefined;
+  eventType?: string | null | undefined;
+  kind: SourceKind;
+  /** 1 to 200 characters. */
+  name: string;
+  /** SIGNED_HTTP: the header and format the sender writes; Standard Webhooks when absent. */
+  signatureHeader?: SignatureHeaderInput | null | undefined;
+  /** SIGNED_HTTP: the secret the sender signs with (stored sealed). */
+  signingSecret?: string | null | undefined;
+  /** WHATSAPP_CLOUD: the token Meta sends back as hub.verify_token (stored sealed). */
+  verifyToken?: string | null | undefined;
+};
+
 export type DeliveryStatus =
   /** Given up: retries exhausted, or a response that must not be retried. */
   | 'FAILED'
@@ -81,6 +96,20 @@ export type SignatureHeaderInput = {
   name: string;
   timestampHeader?: string | null | undefined;
 };
+
+export type SourceKind =
+  /** Any sender that signs its POSTs with an HMAC header (the formats endpoints sign with). */
+  | 'SIGNED_HTTP'
+  /** Meta's WhatsApp Business Platform webhooks: hub.challenge, X-Hub-Signature-256, entry[].changes[]. */
+  | 'WHATSAPP_CLOUD';
+
+export type SourceStatus =
+  /** Requests are taken. */
+  | 'ACTIVE'
+  /** A broker source that cannot reach its broker now (see lastError). */
+  | 'DISCONNECTED'
+  /** Requests are answered 503 with Retry-After (the sender retries later); nothing is published. */
+  | 'PAUSED';
 
 export type UpdateEndpointInput = {
   /** 1 to 100; null: the deployment's default. */
@@ -186,6 +215,29 @@ export type DashboardCatalogQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type DashboardCatalogQuery = { eventTypes: Array<{ name: string, description: string, schema: unknown, example: unknown }> };
+
+export type DashboardSourcesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type DashboardSourcesQuery = { sources: { totalCount: number, edges: Array<{ node: { id: string, kind: SourceKind, name: string, status: SourceStatus, ingestUrl: string | null } }> } };
+
+export type DashboardSourceQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type DashboardSourceQuery = { source: { id: string, kind: SourceKind, name: string, status: SourceStatus, ingestUrl: string | null, eventType: string | null, createdAt: string, recentRequests: Array<{ receivedAt: string, status: number, error: string | null, events: number }> } | null };
+
+export type DashboardCreateSourceMutationVariables = Exact<{
+  input: CreateSourceInput;
+}>;
+
+
+export type DashboardCreateSourceMutation = { createSource:
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'SourceSuccess', source: { id: string } }
+    | { __typename: 'ValidationError', message: string, fieldErrors: Array<{ path: Array<string>, message: string }> }
+   };
 
 export type DashboardPauseEndpointMutationVariables = Exact<{
   id: string;
@@ -508,6 +560,65 @@ export const DashboardCatalogDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<DashboardCatalogQuery, DashboardCatalogQueryVariables>;
+export const DashboardSourcesDocument = new TypedDocumentString(`
+    query DashboardSources {
+  sources(first: 100) {
+    totalCount
+    edges {
+      node {
+        id
+        kind
+        name
+        status
+        ingestUrl
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DashboardSourcesQuery, DashboardSourcesQueryVariables>;
+export const DashboardSourceDocument = new TypedDocumentString(`
+    query DashboardSource($id: ID!) {
+  source(id: $id) {
+    id
+    kind
+    name
+    status
+    ingestUrl
+    eventType
+    createdAt
+    recentRequests(first: 100) {
+      receivedAt
+      status
+      error
+      events
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DashboardSourceQuery, DashboardSourceQueryVariables>;
+export const DashboardCreateSourceDocument = new TypedDocumentString(`
+    mutation DashboardCreateSource($input: CreateSourceInput!) {
+  createSource(input: $input) {
+    __typename
+    ... on SourceSuccess {
+      source {
+        id
+      }
+    }
+    ... on ValidationError {
+      ...FieldErrorsFields
+    }
+    ... on Error {
+      message
+    }
+  }
+}
+    fragment FieldErrorsFields on ValidationError {
+  message
+  fieldErrors {
+    path
+    message
+  }
+}`) as unknown as TypedDocumentString<DashboardCreateSourceMutation, DashboardCreateSourceMutationVariables>;
 export const DashboardPauseEndpointDocument = new TypedDocumentString(`
     mutation DashboardPauseEndpoint($id: ID!) {
   pauseEndpoint(id: $id) {

@@ -6,6 +6,7 @@ import { deliveriesCommand } from './deliveries.ts';
 import { endpointsCommand } from './endpoints.ts';
 import { eventsCommand } from './events.ts';
 import { eventTypesCommand } from './event-types.ts';
+import { sourcesCommand } from './sources.ts';
 import { EXIT, EXIT_CODES_HELP, report } from './exit.ts';
 import { listenCommand } from './listen.ts';
 import { tailCommand } from './tail.ts';
@@ -24,7 +25,7 @@ export function program(io: Io): Command {
     .option('--json', 'print JSON (one value per line for tail and listen) instead of tables')
     .showHelpAfterError('(add --help for usage)')
     .addHelpText('after', EXIT_CODES_HELP);
-  const subcommands = [accountsCommand(io), endpointsCommand(io), eventsCommand(io), deliveriesCommand(io), eventTypesCommand(io), tailCommand(io), listenCommand(io)];
+  const subcommands = [accountsCommand(io), endpointsCommand(io), eventsCommand(io), deliveriesCommand(io), eventTypesCommand(io), sourcesCommand(io), tailCommand(io), listenCommand(io)];
   for (const command of subcommands) root.addCommand(command);
   // Every level throws instead of exiting, and writes where main says.
   const configure = (command: Command) => {

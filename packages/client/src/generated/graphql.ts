@@ -68,6 +68,21 @@ export type CreateEventTypeInput = {
   schema: unknown;
 };
 
+export type CreateSourceInput = {
+  /** WHATSAPP_CLOUD: the Meta app secret that keys X-Hub-Signature-256 (stored sealed). */
+  appSecret?: string | null | undefined;
+  eventType?: string | null | undefined;
+  kind: SourceKind;
+  /** 1 to 200 characters. */
+  name: string;
+  /** SIGNED_HTTP: the header and format the sender writes; Standard Webhooks when absent. */
+  signatureHeader?: SignatureHeaderInput | null | undefined;
+  /** SIGNED_HTTP: the secret the sender signs with (stored sealed). */
+  signingSecret?: string | null | undefined;
+  /** WHATSAPP_CLOUD: the token Meta sends back as hub.verify_token (stored sealed). */
+  verifyToken?: string | null | undefined;
+};
+
 export type DeliveryStatus =
   /** Given up: retries exhausted, or a response that must not be retried. */
   | 'FAILED'
@@ -105,6 +120,20 @@ export type SignatureHeaderInput = {
   name: string;
   timestampHeader?: string | null | undefined;
 };
+
+export type SourceKind =
+  /** Any sender that signs its POSTs with an HMAC header (the formats endpoints sign with). */
+  | 'SIGNED_HTTP'
+  /** Meta's WhatsApp Business Platform webhooks: hub.challenge, X-Hub-Signature-256, entry[].changes[]. */
+  | 'WHATSAPP_CLOUD';
+
+export type SourceStatus =
+  /** Requests are taken. */
+  | 'ACTIVE'
+  /** A broker source that cannot reach its broker now (see lastError). */
+  | 'DISCONNECTED'
+  /** Requests are answered 503 with Retry-After (the sender retries later); nothing is published. */
+  | 'PAUSED';
 
 export type UpdateAccountInput = {
   /** 1–128 printable ASCII characters without spaces; null removes it. */
@@ -150,6 +179,16 @@ export type UpdateEventTypeInput = {
   schema?: unknown;
 };
 
+export type UpdateSourceInput = {
+  appSecret?: string | null | undefined;
+  eventType?: string | null | undefined;
+  name?: string | null | undefined;
+  signatureHeader?: SignatureHeaderInput | null | undefined;
+  signingSecret?: string | null | undefined;
+  status?: SourceStatus | null | undefined;
+  verifyToken?: string | null | undefined;
+};
+
 export type EndpointFieldsFragment = { id: string, url: string, description: string, eventTypes: Array<string>, sessionIds: Array<string> | null, status: EndpointStatus, pausedAt: string | null, pauseReason: string | null, headers: unknown, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, concurrencyLimit: number | null, ordered: boolean, filter: unknown, transformation: string | null, createdAt: string, updatedAt: string, signatureHeader: { name: string, format: SignatureFormat, timestampHeader: string | null } };
 
 export type EndpointWithSecretFieldsFragment = { signingSecret: string, id: string, url: string, description: string, eventTypes: Array<string>, sessionIds: Array<string> | null, status: EndpointStatus, pausedAt: string | null, pauseReason: string | null, headers: unknown, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, concurrencyLimit: number | null, ordered: boolean, filter: unknown, transformation: string | null, createdAt: string, updatedAt: string, signatureHeader: { name: string, format: SignatureFormat, timestampHeader: string | null } };
@@ -178,6 +217,10 @@ export type ErrorFieldsFragment =
   | ErrorFields_VerificationError_Fragment
 ;
 
+export type SourceFieldsFragment = { id: string, kind: SourceKind, name: string, status: SourceStatus, ingestUrl: string | null, eventType: string | null, lastError: string | null, createdAt: string };
+
+export type SourceRequestFieldsFragment = { receivedAt: string, status: number, error: string | null, events: number };
+
 type EndpointResultFields_EndpointSuccess_Fragment = { __typename: 'EndpointSuccess', endpoint: { signingSecret: string, id: string, url: string, description: string, eventTypes: Array<string>, sessionIds: Array<string> | null, status: EndpointStatus, pausedAt: string | null, pauseReason: string | null, headers: unknown, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, concurrencyLimit: number | null, ordered: boolean, filter: unknown, transformation: string | null, createdAt: string, updatedAt: string, signatureHeader: { name: string, format: SignatureFormat, timestampHeader: string | null } } };
 
 type EndpointResultFields_NotFoundError_Fragment = { __typename: 'NotFoundError', message: string };
@@ -203,6 +246,18 @@ export type DeliveryResultFieldsFragment =
   | DeliveryResultFields_DeliverySuccess_Fragment
   | DeliveryResultFields_NotFoundError_Fragment
   | DeliveryResultFields_ValidationError_Fragment
+;
+
+type SourceResultFields_NotFoundError_Fragment = { __typename: 'NotFoundError', message: string };
+
+type SourceResultFields_SourceSuccess_Fragment = { __typename: 'SourceSuccess', source: { id: string, kind: SourceKind, name: string, status: SourceStatus, ingestUrl: string | null, eventType: string | null, lastError: string | null, createdAt: string } };
+
+type SourceResultFields_ValidationError_Fragment = { __typename: 'ValidationError', message: string, fieldErrors: Array<{ path: Array<string>, message: string }> };
+
+export type SourceResultFieldsFragment =
+  | SourceResultFields_NotFoundError_Fragment
+  | SourceResultFields_SourceSuccess_Fragment
+  | SourceResultFields_ValidationError_Fragment
 ;
 
 type EventTypeResultFields_EventTypeSuccess_Fragment = { __typename: 'EventTypeSuccess', eventType: { name: string, description: string, custom: boolean, archived: boolean, schema: unknown, example: unknown } };
@@ -232,6 +287,22 @@ export type AccountResultFieldsFragment =
   | AccountResultFields_NotFoundError_Fragment
   | AccountResultFields_ValidationError_Fragment
 ;
+
+export type SourceQueryVariables = Exact<{
+  id: string;
+  requests?: number | null | undefined;
+}>;
+
+
+export type SourceQuery = { source: { id: string, kind: SourceKind, name: string, status: SourceStatus, ingestUrl: string | null, eventType: string | null, lastError: string | null, createdAt: string, recentRequests: Array<{ receivedAt: string, status: number, error: string | null, events: number }> } | null };
+
+export type SourcesQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type SourcesQuery = { sources: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, kind: SourceKind, name: string, status: SourceStatus, ingestUrl: string | null, eventType: string | null, lastError: string | null, createdAt: string } }> } };
 
 export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -328,6 +399,7 @@ export type NodeQuery = { node:
     | { __typename: 'DeliveryAttempt', id: string }
     | { __typename: 'Endpoint', id: string }
     | { __typename: 'Event', id: string }
+    | { __typename: 'Source', id: string }
    | null };
 
 export type EventTypesQueryVariables = Exact<{ [key: string]: never; }>;
@@ -412,6 +484,39 @@ export type CreateApiKeyMutationVariables = Exact<{
 export type CreateApiKeyMutation = { createApiKey:
     | { __typename: 'CreateApiKeySuccess', apiKey: string }
     | { __typename: 'ValidationError', message: string, fieldErrors: Array<{ path: Array<string>, message: string }> }
+   };
+
+export type CreateSourceMutationVariables = Exact<{
+  input: CreateSourceInput;
+}>;
+
+
+export type CreateSourceMutation = { createSource:
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'SourceSuccess', source: { id: string, kind: SourceKind, name: string, status: SourceStatus, ingestUrl: string | null, eventType: string | null, lastError: string | null, createdAt: string } }
+    | { __typename: 'ValidationError', message: string, fieldErrors: Array<{ path: Array<string>, message: string }> }
+   };
+
+export type UpdateSourceMutationVariables = Exact<{
+  id: string;
+  input: UpdateSourceInput;
+}>;
+
+
+export type UpdateSourceMutation = { updateSource:
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'SourceSuccess', source: { id: string, kind: SourceKind, name: string, status: SourceStatus, ingestUrl: string | null, eventType: string | null, lastError: string | null, createdAt: string } }
+    | { __typename: 'ValidationError', message: string, fieldErrors: Array<{ path: Array<string>, message: string }> }
+   };
+
+export type DeleteSourceMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type DeleteSourceMutation = { deleteSource:
+    | { __typename: 'DeleteSourceSuccess', id: string }
+    | { __typename: 'NotFoundError', message: string }
    };
 
 export type CreateEndpointMutationVariables = Exact<{
@@ -667,6 +772,14 @@ export const AttemptDetailFieldsFragmentDoc = new TypedDocumentString(`
   error
   willRetry
 }`, {"fragmentName":"AttemptDetailFields"}) as unknown as TypedDocumentString<AttemptDetailFieldsFragment, unknown>;
+export const SourceRequestFieldsFragmentDoc = new TypedDocumentString(`
+    fragment SourceRequestFields on SourceRequest {
+  receivedAt
+  status
+  error
+  events
+}
+    `, {"fragmentName":"SourceRequestFields"}) as unknown as TypedDocumentString<SourceRequestFieldsFragment, unknown>;
 export const EndpointFieldsFragmentDoc = new TypedDocumentString(`
     fragment EndpointFields on Endpoint {
   id
@@ -841,6 +954,48 @@ fragment ErrorFields on Error {
     }
   }
 }`, {"fragmentName":"DeliveryResultFields"}) as unknown as TypedDocumentString<DeliveryResultFieldsFragment, unknown>;
+export const SourceFieldsFragmentDoc = new TypedDocumentString(`
+    fragment SourceFields on Source {
+  id
+  kind
+  name
+  status
+  ingestUrl
+  eventType
+  lastError
+  createdAt
+}
+    `, {"fragmentName":"SourceFields"}) as unknown as TypedDocumentString<SourceFieldsFragment, unknown>;
+export const SourceResultFieldsFragmentDoc = new TypedDocumentString(`
+    fragment SourceResultFields on SourceResult {
+  __typename
+  ... on SourceSuccess {
+    source {
+      ...SourceFields
+    }
+  }
+  ...ErrorFields
+}
+    fragment ErrorFields on Error {
+  __typename
+  message
+  ... on ValidationError {
+    fieldErrors {
+      path
+      message
+    }
+  }
+}
+fragment SourceFields on Source {
+  id
+  kind
+  name
+  status
+  ingestUrl
+  eventType
+  lastError
+  createdAt
+}`, {"fragmentName":"SourceResultFields"}) as unknown as TypedDocumentString<SourceResultFieldsFragment, unknown>;
 export const EventTypeFieldsFragmentDoc = new TypedDocumentString(`
     fragment EventTypeFields on EventType {
   name
@@ -944,6 +1099,56 @@ fragment AccountFields on Account {
   status
   createdAt
 }`, {"fragmentName":"AccountResultFields"}) as unknown as TypedDocumentString<AccountResultFieldsFragment, unknown>;
+export const SourceDocument = new TypedDocumentString(`
+    query Source($id: ID!, $requests: Int) {
+  source(id: $id) {
+    ...SourceFields
+    recentRequests(first: $requests) {
+      ...SourceRequestFields
+    }
+  }
+}
+    fragment SourceFields on Source {
+  id
+  kind
+  name
+  status
+  ingestUrl
+  eventType
+  lastError
+  createdAt
+}
+fragment SourceRequestFields on SourceRequest {
+  receivedAt
+  status
+  error
+  events
+}`) as unknown as TypedDocumentString<SourceQuery, SourceQueryVariables>;
+export const SourcesDocument = new TypedDocumentString(`
+    query Sources($first: Int, $after: String) {
+  sources(first: $first, after: $after) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        ...SourceFields
+      }
+    }
+  }
+}
+    fragment SourceFields on Source {
+  id
+  kind
+  name
+  status
+  ingestUrl
+  eventType
+  lastError
+  createdAt
+}`) as unknown as TypedDocumentString<SourcesQuery, SourcesQueryVariables>;
 export const ViewerDocument = new TypedDocumentString(`
     query Viewer {
   viewer {
@@ -1447,6 +1652,96 @@ export const CreateApiKeyDocument = new TypedDocumentString(`
     }
   }
 }`) as unknown as TypedDocumentString<CreateApiKeyMutation, CreateApiKeyMutationVariables>;
+export const CreateSourceDocument = new TypedDocumentString(`
+    mutation CreateSource($input: CreateSourceInput!) {
+  createSource(input: $input) {
+    ...SourceResultFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  message
+  ... on ValidationError {
+    fieldErrors {
+      path
+      message
+    }
+  }
+}
+fragment SourceFields on Source {
+  id
+  kind
+  name
+  status
+  ingestUrl
+  eventType
+  lastError
+  createdAt
+}
+fragment SourceResultFields on SourceResult {
+  __typename
+  ... on SourceSuccess {
+    source {
+      ...SourceFields
+    }
+  }
+  ...ErrorFields
+}`) as unknown as TypedDocumentString<CreateSourceMutation, CreateSourceMutationVariables>;
+export const UpdateSourceDocument = new TypedDocumentString(`
+    mutation UpdateSource($id: ID!, $input: UpdateSourceInput!) {
+  updateSource(id: $id, input: $input) {
+    ...SourceResultFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  message
+  ... on ValidationError {
+    fieldErrors {
+      path
+      message
+    }
+  }
+}
+fragment SourceFields on Source {
+  id
+  kind
+  name
+  status
+  ingestUrl
+  eventType
+  lastError
+  createdAt
+}
+fragment SourceResultFields on SourceResult {
+  __typename
+  ... on SourceSuccess {
+    source {
+      ...SourceFields
+    }
+  }
+  ...ErrorFields
+}`) as unknown as TypedDocumentString<UpdateSourceMutation, UpdateSourceMutationVariables>;
+export const DeleteSourceDocument = new TypedDocumentString(`
+    mutation DeleteSource($id: ID!) {
+  deleteSource(id: $id) {
+    __typename
+    ... on DeleteSourceSuccess {
+      id
+    }
+    ...ErrorFields
+  }
+}
+    fragment ErrorFields on Error {
+  __typename
+  message
+  ... on ValidationError {
+    fieldErrors {
+      path
+      message
+    }
+  }
+}`) as unknown as TypedDocumentString<DeleteSourceMutation, DeleteSourceMutationVariables>;
 export const CreateEndpointDocument = new TypedDocumentString(`
     mutation CreateEndpoint($input: CreateEndpointInput!) {
   createEndpoint(input: $input) {

@@ -60,7 +60,9 @@ export const ModelName = {
   EventType: 'EventType',
   IdempotencyKey: 'IdempotencyKey',
   Delivery: 'Delivery',
-  DeliveryAttempt: 'DeliveryAttempt'
+  DeliveryAttempt: 'DeliveryAttempt',
+  Source: 'Source',
+  SourceRequest: 'SourceRequest'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -236,6 +238,37 @@ export const DeliveryAttemptScalarFieldEnum = {
 } as const
 
 export type DeliveryAttemptScalarFieldEnum = (typeof DeliveryAttemptScalarFieldEnum)[keyof typeof DeliveryAttemptScalarFieldEnum]
+
+
+export const SourceScalarFieldEnum = {
+  id: 'id',
+  accountId: 'accountId',
+  kind: 'kind',
+  name: 'name',
+  status: 'status',
+  appSecret: 'appSecret',
+  verifyToken: 'verifyToken',
+  signingSecret: 'signingSecret',
+  signatureHeader: 'signatureHeader',
+  eventType: 'eventType',
+  lastError: 'lastError',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type SourceScalarFieldEnum = (typeof SourceScalarFieldEnum)[keyof typeof SourceScalarFieldEnum]
+
+
+export const SourceRequestScalarFieldEnum = {
+  id: 'id',
+  sourceId: 'sourceId',
+  receivedAt: 'receivedAt',
+  status: 'status',
+  error: 'error',
+  events: 'events'
+} as const
+
+export type SourceRequestScalarFieldEnum = (typeof SourceRequestScalarFieldEnum)[keyof typeof SourceRequestScalarFieldEnum]
 
 
 export const SortOrder = {

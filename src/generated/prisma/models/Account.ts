@@ -200,6 +200,7 @@ export type AccountWhereInput = {
   endpoints?: Prisma.EndpointListRelationFilter
   events?: Prisma.EventListRelationFilter
   deliveries?: Prisma.DeliveryListRelationFilter
+  sources?: Prisma.SourceListRelationFilter
 }
 
 export type AccountOrderByWithRelationInput = {
@@ -216,6 +217,7 @@ export type AccountOrderByWithRelationInput = {
   endpoints?: Prisma.EndpointOrderByRelationAggregateInput
   events?: Prisma.EventOrderByRelationAggregateInput
   deliveries?: Prisma.DeliveryOrderByRelationAggregateInput
+  sources?: Prisma.SourceOrderByRelationAggregateInput
 }
 
 export type AccountWhereUniqueInput = Prisma.AtLeast<{
@@ -235,6 +237,7 @@ export type AccountWhereUniqueInput = Prisma.AtLeast<{
   endpoints?: Prisma.EndpointListRelationFilter
   events?: Prisma.EventListRelationFilter
   deliveries?: Prisma.DeliveryListRelationFilter
+  sources?: Prisma.SourceListRelationFilter
 }, "id" | "externalId">
 
 export type AccountOrderByWithAggregationInput = {
@@ -277,6 +280,7 @@ export type AccountCreateInput = {
   endpoints?: Prisma.EndpointCreateNestedManyWithoutAccountInput
   events?: Prisma.EventCreateNestedManyWithoutAccountInput
   deliveries?: Prisma.DeliveryCreateNestedManyWithoutAccountInput
+  sources?: Prisma.SourceCreateNestedManyWithoutAccountInput
 }
 
 export type AccountUncheckedCreateInput = {
@@ -293,6 +297,7 @@ export type AccountUncheckedCreateInput = {
   endpoints?: Prisma.EndpointUncheckedCreateNestedManyWithoutAccountInput
   events?: Prisma.EventUncheckedCreateNestedManyWithoutAccountInput
   deliveries?: Prisma.DeliveryUncheckedCreateNestedManyWithoutAccountInput
+  sources?: Prisma.SourceUncheckedCreateNestedManyWithoutAccountInput
 }
 
 export type AccountUpdateInput = {
@@ -309,6 +314,7 @@ export type AccountUpdateInput = {
   endpoints?: Prisma.EndpointUpdateManyWithoutAccountNestedInput
   events?: Prisma.EventUpdateManyWithoutAccountNestedInput
   deliveries?: Prisma.DeliveryUpdateManyWithoutAccountNestedInput
+  sources?: Prisma.SourceUpdateManyWithoutAccountNestedInput
 }
 
 export type AccountUncheckedUpdateInput = {
@@ -325,6 +331,7 @@ export type AccountUncheckedUpdateInput = {
   endpoints?: Prisma.EndpointUncheckedUpdateManyWithoutAccountNestedInput
   events?: Prisma.EventUncheckedUpdateManyWithoutAccountNestedInput
   deliveries?: Prisma.DeliveryUncheckedUpdateManyWithoutAccountNestedInput
+  sources?: Prisma.SourceUncheckedUpdateManyWithoutAccountNestedInput
 }
 
 export type AccountCreateManyInput = {
@@ -494,6 +501,20 @@ export type AccountUpdateOneRequiredWithoutDeliveriesNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.AccountUpdateToOneWithWhereWithoutDeliveriesInput, Prisma.AccountUpdateWithoutDeliveriesInput>, Prisma.AccountUncheckedUpdateWithoutDeliveriesInput>
 }
 
+export type AccountCreateNestedOneWithoutSourcesInput = {
+  create?: Prisma.XOR<Prisma.AccountCreateWithoutSourcesInput, Prisma.AccountUncheckedCreateWithoutSourcesInput>
+  connectOrCreate?: Prisma.AccountCreateOrConnectWithoutSourcesInput
+  connect?: Prisma.AccountWhereUniqueInput
+}
+
+export type AccountUpdateOneRequiredWithoutSourcesNestedInput = {
+  create?: Prisma.XOR<Prisma.AccountCreateWithoutSourcesInput, Prisma.AccountUncheckedCreateWithoutSourcesInput>
+  connectOrCreate?: Prisma.AccountCreateOrConnectWithoutSourcesInput
+  upsert?: Prisma.AccountUpsertWithoutSourcesInput
+  connect?: Prisma.AccountWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.AccountUpdateToOneWithWhereWithoutSourcesInput, Prisma.AccountUpdateWithoutSourcesInput>, Prisma.AccountUncheckedUpdateWithoutSourcesInput>
+}
+
 export type AccountCreateWithoutApiKeysInput = {
   id: string
   name: string
@@ -507,6 +528,7 @@ export type AccountCreateWithoutApiKeysInput = {
   endpoints?: Prisma.EndpointCreateNestedManyWithoutAccountInput
   events?: Prisma.EventCreateNestedManyWithoutAccountInput
   deliveries?: Prisma.DeliveryCreateNestedManyWithoutAccountInput
+  sources?: Prisma.SourceCreateNestedManyWithoutAccountInput
 }
 
 export type AccountUncheckedCreateWithoutApiKeysInput = {
@@ -522,6 +544,7 @@ export type AccountUncheckedCreateWithoutApiKeysInput = {
   endpoints?: Prisma.EndpointUncheckedCreateNestedManyWithoutAccountInput
   events?: Prisma.EventUncheckedCreateNestedManyWithoutAccountInput
   deliveries?: Prisma.DeliveryUncheckedCreateNestedManyWithoutAccountInput
+  sources?: Prisma.SourceUncheckedCreateNestedManyWithoutAccountInput
 }
 
 export type AccountCreateOrConnectWithoutApiKeysInput = {
@@ -553,6 +576,7 @@ export type AccountUpdateWithoutApiKeysInput = {
   endpoints?: Prisma.EndpointUpdateManyWithoutAccountNestedInput
   events?: Prisma.EventUpdateManyWithoutAccountNestedInput
   deliveries?: Prisma.DeliveryUpdateManyWithoutAccountNestedInput
+  sources?: Prisma.SourceUpdateManyWithoutAccountNestedInput
 }
 
 export type AccountUncheckedUpdateWithoutApiKeysInput = {
@@ -568,6 +592,7 @@ export type AccountUncheckedUpdateWithoutApiKeysInput = {
   endpoints?: Prisma.EndpointUncheckedUpdateManyWithoutAccountNestedInput
   events?: Prisma.EventUncheckedUpdateManyWithoutAccountNestedInput
   deliveries?: Prisma.DeliveryUncheckedUpdateManyWithoutAccountNestedInput
+  sources?: Prisma.SourceUncheckedUpdateManyWithoutAccountNestedInput
 }
 
 export type AccountCreateWithoutEndpointsInput = {
@@ -583,6 +608,7 @@ export type AccountCreateWithoutEndpointsInput = {
   idempotencyKeys?: Prisma.IdempotencyKeyCreateNestedManyWithoutAccountInput
   events?: Prisma.EventCreateNestedManyWithoutAccountInput
   deliveries?: Prisma.DeliveryCreateNestedManyWithoutAccountInput
+  sources?: Prisma.SourceCreateNestedManyWithoutAccountInput
 }
 
 export type AccountUncheckedCreateWithoutEndpointsInput = {
@@ -598,6 +624,7 @@ export type AccountUncheckedCreateWithoutEndpointsInput = {
   idempotencyKeys?: Prisma.IdempotencyKeyUncheckedCreateNestedManyWithoutAccountInput
   events?: Prisma.EventUncheckedCreateNestedManyWithoutAccountInput
   deliveries?: Prisma.DeliveryUncheckedCreateNestedManyWithoutAccountInput
+  sources?: Prisma.SourceUncheckedCreateNestedManyWithoutAccountInput
 }
 
 export type AccountCreateOrConnectWithoutEndpointsInput = {
@@ -629,6 +656,7 @@ export type AccountUpdateWithoutEndpointsInput = {
   idempotencyKeys?: Prisma.IdempotencyKeyUpdateManyWithoutAccountNestedInput
   events?: Prisma.EventUpdateManyWithoutAccountNestedInput
   deliveries?: Prisma.DeliveryUpdateManyWithoutAccountNestedInput
+  sources?: Prisma.SourceUpdateManyWithoutAccountNestedInput
 }
 
 export type AccountUncheckedUpdateWithoutEndpointsInput = {
@@ -644,6 +672,7 @@ export type AccountUncheckedUpdateWithoutEndpointsInput = {
   idempotencyKeys?: Prisma.IdempotencyKeyUncheckedUpdateManyWithoutAccountNestedInput
   events?: Prisma.EventUncheckedUpdateManyWithoutAccountNestedInput
   deliveries?: Prisma.DeliveryUncheckedUpdateManyWithoutAccountNestedInput
+  sources?: Prisma.SourceUncheckedUpdateManyWithoutAccountNestedInput
 }
 
 export type AccountCreateWithoutEventsInput = {
@@ -659,6 +688,7 @@ export type AccountCreateWithoutEventsInput = {
   idempotencyKeys?: Prisma.IdempotencyKeyCreateNestedManyWithoutAccountInput
   endpoints?: Prisma.EndpointCreateNestedManyWithoutAccountInput
   deliveries?: Prisma.DeliveryCreateNestedManyWithoutAccountInput
+  sources?: Prisma.SourceCreateNestedManyWithoutAccountInput
 }
 
 export type AccountUncheckedCreateWithoutEventsInput = {
@@ -674,6 +704,7 @@ export type AccountUncheckedCreateWithoutEventsInput = {
   idempotencyKeys?: Prisma.IdempotencyKeyUncheckedCreateNestedManyWithoutAccountInput
   endpoints?: Prisma.EndpointUncheckedCreateNestedManyWithoutAccountInput
   deliveries?: Prisma.DeliveryUncheckedCreateNestedManyWithoutAccountInput
+  sources?: Prisma.SourceUncheckedCreateNestedManyWithoutAccountInput
 }
 
 export type AccountCreateOrConnectWithoutEventsInput = {
@@ -705,6 +736,7 @@ export type AccountUpdateWithoutEventsInput = {
   idempotencyKeys?: Prisma.IdempotencyKeyUpdateManyWithoutAccountNestedInput
   endpoints?: Prisma.EndpointUpdateManyWithoutAccountNestedInput
   deliveries?: Prisma.DeliveryUpdateManyWithoutAccountNestedInput
+  sources?: Prisma.SourceUpdateManyWithoutAccountNestedInput
 }
 
 export type AccountUncheckedUpdateWithoutEventsInput = {
@@ -720,6 +752,7 @@ export type AccountUncheckedUpdateWithoutEventsInput = {
   idempotencyKeys?: Prisma.IdempotencyKeyUncheckedUpdateManyWithoutAccountNestedInput
   endpoints?: Prisma.EndpointUncheckedUpdateManyWithoutAccountNestedInput
   deliveries?: Prisma.DeliveryUncheckedUpdateManyWithoutAccountNestedInput
+  sources?: Prisma.SourceUncheckedUpdateManyWithoutAccountNestedInput
 }
 
 export type AccountCreateWithoutEventTypesInput = {
@@ -735,6 +768,7 @@ export type AccountCreateWithoutEventTypesInput = {
   endpoints?: Prisma.EndpointCreateNestedManyWithoutAccountInput
   events?: Prisma.EventCreateNestedManyWithoutAccountInput
   deliveries?: Prisma.DeliveryCreateNestedManyWithoutAccountInput
+  sources?: Prisma.SourceCreateNestedManyWithoutAccountInput
 }
 
 export type AccountUncheckedCreateWithoutEventTypesInput = {
@@ -750,6 +784,7 @@ export type AccountUncheckedCreateWithoutEventTypesInput = {
   endpoints?: Prisma.EndpointUncheckedCreateNestedManyWithoutAccountInput
   events?: Prisma.EventUncheckedCreateNestedManyWithoutAccountInput
   deliveries?: Prisma.DeliveryUncheckedCreateNestedManyWithoutAccountInput
+  sources?: Prisma.SourceUncheckedCreateNestedManyWithoutAccountInput
 }
 
 export type AccountCreateOrConnectWithoutEventTypesInput = {
@@ -781,6 +816,7 @@ export type AccountUpdateWithoutEventTypesInput = {
   endpoints?: Prisma.EndpointUpdateManyWithoutAccountNestedInput
   events?: Prisma.EventUpdateManyWithoutAccountNestedInput
   deliveries?: Prisma.DeliveryUpdateManyWithoutAccountNestedInput
+  sources?: Prisma.SourceUpdateManyWithoutAccountNestedInput
 }
 
 export type AccountUncheckedUpdateWithoutEventTypesInput = {
@@ -796,6 +832,7 @@ export type AccountUncheckedUpdateWithoutEventTypesInput = {
   endpoints?: Prisma.EndpointUncheckedUpdateManyWithoutAccountNestedInput
   events?: Prisma.EventUncheckedUpdateManyWithoutAccountNestedInput
   deliveries?: Prisma.DeliveryUncheckedUpdateManyWithoutAccountNestedInput
+  sources?: Prisma.SourceUncheckedUpdateManyWithoutAccountNestedInput
 }
 
 export type AccountCreateWithoutIdempotencyKeysInput = {
@@ -811,6 +848,7 @@ export type AccountCreateWithoutIdempotencyKeysInput = {
   endpoints?: Prisma.EndpointCreateNestedManyWithoutAccountInput
   events?: Prisma.EventCreateNestedManyWithoutAccountInput
   deliveries?: Prisma.DeliveryCreateNestedManyWithoutAccountInput
+  sources?: Prisma.SourceCreateNestedManyWithoutAccountInput
 }
 
 export type AccountUncheckedCreateWithoutIdempotencyKeysInput = {
@@ -826,6 +864,7 @@ export type AccountUncheckedCreateWithoutIdempotencyKeysInput = {
   endpoints?: Prisma.EndpointUncheckedCreateNestedManyWithoutAccountInput
   events?: Prisma.EventUncheckedCreateNestedManyWithoutAccountInput
   deliveries?: Prisma.DeliveryUncheckedCreateNestedManyWithoutAccountInput
+  sources?: Prisma.SourceUncheckedCreateNestedManyWithoutAccountInput
 }
 
 export type AccountCreateOrConnectWithoutIdempotencyKeysInput = {
@@ -857,6 +896,7 @@ export type AccountUpdateWithoutIdempotencyKeysInput = {
   endpoints?: Prisma.EndpointUpdateManyWithoutAccountNestedInput
   events?: Prisma.EventUpdateManyWithoutAccountNestedInput
   deliveries?: Prisma.DeliveryUpdateManyWithoutAccountNestedInput
+  sources?: Prisma.SourceUpdateManyWithoutAccountNestedInput
 }
 
 export type AccountUncheckedUpdateWithoutIdempotencyKeysInput = {
@@ -872,6 +912,7 @@ export type AccountUncheckedUpdateWithoutIdempotencyKeysInput = {
   endpoints?: Prisma.EndpointUncheckedUpdateManyWithoutAccountNestedInput
   events?: Prisma.EventUncheckedUpdateManyWithoutAccountNestedInput
   deliveries?: Prisma.DeliveryUncheckedUpdateManyWithoutAccountNestedInput
+  sources?: Prisma.SourceUncheckedUpdateManyWithoutAccountNestedInput
 }
 
 export type AccountCreateWithoutDeliveriesInput = {
@@ -887,6 +928,7 @@ export type AccountCreateWithoutDeliveriesInput = {
   idempotencyKeys?: Prisma.IdempotencyKeyCreateNestedManyWithoutAccountInput
   endpoints?: Prisma.EndpointCreateNestedManyWithoutAccountInput
   events?: Prisma.EventCreateNestedManyWithoutAccountInput
+  sources?: Prisma.SourceCreateNestedManyWithoutAccountInput
 }
 
 export type AccountUncheckedCreateWithoutDeliveriesInput = {
@@ -902,6 +944,7 @@ export type AccountUncheckedCreateWithoutDeliveriesInput = {
   idempotencyKeys?: Prisma.IdempotencyKeyUncheckedCreateNestedManyWithoutAccountInput
   endpoints?: Prisma.EndpointUncheckedCreateNestedManyWithoutAccountInput
   events?: Prisma.EventUncheckedCreateNestedManyWithoutAccountInput
+  sources?: Prisma.SourceUncheckedCreateNestedManyWithoutAccountInput
 }
 
 export type AccountCreateOrConnectWithoutDeliveriesInput = {
@@ -933,6 +976,7 @@ export type AccountUpdateWithoutDeliveriesInput = {
   idempotencyKeys?: Prisma.IdempotencyKeyUpdateManyWithoutAccountNestedInput
   endpoints?: Prisma.EndpointUpdateManyWithoutAccountNestedInput
   events?: Prisma.EventUpdateManyWithoutAccountNestedInput
+  sources?: Prisma.SourceUpdateManyWithoutAccountNestedInput
 }
 
 export type AccountUncheckedUpdateWithoutDeliveriesInput = {
@@ -948,6 +992,87 @@ export type AccountUncheckedUpdateWithoutDeliveriesInput = {
   idempotencyKeys?: Prisma.IdempotencyKeyUncheckedUpdateManyWithoutAccountNestedInput
   endpoints?: Prisma.EndpointUncheckedUpdateManyWithoutAccountNestedInput
   events?: Prisma.EventUncheckedUpdateManyWithoutAccountNestedInput
+  sources?: Prisma.SourceUncheckedUpdateManyWithoutAccountNestedInput
+}
+
+export type AccountCreateWithoutSourcesInput = {
+  id: string
+  name: string
+  createdAt?: Date | string
+  externalId?: string | null
+  metadata?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  status?: $Enums.AccountStatus
+  deletedAt?: Date | string | null
+  apiKeys?: Prisma.ApiKeyCreateNestedManyWithoutAccountInput
+  eventTypes?: Prisma.EventTypeCreateNestedManyWithoutAccountInput
+  idempotencyKeys?: Prisma.IdempotencyKeyCreateNestedManyWithoutAccountInput
+  endpoints?: Prisma.EndpointCreateNestedManyWithoutAccountInput
+  events?: Prisma.EventCreateNestedManyWithoutAccountInput
+  deliveries?: Prisma.DeliveryCreateNestedManyWithoutAccountInput
+}
+
+export type AccountUncheckedCreateWithoutSourcesInput = {
+  id: string
+  name: string
+  createdAt?: Date | string
+  externalId?: string | null
+  metadata?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  status?: $Enums.AccountStatus
+  deletedAt?: Date | string | null
+  apiKeys?: Prisma.ApiKeyUncheckedCreateNestedManyWithoutAccountInput
+  eventTypes?: Prisma.EventTypeUncheckedCreateNestedManyWithoutAccountInput
+  idempotencyKeys?: Prisma.IdempotencyKeyUncheckedCreateNestedManyWithoutAccountInput
+  endpoints?: Prisma.EndpointUncheckedCreateNestedManyWithoutAccountInput
+  events?: Prisma.EventUncheckedCreateNestedManyWithoutAccountInput
+  deliveries?: Prisma.DeliveryUncheckedCreateNestedManyWithoutAccountInput
+}
+
+export type AccountCreateOrConnectWithoutSourcesInput = {
+  where: Prisma.AccountWhereUniqueInput
+  create: Prisma.XOR<Prisma.AccountCreateWithoutSourcesInput, Prisma.AccountUncheckedCreateWithoutSourcesInput>
+}
+
+export type AccountUpsertWithoutSourcesInput = {
+  update: Prisma.XOR<Prisma.AccountUpdateWithoutSourcesInput, Prisma.AccountUncheckedUpdateWithoutSourcesInput>
+  create: Prisma.XOR<Prisma.AccountCreateWithoutSourcesInput, Prisma.AccountUncheckedCreateWithoutSourcesInput>
+  where?: Prisma.AccountWhereInput
+}
+
+export type AccountUpdateToOneWithWhereWithoutSourcesInput = {
+  where?: Prisma.AccountWhereInput
+  data: Prisma.XOR<Prisma.AccountUpdateWithoutSourcesInput, Prisma.AccountUncheckedUpdateWithoutSourcesInput>
+}
+
+export type AccountUpdateWithoutSourcesInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  externalId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  metadata?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  status?: Prisma.EnumAccountStatusFieldUpdateOperationsInput | $Enums.AccountStatus
+  deletedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  apiKeys?: Prisma.ApiKeyUpdateManyWithoutAccountNestedInput
+  eventTypes?: Prisma.EventTypeUpdateManyWithoutAccountNestedInput
+  idempotencyKeys?: Prisma.IdempotencyKeyUpdateManyWithoutAccountNestedInput
+  endpoints?: Prisma.EndpointUpdateManyWithoutAccountNestedInput
+  events?: Prisma.EventUpdateManyWithoutAccountNestedInput
+  deliveries?: Prisma.DeliveryUpdateManyWithoutAccountNestedInput
+}
+
+export type AccountUncheckedUpdateWithoutSourcesInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  externalId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  metadata?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  status?: Prisma.EnumAccountStatusFieldUpdateOperationsInput | $Enums.AccountStatus
+  deletedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  apiKeys?: Prisma.ApiKeyUncheckedUpdateManyWithoutAccountNestedInput
+  eventTypes?: Prisma.EventTypeUncheckedUpdateManyWithoutAccountNestedInput
+  idempotencyKeys?: Prisma.IdempotencyKeyUncheckedUpdateManyWithoutAccountNestedInput
+  endpoints?: Prisma.EndpointUncheckedUpdateManyWithoutAccountNestedInput
+  events?: Prisma.EventUncheckedUpdateManyWithoutAccountNestedInput
+  deliveries?: Prisma.DeliveryUncheckedUpdateManyWithoutAccountNestedInput
 }
 
 
@@ -962,6 +1087,7 @@ export type AccountCountOutputType = {
   endpoints: number
   events: number
   deliveries: number
+  sources: number
 }
 
 export type AccountCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
@@ -971,6 +1097,7 @@ export type AccountCountOutputTypeSelect<ExtArgs extends runtime.Types.Extension
   endpoints?: boolean | AccountCountOutputTypeCountEndpointsArgs
   events?: boolean | AccountCountOutputTypeCountEventsArgs
   deliveries?: boolean | AccountCountOutputTypeCountDeliveriesArgs
+  sources?: boolean | AccountCountOutputTypeCountSourcesArgs
 }
 
 /**
@@ -1025,6 +1152,13 @@ export type AccountCountOutputTypeCountDeliveriesArgs<ExtArgs extends runtime.Ty
   where?: Prisma.DeliveryWhereInput
 }
 
+/**
+ * AccountCountOutputType without action
+ */
+export type AccountCountOutputTypeCountSourcesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.SourceWhereInput
+}
+
 
 export type AccountSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   id?: boolean
@@ -1040,6 +1174,7 @@ export type AccountSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs 
   endpoints?: boolean | Prisma.Account$endpointsArgs<ExtArgs>
   events?: boolean | Prisma.Account$eventsArgs<ExtArgs>
   deliveries?: boolean | Prisma.Account$deliveriesArgs<ExtArgs>
+  sources?: boolean | Prisma.Account$sourcesArgs<ExtArgs>
   _count?: boolean | Prisma.AccountCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["account"]>
 
@@ -1081,6 +1216,7 @@ export type AccountInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs
   endpoints?: boolean | Prisma.Account$endpointsArgs<ExtArgs>
   events?: boolean | Prisma.Account$eventsArgs<ExtArgs>
   deliveries?: boolean | Prisma.Account$deliveriesArgs<ExtArgs>
+  sources?: boolean | Prisma.Account$sourcesArgs<ExtArgs>
   _count?: boolean | Prisma.AccountCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type AccountIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {}
@@ -1095,6 +1231,7 @@ export type $AccountPayload<ExtArgs extends runtime.Types.Extensions.InternalArg
     endpoints: Prisma.$EndpointPayload<ExtArgs>[]
     events: Prisma.$EventPayload<ExtArgs>[]
     deliveries: Prisma.$DeliveryPayload<ExtArgs>[]
+    sources: Prisma.$SourcePayload<ExtArgs>[]
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
@@ -1510,6 +1647,7 @@ export interface Prisma__AccountClient<T, Null = never, ExtArgs extends runtime.
   endpoints<T extends Prisma.Account$endpointsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Account$endpointsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$EndpointPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   events<T extends Prisma.Account$eventsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Account$eventsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$EventPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   deliveries<T extends Prisma.Account$deliveriesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Account$deliveriesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$DeliveryPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  sources<T extends Prisma.Account$sourcesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Account$sourcesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$SourcePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -2080,6 +2218,30 @@ export type Account$deliveriesArgs<ExtArgs extends runtime.Types.Extensions.Inte
   take?: number
   skip?: number
   distinct?: Prisma.DeliveryScalarFieldEnum | Prisma.DeliveryScalarFieldEnum[]
+}
+
+/**
+ * Account.sources
+ */
+export type Account$sourcesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the Source
+   */
+  select?: Prisma.SourceSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the Source
+   */
+  omit?: Prisma.SourceOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.SourceInclude<ExtArgs> | null
+  where?: Prisma.SourceWhereInput
+  orderBy?: Prisma.SourceOrderByWithRelationInput | Prisma.SourceOrderByWithRelationInput[]
+  cursor?: Prisma.SourceWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.SourceScalarFieldEnum | Prisma.SourceScalarFieldEnum[]
 }
 
 /**

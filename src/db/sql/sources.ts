@@ -1,0 +1,62 @@
+// The ingest route's statements (server/ingest.ts): the source a request names, read on every
+// request, and the record of what it was answered, which keeps each source's newest requests only.
+import { sqlOf, statement, type Runner } from '../sql.ts';
+
+/** At most this many requests a source are kept (the API shows them newest first). */
+export const RECENT_REQUESTS_KEPT = 100;
+
+export interface IngestSourceRow {
+  id: string;
+  account_id: string;
+  kind: 'WHATSAPP_CLOUD' | 'SIGNED_HTTP';
+  status: 'ACTIVE' | 'PAUSED' | 'DISCONNECTED';
+  /** Sealed, as stored. */
+  app_secret: string | null;
+  verify_token: string | null;
+  signing_secret: string | null;
+  signature_header: unknown;
+  event_type: string | null;
+}
+
+export const INGEST_SOURCE = statement<{ id: string }, IngestSourceRow>(
+  'hookwire_ingest_source',
+  ($) => `
+    SELECT id, account_id, kind::text AS kind, status::text AS status, app_secret, verify_token, signing_secret, signature_header, event_type
+    FROM source WHERE id = ${$.id}`,
+);
+
+/** The source by id, or null: the id alone names it (the ingest URL is the whole address). */
+export async function ingestSource(db: Runner, params: { id: string }): Promise<IngestSourceRow | null> {
+  const [row] = await sqlOf(db).query(INGEST_SOURCE, params);
+  return row ?? null;
+}
+
+export interface SourceRequestRecord {
+  sourceId: string;
+  receivedAt: Date;
+  status: number;
+  error: string | null;
+  events: number;
+}
+
+/**
+ * Records one request and trims the source's older ones in the same statement. The DELETE sees the
+ * table as it was before this INSERT, so it keeps RECENT_REQUESTS_KEPT - 1 older rows beside the new
+ * one. Two requests recorded at once may each keep one row the other trims: a source may hold a few
+ * rows over the bound for a moment, never a growing number.
+ */
+export const RECORD_SOURCE_REQUEST = statement<SourceRequestRecord, Record<string, never>>(
+  'hookwire_record_source_request',
+  ($) => `
+    WITH recorded AS (
+      INSERT INTO source_request (source_id, received_at, status, error, events)
+      VALUES (${$.sourceId}, ${$.receivedAt}, ${$.status}::integer, ${$.error}, ${$.events}::integer)
+    )
+    DELETE FROM source_request WHERE source_id = ${$.sourceId} AND id <= (
+      SELECT id FROM source_request WHERE source_id = ${$.sourceId} ORDER BY id DESC OFFSET ${RECENT_REQUESTS_KEPT - 1} LIMIT 1
+    )`,
+);
+
+export async function recordSourceRequest(db: Runner, record: SourceRequestRecord): Promise<void> {
+  await sqlOf(db).execute(RECORD_SOURCE_REQUEST, record);
+}
