@@ -2,15 +2,15 @@
 // and the record of its requests, which keeps each source's newest 100 and drops the rest.
 import { describe, expect, it } from 'vitest';
 import { ingestSource, recordSourceRequest, RECENT_REQUESTS_KEPT } from '../../src/db/sql/sources.ts';
-import { at, id, useStatementDb } from './fixtures.ts';
+import { anAccount, at, id, useStatementDb } from './fixtures.ts';
 
 const t = useStatementDb();
 
-async function aSource(kind: 'WHATSAPP_CLOUD' | 'SIGNED_HTTP' = 'WHATSAPP_CLOUD'): Promise<string> {
+async function aSource(kind: 'WHATSAPP_CLOUD' | 'SIGNED_HTTP' = 'WHATSAPP_CLOUD', accountId = t.accountId): Promise<string> {
   const sourceId = id('src');
   await t.rows(
     `INSERT INTO source (id, account_id, kind, name, app_secret, verify_token, signature_header) VALUES ($1, $2, $3, 'meta', 'hwsealed:v1:k:x', 'hwsealed:v1:k:y', $4)`,
-    [sourceId, t.accountId, kind, kind === 'SIGNED_HTTP' ? JSON.stringify({ name: 'x-sig', format: 'HEX', timestampHeader: null }) : null],
+    [sourceId, accountId, kind, kind === 'SIGNED_HTTP' ? JSON.stringify({ name: 'x-sig', format: 'HEX', timestampHeader: null }) : null],
   );
   return sourceId;
 }
@@ -27,6 +27,14 @@ describe('hookwire_ingest_source', () => {
       expect(row!.signature_header).toEqual({ name: 'x-sig', format: 'HEX', timestampHeader: null });
       expect(await ingestSource(runner, { id: id('src') })).toBeNull();
     }
+  });
+
+  it('reads nothing for a source whose account is deleted (its data goes in the background)', async () => {
+    const accountId = await anAccount(t);
+    const sourceId = await aSource('WHATSAPP_CLOUD', accountId);
+    expect(await ingestSource(t.pool, { id: sourceId })).toMatchObject({ id: sourceId });
+    await t.rows('UPDATE account SET deleted_at = now() WHERE id = $1', [accountId]);
+    expect(await ingestSource(t.pool, { id: sourceId })).toBeNull();
   });
 });
 

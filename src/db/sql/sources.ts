@@ -21,11 +21,13 @@ export interface IngestSourceRow {
 export const INGEST_SOURCE = statement<{ id: string }, IngestSourceRow>(
   'hookwire_ingest_source',
   ($) => `
-    SELECT id, account_id, kind::text AS kind, status::text AS status, app_secret, verify_token, signing_secret, signature_header, event_type
-    FROM source WHERE id = ${$.id}`,
+    SELECT s.id, s.account_id, s.kind::text AS kind, s.status::text AS status, s.app_secret, s.verify_token, s.signing_secret,
+           s.signature_header, s.event_type
+    FROM source s JOIN account a ON a.id = s.account_id
+    WHERE s.id = ${$.id} AND a.deleted_at IS NULL`,
 );
 
-/** The source by id, or null: the id alone names it (the ingest URL is the whole address). */
+/** The source by id, or null (also when its account is deleted): the id alone names it (the ingest URL is the whole address). */
 export async function ingestSource(db: Runner, params: { id: string }): Promise<IngestSourceRow | null> {
   const [row] = await sqlOf(db).query(INGEST_SOURCE, params);
   return row ?? null;
