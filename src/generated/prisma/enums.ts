@@ -9,6 +9,16 @@
 * 🟢 You can import this file directly.
 */
 
+export const DestinationKind = {
+  HTTP: 'HTTP',
+  RABBITMQ: 'RABBITMQ',
+  NATS: 'NATS',
+  REDIS_STREAM: 'REDIS_STREAM'
+} as const
+
+export type DestinationKind = (typeof DestinationKind)[keyof typeof DestinationKind]
+
+
 export const EndpointStatus = {
   ACTIVE: 'ACTIVE',
   PAUSED: 'PAUSED',
