@@ -22,6 +22,8 @@ export type CreateEndpointInput = {
   concurrencyLimit?: number | null | undefined;
   /** At most 200 characters. */
   description: string;
+  /** HTTP when absent. */
+  destination?: DestinationInput | null | undefined;
   /** 1 to 50 event type names, '*' for all, or prefix wildcards such as 'message.*'. */
   eventTypes: Array<string>;
   filter?: unknown;
@@ -41,7 +43,7 @@ export type CreateEndpointInput = {
   timeoutMs?: number | null | undefined;
   /** At most 64 KiB of JavaScript. */
   transformation?: string | null | undefined;
-  /** An absolute https URL, at most 2048 characters. */
+  /** An absolute https URL, or the broker's URL for a broker destination (credentials stored sealed); at most 2048 characters. */
   url: string;
   /** When given, the URL must pass the hub.challenge handshake before the endpoint is saved. */
   verifyToken?: string | null | undefined;
@@ -53,6 +55,29 @@ export type DeliveryStatus =
   /** Waiting for its first or next attempt (also while held by a paused endpoint). */
   | 'PENDING'
   | 'SUCCEEDED';
+
+/** A broker kind's url (the endpoint's) must be that broker's; the fields of other kinds must be absent. */
+export type DestinationInput = {
+  /** RABBITMQ: '' or absent for the default exchange. */
+  exchange?: string | null | undefined;
+  kind: DestinationKind;
+  /** RABBITMQ: absent to route by the event type. */
+  routingKey?: string | null | undefined;
+  /** REDIS_STREAM: required. */
+  stream?: string | null | undefined;
+  /** NATS: required; {type} becomes the event type. */
+  subject?: string | null | undefined;
+};
+
+export type DestinationKind =
+  /** An HTTP POST to the url: the default. */
+  | 'HTTP'
+  /** Published to a NATS JetStream subject (the publish ack); url is nats:// or tls://. */
+  | 'NATS'
+  /** Published to a RabbitMQ exchange (publisher confirms, mandatory); url is amqp:// or amqps://. */
+  | 'RABBITMQ'
+  /** Added to a Redis stream (XADD); url is redis:// or rediss://. */
+  | 'REDIS_STREAM';
 
 export type EndpointStatus =
   /** Deliveries are attempted. */
@@ -82,6 +107,8 @@ export type UpdateEndpointInput = {
   concurrencyLimit?: number | null | undefined;
   /** At most 200 characters. */
   description?: string | null | undefined;
+  /** Replaces the destination; absent: unchanged. */
+  destination?: DestinationInput | null | undefined;
   /** 1 to 50 event type names, '*' for all, or prefix wildcards such as 'message.*'. */
   eventTypes?: Array<string> | null | undefined;
   /** An empty object removes the filter. */
@@ -102,7 +129,7 @@ export type UpdateEndpointInput = {
   timeoutMs?: number | null | undefined;
   /** At most 64 KiB of JavaScript. An empty string removes the transformation. */
   transformation?: string | null | undefined;
-  /** An absolute https URL, at most 2048 characters. */
+  /** An absolute https URL, or the broker's URL for a broker destination (credentials stored sealed); at most 2048 characters. */
   url?: string | null | undefined;
   verifyToken?: string | null | undefined;
 };
