@@ -422,6 +422,27 @@ describe('failures are attempts', () => {
   }
 });
 
+describe('the SSRF rule', () => {
+  it('without HOOKWIRE_ALLOW_PRIVATE_NETWORKS a broker on a private address is a BLOCKED attempt, and nothing is published', async () => {
+    const guarded = await startTestApp({ role: 'all', env: { HOOKWIRE_ALLOW_PRIVATE_NETWORKS: 'false' } });
+    try {
+      const { apiKey: key } = await guarded.newAccount('guarded');
+      const stream = redisStream();
+      const body = await guarded.gql(CreateEndpoint, { input: { description: 'private', eventTypes: ['*'], url: BROKERS.REDIS_STREAM, destination: { kind: 'REDIS_STREAM', stream } } }, key);
+      const result = body.data!.createEndpoint;
+      if (result.__typename !== 'EndpointSuccess') throw new Error(JSON.stringify(result));
+      const sent = (await guarded.gql(SendTestEvent, { endpointId: result.endpoint.id }, key)).data!.sendTestEvent;
+      if (sent.__typename !== 'DeliverySuccess') throw new Error(JSON.stringify(sent));
+      let attempts: Array<{ outcome: string; error?: string | null }> = [];
+      await waitUntil('an attempt', async () => (attempts = (await guarded.gql(GetDelivery, { id: sent.delivery.id }, key)).data!.delivery!.attempts).length > 0);
+      expect(attempts[0]).toMatchObject({ outcome: 'BLOCKED', error: expect.stringContaining('blocked connection to non-public address 127.0.0.1') });
+      expect(await redis.exists(stream)).toBe(0);
+    } finally {
+      await guarded.stop();
+    }
+  });
+});
+
 describe('ordered delivery into a queue', () => {
   it('ordered: true keeps publish order in the queue through a failure: nothing behind the failing message goes first', async () => {
     const { exchange, queue } = await rabbitExchange({ bound: false });
