@@ -193,7 +193,7 @@ export type DashboardEndpointsQueryVariables = Exact<{
 }>;
 
 
-export type DashboardEndpointsQuery = { endpoints: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ node: { id: string, description: string, url: string, status: EndpointStatus, pauseReason: string | null, failing: boolean, consecutiveFailures: number, failingSince: string | null, eventTypes: Array<string>, timeline: Array<{ hour: string, attempts: number, succeeded: number, failed: number, successRate: number | null }> } }> } };
+export type DashboardEndpointsQuery = { endpoints: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ node: { id: string, description: string, url: string, status: EndpointStatus, pauseReason: string | null, failing: boolean, consecutiveFailures: number, failingSince: string | null, eventTypes: Array<string>, destination: { kind: DestinationKind }, timeline: Array<{ hour: string, attempts: number, succeeded: number, failed: number, successRate: number | null }> } }> } };
 
 export type DashboardCatalogQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -254,7 +254,7 @@ export type DashboardEndpointQueryVariables = Exact<{
 }>;
 
 
-export type DashboardEndpointQuery = { endpoint: { id: string, url: string, status: EndpointStatus, pauseReason: string | null, pausedAt: string | null, eventTypes: Array<string>, signingSecret: string, createdAt: string, updatedAt: string, description: string, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, headers: unknown, sessionIds: Array<string> | null, concurrencyLimit: number | null, ordered: boolean, filter: unknown, transformation: string | null, retiredSecrets: Array<{ secret: string, expiresAt: string }>, stats: { total: number, succeeded: number, failed: number, pending: number, successRate: number | null }, timeline: Array<{ hour: string, attempts: number, succeeded: number, failed: number, successRate: number | null }>, recent: { edges: Array<{ node: { id: string, attempts: Array<{ id: string, outcome: AttemptOutcome, responseStatus: number | null, error: string | null, startedAt: string }> } }> } } | null };
+export type DashboardEndpointQuery = { endpoint: { id: string, url: string, status: EndpointStatus, pauseReason: string | null, pausedAt: string | null, eventTypes: Array<string>, signingSecret: string, createdAt: string, updatedAt: string, description: string, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, headers: unknown, sessionIds: Array<string> | null, concurrencyLimit: number | null, ordered: boolean, filter: unknown, transformation: string | null, destination: { kind: DestinationKind, exchange: string | null, routingKey: string | null, subject: string | null, stream: string | null }, retiredSecrets: Array<{ secret: string, expiresAt: string }>, stats: { total: number, succeeded: number, failed: number, pending: number, successRate: number | null }, timeline: Array<{ hour: string, attempts: number, succeeded: number, failed: number, successRate: number | null }>, recent: { edges: Array<{ node: { id: string, attempts: Array<{ id: string, outcome: AttemptOutcome, responseStatus: number | null, error: string | null, startedAt: string }> } }> } } | null };
 
 export type DashboardUpdateEndpointMutationVariables = Exact<{
   id: string;
@@ -463,6 +463,9 @@ export const DashboardEndpointsDocument = new TypedDocumentString(`
         id
         description
         url
+        destination {
+          kind
+        }
         status
         pauseReason
         failing
@@ -555,6 +558,13 @@ export const DashboardEndpointDocument = new TypedDocumentString(`
   endpoint(id: $id) {
     id
     url
+    destination {
+      kind
+      exchange
+      routingKey
+      subject
+      stream
+    }
     status
     pauseReason
     pausedAt
