@@ -27,9 +27,12 @@ const URLS = { RABBITMQ: 'amqp://guest:guest@127.0.0.1:5672/', NATS: 'nats://127
 const server = await startPgServer();
 const receiver = await startReceiver();
 const rabbit = await amqp.connect(URLS.RABBITMQ);
+rabbit.on('error', () => {});
 const nc = await natsConnect({ servers: '127.0.0.1:4222' });
 const jsm = await jetstreamManager(nc);
 const redis = createClient({ url: URLS.REDIS_STREAM });
+// Only the cleanup uses it: a lost connection must not end the run (node-redis reconnects).
+redis.on('error', () => {});
 await redis.connect();
 
 const exchange = `hookwire-bench-dest-${suffix}`;

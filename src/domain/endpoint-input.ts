@@ -327,6 +327,9 @@ export function validateEndpointInput(input: EndpointInput, opts: EndpointInputO
   const errors = result.success ? [] : fieldErrors(result.error, ['input']);
   // Whatever else is wrong, the url and destination are judged too, unless they are already at fault.
   if (!errors.some((e) => e.path[1] === 'url' || e.path[1] === 'destination')) errors.push(...destinationErrors(input, opts));
+  // Reported in the input's order: the url first, then where it delivers, then the rest (a stable sort).
+  const rank = (e: FieldError) => (e.path[1] === 'url' ? 0 : e.path[1] === 'destination' ? 1 : 2);
+  errors.sort((a, b) => rank(a) - rank(b));
   if (!result.success || errors.length > 0) return { value: {}, errors };
   return { value: withoutAbsent(result.data) as NormalizedEndpointInput, errors: [] };
 }
