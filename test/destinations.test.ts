@@ -456,6 +456,31 @@ describe('failures are attempts', () => {
   }
 });
 
+describe("a worker's broker connections", () => {
+  it('are opened on first use, reused, and closed when the worker stops', async () => {
+    const app = await startTestApp({ role: 'all' });
+    // Its worker's connections are named after the worker (engine.ts): host/pid/random id, as Redis allows a name.
+    const workerId = app.app.worker!.engine.workerId.split('/').at(-1)!;
+    const ours = async () => ((await redis.clientList()) as Array<{ name: string }>).filter((c) => c.name.startsWith('hookwire-worker-') && c.name.endsWith(`-${workerId}`)).length;
+    try {
+      const { apiKey: key } = await app.newAccount('connections');
+      const stream = redisStream();
+      const body = await app.gql(CreateEndpoint, { input: { description: 'c', eventTypes: ['*'], url: BROKERS.REDIS_STREAM, destination: { kind: 'REDIS_STREAM', stream } } }, key);
+      const result = body.data!.createEndpoint;
+      if (result.__typename !== 'EndpointSuccess') throw new Error(JSON.stringify(result));
+      for (let i = 0; i < 3; i++) {
+        const sent = (await app.gql(SendTestEvent, { endpointId: result.endpoint.id }, key)).data!.sendTestEvent;
+        if (sent.__typename !== 'DeliverySuccess') throw new Error(JSON.stringify(sent));
+        await waitUntil('delivered', async () => (await app.gql(GetDelivery, { id: sent.delivery.id }, key)).data!.delivery!.status === 'SUCCEEDED');
+      }
+      expect(await ours()).toBe(1);
+    } finally {
+      await app.stop();
+    }
+    await waitUntil('closed at stop', async () => (await ours()) === 0);
+  });
+});
+
 describe('the SSRF rule', () => {
   it('without HOOKWIRE_ALLOW_PRIVATE_NETWORKS a broker on a private address is a BLOCKED attempt, and nothing is published', async () => {
     const guarded = await startTestApp({ role: 'all', env: { HOOKWIRE_ALLOW_PRIVATE_NETWORKS: 'false' } });
