@@ -26,6 +26,7 @@ import {
   type UpdateEndpointInput,
 } from '../packages/client/src/generated/graphql.ts';
 import { findEventType } from '../src/domain/catalog.ts';
+import { createLogger } from '../src/log.ts';
 import { startTestApp, type TestApp } from './support/app.ts';
 import { waitUntil } from './support/wait.ts';
 import { BROKERS, uniqueName, withBrokerStopped } from './brokers/support.ts';
@@ -478,6 +479,42 @@ describe("a worker's broker connections", () => {
       await app.stop();
     }
     await waitUntil('closed at stop', async () => (await ours()) === 0);
+  });
+});
+
+describe('credentials are never shown or logged', () => {
+  it('a refused login is a failed attempt whose error, the API, the stored rows and every log line hold the URL masked', async () => {
+    const password = 'n0t-the-Pa55word';
+    const lines: string[] = [];
+    const app = await startTestApp({ role: 'all', logger: createLogger('debug', { format: 'json', write: (line) => lines.push(line) }) });
+    try {
+      const { apiKey: key } = await app.newAccount('credentials');
+      const input = { description: 'wrong password', eventTypes: ['*'], url: `amqp://guest:${password}@127.0.0.1:5672/`, destination: { kind: 'RABBITMQ' as const }, retrySchedule: [] };
+      const result = (await app.gql(CreateEndpoint, { input }, key)).data!.createEndpoint;
+      if (result.__typename !== 'EndpointSuccess') throw new Error(JSON.stringify(result));
+      const sent = (await app.gql(SendTestEvent, { endpointId: result.endpoint.id }, key)).data!.sendTestEvent;
+      if (sent.__typename !== 'DeliverySuccess') throw new Error(JSON.stringify(sent));
+      let answer = '';
+      await waitUntil('the attempt failed', async () => {
+        const body = await app.gql(GetDelivery, { id: sent.delivery.id }, key);
+        answer = JSON.stringify(body);
+        return body.data!.delivery!.status === 'FAILED';
+      });
+      const [attempt] = JSON.parse(answer).data.delivery.attempts;
+      expect(attempt).toMatchObject({ outcome: 'NETWORK_ERROR', error: expect.stringContaining(`RabbitMQ at ${RABBIT_SHOWN}`) });
+      expect(attempt.error).toMatch(/ACCESS.REFUSED/);
+      const own = new pg.Client({ connectionString: app.db.url });
+      await own.connect();
+      const rows = JSON.stringify(
+        (await own.query('SELECT e.url, e.broker_url, a.* FROM endpoint e JOIN delivery d ON d.endpoint_id = e.id JOIN delivery_attempt a ON a.delivery_id = d.id WHERE e.id = $1', [result.endpoint.id])).rows,
+      );
+      await own.end();
+      expect(rows).toContain(RABBIT_SHOWN);
+      expect(lines.length).toBeGreaterThan(0); // debug: the worker's lanes and slices were logged
+      for (const text of [answer, JSON.stringify(result), rows, lines.join('\n')]) expect(text).not.toContain(password);
+    } finally {
+      await app.stop();
+    }
   });
 });
 
