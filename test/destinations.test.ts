@@ -29,7 +29,7 @@ import { findEventType } from '../src/domain/catalog.ts';
 import { createLogger } from '../src/log.ts';
 import { startTestApp, type TestApp } from './support/app.ts';
 import { waitUntil } from './support/wait.ts';
-import { BROKERS, uniqueName, withBrokerStopped } from './brokers/support.ts';
+import { BROKERS, relay, uniqueName, withBrokerStopped } from './brokers/support.ts';
 
 const RABBIT_URL = BROKERS.RABBITMQ; // amqp://guest:guest@127.0.0.1:5672/
 const RABBIT_SHOWN = 'amqp://guest:****@127.0.0.1/';
@@ -379,6 +379,22 @@ describe('failures are attempts', () => {
     }
     expect(last!.attempts[0]!.willRetry).toBe(true);
     await waitUntil('the endpoint paused', async () => (await t.gql(GetEndpoint, { id: ep.id }, key)).data!.endpoint!.status === 'PAUSED');
+  });
+
+  it("a broker that stops answering is a TIMEOUT attempt within the endpoint's timeoutMs, retried", async () => {
+    const frozen = await relay(5672);
+    frozen.freeze();
+    try {
+      const key = await ownKey();
+      const ep = await created({ url: `amqp://guest:guest@127.0.0.1:${frozen.port}/`, destination: { kind: 'RABBITMQ' }, timeoutMs: 500, retrySchedule: [60] }, key);
+      const deliveryId = await sendTestEvent(ep.id, key);
+      let attempts: Array<{ outcome: string; error?: string | null; durationMs: number; willRetry: boolean }> = [];
+      await waitUntil('an attempt', async () => (attempts = (await delivery(deliveryId, key)).attempts).length > 0);
+      expect(attempts[0]).toMatchObject({ outcome: 'TIMEOUT', willRetry: true, error: expect.stringContaining('within 500 ms') });
+      expect(attempts[0]!.durationMs).toBeLessThan(5_000);
+    } finally {
+      await frozen.close();
+    }
   });
 
   /** A place of this file's own in `kind`'s broker, the endpoint input for it, and the verified ids of what it holds. */
