@@ -1,4 +1,11 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+/**
+ * Files that stop and restart the machine's brokers (test/brokers/support.ts withBrokerStopped), or
+ * that need them up throughout: run one at a time, after every other file, so an outage one of
+ * them causes never meets another one's traffic.
+ */
+const BROKER_FILES = ['test/brokers/**/*.test.ts', 'test/destinations.test.ts'];
 
 export default defineConfig({
   resolve: {
@@ -8,10 +15,13 @@ export default defineConfig({
   },
   ssr: { resolve: { conditions: ['module-sync'], externalConditions: ['module-sync'] } },
   test: {
-    include: ['test/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    projects: [
+      { extends: true, test: { name: 'main', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...BROKER_FILES] } },
+      { extends: true, test: { name: 'brokers', include: BROKER_FILES, fileParallelism: false, sequence: { groupOrder: 1 } } },
+    ],
   },
 });

@@ -112,8 +112,8 @@ describe('endpoints', () => {
 
     const list = await hookwire(['endpoints', 'list']);
     expect(list.code).toBe(0);
-    expect(list.stdout.split('\n')[0]).toMatch(/^ID\s+STATUS\s+URL\s+EVENTS\s+DESCRIPTION$/);
-    expect(list.stdout).toMatch(new RegExp(`^${id}\\s+ACTIVE\\s+${receiver.url.replace(/[.?]/g, '\\$&')}\\s+message\\.\\*,session\\.connected\\s+CRM sync$`, 'm'));
+    expect(list.stdout.split('\n')[0]).toMatch(/^ID\s+STATUS\s+KIND\s+URL\s+EVENTS\s+DESCRIPTION$/);
+    expect(list.stdout).toMatch(new RegExp(`^${id}\\s+ACTIVE\\s+HTTP\\s+${receiver.url.replace(/[.?]/g, '\\$&')}\\s+message\\.\\*,session\\.connected\\s+CRM sync$`, 'm'));
     expect(json<Array<{ id: string; signingSecret?: string }>>(await hookwire(['endpoints', 'list', '--json'])).find((e) => e.id === id)).toBeDefined();
 
     const shown = await hookwire(['endpoints', 'show', id]);
@@ -153,6 +153,24 @@ describe('endpoints', () => {
     expect((await hookwire(['endpoints', 'delete', id], { apiKey: bob.apiKey })).code).toBe(3);
     expect((await hookwire(['endpoints', 'list', '--json'], { apiKey: bob.apiKey })).stdout).toBe('[]\n');
     expect((await hookwire(['endpoints', 'delete', id])).code).toBe(0); // it would receive every later test's events
+  });
+
+  it('endpoints create --destination rabbitmq --exchange …: a broker destination, its password masked; update changes one field of it', async () => {
+    const created = await hookwire(['endpoints', 'create', 'amqp://app:s3cret@127.0.0.1:5672/', '--destination', 'rabbitmq', '--exchange', 'events', '--events', 'session.connected']);
+    expect(created.code).toBe(0);
+    const id = idOf(created);
+    expect(created.stdout).toMatch(/^url\s+amqp:\/\/app:\*\*\*\*@127\.0\.0\.1\/$/m);
+    expect(created.stdout).toMatch(/^destination\s+RabbitMQ exchange "events", routing key the event type$/m);
+    expect(created.stdout).not.toContain('s3cret');
+    const list = await hookwire(['endpoints', 'list']);
+    expect(list.stdout).toMatch(new RegExp(`^${id}\\s+ACTIVE\\s+RABBITMQ\\s+amqp://app:\\*{4}@127\\.0\\.0\\.1/\\s`, 'm'));
+    const updated = await hookwire(['endpoints', 'update', id, '--routing-key', 'crm']);
+    expect(updated.stdout).toMatch(/^destination\s+RabbitMQ exchange "events", routing key "crm"$/m);
+    const refused = await hookwire(['endpoints', 'update', id, '--destination', 'nats', '--subject', 'a.b']);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/url.*NATS broker needs nats:\/\//);
+    expect((await hookwire(['endpoints', 'create', 'redis://127.0.0.1', '--destination', 'kafka'])).stderr).toMatch(/must be one of http, rabbitmq, nats, redis/);
+    expect((await hookwire(['endpoints', 'delete', id])).code).toBe(0);
   });
 });
 

@@ -1,5 +1,5 @@
 // Sealing what is stored in clear, and re-sealing under a new key: every endpoint's signing secret,
-// retired secrets and custom header values (db/sealer.ts). In batches by endpoint id; a row is
+// retired secrets, custom header values and broker URLs (db/sealer.ts). In batches by endpoint id; a row is
 // rewritten only if its secret is still the one read, so a rotation meanwhile is never overwritten.
 import { Sealer, SealError } from './sealer.ts';
 import type { Sql } from './sql.ts';
@@ -18,6 +18,7 @@ async function rewrite(sql: Sql, selection: SecretsSelection, seal: (value: stri
       signingSecret: seal(row.signing_secret),
       retiredSecrets: (row.retired_secrets ?? []).map((r) => ({ ...r, secret: seal(r.secret) })),
       headers: row.headers === null ? null : Object.fromEntries(Object.entries(row.headers).map(([k, v]) => [k, seal(v)])),
+      brokerUrl: row.broker_url === null ? null : seal(row.broker_url),
     }));
     await rewriteSecrets(sql, sealed);
     changed += sealed.length;

@@ -4,6 +4,7 @@
 
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
+import { destinationProblems, toBrokerDestination, type BrokerDestination } from '../delivery/brokers/destination.ts';
 import { DEFAULT_SIGNATURE_HEADER, type SignatureHeaderConfig } from '../delivery/sign.ts';
 import { customHeaderNameProblem, headerValueProblem } from '../delivery/header-rules.ts';
 import { ENDPOINT_LIMITS } from '../limits.ts';
@@ -23,7 +24,23 @@ export interface EndpointInputOptions {
   allowPrivateNetworks: boolean;
   /** The account's own event types that endpoints may subscribe to (not archived). */
   customEventTypes?: readonly string[];
+  /** On update, the stored destination and its URL in clear: the url's rules are its kind's. */
+  current?: CurrentDestination;
 }
+
+export const DESTINATION_KINDS = ['HTTP', 'RABBITMQ', 'NATS', 'REDIS_STREAM'] as const;
+export type DestinationKind = (typeof DESTINATION_KINDS)[number];
+
+/** Where an endpoint's attempts go, as stored: an HTTP POST to its url, or a broker's place. */
+export type EndpointDestination = { kind: 'HTTP' } | BrokerDestination;
+
+export interface CurrentDestination {
+  destination: EndpointDestination;
+  /** The URL in clear (a broker URL opened from its seal). */
+  url: string;
+}
+
+const BROKER_FIELDS = ['exchange', 'routingKey', 'subject', 'stream'] as const;
 
 // ---------------------------------------------------------------------------------------------
 // The rules of one value, the same on create and on update.
@@ -50,14 +67,31 @@ function urlProblems(url: string, allowPrivateNetworks: boolean): string[] {
   return problems;
 }
 
-const url = (string: z.ZodString, allowPrivateNetworks: boolean) =>
+/** The rules of every URL; the rest are its destination kind's (destinationErrors below). */
+const url = (string: z.ZodString) =>
   string
     .trim()
     .min(1, stop('must not be empty'))
     .max(L.urlMaxLength, stop(`must be at most ${L.urlMaxLength} characters long`))
     // WHATWG URL silently drops tabs and newlines inside a URL; what is stored must be what is sent.
-    .regex(/^[^\s\u0000-\u001f\u007f]*$/, stop('must not contain spaces or control characters'))
-    .superRefine((value, ctx) => urlProblems(value, allowPrivateNetworks).forEach((message) => ctx.addIssue(message)));
+    .regex(/^[^\s\u0000-\u001f\u007f]*$/, stop('must not contain spaces or control characters'));
+
+/** A broker field: a string when given; its rules are its kind's (brokers/destination.ts). */
+const brokerField = z.string({ error: 'must be a string' }).nullish();
+
+/** DestinationInput, as stored; whether it fits the kind (and the url) is destinationErrors's to say. */
+const destination = z
+  .object(
+    {
+      kind: z.enum(DESTINATION_KINDS, { error: `must be one of ${DESTINATION_KINDS.join(', ')}` }),
+      exchange: brokerField,
+      routingKey: brokerField,
+      subject: brokerField,
+      stream: brokerField,
+    },
+    { error: 'must be an object with a kind' },
+  )
+  .transform((input): EndpointDestination => (input.kind === 'HTTP' ? { kind: 'HTTP' } : toBrokerDestination({ ...input, kind: input.kind })));
 
 const description = (string: z.ZodString) =>
   string
@@ -192,7 +226,7 @@ const verifyToken = z
 // ---------------------------------------------------------------------------------------------
 // The input: which fields are required, what absent and null mean.
 
-function endpointInputSchema({ mode, allowPrivateNetworks, customEventTypes }: EndpointInputOptions) {
+function endpointInputSchema({ mode, customEventTypes }: EndpointInputOptions) {
   const creating = mode === 'create';
   // Required on create, never nullable: null cannot mean "reset" for a field with no default.
   const missing = (expected: string): z.core.$ZodErrorMap => (issue) =>
@@ -213,7 +247,7 @@ function endpointInputSchema({ mode, allowPrivateNetworks, customEventTypes }: E
 
   return z.object(
     {
-      url: required(url(z.string({ error: missing('must be a string') }), allowPrivateNetworks)),
+      url: required(url(z.string({ error: missing('must be a string') }))),
       description: required(description(z.string({ error: missing('must be a string') }))),
       eventTypes: required(eventTypes(missing('must be a list of strings'), customEventTypes)),
       sessionIds: setting(sessionIds),
@@ -230,6 +264,10 @@ function endpointInputSchema({ mode, allowPrivateNetworks, customEventTypes }: E
       transformation: z.preprocess((value) => (!creating && value === '' ? null : value), setting(transformation)),
       filter: setting(filter),
       verifyToken: given(verifyToken),
+      // HTTP when absent on create; absent or null on update: unchanged.
+      destination: z
+        .preprocess((value) => (value === null ? undefined : value), destination.optional())
+        .transform((value) => value ?? (creating ? ({ kind: 'HTTP' } as EndpointDestination) : undefined)),
     },
     { error: 'must be an object' },
   );
@@ -269,11 +307,11 @@ function withoutAbsent<T extends object>(value: T): T {
 /**
  * The schema for these options, built on first use and kept: building one costs some thirty
  * parses (about 1 ms and 100 KB). Accounts without event types of their own, most of them, share
- * the four of mode × allowPrivateNetworks; each other set of types has its own while it is used.
+ * the two of mode; each other set of types has its own while it is used.
  */
 const schemas = new LRUCache<string, Schema>({ max: 32 });
 function schemaFor(opts: EndpointInputOptions): Schema {
-  const key = JSON.stringify([opts.mode, opts.allowPrivateNetworks, opts.customEventTypes ?? []]);
+  const key = JSON.stringify([opts.mode, opts.customEventTypes ?? []]);
   let schema = schemas.get(key);
   if (!schema) schemas.set(key, (schema = endpointInputSchema(opts)));
   return schema;
@@ -286,8 +324,60 @@ export function validateEndpointInput(
 export function validateEndpointInput(input: EndpointInput, opts: EndpointInputOptions): EndpointInputResult;
 export function validateEndpointInput(input: EndpointInput, opts: EndpointInputOptions): EndpointInputResult {
   const result = schemaFor(opts).safeParse(input);
-  if (!result.success) return { value: {}, errors: fieldErrors(result.error, ['input']) };
+  const errors = result.success ? [] : fieldErrors(result.error, ['input']);
+  // Whatever else is wrong, the url and destination are judged too, unless they are already at fault.
+  if (!errors.some((e) => e.path[1] === 'url' || e.path[1] === 'destination')) errors.push(...destinationErrors(input, opts));
+  // Reported in the input's order: the url first, then where it delivers, then the rest (a stable sort).
+  const rank = (e: FieldError) => (e.path[1] === 'url' ? 0 : e.path[1] === 'destination' ? 1 : 2);
+  errors.sort((a, b) => rank(a) - rank(b));
+  if (!result.success || errors.length > 0) return { value: {}, errors };
   return { value: withoutAbsent(result.data) as NormalizedEndpointInput, errors: [] };
+}
+
+/**
+ * The rules that depend on where the endpoint delivers: an HTTP url's (https, no credentials…) or a
+ * broker's (the scheme of its kind, the fields it needs, brokers/destination.ts), on the url and the
+ * destination as given, or as stored where the update leaves one unchanged. Broker hosts meet the
+ * SSRF rule when a worker connects, as HTTP hosts do (brokers/address.ts).
+ */
+function destinationErrors(input: EndpointInput, opts: EndpointInputOptions): FieldError[] {
+  const givenUrl = typeof input.url === 'string' ? input.url.trim() : undefined;
+  const raw = (input.destination ?? undefined) as Partial<Record<'kind' | (typeof BROKER_FIELDS)[number], unknown>> | undefined;
+  const current = opts.mode === 'update' ? opts.current : undefined;
+  const kind = (raw?.kind as DestinationKind | undefined) ?? current?.destination.kind ?? 'HTTP';
+  const url = givenUrl ?? current?.url;
+  const errors: FieldError[] = [];
+  if (opts.mode === 'create' && givenUrl === undefined) return errors; // "is required", said already
+  // An update that changes neither the url nor the destination leaves what was stored be.
+  if (url === undefined || (givenUrl === undefined && raw === undefined)) return errors;
+  if (kind === 'HTTP' && givenUrl === undefined && current?.destination.kind === 'HTTP') return errors;
+  const atUrl = (message: string) =>
+    errors.push({ path: ['input', 'url'], message: givenUrl === undefined ? `${message} (the stored url does not fit the new destination: give its url)` : message });
+  if (kind === 'HTTP') {
+    urlProblems(url, opts.allowPrivateNetworks).forEach(atUrl);
+    for (const field of BROKER_FIELDS) {
+      if (raw?.[field] !== undefined && raw[field] !== null) errors.push({ path: ['input', 'destination', field], message: 'does not apply to an HTTP destination' });
+    }
+    return errors;
+  }
+  if (input.verifyToken !== undefined && input.verifyToken !== null) {
+    errors.push({ path: ['input', 'verifyToken'], message: 'applies only to HTTP destinations (the hub.challenge handshake is an HTTP request)' });
+  }
+  // The fields as given replace the stored ones; a new url alone keeps them.
+  const fields = raw ?? (current?.destination as Partial<Record<(typeof BROKER_FIELDS)[number], string | null>> | undefined) ?? {};
+  const asString = (value: unknown) => (typeof value === 'string' ? value : value === null || value === undefined ? null : undefined);
+  for (const problem of destinationProblems({
+    kind,
+    url,
+    exchange: asString(fields.exchange),
+    routingKey: asString(fields.routingKey),
+    subject: asString(fields.subject),
+    stream: asString(fields.stream),
+  })) {
+    if (problem.field === 'url') atUrl(problem.message);
+    else errors.push({ path: ['input', 'destination', problem.field], message: problem.message });
+  }
+  return errors;
 }
 
 export function assertValidEndpointInput(

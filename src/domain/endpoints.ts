@@ -15,7 +15,8 @@ import { listEventTypes, subscribableCustomTypes } from './event-types.ts';
 import { Prisma, type Endpoint } from '../generated/prisma/client.ts';
 import type { Clock } from './clock.ts';
 import { scheduleHeldDeliveries } from './deliveries.ts';
-import { assertValidEndpointInput, type EndpointInput } from './endpoint-input.ts';
+import { assertValidEndpointInput, type CurrentDestination, type EndpointDestination, type EndpointInput } from './endpoint-input.ts';
+import { parseBrokerUrl } from '../delivery/brokers/url.ts';
 import { NotFoundError, ValidationError } from './errors.ts';
 import { notifyEndpointStatus } from './notify.ts';
 import { verifyEndpointUrl } from './verify.ts';
@@ -39,6 +40,46 @@ export function sealHeaders(sealer: Sealer, headers: Record<string, string> | nu
 export function openHeaders(sealer: Sealer, headers: unknown): Record<string, string> | null {
   if (headers === null || typeof headers !== 'object') return null;
   return Object.fromEntries(Object.entries(headers as Record<string, string>).map(([name, value]) => [name, sealer.open(value)]));
+}
+
+type DestinationColumns = Pick<Endpoint, 'destinationKind' | 'exchange' | 'routingKey' | 'subject' | 'stream'>;
+
+/** The endpoint's destination, from its columns. */
+export function destinationOf(endpoint: DestinationColumns): EndpointDestination {
+  switch (endpoint.destinationKind) {
+    case 'HTTP':
+      return { kind: 'HTTP' };
+    case 'RABBITMQ':
+      return { kind: 'RABBITMQ', exchange: endpoint.exchange ?? '', routingKey: endpoint.routingKey };
+    case 'NATS':
+      return { kind: 'NATS', subject: endpoint.subject ?? '' };
+    case 'REDIS_STREAM':
+      return { kind: 'REDIS_STREAM', stream: endpoint.stream ?? '' };
+  }
+}
+
+/** The stored destination with its URL in clear: what an update's url rules are checked against. */
+export function currentDestination(sealer: Sealer, endpoint: DestinationColumns & Pick<Endpoint, 'url' | 'brokerUrl'>): CurrentDestination {
+  return { destination: destinationOf(endpoint), url: endpoint.brokerUrl === null ? endpoint.url : sealer.open(endpoint.brokerUrl) };
+}
+
+/**
+ * The columns of a checked destination and url. A broker URL may hold a password: `url` keeps it
+ * masked (what the API shows and logs may print) and `broker_url` the whole URL sealed.
+ */
+export function destinationColumns(sealer: Sealer, destination: EndpointDestination, url: string) {
+  if (destination.kind === 'HTTP') {
+    return { destinationKind: 'HTTP' as const, url, brokerUrl: null, exchange: null, routingKey: null, subject: null, stream: null };
+  }
+  return {
+    destinationKind: destination.kind,
+    url: parseBrokerUrl(url, destination.kind).display,
+    brokerUrl: sealer.seal(url),
+    exchange: destination.kind === 'RABBITMQ' ? destination.exchange : null,
+    routingKey: destination.kind === 'RABBITMQ' ? destination.routingKey : null,
+    subject: destination.kind === 'NATS' ? destination.subject : null,
+    stream: destination.kind === 'REDIS_STREAM' ? destination.stream : null,
+  };
 }
 
 /** What pausing and resuming need: resuming makes the held deliveries due. */
@@ -101,7 +142,7 @@ export async function createEndpoint(deps: EndpointDeps, accountId: string, inpu
     data: {
       id: newId('Endpoint'),
       accountId,
-      url: value.url,
+      ...destinationColumns(deps.sealer, value.destination, value.url),
       description: value.description,
       eventTypes: value.eventTypes,
       sessionIds: value.sessionIds ?? [],
@@ -127,7 +168,8 @@ export async function updateEndpoint(
   input: EndpointInput,
 ): Promise<Endpoint> {
   const current = await findEndpoint(deps.db, accountId, id);
-  const value = assertValidEndpointInput(input, await validOptions(deps, accountId, 'update'));
+  const stored = currentDestination(deps.sealer, current);
+  const value = assertValidEndpointInput(input, { ...(await validOptions(deps, accountId, 'update')), current: stored });
   // A transformation is tried again when it, the types it runs on or the headers it may add change.
   const transformation = value.transformation === undefined ? current.transformation : value.transformation;
   const touchesTransformation = value.transformation !== undefined || value.eventTypes !== undefined || value.signatureHeader !== undefined;
@@ -135,13 +177,14 @@ export async function updateEndpoint(
     const signatureHeader = value.signatureHeader === undefined ? (current.signatureHeader as SignatureHeaderConfig | null) : value.signatureHeader;
     await checkTransformation(deps, accountId, transformation, value.eventTypes ?? current.eventTypes, signatureHeader);
   }
-  const url = value.url ?? current.url;
+  const url = value.url ?? stored.url;
   // The handshake runs when a token comes with a new URL, or with the same URL on request.
   if (value.verifyToken !== undefined) {
     await verifyEndpointUrl(deps.dispatcher, url, value.verifyToken, value.timeoutMs ?? current.timeoutMs);
   }
   const data: Prisma.EndpointUpdateInput = {};
-  if (value.url !== undefined) data.url = value.url;
+  // A new url or destination rewrites all the destination's columns (a broker URL is sealed again).
+  if (value.url !== undefined || value.destination !== undefined) Object.assign(data, destinationColumns(deps.sealer, value.destination ?? stored.destination, url));
   if (value.description !== undefined) data.description = value.description;
   if (value.eventTypes !== undefined) data.eventTypes = value.eventTypes;
   if (value.sessionIds !== undefined) data.sessionIds = value.sessionIds ?? [];

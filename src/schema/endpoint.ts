@@ -1,5 +1,6 @@
 // Endpoint: its type, the endpoint queries, and the endpoint mutations.
 import {
+  destinationOf,
   openHeaders,
   createEndpoint,
   deleteEndpoint,
@@ -10,6 +11,7 @@ import {
 } from '../domain/endpoints.ts';
 import { NotFoundError, ValidationError, VerificationError } from '../domain/errors.ts';
 import { signatureHeaderOf, type SignatureHeaderConfig } from '../domain/signature-input.ts';
+import type { EndpointDestination } from '../domain/endpoint-input.ts';
 import { ENDPOINT_LIMITS, SECRET_LIMITS } from '../limits.ts';
 import { builder } from './builder.ts';
 import type { Context } from './context.ts';
@@ -51,13 +53,61 @@ export const SignatureHeaderInput = builder.inputType('SignatureHeaderInput', {
   }),
 });
 
+const DestinationKindEnum = builder.enumType('DestinationKind', {
+  values: {
+    HTTP: { description: 'An HTTP POST to the url: the default.' },
+    RABBITMQ: { description: 'Published to a RabbitMQ exchange (publisher confirms, mandatory); url is amqp:// or amqps://.' },
+    NATS: { description: 'Published to a NATS JetStream subject (the publish ack); url is nats:// or tls://.' },
+    REDIS_STREAM: { description: 'Added to a Redis stream (XADD); url is redis:// or rediss://.' },
+  } as const,
+});
+
+const DestinationRef = builder.objectRef<EndpointDestination>('Destination').implement({
+  description: 'Where the endpoint delivers. Every kind gets the same body and signature headers, retries, history and limits.',
+  fields: (t) => ({
+    kind: t.field({ type: DestinationKindEnum, resolve: (d) => d.kind }),
+    exchange: t.string({
+      nullable: true,
+      description: "RABBITMQ: the exchange published to ('' is the default exchange).",
+      resolve: (d) => (d.kind === 'RABBITMQ' ? d.exchange : null),
+    }),
+    routingKey: t.string({
+      nullable: true,
+      description: 'RABBITMQ: the routing key; the event type when null.',
+      resolve: (d) => (d.kind === 'RABBITMQ' ? d.routingKey : null),
+    }),
+    subject: t.string({
+      nullable: true,
+      description: 'NATS: the JetStream subject; may hold {type}, replaced by the event type.',
+      resolve: (d) => (d.kind === 'NATS' ? d.subject : null),
+    }),
+    stream: t.string({ nullable: true, description: 'REDIS_STREAM: the stream key.', resolve: (d) => (d.kind === 'REDIS_STREAM' ? d.stream : null) }),
+  }),
+});
+
+const DestinationInput = builder.inputType('DestinationInput', {
+  description: "A broker kind's url (the endpoint's) must be that broker's; the fields of other kinds must be absent.",
+  fields: (t) => ({
+    kind: t.field({ type: DestinationKindEnum, required: true }),
+    exchange: t.string({ description: "RABBITMQ: '' or absent for the default exchange." }),
+    routingKey: t.string({ description: 'RABBITMQ: absent to route by the event type.' }),
+    subject: t.string({ description: 'NATS: required; {type} becomes the event type.' }),
+    stream: t.string({ description: 'REDIS_STREAM: required.' }),
+  }),
+});
+
 export const EndpointRef = builder.prismaNode('Endpoint', {
   authScopes: { readAccount: true },
   id: { field: 'id' },
   nullable: true,
   findUnique: (id, ctx) => ({ id, accountId: ctx.account?.id ?? '' }),
   fields: (t) => ({
-    url: t.exposeString('url'),
+    url: t.exposeString('url', { description: "The receiver's URL, or a broker destination's URL with its password masked (stored sealed)." }),
+    destination: t.field({
+      type: DestinationRef,
+      select: { destinationKind: true, exchange: true, routingKey: true, subject: true, stream: true },
+      resolve: (endpoint) => destinationOf(endpoint),
+    }),
     description: t.exposeString('description'),
     eventTypes: t.exposeStringList('eventTypes', {
       description: "Exact event type names, '*' for all, or a prefix wildcard such as 'message.*'.",
@@ -175,7 +225,11 @@ const L = ENDPOINT_LIMITS;
  * the same limits so that the schema tells what the API enforces.
  */
 const endpointInputFields = (t: PothosSchemaTypes.InputFieldBuilder<Types, 'InputObject'>, create: boolean) => ({
-  url: t.string({ required: create, description: `An absolute https URL, at most ${L.urlMaxLength} characters.` }),
+  url: t.string({
+    required: create,
+    description: `An absolute https URL, or the broker's URL for a broker destination (credentials stored sealed); at most ${L.urlMaxLength} characters.`,
+  }),
+  destination: t.field({ type: DestinationInput, description: create ? 'HTTP when absent.' : 'Replaces the destination; absent: unchanged.' }),
   description: t.string({ required: create, description: `At most ${L.descriptionMaxLength} characters.` }),
   eventTypes: t.stringList({
     required: create,

@@ -9,6 +9,8 @@ import type pg from 'pg';
 import type { Dispatcher } from 'undici';
 import { runAttempt, type AttemptEndpoint, type AttemptInput, type AttemptPorts, type CompletedAttempt } from '../delivery/attempt.ts';
 import { sendFor, type Destination } from '../delivery/destination.ts';
+import type { BrokerDestination } from '../delivery/brokers/destination.ts';
+import type { BrokerPool } from '../delivery/brokers/pool.ts';
 import type { SignatureHeaderConfig } from '../delivery/sign.ts';
 import type { Transformer } from '../delivery/transform.ts';
 import { settle, type AttemptRecord, type Settlement, type Trigger } from '../domain/attempts.ts';
@@ -29,6 +31,8 @@ import type { Semaphore } from './semaphore.ts';
 export interface DrainDeps {
   pool: pg.Pool;
   dispatcher: Dispatcher;
+  /** The worker's broker connections, one per broker URL (closed when the worker stops). */
+  brokers: Pick<BrokerPool, 'send'>;
   clock: Clock;
   recorder: AttemptRecorder;
   /** The worker's budget of attempts in flight, shared by all its lanes. */
@@ -110,9 +114,22 @@ function laneEffects(deps: DrainDeps, lane: ClaimedLane): SliceEffects<ClaimedDe
   };
 }
 
-/** Every endpoint is an HTTP one today; a broker endpoint's lane will name its kind here. */
-function destinationOf(lane: ClaimedLane): Destination {
-  return { kind: 'http', url: lane.url, timeoutMs: lane.timeout_ms };
+/** Where the lane's attempts go; a broker URL is opened from its seal here, for this slice only. */
+function destinationOf(lane: ClaimedLane, sealer: Sealer): Destination {
+  switch (lane.destination_kind) {
+    case 'HTTP':
+      return { kind: 'http', url: lane.url, timeoutMs: lane.timeout_ms };
+    case 'RABBITMQ':
+      return broker(lane, sealer, { kind: 'RABBITMQ', exchange: lane.exchange ?? '', routingKey: lane.routing_key });
+    case 'NATS':
+      return broker(lane, sealer, { kind: 'NATS', subject: lane.subject ?? '' });
+    case 'REDIS_STREAM':
+      return broker(lane, sealer, { kind: 'REDIS_STREAM', stream: lane.stream ?? '' });
+  }
+}
+
+function broker(lane: ClaimedLane, sealer: Sealer, destination: BrokerDestination): Destination {
+  return { kind: 'broker', url: sealer.open(lane.broker_url!), destination, timeoutMs: lane.timeout_ms };
 }
 
 /** A transformation that fails fails its delivery: it would fail the same way on every retry. */
@@ -140,7 +157,7 @@ class LaneAttempts {
       userAgent: deps.settings.userAgent,
       // Opened on first use and kept for the slice; which ones are live is decided per attempt.
       secretsAt: signingSecrets({ signingSecret: lane.signing_secret, retiredSecrets: lane.retired_secrets as Prisma.JsonValue }, sealer),
-      send: sendFor(destinationOf(lane), { dispatcher: deps.dispatcher }),
+      send: sendFor(destinationOf(lane, sealer), { dispatcher: deps.dispatcher, brokers: deps.brokers }),
     };
     this.ports = {
       now: () => deps.clock.now(),

@@ -21,6 +21,7 @@ import { drainLane, type DrainDeps, type LaneControl, type SliceEnd } from './dr
 import { claimLanes, LANES_CHANNEL, nextReadyAt, releaseLane, renewLeases, type ClaimedLane } from '../db/sql/lanes.ts';
 import { AttemptRecorder } from './recorder.ts';
 import { Semaphore } from './semaphore.ts';
+import { BrokerPool } from '../delivery/brokers/pool.ts';
 
 export interface Engine {
   readonly workerId: string;
@@ -58,6 +59,8 @@ class LaneEngine implements Engine {
   readonly recorder: AttemptRecorder;
   private readonly options: EngineOptions;
   private readonly drainDeps: DrainDeps;
+  /** This worker's connections to broker destinations: opened on first use, closed when idle and at stop. */
+  private readonly brokers: BrokerPool;
   /** The lanes being drained, by endpoint id, each with what tells its slice to halt. */
   private readonly running = new Map<string, LaneControl>();
   private readonly drains = new Set<Promise<void>>();
@@ -74,9 +77,11 @@ class LaneEngine implements Engine {
     const { pool, config, logger } = options;
     this.options = options;
     this.recorder = new AttemptRecorder(pool, { db: options.db, failingAfter: config.failingAfter }, logger);
+    this.brokers = new BrokerPool({ allowPrivateNetworks: config.allowPrivateNetworks, logger, connectionName: `hookwire-worker ${this.workerId}` });
     this.drainDeps = {
       pool,
       dispatcher: options.dispatcher,
+      brokers: this.brokers,
       clock: options.clock,
       recorder: this.recorder,
       slots: new Semaphore(config.workerConcurrency),
@@ -163,6 +168,8 @@ class LaneEngine implements Engine {
     if (result === 'expired') {
       logger.warn(`stopping after ${timeoutMs} ms with ${this.running.size} lane(s) still busy; their leases will run out and other workers will resend what was not recorded`);
     }
+    // After the attempts in flight (or the timeout): a publish still waiting ends as a failure.
+    await this.brokers.close();
   }
 
   private readonly onLanes = () => void this.round();

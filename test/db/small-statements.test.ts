@@ -161,12 +161,25 @@ describe('sealing rewrite', () => {
     await t.rows(`UPDATE endpoint SET signing_secret = 'whsec_rotated' WHERE id = $1`, [rotated]);
     const changed = await rewriteSecrets(
       t.app.sql,
-      read.map((r) => ({ id: r.id, signingSecret: 'hwsealed:x', retiredSecrets: [], headers: { 'x-key': 'hwsealed:y' }, was: r.signing_secret })),
+      read.map((r) => ({ id: r.id, signingSecret: 'hwsealed:x', retiredSecrets: [], headers: { 'x-key': 'hwsealed:y' }, brokerUrl: null, was: r.signing_secret })),
     );
     expect(changed).toBe(1);
     const rows = await t.rows('SELECT id, signing_secret, headers FROM endpoint WHERE id = ANY($1)', [[kept, rotated]]);
     expect(Object.fromEntries(rows.map((r) => [r.id, r.signing_secret]))).toEqual({ [kept]: 'hwsealed:x', [rotated]: 'whsec_rotated' });
     expect(rows.find((r) => r.id === kept)!.headers).toEqual({ 'x-key': 'hwsealed:y' });
+  });
+});
+
+describe('sealing a broker URL', () => {
+  it('reads a broker endpoint whose URL is in clear, and rewrites its broker_url', async () => {
+    const broker = await anEndpoint(t, t.accountId);
+    const sealed = `hwsealed:v1:k:${id('x')}`;
+    await t.rows(`UPDATE endpoint SET signing_secret = $2, destination_kind = 'RABBITMQ', url = 'amqp://u:****@h', broker_url = 'amqp://u:p@h' WHERE id = $1`, [broker, sealed]);
+    const inClear = (await secretsAfter(t.app.sql, 'in clear', '')).find((r) => r.id === broker);
+    expect(inClear).toMatchObject({ broker_url: 'amqp://u:p@h', signing_secret: sealed });
+    await rewriteSecrets(t.app.sql, [{ id: broker, signingSecret: sealed, retiredSecrets: [], headers: null, brokerUrl: 'hwsealed:z', was: sealed }]);
+    expect(await t.rows('SELECT broker_url FROM endpoint WHERE id = $1', [broker])).toEqual([{ broker_url: 'hwsealed:z' }]);
+    expect((await secretsAfter(t.app.sql, 'in clear', '')).some((r) => r.id === broker)).toBe(false);
   });
 });
 

@@ -50,6 +50,7 @@ describe('create', () => {
       signatureHeader: null,
       transformation: null,
       filter: null,
+      destination: { kind: 'HTTP' },
     });
   });
 
@@ -446,6 +447,41 @@ describe('verifyToken', () => {
     expect(create({ verifyToken: 't'.repeat(257) }).errors).toEqual([
       { path: ['input', 'verifyToken'], message: 'must be at most 256 characters long' },
     ]);
+  });
+});
+
+describe('destination', () => {
+  const RABBIT = { destination: { kind: 'RABBITMQ', exchange: 'events' }, url: 'amqp://u:p@rabbit.example.com/' };
+  const stored = { destination: { kind: 'RABBITMQ', exchange: 'events', routingKey: null }, url: 'amqp://u:p@rabbit.example.com/' } as const;
+
+  it('a broker kind takes its own scheme and stores only its fields', () => {
+    expect(create(RABBIT)).toMatchObject({ errors: [], value: { url: RABBIT.url, destination: { kind: 'RABBITMQ', exchange: 'events', routingKey: null } } });
+    expect(create({ url: 'nats://nats.example.com', destination: { kind: 'NATS', subject: 'h.{type}' } }).value.destination).toEqual({ kind: 'NATS', subject: 'h.{type}' });
+    expect(create({ url: 'rediss://redis.example.com/3', destination: { kind: 'REDIS_STREAM', stream: 's' } }).value.destination).toEqual({ kind: 'REDIS_STREAM', stream: 's' });
+  });
+
+  it('says what does not fit, each on its field', () => {
+    expect(create({ url: 'https://example.com', destination: { kind: 'NATS' } }).errors).toEqual([
+      { path: ['input', 'url'], message: 'scheme: https:// is not a broker scheme: use nats:// or tls://' },
+      { path: ['input', 'destination', 'subject'], message: 'is required for a NATS destination' },
+    ]);
+    expect(paths(create({ destination: { kind: 'KAFKA' } }))).toEqual(['input.destination.kind']);
+    expect(paths(create({ destination: 'RABBITMQ' }))).toEqual(['input.destination']);
+    expect(create({ ...RABBIT, destination: { kind: 'RABBITMQ', routingKey: '' } }).errors).toEqual([
+      { path: ['input', 'destination', 'routingKey'], message: expect.stringContaining('must not be empty') },
+    ]);
+  });
+
+  it('on update judges a new url by the stored kind, and a new kind by the stored url', () => {
+    const update = (input: Record<string, unknown>) => validateEndpointInput(input as EndpointInput, { ...UPDATE, current: stored });
+    expect(update({ url: 'amqp://rabbit2.example.com' })).toEqual({ errors: [], value: { url: 'amqp://rabbit2.example.com' } });
+    expect(paths(update({ url: 'https://example.com/h' }))).toEqual(['input.url']);
+    expect(update({ destination: { kind: 'REDIS_STREAM', stream: 's' } }).errors).toEqual([
+      { path: ['input', 'url'], message: expect.stringMatching(/needs redis:\/\/ or rediss:\/\/.*give its url/) },
+    ]);
+    expect(update({ destination: { kind: 'RABBITMQ', exchange: 'other' } }).value.destination).toEqual({ kind: 'RABBITMQ', exchange: 'other', routingKey: null });
+    // Leaving both alone judges nothing: a stored url is not re-checked by rules that came later.
+    expect(update({ description: 'x' }).errors).toEqual([]);
   });
 });
 

@@ -78,6 +78,13 @@ export interface ClaimedLane {
   /** JSON as the endpoint stored it (delivery/sign.ts SignatureHeaderConfig), or null. */
   signature_header: unknown;
   transformation: string | null;
+  destination_kind: 'HTTP' | 'RABBITMQ' | 'NATS' | 'REDIS_STREAM';
+  /** Broker kinds: the broker URL, sealed (url holds it masked). */
+  broker_url: string | null;
+  exchange: string | null;
+  routing_key: string | null;
+  subject: string | null;
+  stream: string | null;
 }
 
 export const CLAIM_LANES = statement<ClaimLanesParams, ClaimedLane>(
@@ -96,7 +103,8 @@ export const CLAIM_LANES = statement<ClaimLanesParams, ClaimedLane>(
     WHERE l.endpoint_id = c.endpoint_id AND e.id = c.endpoint_id
     RETURNING l.endpoint_id, l.rate_window_start, l.rate_count, e.account_id, e.url, e.status::text AS status,
               e.signing_secret, e.retired_secrets, e.rate_limit_per_second, e.timeout_ms, e.retry_schedule, e.headers,
-              e.concurrency_limit, e.ordered, e.signature_header, e.transformation`,
+              e.concurrency_limit, e.ordered, e.signature_header, e.transformation,
+              e.destination_kind::text AS destination_kind, e.broker_url, e.exchange, e.routing_key, e.subject, e.stream`,
 );
 
 export function claimLanes(db: Runner, params: ClaimLanesParams): Promise<ClaimedLane[]> {

@@ -1,5 +1,5 @@
 // The sealing maintenance's statements (db/seal-rows.ts decides what each value becomes): reading
-// endpoints' secrets and header values a batch at a time in id order, rewriting a batch, and one
+// endpoints' secrets, header values and broker URLs a batch at a time in id order, rewriting a batch, and one
 // sealed secret per key id for the start-up check.
 import { statement, type NoParams, type Sql } from '../sql.ts';
 
@@ -8,10 +8,12 @@ export interface SecretsRow {
   signing_secret: string;
   retired_secrets: Array<{ secret: string; expiresAt: string }> | null;
   headers: Record<string, string> | null;
+  /** A broker destination's URL, credentials included; null for HTTP. */
+  broker_url: string | null;
 }
 
 export const SEAL_BATCH = 500;
-const COLUMNS = 'id, signing_secret, retired_secrets, headers';
+const COLUMNS = 'id, signing_secret, retired_secrets, headers, broker_url';
 
 export const IN_CLEAR = statement<{ after: string }, SecretsRow>(
   'hookwire_seal_rows_in_clear',
@@ -19,6 +21,7 @@ export const IN_CLEAR = statement<{ after: string }, SecretsRow>(
     SELECT ${COLUMNS} FROM endpoint
     WHERE id > ${$.after} AND (
       NOT starts_with(signing_secret, 'hwsealed:')
+      OR NOT starts_with(broker_url, 'hwsealed:')
       OR EXISTS (SELECT 1 FROM jsonb_array_elements(retired_secrets) r WHERE NOT starts_with(r->>'secret', 'hwsealed:'))
       OR EXISTS (SELECT 1 FROM jsonb_each_text(CASE WHEN jsonb_typeof(headers) = 'object' THEN headers ELSE '{}'::jsonb END) h
                  WHERE NOT starts_with(h.value, 'hwsealed:')))
@@ -43,6 +46,7 @@ export interface SecretsRewrite {
   signingSecret: string;
   retiredSecrets: ReadonlyArray<{ secret: string; expiresAt: string }>;
   headers: Record<string, string> | null;
+  brokerUrl: string | null;
   /** The signing secret as it was read: a row rotated meanwhile is left alone. */
   was: string;
 }
@@ -50,19 +54,21 @@ export interface SecretsRewrite {
 export const REWRITE = statement<
   { rows: readonly SecretsRewrite[] },
   Record<string, never>,
-  { ids: string[]; signingSecrets: string[]; retiredSecrets: string[]; headers: Array<string | null>; was: string[] }
+  { ids: string[]; signingSecrets: string[]; retiredSecrets: string[]; headers: Array<string | null>; brokerUrls: Array<string | null>; was: string[] }
 >(
   'hookwire_seal_rows_rewrite',
   ($) => `
-    UPDATE endpoint e SET signing_secret = u.signing_secret, retired_secrets = u.retired_secrets::jsonb, headers = u.headers::jsonb
-    FROM unnest(${$.ids}::text[], ${$.signingSecrets}::text[], ${$.retiredSecrets}::text[], ${$.headers}::text[], ${$.was}::text[])
-      AS u(id, signing_secret, retired_secrets, headers, was)
+    UPDATE endpoint e SET signing_secret = u.signing_secret, retired_secrets = u.retired_secrets::jsonb, headers = u.headers::jsonb,
+      broker_url = u.broker_url
+    FROM unnest(${$.ids}::text[], ${$.signingSecrets}::text[], ${$.retiredSecrets}::text[], ${$.headers}::text[], ${$.brokerUrls}::text[], ${$.was}::text[])
+      AS u(id, signing_secret, retired_secrets, headers, broker_url, was)
     WHERE e.id = u.id AND e.signing_secret = u.was`,
   ({ rows }) => ({
     ids: rows.map((r) => r.id),
     signingSecrets: rows.map((r) => r.signingSecret),
     retiredSecrets: rows.map((r) => JSON.stringify(r.retiredSecrets)),
     headers: rows.map((r) => (r.headers === null ? null : JSON.stringify(r.headers))),
+    brokerUrls: rows.map((r) => r.brokerUrl),
     was: rows.map((r) => r.was),
   }),
 );

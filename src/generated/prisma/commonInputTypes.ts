@@ -288,6 +288,13 @@ export type BoolFilter<$PrismaModel = never> = {
   not?: Prisma.NestedBoolFilter<$PrismaModel> | boolean
 }
 
+export type EnumDestinationKindFilter<$PrismaModel = never> = {
+  equals?: $Enums.DestinationKind | Prisma.EnumDestinationKindFieldRefInput<$PrismaModel>
+  in?: $Enums.DestinationKind[] | Prisma.ListEnumDestinationKindFieldRefInput<$PrismaModel>
+  notIn?: $Enums.DestinationKind[] | Prisma.ListEnumDestinationKindFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumDestinationKindFilter<$PrismaModel> | $Enums.DestinationKind
+}
+
 export type EnumEndpointStatusWithAggregatesFilter<$PrismaModel = never> = {
   equals?: $Enums.EndpointStatus | Prisma.EnumEndpointStatusFieldRefInput<$PrismaModel>
   in?: $Enums.EndpointStatus[] | Prisma.ListEnumEndpointStatusFieldRefInput<$PrismaModel>
@@ -363,6 +370,16 @@ export type BoolWithAggregatesFilter<$PrismaModel = never> = {
   _count?: Prisma.NestedIntFilter<$PrismaModel>
   _min?: Prisma.NestedBoolFilter<$PrismaModel>
   _max?: Prisma.NestedBoolFilter<$PrismaModel>
+}
+
+export type EnumDestinationKindWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.DestinationKind | Prisma.EnumDestinationKindFieldRefInput<$PrismaModel>
+  in?: $Enums.DestinationKind[] | Prisma.ListEnumDestinationKindFieldRefInput<$PrismaModel>
+  notIn?: $Enums.DestinationKind[] | Prisma.ListEnumDestinationKindFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumDestinationKindWithAggregatesFilter<$PrismaModel> | $Enums.DestinationKind
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumDestinationKindFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumDestinationKindFilter<$PrismaModel>
 }
 
 export type EnumDeliveryStatusFilter<$PrismaModel = never> = {
@@ -691,6 +708,13 @@ export type NestedBoolFilter<$PrismaModel = never> = {
   not?: Prisma.NestedBoolFilter<$PrismaModel> | boolean
 }
 
+export type NestedEnumDestinationKindFilter<$PrismaModel = never> = {
+  equals?: $Enums.DestinationKind | Prisma.EnumDestinationKindFieldRefInput<$PrismaModel>
+  in?: $Enums.DestinationKind[] | Prisma.ListEnumDestinationKindFieldRefInput<$PrismaModel>
+  notIn?: $Enums.DestinationKind[] | Prisma.ListEnumDestinationKindFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumDestinationKindFilter<$PrismaModel> | $Enums.DestinationKind
+}
+
 export type NestedEnumEndpointStatusWithAggregatesFilter<$PrismaModel = never> = {
   equals?: $Enums.EndpointStatus | Prisma.EnumEndpointStatusFieldRefInput<$PrismaModel>
   in?: $Enums.EndpointStatus[] | Prisma.ListEnumEndpointStatusFieldRefInput<$PrismaModel>
@@ -774,6 +798,16 @@ export type NestedBoolWithAggregatesFilter<$PrismaModel = never> = {
   _count?: Prisma.NestedIntFilter<$PrismaModel>
   _min?: Prisma.NestedBoolFilter<$PrismaModel>
   _max?: Prisma.NestedBoolFilter<$PrismaModel>
+}
+
+export type NestedEnumDestinationKindWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.DestinationKind | Prisma.EnumDestinationKindFieldRefInput<$PrismaModel>
+  in?: $Enums.DestinationKind[] | Prisma.ListEnumDestinationKindFieldRefInput<$PrismaModel>
+  notIn?: $Enums.DestinationKind[] | Prisma.ListEnumDestinationKindFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumDestinationKindWithAggregatesFilter<$PrismaModel> | $Enums.DestinationKind
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumDestinationKindFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumDestinationKindFilter<$PrismaModel>
 }
 
 export type NestedEnumDeliveryStatusFilter<$PrismaModel = never> = {

@@ -17,6 +17,16 @@ export const AccountStatus = {
 export type AccountStatus = (typeof AccountStatus)[keyof typeof AccountStatus]
 
 
+export const DestinationKind = {
+  HTTP: 'HTTP',
+  RABBITMQ: 'RABBITMQ',
+  NATS: 'NATS',
+  REDIS_STREAM: 'REDIS_STREAM'
+} as const
+
+export type DestinationKind = (typeof DestinationKind)[keyof typeof DestinationKind]
+
+
 export const EndpointStatus = {
   ACTIVE: 'ACTIVE',
   PAUSED: 'PAUSED',

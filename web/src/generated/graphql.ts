@@ -27,6 +27,8 @@ export type CreateEndpointInput = {
   concurrencyLimit?: number | null | undefined;
   /** At most 200 characters. */
   description: string;
+  /** HTTP when absent. */
+  destination?: DestinationInput | null | undefined;
   /** 1 to 50 event type names, '*' for all, or prefix wildcards such as 'message.*'. */
   eventTypes: Array<string>;
   filter?: unknown;
@@ -46,7 +48,7 @@ export type CreateEndpointInput = {
   timeoutMs?: number | null | undefined;
   /** At most 64 KiB of JavaScript. */
   transformation?: string | null | undefined;
-  /** An absolute https URL, at most 2048 characters. */
+  /** An absolute https URL, or the broker's URL for a broker destination (credentials stored sealed); at most 2048 characters. */
   url: string;
   /** When given, the URL must pass the hub.challenge handshake before the endpoint is saved. */
   verifyToken?: string | null | undefined;
@@ -73,6 +75,29 @@ export type DeliveryStatus =
   /** Waiting for its first or next attempt (also while held by a paused endpoint). */
   | 'PENDING'
   | 'SUCCEEDED';
+
+/** A broker kind's url (the endpoint's) must be that broker's; the fields of other kinds must be absent. */
+export type DestinationInput = {
+  /** RABBITMQ: '' or absent for the default exchange. */
+  exchange?: string | null | undefined;
+  kind: DestinationKind;
+  /** RABBITMQ: absent to route by the event type. */
+  routingKey?: string | null | undefined;
+  /** REDIS_STREAM: required. */
+  stream?: string | null | undefined;
+  /** NATS: required; {type} becomes the event type. */
+  subject?: string | null | undefined;
+};
+
+export type DestinationKind =
+  /** An HTTP POST to the url: the default. */
+  | 'HTTP'
+  /** Published to a NATS JetStream subject (the publish ack); url is nats:// or tls://. */
+  | 'NATS'
+  /** Published to a RabbitMQ exchange (publisher confirms, mandatory); url is amqp:// or amqps://. */
+  | 'RABBITMQ'
+  /** Added to a Redis stream (XADD); url is redis:// or rediss://. */
+  | 'REDIS_STREAM';
 
 export type EndpointStatus =
   /** Deliveries are attempted. */
@@ -116,6 +141,8 @@ export type UpdateEndpointInput = {
   concurrencyLimit?: number | null | undefined;
   /** At most 200 characters. */
   description?: string | null | undefined;
+  /** Replaces the destination; absent: unchanged. */
+  destination?: DestinationInput | null | undefined;
   /** 1 to 50 event type names, '*' for all, or prefix wildcards such as 'message.*'. */
   eventTypes?: Array<string> | null | undefined;
   /** An empty object removes the filter. */
@@ -136,7 +163,7 @@ export type UpdateEndpointInput = {
   timeoutMs?: number | null | undefined;
   /** At most 64 KiB of JavaScript. An empty string removes the transformation. */
   transformation?: string | null | undefined;
-  /** An absolute https URL, at most 2048 characters. */
+  /** An absolute https URL, or the broker's URL for a broker destination (credentials stored sealed); at most 2048 characters. */
   url?: string | null | undefined;
   verifyToken?: string | null | undefined;
 };
@@ -209,7 +236,7 @@ export type DashboardEndpointsQueryVariables = Exact<{
 }>;
 
 
-export type DashboardEndpointsQuery = { endpoints: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ node: { id: string, description: string, url: string, status: EndpointStatus, pauseReason: string | null, failing: boolean, consecutiveFailures: number, failingSince: string | null, eventTypes: Array<string>, timeline: Array<{ hour: string, attempts: number, succeeded: number, failed: number, successRate: number | null }> } }> } };
+export type DashboardEndpointsQuery = { endpoints: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ node: { id: string, description: string, url: string, status: EndpointStatus, pauseReason: string | null, failing: boolean, consecutiveFailures: number, failingSince: string | null, eventTypes: Array<string>, destination: { kind: DestinationKind }, timeline: Array<{ hour: string, attempts: number, succeeded: number, failed: number, successRate: number | null }> } }> } };
 
 export type DashboardCatalogQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -293,7 +320,7 @@ export type DashboardEndpointQueryVariables = Exact<{
 }>;
 
 
-export type DashboardEndpointQuery = { endpoint: { id: string, url: string, status: EndpointStatus, pauseReason: string | null, pausedAt: string | null, failing: boolean, consecutiveFailures: number, failingSince: string | null, eventTypes: Array<string>, signingSecret: string, createdAt: string, updatedAt: string, description: string, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, headers: unknown, sessionIds: Array<string> | null, concurrencyLimit: number | null, ordered: boolean, filter: unknown, transformation: string | null, retiredSecrets: Array<{ secret: string, expiresAt: string }>, stats: { total: number, succeeded: number, failed: number, pending: number, successRate: number | null }, timeline: Array<{ hour: string, attempts: number, succeeded: number, failed: number, successRate: number | null }>, recent: { edges: Array<{ node: { id: string, attempts: Array<{ id: string, outcome: AttemptOutcome, responseStatus: number | null, error: string | null, startedAt: string }> } }> } } | null };
+export type DashboardEndpointQuery = { endpoint: { id: string, url: string, status: EndpointStatus, pauseReason: string | null, pausedAt: string | null, failing: boolean, consecutiveFailures: number, failingSince: string | null, eventTypes: Array<string>, signingSecret: string, createdAt: string, updatedAt: string, description: string, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, headers: unknown, sessionIds: Array<string> | null, concurrencyLimit: number | null, ordered: boolean, filter: unknown, transformation: string | null, destination: { kind: DestinationKind, exchange: string | null, routingKey: string | null, subject: string | null, stream: string | null }, retiredSecrets: Array<{ secret: string, expiresAt: string }>, stats: { total: number, succeeded: number, failed: number, pending: number, successRate: number | null }, timeline: Array<{ hour: string, attempts: number, succeeded: number, failed: number, successRate: number | null }>, recent: { edges: Array<{ node: { id: string, attempts: Array<{ id: string, outcome: AttemptOutcome, responseStatus: number | null, error: string | null, startedAt: string }> } }> } } | null };
 
 export type DashboardUpdateEndpointMutationVariables = Exact<{
   id: string;
@@ -524,6 +551,9 @@ export const DashboardEndpointsDocument = new TypedDocumentString(`
         id
         description
         url
+        destination {
+          kind
+        }
         status
         pauseReason
         failing
@@ -675,6 +705,13 @@ export const DashboardEndpointDocument = new TypedDocumentString(`
   endpoint(id: $id) {
     id
     url
+    destination {
+      kind
+      exchange
+      routingKey
+      subject
+      stream
+    }
     status
     pauseReason
     pausedAt

@@ -3,6 +3,7 @@
 import { useState, type FormEvent } from 'react';
 import { graphql } from '../generated/index.ts';
 import { EventTypePicker, useCatalog } from '../endpoint-form.tsx';
+import { DESTINATION_KINDS, DestinationFields, destinationInputOf, HTTP_DESTINATION, type DestinationDraft } from '../destination-form.tsx';
 import { useMutate } from '../session.tsx';
 import { Dialog, DialogActions } from '../dialog.tsx';
 import { Field, FormError, refusalOf, type FieldErrors } from '../ui.tsx';
@@ -31,6 +32,7 @@ export function CreateEndpointDialog({ open, onClose, onCreated }: { open: boole
   const mutate = useMutate();
   const catalog = useCatalog();
   const [url, setUrl] = useState('');
+  const [destination, setDestination] = useState<DestinationDraft>(HTTP_DESTINATION);
   const [description, setDescription] = useState('');
   const [rateLimit, setRateLimit] = useState('');
   const [eventTypes, setEventTypes] = useState<string[]>([]);
@@ -40,6 +42,7 @@ export function CreateEndpointDialog({ open, onClose, onCreated }: { open: boole
 
   const reset = () => {
     setUrl('');
+    setDestination(HTTP_DESTINATION);
     setDescription('');
     setRateLimit('');
     setEventTypes([]);
@@ -62,6 +65,7 @@ export function CreateEndpointDialog({ open, onClose, onCreated }: { open: boole
     try {
       const input = {
         url: url.trim(),
+        destination: destinationInputOf(destination),
         description: description.trim(),
         eventTypes,
         rateLimitPerSecond: rateLimit.trim() ? Number(rateLimit) : null,
@@ -85,8 +89,19 @@ export function CreateEndpointDialog({ open, onClose, onCreated }: { open: boole
   return (
     <Dialog open={open} title="Create Webhook Endpoint" onClose={onClose} className="dialog wide">
       <form onSubmit={submit} noValidate className="dialog-body form">
+        <DestinationFields draft={destination} errors={errors.destination} onChange={setDestination} />
         <Field label="URL (required)" errors={errors.url}>
-          {(control) => <input {...control} name="url" type="url" placeholder="https://example.com/webhook" value={url} onChange={(e) => setUrl(e.target.value)} data-autofocus />}
+          {(control) => (
+            <input
+              {...control}
+              name="url"
+              type="url"
+              placeholder={DESTINATION_KINDS.find((k) => k.kind === destination.kind)!.placeholder}
+              value={url}
+              onChange={(e) => setUrl(e.target.value)}
+              data-autofocus
+            />
+          )}
         </Field>
         <Field label="Description (required)" help="A label for the endpoint, shown as its name in the list." errors={errors.description}>
           {(control) => <input {...control} name="description" placeholder="CRM sync" value={description} onChange={(e) => setDescription(e.target.value)} />}

@@ -11,6 +11,7 @@ import { Icon } from '../icons.tsx';
 import { useNotify } from '../notices.tsx';
 import { Pager, pageArgs } from '../paging.tsx';
 import { EndpointBadge, FailingWarning } from '../status.tsx';
+import { kindLabel } from '../destination-form.tsx';
 import { FormError } from '../ui.tsx';
 import { plural, Sparkline } from '../chart.tsx';
 import { CreateEndpointDialog } from './CreateEndpoint.tsx';
@@ -30,6 +31,9 @@ const EndpointsQuery = graphql(`
           id
           description
           url
+          destination {
+            kind
+          }
           status
           pauseReason
           failing
@@ -139,10 +143,14 @@ function EndpointRow({ endpoint, onDelete }: { endpoint: Endpoint; onDelete(): v
           <EndpointBadge status={endpoint.status} />
         </div>
         <p className="endpoint-url">
+          {endpoint.destination.kind !== 'HTTP' && <span className="tag destination-kind">{kindLabel(endpoint.destination.kind)}</span>}
           <span className="mono">{endpoint.url}</span>
-          <a className="icon-link" href={endpoint.url} target="_blank" rel="noopener noreferrer" aria-label={`Open ${endpoint.url} in a new tab`}>
-            <Icon name="link" size={16} />
-          </a>
+          {/* A broker URL does not open in a browser. */}
+          {endpoint.destination.kind === 'HTTP' && (
+            <a className="icon-link" href={endpoint.url} target="_blank" rel="noopener noreferrer" aria-label={`Open ${endpoint.url} in a new tab`}>
+              <Icon name="link" size={16} />
+            </a>
+          )}
         </p>
         {endpoint.status !== 'ACTIVE' && endpoint.pauseReason && <p className="muted small">{endpoint.pauseReason}</p>}
         <FailingWarning endpoint={endpoint} />

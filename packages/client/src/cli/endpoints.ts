@@ -1,9 +1,17 @@
 // `hookwire endpoints …`: list, show, create, update, delete, pause and resume, rotate the secret,
 // send a test event, and preview a transformation; the flags create and update share, and how an
 // endpoint prints.
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { unwrap, type Endpoint, type EndpointWithSecret } from '../client.ts';
-import type { CreateEndpointInput, EndpointStatus, SignatureFormat, SignatureHeaderInput, UpdateEndpointInput } from '../generated/graphql.ts';
+import type {
+  CreateEndpointInput,
+  DestinationInput,
+  DestinationKind,
+  EndpointStatus,
+  SignatureFormat,
+  SignatureHeaderInput,
+  UpdateEndpointInput,
+} from '../generated/graphql.ts';
 import { collect, run } from './context.ts';
 import { CliError, EXIT, notFound } from './exit.ts';
 import { csv, header, integer, integers, oneOf } from './flags.ts';
@@ -13,6 +21,15 @@ import { list, time, type Io, type Output } from './output.ts';
 const ENDPOINT_STATUSES = ['ACTIVE', 'PAUSED', 'DISABLED'] as const satisfies readonly EndpointStatus[];
 const SIGNATURE_FORMATS = ['SHA256_HEX', 'HEX', 'SHA256_HEX_TIMESTAMPED'] as const satisfies readonly SignatureFormat[];
 const DEFAULT_SIGNATURE_HEADER = 'x-webhook-signature';
+/** --destination's words for the API's kinds. */
+const DESTINATIONS = { http: 'HTTP', rabbitmq: 'RABBITMQ', nats: 'NATS', redis: 'REDIS_STREAM' } as const satisfies Record<string, DestinationKind>;
+type DestinationWord = keyof typeof DESTINATIONS;
+
+function destinationWord(value: string): DestinationWord {
+  const word = value.toLowerCase().replace(/[-_]stream$/, '');
+  if (!(word in DESTINATIONS)) throw new InvalidArgumentError(`must be one of ${Object.keys(DESTINATIONS).join(', ')}`);
+  return word as DestinationWord;
+}
 
 /** The fields create and update share, as flags. */
 function endpointFlags(command: Command): Command {
@@ -32,7 +49,12 @@ function endpointFlags(command: Command): Command {
     .option('--signature-format <format>', 'SHA256_HEX (sha256=<hex>, the default), HEX, or SHA256_HEX_TIMESTAMPED (with --timestamp-header)', oneOf(SIGNATURE_FORMATS))
     .option('--timestamp-header <name>', 'the header with the signed unix seconds (SHA256_HEX_TIMESTAMPED, which it implies)')
     .option('--transformation-file <path|->', 'JavaScript function handler(webhook) {…; return webhook} reshaping each delivery (- for stdin)')
-    .option('--filter <json|@file>', 'deliver only the events whose envelope matches this JSON filter');
+    .option('--filter <json|@file>', 'deliver only the events whose envelope matches this JSON filter')
+    .option('--destination <kind>', 'http (the default), rabbitmq, nats or redis: the URL is then the broker\'s (amqp://, nats://, redis://)', destinationWord)
+    .option('--exchange <name>', 'rabbitmq: the exchange (default: the default exchange)')
+    .option('--routing-key <key>', 'rabbitmq: the routing key (default: the event type)')
+    .option('--subject <subject>', 'nats: the JetStream subject; {type} becomes the event type')
+    .option('--stream <key>', 'redis: the stream key');
 }
 
 interface EndpointFlags {
@@ -52,6 +74,45 @@ interface EndpointFlags {
   timestampHeader?: string;
   transformationFile?: string;
   filter?: string;
+  destination?: DestinationWord;
+  exchange?: string;
+  routingKey?: string;
+  subject?: string;
+  stream?: string;
+}
+
+const hasDestinationFlags = (flags: EndpointFlags) =>
+  flags.destination !== undefined || flags.exchange !== undefined || flags.routingKey !== undefined || flags.subject !== undefined || flags.stream !== undefined;
+
+/**
+ * The whole destination the API takes, from the flags and, on update, the endpoint's: a field flag
+ * alone changes that field of the current destination. Fields that do not fit the kind are left
+ * for the API to name.
+ */
+function destinationInput(flags: EndpointFlags, current: Endpoint['destination'] | null): DestinationInput | undefined {
+  if (!hasDestinationFlags(flags)) return undefined;
+  const kind = flags.destination ? DESTINATIONS[flags.destination] : (current?.kind ?? 'HTTP');
+  const keep = current?.kind === kind ? current : null;
+  return given({
+    kind,
+    exchange: flags.exchange ?? keep?.exchange ?? undefined,
+    routingKey: flags.routingKey ?? keep?.routingKey ?? undefined,
+    subject: flags.subject ?? keep?.subject ?? undefined,
+    stream: flags.stream ?? keep?.stream ?? undefined,
+  });
+}
+
+function destinationOf(destination: Endpoint['destination']): string {
+  switch (destination.kind) {
+    case 'HTTP':
+      return 'HTTP POST';
+    case 'RABBITMQ':
+      return `RabbitMQ exchange "${destination.exchange ?? ''}", routing key ${destination.routingKey === null || destination.routingKey === undefined ? 'the event type' : `"${destination.routingKey}"`}`;
+    case 'NATS':
+      return `NATS JetStream subject "${destination.subject}"`;
+    case 'REDIS_STREAM':
+      return `Redis stream "${destination.stream}"`;
+  }
 }
 
 const hasSignatureFlags = (flags: EndpointFlags) =>
@@ -72,8 +133,12 @@ function signatureHeaderInput(flags: EndpointFlags, current: SignatureHeaderInpu
   };
 }
 
-/** The input of create and update; `current` is the endpoint's signatureHeader on update. */
-async function endpointInput(io: Io, flags: EndpointFlags, current: SignatureHeaderInput | null = null): Promise<UpdateEndpointInput> {
+/** The input of create and update; `current` is the endpoint's signatureHeader and destination on update. */
+async function endpointInput(
+  io: Io,
+  flags: EndpointFlags,
+  current: { signatureHeader: SignatureHeaderInput | null; destination: Endpoint['destination'] | null } = { signatureHeader: null, destination: null },
+): Promise<UpdateEndpointInput> {
   const input: UpdateEndpointInput = {
     eventTypes: flags.events,
     description: flags.description,
@@ -86,7 +151,8 @@ async function endpointInput(io: Io, flags: EndpointFlags, current: SignatureHea
     ordered: flags.ordered,
     verifyToken: flags.verifyToken,
     signingSecret: flags.signingSecret,
-    signatureHeader: hasSignatureFlags(flags) ? signatureHeaderInput(flags, current) : undefined,
+    signatureHeader: hasSignatureFlags(flags) ? signatureHeaderInput(flags, current.signatureHeader) : undefined,
+    destination: destinationInput(flags, current.destination),
     transformation: flags.transformationFile === undefined ? undefined : await readText(io, flags.transformationFile),
     filter: flags.filter === undefined ? undefined : await readJson(io, flags.filter, '--filter'),
   };
@@ -106,6 +172,7 @@ function printEndpoint(out: Output, endpoint: Endpoint | EndpointWithSecret): vo
   out.record([
     ['id', endpoint.id],
     ['url', endpoint.url],
+    ['destination', destinationOf(endpoint.destination)],
     ['status', endpoint.pauseReason ? `${endpoint.status} (${endpoint.pauseReason})` : endpoint.status],
     ['events', list(endpoint.eventTypes)],
     ['sessions', list(endpoint.sessionIds)],
@@ -149,8 +216,8 @@ function listEndpoints(endpoints: Command, io: Io): void {
         out.result(all, () => {
           if (all.length === 0) return out.line('No endpoints.');
           out.table(
-            ['ID', 'STATUS', 'URL', 'EVENTS', 'DESCRIPTION'],
-            all.map((e) => [e.id, e.status, e.url, list(e.eventTypes), e.description]),
+            ['ID', 'STATUS', 'KIND', 'URL', 'EVENTS', 'DESCRIPTION'],
+            all.map((e) => [e.id, e.status, e.destination.kind, e.url, list(e.eventTypes), e.description]),
           );
         });
       }),
@@ -204,11 +271,11 @@ function updateEndpoint(endpoints: Command, io: Io): void {
     .action(
       run(io, async ({ client, out, io }, id: string, flags: EndpointFlags & { url?: string }) => {
         oneStdin({ '--transformation-file': flags.transformationFile, '--filter': flags.filter });
-        let current: SignatureHeaderInput | null = null;
-        if (hasSignatureFlags(flags)) {
+        let current: Parameters<typeof endpointInput>[2] = { signatureHeader: null, destination: null };
+        if (hasSignatureFlags(flags) || hasDestinationFlags(flags)) {
           const endpoint = await client().endpoints.get(id);
           if (!endpoint) notFound('endpoint', id);
-          current = endpoint.signatureHeader;
+          current = { signatureHeader: endpoint.signatureHeader, destination: endpoint.destination };
         }
         const input = { ...(await endpointInput(io, flags, current)), ...(flags.url ? { url: flags.url } : {}) };
         if (Object.keys(input).length === 0) throw new CliError(EXIT.USAGE, 'Nothing to update: give at least one flag (see --help)');

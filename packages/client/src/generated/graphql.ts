@@ -33,6 +33,8 @@ export type CreateEndpointInput = {
   concurrencyLimit?: number | null | undefined;
   /** At most 200 characters. */
   description: string;
+  /** HTTP when absent. */
+  destination?: DestinationInput | null | undefined;
   /** 1 to 50 event type names, '*' for all, or prefix wildcards such as 'message.*'. */
   eventTypes: Array<string>;
   filter?: unknown;
@@ -52,7 +54,7 @@ export type CreateEndpointInput = {
   timeoutMs?: number | null | undefined;
   /** At most 64 KiB of JavaScript. */
   transformation?: string | null | undefined;
-  /** An absolute https URL, at most 2048 characters. */
+  /** An absolute https URL, or the broker's URL for a broker destination (credentials stored sealed); at most 2048 characters. */
   url: string;
   /** When given, the URL must pass the hub.challenge handshake before the endpoint is saved. */
   verifyToken?: string | null | undefined;
@@ -89,6 +91,29 @@ export type DeliveryStatus =
   /** Waiting for its first or next attempt (also while held by a paused endpoint). */
   | 'PENDING'
   | 'SUCCEEDED';
+
+/** A broker kind's url (the endpoint's) must be that broker's; the fields of other kinds must be absent. */
+export type DestinationInput = {
+  /** RABBITMQ: '' or absent for the default exchange. */
+  exchange?: string | null | undefined;
+  kind: DestinationKind;
+  /** RABBITMQ: absent to route by the event type. */
+  routingKey?: string | null | undefined;
+  /** REDIS_STREAM: required. */
+  stream?: string | null | undefined;
+  /** NATS: required; {type} becomes the event type. */
+  subject?: string | null | undefined;
+};
+
+export type DestinationKind =
+  /** An HTTP POST to the url: the default. */
+  | 'HTTP'
+  /** Published to a NATS JetStream subject (the publish ack); url is nats:// or tls://. */
+  | 'NATS'
+  /** Published to a RabbitMQ exchange (publisher confirms, mandatory); url is amqp:// or amqps://. */
+  | 'RABBITMQ'
+  /** Added to a Redis stream (XADD); url is redis:// or rediss://. */
+  | 'REDIS_STREAM';
 
 export type EndpointStatus =
   /** Deliveries are attempted. */
@@ -148,6 +173,8 @@ export type UpdateEndpointInput = {
   concurrencyLimit?: number | null | undefined;
   /** At most 200 characters. */
   description?: string | null | undefined;
+  /** Replaces the destination; absent: unchanged. */
+  destination?: DestinationInput | null | undefined;
   /** 1 to 50 event type names, '*' for all, or prefix wildcards such as 'message.*'. */
   eventTypes?: Array<string> | null | undefined;
   /** An empty object removes the filter. */
@@ -168,7 +195,7 @@ export type UpdateEndpointInput = {
   timeoutMs?: number | null | undefined;
   /** At most 64 KiB of JavaScript. An empty string removes the transformation. */
   transformation?: string | null | undefined;
-  /** An absolute https URL, at most 2048 characters. */
+  /** An absolute https URL, or the broker's URL for a broker destination (credentials stored sealed); at most 2048 characters. */
   url?: string | null | undefined;
   verifyToken?: string | null | undefined;
 };
@@ -189,9 +216,9 @@ export type UpdateSourceInput = {
   verifyToken?: string | null | undefined;
 };
 
-export type EndpointFieldsFragment = { id: string, url: string, description: string, eventTypes: Array<string>, sessionIds: Array<string> | null, status: EndpointStatus, pausedAt: string | null, pauseReason: string | null, headers: unknown, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, concurrencyLimit: number | null, ordered: boolean, filter: unknown, transformation: string | null, createdAt: string, updatedAt: string, signatureHeader: { name: string, format: SignatureFormat, timestampHeader: string | null } };
+export type EndpointFieldsFragment = { id: string, url: string, description: string, eventTypes: Array<string>, sessionIds: Array<string> | null, status: EndpointStatus, pausedAt: string | null, pauseReason: string | null, headers: unknown, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, concurrencyLimit: number | null, ordered: boolean, filter: unknown, transformation: string | null, createdAt: string, updatedAt: string, destination: { kind: DestinationKind, exchange: string | null, routingKey: string | null, subject: string | null, stream: string | null }, signatureHeader: { name: string, format: SignatureFormat, timestampHeader: string | null } };
 
-export type EndpointWithSecretFieldsFragment = { signingSecret: string, id: string, url: string, description: string, eventTypes: Array<string>, sessionIds: Array<string> | null, status: EndpointStatus, pausedAt: string | null, pauseReason: string | null, headers: unknown, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, concurrencyLimit: number | null, ordered: boolean, filter: unknown, transformation: string | null, createdAt: string, updatedAt: string, signatureHeader: { name: string, format: SignatureFormat, timestampHeader: string | null } };
+export type EndpointWithSecretFieldsFragment = { signingSecret: string, id: string, url: string, description: string, eventTypes: Array<string>, sessionIds: Array<string> | null, status: EndpointStatus, pausedAt: string | null, pauseReason: string | null, headers: unknown, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, concurrencyLimit: number | null, ordered: boolean, filter: unknown, transformation: string | null, createdAt: string, updatedAt: string, destination: { kind: DestinationKind, exchange: string | null, routingKey: string | null, subject: string | null, stream: string | null }, signatureHeader: { name: string, format: SignatureFormat, timestampHeader: string | null } };
 
 export type DeliveryStatsFieldsFragment = { total: number, succeeded: number, failed: number, pending: number, successRate: number | null };
 
@@ -221,7 +248,7 @@ export type SourceFieldsFragment = { id: string, kind: SourceKind, name: string,
 
 export type SourceRequestFieldsFragment = { receivedAt: string, status: number, error: string | null, events: number };
 
-type EndpointResultFields_EndpointSuccess_Fragment = { __typename: 'EndpointSuccess', endpoint: { signingSecret: string, id: string, url: string, description: string, eventTypes: Array<string>, sessionIds: Array<string> | null, status: EndpointStatus, pausedAt: string | null, pauseReason: string | null, headers: unknown, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, concurrencyLimit: number | null, ordered: boolean, filter: unknown, transformation: string | null, createdAt: string, updatedAt: string, signatureHeader: { name: string, format: SignatureFormat, timestampHeader: string | null } } };
+type EndpointResultFields_EndpointSuccess_Fragment = { __typename: 'EndpointSuccess', endpoint: { signingSecret: string, id: string, url: string, description: string, eventTypes: Array<string>, sessionIds: Array<string> | null, status: EndpointStatus, pausedAt: string | null, pauseReason: string | null, headers: unknown, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, concurrencyLimit: number | null, ordered: boolean, filter: unknown, transformation: string | null, createdAt: string, updatedAt: string, destination: { kind: DestinationKind, exchange: string | null, routingKey: string | null, subject: string | null, stream: string | null }, signatureHeader: { name: string, format: SignatureFormat, timestampHeader: string | null } } };
 
 type EndpointResultFields_NotFoundError_Fragment = { __typename: 'NotFoundError', message: string };
 
@@ -332,7 +359,7 @@ export type EndpointQueryVariables = Exact<{
 }>;
 
 
-export type EndpointQuery = { endpoint: { signingSecret: string, id: string, url: string, description: string, eventTypes: Array<string>, sessionIds: Array<string> | null, status: EndpointStatus, pausedAt: string | null, pauseReason: string | null, headers: unknown, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, concurrencyLimit: number | null, ordered: boolean, filter: unknown, transformation: string | null, createdAt: string, updatedAt: string, signatureHeader: { name: string, format: SignatureFormat, timestampHeader: string | null } } | null };
+export type EndpointQuery = { endpoint: { signingSecret: string, id: string, url: string, description: string, eventTypes: Array<string>, sessionIds: Array<string> | null, status: EndpointStatus, pausedAt: string | null, pauseReason: string | null, headers: unknown, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, concurrencyLimit: number | null, ordered: boolean, filter: unknown, transformation: string | null, createdAt: string, updatedAt: string, destination: { kind: DestinationKind, exchange: string | null, routingKey: string | null, subject: string | null, stream: string | null }, signatureHeader: { name: string, format: SignatureFormat, timestampHeader: string | null } } | null };
 
 export type EndpointsQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -341,7 +368,7 @@ export type EndpointsQueryVariables = Exact<{
 }>;
 
 
-export type EndpointsQuery = { endpoints: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, url: string, description: string, eventTypes: Array<string>, sessionIds: Array<string> | null, status: EndpointStatus, pausedAt: string | null, pauseReason: string | null, headers: unknown, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, concurrencyLimit: number | null, ordered: boolean, filter: unknown, transformation: string | null, createdAt: string, updatedAt: string, signatureHeader: { name: string, format: SignatureFormat, timestampHeader: string | null } } }> } };
+export type EndpointsQuery = { endpoints: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, url: string, description: string, eventTypes: Array<string>, sessionIds: Array<string> | null, status: EndpointStatus, pausedAt: string | null, pauseReason: string | null, headers: unknown, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, concurrencyLimit: number | null, ordered: boolean, filter: unknown, transformation: string | null, createdAt: string, updatedAt: string, destination: { kind: DestinationKind, exchange: string | null, routingKey: string | null, subject: string | null, stream: string | null }, signatureHeader: { name: string, format: SignatureFormat, timestampHeader: string | null } } }> } };
 
 export type EndpointStatsQueryVariables = Exact<{
   id: string;
@@ -525,7 +552,7 @@ export type CreateEndpointMutationVariables = Exact<{
 
 
 export type CreateEndpointMutation = { createEndpoint:
-    | { __typename: 'EndpointSuccess', endpoint: { signingSecret: string, id: string, url: string, description: string, eventTypes: Array<string>, sessionIds: Array<string> | null, status: EndpointStatus, pausedAt: string | null, pauseReason: string | null, headers: unknown, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, concurrencyLimit: number | null, ordered: boolean, filter: unknown, transformation: string | null, createdAt: string, updatedAt: string, signatureHeader: { name: string, format: SignatureFormat, timestampHeader: string | null } } }
+    | { __typename: 'EndpointSuccess', endpoint: { signingSecret: string, id: string, url: string, description: string, eventTypes: Array<string>, sessionIds: Array<string> | null, status: EndpointStatus, pausedAt: string | null, pauseReason: string | null, headers: unknown, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, concurrencyLimit: number | null, ordered: boolean, filter: unknown, transformation: string | null, createdAt: string, updatedAt: string, destination: { kind: DestinationKind, exchange: string | null, routingKey: string | null, subject: string | null, stream: string | null }, signatureHeader: { name: string, format: SignatureFormat, timestampHeader: string | null } } }
     | { __typename: 'NotFoundError', message: string }
     | { __typename: 'ValidationError', message: string, fieldErrors: Array<{ path: Array<string>, message: string }> }
     | { __typename: 'VerificationError', message: string }
@@ -538,7 +565,7 @@ export type UpdateEndpointMutationVariables = Exact<{
 
 
 export type UpdateEndpointMutation = { updateEndpoint:
-    | { __typename: 'EndpointSuccess', endpoint: { signingSecret: string, id: string, url: string, description: string, eventTypes: Array<string>, sessionIds: Array<string> | null, status: EndpointStatus, pausedAt: string | null, pauseReason: string | null, headers: unknown, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, concurrencyLimit: number | null, ordered: boolean, filter: unknown, transformation: string | null, createdAt: string, updatedAt: string, signatureHeader: { name: string, format: SignatureFormat, timestampHeader: string | null } } }
+    | { __typename: 'EndpointSuccess', endpoint: { signingSecret: string, id: string, url: string, description: string, eventTypes: Array<string>, sessionIds: Array<string> | null, status: EndpointStatus, pausedAt: string | null, pauseReason: string | null, headers: unknown, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, concurrencyLimit: number | null, ordered: boolean, filter: unknown, transformation: string | null, createdAt: string, updatedAt: string, destination: { kind: DestinationKind, exchange: string | null, routingKey: string | null, subject: string | null, stream: string | null }, signatureHeader: { name: string, format: SignatureFormat, timestampHeader: string | null } } }
     | { __typename: 'NotFoundError', message: string }
     | { __typename: 'ValidationError', message: string, fieldErrors: Array<{ path: Array<string>, message: string }> }
     | { __typename: 'VerificationError', message: string }
@@ -560,7 +587,7 @@ export type PauseEndpointMutationVariables = Exact<{
 
 
 export type PauseEndpointMutation = { pauseEndpoint:
-    | { __typename: 'EndpointSuccess', endpoint: { signingSecret: string, id: string, url: string, description: string, eventTypes: Array<string>, sessionIds: Array<string> | null, status: EndpointStatus, pausedAt: string | null, pauseReason: string | null, headers: unknown, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, concurrencyLimit: number | null, ordered: boolean, filter: unknown, transformation: string | null, createdAt: string, updatedAt: string, signatureHeader: { name: string, format: SignatureFormat, timestampHeader: string | null } } }
+    | { __typename: 'EndpointSuccess', endpoint: { signingSecret: string, id: string, url: string, description: string, eventTypes: Array<string>, sessionIds: Array<string> | null, status: EndpointStatus, pausedAt: string | null, pauseReason: string | null, headers: unknown, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, concurrencyLimit: number | null, ordered: boolean, filter: unknown, transformation: string | null, createdAt: string, updatedAt: string, destination: { kind: DestinationKind, exchange: string | null, routingKey: string | null, subject: string | null, stream: string | null }, signatureHeader: { name: string, format: SignatureFormat, timestampHeader: string | null } } }
     | { __typename: 'NotFoundError', message: string }
     | { __typename: 'ValidationError', message: string, fieldErrors: Array<{ path: Array<string>, message: string }> }
     | { __typename: 'VerificationError', message: string }
@@ -572,7 +599,7 @@ export type ResumeEndpointMutationVariables = Exact<{
 
 
 export type ResumeEndpointMutation = { resumeEndpoint:
-    | { __typename: 'EndpointSuccess', endpoint: { signingSecret: string, id: string, url: string, description: string, eventTypes: Array<string>, sessionIds: Array<string> | null, status: EndpointStatus, pausedAt: string | null, pauseReason: string | null, headers: unknown, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, concurrencyLimit: number | null, ordered: boolean, filter: unknown, transformation: string | null, createdAt: string, updatedAt: string, signatureHeader: { name: string, format: SignatureFormat, timestampHeader: string | null } } }
+    | { __typename: 'EndpointSuccess', endpoint: { signingSecret: string, id: string, url: string, description: string, eventTypes: Array<string>, sessionIds: Array<string> | null, status: EndpointStatus, pausedAt: string | null, pauseReason: string | null, headers: unknown, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, concurrencyLimit: number | null, ordered: boolean, filter: unknown, transformation: string | null, createdAt: string, updatedAt: string, destination: { kind: DestinationKind, exchange: string | null, routingKey: string | null, subject: string | null, stream: string | null }, signatureHeader: { name: string, format: SignatureFormat, timestampHeader: string | null } } }
     | { __typename: 'NotFoundError', message: string }
     | { __typename: 'ValidationError', message: string, fieldErrors: Array<{ path: Array<string>, message: string }> }
     | { __typename: 'VerificationError', message: string }
@@ -585,7 +612,7 @@ export type RotateEndpointSecretMutationVariables = Exact<{
 
 
 export type RotateEndpointSecretMutation = { rotateEndpointSecret:
-    | { __typename: 'EndpointSuccess', endpoint: { signingSecret: string, id: string, url: string, description: string, eventTypes: Array<string>, sessionIds: Array<string> | null, status: EndpointStatus, pausedAt: string | null, pauseReason: string | null, headers: unknown, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, concurrencyLimit: number | null, ordered: boolean, filter: unknown, transformation: string | null, createdAt: string, updatedAt: string, signatureHeader: { name: string, format: SignatureFormat, timestampHeader: string | null } } }
+    | { __typename: 'EndpointSuccess', endpoint: { signingSecret: string, id: string, url: string, description: string, eventTypes: Array<string>, sessionIds: Array<string> | null, status: EndpointStatus, pausedAt: string | null, pauseReason: string | null, headers: unknown, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, concurrencyLimit: number | null, ordered: boolean, filter: unknown, transformation: string | null, createdAt: string, updatedAt: string, destination: { kind: DestinationKind, exchange: string | null, routingKey: string | null, subject: string | null, stream: string | null }, signatureHeader: { name: string, format: SignatureFormat, timestampHeader: string | null } } }
     | { __typename: 'NotFoundError', message: string }
     | { __typename: 'ValidationError', message: string, fieldErrors: Array<{ path: Array<string>, message: string }> }
     | { __typename: 'VerificationError', message: string }
@@ -704,7 +731,7 @@ export type EndpointStatusChangedSubscriptionVariables = Exact<{
 }>;
 
 
-export type EndpointStatusChangedSubscription = { endpointStatusChanged: { id: string, url: string, description: string, eventTypes: Array<string>, sessionIds: Array<string> | null, status: EndpointStatus, pausedAt: string | null, pauseReason: string | null, headers: unknown, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, concurrencyLimit: number | null, ordered: boolean, filter: unknown, transformation: string | null, createdAt: string, updatedAt: string, signatureHeader: { name: string, format: SignatureFormat, timestampHeader: string | null } } };
+export type EndpointStatusChangedSubscription = { endpointStatusChanged: { id: string, url: string, description: string, eventTypes: Array<string>, sessionIds: Array<string> | null, status: EndpointStatus, pausedAt: string | null, pauseReason: string | null, headers: unknown, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, concurrencyLimit: number | null, ordered: boolean, filter: unknown, transformation: string | null, createdAt: string, updatedAt: string, destination: { kind: DestinationKind, exchange: string | null, routingKey: string | null, subject: string | null, stream: string | null }, signatureHeader: { name: string, format: SignatureFormat, timestampHeader: string | null } } };
 
 export type SignedRequestSentSubscriptionVariables = Exact<{
   endpointId: string;
@@ -784,6 +811,13 @@ export const EndpointFieldsFragmentDoc = new TypedDocumentString(`
     fragment EndpointFields on Endpoint {
   id
   url
+  destination {
+    kind
+    exchange
+    routingKey
+    subject
+    stream
+  }
   description
   eventTypes
   sessionIds
@@ -815,6 +849,13 @@ export const EndpointWithSecretFieldsFragmentDoc = new TypedDocumentString(`
     fragment EndpointFields on Endpoint {
   id
   url
+  destination {
+    kind
+    exchange
+    routingKey
+    subject
+    stream
+  }
   description
   eventTypes
   sessionIds
@@ -862,6 +903,13 @@ export const EndpointResultFieldsFragmentDoc = new TypedDocumentString(`
     fragment EndpointFields on Endpoint {
   id
   url
+  destination {
+    kind
+    exchange
+    routingKey
+    subject
+    stream
+  }
   description
   eventTypes
   sessionIds
@@ -1204,6 +1252,13 @@ export const EndpointDocument = new TypedDocumentString(`
     fragment EndpointFields on Endpoint {
   id
   url
+  destination {
+    kind
+    exchange
+    routingKey
+    subject
+    stream
+  }
   description
   eventTypes
   sessionIds
@@ -1248,6 +1303,13 @@ export const EndpointsDocument = new TypedDocumentString(`
     fragment EndpointFields on Endpoint {
   id
   url
+  destination {
+    kind
+    exchange
+    routingKey
+    subject
+    stream
+  }
   description
   eventTypes
   sessionIds
@@ -1751,6 +1813,13 @@ export const CreateEndpointDocument = new TypedDocumentString(`
     fragment EndpointFields on Endpoint {
   id
   url
+  destination {
+    kind
+    exchange
+    routingKey
+    subject
+    stream
+  }
   description
   eventTypes
   sessionIds
@@ -1805,6 +1874,13 @@ export const UpdateEndpointDocument = new TypedDocumentString(`
     fragment EndpointFields on Endpoint {
   id
   url
+  destination {
+    kind
+    exchange
+    routingKey
+    subject
+    stream
+  }
   description
   eventTypes
   sessionIds
@@ -1879,6 +1955,13 @@ export const PauseEndpointDocument = new TypedDocumentString(`
     fragment EndpointFields on Endpoint {
   id
   url
+  destination {
+    kind
+    exchange
+    routingKey
+    subject
+    stream
+  }
   description
   eventTypes
   sessionIds
@@ -1933,6 +2016,13 @@ export const ResumeEndpointDocument = new TypedDocumentString(`
     fragment EndpointFields on Endpoint {
   id
   url
+  destination {
+    kind
+    exchange
+    routingKey
+    subject
+    stream
+  }
   description
   eventTypes
   sessionIds
@@ -1987,6 +2077,13 @@ export const RotateEndpointSecretDocument = new TypedDocumentString(`
     fragment EndpointFields on Endpoint {
   id
   url
+  destination {
+    kind
+    exchange
+    routingKey
+    subject
+    stream
+  }
   description
   eventTypes
   sessionIds
@@ -2392,6 +2489,13 @@ export const EndpointStatusChangedDocument = new TypedDocumentString(`
     fragment EndpointFields on Endpoint {
   id
   url
+  destination {
+    kind
+    exchange
+    routingKey
+    subject
+    stream
+  }
   description
   eventTypes
   sessionIds

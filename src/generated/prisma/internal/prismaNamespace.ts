@@ -1418,7 +1418,13 @@ export const EndpointScalarFieldEnum = {
   ordered: 'ordered',
   signatureHeader: 'signatureHeader',
   transformation: 'transformation',
-  filter: 'filter'
+  filter: 'filter',
+  destinationKind: 'destinationKind',
+  brokerUrl: 'brokerUrl',
+  exchange: 'exchange',
+  routingKey: 'routingKey',
+  subject: 'subject',
+  stream: 'stream'
 } as const
 
 export type EndpointScalarFieldEnum = (typeof EndpointScalarFieldEnum)[keyof typeof EndpointScalarFieldEnum]
@@ -1701,6 +1707,20 @@ export type ListIntFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel,
  * Reference to a field of type 'Boolean'
  */
 export type BooleanFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'Boolean'>
+    
+
+
+/**
+ * Reference to a field of type 'DestinationKind'
+ */
+export type EnumDestinationKindFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'DestinationKind'>
+    
+
+
+/**
+ * Reference to a field of type 'DestinationKind[]'
+ */
+export type ListEnumDestinationKindFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'DestinationKind[]'>
     
 
 

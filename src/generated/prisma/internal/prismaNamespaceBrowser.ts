@@ -144,7 +144,13 @@ export const EndpointScalarFieldEnum = {
   ordered: 'ordered',
   signatureHeader: 'signatureHeader',
   transformation: 'transformation',
-  filter: 'filter'
+  filter: 'filter',
+  destinationKind: 'destinationKind',
+  brokerUrl: 'brokerUrl',
+  exchange: 'exchange',
+  routingKey: 'routingKey',
+  subject: 'subject',
+  stream: 'stream'
 } as const
 
 export type EndpointScalarFieldEnum = (typeof EndpointScalarFieldEnum)[keyof typeof EndpointScalarFieldEnum]

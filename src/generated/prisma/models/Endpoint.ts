@@ -61,6 +61,12 @@ export type EndpointMinAggregateOutputType = {
   concurrencyLimit: number | null
   ordered: boolean | null
   transformation: string | null
+  destinationKind: $Enums.DestinationKind | null
+  brokerUrl: string | null
+  exchange: string | null
+  routingKey: string | null
+  subject: string | null
+  stream: string | null
 }
 
 export type EndpointMaxAggregateOutputType = {
@@ -84,6 +90,12 @@ export type EndpointMaxAggregateOutputType = {
   concurrencyLimit: number | null
   ordered: boolean | null
   transformation: string | null
+  destinationKind: $Enums.DestinationKind | null
+  brokerUrl: string | null
+  exchange: string | null
+  routingKey: string | null
+  subject: string | null
+  stream: string | null
 }
 
 export type EndpointCountAggregateOutputType = {
@@ -114,6 +126,12 @@ export type EndpointCountAggregateOutputType = {
   signatureHeader: number
   transformation: number
   filter: number
+  destinationKind: number
+  brokerUrl: number
+  exchange: number
+  routingKey: number
+  subject: number
+  stream: number
   _all: number
 }
 
@@ -153,6 +171,12 @@ export type EndpointMinAggregateInputType = {
   concurrencyLimit?: true
   ordered?: true
   transformation?: true
+  destinationKind?: true
+  brokerUrl?: true
+  exchange?: true
+  routingKey?: true
+  subject?: true
+  stream?: true
 }
 
 export type EndpointMaxAggregateInputType = {
@@ -176,6 +200,12 @@ export type EndpointMaxAggregateInputType = {
   concurrencyLimit?: true
   ordered?: true
   transformation?: true
+  destinationKind?: true
+  brokerUrl?: true
+  exchange?: true
+  routingKey?: true
+  subject?: true
+  stream?: true
 }
 
 export type EndpointCountAggregateInputType = {
@@ -206,6 +236,12 @@ export type EndpointCountAggregateInputType = {
   signatureHeader?: true
   transformation?: true
   filter?: true
+  destinationKind?: true
+  brokerUrl?: true
+  exchange?: true
+  routingKey?: true
+  subject?: true
+  stream?: true
   _all?: true
 }
 
@@ -323,6 +359,12 @@ export type EndpointGroupByOutputType = {
   signatureHeader: runtime.JsonValue | null
   transformation: string | null
   filter: runtime.JsonValue | null
+  destinationKind: $Enums.DestinationKind
+  brokerUrl: string | null
+  exchange: string | null
+  routingKey: string | null
+  subject: string | null
+  stream: string | null
   _count: EndpointCountAggregateOutputType | null
   _avg: EndpointAvgAggregateOutputType | null
   _sum: EndpointSumAggregateOutputType | null
@@ -376,6 +418,12 @@ export type EndpointWhereInput = {
   signatureHeader?: Prisma.JsonNullableFilter<"Endpoint">
   transformation?: Prisma.StringNullableFilter<"Endpoint"> | string | null
   filter?: Prisma.JsonNullableFilter<"Endpoint">
+  destinationKind?: Prisma.EnumDestinationKindFilter<"Endpoint"> | $Enums.DestinationKind
+  brokerUrl?: Prisma.StringNullableFilter<"Endpoint"> | string | null
+  exchange?: Prisma.StringNullableFilter<"Endpoint"> | string | null
+  routingKey?: Prisma.StringNullableFilter<"Endpoint"> | string | null
+  subject?: Prisma.StringNullableFilter<"Endpoint"> | string | null
+  stream?: Prisma.StringNullableFilter<"Endpoint"> | string | null
   account?: Prisma.XOR<Prisma.AccountScalarRelationFilter, Prisma.AccountWhereInput>
   deliveries?: Prisma.DeliveryListRelationFilter
   lane?: Prisma.XOR<Prisma.EndpointLaneNullableScalarRelationFilter, Prisma.EndpointLaneWhereInput> | null
@@ -409,6 +457,12 @@ export type EndpointOrderByWithRelationInput = {
   signatureHeader?: Prisma.SortOrderInput | Prisma.SortOrder
   transformation?: Prisma.SortOrderInput | Prisma.SortOrder
   filter?: Prisma.SortOrderInput | Prisma.SortOrder
+  destinationKind?: Prisma.SortOrder
+  brokerUrl?: Prisma.SortOrderInput | Prisma.SortOrder
+  exchange?: Prisma.SortOrderInput | Prisma.SortOrder
+  routingKey?: Prisma.SortOrderInput | Prisma.SortOrder
+  subject?: Prisma.SortOrderInput | Prisma.SortOrder
+  stream?: Prisma.SortOrderInput | Prisma.SortOrder
   account?: Prisma.AccountOrderByWithRelationInput
   deliveries?: Prisma.DeliveryOrderByRelationAggregateInput
   lane?: Prisma.EndpointLaneOrderByWithRelationInput
@@ -445,6 +499,12 @@ export type EndpointWhereUniqueInput = Prisma.AtLeast<{
   signatureHeader?: Prisma.JsonNullableFilter<"Endpoint">
   transformation?: Prisma.StringNullableFilter<"Endpoint"> | string | null
   filter?: Prisma.JsonNullableFilter<"Endpoint">
+  destinationKind?: Prisma.EnumDestinationKindFilter<"Endpoint"> | $Enums.DestinationKind
+  brokerUrl?: Prisma.StringNullableFilter<"Endpoint"> | string | null
+  exchange?: Prisma.StringNullableFilter<"Endpoint"> | string | null
+  routingKey?: Prisma.StringNullableFilter<"Endpoint"> | string | null
+  subject?: Prisma.StringNullableFilter<"Endpoint"> | string | null
+  stream?: Prisma.StringNullableFilter<"Endpoint"> | string | null
   account?: Prisma.XOR<Prisma.AccountScalarRelationFilter, Prisma.AccountWhereInput>
   deliveries?: Prisma.DeliveryListRelationFilter
   lane?: Prisma.XOR<Prisma.EndpointLaneNullableScalarRelationFilter, Prisma.EndpointLaneWhereInput> | null
@@ -478,6 +538,12 @@ export type EndpointOrderByWithAggregationInput = {
   signatureHeader?: Prisma.SortOrderInput | Prisma.SortOrder
   transformation?: Prisma.SortOrderInput | Prisma.SortOrder
   filter?: Prisma.SortOrderInput | Prisma.SortOrder
+  destinationKind?: Prisma.SortOrder
+  brokerUrl?: Prisma.SortOrderInput | Prisma.SortOrder
+  exchange?: Prisma.SortOrderInput | Prisma.SortOrder
+  routingKey?: Prisma.SortOrderInput | Prisma.SortOrder
+  subject?: Prisma.SortOrderInput | Prisma.SortOrder
+  stream?: Prisma.SortOrderInput | Prisma.SortOrder
   _count?: Prisma.EndpointCountOrderByAggregateInput
   _avg?: Prisma.EndpointAvgOrderByAggregateInput
   _max?: Prisma.EndpointMaxOrderByAggregateInput
@@ -516,6 +582,12 @@ export type EndpointScalarWhereWithAggregatesInput = {
   signatureHeader?: Prisma.JsonNullableWithAggregatesFilter<"Endpoint">
   transformation?: Prisma.StringNullableWithAggregatesFilter<"Endpoint"> | string | null
   filter?: Prisma.JsonNullableWithAggregatesFilter<"Endpoint">
+  destinationKind?: Prisma.EnumDestinationKindWithAggregatesFilter<"Endpoint"> | $Enums.DestinationKind
+  brokerUrl?: Prisma.StringNullableWithAggregatesFilter<"Endpoint"> | string | null
+  exchange?: Prisma.StringNullableWithAggregatesFilter<"Endpoint"> | string | null
+  routingKey?: Prisma.StringNullableWithAggregatesFilter<"Endpoint"> | string | null
+  subject?: Prisma.StringNullableWithAggregatesFilter<"Endpoint"> | string | null
+  stream?: Prisma.StringNullableWithAggregatesFilter<"Endpoint"> | string | null
 }
 
 export type EndpointCreateInput = {
@@ -545,6 +617,12 @@ export type EndpointCreateInput = {
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   transformation?: string | null
   filter?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  destinationKind?: $Enums.DestinationKind
+  brokerUrl?: string | null
+  exchange?: string | null
+  routingKey?: string | null
+  subject?: string | null
+  stream?: string | null
   account: Prisma.AccountCreateNestedOneWithoutEndpointsInput
   deliveries?: Prisma.DeliveryCreateNestedManyWithoutEndpointInput
   lane?: Prisma.EndpointLaneCreateNestedOneWithoutEndpointInput
@@ -578,6 +656,12 @@ export type EndpointUncheckedCreateInput = {
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   transformation?: string | null
   filter?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  destinationKind?: $Enums.DestinationKind
+  brokerUrl?: string | null
+  exchange?: string | null
+  routingKey?: string | null
+  subject?: string | null
+  stream?: string | null
   deliveries?: Prisma.DeliveryUncheckedCreateNestedManyWithoutEndpointInput
   lane?: Prisma.EndpointLaneUncheckedCreateNestedOneWithoutEndpointInput
 }
@@ -609,6 +693,12 @@ export type EndpointUpdateInput = {
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   transformation?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   filter?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  destinationKind?: Prisma.EnumDestinationKindFieldUpdateOperationsInput | $Enums.DestinationKind
+  brokerUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  exchange?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  routingKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  subject?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  stream?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   account?: Prisma.AccountUpdateOneRequiredWithoutEndpointsNestedInput
   deliveries?: Prisma.DeliveryUpdateManyWithoutEndpointNestedInput
   lane?: Prisma.EndpointLaneUpdateOneWithoutEndpointNestedInput
@@ -642,6 +732,12 @@ export type EndpointUncheckedUpdateInput = {
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   transformation?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   filter?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  destinationKind?: Prisma.EnumDestinationKindFieldUpdateOperationsInput | $Enums.DestinationKind
+  brokerUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  exchange?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  routingKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  subject?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  stream?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   deliveries?: Prisma.DeliveryUncheckedUpdateManyWithoutEndpointNestedInput
   lane?: Prisma.EndpointLaneUncheckedUpdateOneWithoutEndpointNestedInput
 }
@@ -674,6 +770,12 @@ export type EndpointCreateManyInput = {
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   transformation?: string | null
   filter?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  destinationKind?: $Enums.DestinationKind
+  brokerUrl?: string | null
+  exchange?: string | null
+  routingKey?: string | null
+  subject?: string | null
+  stream?: string | null
 }
 
 export type EndpointUpdateManyMutationInput = {
@@ -703,6 +805,12 @@ export type EndpointUpdateManyMutationInput = {
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   transformation?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   filter?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  destinationKind?: Prisma.EnumDestinationKindFieldUpdateOperationsInput | $Enums.DestinationKind
+  brokerUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  exchange?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  routingKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  subject?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  stream?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type EndpointUncheckedUpdateManyInput = {
@@ -733,6 +841,12 @@ export type EndpointUncheckedUpdateManyInput = {
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   transformation?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   filter?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  destinationKind?: Prisma.EnumDestinationKindFieldUpdateOperationsInput | $Enums.DestinationKind
+  brokerUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  exchange?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  routingKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  subject?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  stream?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type EndpointListRelationFilter = {
@@ -781,6 +895,12 @@ export type EndpointCountOrderByAggregateInput = {
   signatureHeader?: Prisma.SortOrder
   transformation?: Prisma.SortOrder
   filter?: Prisma.SortOrder
+  destinationKind?: Prisma.SortOrder
+  brokerUrl?: Prisma.SortOrder
+  exchange?: Prisma.SortOrder
+  routingKey?: Prisma.SortOrder
+  subject?: Prisma.SortOrder
+  stream?: Prisma.SortOrder
 }
 
 export type EndpointAvgOrderByAggregateInput = {
@@ -811,6 +931,12 @@ export type EndpointMaxOrderByAggregateInput = {
   concurrencyLimit?: Prisma.SortOrder
   ordered?: Prisma.SortOrder
   transformation?: Prisma.SortOrder
+  destinationKind?: Prisma.SortOrder
+  brokerUrl?: Prisma.SortOrder
+  exchange?: Prisma.SortOrder
+  routingKey?: Prisma.SortOrder
+  subject?: Prisma.SortOrder
+  stream?: Prisma.SortOrder
 }
 
 export type EndpointMinOrderByAggregateInput = {
@@ -834,6 +960,12 @@ export type EndpointMinOrderByAggregateInput = {
   concurrencyLimit?: Prisma.SortOrder
   ordered?: Prisma.SortOrder
   transformation?: Prisma.SortOrder
+  destinationKind?: Prisma.SortOrder
+  brokerUrl?: Prisma.SortOrder
+  exchange?: Prisma.SortOrder
+  routingKey?: Prisma.SortOrder
+  subject?: Prisma.SortOrder
+  stream?: Prisma.SortOrder
 }
 
 export type EndpointSumOrderByAggregateInput = {
@@ -932,6 +1064,10 @@ export type BoolFieldUpdateOperationsInput = {
   set?: boolean
 }
 
+export type EnumDestinationKindFieldUpdateOperationsInput = {
+  set?: $Enums.DestinationKind
+}
+
 export type EndpointCreateNestedOneWithoutLaneInput = {
   create?: Prisma.XOR<Prisma.EndpointCreateWithoutLaneInput, Prisma.EndpointUncheckedCreateWithoutLaneInput>
   connectOrCreate?: Prisma.EndpointCreateOrConnectWithoutLaneInput
@@ -987,6 +1123,12 @@ export type EndpointCreateWithoutAccountInput = {
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   transformation?: string | null
   filter?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  destinationKind?: $Enums.DestinationKind
+  brokerUrl?: string | null
+  exchange?: string | null
+  routingKey?: string | null
+  subject?: string | null
+  stream?: string | null
   deliveries?: Prisma.DeliveryCreateNestedManyWithoutEndpointInput
   lane?: Prisma.EndpointLaneCreateNestedOneWithoutEndpointInput
 }
@@ -1018,6 +1160,12 @@ export type EndpointUncheckedCreateWithoutAccountInput = {
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   transformation?: string | null
   filter?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  destinationKind?: $Enums.DestinationKind
+  brokerUrl?: string | null
+  exchange?: string | null
+  routingKey?: string | null
+  subject?: string | null
+  stream?: string | null
   deliveries?: Prisma.DeliveryUncheckedCreateNestedManyWithoutEndpointInput
   lane?: Prisma.EndpointLaneUncheckedCreateNestedOneWithoutEndpointInput
 }
@@ -1079,6 +1227,12 @@ export type EndpointScalarWhereInput = {
   signatureHeader?: Prisma.JsonNullableFilter<"Endpoint">
   transformation?: Prisma.StringNullableFilter<"Endpoint"> | string | null
   filter?: Prisma.JsonNullableFilter<"Endpoint">
+  destinationKind?: Prisma.EnumDestinationKindFilter<"Endpoint"> | $Enums.DestinationKind
+  brokerUrl?: Prisma.StringNullableFilter<"Endpoint"> | string | null
+  exchange?: Prisma.StringNullableFilter<"Endpoint"> | string | null
+  routingKey?: Prisma.StringNullableFilter<"Endpoint"> | string | null
+  subject?: Prisma.StringNullableFilter<"Endpoint"> | string | null
+  stream?: Prisma.StringNullableFilter<"Endpoint"> | string | null
 }
 
 export type EndpointCreateWithoutLaneInput = {
@@ -1108,6 +1262,12 @@ export type EndpointCreateWithoutLaneInput = {
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   transformation?: string | null
   filter?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  destinationKind?: $Enums.DestinationKind
+  brokerUrl?: string | null
+  exchange?: string | null
+  routingKey?: string | null
+  subject?: string | null
+  stream?: string | null
   account: Prisma.AccountCreateNestedOneWithoutEndpointsInput
   deliveries?: Prisma.DeliveryCreateNestedManyWithoutEndpointInput
 }
@@ -1140,6 +1300,12 @@ export type EndpointUncheckedCreateWithoutLaneInput = {
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   transformation?: string | null
   filter?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  destinationKind?: $Enums.DestinationKind
+  brokerUrl?: string | null
+  exchange?: string | null
+  routingKey?: string | null
+  subject?: string | null
+  stream?: string | null
   deliveries?: Prisma.DeliveryUncheckedCreateNestedManyWithoutEndpointInput
 }
 
@@ -1186,6 +1352,12 @@ export type EndpointUpdateWithoutLaneInput = {
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   transformation?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   filter?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  destinationKind?: Prisma.EnumDestinationKindFieldUpdateOperationsInput | $Enums.DestinationKind
+  brokerUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  exchange?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  routingKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  subject?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  stream?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   account?: Prisma.AccountUpdateOneRequiredWithoutEndpointsNestedInput
   deliveries?: Prisma.DeliveryUpdateManyWithoutEndpointNestedInput
 }
@@ -1218,6 +1390,12 @@ export type EndpointUncheckedUpdateWithoutLaneInput = {
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   transformation?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   filter?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  destinationKind?: Prisma.EnumDestinationKindFieldUpdateOperationsInput | $Enums.DestinationKind
+  brokerUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  exchange?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  routingKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  subject?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  stream?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   deliveries?: Prisma.DeliveryUncheckedUpdateManyWithoutEndpointNestedInput
 }
 
@@ -1248,6 +1426,12 @@ export type EndpointCreateWithoutDeliveriesInput = {
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   transformation?: string | null
   filter?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  destinationKind?: $Enums.DestinationKind
+  brokerUrl?: string | null
+  exchange?: string | null
+  routingKey?: string | null
+  subject?: string | null
+  stream?: string | null
   account: Prisma.AccountCreateNestedOneWithoutEndpointsInput
   lane?: Prisma.EndpointLaneCreateNestedOneWithoutEndpointInput
 }
@@ -1280,6 +1464,12 @@ export type EndpointUncheckedCreateWithoutDeliveriesInput = {
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   transformation?: string | null
   filter?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  destinationKind?: $Enums.DestinationKind
+  brokerUrl?: string | null
+  exchange?: string | null
+  routingKey?: string | null
+  subject?: string | null
+  stream?: string | null
   lane?: Prisma.EndpointLaneUncheckedCreateNestedOneWithoutEndpointInput
 }
 
@@ -1326,6 +1516,12 @@ export type EndpointUpdateWithoutDeliveriesInput = {
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   transformation?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   filter?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  destinationKind?: Prisma.EnumDestinationKindFieldUpdateOperationsInput | $Enums.DestinationKind
+  brokerUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  exchange?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  routingKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  subject?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  stream?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   account?: Prisma.AccountUpdateOneRequiredWithoutEndpointsNestedInput
   lane?: Prisma.EndpointLaneUpdateOneWithoutEndpointNestedInput
 }
@@ -1358,6 +1554,12 @@ export type EndpointUncheckedUpdateWithoutDeliveriesInput = {
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   transformation?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   filter?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  destinationKind?: Prisma.EnumDestinationKindFieldUpdateOperationsInput | $Enums.DestinationKind
+  brokerUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  exchange?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  routingKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  subject?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  stream?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lane?: Prisma.EndpointLaneUncheckedUpdateOneWithoutEndpointNestedInput
 }
 
@@ -1388,6 +1590,12 @@ export type EndpointCreateManyAccountInput = {
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   transformation?: string | null
   filter?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  destinationKind?: $Enums.DestinationKind
+  brokerUrl?: string | null
+  exchange?: string | null
+  routingKey?: string | null
+  subject?: string | null
+  stream?: string | null
 }
 
 export type EndpointUpdateWithoutAccountInput = {
@@ -1417,6 +1625,12 @@ export type EndpointUpdateWithoutAccountInput = {
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   transformation?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   filter?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  destinationKind?: Prisma.EnumDestinationKindFieldUpdateOperationsInput | $Enums.DestinationKind
+  brokerUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  exchange?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  routingKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  subject?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  stream?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   deliveries?: Prisma.DeliveryUpdateManyWithoutEndpointNestedInput
   lane?: Prisma.EndpointLaneUpdateOneWithoutEndpointNestedInput
 }
@@ -1448,6 +1662,12 @@ export type EndpointUncheckedUpdateWithoutAccountInput = {
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   transformation?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   filter?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  destinationKind?: Prisma.EnumDestinationKindFieldUpdateOperationsInput | $Enums.DestinationKind
+  brokerUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  exchange?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  routingKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  subject?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  stream?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   deliveries?: Prisma.DeliveryUncheckedUpdateManyWithoutEndpointNestedInput
   lane?: Prisma.EndpointLaneUncheckedUpdateOneWithoutEndpointNestedInput
 }
@@ -1479,6 +1699,12 @@ export type EndpointUncheckedUpdateManyWithoutAccountInput = {
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   transformation?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   filter?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  destinationKind?: Prisma.EnumDestinationKindFieldUpdateOperationsInput | $Enums.DestinationKind
+  brokerUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  exchange?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  routingKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  subject?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  stream?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 
@@ -1540,6 +1766,12 @@ export type EndpointSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs
   signatureHeader?: boolean
   transformation?: boolean
   filter?: boolean
+  destinationKind?: boolean
+  brokerUrl?: boolean
+  exchange?: boolean
+  routingKey?: boolean
+  subject?: boolean
+  stream?: boolean
   account?: boolean | Prisma.AccountDefaultArgs<ExtArgs>
   deliveries?: boolean | Prisma.Endpoint$deliveriesArgs<ExtArgs>
   lane?: boolean | Prisma.Endpoint$laneArgs<ExtArgs>
@@ -1574,6 +1806,12 @@ export type EndpointSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Exte
   signatureHeader?: boolean
   transformation?: boolean
   filter?: boolean
+  destinationKind?: boolean
+  brokerUrl?: boolean
+  exchange?: boolean
+  routingKey?: boolean
+  subject?: boolean
+  stream?: boolean
   account?: boolean | Prisma.AccountDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["endpoint"]>
 
@@ -1605,6 +1843,12 @@ export type EndpointSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Exte
   signatureHeader?: boolean
   transformation?: boolean
   filter?: boolean
+  destinationKind?: boolean
+  brokerUrl?: boolean
+  exchange?: boolean
+  routingKey?: boolean
+  subject?: boolean
+  stream?: boolean
   account?: boolean | Prisma.AccountDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["endpoint"]>
 
@@ -1636,9 +1880,15 @@ export type EndpointSelectScalar = {
   signatureHeader?: boolean
   transformation?: boolean
   filter?: boolean
+  destinationKind?: boolean
+  brokerUrl?: boolean
+  exchange?: boolean
+  routingKey?: boolean
+  subject?: boolean
+  stream?: boolean
 }
 
-export type EndpointOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "accountId" | "url" | "description" | "eventTypes" | "sessionIds" | "status" | "signingSecret" | "retiredSecrets" | "rateLimitPerSecond" | "timeoutMs" | "retrySchedule" | "headers" | "createdAt" | "updatedAt" | "pausedAt" | "pauseReason" | "lastSuccessAt" | "consecutiveFailures" | "failingSince" | "failingNotifiedAt" | "recoveredAt" | "concurrencyLimit" | "ordered" | "signatureHeader" | "transformation" | "filter", ExtArgs["result"]["endpoint"]>
+export type EndpointOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "accountId" | "url" | "description" | "eventTypes" | "sessionIds" | "status" | "signingSecret" | "retiredSecrets" | "rateLimitPerSecond" | "timeoutMs" | "retrySchedule" | "headers" | "createdAt" | "updatedAt" | "pausedAt" | "pauseReason" | "lastSuccessAt" | "consecutiveFailures" | "failingSince" | "failingNotifiedAt" | "recoveredAt" | "concurrencyLimit" | "ordered" | "signatureHeader" | "transformation" | "filter" | "destinationKind" | "brokerUrl" | "exchange" | "routingKey" | "subject" | "stream", ExtArgs["result"]["endpoint"]>
 export type EndpointInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   account?: boolean | Prisma.AccountDefaultArgs<ExtArgs>
   deliveries?: boolean | Prisma.Endpoint$deliveriesArgs<ExtArgs>
@@ -1723,6 +1973,30 @@ export type $EndpointPayload<ExtArgs extends runtime.Types.Extensions.InternalAr
      * JSON filter on the envelope; null: every event
      */
     filter: runtime.JsonValue | null
+    /**
+     * where attempts go: an HTTP POST to url, or a publish to the broker at broker_url
+     */
+    destinationKind: $Enums.DestinationKind
+    /**
+     * broker kinds: the broker URL, credentials included, sealed; url then holds it masked
+     */
+    brokerUrl: string | null
+    /**
+     * RABBITMQ: the exchange ('' is the default exchange)
+     */
+    exchange: string | null
+    /**
+     * RABBITMQ: the routing key; null: the event type
+     */
+    routingKey: string | null
+    /**
+     * NATS: the JetStream subject; {type} becomes the event type
+     */
+    subject: string | null
+    /**
+     * REDIS_STREAM: the stream key
+     */
+    stream: string | null
   }, ExtArgs["result"]["endpoint"]>
   composites: {}
 }
@@ -2176,6 +2450,12 @@ export interface EndpointFieldRefs {
   readonly signatureHeader: Prisma.FieldRef<"Endpoint", 'Json'>
   readonly transformation: Prisma.FieldRef<"Endpoint", 'String'>
   readonly filter: Prisma.FieldRef<"Endpoint", 'Json'>
+  readonly destinationKind: Prisma.FieldRef<"Endpoint", 'DestinationKind'>
+  readonly brokerUrl: Prisma.FieldRef<"Endpoint", 'String'>
+  readonly exchange: Prisma.FieldRef<"Endpoint", 'String'>
+  readonly routingKey: Prisma.FieldRef<"Endpoint", 'String'>
+  readonly subject: Prisma.FieldRef<"Endpoint", 'String'>
+  readonly stream: Prisma.FieldRef<"Endpoint", 'String'>
 }
     
 

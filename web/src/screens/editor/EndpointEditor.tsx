@@ -47,7 +47,14 @@ function Editor({ endpoint, refetch }: { endpoint: Endpoint; refetch(): Promise<
         <FormError message={form.state.formError} />
 
         <div className="editor-grid">
-          <UrlSection endpoint={endpoint} url={form.state.url} verifyToken={form.state.verifyToken} errors={errors} onChange={form.edit} />
+          <UrlSection
+            endpoint={endpoint}
+            url={form.state.url}
+            destination={form.state.destination}
+            verifyToken={form.state.verifyToken}
+            errors={errors}
+            onChange={form.edit}
+          />
           <SigningSecret endpoint={endpoint} onRotated={refetch} />
           <StatusSection endpoint={endpoint} catalog={catalog.map((t) => t.name)} />
           <ActivitySection endpoint={endpoint} />

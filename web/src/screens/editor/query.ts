@@ -8,6 +8,13 @@ export const EndpointQuery = graphql(`
     endpoint(id: $id) {
       id
       url
+      destination {
+        kind
+        exchange
+        routingKey
+        subject
+        stream
+      }
       status
       pauseReason
       pausedAt

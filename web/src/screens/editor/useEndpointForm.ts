@@ -7,6 +7,7 @@ import { useMutate } from '../../session.tsx';
 import { useNotify } from '../../notices.tsx';
 import { refusalOf, type FieldErrors } from '../../ui.tsx';
 import type { Endpoint } from './query.ts';
+import { destinationDraftOf, destinationInputOf, sameDestination, type DestinationDraft } from '../../destination-form.tsx';
 
 const UpdateEndpointMutation = graphql(`
   mutation DashboardUpdateEndpoint($id: ID!, $input: UpdateEndpointInput!) {
@@ -32,6 +33,7 @@ const UpdateEndpointMutation = graphql(`
 interface Baseline {
   updatedAt: string;
   url: string;
+  destination: DestinationDraft;
   eventTypes: string[];
   drafts: Drafts;
 }
@@ -39,6 +41,7 @@ interface Baseline {
 const baselineOf = (endpoint: Endpoint): Baseline => ({
   updatedAt: endpoint.updatedAt,
   url: endpoint.url,
+  destination: destinationDraftOf(endpoint.destination),
   eventTypes: [...endpoint.eventTypes],
   drafts: draftsOf(endpoint as unknown as Record<string, unknown>),
 });
@@ -46,6 +49,7 @@ const baselineOf = (endpoint: Endpoint): Baseline => ({
 export interface FormState {
   baseline: Baseline;
   url: string;
+  destination: DestinationDraft;
   verifyToken: string;
   eventTypes: string[];
   drafts: Drafts;
@@ -59,10 +63,10 @@ export interface FormState {
    * since (the user typed on while the save and its refetch were under way) keeps the edit, the
    * others take the value as the API normalised it.
    */
-  submitted: Pick<FormState, 'url' | 'eventTypes' | 'drafts'> | null;
+  submitted: Pick<FormState, 'url' | 'destination' | 'eventTypes' | 'drafts'> | null;
 }
 
-type Edit = Partial<Pick<FormState, 'url' | 'verifyToken' | 'eventTypes'>>;
+type Edit = Partial<Pick<FormState, 'url' | 'destination' | 'verifyToken' | 'eventTypes'>>;
 
 type Action =
   | { type: 'edit'; change: Edit }
@@ -83,13 +87,14 @@ function reduce(state: FormState, action: Action): FormState {
     case 'rebase': {
       const { baseline } = action;
       const sent = state.submitted;
-      if (!sent) return { ...state, baseline, url: baseline.url, eventTypes: baseline.eventTypes, drafts: baseline.drafts, resyncAt: null };
+      if (!sent) return { ...state, baseline, url: baseline.url, destination: baseline.destination, eventTypes: baseline.eventTypes, drafts: baseline.drafts, resyncAt: null };
       const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
       const drafts = Object.fromEntries(Object.entries(baseline.drafts).map(([name, saved]) => [name, same(state.drafts[name], sent.drafts[name]) ? saved : state.drafts[name]!]));
       return {
         ...state,
         baseline,
         url: state.url === sent.url ? baseline.url : state.url,
+        destination: sameDestination(state.destination, sent.destination) ? baseline.destination : state.destination,
         eventTypes: same(state.eventTypes, sent.eventTypes) ? baseline.eventTypes : state.eventTypes,
         drafts,
         resyncAt: null,
@@ -99,7 +104,7 @@ function reduce(state: FormState, action: Action): FormState {
     case 'refuse':
       return { ...state, errors: action.errors ?? state.errors, formError: action.message, submitted: null };
     case 'saving':
-      return { ...state, saving: true, submitted: { url: state.url, eventTypes: state.eventTypes, drafts: state.drafts } };
+      return { ...state, saving: true, submitted: { url: state.url, destination: state.destination, eventTypes: state.eventTypes, drafts: state.drafts } };
     case 'saved':
       return { ...state, verifyToken: '', resyncAt: action.updatedAt };
     case 'settled':
@@ -109,19 +114,20 @@ function reduce(state: FormState, action: Action): FormState {
 
 function initial(endpoint: Endpoint): FormState {
   const baseline = baselineOf(endpoint);
-  const { url, eventTypes, drafts } = baseline;
-  return { baseline, url, verifyToken: '', eventTypes, drafts, errors: {}, formError: null, saving: false, resyncAt: null, submitted: null };
+  const { url, destination, eventTypes, drafts } = baseline;
+  return { baseline, url, destination, verifyToken: '', eventTypes, drafts, errors: {}, formError: null, saving: false, resyncAt: null, submitted: null };
 }
 
 export function useEndpointForm(endpoint: Endpoint, refetch: () => Promise<void>) {
   const mutate = useMutate();
   const notify = useNotify();
   const [state, dispatch] = useReducer(reduce, endpoint, initial);
-  const { baseline, url, verifyToken, eventTypes, drafts } = state;
+  const { baseline, url, destination, verifyToken, eventTypes, drafts } = state;
 
   const settingsChange = useMemo(() => changedInput(baseline.drafts, drafts), [baseline, drafts]);
   const eventTypesChanged = JSON.stringify(eventTypes) !== JSON.stringify(baseline.eventTypes);
-  const dirty = url !== baseline.url || verifyToken !== '' || eventTypesChanged || Object.keys(settingsChange.input).length > 0 || Object.keys(settingsChange.errors).length > 0;
+  const destinationChanged = !sameDestination(destination, baseline.destination);
+  const dirty = url !== baseline.url || destinationChanged || verifyToken !== '' || eventTypesChanged || Object.keys(settingsChange.input).length > 0 || Object.keys(settingsChange.errors).length > 0;
 
   // After a save, the saved endpoint (as the API normalised it) becomes the form's baseline; a change
   // made elsewhere (another tab, the API) shows too, unless this form has edits of its own.
@@ -140,7 +146,9 @@ export function useEndpointForm(endpoint: Endpoint, refetch: () => Promise<void>
     dispatch({ type: 'refuse', errors: local, message: invalid ? 'Some fields need attention.' : null });
     if (invalid) return;
     const input: Record<string, unknown> = { ...settingsChange.input };
+    // A broker URL is shown masked: it is sent only when retyped, whole, with its password.
     if (url !== baseline.url) input.url = url.trim();
+    if (destinationChanged) input.destination = destinationInputOf(destination);
     if (verifyToken) input.verifyToken = verifyToken;
     if (eventTypesChanged) input.eventTypes = eventTypes;
     if (Object.keys(input).length === 0) return notify('Nothing to save');
