@@ -9,12 +9,13 @@ import pg from 'pg';
 import { Pool } from 'undici';
 import { Logger, run, runMigrations } from 'graphile-worker';
 import { account, publishBatch, publishOne } from './api.ts';
+import { historyRows, historySection } from './history.ts';
 import { GraphQLClient, now, startHookwire, startPgServer, startReceiver, type HookwireProcess, type PgServer, type Receiver } from './processes.ts';
 
 const quick = process.argv.includes('--quick');
 const outIndex = process.argv.indexOf('--out');
 const OUT = outIndex > 0 ? process.argv[outIndex + 1]! : 'bench-results.json';
-/** `--only e2e,publish`: run some scenarios (limits, e2e, workers, publish, fairness) while working on one. */
+/** `--only e2e,publish`: run some scenarios (limits, e2e, workers, publish, fairness, history) while working on one. */
 const onlyIndex = process.argv.indexOf('--only');
 const ONLY = onlyIndex > 0 ? new Set(process.argv[onlyIndex + 1]!.split(',')) : null;
 const wanted = (name: string) => ONLY === null || ONLY.has(name);
@@ -347,11 +348,16 @@ try {
   const twoWorkers = wanted('workers') ? await endToEnd(server, receiver, 2) : null;
   const publish = wanted('publish') ? await publishing(server, receiver) : null;
   const fair = wanted('fairness') ? await fairness(server, receiver) : null;
+  const history = wanted('history') ? await historySection(server, receiver, quick) : null;
 
-  const results = { quick, machine, limits, endToEnd: single, oneWorker, twoWorkers, publish, fairness: fair };
+  const results = { quick, machine, limits, endToEnd: single, oneWorker, twoWorkers, publish, fairness: fair, history };
   await writeFile(OUT, JSON.stringify(results, null, 2) + '\n');
-  if (!limits || !single || !oneWorker || !twoWorkers || !publish || !fair) {
-    console.log(JSON.stringify(results, null, 2));
+  if (!limits || !single || !oneWorker || !twoWorkers || !publish || !fair || !history) {
+    if (history && ONLY?.size === 1) {
+      const rows = historyRows(history, fmt);
+      const width = Math.max(...rows.map(([k]) => k.length));
+      for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
+    } else console.log(JSON.stringify(results, null, 2));
   } else {
     const rows: Array<[string, string]> = [
       ['machine', `${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}, Postgres ${machine.postgres}${quick ? ' (--quick: small sizes)' : ''}`],
@@ -369,6 +375,7 @@ try {
       ['   a healthy endpoint beside one that times out', `${ms(fair.besideTimingOut)} (${fair.slowEndpointRequestsInFlight} requests hanging at the slow one)`],
       ['5. API + 1 worker process / API + 2 worker processes', `${fmt(oneWorker.perSecond)}/s / ${fmt(twoWorkers.perSecond)}/s end to end`],
       ['6. peak RSS, MiB, per process', `npm start ${JSON.stringify(single.peakRssMb)}; under backlog ${JSON.stringify(fair.peakRssMb)}; API alone ${JSON.stringify(publish.peakRssMb)}; API + 2 workers ${JSON.stringify(twoWorkers.peakRssMb)}`],
+      ...historyRows(history, fmt),
     ];
     const width = Math.max(...rows.map(([k]) => k.length));
     for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
