@@ -71,3 +71,15 @@ export type Delivery = Prisma.DeliveryModel
  * 
  */
 export type DeliveryAttempt = Prisma.DeliveryAttemptModel
+/**
+ * Model DeliveryHourCount
+ * Finished deliveries per endpoint, event type and hour of creation, kept by a trigger on delivery
+ * (migration 20261211000000_history_reads): stats and totalCount read these, not the rows.
+ * Pending deliveries are not here: they are counted from the claim index.
+ */
+export type DeliveryHourCount = Prisma.DeliveryHourCountModel
+/**
+ * Model AttemptHourCount
+ * Attempts per endpoint and hour they started, kept by a trigger on delivery_attempt: the timeline.
+ */
+export type AttemptHourCount = Prisma.AttemptHourCountModel

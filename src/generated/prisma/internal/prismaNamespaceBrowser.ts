@@ -60,7 +60,9 @@ export const ModelName = {
   EventType: 'EventType',
   IdempotencyKey: 'IdempotencyKey',
   Delivery: 'Delivery',
-  DeliveryAttempt: 'DeliveryAttempt'
+  DeliveryAttempt: 'DeliveryAttempt',
+  DeliveryHourCount: 'DeliveryHourCount',
+  AttemptHourCount: 'AttemptHourCount'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -232,6 +234,28 @@ export const DeliveryAttemptScalarFieldEnum = {
 } as const
 
 export type DeliveryAttemptScalarFieldEnum = (typeof DeliveryAttemptScalarFieldEnum)[keyof typeof DeliveryAttemptScalarFieldEnum]
+
+
+export const DeliveryHourCountScalarFieldEnum = {
+  endpointId: 'endpointId',
+  eventType: 'eventType',
+  hour: 'hour',
+  accountId: 'accountId',
+  succeeded: 'succeeded',
+  failed: 'failed'
+} as const
+
+export type DeliveryHourCountScalarFieldEnum = (typeof DeliveryHourCountScalarFieldEnum)[keyof typeof DeliveryHourCountScalarFieldEnum]
+
+
+export const AttemptHourCountScalarFieldEnum = {
+  endpointId: 'endpointId',
+  hour: 'hour',
+  attempts: 'attempts',
+  succeeded: 'succeeded'
+} as const
+
+export type AttemptHourCountScalarFieldEnum = (typeof AttemptHourCountScalarFieldEnum)[keyof typeof AttemptHourCountScalarFieldEnum]
 
 
 export const SortOrder = {
