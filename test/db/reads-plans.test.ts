@@ -121,6 +121,15 @@ describe('the dashboard reads on a month of history', () => {
       expect(statements.length, name).toBeGreaterThan(0);
       problems.push(...(await problemsOfStatements(statements)).map((p) => `${name}: ${p}`));
     }
+    // Counts since a moment inside an hour: that hour's rows, the later hours' counters.
+    const within = new Date(Date.now() - 3 * 86_400_000 - 1_234_567).toISOString();
+    for (const [name, query] of [
+      ['endpoint { stats(since) }', `query($id: ID!, $since: DateTime) { endpoint(id: $id) { stats(since: $since) { total pending } } }`],
+      ['deliveries(since) + totalCount + stats', `query($since: DateTime) { deliveries(first: 50, since: $since) { totalCount stats { total } edges { node { id } } } }`],
+    ] as const) {
+      const read = await statementsOf(query, { id: busy, since: within });
+      problems.push(...(await problemsOfStatements(read.statements)).map((p) => `${name}: ${p}`));
+    }
     const since = new Date(Date.now() - 7 * 86_400_000).toISOString();
     const { statements } = await statementsOf(
       `mutation($id: ID!, $since: DateTime!) { recoverFailedDeliveries(endpointId: $id, since: $since) { __typename } }`,
