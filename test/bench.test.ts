@@ -16,7 +16,7 @@ function numbers(value: unknown, path = ''): Array<[string, unknown]> {
   return Object.entries(value).flatMap(([key, v]) => numbers(v, path ? `${path}.${key}` : key));
 }
 
-it('runs the quick benchmark end to end and writes every figure', { timeout: 300_000 }, async () => {
+it('runs the quick benchmark end to end and writes every figure', { timeout: 600_000 }, async () => {
   const dir = await mkdtemp(join(tmpdir(), 'hookwire-bench-test-'));
   const out = join(dir, 'results.json');
   try {
