@@ -119,7 +119,8 @@ async function measure(server: PgServer, receiver: Receiver, size: HistorySize, 
       `SELECT i.relname AS name, pg_relation_size(i.oid)::text AS bytes FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
        WHERE x.indrelid = 'delivery'::regclass ORDER BY 1`,
     );
-    const deliveryIndexes = Object.fromEntries(indexes.map((t) => [t.name, Math.round(Number(t.bytes) / deliveries)]));
+    // Not rounded: a BRIN index is a fraction of a byte per delivery.
+    const deliveryIndexes = Object.fromEntries(indexes.map((t) => [t.name, Number(t.bytes) / deliveries]));
     deliveryIndexes['(heap)'] = Math.round(Number((await server.query<{ b: string }>(db, `SELECT pg_relation_size('delivery')::text AS b`))[0]!.b) / deliveries);
     const bytesPerDelivery = Object.values(bytesByTable).reduce((a, b) => a + b, 0);
     return { deliveries, busyDeliveries, fillSeconds, readsMs, bytesPerDelivery, bytesByTable, deliveryIndexes };
@@ -159,6 +160,6 @@ export function historyRows(h: HistoryResult, fmt: (n: number, digits?: number) 
     '   bytes per delivery (event + delivery + attempts + counters)',
     `${fmt(h.small.bytesPerDelivery)} / ${fmt(h.large.bytesPerDelivery)} ${JSON.stringify(h.large.bytesByTable)}`,
   ]);
-  rows.push(['   delivery table, bytes per delivery by index', JSON.stringify(h.large.deliveryIndexes)]);
+  rows.push(['   delivery table, bytes per delivery by index', Object.entries(h.large.deliveryIndexes).map(([name, b]) => `${name} ${fmt(b, b < 10 ? 2 : 0)}`).join(', ')]);
   return rows;
 }
