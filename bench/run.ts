@@ -10,12 +10,13 @@ import pg from 'pg';
 import { Pool } from 'undici';
 import { Logger, run, runMigrations } from 'graphile-worker';
 import { account, publishBatch, publishOne } from './api.ts';
+import { historyRows, historySection } from './history.ts';
 import { GraphQLClient, now, startHookwire, startPgServer, startReceiver, type HookwireProcess, type PgServer, type Receiver } from './processes.ts';
 
 const quick = process.argv.includes('--quick');
 const outIndex = process.argv.indexOf('--out');
 const OUT = outIndex > 0 ? process.argv[outIndex + 1]! : 'bench-results.json';
-/** `--only e2e,publish`: run some scenarios (limits, e2e, workers, publish, fairness, ingest) while working on one. */
+/** `--only e2e,publish`: run some scenarios (limits, e2e, workers, publish, fairness, ingest, history) while working on one. */
 const onlyIndex = process.argv.indexOf('--only');
 const ONLY = onlyIndex > 0 ? new Set(process.argv[onlyIndex + 1]!.split(',')) : null;
 const wanted = (name: string) => ONLY === null || ONLY.has(name);
@@ -443,11 +444,16 @@ try {
   const publish = wanted('publish') ? await publishing(server, receiver) : null;
   const fair = wanted('fairness') ? await fairness(server, receiver) : null;
   const ingest = wanted('ingest') ? await ingesting(server, receiver) : null;
+  const history = wanted('history') ? await historySection(server, receiver, quick) : null;
 
-  const results = { quick, machine, limits, endToEnd: single, oneWorker, twoWorkers, publish, fairness: fair, ingest };
+  const results = { quick, machine, limits, endToEnd: single, oneWorker, twoWorkers, publish, fairness: fair, ingest, history };
   await writeFile(OUT, JSON.stringify(results, null, 2) + '\n');
-  if (!limits || !single || !oneWorker || !twoWorkers || !publish || !fair || !ingest) {
-    console.log(JSON.stringify(results, null, 2));
+  if (!limits || !single || !oneWorker || !twoWorkers || !publish || !fair || !ingest || !history) {
+    if (history && ONLY?.size === 1) {
+      const rows = historyRows(history, fmt);
+      const width = Math.max(...rows.map(([k]) => k.length));
+      for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
+    } else console.log(JSON.stringify(results, null, 2));
   } else {
     const rows: Array<[string, string]> = [
       ['machine', `${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}, Postgres ${machine.postgres}${quick ? ' (--quick: small sizes)' : ''}`],
@@ -468,6 +474,7 @@ try {
       [`7. ingest: Meta POST of ${ingest.changesPerPost} changes → 200, deliveries flowing, 1-way`, `${ms(ingest.oneWay)} (targets p50 ≤ 50 ms, p99 ≤ 250 ms)`],
       [`   … ${FANOUT}-way (${ingest.changesPerPost * FANOUT} deliveries a POST)`, ms(ingest.tenWay)],
       [`   publishEvents of ${ingest.changesPerPost} events meanwhile, 1-way / ${FANOUT}-way`, `p50 ${fmt(ingest.oneWay.publishEventsSameBatch.p50, 1)} ms / ${fmt(ingest.tenWay.publishEventsSameBatch.p50, 1)} ms`],
+      ...historyRows(history, fmt),
     ];
     const width = Math.max(...rows.map(([k]) => k.length));
     for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);

@@ -16,7 +16,7 @@ function numbers(value: unknown, path = ''): Array<[string, unknown]> {
   return Object.entries(value).flatMap(([key, v]) => numbers(v, path ? `${path}.${key}` : key));
 }
 
-it('runs the quick benchmark end to end and writes every figure', { timeout: 300_000 }, async () => {
+it('runs the quick benchmark end to end and writes every figure', { timeout: 600_000 }, async () => {
   const dir = await mkdtemp(join(tmpdir(), 'hookwire-bench-test-'));
   const out = join(dir, 'results.json');
   try {
@@ -26,12 +26,12 @@ it('runs the quick benchmark end to end and writes every figure', { timeout: 300
     child.stderr.on('data', (chunk) => (output += chunk));
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code, output).toBe(0);
-    for (const row of ['limit: undici Pool POSTs', '1. end to end', '2. publish → receipt at idle', '3. publishEvent over HTTP', "the API's floor", '4. B\'s event behind', '5. API + 1 worker', '6. peak RSS', '7. ingest: Meta POST of 100 changes']) {
+    for (const row of ['limit: undici Pool POSTs', '1. end to end', '2. publish → receipt at idle', '3. publishEvent over HTTP', "the API's floor", '4. B\'s event behind', '5. API + 1 worker', '6. peak RSS', '7. ingest: Meta POST of 100 changes', '8. history']) {
       expect(output).toContain(row);
     }
     const results = JSON.parse(await readFile(out, 'utf8')) as Record<string, unknown>;
     expect(results.quick).toBe(true);
-    for (const section of ['limits', 'endToEnd', 'oneWorker', 'twoWorkers', 'publish', 'fairness', 'ingest']) expect(results[section], section).toBeTypeOf('object');
+    for (const section of ['limits', 'endToEnd', 'oneWorker', 'twoWorkers', 'publish', 'fairness', 'ingest', 'history']) expect(results[section], section).toBeTypeOf('object');
     const figures = numbers(results).filter(([path]) => !path.startsWith('machine.'));
     expect(figures.length).toBeGreaterThan(40);
     for (const [path, value] of figures) {

@@ -89,7 +89,7 @@ describe('Endpoint.timeline', () => {
     sqlSeen.length = 0;
     const result = await t.gql(Timelines, { hours: 24 }, key);
     expect(result.errors).toBeUndefined();
-    expect(sqlSeen.filter((sql) => sql.includes('date_bin'))).toHaveLength(1);
+    expect(sqlSeen.filter((sql) => sql.includes('attempt_hour_count'))).toHaveLength(1);
 
     const nodes = new Map(result.data!.endpoints.edges.map((e) => [e.node.id, e.node.timeline]));
     const { from, to } = timelineWindow(24, new Date());

@@ -9,8 +9,8 @@ import { poolSql, type Sql } from './sql.ts';
 export type Db = PrismaClient;
 
 export interface PrismaOptions {
-  /** Called with each SQL statement Prisma sends (tests count queries with it). */
-  onQuery?: (sql: string) => void;
+  /** Called with each SQL statement Prisma sends and its parameters as JSON (tests count queries, and explain them). */
+  onQuery?: (sql: string, params: string) => void;
   max?: number;
   /** An idle pooled connection was ended by the server. */
   onConnectionLost?: (error: Error) => void;
@@ -35,7 +35,7 @@ export function createDatabase(databaseUrl: string, options: PrismaOptions = {})
     : new PrismaClient({ adapter });
   if (options.onQuery) {
     const onQuery = options.onQuery;
-    (db as PrismaClient<'query'>).$on('query', (event) => onQuery(event.query));
+    (db as PrismaClient<'query'>).$on('query', (event) => onQuery(event.query, event.params));
   }
   return {
     db,

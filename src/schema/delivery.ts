@@ -2,10 +2,12 @@
 import { recoverFailedDeliveries, retryDelivery } from '../domain/deliveries.ts';
 import { NotFoundError, ValidationError } from '../domain/errors.ts';
 import { sendTestEvent } from '../domain/events.ts';
-import { deliveryStats, type DeliveryStats } from '../domain/stats.ts';
+import { deliveryStats, type DeliveryFilter, type DeliveryStats } from '../domain/stats.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { typeOfId } from '../db/ids.ts';
 import { builder } from './builder.ts';
+import { keysetPage } from './keyset.ts';
+import type { Context } from './context.ts';
 import './endpoint.ts';
 import { asResult, resultUnion } from './errors.ts';
 import { sentBody } from './sent-body.ts';
@@ -96,14 +98,14 @@ export const DeliveryAttemptRef = builder.prismaNode('DeliveryAttempt', {
   }),
 });
 
-interface DeliveryFilter {
+interface DeliveryArgs {
   endpointId?: string | null;
   status?: 'PENDING' | 'SUCCEEDED' | 'FAILED' | null;
   eventType?: string | null;
   since?: Date | null;
 }
 
-function deliveryWhere(accountId: string, filter: DeliveryFilter): Prisma.DeliveryWhereInput {
+function deliveryWhere(accountId: string, filter: DeliveryArgs): Prisma.DeliveryWhereInput {
   return {
     accountId,
     ...(filter.endpointId ? { endpointId: filter.endpointId } : {}),
@@ -111,6 +113,24 @@ function deliveryWhere(accountId: string, filter: DeliveryFilter): Prisma.Delive
     ...(filter.eventType ? { eventType: filter.eventType } : {}),
     ...(filter.since ? { createdAt: { gte: filter.since } } : {}),
   };
+}
+
+// totalCount and stats of one connection ask for the same counts: one query per operation and filter.
+const countsByOperation = new WeakMap<object, Map<string, Promise<DeliveryStats>>>();
+
+function statsOf(ctx: Context, filter: DeliveryFilter): Promise<DeliveryStats> {
+  const cache = countsByOperation.get(ctx) ?? new Map<string, Promise<DeliveryStats>>();
+  countsByOperation.set(ctx, cache);
+  const key = JSON.stringify([filter.accountId, filter.endpointId ?? null, filter.status ?? null, filter.eventType ?? null, filter.since?.toISOString() ?? null]);
+  let stats = cache.get(key);
+  if (!stats) cache.set(key, (stats = deliveryStats(ctx.db, filter)));
+  return stats;
+}
+
+/** An Endpoint is read only for its own account (its type's readAccount scope). */
+function accountOf(ctx: Context): string {
+  if (!ctx.account) throw new Error('an endpoint is read for its account');
+  return ctx.account.id;
 }
 
 /**
@@ -126,9 +146,9 @@ const DeliveryConnection = builder.connectionObject(
         type: DeliveryStatsRef,
         description: "Counts over every delivery that the connection's filters select, not just this page.",
         resolve: (connection, _args, ctx) => {
-          const { parent, args } = connection as unknown as { parent?: { id?: string }; args: DeliveryFilter };
+          const { parent, args } = connection as unknown as { parent?: { id?: string }; args: DeliveryArgs };
           const endpointId = parent?.id && typeOfId(parent.id) === 'Endpoint' ? parent.id : args.endpointId;
-          return deliveryStats(ctx.db, deliveryWhere(ctx.account.id, { ...args, endpointId }));
+          return statsOf(ctx, { ...args, accountId: ctx.account.id, endpointId });
         },
       }),
     }),
@@ -141,20 +161,29 @@ builder.prismaObjectFields('Endpoint', (t) => ({
     type: DeliveryStatsRef,
     args: { since: t.arg({ type: 'DateTime' }) },
     select: { id: true, accountId: true },
-    resolve: (endpoint, { since }, ctx) => deliveryStats(ctx.db, deliveryWhere(endpoint.accountId, { endpointId: endpoint.id, since })),
+    resolve: (endpoint, { since }, ctx) => statsOf(ctx, { accountId: endpoint.accountId, endpointId: endpoint.id, since }),
   }),
-  deliveries: t.relatedConnection(
-    'deliveries',
+  // A query of its own (not a nested relation, which Prisma reads whole and pages in memory): one
+  // LIMITed keyset scan of the index that matches the filter, (endpoint_id, [status | event_type,] id).
+  deliveries: t.prismaConnection(
     {
+      type: 'Delivery',
       cursor: 'id',
       args: { status: t.arg({ type: DeliveryStatusEnum }), eventType: t.arg.string() },
-      totalCount: true,
-      query: ({ status, eventType }) => ({
-        where: { ...(status ? { status } : {}), ...(eventType ? { eventType } : {}) },
-        orderBy: { id: 'desc' },
-      }),
+      totalCount: (endpoint, args, ctx) =>
+        statsOf(ctx, { accountId: accountOf(ctx), endpointId: endpoint.id, status: args.status, eventType: args.eventType }).then((s) => s.total),
+      resolve: (query, endpoint, args, ctx) =>
+        ctx.db.delivery.findMany({
+          ...keysetPage(query, {
+            endpointId: endpoint.id,
+            accountId: accountOf(ctx),
+            ...(args.status ? { status: args.status } : {}),
+            ...(args.eventType ? { eventType: args.eventType } : {}),
+          }),
+          orderBy: { id: 'desc' },
+        }),
     },
-    DeliveryConnection,
+    DeliveryConnection as never,
   ),
 }));
 
@@ -175,8 +204,9 @@ builder.queryFields((t) => ({
         eventType: t.arg.string(),
         since: t.arg({ type: 'DateTime' }),
       },
-      totalCount: (_root, args, ctx) => ctx.db.delivery.count({ where: deliveryWhere(ctx.account.id, args) }),
-      resolve: (query, _root, args, ctx) => ctx.db.delivery.findMany({ ...query, where: deliveryWhere(ctx.account.id, args), orderBy: { id: 'desc' } }),
+      totalCount: (_root, args, ctx) => statsOf(ctx, { ...args, accountId: ctx.account.id }).then((s) => s.total),
+      resolve: (query, _root, args, ctx) =>
+        ctx.db.delivery.findMany({ ...keysetPage(query, deliveryWhere(ctx.account.id, args)), orderBy: { id: 'desc' } }),
     },
     // The connection type is shared with Endpoint.deliveries, so it was built with the base context
     // type; TypeScript cannot see that the narrowed context is the same object at run time.

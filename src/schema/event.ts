@@ -4,6 +4,9 @@ import { ValidationError } from '../domain/errors.ts';
 import { builder } from './builder.ts';
 import { asResult, resultUnion } from './errors.ts';
 import { listSize, MAX_PAGE_SIZE } from './cost.ts';
+import { keysetPage } from './keyset.ts';
+import { prismaSql } from '../db/sql.ts';
+import { countEvents, EXACT_EVENT_COUNT } from '../db/sql/event-counts.ts';
 
 export const EventRef = builder.prismaNode('Event', {
   authScopes: { readAccount: true },
@@ -41,11 +44,20 @@ builder.queryFields((t) => ({
       type: 'Event',
       cursor: 'id',
       args: { type: t.arg.string(), sessionId: t.arg.string() },
-      totalCount: (_root, args, ctx) => ctx.db.event.count({ where: eventWhere(ctx.account.id, args) }),
+      totalCount: (_root, args, ctx) =>
+        countEvents(prismaSql(ctx.db), { accountId: ctx.account.id, type: args.type ?? null, sessionId: args.sessionId ?? null }),
       resolve: (query, _root, args, ctx) =>
-        ctx.db.event.findMany({ ...query, where: eventWhere(ctx.account.id, args), orderBy: { id: 'desc' } }),
+        ctx.db.event.findMany({ ...keysetPage(query, eventWhere(ctx.account.id, args)), orderBy: { id: 'desc' } }),
     },
-    { name: 'EventConnection' },
+    {
+      name: 'EventConnection',
+      fields: (t) => ({
+        totalCount: t.int({
+          description: `The events the filters select: exact up to ${EXACT_EVENT_COUNT.toLocaleString('en-US')}; beyond that an estimate (Postgres's statistics of the table), so that counting never reads an account's whole history.`,
+          resolve: (connection) => (connection as unknown as { totalCount: () => Promise<number> }).totalCount(),
+        }),
+      }),
+    },
     { name: 'EventEdge' },
   ),
 }));

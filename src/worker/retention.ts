@@ -1,9 +1,10 @@
 // The retention purge: events older than HOOKWIRE_RETENTION_DAYS go, and with them (ON DELETE
-// CASCADE) their deliveries and attempts; idempotency keys past their 24 hours go too. Deleted in
+// CASCADE) their deliveries and attempts (the delivery counters follow by trigger, the timeline's
+// hours before the cutoff are deleted here); idempotency keys past their 24 hours go too. Deleted in
 // batches (src/db/sql/retention.ts) so no long lock blocks deliveries.
 import type { Db } from '../db/client.ts';
 import { prismaSql } from '../db/sql.ts';
-import { purgeEvents, purgeIdempotencyKeys } from '../db/sql/retention.ts';
+import { purgeAttemptCounts, purgeEvents, purgeIdempotencyKeys } from '../db/sql/retention.ts';
 
 const BATCH = 5_000;
 
@@ -17,5 +18,7 @@ export async function purgeExpired(db: Db, retentionDays: number, now = new Date
     if (deleted < BATCH) break;
   }
   while ((await purgeIdempotencyKeys(sql, { before: now, limit: BATCH })) === BATCH);
+  // The timeline's hours before the cutoff count attempts that are gone now.
+  while ((await purgeAttemptCounts(sql, { before: cutoff, limit: BATCH })) === BATCH);
   return total;
 }

@@ -42,7 +42,7 @@ export async function startTestApp(
     role?: Role;
     env?: Record<string, string>;
     database?: TestDatabase;
-    onQuery?: (sql: string) => void;
+    onQuery?: (sql: string, params: string) => void;
     /** Every part of the app reads this clock (a ManualClock moves only when the test says). */
     clock?: Clock;
     /** The retry jitter's randomness; 0.5 makes every delay exactly the schedule's. */

@@ -26,3 +26,13 @@ export const PURGE_IDEMPOTENCY_KEYS = statement<PurgeBatchParams>(
 export function purgeIdempotencyKeys(sql: Sql, params: PurgeBatchParams): Promise<number> {
   return sql.execute(PURGE_IDEMPOTENCY_KEYS, params);
 }
+
+export const PURGE_ATTEMPT_COUNTS = statement<PurgeBatchParams>(
+  'hookwire_purge_attempt_counts',
+  ($) => `DELETE FROM attempt_hour_count WHERE ctid IN (SELECT ctid FROM attempt_hour_count WHERE hour < hookwire_hour(${$.before}::timestamptz) LIMIT ${$.limit}::int)`,
+);
+
+/** Deletes up to `limit` hours of the timeline's counters that ended before the hour of `before` (their attempts are gone). */
+export function purgeAttemptCounts(sql: Sql, params: PurgeBatchParams): Promise<number> {
+  return sql.execute(PURGE_ATTEMPT_COUNTS, params);
+}

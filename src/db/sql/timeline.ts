@@ -1,5 +1,7 @@
-// Attempts per hour for endpoints over a window (the dashboard's chart): one grouped statement for
-// any number of endpoints, every hour of the window present, empty ones included.
+// Attempts per hour for endpoints over a window (the dashboard's chart): one statement for any
+// number of endpoints, every hour of the window present, empty ones included. It reads the counters
+// a trigger keeps as attempts are recorded (attempt_hour_count, migration
+// 20261211000000_history_reads), at most hours × endpoints rows, not the attempts themselves.
 import { statement, type Sql } from '../sql.ts';
 
 export interface TimelineParams {
@@ -20,19 +22,11 @@ export interface TimelineRow {
 export const ENDPOINT_TIMELINES = statement<TimelineParams, TimelineRow>(
   'hookwire_endpoint_timelines',
   ($) => `
-    SELECT e.id AS endpoint_id, h.hour, count(a.id)::int AS attempts,
-           (count(a.id) FILTER (WHERE a.outcome = 'SUCCESS'))::int AS succeeded
+    SELECT e.id AS endpoint_id, h.hour, coalesce(c.attempts, 0)::int AS attempts, coalesce(c.succeeded, 0)::int AS succeeded
     FROM endpoint e
     CROSS JOIN generate_series(${$.from}::timestamptz, ${$.to}::timestamptz, interval '1 hour') AS h(hour)
-    LEFT JOIN (
-      SELECT d.endpoint_id, date_bin(interval '1 hour', a.started_at, ${$.from}::timestamptz) AS hour, a.id, a.outcome
-      FROM delivery_attempt a
-      JOIN delivery d ON d.id = a.delivery_id
-      WHERE d.account_id = ${$.accountId} AND d.endpoint_id = ANY(${$.endpointIds}::text[])
-        AND a.started_at >= ${$.from}::timestamptz
-    ) a ON a.endpoint_id = e.id AND a.hour = h.hour
+    LEFT JOIN attempt_hour_count c ON c.endpoint_id = e.id AND c.hour = h.hour
     WHERE e.account_id = ${$.accountId} AND e.id = ANY(${$.endpointIds}::text[])
-    GROUP BY e.id, h.hour
     ORDER BY e.id, h.hour`,
 );
 

@@ -105,3 +105,15 @@ export type Source = Prisma.SourceModel
  * One request a source was sent, accepted or refused; the newest 100 a source are kept.
  */
 export type SourceRequest = Prisma.SourceRequestModel
+/**
+ * Model DeliveryHourCount
+ * Finished deliveries per endpoint, event type and hour of creation, kept by a trigger on delivery
+ * (migration 20261211000000_history_reads): stats and totalCount read these, not the rows.
+ * Pending deliveries are not here: they are counted from the claim index.
+ */
+export type DeliveryHourCount = Prisma.DeliveryHourCountModel
+/**
+ * Model AttemptHourCount
+ * Attempts per endpoint and hour they started, kept by a trigger on delivery_attempt: the timeline.
+ */
+export type AttemptHourCount = Prisma.AttemptHourCountModel

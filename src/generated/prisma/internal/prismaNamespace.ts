@@ -408,7 +408,9 @@ export const ModelName = {
   Delivery: 'Delivery',
   DeliveryAttempt: 'DeliveryAttempt',
   Source: 'Source',
-  SourceRequest: 'SourceRequest'
+  SourceRequest: 'SourceRequest',
+  DeliveryHourCount: 'DeliveryHourCount',
+  AttemptHourCount: 'AttemptHourCount'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -424,7 +426,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "account" | "apiKey" | "apiRequestBucket" | "endpoint" | "endpointLane" | "event" | "eventType" | "idempotencyKey" | "delivery" | "deliveryAttempt" | "source" | "sourceRequest"
+    modelProps: "account" | "apiKey" | "apiRequestBucket" | "endpoint" | "endpointLane" | "event" | "eventType" | "idempotencyKey" | "delivery" | "deliveryAttempt" | "source" | "sourceRequest" | "deliveryHourCount" | "attemptHourCount"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -1316,6 +1318,154 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         }
       }
     }
+    DeliveryHourCount: {
+      payload: Prisma.$DeliveryHourCountPayload<ExtArgs>
+      fields: Prisma.DeliveryHourCountFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.DeliveryHourCountFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DeliveryHourCountPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.DeliveryHourCountFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DeliveryHourCountPayload>
+        }
+        findFirst: {
+          args: Prisma.DeliveryHourCountFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DeliveryHourCountPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.DeliveryHourCountFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DeliveryHourCountPayload>
+        }
+        findMany: {
+          args: Prisma.DeliveryHourCountFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DeliveryHourCountPayload>[]
+        }
+        create: {
+          args: Prisma.DeliveryHourCountCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DeliveryHourCountPayload>
+        }
+        createMany: {
+          args: Prisma.DeliveryHourCountCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.DeliveryHourCountCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DeliveryHourCountPayload>[]
+        }
+        delete: {
+          args: Prisma.DeliveryHourCountDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DeliveryHourCountPayload>
+        }
+        update: {
+          args: Prisma.DeliveryHourCountUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DeliveryHourCountPayload>
+        }
+        deleteMany: {
+          args: Prisma.DeliveryHourCountDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.DeliveryHourCountUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.DeliveryHourCountUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DeliveryHourCountPayload>[]
+        }
+        upsert: {
+          args: Prisma.DeliveryHourCountUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DeliveryHourCountPayload>
+        }
+        aggregate: {
+          args: Prisma.DeliveryHourCountAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateDeliveryHourCount>
+        }
+        groupBy: {
+          args: Prisma.DeliveryHourCountGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.DeliveryHourCountGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.DeliveryHourCountCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.DeliveryHourCountCountAggregateOutputType> | number
+        }
+      }
+    }
+    AttemptHourCount: {
+      payload: Prisma.$AttemptHourCountPayload<ExtArgs>
+      fields: Prisma.AttemptHourCountFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.AttemptHourCountFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AttemptHourCountPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.AttemptHourCountFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AttemptHourCountPayload>
+        }
+        findFirst: {
+          args: Prisma.AttemptHourCountFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AttemptHourCountPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.AttemptHourCountFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AttemptHourCountPayload>
+        }
+        findMany: {
+          args: Prisma.AttemptHourCountFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AttemptHourCountPayload>[]
+        }
+        create: {
+          args: Prisma.AttemptHourCountCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AttemptHourCountPayload>
+        }
+        createMany: {
+          args: Prisma.AttemptHourCountCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.AttemptHourCountCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AttemptHourCountPayload>[]
+        }
+        delete: {
+          args: Prisma.AttemptHourCountDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AttemptHourCountPayload>
+        }
+        update: {
+          args: Prisma.AttemptHourCountUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AttemptHourCountPayload>
+        }
+        deleteMany: {
+          args: Prisma.AttemptHourCountDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.AttemptHourCountUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.AttemptHourCountUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AttemptHourCountPayload>[]
+        }
+        upsert: {
+          args: Prisma.AttemptHourCountUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AttemptHourCountPayload>
+        }
+        aggregate: {
+          args: Prisma.AttemptHourCountAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateAttemptHourCount>
+        }
+        groupBy: {
+          args: Prisma.AttemptHourCountGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AttemptHourCountGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.AttemptHourCountCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AttemptHourCountCountAggregateOutputType> | number
+        }
+      }
+    }
   }
 } & {
   other: {
@@ -1549,6 +1699,28 @@ export const SourceRequestScalarFieldEnum = {
 } as const
 
 export type SourceRequestScalarFieldEnum = (typeof SourceRequestScalarFieldEnum)[keyof typeof SourceRequestScalarFieldEnum]
+
+
+export const DeliveryHourCountScalarFieldEnum = {
+  endpointId: 'endpointId',
+  eventType: 'eventType',
+  hour: 'hour',
+  accountId: 'accountId',
+  succeeded: 'succeeded',
+  failed: 'failed'
+} as const
+
+export type DeliveryHourCountScalarFieldEnum = (typeof DeliveryHourCountScalarFieldEnum)[keyof typeof DeliveryHourCountScalarFieldEnum]
+
+
+export const AttemptHourCountScalarFieldEnum = {
+  endpointId: 'endpointId',
+  hour: 'hour',
+  attempts: 'attempts',
+  succeeded: 'succeeded'
+} as const
+
+export type AttemptHourCountScalarFieldEnum = (typeof AttemptHourCountScalarFieldEnum)[keyof typeof AttemptHourCountScalarFieldEnum]
 
 
 export const SortOrder = {
@@ -1970,6 +2142,8 @@ export type GlobalOmitConfig = {
   deliveryAttempt?: Prisma.DeliveryAttemptOmit
   source?: Prisma.SourceOmit
   sourceRequest?: Prisma.SourceRequestOmit
+  deliveryHourCount?: Prisma.DeliveryHourCountOmit
+  attemptHourCount?: Prisma.AttemptHourCountOmit
 }
 
 /* Types for Logging */

@@ -62,7 +62,9 @@ export const ModelName = {
   Delivery: 'Delivery',
   DeliveryAttempt: 'DeliveryAttempt',
   Source: 'Source',
-  SourceRequest: 'SourceRequest'
+  SourceRequest: 'SourceRequest',
+  DeliveryHourCount: 'DeliveryHourCount',
+  AttemptHourCount: 'AttemptHourCount'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -275,6 +277,28 @@ export const SourceRequestScalarFieldEnum = {
 } as const
 
 export type SourceRequestScalarFieldEnum = (typeof SourceRequestScalarFieldEnum)[keyof typeof SourceRequestScalarFieldEnum]
+
+
+export const DeliveryHourCountScalarFieldEnum = {
+  endpointId: 'endpointId',
+  eventType: 'eventType',
+  hour: 'hour',
+  accountId: 'accountId',
+  succeeded: 'succeeded',
+  failed: 'failed'
+} as const
+
+export type DeliveryHourCountScalarFieldEnum = (typeof DeliveryHourCountScalarFieldEnum)[keyof typeof DeliveryHourCountScalarFieldEnum]
+
+
+export const AttemptHourCountScalarFieldEnum = {
+  endpointId: 'endpointId',
+  hour: 'hour',
+  attempts: 'attempts',
+  succeeded: 'succeeded'
+} as const
+
+export type AttemptHourCountScalarFieldEnum = (typeof AttemptHourCountScalarFieldEnum)[keyof typeof AttemptHourCountScalarFieldEnum]
 
 
 export const SortOrder = {

@@ -427,6 +427,8 @@ export type EndpointWhereInput = {
   account?: Prisma.XOR<Prisma.AccountScalarRelationFilter, Prisma.AccountWhereInput>
   deliveries?: Prisma.DeliveryListRelationFilter
   lane?: Prisma.XOR<Prisma.EndpointLaneNullableScalarRelationFilter, Prisma.EndpointLaneWhereInput> | null
+  deliveryCounts?: Prisma.DeliveryHourCountListRelationFilter
+  attemptCounts?: Prisma.AttemptHourCountListRelationFilter
 }
 
 export type EndpointOrderByWithRelationInput = {
@@ -466,6 +468,8 @@ export type EndpointOrderByWithRelationInput = {
   account?: Prisma.AccountOrderByWithRelationInput
   deliveries?: Prisma.DeliveryOrderByRelationAggregateInput
   lane?: Prisma.EndpointLaneOrderByWithRelationInput
+  deliveryCounts?: Prisma.DeliveryHourCountOrderByRelationAggregateInput
+  attemptCounts?: Prisma.AttemptHourCountOrderByRelationAggregateInput
 }
 
 export type EndpointWhereUniqueInput = Prisma.AtLeast<{
@@ -508,6 +512,8 @@ export type EndpointWhereUniqueInput = Prisma.AtLeast<{
   account?: Prisma.XOR<Prisma.AccountScalarRelationFilter, Prisma.AccountWhereInput>
   deliveries?: Prisma.DeliveryListRelationFilter
   lane?: Prisma.XOR<Prisma.EndpointLaneNullableScalarRelationFilter, Prisma.EndpointLaneWhereInput> | null
+  deliveryCounts?: Prisma.DeliveryHourCountListRelationFilter
+  attemptCounts?: Prisma.AttemptHourCountListRelationFilter
 }, "id">
 
 export type EndpointOrderByWithAggregationInput = {
@@ -626,6 +632,8 @@ export type EndpointCreateInput = {
   account: Prisma.AccountCreateNestedOneWithoutEndpointsInput
   deliveries?: Prisma.DeliveryCreateNestedManyWithoutEndpointInput
   lane?: Prisma.EndpointLaneCreateNestedOneWithoutEndpointInput
+  deliveryCounts?: Prisma.DeliveryHourCountCreateNestedManyWithoutEndpointInput
+  attemptCounts?: Prisma.AttemptHourCountCreateNestedManyWithoutEndpointInput
 }
 
 export type EndpointUncheckedCreateInput = {
@@ -664,6 +672,8 @@ export type EndpointUncheckedCreateInput = {
   stream?: string | null
   deliveries?: Prisma.DeliveryUncheckedCreateNestedManyWithoutEndpointInput
   lane?: Prisma.EndpointLaneUncheckedCreateNestedOneWithoutEndpointInput
+  deliveryCounts?: Prisma.DeliveryHourCountUncheckedCreateNestedManyWithoutEndpointInput
+  attemptCounts?: Prisma.AttemptHourCountUncheckedCreateNestedManyWithoutEndpointInput
 }
 
 export type EndpointUpdateInput = {
@@ -702,6 +712,8 @@ export type EndpointUpdateInput = {
   account?: Prisma.AccountUpdateOneRequiredWithoutEndpointsNestedInput
   deliveries?: Prisma.DeliveryUpdateManyWithoutEndpointNestedInput
   lane?: Prisma.EndpointLaneUpdateOneWithoutEndpointNestedInput
+  deliveryCounts?: Prisma.DeliveryHourCountUpdateManyWithoutEndpointNestedInput
+  attemptCounts?: Prisma.AttemptHourCountUpdateManyWithoutEndpointNestedInput
 }
 
 export type EndpointUncheckedUpdateInput = {
@@ -740,6 +752,8 @@ export type EndpointUncheckedUpdateInput = {
   stream?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   deliveries?: Prisma.DeliveryUncheckedUpdateManyWithoutEndpointNestedInput
   lane?: Prisma.EndpointLaneUncheckedUpdateOneWithoutEndpointNestedInput
+  deliveryCounts?: Prisma.DeliveryHourCountUncheckedUpdateManyWithoutEndpointNestedInput
+  attemptCounts?: Prisma.AttemptHourCountUncheckedUpdateManyWithoutEndpointNestedInput
 }
 
 export type EndpointCreateManyInput = {
@@ -1096,6 +1110,34 @@ export type EndpointUpdateOneRequiredWithoutDeliveriesNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.EndpointUpdateToOneWithWhereWithoutDeliveriesInput, Prisma.EndpointUpdateWithoutDeliveriesInput>, Prisma.EndpointUncheckedUpdateWithoutDeliveriesInput>
 }
 
+export type EndpointCreateNestedOneWithoutDeliveryCountsInput = {
+  create?: Prisma.XOR<Prisma.EndpointCreateWithoutDeliveryCountsInput, Prisma.EndpointUncheckedCreateWithoutDeliveryCountsInput>
+  connectOrCreate?: Prisma.EndpointCreateOrConnectWithoutDeliveryCountsInput
+  connect?: Prisma.EndpointWhereUniqueInput
+}
+
+export type EndpointUpdateOneRequiredWithoutDeliveryCountsNestedInput = {
+  create?: Prisma.XOR<Prisma.EndpointCreateWithoutDeliveryCountsInput, Prisma.EndpointUncheckedCreateWithoutDeliveryCountsInput>
+  connectOrCreate?: Prisma.EndpointCreateOrConnectWithoutDeliveryCountsInput
+  upsert?: Prisma.EndpointUpsertWithoutDeliveryCountsInput
+  connect?: Prisma.EndpointWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.EndpointUpdateToOneWithWhereWithoutDeliveryCountsInput, Prisma.EndpointUpdateWithoutDeliveryCountsInput>, Prisma.EndpointUncheckedUpdateWithoutDeliveryCountsInput>
+}
+
+export type EndpointCreateNestedOneWithoutAttemptCountsInput = {
+  create?: Prisma.XOR<Prisma.EndpointCreateWithoutAttemptCountsInput, Prisma.EndpointUncheckedCreateWithoutAttemptCountsInput>
+  connectOrCreate?: Prisma.EndpointCreateOrConnectWithoutAttemptCountsInput
+  connect?: Prisma.EndpointWhereUniqueInput
+}
+
+export type EndpointUpdateOneRequiredWithoutAttemptCountsNestedInput = {
+  create?: Prisma.XOR<Prisma.EndpointCreateWithoutAttemptCountsInput, Prisma.EndpointUncheckedCreateWithoutAttemptCountsInput>
+  connectOrCreate?: Prisma.EndpointCreateOrConnectWithoutAttemptCountsInput
+  upsert?: Prisma.EndpointUpsertWithoutAttemptCountsInput
+  connect?: Prisma.EndpointWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.EndpointUpdateToOneWithWhereWithoutAttemptCountsInput, Prisma.EndpointUpdateWithoutAttemptCountsInput>, Prisma.EndpointUncheckedUpdateWithoutAttemptCountsInput>
+}
+
 export type EndpointCreateWithoutAccountInput = {
   id: string
   url: string
@@ -1131,6 +1173,8 @@ export type EndpointCreateWithoutAccountInput = {
   stream?: string | null
   deliveries?: Prisma.DeliveryCreateNestedManyWithoutEndpointInput
   lane?: Prisma.EndpointLaneCreateNestedOneWithoutEndpointInput
+  deliveryCounts?: Prisma.DeliveryHourCountCreateNestedManyWithoutEndpointInput
+  attemptCounts?: Prisma.AttemptHourCountCreateNestedManyWithoutEndpointInput
 }
 
 export type EndpointUncheckedCreateWithoutAccountInput = {
@@ -1168,6 +1212,8 @@ export type EndpointUncheckedCreateWithoutAccountInput = {
   stream?: string | null
   deliveries?: Prisma.DeliveryUncheckedCreateNestedManyWithoutEndpointInput
   lane?: Prisma.EndpointLaneUncheckedCreateNestedOneWithoutEndpointInput
+  deliveryCounts?: Prisma.DeliveryHourCountUncheckedCreateNestedManyWithoutEndpointInput
+  attemptCounts?: Prisma.AttemptHourCountUncheckedCreateNestedManyWithoutEndpointInput
 }
 
 export type EndpointCreateOrConnectWithoutAccountInput = {
@@ -1270,6 +1316,8 @@ export type EndpointCreateWithoutLaneInput = {
   stream?: string | null
   account: Prisma.AccountCreateNestedOneWithoutEndpointsInput
   deliveries?: Prisma.DeliveryCreateNestedManyWithoutEndpointInput
+  deliveryCounts?: Prisma.DeliveryHourCountCreateNestedManyWithoutEndpointInput
+  attemptCounts?: Prisma.AttemptHourCountCreateNestedManyWithoutEndpointInput
 }
 
 export type EndpointUncheckedCreateWithoutLaneInput = {
@@ -1307,6 +1355,8 @@ export type EndpointUncheckedCreateWithoutLaneInput = {
   subject?: string | null
   stream?: string | null
   deliveries?: Prisma.DeliveryUncheckedCreateNestedManyWithoutEndpointInput
+  deliveryCounts?: Prisma.DeliveryHourCountUncheckedCreateNestedManyWithoutEndpointInput
+  attemptCounts?: Prisma.AttemptHourCountUncheckedCreateNestedManyWithoutEndpointInput
 }
 
 export type EndpointCreateOrConnectWithoutLaneInput = {
@@ -1360,6 +1410,8 @@ export type EndpointUpdateWithoutLaneInput = {
   stream?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   account?: Prisma.AccountUpdateOneRequiredWithoutEndpointsNestedInput
   deliveries?: Prisma.DeliveryUpdateManyWithoutEndpointNestedInput
+  deliveryCounts?: Prisma.DeliveryHourCountUpdateManyWithoutEndpointNestedInput
+  attemptCounts?: Prisma.AttemptHourCountUpdateManyWithoutEndpointNestedInput
 }
 
 export type EndpointUncheckedUpdateWithoutLaneInput = {
@@ -1397,6 +1449,8 @@ export type EndpointUncheckedUpdateWithoutLaneInput = {
   subject?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   stream?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   deliveries?: Prisma.DeliveryUncheckedUpdateManyWithoutEndpointNestedInput
+  deliveryCounts?: Prisma.DeliveryHourCountUncheckedUpdateManyWithoutEndpointNestedInput
+  attemptCounts?: Prisma.AttemptHourCountUncheckedUpdateManyWithoutEndpointNestedInput
 }
 
 export type EndpointCreateWithoutDeliveriesInput = {
@@ -1434,6 +1488,8 @@ export type EndpointCreateWithoutDeliveriesInput = {
   stream?: string | null
   account: Prisma.AccountCreateNestedOneWithoutEndpointsInput
   lane?: Prisma.EndpointLaneCreateNestedOneWithoutEndpointInput
+  deliveryCounts?: Prisma.DeliveryHourCountCreateNestedManyWithoutEndpointInput
+  attemptCounts?: Prisma.AttemptHourCountCreateNestedManyWithoutEndpointInput
 }
 
 export type EndpointUncheckedCreateWithoutDeliveriesInput = {
@@ -1471,6 +1527,8 @@ export type EndpointUncheckedCreateWithoutDeliveriesInput = {
   subject?: string | null
   stream?: string | null
   lane?: Prisma.EndpointLaneUncheckedCreateNestedOneWithoutEndpointInput
+  deliveryCounts?: Prisma.DeliveryHourCountUncheckedCreateNestedManyWithoutEndpointInput
+  attemptCounts?: Prisma.AttemptHourCountUncheckedCreateNestedManyWithoutEndpointInput
 }
 
 export type EndpointCreateOrConnectWithoutDeliveriesInput = {
@@ -1524,6 +1582,8 @@ export type EndpointUpdateWithoutDeliveriesInput = {
   stream?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   account?: Prisma.AccountUpdateOneRequiredWithoutEndpointsNestedInput
   lane?: Prisma.EndpointLaneUpdateOneWithoutEndpointNestedInput
+  deliveryCounts?: Prisma.DeliveryHourCountUpdateManyWithoutEndpointNestedInput
+  attemptCounts?: Prisma.AttemptHourCountUpdateManyWithoutEndpointNestedInput
 }
 
 export type EndpointUncheckedUpdateWithoutDeliveriesInput = {
@@ -1561,6 +1621,352 @@ export type EndpointUncheckedUpdateWithoutDeliveriesInput = {
   subject?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   stream?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lane?: Prisma.EndpointLaneUncheckedUpdateOneWithoutEndpointNestedInput
+  deliveryCounts?: Prisma.DeliveryHourCountUncheckedUpdateManyWithoutEndpointNestedInput
+  attemptCounts?: Prisma.AttemptHourCountUncheckedUpdateManyWithoutEndpointNestedInput
+}
+
+export type EndpointCreateWithoutDeliveryCountsInput = {
+  id: string
+  url: string
+  description: string
+  eventTypes?: Prisma.EndpointCreateeventTypesInput | string[]
+  sessionIds?: Prisma.EndpointCreatesessionIdsInput | string[]
+  status?: $Enums.EndpointStatus
+  signingSecret: string
+  retiredSecrets?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  rateLimitPerSecond?: number | null
+  timeoutMs?: number
+  retrySchedule?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  headers?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  pausedAt?: Date | string | null
+  pauseReason?: string | null
+  lastSuccessAt?: Date | string | null
+  consecutiveFailures?: number
+  failingSince?: Date | string | null
+  failingNotifiedAt?: Date | string | null
+  recoveredAt?: Date | string | null
+  concurrencyLimit?: number | null
+  ordered?: boolean
+  signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  transformation?: string | null
+  filter?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  destinationKind?: $Enums.DestinationKind
+  brokerUrl?: string | null
+  exchange?: string | null
+  routingKey?: string | null
+  subject?: string | null
+  stream?: string | null
+  account: Prisma.AccountCreateNestedOneWithoutEndpointsInput
+  deliveries?: Prisma.DeliveryCreateNestedManyWithoutEndpointInput
+  lane?: Prisma.EndpointLaneCreateNestedOneWithoutEndpointInput
+  attemptCounts?: Prisma.AttemptHourCountCreateNestedManyWithoutEndpointInput
+}
+
+export type EndpointUncheckedCreateWithoutDeliveryCountsInput = {
+  id: string
+  accountId: string
+  url: string
+  description: string
+  eventTypes?: Prisma.EndpointCreateeventTypesInput | string[]
+  sessionIds?: Prisma.EndpointCreatesessionIdsInput | string[]
+  status?: $Enums.EndpointStatus
+  signingSecret: string
+  retiredSecrets?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  rateLimitPerSecond?: number | null
+  timeoutMs?: number
+  retrySchedule?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  headers?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  pausedAt?: Date | string | null
+  pauseReason?: string | null
+  lastSuccessAt?: Date | string | null
+  consecutiveFailures?: number
+  failingSince?: Date | string | null
+  failingNotifiedAt?: Date | string | null
+  recoveredAt?: Date | string | null
+  concurrencyLimit?: number | null
+  ordered?: boolean
+  signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  transformation?: string | null
+  filter?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  destinationKind?: $Enums.DestinationKind
+  brokerUrl?: string | null
+  exchange?: string | null
+  routingKey?: string | null
+  subject?: string | null
+  stream?: string | null
+  deliveries?: Prisma.DeliveryUncheckedCreateNestedManyWithoutEndpointInput
+  lane?: Prisma.EndpointLaneUncheckedCreateNestedOneWithoutEndpointInput
+  attemptCounts?: Prisma.AttemptHourCountUncheckedCreateNestedManyWithoutEndpointInput
+}
+
+export type EndpointCreateOrConnectWithoutDeliveryCountsInput = {
+  where: Prisma.EndpointWhereUniqueInput
+  create: Prisma.XOR<Prisma.EndpointCreateWithoutDeliveryCountsInput, Prisma.EndpointUncheckedCreateWithoutDeliveryCountsInput>
+}
+
+export type EndpointUpsertWithoutDeliveryCountsInput = {
+  update: Prisma.XOR<Prisma.EndpointUpdateWithoutDeliveryCountsInput, Prisma.EndpointUncheckedUpdateWithoutDeliveryCountsInput>
+  create: Prisma.XOR<Prisma.EndpointCreateWithoutDeliveryCountsInput, Prisma.EndpointUncheckedCreateWithoutDeliveryCountsInput>
+  where?: Prisma.EndpointWhereInput
+}
+
+export type EndpointUpdateToOneWithWhereWithoutDeliveryCountsInput = {
+  where?: Prisma.EndpointWhereInput
+  data: Prisma.XOR<Prisma.EndpointUpdateWithoutDeliveryCountsInput, Prisma.EndpointUncheckedUpdateWithoutDeliveryCountsInput>
+}
+
+export type EndpointUpdateWithoutDeliveryCountsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  url?: Prisma.StringFieldUpdateOperationsInput | string
+  description?: Prisma.StringFieldUpdateOperationsInput | string
+  eventTypes?: Prisma.EndpointUpdateeventTypesInput | string[]
+  sessionIds?: Prisma.EndpointUpdatesessionIdsInput | string[]
+  status?: Prisma.EnumEndpointStatusFieldUpdateOperationsInput | $Enums.EndpointStatus
+  signingSecret?: Prisma.StringFieldUpdateOperationsInput | string
+  retiredSecrets?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  rateLimitPerSecond?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  retrySchedule?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  headers?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  pausedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  pauseReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  lastSuccessAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  consecutiveFailures?: Prisma.IntFieldUpdateOperationsInput | number
+  failingSince?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  failingNotifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  recoveredAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  concurrencyLimit?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  ordered?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  transformation?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  filter?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  destinationKind?: Prisma.EnumDestinationKindFieldUpdateOperationsInput | $Enums.DestinationKind
+  brokerUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  exchange?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  routingKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  subject?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  stream?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  account?: Prisma.AccountUpdateOneRequiredWithoutEndpointsNestedInput
+  deliveries?: Prisma.DeliveryUpdateManyWithoutEndpointNestedInput
+  lane?: Prisma.EndpointLaneUpdateOneWithoutEndpointNestedInput
+  attemptCounts?: Prisma.AttemptHourCountUpdateManyWithoutEndpointNestedInput
+}
+
+export type EndpointUncheckedUpdateWithoutDeliveryCountsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  accountId?: Prisma.StringFieldUpdateOperationsInput | string
+  url?: Prisma.StringFieldUpdateOperationsInput | string
+  description?: Prisma.StringFieldUpdateOperationsInput | string
+  eventTypes?: Prisma.EndpointUpdateeventTypesInput | string[]
+  sessionIds?: Prisma.EndpointUpdatesessionIdsInput | string[]
+  status?: Prisma.EnumEndpointStatusFieldUpdateOperationsInput | $Enums.EndpointStatus
+  signingSecret?: Prisma.StringFieldUpdateOperationsInput | string
+  retiredSecrets?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  rateLimitPerSecond?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  retrySchedule?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  headers?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  pausedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  pauseReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  lastSuccessAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  consecutiveFailures?: Prisma.IntFieldUpdateOperationsInput | number
+  failingSince?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  failingNotifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  recoveredAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  concurrencyLimit?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  ordered?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  transformation?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  filter?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  destinationKind?: Prisma.EnumDestinationKindFieldUpdateOperationsInput | $Enums.DestinationKind
+  brokerUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  exchange?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  routingKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  subject?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  stream?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  deliveries?: Prisma.DeliveryUncheckedUpdateManyWithoutEndpointNestedInput
+  lane?: Prisma.EndpointLaneUncheckedUpdateOneWithoutEndpointNestedInput
+  attemptCounts?: Prisma.AttemptHourCountUncheckedUpdateManyWithoutEndpointNestedInput
+}
+
+export type EndpointCreateWithoutAttemptCountsInput = {
+  id: string
+  url: string
+  description: string
+  eventTypes?: Prisma.EndpointCreateeventTypesInput | string[]
+  sessionIds?: Prisma.EndpointCreatesessionIdsInput | string[]
+  status?: $Enums.EndpointStatus
+  signingSecret: string
+  retiredSecrets?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  rateLimitPerSecond?: number | null
+  timeoutMs?: number
+  retrySchedule?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  headers?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  pausedAt?: Date | string | null
+  pauseReason?: string | null
+  lastSuccessAt?: Date | string | null
+  consecutiveFailures?: number
+  failingSince?: Date | string | null
+  failingNotifiedAt?: Date | string | null
+  recoveredAt?: Date | string | null
+  concurrencyLimit?: number | null
+  ordered?: boolean
+  signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  transformation?: string | null
+  filter?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  destinationKind?: $Enums.DestinationKind
+  brokerUrl?: string | null
+  exchange?: string | null
+  routingKey?: string | null
+  subject?: string | null
+  stream?: string | null
+  account: Prisma.AccountCreateNestedOneWithoutEndpointsInput
+  deliveries?: Prisma.DeliveryCreateNestedManyWithoutEndpointInput
+  lane?: Prisma.EndpointLaneCreateNestedOneWithoutEndpointInput
+  deliveryCounts?: Prisma.DeliveryHourCountCreateNestedManyWithoutEndpointInput
+}
+
+export type EndpointUncheckedCreateWithoutAttemptCountsInput = {
+  id: string
+  accountId: string
+  url: string
+  description: string
+  eventTypes?: Prisma.EndpointCreateeventTypesInput | string[]
+  sessionIds?: Prisma.EndpointCreatesessionIdsInput | string[]
+  status?: $Enums.EndpointStatus
+  signingSecret: string
+  retiredSecrets?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  rateLimitPerSecond?: number | null
+  timeoutMs?: number
+  retrySchedule?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  headers?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  pausedAt?: Date | string | null
+  pauseReason?: string | null
+  lastSuccessAt?: Date | string | null
+  consecutiveFailures?: number
+  failingSince?: Date | string | null
+  failingNotifiedAt?: Date | string | null
+  recoveredAt?: Date | string | null
+  concurrencyLimit?: number | null
+  ordered?: boolean
+  signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  transformation?: string | null
+  filter?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  destinationKind?: $Enums.DestinationKind
+  brokerUrl?: string | null
+  exchange?: string | null
+  routingKey?: string | null
+  subject?: string | null
+  stream?: string | null
+  deliveries?: Prisma.DeliveryUncheckedCreateNestedManyWithoutEndpointInput
+  lane?: Prisma.EndpointLaneUncheckedCreateNestedOneWithoutEndpointInput
+  deliveryCounts?: Prisma.DeliveryHourCountUncheckedCreateNestedManyWithoutEndpointInput
+}
+
+export type EndpointCreateOrConnectWithoutAttemptCountsInput = {
+  where: Prisma.EndpointWhereUniqueInput
+  create: Prisma.XOR<Prisma.EndpointCreateWithoutAttemptCountsInput, Prisma.EndpointUncheckedCreateWithoutAttemptCountsInput>
+}
+
+export type EndpointUpsertWithoutAttemptCountsInput = {
+  update: Prisma.XOR<Prisma.EndpointUpdateWithoutAttemptCountsInput, Prisma.EndpointUncheckedUpdateWithoutAttemptCountsInput>
+  create: Prisma.XOR<Prisma.EndpointCreateWithoutAttemptCountsInput, Prisma.EndpointUncheckedCreateWithoutAttemptCountsInput>
+  where?: Prisma.EndpointWhereInput
+}
+
+export type EndpointUpdateToOneWithWhereWithoutAttemptCountsInput = {
+  where?: Prisma.EndpointWhereInput
+  data: Prisma.XOR<Prisma.EndpointUpdateWithoutAttemptCountsInput, Prisma.EndpointUncheckedUpdateWithoutAttemptCountsInput>
+}
+
+export type EndpointUpdateWithoutAttemptCountsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  url?: Prisma.StringFieldUpdateOperationsInput | string
+  description?: Prisma.StringFieldUpdateOperationsInput | string
+  eventTypes?: Prisma.EndpointUpdateeventTypesInput | string[]
+  sessionIds?: Prisma.EndpointUpdatesessionIdsInput | string[]
+  status?: Prisma.EnumEndpointStatusFieldUpdateOperationsInput | $Enums.EndpointStatus
+  signingSecret?: Prisma.StringFieldUpdateOperationsInput | string
+  retiredSecrets?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  rateLimitPerSecond?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  retrySchedule?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  headers?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  pausedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  pauseReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  lastSuccessAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  consecutiveFailures?: Prisma.IntFieldUpdateOperationsInput | number
+  failingSince?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  failingNotifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  recoveredAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  concurrencyLimit?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  ordered?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  transformation?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  filter?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  destinationKind?: Prisma.EnumDestinationKindFieldUpdateOperationsInput | $Enums.DestinationKind
+  brokerUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  exchange?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  routingKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  subject?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  stream?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  account?: Prisma.AccountUpdateOneRequiredWithoutEndpointsNestedInput
+  deliveries?: Prisma.DeliveryUpdateManyWithoutEndpointNestedInput
+  lane?: Prisma.EndpointLaneUpdateOneWithoutEndpointNestedInput
+  deliveryCounts?: Prisma.DeliveryHourCountUpdateManyWithoutEndpointNestedInput
+}
+
+export type EndpointUncheckedUpdateWithoutAttemptCountsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  accountId?: Prisma.StringFieldUpdateOperationsInput | string
+  url?: Prisma.StringFieldUpdateOperationsInput | string
+  description?: Prisma.StringFieldUpdateOperationsInput | string
+  eventTypes?: Prisma.EndpointUpdateeventTypesInput | string[]
+  sessionIds?: Prisma.EndpointUpdatesessionIdsInput | string[]
+  status?: Prisma.EnumEndpointStatusFieldUpdateOperationsInput | $Enums.EndpointStatus
+  signingSecret?: Prisma.StringFieldUpdateOperationsInput | string
+  retiredSecrets?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  rateLimitPerSecond?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  timeoutMs?: Prisma.IntFieldUpdateOperationsInput | number
+  retrySchedule?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  headers?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  pausedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  pauseReason?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  lastSuccessAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  consecutiveFailures?: Prisma.IntFieldUpdateOperationsInput | number
+  failingSince?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  failingNotifiedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  recoveredAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  concurrencyLimit?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  ordered?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  transformation?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  filter?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  destinationKind?: Prisma.EnumDestinationKindFieldUpdateOperationsInput | $Enums.DestinationKind
+  brokerUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  exchange?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  routingKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  subject?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  stream?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  deliveries?: Prisma.DeliveryUncheckedUpdateManyWithoutEndpointNestedInput
+  lane?: Prisma.EndpointLaneUncheckedUpdateOneWithoutEndpointNestedInput
+  deliveryCounts?: Prisma.DeliveryHourCountUncheckedUpdateManyWithoutEndpointNestedInput
 }
 
 export type EndpointCreateManyAccountInput = {
@@ -1633,6 +2039,8 @@ export type EndpointUpdateWithoutAccountInput = {
   stream?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   deliveries?: Prisma.DeliveryUpdateManyWithoutEndpointNestedInput
   lane?: Prisma.EndpointLaneUpdateOneWithoutEndpointNestedInput
+  deliveryCounts?: Prisma.DeliveryHourCountUpdateManyWithoutEndpointNestedInput
+  attemptCounts?: Prisma.AttemptHourCountUpdateManyWithoutEndpointNestedInput
 }
 
 export type EndpointUncheckedUpdateWithoutAccountInput = {
@@ -1670,6 +2078,8 @@ export type EndpointUncheckedUpdateWithoutAccountInput = {
   stream?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   deliveries?: Prisma.DeliveryUncheckedUpdateManyWithoutEndpointNestedInput
   lane?: Prisma.EndpointLaneUncheckedUpdateOneWithoutEndpointNestedInput
+  deliveryCounts?: Prisma.DeliveryHourCountUncheckedUpdateManyWithoutEndpointNestedInput
+  attemptCounts?: Prisma.AttemptHourCountUncheckedUpdateManyWithoutEndpointNestedInput
 }
 
 export type EndpointUncheckedUpdateManyWithoutAccountInput = {
@@ -1714,10 +2124,14 @@ export type EndpointUncheckedUpdateManyWithoutAccountInput = {
 
 export type EndpointCountOutputType = {
   deliveries: number
+  deliveryCounts: number
+  attemptCounts: number
 }
 
 export type EndpointCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   deliveries?: boolean | EndpointCountOutputTypeCountDeliveriesArgs
+  deliveryCounts?: boolean | EndpointCountOutputTypeCountDeliveryCountsArgs
+  attemptCounts?: boolean | EndpointCountOutputTypeCountAttemptCountsArgs
 }
 
 /**
@@ -1735,6 +2149,20 @@ export type EndpointCountOutputTypeDefaultArgs<ExtArgs extends runtime.Types.Ext
  */
 export type EndpointCountOutputTypeCountDeliveriesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   where?: Prisma.DeliveryWhereInput
+}
+
+/**
+ * EndpointCountOutputType without action
+ */
+export type EndpointCountOutputTypeCountDeliveryCountsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.DeliveryHourCountWhereInput
+}
+
+/**
+ * EndpointCountOutputType without action
+ */
+export type EndpointCountOutputTypeCountAttemptCountsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.AttemptHourCountWhereInput
 }
 
 
@@ -1775,6 +2203,8 @@ export type EndpointSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs
   account?: boolean | Prisma.AccountDefaultArgs<ExtArgs>
   deliveries?: boolean | Prisma.Endpoint$deliveriesArgs<ExtArgs>
   lane?: boolean | Prisma.Endpoint$laneArgs<ExtArgs>
+  deliveryCounts?: boolean | Prisma.Endpoint$deliveryCountsArgs<ExtArgs>
+  attemptCounts?: boolean | Prisma.Endpoint$attemptCountsArgs<ExtArgs>
   _count?: boolean | Prisma.EndpointCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["endpoint"]>
 
@@ -1893,6 +2323,8 @@ export type EndpointInclude<ExtArgs extends runtime.Types.Extensions.InternalArg
   account?: boolean | Prisma.AccountDefaultArgs<ExtArgs>
   deliveries?: boolean | Prisma.Endpoint$deliveriesArgs<ExtArgs>
   lane?: boolean | Prisma.Endpoint$laneArgs<ExtArgs>
+  deliveryCounts?: boolean | Prisma.Endpoint$deliveryCountsArgs<ExtArgs>
+  attemptCounts?: boolean | Prisma.Endpoint$attemptCountsArgs<ExtArgs>
   _count?: boolean | Prisma.EndpointCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type EndpointIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
@@ -1908,6 +2340,8 @@ export type $EndpointPayload<ExtArgs extends runtime.Types.Extensions.InternalAr
     account: Prisma.$AccountPayload<ExtArgs>
     deliveries: Prisma.$DeliveryPayload<ExtArgs>[]
     lane: Prisma.$EndpointLanePayload<ExtArgs> | null
+    deliveryCounts: Prisma.$DeliveryHourCountPayload<ExtArgs>[]
+    attemptCounts: Prisma.$AttemptHourCountPayload<ExtArgs>[]
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
@@ -2394,6 +2828,8 @@ export interface Prisma__EndpointClient<T, Null = never, ExtArgs extends runtime
   account<T extends Prisma.AccountDefaultArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.AccountDefaultArgs<ExtArgs>>): Prisma.Prisma__AccountClient<runtime.Types.Result.GetResult<Prisma.$AccountPayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | Null, Null, ExtArgs, GlobalOmitOptions>
   deliveries<T extends Prisma.Endpoint$deliveriesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Endpoint$deliveriesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$DeliveryPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   lane<T extends Prisma.Endpoint$laneArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Endpoint$laneArgs<ExtArgs>>): Prisma.Prisma__EndpointLaneClient<runtime.Types.Result.GetResult<Prisma.$EndpointLanePayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | null, null, ExtArgs, GlobalOmitOptions>
+  deliveryCounts<T extends Prisma.Endpoint$deliveryCountsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Endpoint$deliveryCountsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$DeliveryHourCountPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  attemptCounts<T extends Prisma.Endpoint$attemptCountsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Endpoint$attemptCountsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$AttemptHourCountPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -2897,6 +3333,54 @@ export type Endpoint$laneArgs<ExtArgs extends runtime.Types.Extensions.InternalA
    */
   include?: Prisma.EndpointLaneInclude<ExtArgs> | null
   where?: Prisma.EndpointLaneWhereInput
+}
+
+/**
+ * Endpoint.deliveryCounts
+ */
+export type Endpoint$deliveryCountsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the DeliveryHourCount
+   */
+  select?: Prisma.DeliveryHourCountSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the DeliveryHourCount
+   */
+  omit?: Prisma.DeliveryHourCountOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.DeliveryHourCountInclude<ExtArgs> | null
+  where?: Prisma.DeliveryHourCountWhereInput
+  orderBy?: Prisma.DeliveryHourCountOrderByWithRelationInput | Prisma.DeliveryHourCountOrderByWithRelationInput[]
+  cursor?: Prisma.DeliveryHourCountWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.DeliveryHourCountScalarFieldEnum | Prisma.DeliveryHourCountScalarFieldEnum[]
+}
+
+/**
+ * Endpoint.attemptCounts
+ */
+export type Endpoint$attemptCountsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the AttemptHourCount
+   */
+  select?: Prisma.AttemptHourCountSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the AttemptHourCount
+   */
+  omit?: Prisma.AttemptHourCountOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.AttemptHourCountInclude<ExtArgs> | null
+  where?: Prisma.AttemptHourCountWhereInput
+  orderBy?: Prisma.AttemptHourCountOrderByWithRelationInput | Prisma.AttemptHourCountOrderByWithRelationInput[]
+  cursor?: Prisma.AttemptHourCountWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.AttemptHourCountScalarFieldEnum | Prisma.AttemptHourCountScalarFieldEnum[]
 }
 
 /**

@@ -1,0 +1,165 @@
+// The history section of `npm run bench`: what a person looking at the dashboard waits for once a
+// month of traffic lies behind the engine. Two databases are filled with the same synthetic month
+// (set-based INSERT … SELECT generate_series, then VACUUM ANALYZE), one ten times the other; an API
+// process (as `npm start api` starts it) answers the dashboard's own GraphQL reads for the busiest
+// endpoint, and each read's median at both sizes is printed with the ratio large / small, beside the
+// bytes stored per delivery (event + delivery + attempts + the counters kept for the reads, indexes
+// included).
+import { account } from './api.ts';
+import { BUSY_SHARE, fill, type HistorySize } from './history-fill.ts';
+import { GraphQLClient, startHookwire, type PgServer, type Receiver } from './processes.ts';
+
+// The dashboard's reads (web/src/screens), with the page size of the issue's measurements.
+export const READS: Record<string, string> = {
+  'endpoint { deliveries(first: 50) } + totalCount + stats (Message History)': `
+    query($id: ID!) { endpoint(id: $id) { id deliveries(first: 50) { totalCount stats { total succeeded failed pending successRate }
+      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+      edges { node { id status attemptCount nextAttemptAt createdAt event { id type } attempts { id outcome responseStatus startedAt durationMs } } } } } }`,
+  'the same, edges only': `
+    query($id: ID!) { endpoint(id: $id) { id deliveries(first: 50) {
+      edges { node { id status attemptCount nextAttemptAt createdAt event { id type } attempts { id outcome responseStatus startedAt durationMs } } } } } }`,
+  'the same, page 2 (after the first page)': `
+    query($id: ID!, $after: String) { endpoint(id: $id) { id deliveries(first: 50, after: $after) { totalCount stats { total succeeded failed pending successRate }
+      edges { node { id status attemptCount createdAt event { id type } attempts { id outcome responseStatus startedAt durationMs } } } } } }`,
+  'the same with status: FAILED': `
+    query($id: ID!) { endpoint(id: $id) { id deliveries(first: 50, status: FAILED) { totalCount stats { total succeeded failed pending successRate }
+      edges { node { id status attemptCount createdAt event { id type } attempts { id outcome responseStatus startedAt durationMs } } } } } }`,
+  'the same with eventType': `
+    query($id: ID!) { endpoint(id: $id) { id deliveries(first: 50, eventType: "message.status") { totalCount stats { total succeeded failed pending successRate }
+      edges { node { id status createdAt } } } } }`,
+  'deliveries(first: 50) of the account + totalCount + stats': `
+    query { deliveries(first: 50) { totalCount stats { total succeeded failed pending successRate } edges { node { id status createdAt } } } }`,
+  'events(first: 50) + totalCount': `
+    query { events(first: 50) { totalCount edges { node { id type createdAt } } } }`,
+  'endpoint { stats }': `
+    query($id: ID!) { endpoint(id: $id) { id stats { total succeeded failed pending successRate } } }`,
+  'endpoint { timeline(hours: 24) }': `
+    query($id: ID!) { endpoint(id: $id) { id timeline(hours: 24) { hour attempts succeeded failed successRate } } }`,
+  'endpoints(first: 10) { timeline(hours: 24) } (Endpoints list)': `
+    query { endpoints(first: 10) { totalCount edges { node { id status timeline(hours: 24) { hour attempts succeeded failed successRate } } } } }`,
+  'delivery(id) with its attempts': `
+    query($delivery: ID!) { delivery(id: $delivery) { id status attempts { id outcome responseStatus startedAt durationMs requestHeaders responseBody } } }`,
+};
+
+const RECOVER = `mutation($id: ID!, $since: DateTime!) { recoverFailedDeliveries(endpointId: $id, since: $since) {
+  __typename ... on RecoverFailedDeliveriesSuccess { count } } }`;
+export const RECOVER_READ = 'recoverFailedDeliveries since 7 days';
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+}
+
+export interface HistoryFigures {
+  deliveries: number;
+  busyDeliveries: number;
+  fillSeconds: number;
+  /** p50 ms of each read. */
+  readsMs: Record<string, number>;
+  bytesPerDelivery: number;
+  /** Per table (indexes included), bytes per delivery. */
+  bytesByTable: Record<string, number>;
+  deliveryIndexes: Record<string, number>;
+}
+
+async function measure(server: PgServer, receiver: Receiver, size: HistorySize, samples: number): Promise<HistoryFigures> {
+  const db = await server.database();
+  const apiProcess = await startHookwire('api', db, { HOOKWIRE_API_RATE_LIMIT: '0' });
+  const api = new GraphQLClient(apiProcess.url!);
+  try {
+    const acct = await account(api, 'history', Array.from({ length: 5 }, (_, i) => ({ url: `${receiver.origin}/ok?h=${i}` })));
+    // The busy endpoint must sort first among the account's (its deliveries are k = 0).
+    const endpointIds = acct.endpointIds;
+    const started = performance.now();
+    await fill((text, values) => server.query(db, text, values), size, acct.id, endpointIds);
+    const fillSeconds = (performance.now() - started) / 1000;
+    const busy = endpointIds[0]!;
+    const [{ n: busyDeliveries }] = (await server.query(db, `SELECT count(*)::int AS n FROM delivery WHERE endpoint_id = $1`, [busy])) as [{ n: number }];
+    const [{ id: delivery }] = (await server.query(db, `SELECT id FROM delivery WHERE endpoint_id = $1 AND attempt_count = 2 ORDER BY id DESC LIMIT 1`, [busy])) as [{ id: string }];
+    const first = await api.request(READS['endpoint { deliveries(first: 50) } + totalCount + stats (Message History)']!, { id: busy }, acct.key);
+    const after = first.endpoint.deliveries.pageInfo.endCursor as string;
+
+    const readsMs: Record<string, number> = {};
+    for (const [name, query] of Object.entries(READS)) {
+      const variables = { id: busy, delivery, after };
+      await api.request(query, variables, acct.key); // warm: prepared statements, plans, caches
+      const times: number[] = [];
+      for (let i = 0; i < samples; i++) {
+        const t0 = performance.now();
+        await api.request(query, variables, acct.key);
+        times.push(performance.now() - t0);
+      }
+      readsMs[name] = median(times);
+    }
+    // Recovery writes: each sample's deliveries are made FAILED again (untimed) before the next.
+    const since = new Date(Date.now() - 7 * 86_400_000).toISOString();
+    const failed = (await server.query(db, `SELECT id FROM delivery WHERE endpoint_id = $1 AND status = 'FAILED' AND created_at >= $2`, [busy, since])).map((r) => r.id as string);
+    const times: number[] = [];
+    for (let i = 0; i < Math.max(5, Math.round(samples / 3)); i++) {
+      const t0 = performance.now();
+      const { recoverFailedDeliveries } = await api.request(RECOVER, { id: busy, since }, acct.key);
+      times.push(performance.now() - t0);
+      if (recoverFailedDeliveries.count !== failed.length) throw new Error(`recovered ${recoverFailedDeliveries.count} of ${failed.length}`);
+      await server.query(db, `UPDATE delivery SET status = 'FAILED', next_attempt_at = NULL, manual_retry = false, completed_at = created_at WHERE id = ANY($1)`, [failed]);
+      await server.query(db, `UPDATE endpoint_lane SET ready_at = NULL WHERE endpoint_id = $1`, [busy]);
+    }
+    readsMs[`${RECOVER_READ} (${failed.length.toLocaleString('en-US')} rows)`] = median(times);
+    await server.query(db, `VACUUM ANALYZE delivery`);
+
+    const tables = await server.query<{ name: string; bytes: string }>(
+      db,
+      `SELECT c.relname AS name, pg_total_relation_size(c.oid)::text AS bytes FROM pg_class c
+       WHERE c.relkind IN ('r', 'p') AND c.relnamespace = 'public'::regnamespace
+         AND c.relname IN ('event', 'delivery', 'delivery_attempt', 'endpoint_hour_count', 'delivery_count', 'event_count')`,
+    );
+    const [{ n: deliveries }] = (await server.query(db, `SELECT count(*)::int AS n FROM delivery`)) as [{ n: number }];
+    const bytesByTable = Object.fromEntries(tables.map((t) => [t.name, Math.round(Number(t.bytes) / deliveries)]));
+    const indexes = await server.query<{ name: string; bytes: string }>(
+      db,
+      `SELECT i.relname AS name, pg_relation_size(i.oid)::text AS bytes FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+       WHERE x.indrelid = 'delivery'::regclass ORDER BY 1`,
+    );
+    // Not rounded: a BRIN index is a fraction of a byte per delivery.
+    const deliveryIndexes = Object.fromEntries(indexes.map((t) => [t.name, Number(t.bytes) / deliveries]));
+    deliveryIndexes['(heap)'] = Math.round(Number((await server.query<{ b: string }>(db, `SELECT pg_relation_size('delivery')::text AS b`))[0]!.b) / deliveries);
+    const bytesPerDelivery = Object.values(bytesByTable).reduce((a, b) => a + b, 0);
+    return { deliveries, busyDeliveries, fillSeconds, readsMs, bytesPerDelivery, bytesByTable, deliveryIndexes };
+  } finally {
+    await api.close();
+    await apiProcess.stop();
+  }
+}
+
+export async function historySection(server: PgServer, receiver: Receiver, quick: boolean) {
+  const small = quick ? 20_000 : 100_000;
+  const large = quick ? 200_000 : 1_000_000;
+  const samples = quick ? 15 : 31;
+  const smallFigures = await measure(server, receiver, { deliveries: small }, samples);
+  const largeFigures = await measure(server, receiver, { deliveries: large }, samples);
+  return { busyShare: BUSY_SHARE, small: smallFigures, large: largeFigures };
+}
+
+export type HistoryResult = Awaited<ReturnType<typeof historySection>>;
+
+/** The printed rows: each read's p50 at both sizes and the ratio large / small. */
+export function historyRows(h: HistoryResult, fmt: (n: number, digits?: number) => string): Array<[string, string]> {
+  const rows: Array<[string, string]> = [
+    [
+      `8. history: ${fmt(h.small.deliveries)} vs ${fmt(h.large.deliveries)} stored deliveries`,
+      `busy endpoint ${fmt(h.small.busyDeliveries)} vs ${fmt(h.large.busyDeliveries)} of them; filled in ${fmt(h.small.fillSeconds, 1)} s / ${fmt(h.large.fillSeconds, 1)} s`,
+    ],
+  ];
+  const names = Object.keys(h.large.readsMs);
+  const smallOf = (name: string) => h.small.readsMs[name] ?? h.small.readsMs[Object.keys(h.small.readsMs).find((k) => k.startsWith(name.split(' (')[0]!))!]!;
+  for (const name of names) {
+    const a = smallOf(name);
+    const b = h.large.readsMs[name]!;
+    rows.push([`   p50 ${name}`, `${fmt(a, 1)} ms → ${fmt(b, 1)} ms (×${fmt(b / a, 2)})`]);
+  }
+  rows.push([
+    '   bytes per delivery (event + delivery + attempts + counters)',
+    `${fmt(h.small.bytesPerDelivery)} / ${fmt(h.large.bytesPerDelivery)} ${JSON.stringify(h.large.bytesByTable)}`,
+  ]);
+  rows.push(['   delivery table, bytes per delivery by index', Object.entries(h.large.deliveryIndexes).map(([name, b]) => `${name} ${fmt(b, b < 10 ? 2 : 0)}`).join(', ')]);
+  return rows;
+}

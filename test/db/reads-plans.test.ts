@@ -1,0 +1,194 @@
+// The dashboard's reads on a seeded month of history (bench/history-fill.ts, analysed): every SQL
+// statement each read sends is explained with its own parameters, and none scans a whole history
+// table (no Seq Scan on event, delivery or delivery_attempt: each read walks its index); and the
+// answers are the ones counting the rows gives, as the reads did before their counters. Each
+// statement is also run under EXPLAIN ANALYZE: none reads more of a history table than a page, the
+// pending backlog or the rows it changes.
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fill } from '../../bench/history-fill.ts';
+import { READS, RECOVER_READ } from '../../bench/history.ts';
+import { newId } from '../../src/db/ids.ts';
+import { timelineWindow } from '../../src/domain/timeline.ts';
+import { startTestApp, type TestApp } from '../support/app.ts';
+
+const HISTORY_TABLES = new Set(['event', 'delivery', 'delivery_attempt']);
+
+let t: TestApp;
+let pool: pg.Pool;
+let key: string;
+let accountId: string;
+let endpoints: string[];
+let busy: string;
+const seen: Array<{ sql: string; params: string }> = [];
+
+/** The data of a read that must succeed. */
+async function ask(query: string, variables: Record<string, unknown> = {}): Promise<any> {
+  const result = await t.gql(query, variables, key);
+  expect(result.errors, query).toBeUndefined();
+  return result.data;
+}
+
+const rows = async <R = Record<string, any>>(text: string, values: unknown[] = []) => (await pool.query(text, values)).rows as R[];
+
+beforeAll(async () => {
+  t = await startTestApp({ role: 'api', onQuery: (sql, params) => seen.push({ sql, params }) });
+  pool = new pg.Pool({ connectionString: t.db.url, max: 2 });
+  // The database is dropped WITH (FORCE) at the end.
+  pool.on('error', () => {});
+  ({ apiKey: key, accountId } = await t.newAccount('history'));
+  endpoints = [];
+  for (let i = 0; i < 5; i++) {
+    const id = newId('Endpoint');
+    await rows(
+      `INSERT INTO endpoint (id, account_id, url, description, event_types, signing_secret) VALUES ($1, $2, 'https://receiver.invalid/hook', 'history', '{*}', 'whsec_x')`,
+      [id, accountId],
+    );
+    endpoints.push(id);
+  }
+  busy = endpoints[0]!;
+  // 40,000 deliveries over 30 days: 1,600 the busy endpoint's, enough that a scan of the whole
+  // table is the planner's choice only where no index serves.
+  await fill(rows, { deliveries: 40_000 }, accountId, endpoints);
+}, 120_000);
+
+afterAll(async () => {
+  await pool?.end();
+  await t?.stop();
+});
+
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Actual Rows': number;
+  'Actual Loops': number;
+  Plans?: PlanNode[];
+}
+
+/** Whole-table scans of history, and reads of more history rows than `bound`. */
+function problemsOf(node: PlanNode, bound: number): string[] {
+  const table = node['Relation Name'];
+  const own: string[] = [];
+  if (table && HISTORY_TABLES.has(table)) {
+    if (node['Node Type'] === 'Seq Scan') own.push(`Seq Scan on ${table}`);
+    const read = node['Actual Rows'] * node['Actual Loops'];
+    if (read > bound) own.push(`${read} rows of ${table} (${node['Node Type']})`);
+  }
+  return [...own, ...(node.Plans ?? []).flatMap((child) => problemsOf(child, bound))];
+}
+
+/** The statements a GraphQL operation sent (Prisma's, and the hand-written ones run through it). */
+async function statementsOf(query: string, variables: Record<string, unknown>): Promise<{ data: any; statements: typeof seen }> {
+  seen.length = 0;
+  const result = await t.gql(query, variables, key);
+  expect(result.errors, query).toBeUndefined();
+  return { data: result.data, statements: seen.splice(0).filter((s) => !/^(BEGIN|COMMIT|ROLLBACK|EXPLAIN)/i.test(s.sql.trim())) };
+}
+
+/**
+ * Each statement explained (and run: ANALYZE) with its own parameters. A read may touch the rows it
+ * answers with and the backlog of pending deliveries, never the endpoint's whole history (1,600
+ * deliveries here, 2,000 attempts; the account's 1,600 events): `bound` rows of a history table at most.
+ */
+async function problemsOfStatements(statements: typeof seen, bound = 1_100): Promise<string[]> {
+  const found: string[] = [];
+  for (const { sql, params } of statements) {
+    const values = JSON.parse(params || '[]') as unknown[];
+    const [{ 'QUERY PLAN': plan }] = await rows<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, values);
+    for (const problem of problemsOf(plan[0]!.Plan, bound)) found.push(`${problem} in: ${sql.slice(0, 300)}`);
+  }
+  return found;
+}
+
+const counted = async (where: string, values: unknown[]) => {
+  const [row] = await rows(
+    `SELECT count(*) FILTER (WHERE status = 'SUCCEEDED')::int AS succeeded, count(*) FILTER (WHERE status = 'FAILED')::int AS failed,
+            count(*) FILTER (WHERE status = 'PENDING')::int AS pending FROM delivery WHERE ${where}`,
+    values,
+  );
+  const { succeeded, failed, pending } = row!;
+  return { total: succeeded + failed + pending, succeeded, failed, pending, successRate: succeeded + failed === 0 ? null : succeeded / (succeeded + failed) };
+};
+
+describe('the dashboard reads on a month of history', () => {
+  it('walk indexes: no read scans a whole history table', async () => {
+    const [{ id: delivery }] = await rows(`SELECT id FROM delivery WHERE endpoint_id = $1 AND attempt_count = 2 ORDER BY id DESC LIMIT 1`, [busy]);
+    const first = await ask(READS['endpoint { deliveries(first: 50) } + totalCount + stats (Message History)']!, { id: busy });
+    const after = first.endpoint.deliveries.pageInfo.endCursor;
+    const problems: string[] = [];
+    for (const [name, query] of Object.entries(READS)) {
+      const { statements } = await statementsOf(query, { id: busy, delivery, after });
+      expect(statements.length, name).toBeGreaterThan(0);
+      problems.push(...(await problemsOfStatements(statements)).map((p) => `${name}: ${p}`));
+    }
+    // Counts since a moment inside an hour: that hour's rows, the later hours' counters.
+    const within = new Date(Date.now() - 3 * 86_400_000 - 1_234_567).toISOString();
+    for (const [name, query] of [
+      ['endpoint { stats(since) }', `query($id: ID!, $since: DateTime) { endpoint(id: $id) { stats(since: $since) { total pending } } }`],
+      ['deliveries(since) + totalCount + stats', `query($since: DateTime) { deliveries(first: 50, since: $since) { totalCount stats { total } edges { node { id } } } }`],
+    ] as const) {
+      const read = await statementsOf(query, { id: busy, since: within });
+      problems.push(...(await problemsOfStatements(read.statements)).map((p) => `${name}: ${p}`));
+    }
+    const since = new Date(Date.now() - 7 * 86_400_000).toISOString();
+    const { statements } = await statementsOf(
+      `mutation($id: ID!, $since: DateTime!) { recoverFailedDeliveries(endpointId: $id, since: $since) { __typename } }`,
+      { id: busy, since },
+    );
+    // Explained after the fact: the rows it reopened are FAILED again first (before and after, as
+    // EXPLAIN ANALYZE reopens them once more), so the plan is the one it had.
+    const refail = () => rows(`UPDATE delivery SET status = 'FAILED', next_attempt_at = NULL, manual_retry = false WHERE endpoint_id = $1 AND manual_retry`, [busy]);
+    await refail();
+    problems.push(...(await problemsOfStatements(statements)).map((p) => `${RECOVER_READ}: ${p}`));
+    await refail();
+    expect(problems).toEqual([]);
+  });
+
+  it('answer as counting the rows does: pages, totalCount, stats, stats since, timeline', async () => {
+    const connection = (await ask(READS['endpoint { deliveries(first: 50) } + totalCount + stats (Message History)']!, { id: busy })).endpoint.deliveries;
+    const expectedIds = (await rows(`SELECT id FROM delivery WHERE endpoint_id = $1 ORDER BY id DESC LIMIT 50`, [busy])).map((r) => r.id);
+    expect(connection.edges.map((e: any) => e.node.id)).toEqual(expectedIds);
+    const all = await counted('endpoint_id = $1', [busy]);
+    expect(connection.stats).toEqual(all);
+    expect(connection.totalCount).toBe(all.total);
+    expect(all.failed).toBeGreaterThan(0);
+    expect(all.pending).toBeGreaterThan(0);
+
+    const failed = (await ask(READS['the same with status: FAILED']!, { id: busy })).endpoint.deliveries;
+    expect(failed.totalCount).toBe(all.failed);
+    expect(failed.stats).toEqual({ total: all.failed, succeeded: 0, failed: all.failed, pending: 0, successRate: 0 });
+    const failedIds = (await rows(`SELECT id FROM delivery WHERE endpoint_id = $1 AND status = 'FAILED' ORDER BY id DESC LIMIT 50`, [busy])).map((r) => r.id);
+    expect(failed.edges.map((e: any) => e.node.id)).toEqual(failedIds);
+
+    const typed = (await ask(READS['the same with eventType']!, { id: busy })).endpoint.deliveries;
+    expect(typed.stats).toEqual(await counted(`endpoint_id = $1 AND event_type = 'message.status'`, [busy]));
+
+    const account = (await ask(READS['deliveries(first: 50) of the account + totalCount + stats']!, {})).deliveries;
+    expect(account.stats).toEqual(await counted('account_id = $1', [accountId]));
+
+    // since inside an hour: the hours after it from the counters, its own hour's rows counted.
+    const [{ at: since }] = await rows(`SELECT created_at + interval '17 minutes 3.5 seconds' AS at FROM delivery WHERE endpoint_id = $1 ORDER BY id LIMIT 1 OFFSET 800`, [busy]);
+    const sinceQuery = `query($id: ID!, $since: DateTime) { endpoint(id: $id) { stats(since: $since) { total succeeded failed pending successRate } } }`;
+    const recent = await ask(sinceQuery, { id: busy, since: since.toISOString() });
+    expect(recent.endpoint.stats).toEqual(await counted('endpoint_id = $1 AND created_at >= $2', [busy, since]));
+    const accountSince = await ask(`query($since: DateTime) { deliveries(first: 1, since: $since) { totalCount stats { total succeeded failed pending successRate } } }`, { since: since.toISOString() });
+    const expectedSince = await counted('account_id = $1 AND created_at >= $2', [accountId, since]);
+    expect(accountSince.deliveries.stats).toEqual(expectedSince);
+    expect(accountSince.deliveries.totalCount).toBe(expectedSince.total);
+
+    // The timeline: as the grouped join over the attempts themselves counted it.
+    const { from, to } = timelineWindow(24, new Date());
+    const timeline = (await ask(READS['endpoint { timeline(hours: 24) }']!, { id: busy })).endpoint.timeline;
+    const joined = await rows(
+      `SELECT h.hour, count(a.id)::int AS attempts, (count(a.id) FILTER (WHERE a.outcome = 'SUCCESS'))::int AS succeeded
+       FROM generate_series($2::timestamptz, $3::timestamptz, interval '1 hour') AS h(hour)
+       LEFT JOIN (SELECT date_bin(interval '1 hour', a.started_at, $2::timestamptz) AS hour, a.id, a.outcome
+                  FROM delivery_attempt a JOIN delivery d ON d.id = a.delivery_id WHERE d.endpoint_id = $1 AND a.started_at >= $2::timestamptz) a
+         ON a.hour = h.hour
+       GROUP BY h.hour ORDER BY h.hour`,
+      [busy, from, to],
+    );
+    expect(timeline.map((b: any) => [b.hour, b.attempts, b.succeeded])).toEqual(joined.map((r) => [r.hour.toISOString(), r.attempts, r.succeeded]));
+    expect(joined.reduce((n, r) => n + r.attempts, 0)).toBeGreaterThan(0);
+  });
+});
