@@ -102,7 +102,8 @@ export interface RecordedBatch {
 /**
  * Records a batch in one statement. Every attempt is stored (a late one under its delivery's next
  * free number, see RECORD_ATTEMPTS); only one whose delivery is gone is skipped: its delivery is
- * absent from the result. Returns the endpoints whose health changed, for announceHealth.
+ * absent from the result. Returns the endpoints whose health changed, for announceHealth in the
+ * same transaction (recordAndAnnounce).
  */
 export async function recordAttempts(sql: Sql, records: readonly AttemptRecord[], failingAfter: number): Promise<RecordedBatch> {
   const rows = await recordAttemptRows(sql, { attempts: records.map(storedAttempt), failingAfter });
@@ -142,6 +143,17 @@ export function healthEvents(transitions: readonly HealthTransition[]) {
             data: { endpointId: t.endpointId, url: t.url, recoveredAt: new Date(t.at).toISOString() } satisfies EndpointRecoveredEventData,
           },
   }));
+}
+
+/**
+ * Records a batch and announces the health transitions it causes (endpoint.failing,
+ * endpoint.recovered), for the caller to run in one transaction: the announcement commits with the
+ * attempts that cause it, or neither does (and the attempts are sent again, see recorder.ts).
+ */
+export async function recordAndAnnounce(sql: Sql, records: readonly AttemptRecord[], failingAfter: number): Promise<RecordedDelivery[]> {
+  const { deliveries, transitions } = await recordAttempts(sql, records, failingAfter);
+  await announceHealth(sql, transitions);
+  return deliveries;
 }
 
 /**
@@ -189,9 +201,8 @@ export async function recordWithEffect(
   const { effect } = record.settlement;
   return deps.db.$transaction(async (tx) => {
     const sql = prismaSql(tx);
-    const { deliveries: [delivery], transitions } = await recordAttempts(sql, [record], deps.failingAfter);
+    const [delivery] = await recordAndAnnounce(sql, [record], deps.failingAfter);
     if (!delivery) return null;
-    await announceHealth(sql, transitions);
     // A late attempt (another worker recorded its number first) or one after a success is history
     // only: the delivery kept its state, so it neither exhausts nor disables anything.
     if (!delivery.settled) return { held: false };
