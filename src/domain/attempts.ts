@@ -7,7 +7,7 @@ import type { Db } from '../db/client.ts';
 import type { Classification } from '../delivery/classify.ts';
 import { nextRetryDelayMs } from '../delivery/schedule.ts';
 import { prismaSql, type Sql } from '../db/sql.ts';
-import { endpointLastSuccess } from '../db/sql/endpoints.ts';
+import { endpointLastSuccess, lastAttemptsOwed } from '../db/sql/endpoints.ts';
 import { recordAttempts as recordAttemptRows, type AttemptToRecord, type HealthTransitionRow, type RecordedRow } from '../db/sql/record-attempts.ts';
 import type { DeliveryExhaustedEventData, EndpointFailingEventData, EndpointRecoveredEventData, EndpointStatusEventData } from './catalog.ts';
 import { holdEndpoint } from './endpoints.ts';
@@ -16,7 +16,8 @@ import { publish, publishOperationalEvent, type OperationalEventType } from './e
 /** Why an attempt ran: the delivery's schedule, or a person (retryDelivery, recoverFailedDeliveries). */
 export type Trigger = 'SCHEDULED' | 'MANUAL';
 
-export type Effect = { kind: 'none' } | { kind: 'disable'; reason: string } | { kind: 'exhausted' };
+/** exhausted: `scheduledAttempts` is how many attempts the schedule makes, this last one included. */
+export type Effect = { kind: 'none' } | { kind: 'disable'; reason: string } | { kind: 'exhausted'; scheduledAttempts: number };
 
 export interface Settlement {
   status: 'PENDING' | 'SUCCEEDED' | 'FAILED';
@@ -63,7 +64,7 @@ export function settle(input: SettleInput): Settlement {
         retryAfterSeconds: decision.retryAfterSeconds,
         random: input.random,
       });
-      if (delay === null) return { status: 'FAILED', nextAttemptAt: null, willRetry: false, effect: { kind: 'exhausted' } };
+      if (delay === null) return { status: 'FAILED', nextAttemptAt: null, willRetry: false, effect: { kind: 'exhausted', scheduledAttempts: input.schedule.length + 1 } };
       return { status: 'PENDING', nextAttemptAt: new Date(input.finishedAt.getTime() + delay), willRetry: true, effect: none };
     }
   }
@@ -233,8 +234,12 @@ export async function recordWithEffect(
         } satisfies DeliveryExhaustedEventData,
       });
       // A receiver that is down, not one bad event: no success since this delivery's first attempt.
+      // The pause waits while another delivery of the endpoint, due when this attempt started, has
+      // not had its last attempt: that one's exhaustion decides the pause in turn, so every
+      // delivery due before the pause gets its whole schedule.
       const lastSuccess = await endpointLastSuccess(sql, { endpointId: endpoint.id });
-      if (!(lastSuccess && lastSuccess >= delivery.firstAttemptAt)) {
+      const down = !(lastSuccess && lastSuccess >= delivery.firstAttemptAt);
+      if (down && !(await lastAttemptsOwed(sql, { endpointId: endpoint.id, scheduledBefore: effect.scheduledAttempts - 1, dueBy: record.startedAt }))) {
         held = await hold('PAUSED', `Delivery ${delivery.id} used up its retries with no successful attempt to this endpoint since ${delivery.firstAttemptAt.toISOString()}`);
       }
     }
