@@ -287,6 +287,37 @@ describe('a moved clock', () => {
     expect(span).toBeGreaterThanOrEqual(schedule.reduce((a, b) => a + b, 0) * 1000);
   });
 
+  it('pauses an endpoint only once the deliveries due their last attempt have had it', { timeout: 60_000 }, async () => {
+    const clock = new ManualClock();
+    const t = await app({ role: 'all', clock, random: () => 0.5 });
+    const rx = await receiver(() => ({ status: 503, body: 'down' }));
+    const watcher = await receiver();
+    const acct = await t.newAccount('last-attempts');
+    // One attempt at a time: the five last attempts, all due together, go out one after another.
+    const endpoint = await createEndpoint(t, acct.apiKey, { url: rx.url, description: 'down', eventTypes: ['message.received'], retrySchedule: [60], concurrencyLimit: 1 });
+    await createEndpoint(t, acct.apiKey, { url: watcher.url, description: 'watches', eventTypes: ['delivery.exhausted', 'endpoint.paused'] });
+    await publishMany(t, acct.apiKey, [1, 2, 3, 4, 5].map((n) => messageReceived(n)));
+    await rx.waitFor(5);
+    await laneAtRest(t, endpoint.id);
+    const [{ due }] = await sql<{ due: Date }>(t, 'SELECT max(next_attempt_at) AS due FROM delivery WHERE endpoint_id = $1', [endpoint.id]);
+
+    // All five due their last attempt.
+    clock.set(due);
+    t.app.worker!.engine.poke();
+    // Every delivery has its last attempt, then the endpoint pauses (once).
+    await rx.waitFor(10);
+    const notices = await watcher.waitFor(6);
+    const kinds = notices.map((r) => String(r.headers['x-webhook-event']));
+    expect(kinds.filter((k) => k === 'delivery.exhausted')).toHaveLength(5);
+    expect(kinds.filter((k) => k === 'endpoint.paused')).toHaveLength(1);
+    const deliveries = await endpointDeliveries(t, acct.apiKey, endpoint.id);
+    expect(deliveries.map((d) => [d.status, d.attemptCount])).toEqual(Array.from({ length: 5 }, () => ['FAILED', 2]));
+    const [row] = await sql<{ status: string }>(t, 'SELECT status FROM endpoint WHERE id = $1', [endpoint.id]);
+    expect(row!.status).toBe('PAUSED');
+    await expectQuiet(rx, 10, 300);
+    await expectQuiet(watcher, 6, 300);
+  });
+
   it('holds rateLimitPerSecond across two workers: its window travels with the lane', { timeout: 60_000 }, async () => {
     const second = Math.ceil(Date.now() / 1000) * 1000 + 10_000;
     const clock = new ManualClock(second + 100);

@@ -3,9 +3,12 @@
 // succeeds again. Failed manual retries do not count. The endpoint shows the run. Also the batch
 // rule itself: attempts recorded in one statement count in their order.
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RECORD_ATTEMPTS } from '../src/db/sql/record-attempts.ts';
 import { healthTransitions, storedAttempt, type AttemptRecord } from '../src/domain/attempts.ts';
+import { createLogger } from '../src/log.ts';
+import { AttemptRecorder } from '../src/worker/recorder.ts';
 import { graphql } from './generated/index.ts';
 import { closeSql, createEndpoint, endpointDeliveries, messageReceived, publish, publishMany, retryDelivery, sql, waitForDelivery } from './support/api.ts';
 import { startTestApp, type TestApp } from './support/app.ts';
@@ -134,7 +137,7 @@ describe('the batch rule', () => {
     await sql(t, `UPDATE endpoint SET status = 'PAUSED' WHERE id = $1`, [endpoint.id]);
     await publishMany(t, own.apiKey, Array.from({ length: count }, (_, i) => messageReceived(i)));
     const rows = await sql<{ id: string }>(t, `SELECT id FROM delivery WHERE endpoint_id = $1 ORDER BY created_at, id`, [endpoint.id]);
-    return { endpointId: endpoint.id, deliveryIds: rows.map((r) => r.id) };
+    return { own, endpointId: endpoint.id, deliveryIds: rows.map((r) => r.id) };
   }
 
   function attempt(deliveryId: string, ok: boolean, at: number, trigger: AttemptRecord['trigger'] = 'SCHEDULED'): AttemptRecord {
@@ -185,5 +188,43 @@ describe('the batch rule', () => {
       recovered_at: new Date(at + 3005),
       last_success_at: new Date(at + 3005),
     });
+  });
+
+  it('announces endpoint.failing in the transaction that records the failures: an announcement that fails records nothing', async () => {
+    const { own, endpointId, deliveryIds: d } = await pendingDeliveries(3);
+    await createEndpoint(t, own.apiKey, { url: 'http://127.0.0.1:9/watcher', description: 'watcher', eventTypes: ['endpoint.failing'] });
+    const pool = new pg.Pool({ connectionString: t.db.url, max: 2 });
+    const recorder = new AttemptRecorder(pool, { db: t.app.services.db, failingAfter: 3 }, createLogger('silent'));
+    const at = Date.parse('2026-12-02T11:00:00Z');
+    const batch = () => d.map((id, i) => recorder.record(attempt(id, false, at + i * 1000)));
+    const seen = async () => {
+      const [row] = await sql<{ attempts: number; failures: number; warnings: number }>(
+        t,
+        `SELECT (SELECT count(*)::int FROM delivery_attempt WHERE delivery_id = ANY($1::text[])) AS attempts,
+                (SELECT consecutive_failures FROM endpoint WHERE id = $2) AS failures,
+                (SELECT count(*)::int FROM event WHERE account_id = $3 AND type = 'endpoint.failing') AS warnings`,
+        [d, endpointId, own.accountId],
+      );
+      return row!;
+    };
+    // The fault: the announcement's insert fails (as a crash between the two would leave it).
+    const fault = `refuse_${randomUUID().replaceAll('-', '')}`;
+    await sql(t, `CREATE FUNCTION ${fault}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'announcement refused'; END $$`);
+    await sql(t, `CREATE TRIGGER ${fault} BEFORE INSERT ON event FOR EACH ROW WHEN (NEW.account_id = '${own.accountId}') EXECUTE FUNCTION ${fault}()`);
+    try {
+      const refused = await Promise.allSettled(batch());
+      expect(refused.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+      // Neither the failures nor their warning: the deliveries stay pending, to be sent again.
+      expect(await seen()).toEqual({ attempts: 0, failures: 0, warnings: 0 });
+    } finally {
+      await sql(t, `DROP TRIGGER ${fault} ON event`);
+      await sql(t, `DROP FUNCTION ${fault}()`);
+    }
+    // Sent again and recorded: the failures and their warning, together.
+    const recorded = await Promise.all(batch());
+    expect(recorded.map((r) => r?.id)).toEqual(d);
+    expect(await seen()).toEqual({ attempts: 3, failures: 3, warnings: 1 });
+    await recorder.drain();
+    await pool.end();
   });
 });

@@ -114,6 +114,30 @@ export function prismaSql(client: PrismaRunner): Sql {
   };
 }
 
+/**
+ * Runs `fn` in one transaction on one of the pool's connections (its statements prepared there):
+ * committed when `fn` resolves, rolled back when it throws. A connection that failed is destroyed,
+ * not returned to the pool.
+ */
+export async function poolTransaction<T>(pool: Pick<pg.Pool, 'connect'>, fn: (sql: Sql) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: unknown;
+  try {
+    await client.query('BEGIN');
+    const result = await fn(poolSql(client));
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    broken = await client.query('ROLLBACK').then(
+      () => undefined,
+      (rollbackError: unknown) => rollbackError,
+    );
+    throw error;
+  } finally {
+    client.release(broken instanceof Error ? broken : undefined);
+  }
+}
+
 const pools = new WeakMap<Queryable, Sql>();
 
 /** A pool (its statements prepared) or an Sql already made: what the statement modules take. */

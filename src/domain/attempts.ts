@@ -7,7 +7,7 @@ import type { Db } from '../db/client.ts';
 import type { Classification } from '../delivery/classify.ts';
 import { nextRetryDelayMs } from '../delivery/schedule.ts';
 import { prismaSql, type Sql } from '../db/sql.ts';
-import { endpointLastSuccess } from '../db/sql/endpoints.ts';
+import { endpointLastSuccess, lastAttemptsOwed } from '../db/sql/endpoints.ts';
 import { recordAttempts as recordAttemptRows, type AttemptToRecord, type HealthTransitionRow, type RecordedRow } from '../db/sql/record-attempts.ts';
 import type { DeliveryExhaustedEventData, EndpointFailingEventData, EndpointRecoveredEventData, EndpointStatusEventData } from './catalog.ts';
 import { holdEndpoint } from './endpoints.ts';
@@ -16,7 +16,8 @@ import { publish, publishOperationalEvent, type OperationalEventType } from './e
 /** Why an attempt ran: the delivery's schedule, or a person (retryDelivery, recoverFailedDeliveries). */
 export type Trigger = 'SCHEDULED' | 'MANUAL';
 
-export type Effect = { kind: 'none' } | { kind: 'disable'; reason: string } | { kind: 'exhausted' };
+/** exhausted: `scheduledAttempts` is how many attempts the schedule makes, this last one included. */
+export type Effect = { kind: 'none' } | { kind: 'disable'; reason: string } | { kind: 'exhausted'; scheduledAttempts: number };
 
 export interface Settlement {
   status: 'PENDING' | 'SUCCEEDED' | 'FAILED';
@@ -63,7 +64,7 @@ export function settle(input: SettleInput): Settlement {
         retryAfterSeconds: decision.retryAfterSeconds,
         random: input.random,
       });
-      if (delay === null) return { status: 'FAILED', nextAttemptAt: null, willRetry: false, effect: { kind: 'exhausted' } };
+      if (delay === null) return { status: 'FAILED', nextAttemptAt: null, willRetry: false, effect: { kind: 'exhausted', scheduledAttempts: input.schedule.length + 1 } };
       return { status: 'PENDING', nextAttemptAt: new Date(input.finishedAt.getTime() + delay), willRetry: true, effect: none };
     }
   }
@@ -102,7 +103,8 @@ export interface RecordedBatch {
 /**
  * Records a batch in one statement. Every attempt is stored (a late one under its delivery's next
  * free number, see RECORD_ATTEMPTS); only one whose delivery is gone is skipped: its delivery is
- * absent from the result. Returns the endpoints whose health changed, for announceHealth.
+ * absent from the result. Returns the endpoints whose health changed, for announceHealth in the
+ * same transaction (recordAndAnnounce).
  */
 export async function recordAttempts(sql: Sql, records: readonly AttemptRecord[], failingAfter: number): Promise<RecordedBatch> {
   const rows = await recordAttemptRows(sql, { attempts: records.map(storedAttempt), failingAfter });
@@ -142,6 +144,17 @@ export function healthEvents(transitions: readonly HealthTransition[]) {
             data: { endpointId: t.endpointId, url: t.url, recoveredAt: new Date(t.at).toISOString() } satisfies EndpointRecoveredEventData,
           },
   }));
+}
+
+/**
+ * Records a batch and announces the health transitions it causes (endpoint.failing,
+ * endpoint.recovered), for the caller to run in one transaction: the announcement commits with the
+ * attempts that cause it, or neither does (and the attempts are sent again, see recorder.ts).
+ */
+export async function recordAndAnnounce(sql: Sql, records: readonly AttemptRecord[], failingAfter: number): Promise<RecordedDelivery[]> {
+  const { deliveries, transitions } = await recordAttempts(sql, records, failingAfter);
+  await announceHealth(sql, transitions);
+  return deliveries;
 }
 
 /**
@@ -189,9 +202,8 @@ export async function recordWithEffect(
   const { effect } = record.settlement;
   return deps.db.$transaction(async (tx) => {
     const sql = prismaSql(tx);
-    const { deliveries: [delivery], transitions } = await recordAttempts(sql, [record], deps.failingAfter);
+    const [delivery] = await recordAndAnnounce(sql, [record], deps.failingAfter);
     if (!delivery) return null;
-    await announceHealth(sql, transitions);
     // A late attempt (another worker recorded its number first) or one after a success is history
     // only: the delivery kept its state, so it neither exhausts nor disables anything.
     if (!delivery.settled) return { held: false };
@@ -222,8 +234,12 @@ export async function recordWithEffect(
         } satisfies DeliveryExhaustedEventData,
       });
       // A receiver that is down, not one bad event: no success since this delivery's first attempt.
+      // The pause waits while another delivery of the endpoint, due when this attempt started, has
+      // not had its last attempt: that one's exhaustion decides the pause in turn, so every
+      // delivery due before the pause gets its whole schedule.
       const lastSuccess = await endpointLastSuccess(sql, { endpointId: endpoint.id });
-      if (!(lastSuccess && lastSuccess >= delivery.firstAttemptAt)) {
+      const down = !(lastSuccess && lastSuccess >= delivery.firstAttemptAt);
+      if (down && !(await lastAttemptsOwed(sql, { endpointId: endpoint.id, scheduledBefore: effect.scheduledAttempts - 1, dueBy: record.startedAt }))) {
         held = await hold('PAUSED', `Delivery ${delivery.id} used up its retries with no successful attempt to this endpoint since ${delivery.firstAttemptAt.toISOString()}`);
       }
     }

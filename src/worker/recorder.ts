@@ -1,12 +1,13 @@
 // Records attempts in batches: every attempt that finishes while a batch is being written joins the
 // next one, so at low load an attempt is recorded at once (one statement) and under load one
-// statement records hundreds. An attempt's delivery counts as in flight until its record commits;
+// statement records hundreds, in a transaction with the endpoint.failing / endpoint.recovered
+// announcements the batch causes. An attempt's delivery counts as in flight until its record commits;
 // a worker that dies before that leaves it pending, and it is sent again (same webhook-id) once the
 // lane's lease runs out: that is the at-least-once window, one or two batch round trips long.
 import type pg from 'pg';
 import { retryOnConnectionError, withDeadlockRetry } from '../db/reconnect.ts';
-import { poolSql, type Sql } from '../db/sql.ts';
-import { announceHealth, recordAttempts, recordWithEffect, type AttemptRecord, type EffectDeps, type RecordedDelivery } from '../domain/attempts.ts';
+import { poolTransaction } from '../db/sql.ts';
+import { recordAndAnnounce, recordWithEffect, type AttemptRecord, type EffectDeps, type RecordedDelivery } from '../domain/attempts.ts';
 import type { Logger } from '../log.ts';
 
 const MAX_BATCH = 500;
@@ -24,14 +25,14 @@ export class AttemptRecorder {
   private writing = 0;
   private scheduled = false;
   /** The engine's pool: the batch statement is prepared on its connections. */
-  private readonly sql: Sql;
+  private readonly pool: pg.Pool;
   private readonly effects: EffectDeps;
   private readonly logger: Logger;
   /** Batches written and attempts in them, for the benchmark and /metrics. */
   readonly stats = { batches: 0, attempts: 0 };
 
   constructor(pool: pg.Pool, effects: EffectDeps, logger: Logger) {
-    this.sql = poolSql(pool);
+    this.pool = pool;
     this.effects = effects;
     this.logger = logger;
   }
@@ -99,16 +100,11 @@ export class AttemptRecorder {
   private async writeBatch(batch: Pending[]): Promise<void> {
     try {
       // The receivers have these requests: a database restart must delay the records, not lose them.
-      const { deliveries, transitions } = await retryOnConnectionError(() =>
-        withDeadlockRetry(() => recordAttempts(this.sql, batch.map((p) => p.record), this.effects.failingAfter)),
+      // endpoint.failing / endpoint.recovered commit with the attempts that cause them, or neither does.
+      const deliveries = await retryOnConnectionError(() =>
+        withDeadlockRetry(() => poolTransaction(this.pool, (sql) => recordAndAnnounce(sql, batch.map((p) => p.record), this.effects.failingAfter))),
       );
       const recorded = new Map(deliveries.map((d) => [d.id, d]));
-      if (transitions.length > 0) {
-        // Committed with the attempts: a crash before this line loses the warning, not an attempt.
-        await retryOnConnectionError(() => announceHealth(this.sql, transitions)).catch((error: unknown) =>
-          this.logger.error(`could not announce endpoint.failing / endpoint.recovered for ${transitions.length} endpoint(s)`, error),
-        );
-      }
       this.stats.batches++;
       this.stats.attempts += batch.length;
       for (const pending of batch) pending.resolve(recorded.get(pending.record.deliveryId) ?? null);

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { MIGRATIONS_DIR, readMigrations } from '../../src/db/migrate.ts';
 import { prismaSql, type PrismaRunner } from '../../src/db/sql.ts';
 import { lockAccount, lockDefaultAccountCreation } from '../../src/db/sql/accounts.ts';
-import { endpointLastSuccess, lockEndpoint } from '../../src/db/sql/endpoints.ts';
+import { endpointLastSuccess, lastAttemptsOwed, lockEndpoint } from '../../src/db/sql/endpoints.ts';
 import { lockEventType } from '../../src/db/sql/event-types.ts';
 import { appliedMigrations } from '../../src/db/sql/migrations.ts';
 import { CHANNELS, notify } from '../../src/db/sql/notify.ts';
@@ -86,6 +86,28 @@ describe('endpointLastSuccess', () => {
     expect(await endpointLastSuccess(t.prisma, { endpointId })).toBeNull();
     await t.rows('UPDATE endpoint SET last_success_at = $2 WHERE id = $1', [endpointId, at(0)]);
     expect(await endpointLastSuccess(t.prisma, { endpointId })).toEqual(at(0));
+  });
+});
+
+describe('lastAttemptsOwed', () => {
+  it('finds a pending delivery of the endpoint due its last scheduled attempt by then, not a manual retry', async () => {
+    const endpointId = await anEndpoint(t, t.accountId);
+    const other = await anEndpoint(t, t.accountId);
+    const owed = (dueBy: Date) => lastAttemptsOwed(t.prisma, { endpointId, scheduledBefore: 2, dueBy });
+    // Another endpoint's, one not on its last attempt, one finished: none owed.
+    await aDelivery(t, t.accountId, other, { attemptCount: 2, nextAttemptAt: at(0) });
+    await aDelivery(t, t.accountId, endpointId, { attemptCount: 1, nextAttemptAt: at(0) });
+    await aDelivery(t, t.accountId, endpointId, { attemptCount: 3, status: 'FAILED', nextAttemptAt: null });
+    expect(await owed(at(10))).toBe(false);
+    // On its last attempt, due at 5 s: owed from then on.
+    const last = await aDelivery(t, t.accountId, endpointId, { attemptCount: 2, nextAttemptAt: at(5) });
+    expect(await owed(at(4))).toBe(false);
+    expect(await owed(at(5))).toBe(true);
+    // A manual retry's attempts do not count toward the schedule, and a pending manual retry is not the schedule's.
+    await t.rows('UPDATE delivery SET manual_attempts = 1 WHERE id = $1', [last]);
+    expect(await owed(at(5))).toBe(false);
+    await t.rows('UPDATE delivery SET manual_attempts = 0, manual_retry = true WHERE id = $1', [last]);
+    expect(await owed(at(5))).toBe(false);
   });
 });
 

@@ -22,3 +22,30 @@ export async function endpointLastSuccess(sql: Sql, params: { endpointId: string
   const [row] = await sql.query(ENDPOINT_LAST_SUCCESS, params);
   return row?.last_success_at ?? null;
 }
+
+export interface LastAttemptsOwedParams {
+  endpointId: string;
+  /** Attempts the schedule makes before the last one: a delivery with this many is on its last. */
+  scheduledBefore: number;
+  /** Due at or before this moment. */
+  dueBy: Date;
+}
+
+export const LAST_ATTEMPTS_OWED = statement<LastAttemptsOwedParams, { owed: boolean }>(
+  'hookwire_last_attempts_owed',
+  ($) => `
+    SELECT EXISTS (
+      SELECT 1 FROM delivery
+      WHERE endpoint_id = ${$.endpointId} AND status = 'PENDING' AND NOT manual_retry
+        AND next_attempt_at <= ${$.dueBy}::timestamptz AND attempt_count - manual_attempts >= ${$.scheduledBefore}::int
+    ) AS owed`,
+);
+
+/**
+ * Whether a pending delivery of the endpoint is due, by `dueBy`, the last attempt of its schedule
+ * (not a manual retry). Pausing the endpoint now would hold it without that attempt.
+ */
+export async function lastAttemptsOwed(sql: Sql, params: LastAttemptsOwedParams): Promise<boolean> {
+  const [row] = await sql.query(LAST_ATTEMPTS_OWED, params);
+  return row?.owed ?? false;
+}
