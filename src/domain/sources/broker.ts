@@ -6,7 +6,7 @@
 // recent requests. Anything else (the database) rejects: nothing is acknowledged, all comes back.
 import { createHash } from 'node:crypto';
 import type { Sql } from '../../db/sql.ts';
-import { recordSourceRequest } from '../../db/sql/sources.ts';
+import { RECENT_REQUESTS_KEPT, recordSourceRequest } from '../../db/sql/sources.ts';
 import type { Clock } from '../clock.ts';
 import { ValidationError } from '../errors.ts';
 import { MAX_BATCH_EVENTS, publishEvents, type PublishDeps, type PublishEventInput } from '../events.ts';
@@ -98,8 +98,10 @@ export async function commitBrokerMessages(
   }
   const receivedAt = deps.clock.now();
   if (published > 0) await recordSourceRequest(deps.sql, { sourceId: source.id, receivedAt, status: 200, error: null, events: published });
-  for (const verdict of verdicts) {
-    if ('poison' in verdict) await recordSourceRequest(deps.sql, { sourceId: source.id, receivedAt, status: 400, error: `dead-lettered: ${verdict.poison}`, events: 0 });
+  // Only the newest RECENT_REQUESTS_KEPT are kept: a batch of poison records no more than those.
+  const poisons = verdicts.filter((v): v is { poison: string } => 'poison' in v).slice(-RECENT_REQUESTS_KEPT);
+  for (const { poison } of poisons) {
+    await recordSourceRequest(deps.sql, { sourceId: source.id, receivedAt, status: 400, error: `dead-lettered: ${poison}`, events: 0 });
   }
   return verdicts;
 }
