@@ -241,7 +241,8 @@ describe('broker sources in a worker', () => {
     const queue = await rabbitQueue();
     const source = await createSource({ kind: 'RABBITMQ', name: 'pausable', brokerUrl: BROKERS.RABBITMQ, queue });
     const consumers = async () => (await channel.checkQueue(queue)).consumerCount;
-    await waitUntil('consumed', async () => (await consumers()) === 1, 20_000, 100);
+    // Two consumers of the one worker (runner.ts: one commits while the other reads).
+    await waitUntil('consumed', async () => (await consumers()) === 2, 20_000, 100);
     await t.gql(UpdateSource, { id: source.id, input: { status: 'PAUSED' } }, key);
     await waitUntil('let go when paused', async () => (await consumers()) === 0, 20_000, 100);
     channel.sendToQueue(queue, Buffer.from(message(401)), { messageId: 'pausable-401' });

@@ -33,6 +33,11 @@ export interface SourceRunnerOptions {
   reloadMs?: number;
   /** How often a consumer's state is written while it changes; 2 s by default. */
   stateEveryMs?: number;
+  /**
+   * Consumers per source in this process (2 by default): each commits its own batches, so one
+   * batch is committed while the next is read and validated.
+   */
+  consumersPerSource?: number;
   /** Messages committed in one statement; 500 by default (at most MAX_BATCH_EVENTS: on this machine 1,000 a statement commits fewer a second). */
   batchSize?: number;
   backoff?: BackoffOptions;
@@ -50,8 +55,16 @@ export interface SourceRunner {
 
 interface Running {
   fingerprint: string;
-  consumer: BrokerConsumer;
+  consumers: BrokerConsumer[];
   written: string | null;
+}
+
+/** One state for the source out of its consumers': the best connected one, the lag the broker told last. */
+function combined(states: ConsumerState[]): ConsumerState {
+  const connected = states.find((s) => s.status === 'connected');
+  const errored = states.filter((s) => s.lastErrorAt !== null).sort((a, b) => b.lastErrorAt!.getTime() - a.lastErrorAt!.getTime())[0];
+  const base = connected ?? states[0]!;
+  return { ...base, lastError: errored?.lastError ?? null, lastErrorAt: errored?.lastErrorAt ?? null };
 }
 
 type BrokerState = 'CONNECTED' | 'RECONNECTING' | 'ERROR';
@@ -75,7 +88,8 @@ export function startSourceRunner(options: SourceRunnerOptions): SourceRunner {
   let reloading: Promise<void> | null = null;
   let again = false;
 
-  const configOf = (row: BrokerSourceRow): BrokerSourceConfig => {
+  const perSource = Math.max(1, options.consumersPerSource ?? 2);
+  const configOf = (row: BrokerSourceRow, n: number): BrokerSourceConfig => {
     const url = options.sealer.open(row.broker_url ?? '');
     switch (row.kind) {
       case 'RABBITMQ':
@@ -84,28 +98,33 @@ export function startSourceRunner(options: SourceRunnerOptions): SourceRunner {
         // The source's own durable consumer on whatever stream holds the subject.
         return { kind: 'NATS', url, subject: row.subject ?? '', durable: `hookwire-${row.id}`, batchSize };
       case 'REDIS_STREAM':
-        return { kind: 'REDIS_STREAM', url, stream: row.stream ?? '', group: `hookwire-${row.id}`, consumer: workerName, batchSize };
+        return { kind: 'REDIS_STREAM', url, stream: row.stream ?? '', group: `hookwire-${row.id}`, consumer: `${workerName}-${n}`, batchSize };
     }
   };
 
   const start = (row: BrokerSourceRow): Running | null => {
-    let config: BrokerSourceConfig;
+    let configs: BrokerSourceConfig[];
     try {
-      config = configOf(row);
+      configs = Array.from({ length: perSource }, (_, n) => configOf(row, n));
     } catch (error) {
       options.logger.warn('broker source cannot be opened', { sourceId: row.id, error: (error as Error).message });
       return null;
     }
     const source = { id: row.id, accountId: row.account_id };
     try {
-      const consumer = startBrokerConsumer(config, {
-        allowPrivateNetworks: options.allowPrivateNetworks,
-        logger: options.logger,
-        backoff: options.backoff,
-        connectionName: `hookwire-source-${row.id}`,
-        commit: (batch) => commitBrokerMessages({ db: options.db, sql: options.sql, clock: options.clock }, source, batch),
-      });
-      return { fingerprint: fingerprintOf(row), consumer, written: null };
+      const consumers: BrokerConsumer[] = [];
+      for (const config of configs) {
+        consumers.push(
+          startBrokerConsumer(config, {
+            allowPrivateNetworks: options.allowPrivateNetworks,
+            logger: options.logger,
+            backoff: options.backoff,
+            connectionName: `hookwire-source-${row.id}`,
+            commit: (batch) => commitBrokerMessages({ db: options.db, sql: options.sql, clock: options.clock }, source, batch),
+          }),
+        );
+      }
+      return { fingerprint: fingerprintOf(row), consumers, written: null };
     } catch (error) {
       // A URL stored before a rule tightened: shown, not consumed.
       void writeSourceState(options.sql, { id: row.id, state: 'ERROR', lag: null, lastError: (error as Error).message, lastErrorAt: options.clock.now(), at: options.clock.now() }).catch(() => {});
@@ -121,7 +140,7 @@ export function startSourceRunner(options: SourceRunnerOptions): SourceRunner {
       const row = wanted.get(id);
       if (!row || fingerprintOf(row) !== run.fingerprint) {
         running.delete(id);
-        stopping.push(run.consumer.stop());
+        stopping.push(...run.consumers.map((c) => c.stop()));
       }
     }
     await Promise.all(stopping);
@@ -156,7 +175,7 @@ export function startSourceRunner(options: SourceRunnerOptions): SourceRunner {
 
   const writeStates = async () => {
     for (const [id, run] of running) {
-      const s = run.consumer.state();
+      const s = combined(run.consumers.map((c) => c.state()));
       const state = brokerStateOf(s);
       const shown = JSON.stringify([state, s.lag, s.lastError]);
       if (shown === run.written) continue;
@@ -192,7 +211,7 @@ export function startSourceRunner(options: SourceRunnerOptions): SourceRunner {
       options.listener.removeEventListener('connected', onNotice);
       await reloading;
       await writing;
-      await Promise.all([...running.values()].map((r) => r.consumer.stop()));
+      await Promise.all([...running.values()].flatMap((r) => r.consumers.map((c) => c.stop())));
       running.clear();
     },
   };
