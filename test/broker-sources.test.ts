@@ -24,6 +24,7 @@ import { DEAD_REASON_FIELD, deadStreamFor } from '../src/worker/sources/redis.ts
 import { BROKERS, uniqueName, withBrokerStopped } from './brokers/support.ts';
 import { closeSql, createEndpoint, messageReceived, sql } from './support/api.ts';
 import { ADMIN_KEY, startTestApp, TEST_ENCRYPTION_KEY, type TestApp } from './support/app.ts';
+import { runCli } from './support/cli.ts';
 import { startReceiver, type Receiver } from './support/receiver.ts';
 import { waitUntil } from './support/wait.ts';
 
@@ -167,6 +168,22 @@ describe('broker sources in the API', () => {
       expect(refused).toBeInstanceOf(ValidationError);
       expect((refused as ValidationError).fieldErrors[0]!.path).toEqual(['input', 'brokerUrl']);
     }
+  });
+});
+
+describe('broker sources in the CLI', () => {
+  it('hookwire sources create makes a RABBITMQ source, and list shows its masked URL, state and lag', async () => {
+    const queue = await rabbitQueue();
+    const hookwire = (args: string[]) => runCli(args, { env: { HOOKWIRE_URL: t.url, HOOKWIRE_API_KEY: key } });
+    const created = await hookwire(['sources', 'create', 'cli rabbit', '--kind', 'RABBITMQ', '--broker-url', BROKERS.RABBITMQ, '--queue', queue, '--json']);
+    expect(created.code, created.stderr).toBe(0);
+    const { id } = JSON.parse(created.stdout) as { id: string };
+    expect(created.stdout).not.toContain('guest:guest');
+    await waitUntil('the source connected', async () => (await getSource(id)).brokerState === 'CONNECTED', 20_000, 100);
+    await waitUntil('its lag known', async () => (await getSource(id)).lag === 0, 20_000, 100);
+    const listed = await hookwire(['sources', 'list']);
+    expect(listed.stdout).toMatch(new RegExp(`${id}\\s+RABBITMQ\\s+ACTIVE\\s+cli rabbit\\s+-\\s+amqp://guest:\\*\\*\\*\\*@127\\.0\\.0\\.1/\\s+CONNECTED\\s+0`));
+    await t.gql(DeleteSource, { id }, key);
   });
 });
 
