@@ -5,7 +5,7 @@ import { configDefaults, defineConfig } from 'vitest/config';
  * that need them up throughout: run one at a time, after every other file, so an outage one of
  * them causes never meets another one's traffic.
  */
-const BROKER_FILES = ['test/brokers/**/*.test.ts', 'test/destinations.test.ts'];
+const BROKER_FILES = ['test/brokers/**/*.test.ts', 'test/destinations.test.ts', 'test/broker-sources.test.ts'];
 
 export default defineConfig({
   resolve: {

@@ -9,6 +9,8 @@ import { cpus, totalmem } from 'node:os';
 import pg from 'pg';
 import { Pool } from 'undici';
 import { Logger, run, runMigrations } from 'graphile-worker';
+import amqp from 'amqplib';
+import { startBrokerConsumer } from '../src/worker/sources/index.ts';
 import { account, publishBatch, publishOne } from './api.ts';
 import { historyRows, historySection } from './history.ts';
 import { GraphQLClient, now, startHookwire, startPgServer, startReceiver, type HookwireProcess, type PgServer, type Receiver } from './processes.ts';
@@ -16,15 +18,15 @@ import { GraphQLClient, now, startHookwire, startPgServer, startReceiver, type H
 const quick = process.argv.includes('--quick');
 const outIndex = process.argv.indexOf('--out');
 const OUT = outIndex > 0 ? process.argv[outIndex + 1]! : 'bench-results.json';
-/** `--only e2e,publish`: run some scenarios (limits, e2e, workers, publish, fairness, ingest, history) while working on one. */
+/** `--only e2e,publish`: run some scenarios (limits, e2e, workers, publish, fairness, ingest, history, brokerSource) while working on one. */
 const onlyIndex = process.argv.indexOf('--only');
 const ONLY = onlyIndex > 0 ? new Set(process.argv[onlyIndex + 1]!.split(',')) : null;
 const wanted = (name: string) => ONLY === null || ONLY.has(name);
 
 /** Sizes: the issue's for a full run; a small version that runs in seconds with --quick. */
 const SIZE = quick
-  ? { noop: 2_000, posts: 2_000, e2eEvents: 200, latencyProbes: 20, publishCalls: 200, batchEvents: 2_000, fanoutEndpoints: 1_000, fanoutRuns: 3, backlogEvents: 500, fairProbes: 5, slowQueued: 100, healthyProbes: 5, ingestPosts: 20 }
-  : { noop: 20_000, posts: 20_000, e2eEvents: 2_500, latencyProbes: 200, publishCalls: 5_000, batchEvents: 20_000, fanoutEndpoints: 1_000, fanoutRuns: 10, backlogEvents: 5_000, fairProbes: 20, slowQueued: 1_000, healthyProbes: 20, ingestPosts: 300 };
+  ? { noop: 2_000, posts: 2_000, e2eEvents: 200, latencyProbes: 20, publishCalls: 200, batchEvents: 2_000, fanoutEndpoints: 1_000, fanoutRuns: 3, backlogEvents: 500, fairProbes: 5, slowQueued: 100, healthyProbes: 5, ingestPosts: 20, sourceMessages: 2_000 }
+  : { noop: 20_000, posts: 20_000, e2eEvents: 2_500, latencyProbes: 200, publishCalls: 5_000, batchEvents: 20_000, fanoutEndpoints: 1_000, fanoutRuns: 10, backlogEvents: 5_000, fairProbes: 20, slowQueued: 1_000, healthyProbes: 20, ingestPosts: 300, sourceMessages: 20_000 };
 /** Changes in each Meta POST of the ingest scenario (the issue's figure). */
 const INGEST_CHANGES = 100;
 /** Endpoints per fan-out: every event of the throughput runs goes to this many. */
@@ -429,6 +431,116 @@ async function ingesting(server: PgServer, receiver: Receiver) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// A RabbitMQ source (issue 19): a queue pre-filled with messages, then consumed by a worker process
+// into committed events (one endpoint subscribed), beside the same queue drained by the consumer
+// alone into a commit that does nothing (the broker's and the client's ceiling on this machine).
+
+const RABBIT_URL = 'amqp://guest:guest@127.0.0.1:5672/';
+
+async function fillQueue(messages: number): Promise<string> {
+  const queue = `hookwire-bench-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  const connection = await amqp.connect(RABBIT_URL);
+  try {
+    const channel = await connection.createConfirmChannel();
+    await channel.assertQueue(queue, { durable: true });
+    for (let i = 0; i < messages; i++) {
+      const body = Buffer.from(JSON.stringify({ ...eventInput(i) }));
+      if (!channel.sendToQueue(queue, body, { messageId: `${queue}-${i}`, persistent: true })) await new Promise((resolve) => channel.once('drain', resolve));
+    }
+    await channel.waitForConfirms();
+  } finally {
+    await connection.close();
+  }
+  return queue;
+}
+
+function eventInput(i: number) {
+  return {
+    type: 'message.received',
+    sessionId: `bench-${i % 100}`,
+    data: { messageId: `wamid.source.${i}`, from: '15551234567', contactName: 'Bench', messageType: 'text', content: { text: 'hello from a queue' }, timestamp: new Date().toISOString() },
+  };
+}
+
+async function dropQueues(queues: string[]): Promise<void> {
+  const connection = await amqp.connect(RABBIT_URL);
+  const channel = await connection.createChannel();
+  for (const q of queues) {
+    await channel.deleteQueue(q).catch(() => {});
+    await channel.deleteQueue(`${q}.dead`).catch(() => {});
+    await channel.deleteExchange(`${q}.dead`).catch(() => {});
+  }
+  await connection.close();
+}
+
+async function noopConsumerLimit(messages: number): Promise<number> {
+  const queue = await fillQueue(messages);
+  try {
+    let done = 0;
+    let finish: () => void = () => {};
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    const t0 = performance.now();
+    const consumer = startBrokerConsumer(
+      { kind: 'RABBITMQ', url: RABBIT_URL, queue, batchSize: 500 },
+      {
+        allowPrivateNetworks: true,
+        commit: async (batch) => {
+          done += batch.length;
+          if (done >= messages) finish();
+          return batch.map(() => ({ ok: true as const }));
+        },
+      },
+    );
+    await Promise.race([finished, sleep(120_000)]);
+    const seconds = (performance.now() - t0) / 1000;
+    await consumer.stop();
+    return done / seconds;
+  } finally {
+    await dropQueues([queue]);
+  }
+}
+
+const CREATE_SOURCE = `mutation ($input: CreateSourceInput!) { createSource(input: $input) { __typename ... on SourceSuccess { source { id } } ... on Error { message } } }`;
+
+async function brokerSource(server: PgServer, receiver: Receiver) {
+  const messages = SIZE.sourceMessages;
+  const noopPerSecond = await noopConsumerLimit(messages);
+  const db = await server.database();
+  const apiProcess = await startHookwire('api', db);
+  const worker = await startHookwire('worker', db);
+  const api = new GraphQLClient(apiProcess.url!);
+  const queue = await fillQueue(messages);
+  try {
+    const acct = await account(api, 'rabbitmq source', [{ url: `${receiver.origin}/ok?source` }]);
+    const t0 = Date.now();
+    const { createSource } = await api.request(CREATE_SOURCE, { input: { kind: 'RABBITMQ', name: 'bench', brokerUrl: RABBIT_URL, queue } }, acct.key);
+    if (createSource.__typename !== 'SourceSuccess') throw new Error(`createSource: ${JSON.stringify(createSource)}`);
+    const deadline = Date.now() + 300_000;
+    let committed = 0;
+    while (committed < messages && Date.now() < deadline) {
+      await sleep(100);
+      [{ n: committed }] = await server.query<{ n: number }>(db, 'SELECT count(*)::int AS n FROM event');
+    }
+    const [span] = await server.query<{ first: Date; last: Date }>(db, 'SELECT min(created_at) AS first, max(created_at) AS last FROM event');
+    const last = span!.last.getTime();
+    await receiver.receipts(true);
+    return {
+      messages,
+      committed,
+      perSecond: committed / ((last - t0) / 1000),
+      steadyPerSecond: committed / ((last - span!.first.getTime()) / 1000),
+      noopConsumerPerSecond: noopPerSecond,
+      peakRssMb: await rss([apiProcess, worker]),
+    };
+  } finally {
+    await api.close();
+    await apiProcess.stop();
+    await worker.stop();
+    await dropQueues([queue]);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 
 const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a');
 const ms = (l: { p50: number; p95: number; p99: number }) => `p50 ${fmt(l.p50, 1)} ms, p95 ${fmt(l.p95, 1)} ms, p99 ${fmt(l.p99, 1)} ms`;
@@ -445,8 +557,10 @@ try {
   const fair = wanted('fairness') ? await fairness(server, receiver) : null;
   const ingest = wanted('ingest') ? await ingesting(server, receiver) : null;
   const history = wanted('history') ? await historySection(server, receiver, quick) : null;
+  // Not in a --quick run unless named: the test suite's quick run has no time to spare for it on a busy machine.
+  const source = wanted('brokerSource') && (!quick || ONLY !== null) ? await brokerSource(server, receiver) : null;
 
-  const results = { quick, machine, limits, endToEnd: single, oneWorker, twoWorkers, publish, fairness: fair, ingest, history };
+  const results = { quick, machine, limits, endToEnd: single, oneWorker, twoWorkers, publish, fairness: fair, ingest, history, brokerSource: source };
   await writeFile(OUT, JSON.stringify(results, null, 2) + '\n');
   if (!limits || !single || !oneWorker || !twoWorkers || !publish || !fair || !ingest || !history) {
     if (history && ONLY?.size === 1) {
@@ -476,6 +590,12 @@ try {
       [`   publishEvents of ${ingest.changesPerPost} events meanwhile, 1-way / ${FANOUT}-way`, `p50 ${fmt(ingest.oneWay.publishEventsSameBatch.p50, 1)} ms / ${fmt(ingest.tenWay.publishEventsSameBatch.p50, 1)} ms`],
       ...historyRows(history, fmt),
     ];
+    if (source) {
+      rows.push(
+        [`9. RabbitMQ source → committed events, API + 1 worker (${fmt(source.messages)} messages, 1 endpoint)`, `${fmt(source.perSecond)}/s source created → last commit (steady ${fmt(source.steadyPerSecond)}/s)`],
+        ['   limit: the same queue drained into a no-op commit', `${fmt(source.noopConsumerPerSecond)} messages/s (ratio ${fmt(source.perSecond / source.noopConsumerPerSecond, 3)})`],
+      );
+    }
     const width = Math.max(...rows.map(([k]) => k.length));
     for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
   }

@@ -72,4 +72,6 @@ export const SOURCE_LIMITS = Object.freeze({
   /** Default of HOOKWIRE_SOURCE_RATE_BURST. */
   ingestRateBurstDefault: 1000,
   recentRequestsMax: 100,
+  /** A broker source's queue, subject or stream name, in characters. */
+  brokerNameMaxLength: 255,
 });

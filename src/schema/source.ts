@@ -1,7 +1,7 @@
 // Source: its type, the source queries and the source mutations (contract part "sources"). The
 // writes are the domain's (domain/sources/manage.ts); the ingest route is the server's.
 import { NotFoundError, ValidationError } from '../domain/errors.ts';
-import { createSource, deleteSource, ingestUrl, updateSource } from '../domain/sources/manage.ts';
+import { createSource, deleteSource, ingestUrl, isBrokerKind, updateSource } from '../domain/sources/manage.ts';
 import { SOURCE_LIMITS } from '../limits.ts';
 import { builder } from './builder.ts';
 import { SignatureHeaderInput } from './endpoint.ts';
@@ -11,6 +11,9 @@ const SourceKindEnum = builder.enumType('SourceKind', {
   values: {
     WHATSAPP_CLOUD: { description: "Meta's WhatsApp Business Platform webhooks: hub.challenge, X-Hub-Signature-256, entry[].changes[]." },
     SIGNED_HTTP: { description: 'Any sender that signs its POSTs with an HMAC header (the formats endpoints sign with).' },
+    RABBITMQ: { description: 'Consumes a RabbitMQ queue.' },
+    NATS: { description: 'A durable JetStream consumer.' },
+    REDIS_STREAM: { description: 'A Redis stream read by a consumer group.' },
   } as const,
 });
 
@@ -19,6 +22,14 @@ const SourceStatusEnum = builder.enumType('SourceStatus', {
     ACTIVE: { description: 'Requests are taken.' },
     PAUSED: { description: 'Requests are answered 503 with Retry-After (the sender retries later); nothing is published.' },
     DISCONNECTED: { description: 'A broker source that cannot reach its broker now (see lastError).' },
+  } as const,
+});
+
+const SourceBrokerStateEnum = builder.enumType('SourceBrokerState', {
+  values: {
+    CONNECTED: { description: 'A worker is connected to the broker and consuming.' },
+    RECONNECTING: { description: 'The connection was lost or is being made; the worker retries with backoff.' },
+    ERROR: { description: 'The broker refused the source (missing queue, wrong credentials, blocked address…); retried with backoff, see lastError.' },
   } as const,
 });
 
@@ -52,9 +63,25 @@ export const SourceRef = builder.prismaNode('Source', {
     ingestUrl: t.string({
       nullable: true,
       description: 'Where the sender POSTs (HTTP kinds): <HOOKWIRE_PUBLIC_URL>/ingest/<id>. Null for broker kinds.',
-      select: { id: true },
-      resolve: (source, _args, ctx) => ingestUrl(ctx.services.publicUrl(), source.id),
+      select: { id: true, kind: true },
+      resolve: (source, _args, ctx) => (isBrokerKind(source.kind) ? null : ingestUrl(ctx.services.publicUrl(), source.id)),
     }),
+    brokerUrl: t.string({ nullable: true, description: "The broker's URL, credentials masked.", select: { brokerUrlDisplay: true }, resolve: (s) => s.brokerUrlDisplay }),
+    queue: t.exposeString('queue', { nullable: true, description: 'RABBITMQ: the queue consumed.' }),
+    subject: t.exposeString('subject', { nullable: true, description: 'NATS: the subject filter of the durable consumer.' }),
+    stream: t.exposeString('stream', { nullable: true, description: 'REDIS_STREAM: the stream key.' }),
+    brokerState: t.expose('brokerState', {
+      type: SourceBrokerStateEnum,
+      nullable: true,
+      description: 'Broker kinds: the consuming worker\'s connection as it last wrote it (every few seconds at most); null until a worker has started on it, and for HTTP kinds.',
+    }),
+    lag: t.int({
+      nullable: true,
+      description: 'Broker kinds: messages waiting in the broker, where it tells (RabbitMQ ready messages, JetStream num_pending, the Redis group lag).',
+      select: { lag: true },
+      resolve: (s) => (s.lag === null ? null : Number(s.lag)),
+    }),
+    lastErrorAt: t.expose('lastErrorAt', { type: 'DateTime', nullable: true }),
     eventType: t.exposeString('eventType', { nullable: true, description: 'SIGNED_HTTP: the type of the event each body becomes, unless the body names its own.' }),
     lastError: t.exposeString('lastError', { nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
@@ -100,6 +127,10 @@ const CreateSourceInput = builder.inputType('CreateSourceInput', {
     signingSecret: t.string({ description: 'SIGNED_HTTP: the secret the sender signs with (stored sealed).' }),
     signatureHeader: t.field({ type: SignatureHeaderInput, description: 'SIGNED_HTTP: the header and format the sender writes; Standard Webhooks when absent.' }),
     eventType: t.string(),
+    brokerUrl: t.string({ description: "Broker kinds: the broker's URL (stored sealed)." }),
+    queue: t.string({ description: 'RABBITMQ: the queue consumed.' }),
+    subject: t.string({ description: 'NATS: the subject filter of the durable consumer.' }),
+    stream: t.string({ description: 'REDIS_STREAM: the stream key.' }),
   }),
 });
 
@@ -112,6 +143,10 @@ const UpdateSourceInput = builder.inputType('UpdateSourceInput', {
     signingSecret: t.string(),
     signatureHeader: t.field({ type: SignatureHeaderInput }),
     eventType: t.string(),
+    brokerUrl: t.string(),
+    queue: t.string(),
+    subject: t.string(),
+    stream: t.string(),
   }),
 });
 

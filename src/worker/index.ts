@@ -16,10 +16,13 @@ import { TASKS } from './jobs.ts';
 import { deleteMarkedAccounts } from '../domain/accounts.ts';
 import { CHANNELS } from '../domain/notify.ts';
 import { purgeExpired } from './retention.ts';
+import { startSourceRunner, type SourceRunner } from './sources/runner.ts';
 
 export interface Worker {
   engine: Engine;
   runner: Runner;
+  /** The broker sources' consumers (worker/sources/runner.ts). */
+  sources: SourceRunner;
   stop(): Promise<void>;
 }
 
@@ -147,13 +150,26 @@ export async function startWorker(options: {
   options.listener.addEventListener(CHANNELS.accountDeleted, queueAccountDeletion);
   queueAccountDeletion();
 
+  const sources = startSourceRunner({
+    sql: services.sql,
+    db: services.db,
+    clock: services.clock,
+    sealer: services.sealer,
+    listener: options.listener,
+    logger,
+    allowPrivateNetworks: config.allowPrivateNetworks,
+  });
+
   return {
     engine,
+    sources,
     get runner() {
       return runner;
     },
     async stop() {
       stopping = true;
+      // First the sources: what they commit now is acknowledged, and the engine delivers it later.
+      await sources.stop();
       await engine.stop(config.shutdownTimeoutMs);
       await runner.stop().catch((error: Error) => logger.warn(`worker runner stop: ${error.message}`));
       await Promise.all([enginePool.end(), graphilePool.end()]);

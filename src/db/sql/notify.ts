@@ -15,6 +15,12 @@ export const CHANNELS = {
   accountRevoked: 'hookwire_account_revoked',
   /** Payload: an account id. A worker removes the deleted account's data. */
   accountDeleted: 'hookwire_account_deleted',
+  /**
+   * Payload: a source's id. Sent by the source table's triggers (migration 20261212000000) when a
+   * source is added or removed, paused or resumed, or its broker settings change; the source
+   * runners of worker processes (worker/sources/runner.ts) listen.
+   */
+  sources: 'hookwire_sources',
 } as const;
 
 /** Built in SQL by the attempts' recording statement (record-attempts.ts). */

@@ -9,8 +9,18 @@ import { SOURCE_LIMITS } from '../../limits.ts';
 import { NotFoundError, ValidationError, type FieldError, hasNul, NUL_MESSAGE } from '../errors.ts';
 import { normalizeSignatureHeader, validateOwnSecret, validateSignatureHeader } from '../signature-input.ts';
 import { characters } from '../validation.ts';
+import { brokerAddress } from '../../delivery/brokers/address.ts';
+import { BROKER_KINDS, BrokerUrlError, parseBrokerUrl, type BrokerKind } from '../../delivery/brokers/url.ts';
+import { BlockedAddressError, type Resolve } from '../../delivery/ssrf.ts';
 
-export type SourceKind = 'WHATSAPP_CLOUD' | 'SIGNED_HTTP';
+export type SourceKind = 'WHATSAPP_CLOUD' | 'SIGNED_HTTP' | BrokerKind;
+
+export function isBrokerKind(kind: string): kind is BrokerKind {
+  return (BROKER_KINDS as readonly string[]).includes(kind);
+}
+
+/** Which field names the broker's place for each broker kind. */
+export const BROKER_TARGET_FIELD = { RABBITMQ: 'queue', NATS: 'subject', REDIS_STREAM: 'stream' } as const;
 export type SourceStatus = 'ACTIVE' | 'PAUSED' | 'DISCONNECTED';
 
 export interface SourceInput {
@@ -22,11 +32,19 @@ export interface SourceInput {
   signingSecret?: string | null;
   signatureHeader?: unknown;
   eventType?: string | null;
+  brokerUrl?: string | null;
+  queue?: string | null;
+  subject?: string | null;
+  stream?: string | null;
 }
 
 export interface SourceDeps {
   db: Db;
   sealer: Sealer;
+  /** HOOKWIRE_ALLOW_PRIVATE_NETWORKS: when false, a broker host must resolve to public addresses only. */
+  config: { allowPrivateNetworks: boolean };
+  /** How broker host names are resolved (tests); dns.lookup by default. */
+  resolve?: Resolve;
 }
 
 const L = SOURCE_LIMITS;
@@ -58,6 +76,26 @@ function problems(input: SourceInput, kind: SourceKind, mode: 'create' | 'update
     if (p) fail('name', p);
   }
   if (mode === 'update' && input.status === 'DISCONNECTED') fail('status', 'is set by Hookwire for a broker source that cannot reach its broker; choose ACTIVE or PAUSED');
+  const broker = isBrokerKind(kind);
+  for (const field of ['brokerUrl', 'queue', 'subject', 'stream'] as const) {
+    const wanted = broker && (field === 'brokerUrl' || BROKER_TARGET_FIELD[kind] === field);
+    if (!wanted) {
+      if (given(input[field])) fail(field, broker ? `is not for ${kind} sources (they take ${BROKER_TARGET_FIELD[kind]})` : 'is for broker sources (RABBITMQ, NATS, REDIS_STREAM) only');
+    } else if (mode === 'create' && !given(input[field])) {
+      fail(field, field === 'brokerUrl' ? "is required: the broker's URL" : `is required: the ${field} a ${kind} source consumes`);
+    } else if (given(input[field]) && field !== 'brokerUrl') {
+      const value = input[field]!;
+      const p = textProblem(value, 1, L.brokerNameMaxLength);
+      if (p) fail(field, p);
+      else if (/[\s\0-\x1f\x7f]/.test(value)) fail(field, 'must not contain spaces or control characters');
+    }
+  }
+  if (broker) {
+    for (const field of ['appSecret', 'verifyToken', 'signingSecret', 'signatureHeader', 'eventType'] as const) {
+      if (given(input[field])) fail(field, `is not for ${kind} sources`);
+    }
+    return errors;
+  }
   const whatsapp = kind === 'WHATSAPP_CLOUD';
   for (const field of ['appSecret', 'verifyToken'] as const) {
     const value = input[field];
@@ -96,17 +134,46 @@ function columns(deps: SourceDeps, input: SourceInput) {
     data.signatureHeader = input.signatureHeader === null ? Prisma.DbNull : (normalizeSignatureHeader(input.signatureHeader) as unknown as Prisma.InputJsonValue);
   }
   if (input.eventType !== undefined) data.eventType = input.eventType;
+  for (const field of ['queue', 'subject', 'stream'] as const) if (input[field] != null) data[field] = input[field]!;
   return data;
 }
 
+/**
+ * The broker URL's columns, checked for `kind` (scheme, parts) and, unless private networks are
+ * allowed, for where its host resolves: the worker checks again on every connect, this only says
+ * so at once. Problems are field errors on brokerUrl; the URL itself never appears in them.
+ */
+async function brokerUrlColumns(deps: SourceDeps, kind: BrokerKind, raw: string): Promise<{ brokerUrl: string; brokerUrlDisplay: string }> {
+  let url;
+  try {
+    url = parseBrokerUrl(raw, kind);
+  } catch (error) {
+    if (error instanceof BrokerUrlError) throw new ValidationError(error.problems.map((p) => ({ path: ['input', 'brokerUrl'], message: `${p.part}: ${p.message}` })));
+    throw error;
+  }
+  if (!deps.config.allowPrivateNetworks) {
+    try {
+      await brokerAddress(url, { allowPrivateNetworks: false, resolve: deps.resolve });
+    } catch (error) {
+      if (error instanceof BlockedAddressError) throw ValidationError.field(['input', 'brokerUrl'], error.message);
+      throw ValidationError.field(['input', 'brokerUrl'], `host ${url.host} does not resolve (${(error as { code?: string }).code ?? 'lookup failed'})`);
+    }
+  }
+  return { brokerUrl: deps.sealer.seal(raw.trim()), brokerUrlDisplay: url.display };
+}
+
 export async function createSource(deps: SourceDeps, accountId: string, input: SourceInput): Promise<Source> {
-  if (input.kind !== 'WHATSAPP_CLOUD' && input.kind !== 'SIGNED_HTTP') throw ValidationError.field(['input', 'kind'], 'must be WHATSAPP_CLOUD or SIGNED_HTTP');
-  const errors = problems(input, input.kind, 'create');
+  const kind = input.kind;
+  if (kind !== 'WHATSAPP_CLOUD' && kind !== 'SIGNED_HTTP' && !(typeof kind === 'string' && isBrokerKind(kind))) {
+    throw ValidationError.field(['input', 'kind'], 'must be WHATSAPP_CLOUD, SIGNED_HTTP, RABBITMQ, NATS or REDIS_STREAM');
+  }
+  const errors = problems(input, kind, 'create');
   if (errors.length > 0) throw new ValidationError(errors);
+  const broker = isBrokerKind(kind) ? await brokerUrlColumns(deps, kind, input.brokerUrl!) : {};
   const count = await deps.db.source.count({ where: { accountId } });
   if (count >= L.perAccountMax) throw ValidationError.field(['input'], `an account may have at most ${L.perAccountMax} sources; delete one first`);
   return deps.db.source.create({
-    data: { ...(columns(deps, input) as Prisma.SourceUncheckedCreateInput), id: newId('Source'), accountId, kind: input.kind, name: input.name!.trim() },
+    data: { ...(columns(deps, input) as Prisma.SourceUncheckedCreateInput), ...broker, id: newId('Source'), accountId, kind, name: input.name!.trim() },
   });
 }
 
@@ -115,7 +182,8 @@ export async function updateSource(deps: SourceDeps, accountId: string, id: stri
   if (!source) throw new NotFoundError('Source', id);
   const errors = problems(input, source.kind, 'update');
   if (errors.length > 0) throw new ValidationError(errors);
-  const { count } = await deps.db.source.updateMany({ where: { id, accountId }, data: columns(deps, input) });
+  const broker = isBrokerKind(source.kind) && input.brokerUrl != null ? await brokerUrlColumns(deps, source.kind, input.brokerUrl) : {};
+  const { count } = await deps.db.source.updateMany({ where: { id, accountId }, data: { ...columns(deps, input), ...broker } });
   if (count === 0) throw new NotFoundError('Source', id);
   return deps.db.source.findFirstOrThrow({ where: { id, accountId } });
 }

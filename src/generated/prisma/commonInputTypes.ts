@@ -447,6 +447,24 @@ export type EnumSourceStatusFilter<$PrismaModel = never> = {
   not?: Prisma.NestedEnumSourceStatusFilter<$PrismaModel> | $Enums.SourceStatus
 }
 
+export type EnumSourceBrokerStateNullableFilter<$PrismaModel = never> = {
+  equals?: $Enums.SourceBrokerState | Prisma.EnumSourceBrokerStateFieldRefInput<$PrismaModel> | null
+  in?: $Enums.SourceBrokerState[] | Prisma.ListEnumSourceBrokerStateFieldRefInput<$PrismaModel> | null
+  notIn?: $Enums.SourceBrokerState[] | Prisma.ListEnumSourceBrokerStateFieldRefInput<$PrismaModel> | null
+  not?: Prisma.NestedEnumSourceBrokerStateNullableFilter<$PrismaModel> | $Enums.SourceBrokerState | null
+}
+
+export type BigIntNullableFilter<$PrismaModel = never> = {
+  equals?: bigint | number | Prisma.BigIntFieldRefInput<$PrismaModel> | null
+  in?: bigint[] | number[] | Prisma.ListBigIntFieldRefInput<$PrismaModel> | null
+  notIn?: bigint[] | number[] | Prisma.ListBigIntFieldRefInput<$PrismaModel> | null
+  lt?: bigint | number | Prisma.BigIntFieldRefInput<$PrismaModel>
+  lte?: bigint | number | Prisma.BigIntFieldRefInput<$PrismaModel>
+  gt?: bigint | number | Prisma.BigIntFieldRefInput<$PrismaModel>
+  gte?: bigint | number | Prisma.BigIntFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedBigIntNullableFilter<$PrismaModel> | bigint | number | null
+}
+
 export type EnumSourceKindWithAggregatesFilter<$PrismaModel = never> = {
   equals?: $Enums.SourceKind | Prisma.EnumSourceKindFieldRefInput<$PrismaModel>
   in?: $Enums.SourceKind[] | Prisma.ListEnumSourceKindFieldRefInput<$PrismaModel>
@@ -465,6 +483,32 @@ export type EnumSourceStatusWithAggregatesFilter<$PrismaModel = never> = {
   _count?: Prisma.NestedIntFilter<$PrismaModel>
   _min?: Prisma.NestedEnumSourceStatusFilter<$PrismaModel>
   _max?: Prisma.NestedEnumSourceStatusFilter<$PrismaModel>
+}
+
+export type EnumSourceBrokerStateNullableWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.SourceBrokerState | Prisma.EnumSourceBrokerStateFieldRefInput<$PrismaModel> | null
+  in?: $Enums.SourceBrokerState[] | Prisma.ListEnumSourceBrokerStateFieldRefInput<$PrismaModel> | null
+  notIn?: $Enums.SourceBrokerState[] | Prisma.ListEnumSourceBrokerStateFieldRefInput<$PrismaModel> | null
+  not?: Prisma.NestedEnumSourceBrokerStateNullableWithAggregatesFilter<$PrismaModel> | $Enums.SourceBrokerState | null
+  _count?: Prisma.NestedIntNullableFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumSourceBrokerStateNullableFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumSourceBrokerStateNullableFilter<$PrismaModel>
+}
+
+export type BigIntNullableWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: bigint | number | Prisma.BigIntFieldRefInput<$PrismaModel> | null
+  in?: bigint[] | number[] | Prisma.ListBigIntFieldRefInput<$PrismaModel> | null
+  notIn?: bigint[] | number[] | Prisma.ListBigIntFieldRefInput<$PrismaModel> | null
+  lt?: bigint | number | Prisma.BigIntFieldRefInput<$PrismaModel>
+  lte?: bigint | number | Prisma.BigIntFieldRefInput<$PrismaModel>
+  gt?: bigint | number | Prisma.BigIntFieldRefInput<$PrismaModel>
+  gte?: bigint | number | Prisma.BigIntFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedBigIntNullableWithAggregatesFilter<$PrismaModel> | bigint | number | null
+  _count?: Prisma.NestedIntNullableFilter<$PrismaModel>
+  _avg?: Prisma.NestedFloatNullableFilter<$PrismaModel>
+  _sum?: Prisma.NestedBigIntNullableFilter<$PrismaModel>
+  _min?: Prisma.NestedBigIntNullableFilter<$PrismaModel>
+  _max?: Prisma.NestedBigIntNullableFilter<$PrismaModel>
 }
 
 export type BigIntFilter<$PrismaModel = never> = {
@@ -875,6 +919,24 @@ export type NestedEnumSourceStatusFilter<$PrismaModel = never> = {
   not?: Prisma.NestedEnumSourceStatusFilter<$PrismaModel> | $Enums.SourceStatus
 }
 
+export type NestedEnumSourceBrokerStateNullableFilter<$PrismaModel = never> = {
+  equals?: $Enums.SourceBrokerState | Prisma.EnumSourceBrokerStateFieldRefInput<$PrismaModel> | null
+  in?: $Enums.SourceBrokerState[] | Prisma.ListEnumSourceBrokerStateFieldRefInput<$PrismaModel> | null
+  notIn?: $Enums.SourceBrokerState[] | Prisma.ListEnumSourceBrokerStateFieldRefInput<$PrismaModel> | null
+  not?: Prisma.NestedEnumSourceBrokerStateNullableFilter<$PrismaModel> | $Enums.SourceBrokerState | null
+}
+
+export type NestedBigIntNullableFilter<$PrismaModel = never> = {
+  equals?: bigint | number | Prisma.BigIntFieldRefInput<$PrismaModel> | null
+  in?: bigint[] | number[] | Prisma.ListBigIntFieldRefInput<$PrismaModel> | null
+  notIn?: bigint[] | number[] | Prisma.ListBigIntFieldRefInput<$PrismaModel> | null
+  lt?: bigint | number | Prisma.BigIntFieldRefInput<$PrismaModel>
+  lte?: bigint | number | Prisma.BigIntFieldRefInput<$PrismaModel>
+  gt?: bigint | number | Prisma.BigIntFieldRefInput<$PrismaModel>
+  gte?: bigint | number | Prisma.BigIntFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedBigIntNullableFilter<$PrismaModel> | bigint | number | null
+}
+
 export type NestedEnumSourceKindWithAggregatesFilter<$PrismaModel = never> = {
   equals?: $Enums.SourceKind | Prisma.EnumSourceKindFieldRefInput<$PrismaModel>
   in?: $Enums.SourceKind[] | Prisma.ListEnumSourceKindFieldRefInput<$PrismaModel>
@@ -893,6 +955,32 @@ export type NestedEnumSourceStatusWithAggregatesFilter<$PrismaModel = never> = {
   _count?: Prisma.NestedIntFilter<$PrismaModel>
   _min?: Prisma.NestedEnumSourceStatusFilter<$PrismaModel>
   _max?: Prisma.NestedEnumSourceStatusFilter<$PrismaModel>
+}
+
+export type NestedEnumSourceBrokerStateNullableWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.SourceBrokerState | Prisma.EnumSourceBrokerStateFieldRefInput<$PrismaModel> | null
+  in?: $Enums.SourceBrokerState[] | Prisma.ListEnumSourceBrokerStateFieldRefInput<$PrismaModel> | null
+  notIn?: $Enums.SourceBrokerState[] | Prisma.ListEnumSourceBrokerStateFieldRefInput<$PrismaModel> | null
+  not?: Prisma.NestedEnumSourceBrokerStateNullableWithAggregatesFilter<$PrismaModel> | $Enums.SourceBrokerState | null
+  _count?: Prisma.NestedIntNullableFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumSourceBrokerStateNullableFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumSourceBrokerStateNullableFilter<$PrismaModel>
+}
+
+export type NestedBigIntNullableWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: bigint | number | Prisma.BigIntFieldRefInput<$PrismaModel> | null
+  in?: bigint[] | number[] | Prisma.ListBigIntFieldRefInput<$PrismaModel> | null
+  notIn?: bigint[] | number[] | Prisma.ListBigIntFieldRefInput<$PrismaModel> | null
+  lt?: bigint | number | Prisma.BigIntFieldRefInput<$PrismaModel>
+  lte?: bigint | number | Prisma.BigIntFieldRefInput<$PrismaModel>
+  gt?: bigint | number | Prisma.BigIntFieldRefInput<$PrismaModel>
+  gte?: bigint | number | Prisma.BigIntFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedBigIntNullableWithAggregatesFilter<$PrismaModel> | bigint | number | null
+  _count?: Prisma.NestedIntNullableFilter<$PrismaModel>
+  _avg?: Prisma.NestedFloatNullableFilter<$PrismaModel>
+  _sum?: Prisma.NestedBigIntNullableFilter<$PrismaModel>
+  _min?: Prisma.NestedBigIntNullableFilter<$PrismaModel>
+  _max?: Prisma.NestedBigIntNullableFilter<$PrismaModel>
 }
 
 export type NestedBigIntFilter<$PrismaModel = never> = {

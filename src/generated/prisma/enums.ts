@@ -67,10 +67,22 @@ export type AttemptOutcome = (typeof AttemptOutcome)[keyof typeof AttemptOutcome
 
 export const SourceKind = {
   WHATSAPP_CLOUD: 'WHATSAPP_CLOUD',
-  SIGNED_HTTP: 'SIGNED_HTTP'
+  SIGNED_HTTP: 'SIGNED_HTTP',
+  RABBITMQ: 'RABBITMQ',
+  NATS: 'NATS',
+  REDIS_STREAM: 'REDIS_STREAM'
 } as const
 
 export type SourceKind = (typeof SourceKind)[keyof typeof SourceKind]
+
+
+export const SourceBrokerState = {
+  CONNECTED: 'CONNECTED',
+  RECONNECTING: 'RECONNECTING',
+  ERROR: 'ERROR'
+} as const
+
+export type SourceBrokerState = (typeof SourceBrokerState)[keyof typeof SourceBrokerState]
 
 
 export const SourceStatus = {

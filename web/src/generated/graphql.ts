@@ -57,14 +57,22 @@ export type CreateEndpointInput = {
 export type CreateSourceInput = {
   /** WHATSAPP_CLOUD: the Meta app secret that keys X-Hub-Signature-256 (stored sealed). */
   appSecret?: string | null | undefined;
+  /** Broker kinds: the broker's URL (stored sealed). */
+  brokerUrl?: string | null | undefined;
   eventType?: string | null | undefined;
   kind: SourceKind;
   /** 1 to 200 characters. */
   name: string;
+  /** RABBITMQ: the queue consumed. */
+  queue?: string | null | undefined;
   /** SIGNED_HTTP: the header and format the sender writes; Standard Webhooks when absent. */
   signatureHeader?: SignatureHeaderInput | null | undefined;
   /** SIGNED_HTTP: the secret the sender signs with (stored sealed). */
   signingSecret?: string | null | undefined;
+  /** REDIS_STREAM: the stream key. */
+  stream?: string | null | undefined;
+  /** NATS: the subject filter of the durable consumer. */
+  subject?: string | null | undefined;
   /** WHATSAPP_CLOUD: the token Meta sends back as hub.verify_token (stored sealed). */
   verifyToken?: string | null | undefined;
 };
@@ -123,6 +131,12 @@ export type SignatureHeaderInput = {
 };
 
 export type SourceKind =
+  /** A durable JetStream consumer. */
+  | 'NATS'
+  /** Consumes a RabbitMQ queue. */
+  | 'RABBITMQ'
+  /** A Redis stream read by a consumer group. */
+  | 'REDIS_STREAM'
   /** Any sender that signs its POSTs with an HMAC header (the formats endpoints sign with). */
   | 'SIGNED_HTTP'
   /** Meta's WhatsApp Business Platform webhooks: hub.challenge, X-Hub-Signature-256, entry[].changes[]. */

@@ -1,5 +1,6 @@
 // `hookwire sources …`: where events come from besides publishing (Meta's WhatsApp webhooks, a
-// signed sender): list, create (prints the ingest URL to give the sender), show with recent requests.
+// signed sender, a RabbitMQ queue, a JetStream subject, a Redis stream): list (with a broker
+// source's state and lag), create (prints the ingest URL to give the sender), show with recent requests.
 import { Command } from 'commander';
 import { unwrap, type Source, type SourceRequest } from '../client.ts';
 import type { CreateSourceInput, SignatureFormat, SourceKind } from '../generated/graphql.ts';
@@ -8,7 +9,7 @@ import { CliError, EXIT, notFound } from './exit.ts';
 import { oneOf } from './flags.ts';
 import { time, type Io, type Output } from './output.ts';
 
-const KINDS = ['WHATSAPP_CLOUD', 'SIGNED_HTTP'] as const satisfies readonly SourceKind[];
+const KINDS = ['WHATSAPP_CLOUD', 'SIGNED_HTTP', 'RABBITMQ', 'NATS', 'REDIS_STREAM'] as const satisfies readonly SourceKind[];
 const SIGNATURE_FORMATS = ['SHA256_HEX', 'HEX', 'SHA256_HEX_TIMESTAMPED'] as const satisfies readonly SignatureFormat[];
 
 function printSource(out: Output, source: Source): void {
@@ -18,8 +19,15 @@ function printSource(out: Output, source: Source): void {
     ['name', source.name],
     ['status', source.status],
     ['ingest URL', source.ingestUrl],
+    ['broker URL', source.brokerUrl],
+    ['queue', source.queue],
+    ['subject', source.subject],
+    ['stream', source.stream],
+    ['broker state', source.brokerState],
+    ['lag', source.lag === null || source.lag === undefined ? null : String(source.lag)],
     ['event type', source.eventType],
     ['last error', source.lastError],
+    ['last error at', time(source.lastErrorAt)],
     ['created', time(source.createdAt)],
   ]);
 }
@@ -40,13 +48,16 @@ export function sourcesCommand(io: Io): Command {
 function listSources(sources: Command, io: Io): void {
   sources
     .command('list')
-    .description('every source of the account, with its ingest URL')
+    .description('every source of the account, with its ingest URL (or broker URL, state and lag)')
     .action(
       run(io, async ({ client, out }) => {
         const all = await collect(client().sources.list());
         out.result(all, () => {
           if (all.length === 0) return out.line('No sources.');
-          out.table(['ID', 'KIND', 'STATUS', 'NAME', 'INGEST URL'], all.map((s) => [s.id, s.kind, s.status, s.name, s.ingestUrl ?? '']));
+          out.table(
+            ['ID', 'KIND', 'STATUS', 'NAME', 'INGEST URL', 'BROKER URL', 'STATE', 'LAG'],
+            all.map((s) => [s.id, s.kind, s.status, s.name, s.ingestUrl ?? '', s.brokerUrl ?? '', s.brokerState ?? '', s.lag === null || s.lag === undefined ? '' : String(s.lag)]),
+          );
         });
       }),
     );
@@ -61,13 +72,17 @@ interface CreateFlags {
   signatureFormat?: SignatureFormat;
   timestampHeader?: string;
   eventType?: string;
+  brokerUrl?: string;
+  queue?: string;
+  subject?: string;
+  stream?: string;
 }
 
 function createSource(sources: Command, io: Io): void {
   sources
     .command('create <name>')
     .description('a new source; prints the ingest URL to give the sender (Meta: the callback URL of your app\'s webhook)')
-    .requiredOption('--kind <kind>', 'WHATSAPP_CLOUD or SIGNED_HTTP', oneOf(KINDS))
+    .requiredOption('--kind <kind>', 'WHATSAPP_CLOUD, SIGNED_HTTP, RABBITMQ, NATS or REDIS_STREAM', oneOf(KINDS))
     .option('--app-secret <secret>', 'WHATSAPP_CLOUD: the Meta app secret that keys X-Hub-Signature-256')
     .option('--verify-token <token>', 'WHATSAPP_CLOUD: the verify token you type into Meta\'s dashboard')
     .option('--signing-secret <secret>', 'SIGNED_HTTP: the secret the sender signs with')
@@ -75,6 +90,10 @@ function createSource(sources: Command, io: Io): void {
     .option('--signature-format <format>', 'SIGNED_HTTP: SHA256_HEX (default with --signature-header), HEX or SHA256_HEX_TIMESTAMPED', oneOf(SIGNATURE_FORMATS))
     .option('--timestamp-header <name>', 'SIGNED_HTTP: the header with the signed unix seconds (SHA256_HEX_TIMESTAMPED)')
     .option('--event-type <type>', 'SIGNED_HTTP: the type of each body that names none')
+    .option('--broker-url <url>', "broker kinds: the broker's URL (amqp://, nats://, redis:// or their TLS forms; stored sealed)")
+    .option('--queue <name>', 'RABBITMQ: the queue consumed (it must exist)')
+    .option('--subject <subject>', 'NATS: the subject filter of the durable consumer (a stream must capture it)')
+    .option('--stream <key>', 'REDIS_STREAM: the stream key')
     .action(
       run(io, async ({ client, out }, name: string, flags: CreateFlags) => {
         if ((flags.signatureFormat !== undefined || flags.timestampHeader !== undefined) && flags.signatureHeader === undefined) {
@@ -87,6 +106,10 @@ function createSource(sources: Command, io: Io): void {
           verifyToken: flags.verifyToken,
           signingSecret: flags.signingSecret,
           eventType: flags.eventType,
+          brokerUrl: flags.brokerUrl,
+          queue: flags.queue,
+          subject: flags.subject,
+          stream: flags.stream,
           signatureHeader:
             flags.signatureHeader === undefined
               ? undefined
@@ -98,8 +121,12 @@ function createSource(sources: Command, io: Io): void {
         };
         const { source } = unwrap(await client().sources.create(input));
         out.result(source, () => {
-          out.line(`Created source ${source.id}. Give the sender this URL:`);
-          out.line(`  ${source.ingestUrl}`);
+          if (source.ingestUrl) {
+            out.line(`Created source ${source.id}. Give the sender this URL:`);
+            out.line(`  ${source.ingestUrl}`);
+          } else {
+            out.line(`Created source ${source.id}: a worker consumes ${source.brokerUrl} from now on.`);
+          }
           out.line();
           printSource(out, source);
         });

@@ -73,14 +73,22 @@ export type CreateEventTypeInput = {
 export type CreateSourceInput = {
   /** WHATSAPP_CLOUD: the Meta app secret that keys X-Hub-Signature-256 (stored sealed). */
   appSecret?: string | null | undefined;
+  /** Broker kinds: the broker's URL (stored sealed). */
+  brokerUrl?: string | null | undefined;
   eventType?: string | null | undefined;
   kind: SourceKind;
   /** 1 to 200 characters. */
   name: string;
+  /** RABBITMQ: the queue consumed. */
+  queue?: string | null | undefined;
   /** SIGNED_HTTP: the header and format the sender writes; Standard Webhooks when absent. */
   signatureHeader?: SignatureHeaderInput | null | undefined;
   /** SIGNED_HTTP: the secret the sender signs with (stored sealed). */
   signingSecret?: string | null | undefined;
+  /** REDIS_STREAM: the stream key. */
+  stream?: string | null | undefined;
+  /** NATS: the subject filter of the durable consumer. */
+  subject?: string | null | undefined;
   /** WHATSAPP_CLOUD: the token Meta sends back as hub.verify_token (stored sealed). */
   verifyToken?: string | null | undefined;
 };
@@ -146,7 +154,21 @@ export type SignatureHeaderInput = {
   timestampHeader?: string | null | undefined;
 };
 
+export type SourceBrokerState =
+  /** A worker is connected to the broker and consuming. */
+  | 'CONNECTED'
+  /** The broker refused the source (missing queue, wrong credentials, blocked address…); retried with backoff, see lastError. */
+  | 'ERROR'
+  /** The connection was lost or is being made; the worker retries with backoff. */
+  | 'RECONNECTING';
+
 export type SourceKind =
+  /** A durable JetStream consumer. */
+  | 'NATS'
+  /** Consumes a RabbitMQ queue. */
+  | 'RABBITMQ'
+  /** A Redis stream read by a consumer group. */
+  | 'REDIS_STREAM'
   /** Any sender that signs its POSTs with an HMAC header (the formats endpoints sign with). */
   | 'SIGNED_HTTP'
   /** Meta's WhatsApp Business Platform webhooks: hub.challenge, X-Hub-Signature-256, entry[].changes[]. */
@@ -208,11 +230,15 @@ export type UpdateEventTypeInput = {
 
 export type UpdateSourceInput = {
   appSecret?: string | null | undefined;
+  brokerUrl?: string | null | undefined;
   eventType?: string | null | undefined;
   name?: string | null | undefined;
+  queue?: string | null | undefined;
   signatureHeader?: SignatureHeaderInput | null | undefined;
   signingSecret?: string | null | undefined;
   status?: SourceStatus | null | undefined;
+  stream?: string | null | undefined;
+  subject?: string | null | undefined;
   verifyToken?: string | null | undefined;
 };
 
@@ -244,7 +270,7 @@ export type ErrorFieldsFragment =
   | ErrorFields_VerificationError_Fragment
 ;
 
-export type SourceFieldsFragment = { id: string, kind: SourceKind, name: string, status: SourceStatus, ingestUrl: string | null, eventType: string | null, lastError: string | null, createdAt: string };
+export type SourceFieldsFragment = { id: string, kind: SourceKind, name: string, status: SourceStatus, ingestUrl: string | null, eventType: string | null, lastError: string | null, createdAt: string, brokerUrl: string | null, queue: string | null, subject: string | null, stream: string | null, brokerState: SourceBrokerState | null, lag: number | null, lastErrorAt: string | null };
 
 export type SourceRequestFieldsFragment = { receivedAt: string, status: number, error: string | null, events: number };
 
@@ -277,7 +303,7 @@ export type DeliveryResultFieldsFragment =
 
 type SourceResultFields_NotFoundError_Fragment = { __typename: 'NotFoundError', message: string };
 
-type SourceResultFields_SourceSuccess_Fragment = { __typename: 'SourceSuccess', source: { id: string, kind: SourceKind, name: string, status: SourceStatus, ingestUrl: string | null, eventType: string | null, lastError: string | null, createdAt: string } };
+type SourceResultFields_SourceSuccess_Fragment = { __typename: 'SourceSuccess', source: { id: string, kind: SourceKind, name: string, status: SourceStatus, ingestUrl: string | null, eventType: string | null, lastError: string | null, createdAt: string, brokerUrl: string | null, queue: string | null, subject: string | null, stream: string | null, brokerState: SourceBrokerState | null, lag: number | null, lastErrorAt: string | null } };
 
 type SourceResultFields_ValidationError_Fragment = { __typename: 'ValidationError', message: string, fieldErrors: Array<{ path: Array<string>, message: string }> };
 
@@ -321,7 +347,7 @@ export type SourceQueryVariables = Exact<{
 }>;
 
 
-export type SourceQuery = { source: { id: string, kind: SourceKind, name: string, status: SourceStatus, ingestUrl: string | null, eventType: string | null, lastError: string | null, createdAt: string, recentRequests: Array<{ receivedAt: string, status: number, error: string | null, events: number }> } | null };
+export type SourceQuery = { source: { id: string, kind: SourceKind, name: string, status: SourceStatus, ingestUrl: string | null, eventType: string | null, lastError: string | null, createdAt: string, brokerUrl: string | null, queue: string | null, subject: string | null, stream: string | null, brokerState: SourceBrokerState | null, lag: number | null, lastErrorAt: string | null, recentRequests: Array<{ receivedAt: string, status: number, error: string | null, events: number }> } | null };
 
 export type SourcesQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -329,7 +355,7 @@ export type SourcesQueryVariables = Exact<{
 }>;
 
 
-export type SourcesQuery = { sources: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, kind: SourceKind, name: string, status: SourceStatus, ingestUrl: string | null, eventType: string | null, lastError: string | null, createdAt: string } }> } };
+export type SourcesQuery = { sources: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, kind: SourceKind, name: string, status: SourceStatus, ingestUrl: string | null, eventType: string | null, lastError: string | null, createdAt: string, brokerUrl: string | null, queue: string | null, subject: string | null, stream: string | null, brokerState: SourceBrokerState | null, lag: number | null, lastErrorAt: string | null } }> } };
 
 export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -520,7 +546,7 @@ export type CreateSourceMutationVariables = Exact<{
 
 export type CreateSourceMutation = { createSource:
     | { __typename: 'NotFoundError', message: string }
-    | { __typename: 'SourceSuccess', source: { id: string, kind: SourceKind, name: string, status: SourceStatus, ingestUrl: string | null, eventType: string | null, lastError: string | null, createdAt: string } }
+    | { __typename: 'SourceSuccess', source: { id: string, kind: SourceKind, name: string, status: SourceStatus, ingestUrl: string | null, eventType: string | null, lastError: string | null, createdAt: string, brokerUrl: string | null, queue: string | null, subject: string | null, stream: string | null, brokerState: SourceBrokerState | null, lag: number | null, lastErrorAt: string | null } }
     | { __typename: 'ValidationError', message: string, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
 
@@ -532,7 +558,7 @@ export type UpdateSourceMutationVariables = Exact<{
 
 export type UpdateSourceMutation = { updateSource:
     | { __typename: 'NotFoundError', message: string }
-    | { __typename: 'SourceSuccess', source: { id: string, kind: SourceKind, name: string, status: SourceStatus, ingestUrl: string | null, eventType: string | null, lastError: string | null, createdAt: string } }
+    | { __typename: 'SourceSuccess', source: { id: string, kind: SourceKind, name: string, status: SourceStatus, ingestUrl: string | null, eventType: string | null, lastError: string | null, createdAt: string, brokerUrl: string | null, queue: string | null, subject: string | null, stream: string | null, brokerState: SourceBrokerState | null, lag: number | null, lastErrorAt: string | null } }
     | { __typename: 'ValidationError', message: string, fieldErrors: Array<{ path: Array<string>, message: string }> }
    };
 
@@ -1012,6 +1038,13 @@ export const SourceFieldsFragmentDoc = new TypedDocumentString(`
   eventType
   lastError
   createdAt
+  brokerUrl
+  queue
+  subject
+  stream
+  brokerState
+  lag
+  lastErrorAt
 }
     `, {"fragmentName":"SourceFields"}) as unknown as TypedDocumentString<SourceFieldsFragment, unknown>;
 export const SourceResultFieldsFragmentDoc = new TypedDocumentString(`
@@ -1043,6 +1076,13 @@ fragment SourceFields on Source {
   eventType
   lastError
   createdAt
+  brokerUrl
+  queue
+  subject
+  stream
+  brokerState
+  lag
+  lastErrorAt
 }`, {"fragmentName":"SourceResultFields"}) as unknown as TypedDocumentString<SourceResultFieldsFragment, unknown>;
 export const EventTypeFieldsFragmentDoc = new TypedDocumentString(`
     fragment EventTypeFields on EventType {
@@ -1165,6 +1205,13 @@ export const SourceDocument = new TypedDocumentString(`
   eventType
   lastError
   createdAt
+  brokerUrl
+  queue
+  subject
+  stream
+  brokerState
+  lag
+  lastErrorAt
 }
 fragment SourceRequestFields on SourceRequest {
   receivedAt
@@ -1196,6 +1243,13 @@ export const SourcesDocument = new TypedDocumentString(`
   eventType
   lastError
   createdAt
+  brokerUrl
+  queue
+  subject
+  stream
+  brokerState
+  lag
+  lastErrorAt
 }`) as unknown as TypedDocumentString<SourcesQuery, SourcesQueryVariables>;
 export const ViewerDocument = new TypedDocumentString(`
     query Viewer {
@@ -1739,6 +1793,13 @@ fragment SourceFields on Source {
   eventType
   lastError
   createdAt
+  brokerUrl
+  queue
+  subject
+  stream
+  brokerState
+  lag
+  lastErrorAt
 }
 fragment SourceResultFields on SourceResult {
   __typename
@@ -1774,6 +1835,13 @@ fragment SourceFields on Source {
   eventType
   lastError
   createdAt
+  brokerUrl
+  queue
+  subject
+  stream
+  brokerState
+  lag
+  lastErrorAt
 }
 fragment SourceResultFields on SourceResult {
   __typename

@@ -1682,6 +1682,15 @@ export const SourceScalarFieldEnum = {
   signatureHeader: 'signatureHeader',
   eventType: 'eventType',
   lastError: 'lastError',
+  brokerUrl: 'brokerUrl',
+  brokerUrlDisplay: 'brokerUrlDisplay',
+  queue: 'queue',
+  subject: 'subject',
+  stream: 'stream',
+  brokerState: 'brokerState',
+  lag: 'lag',
+  lastErrorAt: 'lastErrorAt',
+  stateAt: 'stateAt',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'
 } as const
@@ -1963,6 +1972,20 @@ export type EnumSourceStatusFieldRefInput<$PrismaModel> = FieldRefInputType<$Pri
  * Reference to a field of type 'SourceStatus[]'
  */
 export type ListEnumSourceStatusFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'SourceStatus[]'>
+    
+
+
+/**
+ * Reference to a field of type 'SourceBrokerState'
+ */
+export type EnumSourceBrokerStateFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'SourceBrokerState'>
+    
+
+
+/**
+ * Reference to a field of type 'SourceBrokerState[]'
+ */
+export type ListEnumSourceBrokerStateFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'SourceBrokerState[]'>
     
 
 

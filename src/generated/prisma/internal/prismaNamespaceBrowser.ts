@@ -260,6 +260,15 @@ export const SourceScalarFieldEnum = {
   signatureHeader: 'signatureHeader',
   eventType: 'eventType',
   lastError: 'lastError',
+  brokerUrl: 'brokerUrl',
+  brokerUrlDisplay: 'brokerUrlDisplay',
+  queue: 'queue',
+  subject: 'subject',
+  stream: 'stream',
+  brokerState: 'brokerState',
+  lag: 'lag',
+  lastErrorAt: 'lastErrorAt',
+  stateAt: 'stateAt',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'
 } as const

@@ -20,8 +20,18 @@ export type SourceModel = runtime.Types.Result.DefaultSelection<Prisma.$SourcePa
 
 export type AggregateSource = {
   _count: SourceCountAggregateOutputType | null
+  _avg: SourceAvgAggregateOutputType | null
+  _sum: SourceSumAggregateOutputType | null
   _min: SourceMinAggregateOutputType | null
   _max: SourceMaxAggregateOutputType | null
+}
+
+export type SourceAvgAggregateOutputType = {
+  lag: number | null
+}
+
+export type SourceSumAggregateOutputType = {
+  lag: bigint | null
 }
 
 export type SourceMinAggregateOutputType = {
@@ -35,6 +45,15 @@ export type SourceMinAggregateOutputType = {
   signingSecret: string | null
   eventType: string | null
   lastError: string | null
+  brokerUrl: string | null
+  brokerUrlDisplay: string | null
+  queue: string | null
+  subject: string | null
+  stream: string | null
+  brokerState: $Enums.SourceBrokerState | null
+  lag: bigint | null
+  lastErrorAt: Date | null
+  stateAt: Date | null
   createdAt: Date | null
   updatedAt: Date | null
 }
@@ -50,6 +69,15 @@ export type SourceMaxAggregateOutputType = {
   signingSecret: string | null
   eventType: string | null
   lastError: string | null
+  brokerUrl: string | null
+  brokerUrlDisplay: string | null
+  queue: string | null
+  subject: string | null
+  stream: string | null
+  brokerState: $Enums.SourceBrokerState | null
+  lag: bigint | null
+  lastErrorAt: Date | null
+  stateAt: Date | null
   createdAt: Date | null
   updatedAt: Date | null
 }
@@ -66,11 +94,28 @@ export type SourceCountAggregateOutputType = {
   signatureHeader: number
   eventType: number
   lastError: number
+  brokerUrl: number
+  brokerUrlDisplay: number
+  queue: number
+  subject: number
+  stream: number
+  brokerState: number
+  lag: number
+  lastErrorAt: number
+  stateAt: number
   createdAt: number
   updatedAt: number
   _all: number
 }
 
+
+export type SourceAvgAggregateInputType = {
+  lag?: true
+}
+
+export type SourceSumAggregateInputType = {
+  lag?: true
+}
 
 export type SourceMinAggregateInputType = {
   id?: true
@@ -83,6 +128,15 @@ export type SourceMinAggregateInputType = {
   signingSecret?: true
   eventType?: true
   lastError?: true
+  brokerUrl?: true
+  brokerUrlDisplay?: true
+  queue?: true
+  subject?: true
+  stream?: true
+  brokerState?: true
+  lag?: true
+  lastErrorAt?: true
+  stateAt?: true
   createdAt?: true
   updatedAt?: true
 }
@@ -98,6 +152,15 @@ export type SourceMaxAggregateInputType = {
   signingSecret?: true
   eventType?: true
   lastError?: true
+  brokerUrl?: true
+  brokerUrlDisplay?: true
+  queue?: true
+  subject?: true
+  stream?: true
+  brokerState?: true
+  lag?: true
+  lastErrorAt?: true
+  stateAt?: true
   createdAt?: true
   updatedAt?: true
 }
@@ -114,6 +177,15 @@ export type SourceCountAggregateInputType = {
   signatureHeader?: true
   eventType?: true
   lastError?: true
+  brokerUrl?: true
+  brokerUrlDisplay?: true
+  queue?: true
+  subject?: true
+  stream?: true
+  brokerState?: true
+  lag?: true
+  lastErrorAt?: true
+  stateAt?: true
   createdAt?: true
   updatedAt?: true
   _all?: true
@@ -157,6 +229,18 @@ export type SourceAggregateArgs<ExtArgs extends runtime.Types.Extensions.Interna
   /**
    * {@link https://www.prisma.io/docs/concepts/components/prisma-client/aggregations Aggregation Docs}
    * 
+   * Select which fields to average
+  **/
+  _avg?: SourceAvgAggregateInputType
+  /**
+   * {@link https://www.prisma.io/docs/concepts/components/prisma-client/aggregations Aggregation Docs}
+   * 
+   * Select which fields to sum
+  **/
+  _sum?: SourceSumAggregateInputType
+  /**
+   * {@link https://www.prisma.io/docs/concepts/components/prisma-client/aggregations Aggregation Docs}
+   * 
    * Select which fields to find the minimum value
   **/
   _min?: SourceMinAggregateInputType
@@ -187,6 +271,8 @@ export type SourceGroupByArgs<ExtArgs extends runtime.Types.Extensions.InternalA
   take?: number
   skip?: number
   _count?: SourceCountAggregateInputType | true
+  _avg?: SourceAvgAggregateInputType
+  _sum?: SourceSumAggregateInputType
   _min?: SourceMinAggregateInputType
   _max?: SourceMaxAggregateInputType
 }
@@ -203,9 +289,20 @@ export type SourceGroupByOutputType = {
   signatureHeader: runtime.JsonValue | null
   eventType: string | null
   lastError: string | null
+  brokerUrl: string | null
+  brokerUrlDisplay: string | null
+  queue: string | null
+  subject: string | null
+  stream: string | null
+  brokerState: $Enums.SourceBrokerState | null
+  lag: bigint | null
+  lastErrorAt: Date | null
+  stateAt: Date | null
   createdAt: Date
   updatedAt: Date
   _count: SourceCountAggregateOutputType | null
+  _avg: SourceAvgAggregateOutputType | null
+  _sum: SourceSumAggregateOutputType | null
   _min: SourceMinAggregateOutputType | null
   _max: SourceMaxAggregateOutputType | null
 }
@@ -240,6 +337,15 @@ export type SourceWhereInput = {
   signatureHeader?: Prisma.JsonNullableFilter<"Source">
   eventType?: Prisma.StringNullableFilter<"Source"> | string | null
   lastError?: Prisma.StringNullableFilter<"Source"> | string | null
+  brokerUrl?: Prisma.StringNullableFilter<"Source"> | string | null
+  brokerUrlDisplay?: Prisma.StringNullableFilter<"Source"> | string | null
+  queue?: Prisma.StringNullableFilter<"Source"> | string | null
+  subject?: Prisma.StringNullableFilter<"Source"> | string | null
+  stream?: Prisma.StringNullableFilter<"Source"> | string | null
+  brokerState?: Prisma.EnumSourceBrokerStateNullableFilter<"Source"> | $Enums.SourceBrokerState | null
+  lag?: Prisma.BigIntNullableFilter<"Source"> | bigint | number | null
+  lastErrorAt?: Prisma.DateTimeNullableFilter<"Source"> | Date | string | null
+  stateAt?: Prisma.DateTimeNullableFilter<"Source"> | Date | string | null
   createdAt?: Prisma.DateTimeFilter<"Source"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Source"> | Date | string
   account?: Prisma.XOR<Prisma.AccountScalarRelationFilter, Prisma.AccountWhereInput>
@@ -258,6 +364,15 @@ export type SourceOrderByWithRelationInput = {
   signatureHeader?: Prisma.SortOrderInput | Prisma.SortOrder
   eventType?: Prisma.SortOrderInput | Prisma.SortOrder
   lastError?: Prisma.SortOrderInput | Prisma.SortOrder
+  brokerUrl?: Prisma.SortOrderInput | Prisma.SortOrder
+  brokerUrlDisplay?: Prisma.SortOrderInput | Prisma.SortOrder
+  queue?: Prisma.SortOrderInput | Prisma.SortOrder
+  subject?: Prisma.SortOrderInput | Prisma.SortOrder
+  stream?: Prisma.SortOrderInput | Prisma.SortOrder
+  brokerState?: Prisma.SortOrderInput | Prisma.SortOrder
+  lag?: Prisma.SortOrderInput | Prisma.SortOrder
+  lastErrorAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  stateAt?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
   account?: Prisma.AccountOrderByWithRelationInput
@@ -279,6 +394,15 @@ export type SourceWhereUniqueInput = Prisma.AtLeast<{
   signatureHeader?: Prisma.JsonNullableFilter<"Source">
   eventType?: Prisma.StringNullableFilter<"Source"> | string | null
   lastError?: Prisma.StringNullableFilter<"Source"> | string | null
+  brokerUrl?: Prisma.StringNullableFilter<"Source"> | string | null
+  brokerUrlDisplay?: Prisma.StringNullableFilter<"Source"> | string | null
+  queue?: Prisma.StringNullableFilter<"Source"> | string | null
+  subject?: Prisma.StringNullableFilter<"Source"> | string | null
+  stream?: Prisma.StringNullableFilter<"Source"> | string | null
+  brokerState?: Prisma.EnumSourceBrokerStateNullableFilter<"Source"> | $Enums.SourceBrokerState | null
+  lag?: Prisma.BigIntNullableFilter<"Source"> | bigint | number | null
+  lastErrorAt?: Prisma.DateTimeNullableFilter<"Source"> | Date | string | null
+  stateAt?: Prisma.DateTimeNullableFilter<"Source"> | Date | string | null
   createdAt?: Prisma.DateTimeFilter<"Source"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Source"> | Date | string
   account?: Prisma.XOR<Prisma.AccountScalarRelationFilter, Prisma.AccountWhereInput>
@@ -297,11 +421,22 @@ export type SourceOrderByWithAggregationInput = {
   signatureHeader?: Prisma.SortOrderInput | Prisma.SortOrder
   eventType?: Prisma.SortOrderInput | Prisma.SortOrder
   lastError?: Prisma.SortOrderInput | Prisma.SortOrder
+  brokerUrl?: Prisma.SortOrderInput | Prisma.SortOrder
+  brokerUrlDisplay?: Prisma.SortOrderInput | Prisma.SortOrder
+  queue?: Prisma.SortOrderInput | Prisma.SortOrder
+  subject?: Prisma.SortOrderInput | Prisma.SortOrder
+  stream?: Prisma.SortOrderInput | Prisma.SortOrder
+  brokerState?: Prisma.SortOrderInput | Prisma.SortOrder
+  lag?: Prisma.SortOrderInput | Prisma.SortOrder
+  lastErrorAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  stateAt?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
   _count?: Prisma.SourceCountOrderByAggregateInput
+  _avg?: Prisma.SourceAvgOrderByAggregateInput
   _max?: Prisma.SourceMaxOrderByAggregateInput
   _min?: Prisma.SourceMinOrderByAggregateInput
+  _sum?: Prisma.SourceSumOrderByAggregateInput
 }
 
 export type SourceScalarWhereWithAggregatesInput = {
@@ -319,6 +454,15 @@ export type SourceScalarWhereWithAggregatesInput = {
   signatureHeader?: Prisma.JsonNullableWithAggregatesFilter<"Source">
   eventType?: Prisma.StringNullableWithAggregatesFilter<"Source"> | string | null
   lastError?: Prisma.StringNullableWithAggregatesFilter<"Source"> | string | null
+  brokerUrl?: Prisma.StringNullableWithAggregatesFilter<"Source"> | string | null
+  brokerUrlDisplay?: Prisma.StringNullableWithAggregatesFilter<"Source"> | string | null
+  queue?: Prisma.StringNullableWithAggregatesFilter<"Source"> | string | null
+  subject?: Prisma.StringNullableWithAggregatesFilter<"Source"> | string | null
+  stream?: Prisma.StringNullableWithAggregatesFilter<"Source"> | string | null
+  brokerState?: Prisma.EnumSourceBrokerStateNullableWithAggregatesFilter<"Source"> | $Enums.SourceBrokerState | null
+  lag?: Prisma.BigIntNullableWithAggregatesFilter<"Source"> | bigint | number | null
+  lastErrorAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Source"> | Date | string | null
+  stateAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Source"> | Date | string | null
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Source"> | Date | string
   updatedAt?: Prisma.DateTimeWithAggregatesFilter<"Source"> | Date | string
 }
@@ -334,6 +478,15 @@ export type SourceCreateInput = {
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   eventType?: string | null
   lastError?: string | null
+  brokerUrl?: string | null
+  brokerUrlDisplay?: string | null
+  queue?: string | null
+  subject?: string | null
+  stream?: string | null
+  brokerState?: $Enums.SourceBrokerState | null
+  lag?: bigint | number | null
+  lastErrorAt?: Date | string | null
+  stateAt?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   account: Prisma.AccountCreateNestedOneWithoutSourcesInput
@@ -352,6 +505,15 @@ export type SourceUncheckedCreateInput = {
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   eventType?: string | null
   lastError?: string | null
+  brokerUrl?: string | null
+  brokerUrlDisplay?: string | null
+  queue?: string | null
+  subject?: string | null
+  stream?: string | null
+  brokerState?: $Enums.SourceBrokerState | null
+  lag?: bigint | number | null
+  lastErrorAt?: Date | string | null
+  stateAt?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   requests?: Prisma.SourceRequestUncheckedCreateNestedManyWithoutSourceInput
@@ -368,6 +530,15 @@ export type SourceUpdateInput = {
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   eventType?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastError?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  brokerUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  brokerUrlDisplay?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  queue?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  subject?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  stream?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  brokerState?: Prisma.NullableEnumSourceBrokerStateFieldUpdateOperationsInput | $Enums.SourceBrokerState | null
+  lag?: Prisma.NullableBigIntFieldUpdateOperationsInput | bigint | number | null
+  lastErrorAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  stateAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   account?: Prisma.AccountUpdateOneRequiredWithoutSourcesNestedInput
@@ -386,6 +557,15 @@ export type SourceUncheckedUpdateInput = {
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   eventType?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastError?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  brokerUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  brokerUrlDisplay?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  queue?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  subject?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  stream?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  brokerState?: Prisma.NullableEnumSourceBrokerStateFieldUpdateOperationsInput | $Enums.SourceBrokerState | null
+  lag?: Prisma.NullableBigIntFieldUpdateOperationsInput | bigint | number | null
+  lastErrorAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  stateAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   requests?: Prisma.SourceRequestUncheckedUpdateManyWithoutSourceNestedInput
@@ -403,6 +583,15 @@ export type SourceCreateManyInput = {
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   eventType?: string | null
   lastError?: string | null
+  brokerUrl?: string | null
+  brokerUrlDisplay?: string | null
+  queue?: string | null
+  subject?: string | null
+  stream?: string | null
+  brokerState?: $Enums.SourceBrokerState | null
+  lag?: bigint | number | null
+  lastErrorAt?: Date | string | null
+  stateAt?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
 }
@@ -418,6 +607,15 @@ export type SourceUpdateManyMutationInput = {
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   eventType?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastError?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  brokerUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  brokerUrlDisplay?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  queue?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  subject?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  stream?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  brokerState?: Prisma.NullableEnumSourceBrokerStateFieldUpdateOperationsInput | $Enums.SourceBrokerState | null
+  lag?: Prisma.NullableBigIntFieldUpdateOperationsInput | bigint | number | null
+  lastErrorAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  stateAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -434,6 +632,15 @@ export type SourceUncheckedUpdateManyInput = {
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   eventType?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastError?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  brokerUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  brokerUrlDisplay?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  queue?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  subject?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  stream?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  brokerState?: Prisma.NullableEnumSourceBrokerStateFieldUpdateOperationsInput | $Enums.SourceBrokerState | null
+  lag?: Prisma.NullableBigIntFieldUpdateOperationsInput | bigint | number | null
+  lastErrorAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  stateAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -460,8 +667,21 @@ export type SourceCountOrderByAggregateInput = {
   signatureHeader?: Prisma.SortOrder
   eventType?: Prisma.SortOrder
   lastError?: Prisma.SortOrder
+  brokerUrl?: Prisma.SortOrder
+  brokerUrlDisplay?: Prisma.SortOrder
+  queue?: Prisma.SortOrder
+  subject?: Prisma.SortOrder
+  stream?: Prisma.SortOrder
+  brokerState?: Prisma.SortOrder
+  lag?: Prisma.SortOrder
+  lastErrorAt?: Prisma.SortOrder
+  stateAt?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
+}
+
+export type SourceAvgOrderByAggregateInput = {
+  lag?: Prisma.SortOrder
 }
 
 export type SourceMaxOrderByAggregateInput = {
@@ -475,6 +695,15 @@ export type SourceMaxOrderByAggregateInput = {
   signingSecret?: Prisma.SortOrder
   eventType?: Prisma.SortOrder
   lastError?: Prisma.SortOrder
+  brokerUrl?: Prisma.SortOrder
+  brokerUrlDisplay?: Prisma.SortOrder
+  queue?: Prisma.SortOrder
+  subject?: Prisma.SortOrder
+  stream?: Prisma.SortOrder
+  brokerState?: Prisma.SortOrder
+  lag?: Prisma.SortOrder
+  lastErrorAt?: Prisma.SortOrder
+  stateAt?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
 }
@@ -490,8 +719,21 @@ export type SourceMinOrderByAggregateInput = {
   signingSecret?: Prisma.SortOrder
   eventType?: Prisma.SortOrder
   lastError?: Prisma.SortOrder
+  brokerUrl?: Prisma.SortOrder
+  brokerUrlDisplay?: Prisma.SortOrder
+  queue?: Prisma.SortOrder
+  subject?: Prisma.SortOrder
+  stream?: Prisma.SortOrder
+  brokerState?: Prisma.SortOrder
+  lag?: Prisma.SortOrder
+  lastErrorAt?: Prisma.SortOrder
+  stateAt?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
+}
+
+export type SourceSumOrderByAggregateInput = {
+  lag?: Prisma.SortOrder
 }
 
 export type SourceScalarRelationFilter = {
@@ -549,6 +791,18 @@ export type EnumSourceStatusFieldUpdateOperationsInput = {
   set?: $Enums.SourceStatus
 }
 
+export type NullableEnumSourceBrokerStateFieldUpdateOperationsInput = {
+  set?: $Enums.SourceBrokerState | null
+}
+
+export type NullableBigIntFieldUpdateOperationsInput = {
+  set?: bigint | number | null
+  increment?: bigint | number
+  decrement?: bigint | number
+  multiply?: bigint | number
+  divide?: bigint | number
+}
+
 export type SourceCreateNestedOneWithoutRequestsInput = {
   create?: Prisma.XOR<Prisma.SourceCreateWithoutRequestsInput, Prisma.SourceUncheckedCreateWithoutRequestsInput>
   connectOrCreate?: Prisma.SourceCreateOrConnectWithoutRequestsInput
@@ -574,6 +828,15 @@ export type SourceCreateWithoutAccountInput = {
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   eventType?: string | null
   lastError?: string | null
+  brokerUrl?: string | null
+  brokerUrlDisplay?: string | null
+  queue?: string | null
+  subject?: string | null
+  stream?: string | null
+  brokerState?: $Enums.SourceBrokerState | null
+  lag?: bigint | number | null
+  lastErrorAt?: Date | string | null
+  stateAt?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   requests?: Prisma.SourceRequestCreateNestedManyWithoutSourceInput
@@ -590,6 +853,15 @@ export type SourceUncheckedCreateWithoutAccountInput = {
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   eventType?: string | null
   lastError?: string | null
+  brokerUrl?: string | null
+  brokerUrlDisplay?: string | null
+  queue?: string | null
+  subject?: string | null
+  stream?: string | null
+  brokerState?: $Enums.SourceBrokerState | null
+  lag?: bigint | number | null
+  lastErrorAt?: Date | string | null
+  stateAt?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   requests?: Prisma.SourceRequestUncheckedCreateNestedManyWithoutSourceInput
@@ -636,6 +908,15 @@ export type SourceScalarWhereInput = {
   signatureHeader?: Prisma.JsonNullableFilter<"Source">
   eventType?: Prisma.StringNullableFilter<"Source"> | string | null
   lastError?: Prisma.StringNullableFilter<"Source"> | string | null
+  brokerUrl?: Prisma.StringNullableFilter<"Source"> | string | null
+  brokerUrlDisplay?: Prisma.StringNullableFilter<"Source"> | string | null
+  queue?: Prisma.StringNullableFilter<"Source"> | string | null
+  subject?: Prisma.StringNullableFilter<"Source"> | string | null
+  stream?: Prisma.StringNullableFilter<"Source"> | string | null
+  brokerState?: Prisma.EnumSourceBrokerStateNullableFilter<"Source"> | $Enums.SourceBrokerState | null
+  lag?: Prisma.BigIntNullableFilter<"Source"> | bigint | number | null
+  lastErrorAt?: Prisma.DateTimeNullableFilter<"Source"> | Date | string | null
+  stateAt?: Prisma.DateTimeNullableFilter<"Source"> | Date | string | null
   createdAt?: Prisma.DateTimeFilter<"Source"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Source"> | Date | string
 }
@@ -651,6 +932,15 @@ export type SourceCreateWithoutRequestsInput = {
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   eventType?: string | null
   lastError?: string | null
+  brokerUrl?: string | null
+  brokerUrlDisplay?: string | null
+  queue?: string | null
+  subject?: string | null
+  stream?: string | null
+  brokerState?: $Enums.SourceBrokerState | null
+  lag?: bigint | number | null
+  lastErrorAt?: Date | string | null
+  stateAt?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
   account: Prisma.AccountCreateNestedOneWithoutSourcesInput
@@ -668,6 +958,15 @@ export type SourceUncheckedCreateWithoutRequestsInput = {
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   eventType?: string | null
   lastError?: string | null
+  brokerUrl?: string | null
+  brokerUrlDisplay?: string | null
+  queue?: string | null
+  subject?: string | null
+  stream?: string | null
+  brokerState?: $Enums.SourceBrokerState | null
+  lag?: bigint | number | null
+  lastErrorAt?: Date | string | null
+  stateAt?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
 }
@@ -699,6 +998,15 @@ export type SourceUpdateWithoutRequestsInput = {
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   eventType?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastError?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  brokerUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  brokerUrlDisplay?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  queue?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  subject?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  stream?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  brokerState?: Prisma.NullableEnumSourceBrokerStateFieldUpdateOperationsInput | $Enums.SourceBrokerState | null
+  lag?: Prisma.NullableBigIntFieldUpdateOperationsInput | bigint | number | null
+  lastErrorAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  stateAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   account?: Prisma.AccountUpdateOneRequiredWithoutSourcesNestedInput
@@ -716,6 +1024,15 @@ export type SourceUncheckedUpdateWithoutRequestsInput = {
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   eventType?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastError?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  brokerUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  brokerUrlDisplay?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  queue?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  subject?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  stream?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  brokerState?: Prisma.NullableEnumSourceBrokerStateFieldUpdateOperationsInput | $Enums.SourceBrokerState | null
+  lag?: Prisma.NullableBigIntFieldUpdateOperationsInput | bigint | number | null
+  lastErrorAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  stateAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -731,6 +1048,15 @@ export type SourceCreateManyAccountInput = {
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   eventType?: string | null
   lastError?: string | null
+  brokerUrl?: string | null
+  brokerUrlDisplay?: string | null
+  queue?: string | null
+  subject?: string | null
+  stream?: string | null
+  brokerState?: $Enums.SourceBrokerState | null
+  lag?: bigint | number | null
+  lastErrorAt?: Date | string | null
+  stateAt?: Date | string | null
   createdAt?: Date | string
   updatedAt?: Date | string
 }
@@ -746,6 +1072,15 @@ export type SourceUpdateWithoutAccountInput = {
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   eventType?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastError?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  brokerUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  brokerUrlDisplay?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  queue?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  subject?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  stream?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  brokerState?: Prisma.NullableEnumSourceBrokerStateFieldUpdateOperationsInput | $Enums.SourceBrokerState | null
+  lag?: Prisma.NullableBigIntFieldUpdateOperationsInput | bigint | number | null
+  lastErrorAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  stateAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   requests?: Prisma.SourceRequestUpdateManyWithoutSourceNestedInput
@@ -762,6 +1097,15 @@ export type SourceUncheckedUpdateWithoutAccountInput = {
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   eventType?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastError?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  brokerUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  brokerUrlDisplay?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  queue?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  subject?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  stream?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  brokerState?: Prisma.NullableEnumSourceBrokerStateFieldUpdateOperationsInput | $Enums.SourceBrokerState | null
+  lag?: Prisma.NullableBigIntFieldUpdateOperationsInput | bigint | number | null
+  lastErrorAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  stateAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   requests?: Prisma.SourceRequestUncheckedUpdateManyWithoutSourceNestedInput
@@ -778,6 +1122,15 @@ export type SourceUncheckedUpdateManyWithoutAccountInput = {
   signatureHeader?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   eventType?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   lastError?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  brokerUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  brokerUrlDisplay?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  queue?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  subject?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  stream?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  brokerState?: Prisma.NullableEnumSourceBrokerStateFieldUpdateOperationsInput | $Enums.SourceBrokerState | null
+  lag?: Prisma.NullableBigIntFieldUpdateOperationsInput | bigint | number | null
+  lastErrorAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  stateAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -825,6 +1178,15 @@ export type SourceSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs =
   signatureHeader?: boolean
   eventType?: boolean
   lastError?: boolean
+  brokerUrl?: boolean
+  brokerUrlDisplay?: boolean
+  queue?: boolean
+  subject?: boolean
+  stream?: boolean
+  brokerState?: boolean
+  lag?: boolean
+  lastErrorAt?: boolean
+  stateAt?: boolean
   createdAt?: boolean
   updatedAt?: boolean
   account?: boolean | Prisma.AccountDefaultArgs<ExtArgs>
@@ -844,6 +1206,15 @@ export type SourceSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extens
   signatureHeader?: boolean
   eventType?: boolean
   lastError?: boolean
+  brokerUrl?: boolean
+  brokerUrlDisplay?: boolean
+  queue?: boolean
+  subject?: boolean
+  stream?: boolean
+  brokerState?: boolean
+  lag?: boolean
+  lastErrorAt?: boolean
+  stateAt?: boolean
   createdAt?: boolean
   updatedAt?: boolean
   account?: boolean | Prisma.AccountDefaultArgs<ExtArgs>
@@ -861,6 +1232,15 @@ export type SourceSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extens
   signatureHeader?: boolean
   eventType?: boolean
   lastError?: boolean
+  brokerUrl?: boolean
+  brokerUrlDisplay?: boolean
+  queue?: boolean
+  subject?: boolean
+  stream?: boolean
+  brokerState?: boolean
+  lag?: boolean
+  lastErrorAt?: boolean
+  stateAt?: boolean
   createdAt?: boolean
   updatedAt?: boolean
   account?: boolean | Prisma.AccountDefaultArgs<ExtArgs>
@@ -878,11 +1258,20 @@ export type SourceSelectScalar = {
   signatureHeader?: boolean
   eventType?: boolean
   lastError?: boolean
+  brokerUrl?: boolean
+  brokerUrlDisplay?: boolean
+  queue?: boolean
+  subject?: boolean
+  stream?: boolean
+  brokerState?: boolean
+  lag?: boolean
+  lastErrorAt?: boolean
+  stateAt?: boolean
   createdAt?: boolean
   updatedAt?: boolean
 }
 
-export type SourceOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "accountId" | "kind" | "name" | "status" | "appSecret" | "verifyToken" | "signingSecret" | "signatureHeader" | "eventType" | "lastError" | "createdAt" | "updatedAt", ExtArgs["result"]["source"]>
+export type SourceOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "accountId" | "kind" | "name" | "status" | "appSecret" | "verifyToken" | "signingSecret" | "signatureHeader" | "eventType" | "lastError" | "brokerUrl" | "brokerUrlDisplay" | "queue" | "subject" | "stream" | "brokerState" | "lag" | "lastErrorAt" | "stateAt" | "createdAt" | "updatedAt", ExtArgs["result"]["source"]>
 export type SourceInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   account?: boolean | Prisma.AccountDefaultArgs<ExtArgs>
   requests?: boolean | Prisma.Source$requestsArgs<ExtArgs>
@@ -928,6 +1317,39 @@ export type $SourcePayload<ExtArgs extends runtime.Types.Extensions.InternalArgs
      */
     eventType: string | null
     lastError: string | null
+    /**
+     * broker kinds: the broker's URL (sealed)
+     */
+    brokerUrl: string | null
+    /**
+     * broker kinds: the URL with its credentials masked, what the API shows
+     */
+    brokerUrlDisplay: string | null
+    /**
+     * RABBITMQ: the queue consumed
+     */
+    queue: string | null
+    /**
+     * NATS: the durable consumer's subject filter
+     */
+    subject: string | null
+    /**
+     * REDIS_STREAM: the stream key
+     */
+    stream: string | null
+    /**
+     * broker kinds: the consuming worker's connection, written by it (throttled)
+     */
+    brokerState: $Enums.SourceBrokerState | null
+    /**
+     * broker kinds: messages waiting in the broker, where it tells
+     */
+    lag: bigint | null
+    lastErrorAt: Date | null
+    /**
+     * when the worker last wrote the state
+     */
+    stateAt: Date | null
     createdAt: Date
     updatedAt: Date
   }, ExtArgs["result"]["source"]>
@@ -1366,6 +1788,15 @@ export interface SourceFieldRefs {
   readonly signatureHeader: Prisma.FieldRef<"Source", 'Json'>
   readonly eventType: Prisma.FieldRef<"Source", 'String'>
   readonly lastError: Prisma.FieldRef<"Source", 'String'>
+  readonly brokerUrl: Prisma.FieldRef<"Source", 'String'>
+  readonly brokerUrlDisplay: Prisma.FieldRef<"Source", 'String'>
+  readonly queue: Prisma.FieldRef<"Source", 'String'>
+  readonly subject: Prisma.FieldRef<"Source", 'String'>
+  readonly stream: Prisma.FieldRef<"Source", 'String'>
+  readonly brokerState: Prisma.FieldRef<"Source", 'SourceBrokerState'>
+  readonly lag: Prisma.FieldRef<"Source", 'BigInt'>
+  readonly lastErrorAt: Prisma.FieldRef<"Source", 'DateTime'>
+  readonly stateAt: Prisma.FieldRef<"Source", 'DateTime'>
   readonly createdAt: Prisma.FieldRef<"Source", 'DateTime'>
   readonly updatedAt: Prisma.FieldRef<"Source", 'DateTime'>
 }
