@@ -185,8 +185,10 @@ export const RECORD_ATTEMPTS = statement<RecordAttemptsParams, RecordedRow, Colu
     ), held AS MATERIALIZED (
       -- The endpoints' rows locked (in id order) before they change, as they are now: whether the
       -- run was announced already decides whether this batch announces it (comparing timestamps
-      -- would announce twice when two batches' failures end in the same millisecond).
-      SELECT id, failing_notified_at AS was_notified FROM endpoint WHERE id IN (SELECT endpoint_id FROM h) ORDER BY id FOR UPDATE
+      -- would announce twice when two batches' failures end in the same millisecond). NO KEY UPDATE,
+      -- the lock the UPDATE below takes anyway: FOR UPDATE would also block every publisher's
+      -- foreign-key check on the endpoint (KEY SHARE) and deadlock with the fan-out's lane wake-up.
+      SELECT id, failing_notified_at AS was_notified FROM endpoint WHERE id IN (SELECT endpoint_id FROM h) ORDER BY id FOR NO KEY UPDATE
     ), health AS (
       -- Every SET expression reads the row as it is now (a concurrent batch's update included): the
       -- run of failures goes on (no success in the batch) or restarts after the batch's last
