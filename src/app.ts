@@ -126,7 +126,7 @@ export async function startApp(config: Readonly<Config>, role: Role, logger: Log
     // One LISTEN connection for whatever this process needs to hear.
     const channels = [
       ...(role !== 'api' ? [LANES_CHANNEL, CHANNELS.endpointStatus, CHANNELS.accountDeleted, CHANNELS.sources] : []),
-      ...(role !== 'worker' ? [...SUBSCRIPTION_CHANNELS, CHANNELS.apiKeyRevoked, CHANNELS.accountRevoked] : []),
+      ...(role !== 'worker' ? [...SUBSCRIPTION_CHANNELS, CHANNELS.apiKeyRevoked, CHANNELS.accountRevoked, CHANNELS.portalRevoked] : []),
     ];
     const listener = new PgListener(databaseUrl, channels, logger);
     await listener.start();

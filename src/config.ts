@@ -67,7 +67,8 @@ export interface Config {
   otelEndpoint: string | null;
   version: string;
   /**
-   * HOOKWIRE_PUBLIC_URL: the address senders reach the API at (a source's ingest URL starts with it);
+   * HOOKWIRE_PUBLIC_URL: the address senders and customers reach the API at (a source's ingest URL
+   * and a portal link start with it);
    * null: the API's own address.
    */
   publicUrl: string | null;
@@ -81,6 +82,8 @@ export interface Config {
    * development setup keeps its own in the data directory; production refuses to start.
    */
   encryptionKeys: SealingKey[] | null;
+  /** HOOKWIRE_PORTAL_FRAME_ANCESTORS: the CSP frame-ancestors of the portal's responses (default 'self'). */
+  portalFrameAncestors: string;
 }
 
 export class ConfigError extends Error {
@@ -122,6 +125,16 @@ function url(env: Env, name: string): string | null {
     throw new ConfigError(`${name} must be an http:// or https:// URL, got ${JSON.stringify(raw)}`);
   }
   return raw;
+}
+
+/** Space-separated CSP sources ('self', 'none', origins); no character that could end the header's directive. */
+function frameAncestors(raw: string | undefined): string {
+  const value = raw?.trim().replace(/\s+/g, ' ');
+  if (!value) return "'self'";
+  if (/[;,\r\n]/.test(value)) {
+    throw new ConfigError(`HOOKWIRE_PORTAL_FRAME_ANCESTORS must be space-separated CSP sources (e.g. 'self' https://app.example.com), got ${JSON.stringify(raw)}`);
+  }
+  return value;
 }
 
 /** The deployment's default schedule: within what an endpoint's own retrySchedule may be. */
@@ -204,6 +217,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     metricsToken,
     proxyUrl: url(env, 'HOOKWIRE_PROXY_URL'),
     otelEndpoint: url(env, 'OTEL_EXPORTER_OTLP_ENDPOINT'),
+    portalFrameAncestors: frameAncestors(env.HOOKWIRE_PORTAL_FRAME_ANCESTORS),
     version: env.npm_package_version ?? '0.1.0',
     publicUrl: url(env, 'HOOKWIRE_PUBLIC_URL')?.replace(/\/+$/, '') ?? null,
     sourceRateLimitPerSecond: int(env, 'HOOKWIRE_SOURCE_RATE_LIMIT', SOURCE_LIMITS.ingestRatePerSecondDefault, 0, 1_000_000),

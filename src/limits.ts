@@ -75,3 +75,12 @@ export const SOURCE_LIMITS = Object.freeze({
   /** A broker source's queue, subject or stream name, in characters. */
   brokerNameMaxLength: 255,
 });
+
+/** Portal sessions (issue 17). */
+export const PORTAL_LIMITS = Object.freeze({
+  expiresInSecondsMin: 300,
+  expiresInSecondsMax: 604_800,
+  expiresInSecondsDefault: 3_600,
+  productNameMax: 100,
+  logoUrlMax: 2_048,
+});

@@ -14,16 +14,22 @@ import { schema } from '../src/schema/index.ts';
 import { ADMIN_KEY, startTestApp, type TestApp } from './support/app.ts';
 import { document, rootFields, variables } from './support/schema-walk.ts';
 
-type Caller = 'anonymous' | 'apiKey' | 'admin' | 'adminForAccount';
+type Caller = 'anonymous' | 'apiKey' | 'admin' | 'adminForAccount' | 'portal' | 'portalReadOnly';
 type ScopeMap = Partial<Record<keyof Scopes | '$any' | '$all', unknown>>;
 
-/** What each caller holds (schema/auth.ts scopesOf). The admin key acting for an account (Hookwire-Account) is that account's key. */
+/**
+ * What each caller holds (schema/auth.ts scopesOf). The admin key acting for an account (Hookwire-Account) is that account's key.
+ * A portal session reads and writes its account but makes no keys or links (accountKey); a read-only one, here with every feature off, writes nothing.
+ */
 const HELD: Record<Caller, Record<keyof Scopes, boolean>> = {
-  anonymous: { anyone: true, readAccount: false, writeAccount: false, admin: false, feature: true },
-  apiKey: { anyone: true, readAccount: true, writeAccount: true, admin: false, feature: true },
-  admin: { anyone: true, readAccount: false, writeAccount: false, admin: true, feature: true },
-  adminForAccount: { anyone: true, readAccount: true, writeAccount: true, admin: false, feature: true },
+  anonymous: { anyone: true, readAccount: false, writeAccount: false, admin: false, accountKey: false, feature: true },
+  apiKey: { anyone: true, readAccount: true, writeAccount: true, admin: false, accountKey: true, feature: true },
+  admin: { anyone: true, readAccount: false, writeAccount: false, admin: true, accountKey: false, feature: true },
+  adminForAccount: { anyone: true, readAccount: true, writeAccount: true, admin: false, accountKey: true, feature: true },
+  portal: { anyone: true, readAccount: true, writeAccount: true, admin: false, accountKey: false, feature: true },
+  portalReadOnly: { anyone: true, readAccount: true, writeAccount: false, admin: false, accountKey: false, feature: false },
 };
+const CALLERS = Object.keys(HELD) as Caller[];
 
 /** A scope map as scope-auth reads it: any of its entries (all of them under $all). */
 function holds(map: ScopeMap, caller: Caller, all = false): boolean {
@@ -37,7 +43,7 @@ function holds(map: ScopeMap, caller: Caller, all = false): boolean {
 
 function needsAccount(map: ScopeMap): boolean {
   return Object.entries(map).some(([scope, parameter]) =>
-    scope === '$any' || scope === '$all' ? needsAccount(parameter as ScopeMap) : scope === 'readAccount' || scope === 'writeAccount',
+    scope === '$any' || scope === '$all' ? needsAccount(parameter as ScopeMap) : scope === 'readAccount' || scope === 'writeAccount' || scope === 'accountKey',
   );
 }
 
@@ -52,7 +58,14 @@ function expectedRefusal(map: ScopeMap, caller: Caller): 'UNAUTHENTICATED' | 'FO
 
 let t: TestApp;
 let key: string;
-const credentials: Record<Caller, string | null> = { anonymous: null, apiKey: null, admin: ADMIN_KEY, adminForAccount: ADMIN_KEY };
+const credentials: Record<Caller, string | null> = {
+  anonymous: null,
+  apiKey: null,
+  admin: ADMIN_KEY,
+  adminForAccount: ADMIN_KEY,
+  portal: null,
+  portalReadOnly: null,
+};
 /** The account the admin key acts for as adminForAccount. */
 let accountId: string;
 
@@ -60,7 +73,28 @@ beforeAll(async () => {
   t = await startTestApp({ env: { HOOKWIRE_API_RATE_LIMIT: '0', HOOKWIRE_API_ADDRESS_RATE_LIMIT: '0' } });
   ({ apiKey: key, accountId } = await t.newAccount('caller'));
   credentials.apiKey = key;
+  // The portal sessions are of another account, so that the walk's revokePortalSessions (run by
+  // the account's key) does not end them midway.
+  const customer = await t.newAccount('portal customer');
+  credentials.portal = await portalSession(customer.apiKey, {});
+  credentials.portalReadOnly = await portalSession(customer.apiKey, {
+    readOnly: true,
+    features: { secrets: false, transformations: false, customHeaders: false, filters: false },
+  });
 });
+
+/** A portal link made with the account's key, exchanged for its session credential. */
+async function portalSession(apiKey: string, input: Record<string, unknown>): Promise<string> {
+  const made = await t.gql(
+    'mutation ($input: PortalSessionInput!) { createPortalSession(input: $input) { ... on PortalSessionSuccess { portalSession { url } } } }',
+    { input },
+    apiKey,
+  );
+  const url = (made.data as any).createPortalSession.portalSession.url as string;
+  const token = new URL(url).hash.replace('#token=', '');
+  const exchanged = await fetch(new URL('/portal/exchange', t.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
+  return ((await exchanged.json()) as { credential: string }).credential;
+}
 afterAll(async () => t?.stop());
 
 describe('the declarations', () => {
@@ -130,7 +164,7 @@ describe('every root field, walked by introspection', () => {
       const scopes = declared(field);
       const vars = variables(field, 'ep_00000000000000000000000000');
       const text = document(schema, root === 'Query' ? 'query' : 'mutation', field, vars);
-      for (const caller of ['anonymous', 'apiKey', 'admin', 'adminForAccount'] as const) {
+      for (const caller of CALLERS) {
         const answer = await post(text, vars, credentials[caller], caller === 'adminForAccount' ? accountId : undefined);
         const expected = expectedRefusal(scopes, caller);
         const context = `${field.name} as ${caller}: ${answer.status} ${answer.code} ${answer.message}`;

@@ -485,11 +485,14 @@ describe.skipIf(missing !== null)('dashboard in Chromium', () => {
     await page.getByLabel('Search').fill('ops-customer');
     const rows = page.getByRole('table', { name: 'Accounts' }).locator('tbody tr');
     await expect.poll(() => rows.count(), { timeout: 10_000, message: await page.locator('main').innerText() }).toBe(1);
-    expect(await rows.first().locator('td').allInnerTexts()).toEqual(['Ops Customer', 'ops-customer-1', 'Active', '1', '0', 'Open']);
+    expect(await rows.first().locator('td').allInnerTexts()).toEqual(['Ops Customer', 'ops-customer-1', 'Active', '1', '0', 'Open Portal link']);
     await page.getByLabel('Status').selectOption('DISABLED');
     await page.getByText('No accounts match.').waitFor();
     await page.getByLabel('Status').selectOption('');
     await expectAccessible('13-operator-accounts');
+    // A portal link for the customer (test/portal.test.ts opens them), shown to copy.
+    await page.getByRole('button', { name: 'Portal link for Ops Customer' }).click();
+    expect(await page.getByLabel('Portal link of Ops Customer').inputValue()).toMatch(new RegExp(`^${base}/portal#token=hkpt_`));
 
     await page.getByRole('button', { name: 'Open Ops Customer' }).click();
     await page.getByText('Acting for Ops Customer').waitFor();

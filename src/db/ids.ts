@@ -10,6 +10,7 @@ export const ID_PREFIXES = {
   Delivery: 'dlv',
   DeliveryAttempt: 'att',
   Source: 'src',
+  PortalSession: 'ps',
 } as const;
 
 export type IdType = keyof typeof ID_PREFIXES;

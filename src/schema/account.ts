@@ -144,7 +144,8 @@ builder.mutationFields((t) => ({
     resolve: (_root, { name, externalId, metadata }, ctx) =>
       asResult([ValidationError], () => createAccount(ctx.db, { name, externalId, metadata }, ctx.config.maxApiKeysPerAccount)),
   }),
-  createApiKey: t.withAuth({ $any: { writeAccount: true, admin: true } }).field({
+  // Not a portal session: a link's holder may not mint keys that outlive it.
+  createApiKey: t.withAuth({ $any: { accountKey: true, admin: true } }).field({
     type: CreateApiKeyResult,
     description:
       "Another key for the caller's account; an account holds at most HOOKWIRE_MAX_API_KEYS live keys (25 by default). With the admin key, `account` (an id or externalId) names the account the key is for.",
@@ -198,7 +199,7 @@ builder.mutationFields((t) => ({
         return { id: deleted };
       }),
   }),
-  revokeApiKey: t.withAuth({ writeAccount: true }).field({
+  revokeApiKey: t.withAuth({ $all: { writeAccount: true, accountKey: true } }).field({
     type: RevokeApiKeyResult,
     description:
       "Revokes one of the account's keys, the caller's own included; it stops working at once in every API process. The account's last live key cannot be revoked (a ValidationError): create another first.",

@@ -18,6 +18,11 @@ export interface Scopes {
   writeAccount: boolean;
   /** The deployment's admin key, as itself: accounts are its to manage. */
   admin: boolean;
+  /**
+   * An account's API key, or the admin key acting for it: not a portal session, which may not make
+   * keys or portal links (a link's holder must not outlive the link by minting more).
+   */
+  accountKey: boolean;
   /** The caller may use this part of the product. */
   feature: Feature;
 }
@@ -31,19 +36,33 @@ export interface ScopeContexts {
 /**
  * The scopes of one request, from its caller alone (the plugin caches them per request): the admin
  * key acting for an account holds readAccount and writeAccount and not admin (it is that account's
- * key); a portal session (later) writeAccount unless read-only, and `feature` as its switches say.
+ * key); a portal session writeAccount unless read-only, and `feature` as its switches say.
  */
 export function scopesOf(ctx: Context) {
   const actsForAccount = ctx.account !== null;
   return {
     anyone: true,
     readAccount: actsForAccount,
-    writeAccount: actsForAccount,
+    // A read-only portal session reads the account's data and changes none of it.
+    writeAccount: actsForAccount && !(ctx.caller.kind === 'portal' && ctx.caller.readOnly),
     // Acting for an account, the admin key is exactly that account's key: the account management
     // fields (which see every account) are the admin key's as itself only.
     admin: ctx.caller.kind === 'admin',
-    feature: (_feature: Feature) => true,
+    accountKey: ctx.caller.kind === 'apiKey' || ctx.caller.kind === 'adminForAccount',
+    feature: (feature: Feature) => (ctx.caller.kind === 'portal' ? ctx.caller.features[feature] : true),
   };
+}
+
+/**
+ * Input that uses a part of the product (an endpoint's headers, secret, transformation, filter)
+ * is refused, as its field would be, when the caller has that part turned off; the field's own
+ * scopes (writeAccount) were checked by the plugin before.
+ */
+export function assertFeatures(ctx: Context, used: Feature[]): void {
+  if (ctx.caller.kind !== 'portal') return;
+  const { features } = ctx.caller;
+  const off = [...new Set(used)].filter((feature) => !features[feature]);
+  if (off.length > 0) throw forbidden(`Forbidden: ${off.join(', ')} ${off.length > 1 ? 'are' : 'is'} turned off for this session`);
 }
 
 export function unauthenticated(message: string): GraphQLError {
@@ -81,13 +100,14 @@ function missing(failure: AuthFailure, into = { scopes: new Set<string>(), featu
  */
 export function refusal(ctx: Context, info: GraphQLResolveInfo, failure: AuthFailure): GraphQLError {
   const { scopes, features } = missing(failure);
-  if ((scopes.has('readAccount') || scopes.has('writeAccount')) && ctx.account === null) {
+  if ((scopes.has('readAccount') || scopes.has('writeAccount') || scopes.has('accountKey')) && ctx.account === null) {
     return ctx.caller.kind === 'admin' ? forbidden(ACCOUNT_REQUIRED) : unauthenticated(AUTHENTICATION_REQUIRED);
   }
   const what = info.parentType.name === 'Mutation' ? 'this mutation' : 'this field';
   if (scopes.has('admin') && ctx.caller.kind === 'adminForAccount') {
     return forbidden(`Forbidden: acting for an account (Hookwire-Account), the admin key may do only what that account's key may; send ${what} without the header`);
   }
+  if (scopes.has('accountKey') && ctx.caller.kind === 'portal') return forbidden(`Forbidden: a portal session may not run ${what}; it needs the account's API key`);
   if (scopes.has('admin')) return forbidden(`Forbidden: ${what} needs the deployment admin key (HOOKWIRE_ADMIN_KEY)`);
   if (scopes.has('writeAccount')) return forbidden(`Forbidden: this session is read-only, and ${what} changes data`);
   if (features.size > 0) return forbidden(`Forbidden: ${[...features].join(', ')} ${features.size > 1 ? 'are' : 'is'} turned off for this session`);

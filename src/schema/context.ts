@@ -7,6 +7,7 @@ import type { Db } from '../db/client.ts';
 import type { AttemptNotice, EndpointStatusNotice } from '../domain/notify.ts';
 import type { Account } from '../generated/prisma/client.ts';
 import type { Services } from '../services.ts';
+import type { Feature } from './auth.ts';
 
 /**
  * Who sent the request, as the server authenticated it. The platform work (issue 17) adds the
@@ -19,7 +20,9 @@ export type Caller =
   | { kind: 'admin' }
   /** The admin key acting for one account (`Hookwire-Account: <id or externalId>`), exactly as its key would. */
   | { kind: 'adminForAccount'; account: Account }
-  | { kind: 'apiKey'; account: Account; apiKeyId: string; keyHash: string };
+  | { kind: 'apiKey'; account: Account; apiKeyId: string; keyHash: string }
+  /** A portal session (a link exchanged at /portal/exchange): the account's dashboard for its customer, until it expires or is revoked. */
+  | { kind: 'portal'; account: Account; sessionId: string; expiresAt: Date; readOnly: boolean; features: Record<Feature, boolean> };
 
 /** Live notices for subscriptions, one topic per account (server/pubsub.ts implements it). */
 export type Topics = {
@@ -37,7 +40,7 @@ export interface ApiServices extends Services {
   pubsub: HookwirePubSub;
   /** This process's key cache: a revocation forgets the key here at once (other processes hear NOTIFY). */
   keys: { forget(keyHash: string): void; forgetAccount(accountId: string): void };
-  /** Where senders reach this API (HOOKWIRE_PUBLIC_URL, else its own address): ingest URLs start with it. */
+  /** Where senders and customers reach this API (HOOKWIRE_PUBLIC_URL, else its own address): ingest URLs and portal links start with it. */
   publicUrl(): string;
 }
 
@@ -61,6 +64,6 @@ export interface AccountContext extends Context {
 
 /** The context of a request: the caller and the account it acts for. */
 export function contextOf(caller: Caller, services: ApiServices): Context {
-  const account = caller.kind === 'apiKey' || caller.kind === 'adminForAccount' ? caller.account : null;
+  const account = caller.kind === 'apiKey' || caller.kind === 'adminForAccount' || caller.kind === 'portal' ? caller.account : null;
   return { caller, account, db: services.db, config: services.config, services };
 }

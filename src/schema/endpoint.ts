@@ -13,6 +13,7 @@ import { NotFoundError, ValidationError, VerificationError } from '../domain/err
 import { signatureHeaderOf, type SignatureHeaderConfig } from '../domain/signature-input.ts';
 import type { EndpointDestination } from '../domain/endpoint-input.ts';
 import { ENDPOINT_LIMITS, SECRET_LIMITS } from '../limits.ts';
+import { assertFeatures, type Feature } from './auth.ts';
 import { builder } from './builder.ts';
 import type { Context } from './context.ts';
 import { asResult, resultUnion } from './errors.ts';
@@ -120,6 +121,7 @@ export const EndpointRef = builder.prismaNode('Endpoint', {
     }),
     status: t.expose('status', { type: EndpointStatusEnum }),
     signingSecret: t.string({
+      authScopes: { feature: 'secrets' },
       description: 'whsec_ followed by base64 of 32 random bytes, unless the endpoint was given its own. (Stored sealed.)',
       select: { signingSecret: true },
       resolve: (endpoint, _args, ctx) => ctx.services.sealer.open(endpoint.signingSecret),
@@ -137,6 +139,7 @@ export const EndpointRef = builder.prismaNode('Endpoint', {
     headers: t.field({
       type: 'JSON',
       nullable: true,
+      authScopes: { feature: 'customHeaders' },
       description: 'Extra HTTP headers sent with every delivery. (Values stored sealed, and shown as [redacted] in stored attempts.)',
       select: { headers: true },
       resolve: (endpoint, _args, ctx) => openHeaders(ctx.services.sealer, endpoint.headers),
@@ -174,6 +177,7 @@ export const EndpointRef = builder.prismaNode('Endpoint', {
     filter: t.expose('filter', {
       type: 'JSON',
       nullable: true,
+      authScopes: { feature: 'filters' },
       description:
         'Only events whose envelope matches this JSON filter get a delivery to this endpoint, decided when the event is published. Nested objects match nested fields; operators: $eq $neq $gt $gte $lt $lte $in $nin $exists $startsWith $endsWith $and $or $not. Example: {"data": {"status": {"$in": ["read", "failed"]}}}. Null: every event.',
     }),
@@ -184,6 +188,7 @@ export const EndpointRef = builder.prismaNode('Endpoint', {
     }),
     transformation: t.exposeString('transformation', {
       nullable: true,
+      authScopes: { feature: 'transformations' },
       description:
         'JavaScript run in a sandbox before a delivery is first signed: function handler(webhook) { ...; return webhook }, where webhook has eventType, eventId, payload (the envelope, parsed) and headers; the returned payload is the body POSTed.',
     }),
@@ -276,6 +281,16 @@ const ENDPOINT_ERRORS = [ValidationError, NotFoundError, VerificationError] as c
 const EndpointResult = resultUnion('EndpointResult', EndpointSuccess, ENDPOINT_ERRORS);
 const DeleteEndpointResult = resultUnion('DeleteEndpointResult', DeleteEndpointSuccess, [NotFoundError]);
 
+/** The parts of the product an endpoint input sets (a portal session may have them turned off). */
+function featuresUsed(input: { headers?: unknown; signingSecret?: unknown; transformation?: unknown; filter?: unknown }): Feature[] {
+  const used: Feature[] = [];
+  if (input.headers != null) used.push('customHeaders');
+  if (input.signingSecret != null) used.push('secrets');
+  if (input.transformation != null) used.push('transformations');
+  if (input.filter != null) used.push('filters');
+  return used;
+}
+
 function deps(ctx: Context) {
   const { dispatcher, transformer, sealer } = ctx.services;
   return { db: ctx.db, config: ctx.config, dispatcher, transformer, sealer };
@@ -286,13 +301,19 @@ builder.mutationFields((t) => ({
     type: EndpointResult,
     args: { input: t.arg({ type: CreateEndpointInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      asResult(ENDPOINT_ERRORS, async () => ({ endpoint: await createEndpoint(deps(ctx), ctx.account.id, input) })),
+      asResult(ENDPOINT_ERRORS, async () => {
+        assertFeatures(ctx, featuresUsed(input));
+        return { endpoint: await createEndpoint(deps(ctx), ctx.account.id, input) };
+      }),
   }),
   updateEndpoint: t.withAuth({ writeAccount: true }).field({
     type: EndpointResult,
     args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateEndpointInput, required: true }) },
     resolve: (_root, { id, input }, ctx) =>
-      asResult(ENDPOINT_ERRORS, async () => ({ endpoint: await updateEndpoint(deps(ctx), ctx.account.id, id, input) })),
+      asResult(ENDPOINT_ERRORS, async () => {
+        assertFeatures(ctx, featuresUsed(input));
+        return { endpoint: await updateEndpoint(deps(ctx), ctx.account.id, id, input) };
+      }),
   }),
   deleteEndpoint: t.withAuth({ writeAccount: true }).field({
     type: DeleteEndpointResult,

@@ -13,5 +13,6 @@ import './timeline.ts';
 import './secrets.ts';
 import './listen.ts';
 import './source.ts';
+import './portal.ts';
 
 export const schema = assertDeclaredAuth(builder.toSchema({ sortSchema: false }));

@@ -15,6 +15,7 @@ const RetiredSecretRef = builder.objectRef<RetiredSecret>('RetiredSecret').imple
 builder.prismaObjectFields('Endpoint', (t) => ({
   retiredSecrets: t.field({
     type: [RetiredSecretRef],
+    authScopes: { feature: 'secrets' },
     description: 'Secrets rotated out that still sign beside signingSecret (webhook-signature) until they expire; newest first.',
     select: { signingSecret: true, retiredSecrets: true },
     resolve: (endpoint, _args, ctx) => {

@@ -4,6 +4,7 @@
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import { findAccount, isAdminKey, type ApiKeyAuthenticator } from '../domain/accounts.ts';
+import { isPortalCredential, portalSessionOf } from '../domain/portal.ts';
 import { forbidden, unauthenticated } from '../schema/auth.ts';
 import type { Caller } from '../schema/context.ts';
 
@@ -28,7 +29,8 @@ export function accountRefOf(header: unknown): string | null {
  * credential that is neither a live API key nor the admin key: rejected with UNAUTHENTICATED, so
  * a typo is never mistaken for an anonymous call. Hookwire-Account makes the admin key act for
  * that account; an account that does not exist, or is disabled, is refused as an unknown key is.
- * With an account's own key the header may only name that account.
+ * With an account's own key the header may only name that account. A portal session credential
+ * (hkps_…) is the account's dashboard, read-only or with features off, until it expires or is revoked.
  */
 export async function authenticate(
   keys: ApiKeyAuthenticator,
@@ -47,6 +49,18 @@ export async function authenticate(
     if (!account) throw unauthenticated(`Hookwire-Account: no account has the id or externalId ${JSON.stringify(accountRef.slice(0, 200))}`);
     if (account.status !== 'ACTIVE') throw unauthenticated(`Hookwire-Account: the account ${account.id} is disabled (enableAccount makes it active again)`);
     return { kind: 'adminForAccount', account };
+  }
+  if (isPortalCredential(credential)) {
+    // Looked up on every request (no cache): a revoked or expired session stops at once everywhere.
+    const session = db ? await portalSessionOf(db, credential, new Date()) : null;
+    const account = session && db ? await findAccount(db, session.accountId) : null;
+    if (!session || !account || account.status !== 'ACTIVE') {
+      throw unauthenticated('The portal session has ended (expired or revoked): open a new portal link');
+    }
+    if (accountRef !== null && accountRef !== account.id && accountRef !== account.externalId) {
+      throw forbidden('Forbidden: a portal session acts for its own account only');
+    }
+    return { kind: 'portal', account, sessionId: session.id, expiresAt: session.expiresAt, readOnly: session.readOnly, features: session.features };
   }
   const found = await keys.authenticate(credential);
   if (!found) throw unauthenticated('The API key is not valid (unknown, revoked, or of a disabled account)');

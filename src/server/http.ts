@@ -10,12 +10,14 @@ import { WebSocketServer } from 'ws';
 import { schema } from '../schema/index.ts';
 import { contextOf, type ApiServices, type Caller, type Context, type HookwirePubSub } from '../schema/context.ts';
 import { accountRefOf, authenticate, credentialOf } from './authenticate.ts';
-import { actsFor, FORBIDDEN_CLOSE_CODE, holdsKey, SocketRegistry } from './sockets.ts';
+import { actsFor, FORBIDDEN_CLOSE_CODE, holdsKey, portalOf, SocketRegistry } from './sockets.ts';
+import { servePortalExchange } from './portal.ts';
 import { ApiKeyAuthenticator } from '../domain/accounts.ts';
+import { portalSessionOf } from '../domain/portal.ts';
 import type { Metrics } from '../metrics.ts';
 import { send, serveOps } from './ops.ts';
 import type { Services } from '../services.ts';
-import { createWebApp } from './web.ts';
+import { createWebApp, WEB_DIST } from './web.ts';
 import type { Logger } from '../log.ts';
 import type { PgListener } from '../db/listener.ts';
 import { isConnectionError } from '../db/reconnect.ts';
@@ -80,6 +82,12 @@ export async function startApiServer(options: {
     const accountId = String((event as CustomEvent<string>).detail);
     keys.forgetAccount(accountId);
     sockets.close(actsFor(accountId), 'The account was disabled or deleted');
+  });
+  // revokePortalSessions in any API process: the account's portal sockets here close (4403); their
+  // HTTP requests are refused already (a session is looked up on each request).
+  listener.addEventListener(CHANNELS.portalRevoked, (event) => {
+    const accountId = String((event as CustomEvent<string>).detail);
+    sockets.close(portalOf(accountId), 'The portal session was revoked');
   });
   // After a lost LISTEN connection (notifications missed) every remembered key is looked up again,
   // and every open socket authenticated again.
@@ -160,13 +168,23 @@ export async function startApiServer(options: {
     ],
   });
 
-  const web = createWebApp();
+  const web = createWebApp(WEB_DIST, { portalFrameAncestors: config.portalFrameAncestors });
   const server = createServer(async (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     try {
       if (await serveOps(req, res, db, metrics, config)) return;
       // Public: senders carry no API key; the route bounds itself per source (server/ingest.ts).
       if (await ingest.serve(req, res, path)) return;
+      if (path === '/portal/exchange') {
+        // Anonymous by nature: the address limit applies, as to any request without a valid key.
+        const wait = gate.admit(addressOf(req), null);
+        if (wait > 0) {
+          res.writeHead(429, { 'content-type': 'application/json; charset=utf-8', 'retry-after': String(wait), 'cache-control': 'no-store' })
+            .end(JSON.stringify({ error: 'rate_limited', message: `Too many requests from this address; retry after ${wait} s` }));
+          return;
+        }
+        return await servePortalExchange(req, res, db, services.clock.now());
+      }
       // Everything but /graphql is the dashboard (web/dist), with client routes falling back to index.html.
       if (path !== yoga.graphqlEndpoint && (await web.serve(req, res, path))) return;
       // An address out of requests without a valid key is refused before its body is even read.
@@ -212,7 +230,18 @@ export async function startApiServer(options: {
           ctx.extra.caller = caller;
           const socket = (ctx.extra as unknown as { socket: import('ws').WebSocket }).socket;
           sockets.add(socket, { caller, credential, accountRef });
-          socket.once('close', () => sockets.remove(socket));
+          // A portal session's socket ends with the session: closed (4403) when it expires.
+          const expiry =
+            caller.kind === 'portal'
+              ? setTimeout(() => {
+                  if (sockets.get(socket)) sockets.close((held) => held === caller, 'The portal session expired');
+                }, Math.max(0, caller.expiresAt.getTime() - Date.now()))
+              : null;
+          expiry?.unref();
+          socket.once('close', () => {
+            if (expiry) clearTimeout(expiry);
+            sockets.remove(socket);
+          });
           return true;
         } catch {
           return false;
@@ -225,7 +254,11 @@ export async function startApiServer(options: {
         // NOTIFY, so this finds it revoked even before the socket is closed.
         const socket = (ctx.extra as unknown as { socket: import('ws').WebSocket }).socket;
         const held = sockets.get(socket);
-        if (!held || (held.caller.kind === 'apiKey' && !(await keys.authenticate(held.credential ?? '')))) {
+        const ended =
+          !held ||
+          (held.caller.kind === 'apiKey' && !(await keys.authenticate(held.credential ?? ''))) ||
+          (held.caller.kind === 'portal' && !(await portalSessionOf(db, held.credential ?? '', new Date())));
+        if (ended) {
           sockets.remove(socket);
           socket.close(FORBIDDEN_CLOSE_CODE, 'The credential is no longer valid');
           return [new GraphQLError('The API key is not valid (unknown, revoked, or of a disabled account)', { extensions: { code: 'UNAUTHENTICATED' } })];

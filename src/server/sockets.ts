@@ -59,6 +59,9 @@ export class SocketRegistry {
 /** Whether a revoked key's hash is the key this caller holds. */
 export const holdsKey = (keyHash: string) => (caller: Caller) => caller.kind === 'apiKey' && caller.keyHash === keyHash;
 
-/** Whether this caller acts for the account (its key, the admin key for it, later its portal sessions). */
+/** Whether this caller acts for the account (its key, the admin key for it, its portal sessions). */
 export const actsFor = (accountId: string) => (caller: Caller) =>
-  (caller.kind === 'apiKey' || caller.kind === 'adminForAccount') && caller.account.id === accountId;
+  (caller.kind === 'apiKey' || caller.kind === 'adminForAccount' || caller.kind === 'portal') && caller.account.id === accountId;
+
+/** Whether this caller is a portal session of the account (revokePortalSessions ends them). */
+export const portalOf = (accountId: string) => (caller: Caller) => caller.kind === 'portal' && caller.account.id === accountId;

@@ -33,6 +33,21 @@ const PAGE_HEADERS = {
   'x-frame-options': 'DENY',
 };
 
+/**
+ * The portal (issue 17) is the same page, opened by a customer from a platform's own app, often in
+ * an iframe: framed by the origins of HOOKWIRE_PORTAL_FRAME_ANCESTORS (default 'self') only, and
+ * showing the platform's logo (https: images).
+ */
+export function portalPageHeaders(frameAncestors: string): Record<string, string> {
+  return {
+    'content-security-policy': `default-src 'self'; connect-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; frame-ancestors ${frameAncestors}; base-uri 'none'; form-action 'self'`,
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+  };
+}
+
+const isPortalPath = (path: string) => path === '/portal' || path.startsWith('/portal/');
+
 interface WebFile {
   body: Buffer;
   gzipped: Buffer | null;
@@ -65,7 +80,8 @@ async function loadFiles(root: string): Promise<Map<string, WebFile> | null> {
   return files;
 }
 
-export function createWebApp(root: string = WEB_DIST): WebApp {
+export function createWebApp(root: string = WEB_DIST, options: { portalFrameAncestors?: string } = {}): WebApp {
+  const portalHeaders = portalPageHeaders(options.portalFrameAncestors ?? "'self'");
   // Read once; a build that was missing at start is looked for again on the next request.
   let files: Promise<Map<string, WebFile> | null> | null = null;
   const table = async () => {
@@ -105,7 +121,7 @@ export function createWebApp(root: string = WEB_DIST): WebApp {
         'cache-control': file.immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
         vary: 'accept-encoding',
         ...(gzip ? { 'content-encoding': 'gzip' } : {}),
-        ...(file.type.startsWith('text/html') ? PAGE_HEADERS : { 'x-content-type-options': 'nosniff' }),
+        ...(file.type.startsWith('text/html') ? (isPortalPath(path) ? portalHeaders : PAGE_HEADERS) : { 'x-content-type-options': 'nosniff' }),
       });
       res.end(req.method === 'HEAD' ? undefined : body);
       return true;

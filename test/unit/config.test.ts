@@ -51,8 +51,17 @@ describe('configuration', () => {
     [{ HOOKWIRE_API_RATE_LIMIT: '-1' }, /HOOKWIRE_API_RATE_LIMIT must be an integer/],
     [{ HOOKWIRE_API_RATE_BURST: '0' }, /HOOKWIRE_API_RATE_BURST must be an integer/],
     [{ HOOKWIRE_MAX_API_KEYS: '0' }, /HOOKWIRE_MAX_API_KEYS must be an integer/],
+    [{ HOOKWIRE_PUBLIC_URL: 'ftp://hooks.example.com' }, /HOOKWIRE_PUBLIC_URL must be an http/],
+    // A ';' would end the frame-ancestors directive and start another in the portal's CSP header.
+    [{ HOOKWIRE_PORTAL_FRAME_ANCESTORS: "'self'; script-src *" }, /HOOKWIRE_PORTAL_FRAME_ANCESTORS must be space-separated CSP sources/],
   ])('refuses %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('reads where customers reach the deployment and who may frame the portal', () => {
+    expect(loadConfig({})).toMatchObject({ publicUrl: null, portalFrameAncestors: "'self'" });
+    const config = loadConfig({ HOOKWIRE_PUBLIC_URL: 'https://hooks.example.com/', HOOKWIRE_PORTAL_FRAME_ANCESTORS: "  'self'   https://app.example.com " });
+    expect(config).toMatchObject({ publicUrl: 'https://hooks.example.com', portalFrameAncestors: "'self' https://app.example.com" });
   });
 });

@@ -2,7 +2,8 @@
 // With the deployment's admin key, the operator view (every account) until one is opened; then the
 // same screens acting for it (Hookwire-Account).
 import { useCallback, useEffect, useState } from 'react';
-import { Link, navigate, useLocation } from './router.tsx';
+import { BASE, Link, navigate, useLocation } from './router.tsx';
+import { PortalGate, usePortal } from './portal.tsx';
 import { SessionProvider, signInWith, storeAccount, storeApiKey, storedAccount, storedApiKey, useSession, type Viewer } from './session.tsx';
 import { Accounts } from './screens/Accounts.tsx';
 import { NoticeProvider } from './notices.tsx';
@@ -22,6 +23,25 @@ type Auth =
   | { state: 'signedIn'; apiKey: string; account: string | null; viewer: Viewer };
 
 export function App() {
+  return BASE === '/portal' ? <Portal /> : <Dashboard />;
+}
+
+/** The portal (issue 17): the same screens, for the account of the link's session, as the session allows. */
+function Portal() {
+  return (
+    <NoticeProvider>
+      <PortalGate>
+        {(session, end) => (
+          <SessionProvider apiKey={session.credential} account={null} viewer={session.account} onSignOut={end} endOnForbidden>
+            <Shell />
+          </SessionProvider>
+        )}
+      </PortalGate>
+    </NoticeProvider>
+  );
+}
+
+function Dashboard() {
   const [auth, setAuth] = useState<Auth>(() => (storedApiKey() ? { state: 'checking' } : { state: 'signedOut' }));
 
   useEffect(() => {
@@ -80,6 +100,7 @@ export function App() {
 
 function Shell({ onLeave }: { onLeave?: () => void }) {
   const { viewer, signOut, liveState } = useSession();
+  const portal = usePortal();
   const { path } = useLocation();
   useEffect(() => {
     if (path === '/') navigate('/endpoints', { replace: true });
@@ -92,7 +113,8 @@ function Shell({ onLeave }: { onLeave?: () => void }) {
       </a>
       <header className="topbar">
         <Link href="/endpoints" className="brand">
-          Hookwire
+          {portal?.theme.logoUrl && <img className="portal-logo" src={portal.theme.logoUrl} alt="" />}
+          {portal ? (portal.theme.productName ?? 'Webhooks') : 'Hookwire'}
         </Link>
         <nav aria-label="Main">
           <Link href="/endpoints" aria-current={section === 'endpoints' ? 'page' : undefined}>
@@ -104,7 +126,7 @@ function Shell({ onLeave }: { onLeave?: () => void }) {
           <Link href="/sources" aria-current={section === 'sources' ? 'page' : undefined}>
             Sources
           </Link>
-          <a href="/graphql">GraphiQL</a>
+          {!portal && <a href="/graphql">GraphiQL</a>}
         </nav>
         <div className="topbar-end">
           <span className={`live-dot ${liveState}`} role="status" title="Live updates over graphql-ws">
@@ -118,9 +140,11 @@ function Shell({ onLeave }: { onLeave?: () => void }) {
               All accounts
             </button>
           )}
-          <button type="button" className="button small" onClick={() => signOut()}>
-            Sign out
-          </button>
+          {!portal && (
+            <button type="button" className="button small" onClick={() => signOut()}>
+              Sign out
+            </button>
+          )}
         </div>
       </header>
       <main id="main" tabIndex={-1}>

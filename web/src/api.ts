@@ -58,18 +58,27 @@ export type LiveState = 'connecting' | 'live' | 'offline';
  * indicator tells the truth on every screen) and reopened after a drop (graphql-ws retries with
  * backoff); the key travels in connectionParams, never in the socket's URL.
  */
-export function createLiveClient(apiKey: string, account: string | null, onState: (state: LiveState) => void): Client {
+export function createLiveClient(
+  apiKey: string,
+  account: string | null,
+  onState: (state: LiveState) => void,
+  /** Called when the server closes the socket with 4403 (the credential was revoked); retrying stops then. */
+  onForbidden?: () => void,
+): Client {
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${GRAPHQL_PATH}`;
   const client = createClient({
     url,
     connectionParams: { authorization: `Bearer ${apiKey}`, ...(account ? { 'hookwire-account': account } : {}) },
     lazy: false,
     retryAttempts: Infinity,
-    shouldRetry: () => true,
+    shouldRetry: (event) => !(onForbidden && (event as { code?: number } | null)?.code === 4403),
     on: {
       connecting: () => onState('connecting'),
       connected: () => onState('live'),
-      closed: () => onState('offline'),
+      closed: (event) => {
+        onState('offline');
+        if (onForbidden && (event as { code?: number } | null)?.code === 4403) onForbidden();
+      },
     },
   });
   return client;

@@ -164,19 +164,20 @@ export interface Setting {
   placeholder?: string;
 }
 
-// The settings the editor loads: every name in SETTINGS, and nothing else.
+// The settings the editor loads: every name in SETTINGS, and nothing else (the ones a portal
+// session has turned off not at all: DashboardEndpoint's variables).
 graphql(`
   fragment EndpointSettings on Endpoint {
     description
     rateLimitPerSecond
     timeoutMs
     retrySchedule
-    headers
+    headers @include(if: $customHeaders)
     sessionIds
     concurrencyLimit
     ordered
-    filter
-    transformation
+    filter @include(if: $filters)
+    transformation @include(if: $transformations)
   }
 `);
 

@@ -2,6 +2,16 @@
 // index.html, and this picks the screen.
 import { useEffect, useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from 'react';
 
+/**
+ * The portal (issue 17) is the dashboard under /portal: its pages keep that prefix, so that a
+ * reload inside a platform's iframe is answered with the portal's frame-ancestors, not the
+ * dashboard's 'none'. Screens see paths without it.
+ */
+export const BASE = location.pathname === '/portal' || location.pathname.startsWith('/portal/') ? '/portal' : '';
+
+const withBase = (to: string) => (BASE && to.startsWith('/') && !to.startsWith(BASE + '/') && to !== BASE ? BASE + (to === '/' ? '' : to) : to);
+const withoutBase = (path: string) => (BASE && path.startsWith(BASE) ? path.slice(BASE.length) || '/' : path);
+
 const listeners = new Set<() => void>();
 const notify = () => listeners.forEach((listener) => listener());
 
@@ -14,7 +24,8 @@ function subscribe(listener: () => void) {
   };
 }
 
-export function navigate(to: string, options: { replace?: boolean } = {}): void {
+export function navigate(path: string, options: { replace?: boolean } = {}): void {
+  const to = withBase(path);
   if (to === location.pathname + location.search) return;
   if (options.replace) history.replaceState(null, '', to);
   else history.pushState(null, '', to);
@@ -26,7 +37,7 @@ export function navigate(to: string, options: { replace?: boolean } = {}): void 
 export function useLocation(): { path: string; query: URLSearchParams } {
   const href = useSyncExternalStore(subscribe, () => location.pathname + location.search);
   const url = new URL(href, location.origin);
-  return { path: url.pathname, query: url.searchParams };
+  return { path: withoutBase(url.pathname), query: url.searchParams };
 }
 
 /** Replaces the query string (filters, paging, the open payload panel) without a new history entry. */
@@ -47,7 +58,7 @@ export function Link({ href, onClick, ...rest }: AnchorHTMLAttributes<HTMLAnchor
     event.preventDefault();
     navigate(href);
   };
-  return <a href={href} onClick={handle} {...rest} />;
+  return <a href={withBase(href)} onClick={handle} {...rest} />;
 }
 
 /** Sets the document title (screen readers announce it on navigation). */

@@ -69,17 +69,25 @@ export function storeApiKey(key: string | null): void {
   else sessionStorage.setItem(STORAGE_KEY, key);
 }
 
-export function SessionProvider(props: { apiKey: string; account: string | null; viewer: Viewer; onSignOut(reason?: string): void; children: ReactNode }) {
-  const { apiKey, account, viewer, onSignOut } = props;
+export function SessionProvider(props: {
+  apiKey: string;
+  account: string | null;
+  viewer: Viewer;
+  onSignOut(reason?: string): void;
+  /** The portal: a socket closed with 4403 (the session revoked) ends the session at once. */
+  endOnForbidden?: boolean;
+  children: ReactNode;
+}) {
+  const { apiKey, account, viewer, onSignOut, endOnForbidden = false } = props;
   const [liveState, setLiveState] = useState<LiveState>('connecting');
   // Made in an effect, not during render: the connection belongs to this mounted session and is
   // closed when it ends (sign-out), also under StrictMode's mount-unmount-mount.
   const [live, setLive] = useState<Client | null>(null);
   useEffect(() => {
-    const client = createLiveClient(apiKey, account, setLiveState);
+    const client = createLiveClient(apiKey, account, setLiveState, endOnForbidden ? () => onSignOut() : undefined);
     setLive(client);
     return () => void client.dispose();
-  }, [apiKey, account]);
+  }, [apiKey, account, endOnForbidden, onSignOut]);
   const value = useMemo<SessionValue | null>(
     () => (live ? { apiKey, account, viewer, live, liveState, signOut: onSignOut } : null),
     [apiKey, account, viewer, live, liveState, onSignOut],

@@ -21,6 +21,8 @@ export const CHANNELS = {
    * runners of worker processes (worker/sources/runner.ts) listen.
    */
   sources: 'hookwire_sources',
+  /** Payload: an account id. Its portal sessions were revoked: every API process closes their sockets. */
+  portalRevoked: 'hookwire_portal_revoked',
 } as const;
 
 /** Built in SQL by the attempts' recording statement (record-attempts.ts). */

@@ -93,3 +93,8 @@ export type DeliveryHourCount = Prisma.DeliveryHourCountModel
  * Attempts per endpoint and hour they started, kept by a trigger on delivery_attempt: the timeline.
  */
 export type AttemptHourCount = Prisma.AttemptHourCountModel
+/**
+ * Model PortalSession
+ * A portal link (issue 17): its token is exchanged once for a session credential; only hashes are stored.
+ */
+export type PortalSession = Prisma.PortalSessionModel

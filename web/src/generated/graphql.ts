@@ -115,6 +115,33 @@ export type EndpointStatus =
   /** Deliveries are recorded and held, not attempted, until resumeEndpoint. */
   | 'PAUSED';
 
+export type PortalFeaturesInput = {
+  customHeaders?: boolean | null | undefined;
+  filters?: boolean | null | undefined;
+  /** Signing secrets shown and rotatable in the portal (default true). */
+  secrets?: boolean | null | undefined;
+  transformations?: boolean | null | undefined;
+};
+
+export type PortalSessionInput = {
+  /** An account id or externalId; omitted with an account's own key (that account). */
+  account?: string | null | undefined;
+  /** From 300 (5 minutes) to 604800 (7 days); default 3600. */
+  expiresInSeconds?: number | null | undefined;
+  features?: PortalFeaturesInput | null | undefined;
+  /** No editing controls, and every mutation of the session is refused. */
+  readOnly?: boolean | null | undefined;
+  theme?: PortalThemeInput | null | undefined;
+};
+
+export type PortalThemeInput = {
+  dark?: boolean | null | undefined;
+  logoUrl?: string | null | undefined;
+  /** A CSS colour, e.g. #3b5bdb. */
+  primaryColor?: string | null | undefined;
+  productName?: string | null | undefined;
+};
+
 /** How the hex signature header (the one beside the Standard Webhooks headers) is written. */
 export type SignatureFormat =
   /** <hex HMAC-SHA256(secret, raw body)>, without a prefix. */
@@ -187,7 +214,7 @@ export type DashboardCatalogNamesQueryVariables = Exact<{ [key: string]: never; 
 
 export type DashboardCatalogNamesQuery = { eventTypes: Array<{ name: string, description: string }> };
 
-export type EndpointSettingsFragment = { description: string, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, headers: unknown, sessionIds: Array<string> | null, concurrencyLimit: number | null, ordered: boolean, filter: unknown, transformation: string | null };
+export type EndpointSettingsFragment = { description: string, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, headers?: unknown, sessionIds: Array<string> | null, concurrencyLimit: number | null, ordered: boolean, filter?: unknown, transformation?: string | null };
 
 export type PageInfoFieldsFragment = { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null };
 
@@ -219,6 +246,17 @@ export type DashboardAccountsQueryVariables = Exact<{
 
 
 export type DashboardAccountsQuery = { accounts: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, name: string, externalId: string | null, status: AccountStatus, createdAt: string, endpointCount: number, failingEndpointCount: number } }> } };
+
+export type DashboardPortalLinkMutationVariables = Exact<{
+  input: PortalSessionInput;
+}>;
+
+
+export type DashboardPortalLinkMutation = { createPortalSession:
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'PortalSessionSuccess', portalSession: { url: string, expiresAt: string } }
+    | { __typename: 'ValidationError', message: string }
+   };
 
 export type DashboardCreateEndpointMutationVariables = Exact<{
   input: CreateEndpointInput;
@@ -331,10 +369,14 @@ export type DashboardSendTestEventMutation = { sendTestEvent:
 
 export type DashboardEndpointQueryVariables = Exact<{
   id: string;
+  secrets?: boolean;
+  customHeaders?: boolean;
+  filters?: boolean;
+  transformations?: boolean;
 }>;
 
 
-export type DashboardEndpointQuery = { endpoint: { id: string, url: string, status: EndpointStatus, pauseReason: string | null, pausedAt: string | null, failing: boolean, consecutiveFailures: number, failingSince: string | null, eventTypes: Array<string>, signingSecret: string, createdAt: string, updatedAt: string, description: string, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, headers: unknown, sessionIds: Array<string> | null, concurrencyLimit: number | null, ordered: boolean, filter: unknown, transformation: string | null, destination: { kind: DestinationKind, exchange: string | null, routingKey: string | null, subject: string | null, stream: string | null }, retiredSecrets: Array<{ secret: string, expiresAt: string }>, stats: { total: number, succeeded: number, failed: number, pending: number, successRate: number | null }, timeline: Array<{ hour: string, attempts: number, succeeded: number, failed: number, successRate: number | null }>, recent: { edges: Array<{ node: { id: string, attempts: Array<{ id: string, outcome: AttemptOutcome, responseStatus: number | null, error: string | null, startedAt: string }> } }> } } | null };
+export type DashboardEndpointQuery = { endpoint: { id: string, url: string, status: EndpointStatus, pauseReason: string | null, pausedAt: string | null, failing: boolean, consecutiveFailures: number, failingSince: string | null, eventTypes: Array<string>, signingSecret?: string, createdAt: string, updatedAt: string, description: string, rateLimitPerSecond: number | null, timeoutMs: number, retrySchedule: Array<number>, headers?: unknown, sessionIds: Array<string> | null, concurrencyLimit: number | null, ordered: boolean, filter?: unknown, transformation?: string | null, destination: { kind: DestinationKind, exchange: string | null, routingKey: string | null, subject: string | null, stream: string | null }, retiredSecrets?: Array<{ secret: string, expiresAt: string }>, stats: { total: number, succeeded: number, failed: number, pending: number, successRate: number | null }, timeline: Array<{ hour: string, attempts: number, succeeded: number, failed: number, successRate: number | null }>, recent: { edges: Array<{ node: { id: string, attempts: Array<{ id: string, outcome: AttemptOutcome, responseStatus: number | null, error: string | null, startedAt: string }> } }> } } | null };
 
 export type DashboardUpdateEndpointMutationVariables = Exact<{
   id: string;
@@ -421,12 +463,12 @@ export const EndpointSettingsFragmentDoc = new TypedDocumentString(`
   rateLimitPerSecond
   timeoutMs
   retrySchedule
-  headers
+  headers @include(if: $customHeaders)
   sessionIds
   concurrencyLimit
   ordered
-  filter
-  transformation
+  filter @include(if: $filters)
+  transformation @include(if: $transformations)
 }
     `, {"fragmentName":"EndpointSettings"}) as unknown as TypedDocumentString<EndpointSettingsFragment, unknown>;
 export const PageInfoFieldsFragmentDoc = new TypedDocumentString(`
@@ -515,6 +557,22 @@ export const DashboardAccountsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<DashboardAccountsQuery, DashboardAccountsQueryVariables>;
+export const DashboardPortalLinkDocument = new TypedDocumentString(`
+    mutation DashboardPortalLink($input: PortalSessionInput!) {
+  createPortalSession(input: $input) {
+    __typename
+    ... on PortalSessionSuccess {
+      portalSession {
+        url
+        expiresAt
+      }
+    }
+    ... on Error {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DashboardPortalLinkMutation, DashboardPortalLinkMutationVariables>;
 export const DashboardCreateEndpointDocument = new TypedDocumentString(`
     mutation DashboardCreateEndpoint($input: CreateEndpointInput!) {
   createEndpoint(input: $input) {
@@ -715,7 +773,7 @@ export const DashboardSendTestEventDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<DashboardSendTestEventMutation, DashboardSendTestEventMutationVariables>;
 export const DashboardEndpointDocument = new TypedDocumentString(`
-    query DashboardEndpoint($id: ID!) {
+    query DashboardEndpoint($id: ID!, $secrets: Boolean! = true, $customHeaders: Boolean! = true, $filters: Boolean! = true, $transformations: Boolean! = true) {
   endpoint(id: $id) {
     id
     url
@@ -733,8 +791,8 @@ export const DashboardEndpointDocument = new TypedDocumentString(`
     consecutiveFailures
     failingSince
     eventTypes
-    signingSecret
-    retiredSecrets {
+    signingSecret @include(if: $secrets)
+    retiredSecrets @include(if: $secrets) {
       secret
       expiresAt
     }
@@ -768,12 +826,12 @@ export const DashboardEndpointDocument = new TypedDocumentString(`
   rateLimitPerSecond
   timeoutMs
   retrySchedule
-  headers
+  headers @include(if: $customHeaders)
   sessionIds
   concurrencyLimit
   ordered
-  filter
-  transformation
+  filter @include(if: $filters)
+  transformation @include(if: $transformations)
 }
 fragment StatsFields on DeliveryStats {
   total

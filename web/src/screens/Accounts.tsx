@@ -31,6 +31,23 @@ const AccountsQuery = graphql(`
   }
 `);
 
+const PortalLinkMutation = graphql(`
+  mutation DashboardPortalLink($input: PortalSessionInput!) {
+    createPortalSession(input: $input) {
+      __typename
+      ... on PortalSessionSuccess {
+        portalSession {
+          url
+          expiresAt
+        }
+      }
+      ... on Error {
+        message
+      }
+    }
+  }
+`);
+
 type Status = 'ACTIVE' | 'DISABLED';
 type Account = DashboardAccountsQuery['accounts']['edges'][number]['node'];
 
@@ -56,6 +73,18 @@ export function Accounts(props: { adminKey: string; onOpen(account: Account): vo
       clearTimeout(timer);
     };
   }, [search, status, props.adminKey]);
+
+  /** A portal link for the account (an hour), shown in its row to copy and send to the customer. */
+  const [links, setLinks] = useState<Record<string, string>>({});
+  const portalLink = async (account: Account) => {
+    try {
+      const made = (await request(PortalLinkMutation, { input: { account: account.id } }, props.adminKey)).createPortalSession;
+      if (made.__typename !== 'PortalSessionSuccess') throw new Error('message' in made ? made.message : 'The portal link could not be made');
+      setLinks((current) => ({ ...current, [account.id]: made.portalSession.url }));
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
 
   return (
     <>
@@ -113,7 +142,13 @@ export function Accounts(props: { adminKey: string; onOpen(account: Account): vo
                     <td>
                       <button type="button" className="button small" disabled={account.status !== 'ACTIVE'} onClick={() => props.onOpen(account)} aria-label={`Open ${account.name}`}>
                         Open
+                      </button>{' '}
+                      <button type="button" className="button small" disabled={account.status !== 'ACTIVE'} onClick={() => void portalLink(account)} aria-label={`Portal link for ${account.name}`}>
+                        Portal link
                       </button>
+                      {links[account.id] && (
+                        <input className="mono small" readOnly value={links[account.id]} aria-label={`Portal link of ${account.name}`} onFocus={(e) => e.target.select()} />
+                      )}
                     </td>
                   </tr>
                 ))}

@@ -15,6 +15,7 @@ import { kindLabel } from '../destination-form.tsx';
 import { FormError } from '../ui.tsx';
 import { plural, Sparkline } from '../chart.tsx';
 import { CreateEndpointDialog } from './CreateEndpoint.tsx';
+import { useCanEdit } from '../portal.tsx';
 import { DeleteEndpointDialog } from './DeleteEndpointDialog.tsx';
 
 const PAGE_SIZE = 10;
@@ -66,6 +67,7 @@ export function EndpointList() {
   const connection = data?.endpoints;
   const endpoints = connection?.edges.map((e) => e.node) ?? [];
 
+  const canEdit = useCanEdit();
   return (
     <section className="page" aria-labelledby="endpoints-title">
       <div className="page-head">
@@ -73,9 +75,11 @@ export function EndpointList() {
           <h1 id="endpoints-title">Webhook endpoints</h1>
           <p className="lead">Hookwire POSTs signed events to these URLs, retries until they land, and records every attempt.</p>
         </div>
-        <button type="button" className="button primary" onClick={() => setCreating(true)}>
-          <Icon name="plus" /> Add Endpoint
-        </button>
+        {canEdit && (
+          <button type="button" className="button primary" onClick={() => setCreating(true)}>
+            <Icon name="plus" /> Add Endpoint
+          </button>
+        )}
       </div>
 
       <FormError message={error} />
@@ -84,9 +88,11 @@ export function EndpointList() {
         <div className="card empty">
           <h2>No endpoints yet</h2>
           <p>Add an endpoint to start receiving events such as message.received or form.submitted on your server.</p>
-          <button type="button" className="button primary" onClick={() => setCreating(true)}>
-            Add Endpoint
-          </button>
+          {canEdit && (
+            <button type="button" className="button primary" onClick={() => setCreating(true)}>
+              Add Endpoint
+            </button>
+          )}
         </div>
       )}
 
@@ -133,6 +139,7 @@ type Endpoint = DashboardEndpointsQuery['endpoints']['edges'][number]['node'];
 function EndpointRow({ endpoint, onDelete }: { endpoint: Endpoint; onDelete(): void }) {
   const attempts = endpoint.timeline.reduce((n, b) => n + b.attempts, 0);
   const succeeded = endpoint.timeline.reduce((n, b) => n + b.succeeded, 0);
+  const canEdit = useCanEdit();
   return (
     <li className="card endpoint-row" data-endpoint-id={endpoint.id}>
       <div className="endpoint-main">
@@ -169,15 +176,11 @@ function EndpointRow({ endpoint, onDelete }: { endpoint: Endpoint; onDelete(): v
         </span>
       </div>
       <div className="endpoint-actions">
-        <button
-          type="button"
-          className="icon-button danger"
-          aria-label={`Delete ${endpoint.description}`}
-          title="Delete endpoint"
-          onClick={onDelete}
-        >
-          <Icon name="trash" />
-        </button>
+        {canEdit && (
+          <button type="button" className="icon-button danger" aria-label={`Delete ${endpoint.description}`} title="Delete endpoint" onClick={onDelete}>
+            <Icon name="trash" />
+          </button>
+        )}
         <Link className="icon-button" href={`/endpoints/${endpoint.id}`} aria-label={`Edit ${endpoint.description}`} title="Edit endpoint">
           <Icon name="chevron" />
         </Link>

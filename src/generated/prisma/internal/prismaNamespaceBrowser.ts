@@ -64,7 +64,8 @@ export const ModelName = {
   Source: 'Source',
   SourceRequest: 'SourceRequest',
   DeliveryHourCount: 'DeliveryHourCount',
-  AttemptHourCount: 'AttemptHourCount'
+  AttemptHourCount: 'AttemptHourCount',
+  PortalSession: 'PortalSession'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -308,6 +309,23 @@ export const AttemptHourCountScalarFieldEnum = {
 } as const
 
 export type AttemptHourCountScalarFieldEnum = (typeof AttemptHourCountScalarFieldEnum)[keyof typeof AttemptHourCountScalarFieldEnum]
+
+
+export const PortalSessionScalarFieldEnum = {
+  id: 'id',
+  accountId: 'accountId',
+  tokenHash: 'tokenHash',
+  sessionHash: 'sessionHash',
+  expiresAt: 'expiresAt',
+  readOnly: 'readOnly',
+  features: 'features',
+  theme: 'theme',
+  createdAt: 'createdAt',
+  exchangedAt: 'exchangedAt',
+  revokedAt: 'revokedAt'
+} as const
+
+export type PortalSessionScalarFieldEnum = (typeof PortalSessionScalarFieldEnum)[keyof typeof PortalSessionScalarFieldEnum]
 
 
 export const SortOrder = {

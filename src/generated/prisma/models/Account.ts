@@ -201,6 +201,7 @@ export type AccountWhereInput = {
   events?: Prisma.EventListRelationFilter
   deliveries?: Prisma.DeliveryListRelationFilter
   sources?: Prisma.SourceListRelationFilter
+  portalSessions?: Prisma.PortalSessionListRelationFilter
 }
 
 export type AccountOrderByWithRelationInput = {
@@ -218,6 +219,7 @@ export type AccountOrderByWithRelationInput = {
   events?: Prisma.EventOrderByRelationAggregateInput
   deliveries?: Prisma.DeliveryOrderByRelationAggregateInput
   sources?: Prisma.SourceOrderByRelationAggregateInput
+  portalSessions?: Prisma.PortalSessionOrderByRelationAggregateInput
 }
 
 export type AccountWhereUniqueInput = Prisma.AtLeast<{
@@ -238,6 +240,7 @@ export type AccountWhereUniqueInput = Prisma.AtLeast<{
   events?: Prisma.EventListRelationFilter
   deliveries?: Prisma.DeliveryListRelationFilter
   sources?: Prisma.SourceListRelationFilter
+  portalSessions?: Prisma.PortalSessionListRelationFilter
 }, "id" | "externalId">
 
 export type AccountOrderByWithAggregationInput = {
@@ -281,6 +284,7 @@ export type AccountCreateInput = {
   events?: Prisma.EventCreateNestedManyWithoutAccountInput
   deliveries?: Prisma.DeliveryCreateNestedManyWithoutAccountInput
   sources?: Prisma.SourceCreateNestedManyWithoutAccountInput
+  portalSessions?: Prisma.PortalSessionCreateNestedManyWithoutAccountInput
 }
 
 export type AccountUncheckedCreateInput = {
@@ -298,6 +302,7 @@ export type AccountUncheckedCreateInput = {
   events?: Prisma.EventUncheckedCreateNestedManyWithoutAccountInput
   deliveries?: Prisma.DeliveryUncheckedCreateNestedManyWithoutAccountInput
   sources?: Prisma.SourceUncheckedCreateNestedManyWithoutAccountInput
+  portalSessions?: Prisma.PortalSessionUncheckedCreateNestedManyWithoutAccountInput
 }
 
 export type AccountUpdateInput = {
@@ -315,6 +320,7 @@ export type AccountUpdateInput = {
   events?: Prisma.EventUpdateManyWithoutAccountNestedInput
   deliveries?: Prisma.DeliveryUpdateManyWithoutAccountNestedInput
   sources?: Prisma.SourceUpdateManyWithoutAccountNestedInput
+  portalSessions?: Prisma.PortalSessionUpdateManyWithoutAccountNestedInput
 }
 
 export type AccountUncheckedUpdateInput = {
@@ -332,6 +338,7 @@ export type AccountUncheckedUpdateInput = {
   events?: Prisma.EventUncheckedUpdateManyWithoutAccountNestedInput
   deliveries?: Prisma.DeliveryUncheckedUpdateManyWithoutAccountNestedInput
   sources?: Prisma.SourceUncheckedUpdateManyWithoutAccountNestedInput
+  portalSessions?: Prisma.PortalSessionUncheckedUpdateManyWithoutAccountNestedInput
 }
 
 export type AccountCreateManyInput = {
@@ -515,6 +522,20 @@ export type AccountUpdateOneRequiredWithoutSourcesNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.AccountUpdateToOneWithWhereWithoutSourcesInput, Prisma.AccountUpdateWithoutSourcesInput>, Prisma.AccountUncheckedUpdateWithoutSourcesInput>
 }
 
+export type AccountCreateNestedOneWithoutPortalSessionsInput = {
+  create?: Prisma.XOR<Prisma.AccountCreateWithoutPortalSessionsInput, Prisma.AccountUncheckedCreateWithoutPortalSessionsInput>
+  connectOrCreate?: Prisma.AccountCreateOrConnectWithoutPortalSessionsInput
+  connect?: Prisma.AccountWhereUniqueInput
+}
+
+export type AccountUpdateOneRequiredWithoutPortalSessionsNestedInput = {
+  create?: Prisma.XOR<Prisma.AccountCreateWithoutPortalSessionsInput, Prisma.AccountUncheckedCreateWithoutPortalSessionsInput>
+  connectOrCreate?: Prisma.AccountCreateOrConnectWithoutPortalSessionsInput
+  upsert?: Prisma.AccountUpsertWithoutPortalSessionsInput
+  connect?: Prisma.AccountWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.AccountUpdateToOneWithWhereWithoutPortalSessionsInput, Prisma.AccountUpdateWithoutPortalSessionsInput>, Prisma.AccountUncheckedUpdateWithoutPortalSessionsInput>
+}
+
 export type AccountCreateWithoutApiKeysInput = {
   id: string
   name: string
@@ -529,6 +550,7 @@ export type AccountCreateWithoutApiKeysInput = {
   events?: Prisma.EventCreateNestedManyWithoutAccountInput
   deliveries?: Prisma.DeliveryCreateNestedManyWithoutAccountInput
   sources?: Prisma.SourceCreateNestedManyWithoutAccountInput
+  portalSessions?: Prisma.PortalSessionCreateNestedManyWithoutAccountInput
 }
 
 export type AccountUncheckedCreateWithoutApiKeysInput = {
@@ -545,6 +567,7 @@ export type AccountUncheckedCreateWithoutApiKeysInput = {
   events?: Prisma.EventUncheckedCreateNestedManyWithoutAccountInput
   deliveries?: Prisma.DeliveryUncheckedCreateNestedManyWithoutAccountInput
   sources?: Prisma.SourceUncheckedCreateNestedManyWithoutAccountInput
+  portalSessions?: Prisma.PortalSessionUncheckedCreateNestedManyWithoutAccountInput
 }
 
 export type AccountCreateOrConnectWithoutApiKeysInput = {
@@ -577,6 +600,7 @@ export type AccountUpdateWithoutApiKeysInput = {
   events?: Prisma.EventUpdateManyWithoutAccountNestedInput
   deliveries?: Prisma.DeliveryUpdateManyWithoutAccountNestedInput
   sources?: Prisma.SourceUpdateManyWithoutAccountNestedInput
+  portalSessions?: Prisma.PortalSessionUpdateManyWithoutAccountNestedInput
 }
 
 export type AccountUncheckedUpdateWithoutApiKeysInput = {
@@ -593,6 +617,7 @@ export type AccountUncheckedUpdateWithoutApiKeysInput = {
   events?: Prisma.EventUncheckedUpdateManyWithoutAccountNestedInput
   deliveries?: Prisma.DeliveryUncheckedUpdateManyWithoutAccountNestedInput
   sources?: Prisma.SourceUncheckedUpdateManyWithoutAccountNestedInput
+  portalSessions?: Prisma.PortalSessionUncheckedUpdateManyWithoutAccountNestedInput
 }
 
 export type AccountCreateWithoutEndpointsInput = {
@@ -609,6 +634,7 @@ export type AccountCreateWithoutEndpointsInput = {
   events?: Prisma.EventCreateNestedManyWithoutAccountInput
   deliveries?: Prisma.DeliveryCreateNestedManyWithoutAccountInput
   sources?: Prisma.SourceCreateNestedManyWithoutAccountInput
+  portalSessions?: Prisma.PortalSessionCreateNestedManyWithoutAccountInput
 }
 
 export type AccountUncheckedCreateWithoutEndpointsInput = {
@@ -625,6 +651,7 @@ export type AccountUncheckedCreateWithoutEndpointsInput = {
   events?: Prisma.EventUncheckedCreateNestedManyWithoutAccountInput
   deliveries?: Prisma.DeliveryUncheckedCreateNestedManyWithoutAccountInput
   sources?: Prisma.SourceUncheckedCreateNestedManyWithoutAccountInput
+  portalSessions?: Prisma.PortalSessionUncheckedCreateNestedManyWithoutAccountInput
 }
 
 export type AccountCreateOrConnectWithoutEndpointsInput = {
@@ -657,6 +684,7 @@ export type AccountUpdateWithoutEndpointsInput = {
   events?: Prisma.EventUpdateManyWithoutAccountNestedInput
   deliveries?: Prisma.DeliveryUpdateManyWithoutAccountNestedInput
   sources?: Prisma.SourceUpdateManyWithoutAccountNestedInput
+  portalSessions?: Prisma.PortalSessionUpdateManyWithoutAccountNestedInput
 }
 
 export type AccountUncheckedUpdateWithoutEndpointsInput = {
@@ -673,6 +701,7 @@ export type AccountUncheckedUpdateWithoutEndpointsInput = {
   events?: Prisma.EventUncheckedUpdateManyWithoutAccountNestedInput
   deliveries?: Prisma.DeliveryUncheckedUpdateManyWithoutAccountNestedInput
   sources?: Prisma.SourceUncheckedUpdateManyWithoutAccountNestedInput
+  portalSessions?: Prisma.PortalSessionUncheckedUpdateManyWithoutAccountNestedInput
 }
 
 export type AccountCreateWithoutEventsInput = {
@@ -689,6 +718,7 @@ export type AccountCreateWithoutEventsInput = {
   endpoints?: Prisma.EndpointCreateNestedManyWithoutAccountInput
   deliveries?: Prisma.DeliveryCreateNestedManyWithoutAccountInput
   sources?: Prisma.SourceCreateNestedManyWithoutAccountInput
+  portalSessions?: Prisma.PortalSessionCreateNestedManyWithoutAccountInput
 }
 
 export type AccountUncheckedCreateWithoutEventsInput = {
@@ -705,6 +735,7 @@ export type AccountUncheckedCreateWithoutEventsInput = {
   endpoints?: Prisma.EndpointUncheckedCreateNestedManyWithoutAccountInput
   deliveries?: Prisma.DeliveryUncheckedCreateNestedManyWithoutAccountInput
   sources?: Prisma.SourceUncheckedCreateNestedManyWithoutAccountInput
+  portalSessions?: Prisma.PortalSessionUncheckedCreateNestedManyWithoutAccountInput
 }
 
 export type AccountCreateOrConnectWithoutEventsInput = {
@@ -737,6 +768,7 @@ export type AccountUpdateWithoutEventsInput = {
   endpoints?: Prisma.EndpointUpdateManyWithoutAccountNestedInput
   deliveries?: Prisma.DeliveryUpdateManyWithoutAccountNestedInput
   sources?: Prisma.SourceUpdateManyWithoutAccountNestedInput
+  portalSessions?: Prisma.PortalSessionUpdateManyWithoutAccountNestedInput
 }
 
 export type AccountUncheckedUpdateWithoutEventsInput = {
@@ -753,6 +785,7 @@ export type AccountUncheckedUpdateWithoutEventsInput = {
   endpoints?: Prisma.EndpointUncheckedUpdateManyWithoutAccountNestedInput
   deliveries?: Prisma.DeliveryUncheckedUpdateManyWithoutAccountNestedInput
   sources?: Prisma.SourceUncheckedUpdateManyWithoutAccountNestedInput
+  portalSessions?: Prisma.PortalSessionUncheckedUpdateManyWithoutAccountNestedInput
 }
 
 export type AccountCreateWithoutEventTypesInput = {
@@ -769,6 +802,7 @@ export type AccountCreateWithoutEventTypesInput = {
   events?: Prisma.EventCreateNestedManyWithoutAccountInput
   deliveries?: Prisma.DeliveryCreateNestedManyWithoutAccountInput
   sources?: Prisma.SourceCreateNestedManyWithoutAccountInput
+  portalSessions?: Prisma.PortalSessionCreateNestedManyWithoutAccountInput
 }
 
 export type AccountUncheckedCreateWithoutEventTypesInput = {
@@ -785,6 +819,7 @@ export type AccountUncheckedCreateWithoutEventTypesInput = {
   events?: Prisma.EventUncheckedCreateNestedManyWithoutAccountInput
   deliveries?: Prisma.DeliveryUncheckedCreateNestedManyWithoutAccountInput
   sources?: Prisma.SourceUncheckedCreateNestedManyWithoutAccountInput
+  portalSessions?: Prisma.PortalSessionUncheckedCreateNestedManyWithoutAccountInput
 }
 
 export type AccountCreateOrConnectWithoutEventTypesInput = {
@@ -817,6 +852,7 @@ export type AccountUpdateWithoutEventTypesInput = {
   events?: Prisma.EventUpdateManyWithoutAccountNestedInput
   deliveries?: Prisma.DeliveryUpdateManyWithoutAccountNestedInput
   sources?: Prisma.SourceUpdateManyWithoutAccountNestedInput
+  portalSessions?: Prisma.PortalSessionUpdateManyWithoutAccountNestedInput
 }
 
 export type AccountUncheckedUpdateWithoutEventTypesInput = {
@@ -833,6 +869,7 @@ export type AccountUncheckedUpdateWithoutEventTypesInput = {
   events?: Prisma.EventUncheckedUpdateManyWithoutAccountNestedInput
   deliveries?: Prisma.DeliveryUncheckedUpdateManyWithoutAccountNestedInput
   sources?: Prisma.SourceUncheckedUpdateManyWithoutAccountNestedInput
+  portalSessions?: Prisma.PortalSessionUncheckedUpdateManyWithoutAccountNestedInput
 }
 
 export type AccountCreateWithoutIdempotencyKeysInput = {
@@ -849,6 +886,7 @@ export type AccountCreateWithoutIdempotencyKeysInput = {
   events?: Prisma.EventCreateNestedManyWithoutAccountInput
   deliveries?: Prisma.DeliveryCreateNestedManyWithoutAccountInput
   sources?: Prisma.SourceCreateNestedManyWithoutAccountInput
+  portalSessions?: Prisma.PortalSessionCreateNestedManyWithoutAccountInput
 }
 
 export type AccountUncheckedCreateWithoutIdempotencyKeysInput = {
@@ -865,6 +903,7 @@ export type AccountUncheckedCreateWithoutIdempotencyKeysInput = {
   events?: Prisma.EventUncheckedCreateNestedManyWithoutAccountInput
   deliveries?: Prisma.DeliveryUncheckedCreateNestedManyWithoutAccountInput
   sources?: Prisma.SourceUncheckedCreateNestedManyWithoutAccountInput
+  portalSessions?: Prisma.PortalSessionUncheckedCreateNestedManyWithoutAccountInput
 }
 
 export type AccountCreateOrConnectWithoutIdempotencyKeysInput = {
@@ -897,6 +936,7 @@ export type AccountUpdateWithoutIdempotencyKeysInput = {
   events?: Prisma.EventUpdateManyWithoutAccountNestedInput
   deliveries?: Prisma.DeliveryUpdateManyWithoutAccountNestedInput
   sources?: Prisma.SourceUpdateManyWithoutAccountNestedInput
+  portalSessions?: Prisma.PortalSessionUpdateManyWithoutAccountNestedInput
 }
 
 export type AccountUncheckedUpdateWithoutIdempotencyKeysInput = {
@@ -913,6 +953,7 @@ export type AccountUncheckedUpdateWithoutIdempotencyKeysInput = {
   events?: Prisma.EventUncheckedUpdateManyWithoutAccountNestedInput
   deliveries?: Prisma.DeliveryUncheckedUpdateManyWithoutAccountNestedInput
   sources?: Prisma.SourceUncheckedUpdateManyWithoutAccountNestedInput
+  portalSessions?: Prisma.PortalSessionUncheckedUpdateManyWithoutAccountNestedInput
 }
 
 export type AccountCreateWithoutDeliveriesInput = {
@@ -929,6 +970,7 @@ export type AccountCreateWithoutDeliveriesInput = {
   endpoints?: Prisma.EndpointCreateNestedManyWithoutAccountInput
   events?: Prisma.EventCreateNestedManyWithoutAccountInput
   sources?: Prisma.SourceCreateNestedManyWithoutAccountInput
+  portalSessions?: Prisma.PortalSessionCreateNestedManyWithoutAccountInput
 }
 
 export type AccountUncheckedCreateWithoutDeliveriesInput = {
@@ -945,6 +987,7 @@ export type AccountUncheckedCreateWithoutDeliveriesInput = {
   endpoints?: Prisma.EndpointUncheckedCreateNestedManyWithoutAccountInput
   events?: Prisma.EventUncheckedCreateNestedManyWithoutAccountInput
   sources?: Prisma.SourceUncheckedCreateNestedManyWithoutAccountInput
+  portalSessions?: Prisma.PortalSessionUncheckedCreateNestedManyWithoutAccountInput
 }
 
 export type AccountCreateOrConnectWithoutDeliveriesInput = {
@@ -977,6 +1020,7 @@ export type AccountUpdateWithoutDeliveriesInput = {
   endpoints?: Prisma.EndpointUpdateManyWithoutAccountNestedInput
   events?: Prisma.EventUpdateManyWithoutAccountNestedInput
   sources?: Prisma.SourceUpdateManyWithoutAccountNestedInput
+  portalSessions?: Prisma.PortalSessionUpdateManyWithoutAccountNestedInput
 }
 
 export type AccountUncheckedUpdateWithoutDeliveriesInput = {
@@ -993,6 +1037,7 @@ export type AccountUncheckedUpdateWithoutDeliveriesInput = {
   endpoints?: Prisma.EndpointUncheckedUpdateManyWithoutAccountNestedInput
   events?: Prisma.EventUncheckedUpdateManyWithoutAccountNestedInput
   sources?: Prisma.SourceUncheckedUpdateManyWithoutAccountNestedInput
+  portalSessions?: Prisma.PortalSessionUncheckedUpdateManyWithoutAccountNestedInput
 }
 
 export type AccountCreateWithoutSourcesInput = {
@@ -1009,6 +1054,7 @@ export type AccountCreateWithoutSourcesInput = {
   endpoints?: Prisma.EndpointCreateNestedManyWithoutAccountInput
   events?: Prisma.EventCreateNestedManyWithoutAccountInput
   deliveries?: Prisma.DeliveryCreateNestedManyWithoutAccountInput
+  portalSessions?: Prisma.PortalSessionCreateNestedManyWithoutAccountInput
 }
 
 export type AccountUncheckedCreateWithoutSourcesInput = {
@@ -1025,6 +1071,7 @@ export type AccountUncheckedCreateWithoutSourcesInput = {
   endpoints?: Prisma.EndpointUncheckedCreateNestedManyWithoutAccountInput
   events?: Prisma.EventUncheckedCreateNestedManyWithoutAccountInput
   deliveries?: Prisma.DeliveryUncheckedCreateNestedManyWithoutAccountInput
+  portalSessions?: Prisma.PortalSessionUncheckedCreateNestedManyWithoutAccountInput
 }
 
 export type AccountCreateOrConnectWithoutSourcesInput = {
@@ -1057,6 +1104,7 @@ export type AccountUpdateWithoutSourcesInput = {
   endpoints?: Prisma.EndpointUpdateManyWithoutAccountNestedInput
   events?: Prisma.EventUpdateManyWithoutAccountNestedInput
   deliveries?: Prisma.DeliveryUpdateManyWithoutAccountNestedInput
+  portalSessions?: Prisma.PortalSessionUpdateManyWithoutAccountNestedInput
 }
 
 export type AccountUncheckedUpdateWithoutSourcesInput = {
@@ -1073,6 +1121,91 @@ export type AccountUncheckedUpdateWithoutSourcesInput = {
   endpoints?: Prisma.EndpointUncheckedUpdateManyWithoutAccountNestedInput
   events?: Prisma.EventUncheckedUpdateManyWithoutAccountNestedInput
   deliveries?: Prisma.DeliveryUncheckedUpdateManyWithoutAccountNestedInput
+  portalSessions?: Prisma.PortalSessionUncheckedUpdateManyWithoutAccountNestedInput
+}
+
+export type AccountCreateWithoutPortalSessionsInput = {
+  id: string
+  name: string
+  createdAt?: Date | string
+  externalId?: string | null
+  metadata?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  status?: $Enums.AccountStatus
+  deletedAt?: Date | string | null
+  apiKeys?: Prisma.ApiKeyCreateNestedManyWithoutAccountInput
+  eventTypes?: Prisma.EventTypeCreateNestedManyWithoutAccountInput
+  idempotencyKeys?: Prisma.IdempotencyKeyCreateNestedManyWithoutAccountInput
+  endpoints?: Prisma.EndpointCreateNestedManyWithoutAccountInput
+  events?: Prisma.EventCreateNestedManyWithoutAccountInput
+  deliveries?: Prisma.DeliveryCreateNestedManyWithoutAccountInput
+  sources?: Prisma.SourceCreateNestedManyWithoutAccountInput
+}
+
+export type AccountUncheckedCreateWithoutPortalSessionsInput = {
+  id: string
+  name: string
+  createdAt?: Date | string
+  externalId?: string | null
+  metadata?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  status?: $Enums.AccountStatus
+  deletedAt?: Date | string | null
+  apiKeys?: Prisma.ApiKeyUncheckedCreateNestedManyWithoutAccountInput
+  eventTypes?: Prisma.EventTypeUncheckedCreateNestedManyWithoutAccountInput
+  idempotencyKeys?: Prisma.IdempotencyKeyUncheckedCreateNestedManyWithoutAccountInput
+  endpoints?: Prisma.EndpointUncheckedCreateNestedManyWithoutAccountInput
+  events?: Prisma.EventUncheckedCreateNestedManyWithoutAccountInput
+  deliveries?: Prisma.DeliveryUncheckedCreateNestedManyWithoutAccountInput
+  sources?: Prisma.SourceUncheckedCreateNestedManyWithoutAccountInput
+}
+
+export type AccountCreateOrConnectWithoutPortalSessionsInput = {
+  where: Prisma.AccountWhereUniqueInput
+  create: Prisma.XOR<Prisma.AccountCreateWithoutPortalSessionsInput, Prisma.AccountUncheckedCreateWithoutPortalSessionsInput>
+}
+
+export type AccountUpsertWithoutPortalSessionsInput = {
+  update: Prisma.XOR<Prisma.AccountUpdateWithoutPortalSessionsInput, Prisma.AccountUncheckedUpdateWithoutPortalSessionsInput>
+  create: Prisma.XOR<Prisma.AccountCreateWithoutPortalSessionsInput, Prisma.AccountUncheckedCreateWithoutPortalSessionsInput>
+  where?: Prisma.AccountWhereInput
+}
+
+export type AccountUpdateToOneWithWhereWithoutPortalSessionsInput = {
+  where?: Prisma.AccountWhereInput
+  data: Prisma.XOR<Prisma.AccountUpdateWithoutPortalSessionsInput, Prisma.AccountUncheckedUpdateWithoutPortalSessionsInput>
+}
+
+export type AccountUpdateWithoutPortalSessionsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  externalId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  metadata?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  status?: Prisma.EnumAccountStatusFieldUpdateOperationsInput | $Enums.AccountStatus
+  deletedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  apiKeys?: Prisma.ApiKeyUpdateManyWithoutAccountNestedInput
+  eventTypes?: Prisma.EventTypeUpdateManyWithoutAccountNestedInput
+  idempotencyKeys?: Prisma.IdempotencyKeyUpdateManyWithoutAccountNestedInput
+  endpoints?: Prisma.EndpointUpdateManyWithoutAccountNestedInput
+  events?: Prisma.EventUpdateManyWithoutAccountNestedInput
+  deliveries?: Prisma.DeliveryUpdateManyWithoutAccountNestedInput
+  sources?: Prisma.SourceUpdateManyWithoutAccountNestedInput
+}
+
+export type AccountUncheckedUpdateWithoutPortalSessionsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  externalId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  metadata?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
+  status?: Prisma.EnumAccountStatusFieldUpdateOperationsInput | $Enums.AccountStatus
+  deletedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  apiKeys?: Prisma.ApiKeyUncheckedUpdateManyWithoutAccountNestedInput
+  eventTypes?: Prisma.EventTypeUncheckedUpdateManyWithoutAccountNestedInput
+  idempotencyKeys?: Prisma.IdempotencyKeyUncheckedUpdateManyWithoutAccountNestedInput
+  endpoints?: Prisma.EndpointUncheckedUpdateManyWithoutAccountNestedInput
+  events?: Prisma.EventUncheckedUpdateManyWithoutAccountNestedInput
+  deliveries?: Prisma.DeliveryUncheckedUpdateManyWithoutAccountNestedInput
+  sources?: Prisma.SourceUncheckedUpdateManyWithoutAccountNestedInput
 }
 
 
@@ -1088,6 +1221,7 @@ export type AccountCountOutputType = {
   events: number
   deliveries: number
   sources: number
+  portalSessions: number
 }
 
 export type AccountCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
@@ -1098,6 +1232,7 @@ export type AccountCountOutputTypeSelect<ExtArgs extends runtime.Types.Extension
   events?: boolean | AccountCountOutputTypeCountEventsArgs
   deliveries?: boolean | AccountCountOutputTypeCountDeliveriesArgs
   sources?: boolean | AccountCountOutputTypeCountSourcesArgs
+  portalSessions?: boolean | AccountCountOutputTypeCountPortalSessionsArgs
 }
 
 /**
@@ -1159,6 +1294,13 @@ export type AccountCountOutputTypeCountSourcesArgs<ExtArgs extends runtime.Types
   where?: Prisma.SourceWhereInput
 }
 
+/**
+ * AccountCountOutputType without action
+ */
+export type AccountCountOutputTypeCountPortalSessionsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.PortalSessionWhereInput
+}
+
 
 export type AccountSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   id?: boolean
@@ -1175,6 +1317,7 @@ export type AccountSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs 
   events?: boolean | Prisma.Account$eventsArgs<ExtArgs>
   deliveries?: boolean | Prisma.Account$deliveriesArgs<ExtArgs>
   sources?: boolean | Prisma.Account$sourcesArgs<ExtArgs>
+  portalSessions?: boolean | Prisma.Account$portalSessionsArgs<ExtArgs>
   _count?: boolean | Prisma.AccountCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["account"]>
 
@@ -1217,6 +1360,7 @@ export type AccountInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs
   events?: boolean | Prisma.Account$eventsArgs<ExtArgs>
   deliveries?: boolean | Prisma.Account$deliveriesArgs<ExtArgs>
   sources?: boolean | Prisma.Account$sourcesArgs<ExtArgs>
+  portalSessions?: boolean | Prisma.Account$portalSessionsArgs<ExtArgs>
   _count?: boolean | Prisma.AccountCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type AccountIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {}
@@ -1232,6 +1376,7 @@ export type $AccountPayload<ExtArgs extends runtime.Types.Extensions.InternalArg
     events: Prisma.$EventPayload<ExtArgs>[]
     deliveries: Prisma.$DeliveryPayload<ExtArgs>[]
     sources: Prisma.$SourcePayload<ExtArgs>[]
+    portalSessions: Prisma.$PortalSessionPayload<ExtArgs>[]
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
@@ -1648,6 +1793,7 @@ export interface Prisma__AccountClient<T, Null = never, ExtArgs extends runtime.
   events<T extends Prisma.Account$eventsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Account$eventsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$EventPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   deliveries<T extends Prisma.Account$deliveriesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Account$deliveriesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$DeliveryPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   sources<T extends Prisma.Account$sourcesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Account$sourcesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$SourcePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  portalSessions<T extends Prisma.Account$portalSessionsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Account$portalSessionsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$PortalSessionPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -2242,6 +2388,30 @@ export type Account$sourcesArgs<ExtArgs extends runtime.Types.Extensions.Interna
   take?: number
   skip?: number
   distinct?: Prisma.SourceScalarFieldEnum | Prisma.SourceScalarFieldEnum[]
+}
+
+/**
+ * Account.portalSessions
+ */
+export type Account$portalSessionsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the PortalSession
+   */
+  select?: Prisma.PortalSessionSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the PortalSession
+   */
+  omit?: Prisma.PortalSessionOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.PortalSessionInclude<ExtArgs> | null
+  where?: Prisma.PortalSessionWhereInput
+  orderBy?: Prisma.PortalSessionOrderByWithRelationInput | Prisma.PortalSessionOrderByWithRelationInput[]
+  cursor?: Prisma.PortalSessionWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.PortalSessionScalarFieldEnum | Prisma.PortalSessionScalarFieldEnum[]
 }
 
 /**

@@ -7,6 +7,7 @@ import { Icon } from '../../icons.tsx';
 import { useNotify } from '../../notices.tsx';
 import { EndpointBadge } from '../../status.tsx';
 import { orThrow } from '../../ui.tsx';
+import { useCanEdit } from '../../portal.tsx';
 import type { Endpoint } from './query.ts';
 
 const PauseMutation = graphql(`
@@ -47,6 +48,7 @@ export function EditorHead(props: { endpoint: Endpoint; titleId: string; saving:
     await props.refetch();
   };
 
+  const canEdit = useCanEdit();
   return (
     <div className="page-head sticky">
       <div>
@@ -54,7 +56,7 @@ export function EditorHead(props: { endpoint: Endpoint; titleId: string; saving:
           <Icon name="back" size={16} /> Endpoints
         </Link>
         <div className="endpoint-title">
-          <h1 id={props.titleId}>Edit Endpoint</h1>
+          <h1 id={props.titleId}>{canEdit ? 'Edit Endpoint' : 'Endpoint'}</h1>
           <EndpointBadge status={endpoint.status} />
         </div>
         <p className="muted mono small">{endpoint.id}</p>
@@ -63,12 +65,16 @@ export function EditorHead(props: { endpoint: Endpoint; titleId: string; saving:
         <Link className="button" href={`/endpoints/${endpoint.id}/messages`}>
           View Messages
         </Link>
-        <button type="button" className="button" onClick={togglePause}>
-          {endpoint.status === 'ACTIVE' ? 'Pause' : 'Resume'}
-        </button>
-        <button type="submit" className="button primary" disabled={props.saving || !props.dirty}>
-          {props.saving ? 'Saving…' : 'Save Changes'}
-        </button>
+        {canEdit && (
+          <>
+            <button type="button" className="button" onClick={togglePause}>
+              {endpoint.status === 'ACTIVE' ? 'Pause' : 'Resume'}
+            </button>
+            <button type="submit" className="button primary" disabled={props.saving || !props.dirty}>
+              {props.saving ? 'Saving…' : 'Save Changes'}
+            </button>
+          </>
+        )}
       </div>
     </div>
   );

@@ -4,6 +4,7 @@
 import { useId } from 'react';
 import { useCatalog } from '../../endpoint-form.tsx';
 import { useTitle } from '../../router.tsx';
+import { useCanEdit, useFeature, useFeatureVariables } from '../../portal.tsx';
 import { useQuery, useSubscription, useThrottled } from '../../session.tsx';
 import { AttemptSubscription, EndpointStatusSubscription } from '../../live.ts';
 import { FormError } from '../../ui.tsx';
@@ -20,7 +21,7 @@ import { UrlSection } from './UrlSection.tsx';
 import { useEndpointForm } from './useEndpointForm.ts';
 
 export function EndpointEditor({ endpointId }: { endpointId: string }) {
-  const { data, error, refetch } = useQuery(EndpointQuery, { id: endpointId });
+  const { data, error, refetch } = useQuery(EndpointQuery, { id: endpointId, ...useFeatureVariables() });
   const endpoint = data?.endpoint;
   useTitle(endpoint ? `Edit ${endpoint.description}` : 'Edit endpoint');
 
@@ -39,6 +40,8 @@ function Editor({ endpoint, refetch }: { endpoint: Endpoint; refetch(): Promise<
   const id = useId();
   const form = useEndpointForm(endpoint, refetch);
   const { errors } = form.state;
+  const canEdit = useCanEdit();
+  const secrets = useFeature('secrets');
 
   return (
     <section className="page editor" aria-labelledby={`${id}-title`}>
@@ -47,20 +50,25 @@ function Editor({ endpoint, refetch }: { endpoint: Endpoint; refetch(): Promise<
         <FormError message={form.state.formError} />
 
         <div className="editor-grid">
-          <UrlSection
-            endpoint={endpoint}
-            url={form.state.url}
-            destination={form.state.destination}
-            verifyToken={form.state.verifyToken}
-            errors={errors}
-            onChange={form.edit}
-          />
-          <SigningSecret endpoint={endpoint} onRotated={refetch} />
-          <StatusSection endpoint={endpoint} catalog={catalog.map((t) => t.name)} />
+          {/* Read-only (a portal session): the same cards, their controls disabled, and no action that changes anything. */}
+          <fieldset className="contents" disabled={!canEdit}>
+            <UrlSection
+              endpoint={endpoint}
+              url={form.state.url}
+              destination={form.state.destination}
+              verifyToken={form.state.verifyToken}
+              errors={errors}
+              onChange={form.edit}
+            />
+          </fieldset>
+          {secrets && <SigningSecret endpoint={endpoint} onRotated={refetch} />}
+          <StatusSection endpoint={endpoint} catalog={catalog.map((t) => t.name)} canEdit={canEdit} />
           <ActivitySection endpoint={endpoint} />
-          <EventTypesSection catalog={catalog} selected={form.state.eventTypes} errors={errors.eventTypes} onChange={(eventTypes) => form.edit({ eventTypes })} />
-          <AdvancedSettings drafts={form.state.drafts} errors={errors} onChange={form.setSetting} />
-          <DangerZone endpoint={endpoint} />
+          <fieldset className="contents" disabled={!canEdit}>
+            <EventTypesSection catalog={catalog} selected={form.state.eventTypes} errors={errors.eventTypes} onChange={(eventTypes) => form.edit({ eventTypes })} />
+            <AdvancedSettings drafts={form.state.drafts} errors={errors} onChange={form.setSetting} />
+          </fieldset>
+          {canEdit && <DangerZone endpoint={endpoint} />}
         </div>
       </form>
     </section>

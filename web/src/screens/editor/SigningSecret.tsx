@@ -3,6 +3,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { graphql } from '../../generated/index.ts';
 import { useMutate } from '../../session.tsx';
+import { useCanEdit } from '../../portal.tsx';
 import { Dialog, DialogActions } from '../../dialog.tsx';
 import { formatTime } from '../../format.ts';
 import { CopyButton, Icon } from '../../icons.tsx';
@@ -40,6 +41,10 @@ function maskSecret(secret: string): string {
 
 export function SigningSecret({ endpoint, onRotated }: { endpoint: Endpoint; onRotated(): Promise<void> }) {
   const id = useId();
+  const canEdit = useCanEdit();
+  // Not asked for in a portal session with secrets off (the editor shows no card then).
+  const signingSecret = endpoint.signingSecret ?? '';
+  const retiredSecrets = endpoint.retiredSecrets ?? [];
   const [revealed, setRevealed] = useState(false);
   const [rotating, setRotating] = useState(false);
 
@@ -52,20 +57,22 @@ export function SigningSecret({ endpoint, onRotated }: { endpoint: Endpoint; onR
           <button type="button" className="icon-button" aria-pressed={revealed} aria-label={revealed ? 'Hide signing secret' : 'Show signing secret'} title={revealed ? 'Hide' : 'Show'} onClick={() => setRevealed(!revealed)}>
             <Icon name={revealed ? 'eyeOff' : 'eye'} />
           </button>
-          <CopyButton text={endpoint.signingSecret} label="Copy signing secret" />
-          <button type="button" className="icon-button" aria-label="Regenerate signing secret" title="Regenerate" onClick={() => setRotating(true)}>
-            <Icon name="refresh" />
-          </button>
+          <CopyButton text={signingSecret} label="Copy signing secret" />
+          {canEdit && (
+            <button type="button" className="icon-button" aria-label="Regenerate signing secret" title="Regenerate" onClick={() => setRotating(true)}>
+              <Icon name="refresh" />
+            </button>
+          )}
         </div>
       </div>
       <p className="secret mono" data-testid="signing-secret" aria-label={revealed ? 'Signing secret' : 'Signing secret, hidden'}>
-        {show(endpoint.signingSecret)}
+        {show(signingSecret)}
       </p>
-      {endpoint.retiredSecrets.length > 0 && (
+      {retiredSecrets.length > 0 && (
         <div className="retired">
           <h3>Previous secrets, still signing</h3>
           <ul>
-            {endpoint.retiredSecrets.map((r) => (
+            {retiredSecrets.map((r) => (
               <li key={r.secret}>
                 <span className="secret mono" data-testid="retired-secret">
                   {show(r.secret)}

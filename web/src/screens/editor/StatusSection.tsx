@@ -23,7 +23,7 @@ function lastError(endpoint: Endpoint) {
 
 const describe = (a: Attempt) => a.error ?? (a.responseStatus ? `HTTP ${a.responseStatus}` : a.outcome.replace('_', ' ').toLowerCase());
 
-export function StatusSection({ endpoint, catalog }: { endpoint: Endpoint; catalog: string[] }) {
+export function StatusSection({ endpoint, catalog, canEdit = true }: { endpoint: Endpoint; catalog: string[]; canEdit?: boolean }) {
   const id = useId();
   const { failed, recovered } = lastError(endpoint);
   return (
@@ -35,7 +35,7 @@ export function StatusSection({ endpoint, catalog }: { endpoint: Endpoint; catal
         {failed && recovered && `Recovered: the latest attempt succeeded (last error ${formatAgo(failed.startedAt)}: ${describe(failed)})`}
       </p>
       <FailingWarning endpoint={endpoint} />
-      <TestEvent endpointId={endpoint.id} catalog={catalog} />
+      {canEdit && <TestEvent endpointId={endpoint.id} catalog={catalog} />}
     </section>
   );
 }

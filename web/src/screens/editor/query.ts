@@ -1,10 +1,16 @@
 // What the editor loads of an endpoint: one query for every section, refetched when a live notice
-// says the endpoint or its deliveries changed.
+// says the endpoint or its deliveries changed. A portal session's turned-off parts are not asked for.
 import { graphql } from '../../generated/index.ts';
 import type { DashboardEndpointQuery } from '../../generated/graphql.ts';
 
 export const EndpointQuery = graphql(`
-  query DashboardEndpoint($id: ID!) {
+  query DashboardEndpoint(
+    $id: ID!
+    $secrets: Boolean! = true
+    $customHeaders: Boolean! = true
+    $filters: Boolean! = true
+    $transformations: Boolean! = true
+  ) {
     endpoint(id: $id) {
       id
       url
@@ -22,8 +28,8 @@ export const EndpointQuery = graphql(`
       consecutiveFailures
       failingSince
       eventTypes
-      signingSecret
-      retiredSecrets {
+      signingSecret @include(if: $secrets)
+      retiredSecrets @include(if: $secrets) {
         secret
         expiresAt
       }

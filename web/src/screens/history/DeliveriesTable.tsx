@@ -6,6 +6,7 @@ import { setQuery } from '../../router.tsx';
 import { formatTime } from '../../format.ts';
 import { Icon } from '../../icons.tsx';
 import { DeliveryBadge } from '../../status.tsx';
+import { useCanEdit } from '../../portal.tsx';
 import { responseSummary } from './attempts.tsx';
 
 export type DeliveryRow = NonNullable<DashboardMessagesQuery['endpoint']>['deliveries']['edges'][number]['node'];
@@ -57,6 +58,7 @@ export function DeliveriesTable(props: { rows: readonly DeliveryRow[]; fresh: Se
 
 function Row({ row, fresh, onRetry }: { row: DeliveryRow; fresh: boolean; onRetry(): void }) {
   const last = row.attempts[row.attempts.length - 1];
+  const canEdit = useCanEdit();
   return (
     <tr data-delivery-id={row.id} className={fresh ? 'fresh' : undefined}>
       <td>
@@ -75,9 +77,11 @@ function Row({ row, fresh, onRetry }: { row: DeliveryRow; fresh: boolean; onRetr
         <button type="button" className="icon-button" aria-label={`View payload of ${row.event.type} ${row.event.id}`} title="View payload" onClick={() => setQuery({ delivery: row.id })}>
           <Icon name="eye" />
         </button>
-        <button type="button" className="icon-button" aria-label={`Retry delivery ${row.id}`} title="Retry now" onClick={onRetry}>
-          <Icon name="retry" />
-        </button>
+        {canEdit && (
+          <button type="button" className="icon-button" aria-label={`Retry delivery ${row.id}`} title="Retry now" onClick={onRetry}>
+            <Icon name="retry" />
+          </button>
+        )}
       </td>
     </tr>
   );

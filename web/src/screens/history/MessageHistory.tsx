@@ -15,6 +15,7 @@ import { Filters } from './Filters.tsx';
 import { PayloadPanel } from './PayloadPanel.tsx';
 import { RecoverFailed } from './RecoverFailed.tsx';
 import { StatCards } from './StatCards.tsx';
+import { useCanEdit } from '../../portal.tsx';
 import { useRetryDelivery } from './useRetryDelivery.ts';
 
 const PAGE_SIZE = 20;
@@ -77,6 +78,7 @@ export function MessageHistory({ endpointId }: { endpointId: string }) {
   const fresh = useFreshRows(rows, Boolean(endpoint));
   const retry = useRetryDelivery(() => void refetch());
 
+  const canEdit = useCanEdit();
   if (error && !endpoint) return <LoadFailed error={error} />;
   if (data && !endpoint) return <EndpointNotFound />;
 
@@ -100,7 +102,7 @@ export function MessageHistory({ endpointId }: { endpointId: string }) {
       <StatCards stats={connection?.stats} filtered={filtered} />
       <div className="toolbar">
         <Filters status={status} eventType={eventType} />
-        <RecoverFailed endpointId={endpointId} onRecovered={refetch} />
+        {canEdit && <RecoverFailed endpointId={endpointId} onRecovered={refetch} />}
       </div>
       <DeliveriesTable rows={rows} fresh={fresh} loaded={Boolean(connection)} loading={!data} filtered={filtered} onRetry={retry} />
       <div className="list-foot">

@@ -12,6 +12,7 @@ import { CopyButton } from '../../icons.tsx';
 import { DeliveryBadge } from '../../status.tsx';
 import { FormError } from '../../ui.tsx';
 import { AttemptList } from './attempts.tsx';
+import { useCanEdit } from '../../portal.tsx';
 import { useRetryDelivery } from './useRetryDelivery.ts';
 
 const DeliveryQuery = graphql(`
@@ -67,6 +68,7 @@ export function PayloadPanel({ deliveryId, endpointId, onClose, onRetried }: { d
   });
   const retry = () => retryDelivery(deliveryId);
 
+  const canEdit = useCanEdit();
   return (
     <Dialog open title="Message payload" onClose={onClose} className="drawer">
       <div className="dialog-body payload">
@@ -77,9 +79,11 @@ export function PayloadPanel({ deliveryId, endpointId, onClose, onRetried }: { d
             <div className="payload-head">
               <code className="event-type">{delivery.event.type}</code>
               <DeliveryBadge status={delivery.status} retrying={delivery.attemptCount > 0} />
-              <button type="button" className="button small" onClick={retry}>
-                Retry
-              </button>
+              {canEdit && (
+                <button type="button" className="button small" onClick={retry}>
+                  Retry
+                </button>
+              )}
             </div>
             <DeliveryMeta delivery={delivery} />
             <PayloadBody delivery={delivery} />
