@@ -1,7 +1,8 @@
 // The dashboard's Sources screens in Chromium against the real service: list and add a WhatsApp
 // source (the API's field errors first), then its page with the ingest URL to give Meta and its
 // recent requests, accepted and refused, after real POSTs to that URL. axe-checked like the rest.
-import { createHmac } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
+import { createClient } from '@redis/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from './support/app.ts';
@@ -25,7 +26,8 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('dashboard: sourc
 
   beforeAll(async () => {
     if (await webBuildIsStale()) await buildWeb({ quiet: true });
-    t = await startTestApp();
+    // With a worker: broker sources connect there, and the list shows their connection.
+    t = await startTestApp({ role: 'all' });
     ({ apiKey } = await t.newAccount('Acme Support'));
     base = t.url.replace(/\/graphql$/, '');
     browser = await launchChromium();
@@ -73,5 +75,35 @@ describe.skipIf(missing !== null && process.env.CI !== 'true')('dashboard: sourc
     expect(await rows.nth(1).textContent()).toContain('200 accepted');
     expect(await rows.nth(2).textContent()).toMatch(/401 refused.*does not match the body/);
     await expectAccessible('sources-03-detail');
+  }, 120_000);
+
+  it('lists a broker source with its broker URL and the connection the worker reports', async () => {
+    const stream = `hookwire-dashboard-${randomUUID()}`;
+    const created = await t.gql<{ createSource: { __typename: string; source?: { id: string } } }, Record<string, unknown>>(
+      `mutation($input: CreateSourceInput!) { createSource(input: $input) { __typename ... on SourceSuccess { source { id } } } }`,
+      { input: { kind: 'REDIS_STREAM', name: 'Pipeline stream', brokerUrl: 'redis://127.0.0.1:6379', stream } },
+      apiKey,
+    );
+    expect(created.data?.createSource.__typename).toBe('SourceSuccess');
+    const redis = createClient({ url: 'redis://127.0.0.1:6379' });
+    await redis.connect();
+    try {
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sources' }).click();
+      const row = page.getByRole('table', { name: 'Sources' }).getByRole('row').filter({ hasText: 'Pipeline stream' });
+      await row.waitFor();
+      expect(await row.textContent()).toMatch(/REDIS_STREAM.*redis:\/\/127\.0\.0\.1/);
+      // The worker writes the state within seconds; the list shows it once it is read again.
+      await expect
+        .poll(async () => {
+          await page.reload();
+          await row.waitFor();
+          return row.textContent();
+        }, { timeout: 30_000, interval: 1_000 })
+        .toContain('CONNECTED');
+      await expectAccessible('sources-04-broker');
+    } finally {
+      await redis.del([stream, `${stream}:dead`]);
+      await redis.quit();
+    }
   }, 120_000);
 });

@@ -157,6 +157,14 @@ export type SignatureHeaderInput = {
   timestampHeader?: string | null | undefined;
 };
 
+export type SourceBrokerState =
+  /** A worker is connected to the broker and consuming. */
+  | 'CONNECTED'
+  /** The broker refused the source (missing queue, wrong credentials, blocked address…); retried with backoff, see lastError. */
+  | 'ERROR'
+  /** The connection was lost or is being made; the worker retries with backoff. */
+  | 'RECONNECTING';
+
 export type SourceKind =
   /** A durable JetStream consumer. */
   | 'NATS'
@@ -298,7 +306,7 @@ export type DashboardCatalogQuery = { eventTypes: Array<{ name: string, descript
 export type DashboardSourcesQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type DashboardSourcesQuery = { sources: { totalCount: number, edges: Array<{ node: { id: string, kind: SourceKind, name: string, status: SourceStatus, ingestUrl: string | null } }> } };
+export type DashboardSourcesQuery = { sources: { totalCount: number, edges: Array<{ node: { id: string, kind: SourceKind, name: string, status: SourceStatus, ingestUrl: string | null, brokerUrl: string | null, brokerState: SourceBrokerState | null, lag: number | null, lastError: string | null } }> } };
 
 export type DashboardSourceQueryVariables = Exact<{
   id: string;
@@ -673,6 +681,10 @@ export const DashboardSourcesDocument = new TypedDocumentString(`
         name
         status
         ingestUrl
+        brokerUrl
+        brokerState
+        lag
+        lastError
       }
     }
   }

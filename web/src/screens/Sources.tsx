@@ -8,6 +8,7 @@ import { CopyButton } from '../icons.tsx';
 import { Link, useTitle } from '../router.tsx';
 import { useMutate, useQuery } from '../session.tsx';
 import { Field, FormError, refusalOf, type FieldErrors } from '../ui.tsx';
+import { useCanEdit } from '../portal.tsx';
 import { PageMessage } from './page-messages.tsx';
 
 const SourcesQuery = graphql(`
@@ -21,6 +22,10 @@ const SourcesQuery = graphql(`
           name
           status
           ingestUrl
+          brokerUrl
+          brokerState
+          lag
+          lastError
         }
       }
     }
@@ -71,6 +76,7 @@ export function SourceList() {
   const id = useId();
   const { data, error, refetch } = useQuery(SourcesQuery, {});
   const sources = data?.sources.edges.map((e) => e.node) ?? [];
+  const canEdit = useCanEdit();
   return (
     <section className="page" aria-labelledby={`${id}-title`}>
       <div className="page-head">
@@ -92,7 +98,8 @@ export function SourceList() {
               <th scope="col">Name</th>
               <th scope="col">Kind</th>
               <th scope="col">Status</th>
-              <th scope="col">Ingest URL</th>
+              <th scope="col">Ingest URL or broker</th>
+              <th scope="col">Connection</th>
             </tr>
           </thead>
           <tbody>
@@ -104,14 +111,25 @@ export function SourceList() {
                 <td>{s.kind}</td>
                 <td>{s.status}</td>
                 <td>
-                  <code>{s.ingestUrl}</code>
+                  <code>{s.brokerUrl ?? s.ingestUrl}</code>
+                </td>
+                <td>
+                  {s.brokerState ? (
+                    <span title={s.lastError ?? undefined}>
+                      {s.brokerState}
+                      {s.lag !== null && s.lag !== undefined ? ` · lag ${s.lag}` : ''}
+                      {s.lastError ? ` · ${s.lastError}` : ''}
+                    </span>
+                  ) : (
+                    <span className="muted">—</span>
+                  )}
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
-      <CreateWhatsAppSource onCreated={() => void refetch()} />
+      {canEdit && <CreateWhatsAppSource onCreated={() => void refetch()} />}
     </section>
   );
 }
