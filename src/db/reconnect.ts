@@ -38,15 +38,15 @@ export async function retryOnConnectionError<T>(fn: () => Promise<T>, windowMs =
   }
 }
 
-/** A deadlock (40P01) or serialization failure aborts the statement, not the work: run it again. */
-export async function withDeadlockRetry<T>(fn: () => Promise<T>): Promise<T> {
+/** A deadlock (40P01) or serialization failure aborts the statement, not the work: run it again (at most `tries` runs). */
+export async function withDeadlockRetry<T>(fn: () => Promise<T>, tries = 5): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn();
     } catch (error) {
       const code = (error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code;
       // P2034: Prisma's name for the same (a transaction failed on a write conflict or deadlock).
-      if (!['40P01', '40001', 'P2034'].includes(code ?? '') || attempt >= 5 || isConnectionError(error)) throw error;
+      if (!['40P01', '40001', 'P2034'].includes(code ?? '') || attempt >= tries || isConnectionError(error)) throw error;
     }
   }
 }

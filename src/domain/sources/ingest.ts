@@ -7,6 +7,7 @@ import type { Db } from '../../db/client.ts';
 import type { Sealer } from '../../db/sealer.ts';
 import type { IngestSourceRow } from '../../db/sql/sources.ts';
 import { prismaSql, type Sql } from '../../db/sql.ts';
+import { withDeadlockRetry } from '../../db/reconnect.ts';
 import type { SignatureHeaderConfig } from '../../delivery/sign.ts';
 import type { Clock } from '../clock.ts';
 import { ValidationError } from '../errors.ts';
@@ -16,8 +17,7 @@ import { answerHubChallenge, HUB_SIGNATURE_HEADER, hubChallengeQuery } from './h
 import { receiveSignedHttpPost } from './signed-http.ts';
 import { receiveWhatsAppPost } from './whatsapp-cloud.ts';
 
-/** Postgres's deadlock_detected, and how many times a POST's events are tried before the sender is told 500. */
-const DEADLOCK = '40P01';
+/** How many times a POST's events are tried after a deadlock before the sender is told 500. */
 const DEADLOCK_TRIES = 3;
 
 export interface IngestDeps {
@@ -108,13 +108,7 @@ async function publishAll(deps: IngestDeps, accountId: string, events: PublishEv
   if (events.length <= MAX_BATCH_EVENTS) {
     // A deadlock (the fan-out against the engine's lane updates, under load) rolled the statement
     // back whole: publishing again is safe, and spares Meta a retry hours later.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return count(await publishEvents(deps, accountId, events));
-      } catch (error) {
-        if (attempt >= DEADLOCK_TRIES || (error as { code?: string }).code !== DEADLOCK) throw error;
-      }
-    }
+    return withDeadlockRetry(async () => count(await publishEvents(deps, accountId, events)), DEADLOCK_TRIES);
   }
   return deps.db.$transaction(
     async (tx) => {
