@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from 'graphql-ws';
 import { ADMIN_KEY, startTestApp, type TestApp } from './support/app.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
-import { closeSql, createEndpoint, messageReceived, publish, sql, waitForDelivery } from './support/api.ts';
+import { closeSql, createEndpoint, gqlOverHttp, messageReceived, publish, sql, waitForDelivery, type HttpAnswer } from './support/api.ts';
 import { startReceiver, type Receiver } from './support/receiver.ts';
 import { waitUntil } from './support/wait.ts';
 
@@ -33,20 +33,9 @@ afterAll(async () => {
   await database?.drop();
 });
 
-interface Answer {
-  status: number;
-  data?: Record<string, any> | null;
-  errors?: Array<{ message: string; extensions?: { code?: string } }>;
-}
-
-/** One GraphQL request over HTTP with a key and, when given, Hookwire-Account. */
-async function gql(app: TestApp, query: string, variables: Record<string, unknown> = {}, key: string | null = ADMIN_KEY, account?: string): Promise<Answer> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (key) headers.authorization = `Bearer ${key}`;
-  if (account !== undefined) headers['hookwire-account'] = account;
-  const response = await fetch(app.url, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
-  return { status: response.status, ...((await response.json()) as object) };
-}
+/** One GraphQL request over HTTP with a key (the admin key by default) and, when given, Hookwire-Account. */
+const gql = (app: TestApp, query: string, variables: Record<string, unknown> = {}, key: string | null = ADMIN_KEY, account?: string): Promise<HttpAnswer> =>
+  gqlOverHttp(app, query, variables, key, account);
 
 const CREATE_ACCOUNT = `mutation ($name: String!, $externalId: String, $metadata: JSON) {
   createAccount(name: $name, externalId: $externalId, metadata: $metadata) {

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_KEY, startTestApp, type TestApp } from './support/app.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
-import { closeSql, createEndpoint, sql } from './support/api.ts';
+import { closeSql, createEndpoint, gqlOverHttp, sql } from './support/api.ts';
 import { waitUntil } from './support/wait.ts';
 
 let database: TestDatabase;
@@ -27,18 +27,7 @@ afterAll(async () => {
   await database?.drop();
 });
 
-interface Answer {
-  status: number;
-  data?: Record<string, any> | null;
-  errors?: Array<{ message: string; extensions?: { code?: string } }>;
-}
-
-async function gql(app: TestApp, query: string, variables: Record<string, unknown>, credential: string | null): Promise<Answer> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (credential) headers.authorization = `Bearer ${credential}`;
-  const response = await fetch(app.url, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
-  return { status: response.status, ...((await response.json()) as object) };
-}
+const gql = (app: TestApp, query: string, variables: Record<string, unknown>, credential: string | null) => gqlOverHttp(app, query, variables, credential);
 
 const CREATE = `mutation ($input: PortalSessionInput!) {
   createPortalSession(input: $input) {

@@ -202,3 +202,19 @@ export async function laneAtRest(app: TestApp, endpointId: string, timeoutMs = 2
     return lane && lane.leased_by === null ? { ready_at: lane.ready_at } : undefined;
   }, timeoutMs);
 }
+
+/** A raw GraphQL answer over HTTP: its status beside the body, for tests of refusals and headers. */
+export interface HttpAnswer {
+  status: number;
+  data?: Record<string, any> | null;
+  errors?: Array<{ message: string; extensions?: { code?: string } }>;
+}
+
+/** One GraphQL request over HTTP with a credential (an API key, the admin key, a portal session) and, when given, Hookwire-Account. */
+export async function gqlOverHttp(app: Pick<TestApp, 'url'>, query: string, variables: Record<string, unknown>, credential: string | null, account?: string): Promise<HttpAnswer> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (credential) headers.authorization = `Bearer ${credential}`;
+  if (account !== undefined) headers['hookwire-account'] = account;
+  const response = await fetch(app.url, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+  return { status: response.status, ...((await response.json()) as object) };
+}
