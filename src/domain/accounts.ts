@@ -5,8 +5,8 @@ import type { Db } from '../db/client.ts';
 import { newId } from '../db/ids.ts';
 import { prismaSql } from '../db/sql.ts';
 import {
-  deleteAccountEndpoints,
-  deleteAccountEvents,
+  ACCOUNT_DATA_TABLES,
+  deleteAccountRows,
   deletedAccounts,
   deleteMarkedAccount,
   lockAccount,
@@ -238,8 +238,7 @@ export async function deleteMarkedAccounts(db: Db, batch = DELETE_BATCH): Promis
     const ids = await deletedAccounts(sql, { limit: 10 });
     if (ids.length === 0) return removed;
     for (const accountId of ids) {
-      while ((await deleteAccountEvents(sql, { accountId, limit: batch })) > 0);
-      while ((await deleteAccountEndpoints(sql, { accountId, limit: batch })) > 0);
+      for (const table of ACCOUNT_DATA_TABLES) while ((await deleteAccountRows(sql, table, { accountId, limit: batch })) > 0);
       if (await deleteMarkedAccount(sql, { accountId })) removed++;
     }
   }

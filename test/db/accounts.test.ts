@@ -3,7 +3,7 @@
 // the account row last, only once it is marked.
 import { describe, expect, it } from 'vitest';
 import { poolSql } from '../../src/db/sql.ts';
-import { deleteAccountEndpoints, deleteAccountEvents, deletedAccounts, deleteMarkedAccount } from '../../src/db/sql/accounts.ts';
+import { deleteAccountRows, deletedAccounts, deleteMarkedAccount } from '../../src/db/sql/accounts.ts';
 import { aDelivery, anAccount, anEndpoint, useStatementDb } from './fixtures.ts';
 
 const t = useStatementDb();
@@ -28,11 +28,11 @@ describe('deleting an account', () => {
     const otherEndpoint = await anEndpoint(t, other);
     for (let i = 0; i < 3; i++) await aDelivery(t, accountId, endpointId);
     await aDelivery(t, other, otherEndpoint);
-    expect(await deleteAccountEvents(t.prisma, { accountId, limit: 2 })).toBe(2);
-    expect(await deleteAccountEvents(t.prisma, { accountId, limit: 2 })).toBe(1);
-    expect(await deleteAccountEvents(t.prisma, { accountId, limit: 2 })).toBe(0);
+    expect(await deleteAccountRows(t.prisma, 'event', { accountId, limit: 2 })).toBe(2);
+    expect(await deleteAccountRows(t.prisma, 'event', { accountId, limit: 2 })).toBe(1);
+    expect(await deleteAccountRows(t.prisma, 'event', { accountId, limit: 2 })).toBe(0);
     expect(await count('delivery', accountId)).toBe(0);
-    expect(await deleteAccountEndpoints(t.prisma, { accountId, limit: 2 })).toBe(1);
+    expect(await deleteAccountRows(t.prisma, 'endpoint', { accountId, limit: 2 })).toBe(1);
     expect(await t.rows('SELECT 1 FROM endpoint_lane WHERE endpoint_id = $1', [endpointId])).toEqual([]);
     // Another account's rows are untouched.
     expect([await count('event', other), await count('delivery', other), await count('endpoint', other)]).toEqual([1, 1, 1]);

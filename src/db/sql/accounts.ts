@@ -40,35 +40,34 @@ export async function deletedAccounts(sql: Sql, params: { limit: number }): Prom
   return (await sql.query(DELETED_ACCOUNTS, params)).map((row) => row.id);
 }
 
-export const DELETE_ACCOUNT_EVENTS = statement<{ accountId: string; limit: number }, { n: number }>(
-  'hookwire_delete_account_events',
-  ($) => `
+/**
+ * The tables a deleted account's data is removed from, batch by batch, in this order, each with what
+ * goes with its rows by cascade: events take their deliveries and attempts, endpoints their lanes
+ * and any delivery left. One statement text serves every table; each keeps its own prepared name.
+ */
+export const ACCOUNT_DATA_TABLES = ['event', 'endpoint'] as const;
+export type AccountDataTable = (typeof ACCOUNT_DATA_TABLES)[number];
+
+type BatchParams = { accountId: string; limit: number };
+
+const deleteAccountRowsStatement = (table: AccountDataTable) =>
+  statement<BatchParams, { n: number }>(
+    `hookwire_delete_account_${table}s`,
+    ($) => `
     WITH gone AS (
-      DELETE FROM event WHERE id IN (SELECT id FROM event WHERE account_id = ${$.accountId} LIMIT ${$.limit})
+      DELETE FROM ${table} WHERE id IN (SELECT id FROM ${table} WHERE account_id = ${$.accountId} LIMIT ${$.limit})
       RETURNING 1
     )
     SELECT count(*)::int AS n FROM gone`,
-);
+  );
 
-/** Deletes up to `limit` events of a deleted account, with their deliveries and attempts (cascade); returns how many. */
-export async function deleteAccountEvents(sql: Sql, params: { accountId: string; limit: number }): Promise<number> {
-  const [row] = await sql.query(DELETE_ACCOUNT_EVENTS, params);
-  return row?.n ?? 0;
-}
+export const DELETE_ACCOUNT_ROWS = Object.fromEntries(ACCOUNT_DATA_TABLES.map((table) => [table, deleteAccountRowsStatement(table)])) as {
+  readonly [T in AccountDataTable]: ReturnType<typeof deleteAccountRowsStatement>;
+};
 
-export const DELETE_ACCOUNT_ENDPOINTS = statement<{ accountId: string; limit: number }, { n: number }>(
-  'hookwire_delete_account_endpoints',
-  ($) => `
-    WITH gone AS (
-      DELETE FROM endpoint WHERE id IN (SELECT id FROM endpoint WHERE account_id = ${$.accountId} LIMIT ${$.limit})
-      RETURNING 1
-    )
-    SELECT count(*)::int AS n FROM gone`,
-);
-
-/** Deletes up to `limit` endpoints of a deleted account (their lanes and any delivery left, by cascade). */
-export async function deleteAccountEndpoints(sql: Sql, params: { accountId: string; limit: number }): Promise<number> {
-  const [row] = await sql.query(DELETE_ACCOUNT_ENDPOINTS, params);
+/** Deletes up to `limit` rows of `table` of a deleted account (with what cascades from them); returns how many. */
+export async function deleteAccountRows(sql: Sql, table: AccountDataTable, params: BatchParams): Promise<number> {
+  const [row] = await sql.query(DELETE_ACCOUNT_ROWS[table], params);
   return row?.n ?? 0;
 }
 
