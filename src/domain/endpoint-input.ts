@@ -4,7 +4,8 @@
 
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
-import { destinationProblems, toBrokerDestination, type BrokerDestination } from '../delivery/brokers/destination.ts';
+import { toBrokerDestination, type BrokerDestination } from '../delivery/brokers/destination.ts';
+import { DESTINATION_FIELDS as BROKER_FIELDS, destinationProblems } from './broker-target.ts';
 import { DEFAULT_SIGNATURE_HEADER, type SignatureHeaderConfig } from '../delivery/sign.ts';
 import { customHeaderNameProblem, headerValueProblem } from '../delivery/header-rules.ts';
 import { ENDPOINT_LIMITS } from '../limits.ts';
@@ -40,8 +41,6 @@ export interface CurrentDestination {
   url: string;
 }
 
-const BROKER_FIELDS = ['exchange', 'routingKey', 'subject', 'stream'] as const;
-
 // ---------------------------------------------------------------------------------------------
 // The rules of one value, the same on create and on update.
 
@@ -76,7 +75,7 @@ const url = (string: z.ZodString) =>
     // WHATWG URL silently drops tabs and newlines inside a URL; what is stored must be what is sent.
     .regex(/^[^\s\u0000-\u001f\u007f]*$/, stop('must not contain spaces or control characters'));
 
-/** A broker field: a string when given; its rules are its kind's (brokers/destination.ts). */
+/** A broker field: a string when given; its rules are its kind's (broker-target.ts). */
 const brokerField = z.string({ error: 'must be a string' }).nullish();
 
 /** DestinationInput, as stored; whether it fits the kind (and the url) is destinationErrors's to say. */
@@ -336,7 +335,7 @@ export function validateEndpointInput(input: EndpointInput, opts: EndpointInputO
 
 /**
  * The rules that depend on where the endpoint delivers: an HTTP url's (https, no credentials…) or a
- * broker's (the scheme of its kind, the fields it needs, brokers/destination.ts), on the url and the
+ * broker's (the scheme of its kind, the fields it needs, broker-target.ts), on the url and the
  * destination as given, or as stored where the update leaves one unchanged. Broker hosts meet the
  * SSRF rule when a worker connects, as HTTP hosts do (brokers/address.ts).
  */

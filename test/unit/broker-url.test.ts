@@ -3,7 +3,8 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { BrokerUrlError, brokerKindOfUrl, parseBrokerUrl, scrub, type BrokerKind } from '../../src/delivery/brokers/url.ts';
-import { destinationProblems, routingKeyFor, subjectFor, toBrokerDestination } from '../../src/delivery/brokers/destination.ts';
+import { routingKeyFor, subjectFor, toBrokerDestination } from '../../src/delivery/brokers/destination.ts';
+import { destinationProblems } from '../../src/domain/broker-target.ts';
 
 function problemsOf(raw: string, kind?: BrokerKind) {
   try {

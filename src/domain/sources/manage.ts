@@ -9,18 +9,15 @@ import { SOURCE_LIMITS } from '../../limits.ts';
 import { NotFoundError, ValidationError, type FieldError, hasNul, NUL_MESSAGE } from '../errors.ts';
 import { normalizeSignatureHeader, validateOwnSecret, validateSignatureHeader } from '../signature-input.ts';
 import { characters } from '../validation.ts';
+import { checkBrokerUrl, isBrokerKind, sourceTargetErrors } from '../broker-target.ts';
 import { brokerAddress } from '../../delivery/brokers/address.ts';
-import { BROKER_KINDS, BrokerUrlError, parseBrokerUrl, type BrokerKind } from '../../delivery/brokers/url.ts';
+import type { BrokerKind } from '../../delivery/brokers/url.ts';
 import { BlockedAddressError, type Resolve } from '../../delivery/ssrf.ts';
 
 export type SourceKind = 'WHATSAPP_CLOUD' | 'SIGNED_HTTP' | BrokerKind;
 
-export function isBrokerKind(kind: string): kind is BrokerKind {
-  return (BROKER_KINDS as readonly string[]).includes(kind);
-}
+export { isBrokerKind };
 
-/** Which field names the broker's place for each broker kind. */
-export const BROKER_TARGET_FIELD = { RABBITMQ: 'queue', NATS: 'subject', REDIS_STREAM: 'stream' } as const;
 export type SourceStatus = 'ACTIVE' | 'PAUSED' | 'DISCONNECTED';
 
 export interface SourceInput {
@@ -76,20 +73,8 @@ function problems(input: SourceInput, kind: SourceKind, mode: 'create' | 'update
     if (p) fail('name', p);
   }
   if (mode === 'update' && input.status === 'DISCONNECTED') fail('status', 'is set by Hookwire for a broker source that cannot reach its broker; choose ACTIVE or PAUSED');
+  errors.push(...sourceTargetErrors(input, kind, mode));
   const broker = isBrokerKind(kind);
-  for (const field of ['brokerUrl', 'queue', 'subject', 'stream'] as const) {
-    const wanted = broker && (field === 'brokerUrl' || BROKER_TARGET_FIELD[kind] === field);
-    if (!wanted) {
-      if (given(input[field])) fail(field, broker ? `is not for ${kind} sources (they take ${BROKER_TARGET_FIELD[kind]})` : 'is for broker sources (RABBITMQ, NATS, REDIS_STREAM) only');
-    } else if (mode === 'create' && !given(input[field])) {
-      fail(field, field === 'brokerUrl' ? "is required: the broker's URL" : `is required: the ${field} a ${kind} source consumes`);
-    } else if (given(input[field]) && field !== 'brokerUrl') {
-      const value = input[field]!;
-      const p = textProblem(value, 1, L.brokerNameMaxLength);
-      if (p) fail(field, p);
-      else if (/[\s\0-\x1f\x7f]/.test(value)) fail(field, 'must not contain spaces or control characters');
-    }
-  }
   if (broker) {
     for (const field of ['appSecret', 'verifyToken', 'signingSecret', 'signatureHeader', 'eventType'] as const) {
       if (given(input[field])) fail(field, `is not for ${kind} sources`);
@@ -144,13 +129,8 @@ function columns(deps: SourceDeps, input: SourceInput) {
  * so at once. Problems are field errors on brokerUrl; the URL itself never appears in them.
  */
 async function brokerUrlColumns(deps: SourceDeps, kind: BrokerKind, raw: string): Promise<{ brokerUrl: string; brokerUrlDisplay: string }> {
-  let url;
-  try {
-    url = parseBrokerUrl(raw, kind);
-  } catch (error) {
-    if (error instanceof BrokerUrlError) throw new ValidationError(error.problems.map((p) => ({ path: ['input', 'brokerUrl'], message: `${p.part}: ${p.message}` })));
-    throw error;
-  }
+  const { url, problems } = checkBrokerUrl(raw, kind, { nameWholeUrl: true });
+  if (!url) throw new ValidationError(problems.map((message) => ({ path: ['input', 'brokerUrl'], message })));
   if (!deps.config.allowPrivateNetworks) {
     try {
       await brokerAddress(url, { allowPrivateNetworks: false, resolve: deps.resolve });
