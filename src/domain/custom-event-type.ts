@@ -6,6 +6,7 @@ import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { findEventType } from './catalog.ts';
 import type { FieldError } from './errors.ts';
 import { DRAFT_2020_12, newAjv, toFieldErrors, type JsonSchema } from './json-schema.ts';
+import { isPlainObject } from './validation.ts';
 
 export const CUSTOM_SCHEMA_LIMITS = Object.freeze({
   /** JSON text of the schema, in UTF-8 bytes. */
@@ -151,10 +152,4 @@ function jsonBytes(value: unknown): number | undefined {
   } catch {
     return undefined;
   }
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
-  const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
 }

@@ -13,7 +13,7 @@ import { isValidEventTypePattern } from './catalog.ts';
 import { isEmptyFilter, validateFilter } from './filter.ts';
 import { ownSecret, signatureHeader } from './signature-input.ts';
 import { ValidationError, type FieldError } from './errors.ts';
-import { characters, fieldErrors, noNul, stop } from './validation.ts';
+import { characters, fieldErrors, isPlainObject, noNul, stop } from './validation.ts';
 
 export { ENDPOINT_LIMITS };
 
@@ -161,11 +161,6 @@ const retrySchedule = list(
     tooMany: (count) => `must have at most ${L.retryScheduleMax} retries (got ${count})`,
   },
 );
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> => {
-  const proto = typeof value === 'object' && value !== null ? Object.getPrototypeOf(value) : undefined;
-  return proto === Object.prototype || proto === null;
-};
 
 /**
  * The endpoint's own headers, each by its name: the header rules of every customer-set header,

@@ -25,6 +25,7 @@
 //   any object and is almost always a mistake); limits: FILTER_LIMITS.
 
 import { ValidationError, type FieldError } from './errors.ts';
+import { isPlainObject } from './validation.ts';
 
 export const FILTER_LIMITS = Object.freeze({
   /** JSON text of the whole filter, in UTF-8 bytes. */
@@ -301,12 +302,6 @@ function deepEqual(a: unknown, b: unknown): boolean {
 function operatorOf(key: string): Operator | undefined {
   if ((OPERATORS as readonly string[]).includes(key)) return key as Operator;
   return ALIASES[key];
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
-  const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
 }
 
 function isFiniteNumber(v: unknown): v is number {

@@ -17,3 +17,10 @@ export const characters = (text: string): number => [...text].length;
 
 /** PostgreSQL text cannot hold NUL: refused with a clear message before it gets there. */
 export const noNul = [(text: string) => !hasNul(text), stop(NUL_MESSAGE)] as const;
+
+/** A JSON object as JSON.parse makes one (or a null-prototype one): not an array, a Date, a class instance. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
