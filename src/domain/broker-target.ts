@@ -4,7 +4,7 @@
 // another kind are refused, so a typo never silently means something else. Pure: where a URL's host
 // resolves is the caller's to check.
 import { z } from 'zod';
-import { TYPE_PLACEHOLDER } from '../delivery/brokers/destination.ts';
+import { TYPE_PLACEHOLDER, type BrokerDestinationFields } from '../delivery/brokers/destination.ts';
 import { BROKER_KINDS, BrokerUrlError, parseBrokerUrl, type BrokerKind, type BrokerUrl } from '../delivery/brokers/url.ts';
 import { SOURCE_LIMITS } from '../limits.ts';
 import type { FieldError } from './errors.ts';
@@ -38,13 +38,9 @@ export function checkBrokerUrl(
 // ---------------------------------------------------------------------------------------------
 // An endpoint's destination: where it publishes.
 
-export interface BrokerDestinationInput {
-  kind: BrokerKind;
+/** A broker destination with the endpoint's url beside it. */
+export interface BrokerDestinationInput extends BrokerDestinationFields {
   url: string;
-  exchange?: string | null;
-  routingKey?: string | null;
-  subject?: string | null;
-  stream?: string | null;
 }
 
 export const DESTINATION_FIELDS = ['exchange', 'routingKey', 'subject', 'stream'] as const;

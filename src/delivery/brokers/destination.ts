@@ -12,14 +12,17 @@ export type BrokerDestination =
 /** What replaces `{type}` in a NATS subject. */
 export const TYPE_PLACEHOLDER = '{type}';
 
-/** The destination as stored, once its rules (domain/broker-target.ts) found nothing. */
-export function toBrokerDestination(input: {
+/** The contract's DestinationInput for a broker kind: each kind's fields, the others absent. */
+export interface BrokerDestinationFields {
   kind: BrokerKind;
   exchange?: string | null;
   routingKey?: string | null;
   subject?: string | null;
   stream?: string | null;
-}): BrokerDestination {
+}
+
+/** The destination as stored, once its rules (domain/broker-target.ts) found nothing. */
+export function toBrokerDestination(input: BrokerDestinationFields): BrokerDestination {
   switch (input.kind) {
     case 'RABBITMQ':
       return { kind: 'RABBITMQ', exchange: input.exchange ?? '', routingKey: input.routingKey ?? null };
