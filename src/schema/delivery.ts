@@ -98,12 +98,8 @@ export const DeliveryAttemptRef = builder.prismaNode('DeliveryAttempt', {
   }),
 });
 
-interface DeliveryArgs {
-  endpointId?: string | null;
-  status?: 'PENDING' | 'SUCCEEDED' | 'FAILED' | null;
-  eventType?: string | null;
-  since?: Date | null;
-}
+/** The deliveries query's filter arguments: the domain's filter without the account, which is the caller's. */
+type DeliveryArgs = Omit<DeliveryFilter, 'accountId'>;
 
 function deliveryWhere(accountId: string, filter: DeliveryArgs): Prisma.DeliveryWhereInput {
   return {
