@@ -146,7 +146,7 @@ class LaneEngine implements Engine {
         if (until) control.leaseUntil = until.getTime();
         else if (!control.halted) {
           control.halted = true;
-          logger.warn(`lane of ${id} was taken over by another worker (it missed renewals that worker made); recording what was sent and starting nothing more`);
+          this.lost(id);
         }
       }
     } catch (error) {
@@ -154,6 +154,12 @@ class LaneEngine implements Engine {
     } finally {
       this.renewing = false;
     }
+  }
+
+  private lost(endpointId: string): void {
+    this.options.logger.warn(
+      `lane of ${endpointId} was taken over by another worker (this one missed renewals that worker made); what was sent is recorded as history only, nothing more starts`,
+    );
   }
 
   poke(): void {
@@ -271,6 +277,22 @@ class LaneEngine implements Engine {
     } finally {
       // Before the lane is given back: once it is, a round of this worker may claim it again.
       this.running.delete(id);
+    }
+    if (end.stopped === 'lease lapsed') {
+      // Frozen, or the database was away, past the lease: still this worker's lane, or taken over?
+      const held = await retryOnConnectionError(() =>
+        renewLeases(pool, {
+          worker: this.workerId,
+          lanes: [{ endpointId: id, token: control.token }],
+          now: clock.now(),
+          leaseGraceMs: this.options.config.laneLeaseGraceMs,
+          breakAfterMs: 2 * this.renewEveryMs,
+        }),
+      );
+      if (!held.has(id)) {
+        this.lost(id);
+        return;
+      }
     }
     const readyAt = await retryOnConnectionError(() =>
       withDeadlockRetry(() =>
