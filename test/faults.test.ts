@@ -263,7 +263,9 @@ describe('a database away for longer than timeout + grace, two workers with atte
       });
       endpointIds.push(endpoint.id);
     }
-    const env = { DATABASE_URL: server.url, HOOKWIRE_ALLOW_PRIVATE_NETWORKS: 'true', HOOKWIRE_ADMIN_KEY: ADMIN_KEY, PORT: '0', LOG_LEVEL: 'info', HOOKWIRE_LANE_LEASE_GRACE_MS: String(GRACE_MS) };
+    const env = { DATABASE_URL: server.url, HOOKWIRE_ALLOW_PRIVATE_NETWORKS: 'true', HOOKWIRE_ADMIN_KEY: ADMIN_KEY, PORT: '0', LOG_LEVEL: 'info', HOOKWIRE_LANE_LEASE_GRACE_MS: String(GRACE_MS),
+      // Both look for due lanes often: one that could take a live holder's lane would, at once.
+      HOOKWIRE_WORKER_POLL_MS: '50' };
     const workers = [spawnWorker(env), spawnWorker(env)];
     for (const worker of workers) {
       cleanups.push(async () => {
