@@ -34,15 +34,18 @@
 // A database that is away (hung, or refusing connections), for however long, stops every worker's
 // renewals alike and breaks every run: when it is back, each holder renews within an interval,
 // long before any claimer has a new run of a grace, so an outage takes no lane from a live holder.
-// A worker that is really dead (or frozen, or cut off alone) loses its lanes within about
-// timeout + 2 × grace; a lone worker restarting (a new worker id) takes its old lanes after renewing
-// for a grace. A lane its live worker stopped renewing (its release failed) is taken over the same
-// way, by any worker, that one included.
+// A worker that is really dead (or frozen, or cut off alone) loses its lanes once its lease runs
+// out (timeout + grace after its last renewal) or a grace after the claimer began renewing,
+// whichever is later; a lone worker restarting (a new worker id) takes its old lanes so. A lane
+// its live worker stopped renewing (its release failed) is taken over the same way, by any worker,
+// that one included.
 //
 // What a stale writer (one whose token is no longer the lane's: its lane was taken over) may do:
 // - record the attempts it made (RECORD_ATTEMPTS, src/db/sql/record-attempts.ts): every request a
-//   receiver got is an attempt in the history, stored under its delivery's next free number;
-// - make a delivery SUCCEEDED with its successful attempt (the receiver has it; a success wins).
+//   receiver got is an attempt in the history, stored under its delivery's next free number (so
+//   attempt_count, manual_attempts and first_attempt_at count it too);
+// - make a delivery SUCCEEDED with its successful attempt (the receiver has it; a success wins);
+// - store a delivery's transformed body if none is stored yet (STORE_TRANSFORMED: the first wins).
 // What it may not: change any other delivery state (status, next_attempt_at: the new holder owns
 // the schedule), count in the endpoint's health or announce failing/recovered, pause or disable the
 // endpoint or exhaust a delivery (recordWithEffect: its attempts are not "settled"), renew the
