@@ -9,11 +9,8 @@
 // database outage (the test's own database blocked) is two warnings in the log, not one per request.
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import pg from 'pg';
-import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startEmbeddedPostgres } from '../src/db/embedded.ts';
-import { freePort, withDatabase } from '../src/db/local.ts';
+import { startPgServer } from '../bench/processes.ts';
+import { withDatabase } from '../src/db/local.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { createLogger } from '../src/log.ts';
 import { createEndpoint, messageReceived, publish, publishMany } from './support/api.ts';
@@ -31,56 +28,6 @@ async function rows<R>(url: string, text: string, params: unknown[] = []): Promi
   } finally {
     await client.end();
   }
-}
-
-/** The processes whose parent is `pid` (from /proc: the postmaster's backends and helpers). */
-async function childrenOf(pid: number): Promise<number[]> {
-  const found: number[] = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
-    // pid (comm) state ppid ...: comm may hold spaces, so read after its closing parenthesis.
-    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    if (ppid === pid) found.push(Number(entry));
-  }
-  return found;
-}
-
-/** A Postgres of this test's own (embedded, in a temp dir, on a free port): it may be hung or stopped. */
-async function privatePostgres() {
-  const dir = await mkdtemp(join(tmpdir(), 'hookwire-faults-'));
-  await chmod(dir, 0o755);
-  const port = await freePort();
-  const start = () => startEmbeddedPostgres({ dataDir: dir, port, database: 'hookwire' });
-  let server = await start();
-  let frozen: number[] = [];
-  const postmaster = async () => Number((await readFile(join(dir, 'pg', 'postmaster.pid'), 'utf8')).split('\n')[0]);
-  return {
-    url: server.url,
-    /** SIGSTOP of the postmaster, then of every backend: connections hang, new ones are never answered. */
-    async hang() {
-      const pid = await postmaster();
-      process.kill(pid, 'SIGSTOP');
-      frozen = [pid, ...(await childrenOf(pid))];
-      for (const child of frozen.slice(1)) process.kill(child, 'SIGSTOP');
-    },
-    wake() {
-      for (const pid of frozen.reverse()) process.kill(pid, 'SIGCONT');
-      frozen = [];
-    },
-    /** Stopped (its connections ended, new ones refused) and started again on the same port. */
-    async stop() {
-      await server.stop();
-    },
-    async start() {
-      server = await start();
-    },
-    async remove() {
-      if (frozen.length > 0) this.wake();
-      await server.stop().catch(() => {});
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
 }
 
 /** Requests each receiver got, by endpoint and webhook-id. */
@@ -175,29 +122,8 @@ describe('a worker frozen past its leases with attempts in flight', () => {
     // Frozen 9 s in all (the issue's run), then woken: what it had sent is recorded late.
     await sleep(Math.max(0, 9_000 - (Date.now() - frozenAt)));
     frozen.child.kill('SIGCONT');
-    const received = () => {
-      const byDelivery = new Map<string, number>();
-      for (const [i, rx] of receivers.entries()) {
-        for (const request of rx.requests) {
-          const key = `${endpointIds[i]} ${String(request.headers['webhook-id'])}`;
-          byDelivery.set(key, (byDelivery.get(key) ?? 0) + 1);
-        }
-      }
-      return byDelivery;
-    };
-    const history = async () => {
-      const stored = await rows<{ endpoint_id: string; event_id: string; n: number }>(
-        db.url,
-        `SELECT d.endpoint_id, d.event_id, count(a.id)::int AS n FROM delivery d LEFT JOIN delivery_attempt a ON a.delivery_id = d.id GROUP BY d.endpoint_id, d.event_id`,
-      );
-      return new Map(stored.map((r) => [`${r.endpoint_id} ${r.event_id}`, r.n]));
-    };
-    const missing = async () => {
-      const stored = await history();
-      let n = 0;
-      for (const [key, requests] of received()) n += Math.max(0, requests - (stored.get(key) ?? 0));
-      return n;
-    };
+    const received = () => receivedBy(receivers, endpointIds);
+    const missing = async () => (await unrecorded(db.url, received())).missing;
     // Bounded: the woken worker records within its retry of the batch (a few round trips).
     const deadline = Date.now() + 15_000;
     let notRecorded = await missing();
@@ -208,8 +134,7 @@ describe('a worker frozen past its leases with attempts in flight', () => {
     const requests = [...received().values()].reduce((a, b) => a + b, 0);
     const inFlight = sentByFrozen();
     const duplicates = requests - total;
-    const stored = await history();
-    const extraAttempts = [...stored.entries()].reduce((n, [key, count]) => n + Math.max(0, count - (received().get(key) ?? 0)), 0);
+    const { extra: extraAttempts } = await unrecorded(db.url, received());
     const statuses = await rows<{ status: string; n: number }>(db.url, `SELECT status::text, count(*)::int AS n FROM delivery GROUP BY status`);
     const numbers = await rows<{ n: number }>(
       db.url,
@@ -241,10 +166,12 @@ describe('a database away for longer than timeout + grace, two workers with atte
   const DOWN_MS = 6_000;
 
   async function ride(fault: 'hung' | 'refusing') {
-    const server = await privatePostgres();
-    cleanups.push(() => server.remove());
-    await migrate(server.url);
-    const db: TestDatabase = { url: server.url, name: 'hookwire', drop: async () => {} };
+    // Embedded, in a temp dir, on a free port: the test's own server, hung or stopped at will.
+    const server = await startPgServer({ embedded: true });
+    cleanups.push(() => server.stop());
+    const url = await server.database();
+    await migrate(url);
+    const db: TestDatabase = { url, name: new URL(url).pathname.slice(1), drop: async () => {} };
     const api = await startTestApp({ role: 'api', database: db });
     cleanups.push(() => api.stop());
     const receivers: Receiver[] = [];
@@ -263,7 +190,7 @@ describe('a database away for longer than timeout + grace, two workers with atte
       });
       endpointIds.push(endpoint.id);
     }
-    const env = { DATABASE_URL: server.url, HOOKWIRE_ALLOW_PRIVATE_NETWORKS: 'true', HOOKWIRE_ADMIN_KEY: ADMIN_KEY, PORT: '0', LOG_LEVEL: 'info', HOOKWIRE_LANE_LEASE_GRACE_MS: String(GRACE_MS),
+    const env = { DATABASE_URL: url, HOOKWIRE_ALLOW_PRIVATE_NETWORKS: 'true', HOOKWIRE_ADMIN_KEY: ADMIN_KEY, PORT: '0', LOG_LEVEL: 'info', HOOKWIRE_LANE_LEASE_GRACE_MS: String(GRACE_MS),
       // Both look for due lanes often: one that could take a live holder's lane would, at once.
       HOOKWIRE_WORKER_POLL_MS: '50' };
     const workers = [spawnWorker(env), spawnWorker(env)];
@@ -278,19 +205,17 @@ describe('a database away for longer than timeout + grace, two workers with atte
     for (const worker of workers) await waitUntil('the workers to be ready', () => /worker ready/.test(worker.output()), 60_000, 100);
     await publishMany(api, apiKey, Array.from({ length: EVENTS }, (_, n) => messageReceived(n)));
     await waitUntil('attempts in flight at every receiver', () => receivers.every((rx) => rx.inFlight > 0), 30_000, 10);
-    const holders = await rows<{ leased_by: string }>(server.url, 'SELECT DISTINCT leased_by FROM endpoint_lane WHERE leased_by IS NOT NULL');
+    const holders = await rows<{ leased_by: string }>(url, 'SELECT DISTINCT leased_by FROM endpoint_lane WHERE leased_by IS NOT NULL');
     const downAt = Date.now();
-    if (fault === 'hung') await server.hang();
-    else await server.stop();
-    await sleep(Math.max(0, DOWN_MS - (Date.now() - downAt)));
-    if (fault === 'hung') server.wake();
-    else await server.start();
+    // SIGSTOP of the postmaster and every backend; or stopped, its connections refused, and started again.
+    if (fault === 'hung') await server.hang(DOWN_MS);
+    else await server.restart(DOWN_MS);
     const upAt = Date.now();
 
     const total = ENDPOINTS * EVENTS;
     await waitUntil(
       'every delivery SUCCEEDED',
-      async () => (await rows<{ n: number }>(server.url, `SELECT count(*)::int AS n FROM delivery WHERE status = 'SUCCEEDED'`))[0]!.n === total,
+      async () => (await rows<{ n: number }>(url, `SELECT count(*)::int AS n FROM delivery WHERE status = 'SUCCEEDED'`))[0]!.n === total,
       60_000,
       200,
     );
@@ -298,7 +223,7 @@ describe('a database away for longer than timeout + grace, two workers with atte
     await sleep(TIMEOUT_MS + GRACE_MS);
     const received = receivedBy(receivers, endpointIds);
     const requests = [...received.values()].reduce((a, b) => a + b, 0);
-    const { missing, extra } = await unrecorded(server.url, received);
+    const { missing, extra } = await unrecorded(url, received);
     const takenOver = workers.filter((w) => /was taken over by another worker/.test(w.output())).length;
     console.log(
       `[faults] database ${fault} ${upAt - downAt} ms (timeout ${TIMEOUT_MS} + grace ${GRACE_MS} ms), lanes held by ${holders.length} worker(s): ` +
