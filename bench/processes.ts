@@ -4,7 +4,7 @@
 // here measures.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,7 +31,24 @@ export interface PgServer {
    * operator's restart does; the processes using it must reconnect by themselves.
    */
   restart(downMs: number): Promise<{ stopMs: number; startMs: number }>;
+  /**
+   * Hangs the embedded server for downMs: SIGSTOP of the postmaster and every backend, then
+   * SIGCONT. Connections stay open and answer nothing meanwhile; new ones are never answered.
+   */
+  hang(downMs: number): Promise<void>;
   stop(): Promise<void>;
+}
+
+/** The processes whose parent is `pid` (from /proc). */
+async function childrenOf(pid: number): Promise<number[]> {
+  const found: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    // pid (comm) state ppid ...: comm may hold spaces, so read after its closing parenthesis.
+    if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) found.push(Number(entry));
+  }
+  return found;
 }
 
 /**
@@ -43,6 +60,9 @@ export async function startPgServer(options: { embedded?: boolean; port?: number
   let stopServer = async () => {};
   let restartServer: PgServer['restart'] = async () => {
     throw new Error('the server of DATABASE_URL is not ours to restart');
+  };
+  let hangServer: PgServer['hang'] = async () => {
+    throw new Error('the server of DATABASE_URL is not ours to hang');
   };
   if (!url) {
     const dir = await mkdtemp(join(tmpdir(), 'hookwire-bench-'));
@@ -67,6 +87,17 @@ export async function startPgServer(options: { embedded?: boolean; port?: number
       const startMs = performance.now() - starting;
       admin = await connectAdmin();
       return { stopMs, startMs };
+    };
+    hangServer = async (downMs) => {
+      const postmaster = Number((await readFile(join(dir, 'pg', 'postmaster.pid'), 'utf8')).split('\n')[0]);
+      process.kill(postmaster, 'SIGSTOP');
+      const frozen = [postmaster, ...(await childrenOf(postmaster))];
+      try {
+        for (const pid of frozen.slice(1)) process.kill(pid, 'SIGSTOP');
+        await new Promise((resolve) => setTimeout(resolve, downMs));
+      } finally {
+        for (const pid of frozen.reverse()) process.kill(pid, 'SIGCONT');
+      }
     };
   }
   const serverUrl = url;
@@ -96,6 +127,7 @@ export async function startPgServer(options: { embedded?: boolean; port?: number
       return (await pool.query(text, values)).rows;
     },
     restart: (downMs) => restartServer(downMs),
+    hang: (downMs) => hangServer(downMs),
     async stop() {
       await Promise.all([...clients.values()].map((pool) => pool.end()));
       for (const name of created) await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);

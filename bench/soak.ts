@@ -3,11 +3,13 @@
 // `npm start` starts them, an embedded Postgres the soak owns in a temp dir, receivers in a process
 // of their own that fail at random: 500s, hangs past the endpoint's timeout, resets). A publisher
 // publishes steadily with idempotency keys and retries a publish whose answer was lost; one
-// worker is SIGKILLed at a third of the run and Postgres restarted in place at two thirds. Then it
+// worker is SIGKILLed at a quarter of the run, Postgres hung (SIGSTOP of the server, --pg-hang-ms)
+// at half and restarted in place (--pg-down-ms) at three quarters. Then it
 // waits (bounded) for the retries to settle and counts, from the database and the receiver's own
 // records: accepted, succeeded, failed by reason, stuck, lost and duplicates. Prints a table and,
 // last, the same figures as one JSON line; exits 1 when anything is lost or stuck, or duplicates
-// exceed what the SIGKILL can explain.
+// exceed what the SIGKILL can explain (a database outage, hung or refusing, of any length, may
+// cause none: see src/db/sql/lanes.ts).
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { account, event, publishEvents, PublishRefusedError } from './api.ts';
@@ -28,6 +30,8 @@ const { values: flags } = parseArgs({
      */
     'lease-grace-ms': { type: 'string', default: '8000' },
     'pg-down-ms': { type: 'string', default: '3000' },
+    /** How long the database server is hung (SIGSTOP, then SIGCONT); 0: not hung. */
+    'pg-hang-ms': { type: 'string', default: '3000' },
     /** The embedded Postgres's port (default: one free at start); it is restarted on the same one. */
     'pg-port': { type: 'string' },
   },
@@ -39,7 +43,8 @@ const ENDPOINTS = Number(flags.endpoints);
 const WORKERS = Number(flags.workers);
 const LEASE_GRACE_MS = Number(flags['lease-grace-ms']);
 const PG_DOWN_MS = Number(flags['pg-down-ms']);
-for (const [name, value, min] of [['run time', RUN_MS, 1000], ['--rate', RATE, 0.1], ['--endpoints', ENDPOINTS, 1], ['--workers', WORKERS, 2], ['--lease-grace-ms', LEASE_GRACE_MS, 100], ['--pg-down-ms', PG_DOWN_MS, 0]] as const) {
+const PG_HANG_MS = Number(flags['pg-hang-ms']);
+for (const [name, value, min] of [['run time', RUN_MS, 1000], ['--rate', RATE, 0.1], ['--endpoints', ENDPOINTS, 1], ['--workers', WORKERS, 2], ['--lease-grace-ms', LEASE_GRACE_MS, 100], ['--pg-down-ms', PG_DOWN_MS, 0], ['--pg-hang-ms', PG_HANG_MS, 0]] as const) {
   if (!Number.isFinite(value) || value < min) throw new Error(`${name} must be a number of at least ${min}, got ${value}`);
 }
 
@@ -191,6 +196,7 @@ try {
   const faults = {
     kill: { at: 0, pid: 0, lanesHeld: 0, replacementReadyMs: 0 },
     restart: { stoppingAt: 0, restartedAt: 0, stopMs: 0, startMs: 0 },
+    hang: { at: 0, wokenAt: 0 },
   };
   const killWorker = async () => {
     const victim = workers[0]!;
@@ -217,11 +223,19 @@ try {
     faults.restart.restartedAt = Date.now();
     Object.assign(faults.restart, { stopMs, startMs });
   };
+  const hangPostgres = async () => {
+    if (PG_HANG_MS === 0) return;
+    faults.hang.at = Date.now();
+    await pg.hang(PG_HANG_MS);
+    faults.hang.wokenAt = Date.now();
+  };
   const publishStart = t0 + setupMs;
   const faulting = (async () => {
-    await sleep(publishStart + RUN_MS / 3 - Date.now());
+    await sleep(publishStart + RUN_MS / 4 - Date.now());
     await killWorker();
-    await sleep(publishStart + (2 * RUN_MS) / 3 - Date.now());
+    await sleep(publishStart + RUN_MS / 2 - Date.now());
+    await hangPostgres();
+    await sleep(publishStart + (3 * RUN_MS) / 4 - Date.now());
     await restartPostgres();
   })();
   await Promise.all([publisher(), faulting]);
@@ -306,7 +320,7 @@ try {
   // Each request at the receiver, beside the attempt Hookwire recorded for it (if any).
   const answered: Record<string, number> = { '200': 0, '500': 0, hang: 0, reset: 0 };
   const answered200 = new Map<string, number>();
-  const unrecorded = { atKill: 0, atKill200: 0, atRestart: 0, elsewhere: 0 };
+  const unrecorded = { atKill: 0, atKill200: 0, atHang: 0, atRestart: 0, elsewhere: 0 };
   /** Unrecorded at the kill: when the same attempt came again (ms after the kill). */
   const resentAfter: number[] = [];
   let late200 = 0;
@@ -353,6 +367,8 @@ try {
       if (answer === '200') unrecorded.atKill200++;
       const again = sameAttempt.get(key)!.find((later) => later > faults.kill.at);
       if (again !== undefined) resentAfter.push(again - faults.kill.at);
+    } else if (faults.hang.at > 0 && at >= faults.hang.at - LEASE_MS && at <= faults.hang.wokenAt + 60_000) {
+      unrecorded.atHang++;
     } else if (at >= faults.restart.stoppingAt - LEASE_MS && at <= faults.restart.restartedAt + 60_000) {
       unrecorded.atRestart++;
     } else {
@@ -361,6 +377,23 @@ try {
   }
   const duplicated = [...answered200].filter(([, n]) => n > 1);
   const duplicates = duplicated.reduce((sum, [, n]) => sum + n - 1, 0);
+  /** Extra requests (any answer) for the same attempt's delivery, by the fault whose window the resend fell in. */
+  const resentBy = { kill: 0, hang: 0, restart: 0, elsewhere: 0 };
+  {
+    const first = new Map<string, number>();
+    for (const [id, at, path, attempt] of [...receipts].sort((a, b) => a[1] - b[1])) {
+      const key = `${endpointOfPath(path)} ${id} ${attempt}`;
+      if (!first.has(key)) {
+        first.set(key, at);
+        continue;
+      }
+      const sentAt = first.get(key)!;
+      if (sentAt >= faults.kill.at - LEASE_MS - SLICE_MS && sentAt <= faults.kill.at) resentBy.kill++;
+      else if (faults.hang.at > 0 && sentAt >= faults.hang.at - LEASE_MS && sentAt <= faults.hang.wokenAt) resentBy.hang++;
+      else if (sentAt >= faults.restart.stoppingAt - LEASE_MS && sentAt <= faults.restart.restartedAt) resentBy.restart++;
+      else resentBy.elsewhere++;
+    }
+  }
   const duplicatedDeliveries = duplicated.length;
   const neverSeenKeys = deliveries.filter((d) => d.status === 'SUCCEEDED' && !answered200.has(`${d.endpoint_id} ${d.event_id}`)).map((d) => `${d.endpoint_id} ${d.event_id}`);
   const seenButFailedKeys = deliveries.filter((d) => d.status === 'FAILED' && answered200.has(`${d.endpoint_id} ${d.event_id}`)).map((d) => `${d.endpoint_id} ${d.event_id}`);
@@ -409,6 +442,10 @@ try {
         resentAfterSeconds: resentAfter.length ? [seconds(Math.min(...resentAfter)), seconds(Math.max(...resentAfter))] : [],
         replacementReadySeconds: seconds(faults.kill.replacementReadyMs),
       },
+      postgresHang: {
+        atSecond: PG_HANG_MS === 0 ? null : seconds(faults.hang.at - publishStart),
+        hungSeconds: seconds(faults.hang.wokenAt - faults.hang.at),
+      },
       postgresRestart: {
         atSecond: seconds(faults.restart.stoppingAt - publishStart),
         downSeconds: seconds(faults.restart.restartedAt - faults.restart.stoppingAt),
@@ -432,12 +469,12 @@ try {
     unrecorded,
     lost: { total: lostTotal, ...lost },
     stuck: pending.stuck,
-    duplicates: { count: duplicates, deliveries: duplicatedDeliveries, bound: duplicateBound },
+    duplicates: { count: duplicates, deliveries: duplicatedDeliveries, bound: duplicateBound, resentBy },
     errorsLogged: errorsLogged.length,
     ok: false,
   };
   report.ok =
-    lostTotal === 0 && pending.stuck === 0 && duplicates <= duplicateBound && publish.abandoned === 0 && publish.refused === 0 &&
+    lostTotal === 0 && pending.stuck === 0 && duplicates <= duplicateBound && resentBy.hang === 0 && resentBy.restart === 0 && publish.abandoned === 0 && publish.refused === 0 &&
     unaskedEvents === 0 && publish.accepted.size > 0;
   report.run.wallSeconds = seconds(Date.now() - t0);
 
@@ -446,6 +483,7 @@ try {
     ['run', `${report.run.publishSeconds} s publishing at ${RATE} events/s to ${ENDPOINTS} endpoints; API + ${WORKERS} workers; schedule ${SCHEDULE.join(',')} s; timeout ${TIMEOUT_MS} ms; lease grace ${LEASE_GRACE_MS} ms`],
     ['machine', `${report.run.machine}, Node ${process.version}, embedded Postgres; wall ${report.run.wallSeconds} s, settled ${report.run.settleSeconds} s after publishing`],
     ['SIGKILL of a worker', `at ${report.faults.sigkill.atSecond} s holding ${faults.kill.lanesHeld} lane(s): ${unrecorded.atKill} attempt(s) in flight (${unrecorded.atKill200} answered 200), sent again ${report.faults.sigkill.resentAfterSeconds.join('–') || '–'} s after; replacement ready in ${report.faults.sigkill.replacementReadySeconds} s`],
+    ['Postgres hung (SIGSTOP)', PG_HANG_MS === 0 ? 'not hung (--pg-hang-ms 0)' : `at ${report.faults.postgresHang.atSecond} s, for ${report.faults.postgresHang.hungSeconds} s`],
     ['Postgres restart', `at ${report.faults.postgresRestart.atSecond} s, down ${report.faults.postgresRestart.downSeconds} s (stop ${seconds(faults.restart.stopMs)} s, start ${seconds(faults.restart.startMs)} s); publishing accepted again ${report.faults.postgresRestart.publishAcceptedAgainAfterSeconds ?? '–'} s after`],
     ['events accepted', `${publish.accepted.size} in ${publish.batches} batches; ${publish.failedRequests} publish requests failed and were retried (${fmt(publish.failedBy)}), ${publish.retriedBatches} batches accepted on a retry; abandoned ${publish.abandoned}, refused ${publish.refused}`],
     ['event rows', `${events.length} (not accepted by the API: ${unaskedEvents}); Hookwire's own: ${fmt(operational)}`],
@@ -454,10 +492,10 @@ try {
     ['PENDING', `within schedule ${pending.withinSchedule}, overdue ≤ ${STUCK_AFTER_MS / 1000} s ${pending.overdue}, held on paused endpoints ${pending.heldOnPausedEndpoints} (${report.pausedEndpoints.length} paused)`],
     ['attempts recorded', `${attempts.length}: ${fmt(attemptsByOutcome)}`],
     ['receiver requests', `${receipts.length}: answered ${fmt(answered)}; 200s Hookwire saw as failures (after its timeout) ${late200}; FAILED deliveries the receiver answered 200 ${seenButFailed}`],
-    ['requests never recorded', `${unrecorded.atKill} at the SIGKILL, ${unrecorded.atRestart} at the Postgres restart, ${unrecorded.elsewhere} elsewhere`],
+    ['requests never recorded', `${unrecorded.atKill} at the SIGKILL, ${unrecorded.atHang} at the Postgres hang, ${unrecorded.atRestart} at the Postgres restart, ${unrecorded.elsewhere} elsewhere`],
     ['stuck past schedule', `${pending.stuck} (PENDING on an active endpoint > ${STUCK_AFTER_MS / 1000} s past its next attempt, or with none)`],
     ['lost', `${lostTotal}: accepted events with no row ${lost.events}, deliveries never created ${lost.deliveriesNeverCreated}, SUCCEEDED but no 200 at the receiver ${lost.successesTheReceiverNeverSaw}`],
-    ['duplicates at the receiver', `${duplicates} extra 200-answered requests over ${duplicatedDeliveries} deliveries (bound ${duplicateBound}: ${unrecorded.atKill} in flight at the SIGKILL + ${late200} late 200s)`],
+    ['duplicates at the receiver', `${duplicates} extra 200-answered requests over ${duplicatedDeliveries} deliveries (bound ${duplicateBound}: ${unrecorded.atKill} in flight at the SIGKILL + ${late200} late 200s); attempts sent again (any answer): ${fmt(resentBy)}`],
     ['errors logged by Hookwire', `${errorsLogged.length}${errorsLogged.length ? `: ${[...new Set(errorsLogged.map((l) => l.replace(/^\S+ \d+: /, '').slice(0, 120)))].slice(0, 3).join(' | ')}` : ''}`],
     ['verdict', report.ok ? 'OK' : 'FAILED'],
   ];

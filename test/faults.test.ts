@@ -2,11 +2,16 @@
 // its lanes' leases while its attempts are in flight. Another worker takes the lanes over and
 // resends those attempts (at-least-once), and when the frozen one wakes, what it sent is recorded
 // too, as attempts of their own: every request a receiver got is an attempt in the history, and
-// no delivery any attempt of which succeeded ends other than SUCCEEDED. And a database outage
-// (the test's own database blocked) is two warnings in the log, not one per request or attempt.
+// no delivery any attempt of which succeeded ends other than SUCCEEDED. A database of the test's
+// own server (a private Postgres in a temp dir, never the shared one) hung by SIGSTOP, or stopped,
+// for longer than timeout + grace with two workers' attempts in flight makes no duplicate: no
+// lane is taken from a live holder. A killed worker's lanes are taken over in bounded time. And a
+// database outage (the test's own database blocked) is two warnings in the log, not one per request.
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import pg from 'pg';
+import { startPgServer } from '../bench/processes.ts';
 import { withDatabase } from '../src/db/local.ts';
+import { migrate } from '../src/db/migrate.ts';
 import { createLogger } from '../src/log.ts';
 import { createEndpoint, messageReceived, publish, publishMany } from './support/api.ts';
 import { ADMIN_KEY, startTestApp, type TestApp } from './support/app.ts';
@@ -23,6 +28,37 @@ async function rows<R>(url: string, text: string, params: unknown[] = []): Promi
   } finally {
     await client.end();
   }
+}
+
+/** Requests each receiver got, by endpoint and webhook-id. */
+function receivedBy(receivers: readonly Receiver[], endpointIds: readonly string[]): Map<string, number> {
+  const byDelivery = new Map<string, number>();
+  for (const [i, rx] of receivers.entries()) {
+    for (const request of rx.requests) {
+      const key = `${endpointIds[i]} ${String(request.headers['webhook-id'])}`;
+      byDelivery.set(key, (byDelivery.get(key) ?? 0) + 1);
+    }
+  }
+  return byDelivery;
+}
+
+/** Attempts stored, by endpoint and event (the webhook-id). */
+async function attemptsBy(url: string): Promise<Map<string, number>> {
+  const stored = await rows<{ endpoint_id: string; event_id: string; n: number }>(
+    url,
+    `SELECT d.endpoint_id, d.event_id, count(a.id)::int AS n FROM delivery d LEFT JOIN delivery_attempt a ON a.delivery_id = d.id GROUP BY d.endpoint_id, d.event_id`,
+  );
+  return new Map(stored.map((r) => [`${r.endpoint_id} ${r.event_id}`, r.n]));
+}
+
+/** Requests the receivers got that are not attempts in the history, and attempts no receiver got. */
+async function unrecorded(url: string, received: Map<string, number>): Promise<{ missing: number; extra: number }> {
+  const stored = await attemptsBy(url);
+  let missing = 0;
+  for (const [key, requests] of received) missing += Math.max(0, requests - (stored.get(key) ?? 0));
+  let extra = 0;
+  for (const [key, count] of stored) extra += Math.max(0, count - (received.get(key) ?? 0));
+  return { missing, extra };
 }
 
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -86,29 +122,8 @@ describe('a worker frozen past its leases with attempts in flight', () => {
     // Frozen 9 s in all (the issue's run), then woken: what it had sent is recorded late.
     await sleep(Math.max(0, 9_000 - (Date.now() - frozenAt)));
     frozen.child.kill('SIGCONT');
-    const received = () => {
-      const byDelivery = new Map<string, number>();
-      for (const [i, rx] of receivers.entries()) {
-        for (const request of rx.requests) {
-          const key = `${endpointIds[i]} ${String(request.headers['webhook-id'])}`;
-          byDelivery.set(key, (byDelivery.get(key) ?? 0) + 1);
-        }
-      }
-      return byDelivery;
-    };
-    const history = async () => {
-      const stored = await rows<{ endpoint_id: string; event_id: string; n: number }>(
-        db.url,
-        `SELECT d.endpoint_id, d.event_id, count(a.id)::int AS n FROM delivery d LEFT JOIN delivery_attempt a ON a.delivery_id = d.id GROUP BY d.endpoint_id, d.event_id`,
-      );
-      return new Map(stored.map((r) => [`${r.endpoint_id} ${r.event_id}`, r.n]));
-    };
-    const missing = async () => {
-      const stored = await history();
-      let n = 0;
-      for (const [key, requests] of received()) n += Math.max(0, requests - (stored.get(key) ?? 0));
-      return n;
-    };
+    const received = () => receivedBy(receivers, endpointIds);
+    const missing = async () => (await unrecorded(db.url, received())).missing;
     // Bounded: the woken worker records within its retry of the batch (a few round trips).
     const deadline = Date.now() + 15_000;
     let notRecorded = await missing();
@@ -119,8 +134,7 @@ describe('a worker frozen past its leases with attempts in flight', () => {
     const requests = [...received().values()].reduce((a, b) => a + b, 0);
     const inFlight = sentByFrozen();
     const duplicates = requests - total;
-    const stored = await history();
-    const extraAttempts = [...stored.entries()].reduce((n, [key, count]) => n + Math.max(0, count - (received().get(key) ?? 0)), 0);
+    const { extra: extraAttempts } = await unrecorded(db.url, received());
     const statuses = await rows<{ status: string; n: number }>(db.url, `SELECT status::text, count(*)::int AS n FROM delivery GROUP BY status`);
     const numbers = await rows<{ n: number }>(
       db.url,
@@ -136,6 +150,131 @@ describe('a worker frozen past its leases with attempts in flight', () => {
     expect(duplicates).toBeLessThanOrEqual(inFlight);
     expect(statuses).toEqual([{ status: 'SUCCEEDED', n: total }]);
     expect(numbers[0]!.n, 'deliveries whose attempt count is not their attempts').toBe(0);
+    // Woken, the frozen worker learns its lanes were taken over (a stale token) and starts nothing more.
+    await waitUntil('the frozen worker to see it lost its lanes', () => /was taken over by another worker/.test(frozen.output()), 15_000, 100);
+    const requestsAfterWake = [...received().values()].reduce((a, b) => a + b, 0);
+    await sleep(1_000);
+    expect([...received().values()].reduce((a, b) => a + b, 0), 'requests after the frozen worker woke and recorded').toBe(requestsAfterWake);
+  });
+});
+
+describe('a database away for longer than timeout + grace, two workers with attempts in flight', () => {
+  const ENDPOINTS = 4;
+  const EVENTS = 8;
+  const TIMEOUT_MS = 2_000;
+  const GRACE_MS = 1_000;
+  const DOWN_MS = 6_000;
+
+  async function ride(fault: 'hung' | 'refusing') {
+    // Embedded, in a temp dir, on a free port: the test's own server, hung or stopped at will.
+    const server = await startPgServer({ embedded: true });
+    cleanups.push(() => server.stop());
+    const url = await server.database();
+    await migrate(url);
+    const db: TestDatabase = { url, name: new URL(url).pathname.slice(1), drop: async () => {} };
+    const api = await startTestApp({ role: 'api', database: db });
+    cleanups.push(() => api.stop());
+    const receivers: Receiver[] = [];
+    for (let i = 0; i < ENDPOINTS; i++) {
+      // Answers after 1 s: every endpoint has attempts in flight when the database goes.
+      const rx = await startReceiver(() => new Promise((resolve) => setTimeout(() => resolve({ status: 200, body: 'ok' }), 1_000)));
+      receivers.push(rx);
+      cleanups.push(() => rx.close());
+    }
+    const { apiKey } = await api.newAccount(`database ${fault}`);
+    const endpointIds: string[] = [];
+    for (const [i, rx] of receivers.entries()) {
+      // Two at a time: some deliveries are still waiting in their lanes while the database is away.
+      const endpoint = await createEndpoint(api, apiKey, {
+        url: rx.url, description: `slow ${i}`, eventTypes: ['*'], timeoutMs: TIMEOUT_MS, retrySchedule: [1], concurrencyLimit: 2,
+      });
+      endpointIds.push(endpoint.id);
+    }
+    const env = { DATABASE_URL: url, HOOKWIRE_ALLOW_PRIVATE_NETWORKS: 'true', HOOKWIRE_ADMIN_KEY: ADMIN_KEY, PORT: '0', LOG_LEVEL: 'info', HOOKWIRE_LANE_LEASE_GRACE_MS: String(GRACE_MS),
+      // Both look for due lanes often: one that could take a live holder's lane would, at once.
+      HOOKWIRE_WORKER_POLL_MS: '50' };
+    const workers = [spawnWorker(env), spawnWorker(env)];
+    for (const worker of workers) {
+      cleanups.push(async () => {
+        if (worker.child.exitCode === null && worker.child.signalCode === null) {
+          worker.child.kill('SIGKILL');
+          await worker.exited;
+        }
+      });
+    }
+    for (const worker of workers) await waitUntil('the workers to be ready', () => /worker ready/.test(worker.output()), 60_000, 100);
+    await publishMany(api, apiKey, Array.from({ length: EVENTS }, (_, n) => messageReceived(n)));
+    await waitUntil('attempts in flight at every receiver', () => receivers.every((rx) => rx.inFlight > 0), 30_000, 10);
+    const holders = await rows<{ leased_by: string }>(url, 'SELECT DISTINCT leased_by FROM endpoint_lane WHERE leased_by IS NOT NULL');
+    const downAt = Date.now();
+    // SIGSTOP of the postmaster and every backend; or stopped, its connections refused, and started again.
+    if (fault === 'hung') await server.hang(DOWN_MS);
+    else await server.restart(DOWN_MS);
+    const upAt = Date.now();
+
+    const total = ENDPOINTS * EVENTS;
+    await waitUntil(
+      'every delivery SUCCEEDED',
+      async () => (await rows<{ n: number }>(url, `SELECT count(*)::int AS n FROM delivery WHERE status = 'SUCCEEDED'`))[0]!.n === total,
+      60_000,
+      200,
+    );
+    // A resend, if any, would come after a takeover: give it a lease's time to show.
+    await sleep(TIMEOUT_MS + GRACE_MS);
+    const received = receivedBy(receivers, endpointIds);
+    const requests = [...received.values()].reduce((a, b) => a + b, 0);
+    const { missing, extra } = await unrecorded(url, received);
+    const takenOver = workers.filter((w) => /was taken over by another worker/.test(w.output())).length;
+    console.log(
+      `[faults] database ${fault} ${upAt - downAt} ms (timeout ${TIMEOUT_MS} + grace ${GRACE_MS} ms), lanes held by ${holders.length} worker(s): ` +
+        `${requests} requests for ${total} deliveries (${requests - total} duplicates), ${missing} missing from the history, ${extra} attempts no receiver got; ` +
+        `${takenOver} worker(s) lost a lane`,
+    );
+    expect(upAt - downAt).toBeGreaterThan(TIMEOUT_MS + GRACE_MS);
+    expect(requests - total, 'duplicates at the receivers').toBe(0);
+    expect(missing, 'requests the receivers got that are not attempts in the history').toBe(0);
+    expect(extra, 'attempts no receiver got').toBe(0);
+    expect(takenOver, 'workers that lost a lane').toBe(0);
+  }
+
+  it('hung (SIGSTOP of the postmaster and its backends): no lane changes hands, no duplicate, nothing missing', { timeout: 180_000 }, () => ride('hung'));
+
+  it('refusing connections (stopped, then started again): no lane changes hands, no duplicate, nothing missing', { timeout: 180_000 }, () => ride('refusing'));
+});
+
+describe('a worker killed with attempts in flight', () => {
+  it('loses its lanes to a live worker in bounded time: its lease, then the grace of the other\'s renewals', { timeout: 120_000 }, async () => {
+    const TIMEOUT_MS = 2_000;
+    const GRACE_MS = 500;
+    const db: TestDatabase = await createTestDatabase();
+    cleanups.push(() => db.drop());
+    const api: TestApp = await startTestApp({ role: 'api', database: db });
+    cleanups.push(() => api.stop());
+    // The first request hangs (the dead worker's attempt), the resend is answered.
+    const rx = await startReceiver(() => (rx.requests.length === 1 ? 'hang' : { status: 200, body: 'ok' }));
+    cleanups.push(() => rx.close());
+    const { apiKey } = await api.newAccount('killed worker');
+    const endpoint = await createEndpoint(api, apiKey, { url: rx.url, description: 'killed', eventTypes: ['*'], timeoutMs: TIMEOUT_MS, retrySchedule: [1] });
+    const env = { HOOKWIRE_LANE_LEASE_GRACE_MS: String(GRACE_MS) };
+    const doomed = spawnWorker({ DATABASE_URL: db.url, HOOKWIRE_ALLOW_PRIVATE_NETWORKS: 'true', HOOKWIRE_ADMIN_KEY: ADMIN_KEY, PORT: '0', ...env });
+    cleanups.push(async () => {
+      if (doomed.child.exitCode === null && doomed.child.signalCode === null) doomed.child.kill('SIGKILL');
+      await doomed.exited;
+    });
+    await waitUntil('the worker to be ready', () => /worker ready/.test(doomed.output()), 60_000, 100);
+    await publish(api, apiKey, messageReceived(1));
+    await rx.waitFor(1, 20_000);
+    // A live worker beside it (renewing from its start), then the holder dies.
+    const live = await startTestApp({ role: 'worker', database: db, env });
+    cleanups.push(() => live.stop());
+    doomed.child.kill('SIGKILL');
+    const killedAt = Date.now();
+    await rx.waitFor(2, 30_000);
+    const afterMs = rx.requests[1]!.at - killedAt;
+    console.log(`[faults] killed worker: its lane taken over and the attempt sent again ${afterMs} ms after the kill (timeout ${TIMEOUT_MS} + grace ${GRACE_MS} ms)`);
+    // Its lease (timeout + grace from its last renewal), at most a renewal interval and a poll later.
+    expect(afterMs).toBeLessThan(TIMEOUT_MS + 2 * GRACE_MS + 3_000);
+    await waitUntil('the delivery SUCCEEDED', async () => (await rows<{ status: string }>(db.url, 'SELECT status::text FROM delivery'))[0]?.status === 'SUCCEEDED', 20_000, 100);
   });
 });
 

@@ -11,6 +11,11 @@ export type StopReason =
   | 'halted'
   /** The worker is stopping. */
   | 'stopping'
+  /**
+   * The lease as last renewed has run out by the worker's clock (it was frozen, or the database
+   * was away): the lane may be another worker's now, so nothing more starts until a renewal says.
+   */
+  | 'lease lapsed'
   /** An attempt could not be sent or recorded, or a claim failed: the lane is given back as it is. */
   | 'failed'
   /** sliceMs of starting attempts: the lane goes to the back of the line. */
@@ -58,6 +63,8 @@ export interface SliceFacts {
   held: boolean;
   halted: boolean;
   stopping: boolean;
+  /** See StopReason 'lease lapsed'; absent: never. */
+  lapsed?: boolean;
   failed: boolean;
   effectPending: boolean;
   ordered: boolean;
@@ -80,6 +87,7 @@ export function haltReason(facts: SliceFacts): StopReason | null {
   if (facts.held) return 'held';
   if (facts.halted) return 'halted';
   if (facts.stopping) return 'stopping';
+  if (facts.lapsed) return 'lease lapsed';
   if (facts.failed) return 'failed';
   return null;
 }
@@ -169,6 +177,8 @@ export interface SliceControl {
   stopping(): boolean;
   /** Whether the lane's lease outlasts an attempt started now (lingering starts nothing otherwise); always, if absent. */
   leaseCovers?(): boolean;
+  /** Whether the lease as last renewed has run out (see StopReason 'lease lapsed'); never, if absent. */
+  lapsed?(): boolean;
 }
 
 export class LaneSlice<D extends { id: string }> {
@@ -202,6 +212,7 @@ export class LaneSlice<D extends { id: string }> {
       held: this.held,
       halted: this.control.halted,
       stopping: this.control.stopping(),
+      lapsed: this.control.lapsed?.() ?? false,
       failed: this.failed,
       effectPending: this.effect !== null,
       ordered: this.settings.ordered,

@@ -59,6 +59,8 @@ export interface LaneControl {
   stopping(): boolean;
   /** When the lease as last claimed or renewed runs out (the worker's clock, ms). */
   leaseUntil: number;
+  /** The lane's fencing token as this worker holds it (see src/db/sql/lanes.ts): its records carry it. */
+  token: string;
 }
 
 /** What giving the lane back needs to know of the slice (see releaseLane). */
@@ -78,7 +80,7 @@ export async function drainLane(deps: DrainDeps, lane: ClaimedLane, control: Lan
   const rate = lane.rate_limit_per_second === null ? null : new RateWindow(lane.rate_window_start, lane.rate_count, lane.rate_limit_per_second);
   const limit = lane.ordered ? 1 : (lane.concurrency_limit ?? deps.settings.endpointConcurrency);
   const slice = new LaneSlice(
-    laneEffects(deps, lane),
+    laneEffects(deps, lane, control),
     { ordered: lane.ordered, limit, batch: lane.ordered ? 1 : Math.min(limit * 2, 200), sliceMs: deps.settings.sliceMs, held: lane.status !== 'ACTIVE', rate },
     {
       get halted() {
@@ -87,6 +89,7 @@ export async function drainLane(deps: DrainDeps, lane: ClaimedLane, control: Lan
       stopping: () => control.stopping(),
       // An attempt started now ends (its timeout) before the lease runs out, renewed or not.
       leaseCovers: () => control.leaseUntil - deps.clock.now().getTime() > lane.timeout_ms,
+      lapsed: () => control.leaseUntil <= deps.clock.now().getTime(),
     },
   );
   const result = await slice.run();
@@ -101,8 +104,8 @@ export async function drainLane(deps: DrainDeps, lane: ClaimedLane, control: Lan
   };
 }
 
-function laneEffects(deps: DrainDeps, lane: ClaimedLane): SliceEffects<ClaimedDelivery> {
-  const attempts = new LaneAttempts(deps, lane);
+function laneEffects(deps: DrainDeps, lane: ClaimedLane, control: LaneControl): SliceEffects<ClaimedDelivery> {
+  const attempts = new LaneAttempts(deps, lane, control);
   return {
     now: () => deps.clock.now(),
     monotonic: () => performance.now(),
@@ -139,14 +142,16 @@ const TRANSFORM_FAILED: Settlement = { status: 'FAILED', nextAttemptAt: null, wi
 class LaneAttempts {
   private readonly deps: DrainDeps;
   private readonly lane: ClaimedLane;
+  private readonly control: LaneControl;
   private readonly endpoint: AttemptEndpoint;
   private readonly ports: AttemptPorts;
   /** The endpoint's own header values by name: they may be credentials, so attempts store them redacted. */
   private readonly secretHeaderValues: Map<string, string>;
 
-  constructor(deps: DrainDeps, lane: ClaimedLane) {
+  constructor(deps: DrainDeps, lane: ClaimedLane, control: LaneControl) {
     this.deps = deps;
     this.lane = lane;
+    this.control = control;
     const { sealer } = deps;
     const customHeaders = openHeaders(sealer, lane.headers);
     this.secretHeaderValues = new Map(Object.entries(customHeaders ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
@@ -220,6 +225,8 @@ class LaneAttempts {
       durationMs: completed.durationMs,
       requestHeaders: this.redacted(completed.requestHeaders),
       ...completed.response,
+      // As held when the response came: a stale one records the attempt as history only.
+      leaseToken: this.control.token,
       settlement:
         completed.kind === 'transform failed'
           ? TRANSFORM_FAILED

@@ -72,11 +72,14 @@ class LaneEngine implements Engine {
   /** Renews the leases of the lanes being drained (see renewLeases), a third of the grace apart. */
   private renewer: NodeJS.Timeout | null = null;
   private renewing = false;
+  /** How far apart renewals are (ms): a third of the grace, within [100, 5,000]. */
+  private readonly renewEveryMs: number;
 
   constructor(options: EngineOptions) {
     const { pool, config, logger } = options;
     this.options = options;
     this.recorder = new AttemptRecorder(pool, { db: options.db, failingAfter: config.failingAfter }, logger);
+    this.renewEveryMs = Math.max(100, Math.min(5_000, Math.floor(config.laneLeaseGraceMs / 3)));
     this.brokers = new BrokerPool({ allowPrivateNetworks: config.allowPrivateNetworks, logger, connectionName: `hookwire-worker ${this.workerId}` });
     this.drainDeps = {
       pool,
@@ -109,32 +112,41 @@ class LaneEngine implements Engine {
     listener.addEventListener(LANES_CHANNEL, this.onLanes);
     listener.addEventListener('connected', this.onLanes);
     listener.addEventListener(CHANNELS.endpointStatus, this.onStatus);
-    const everyMs = Math.max(100, Math.min(5_000, Math.floor(this.options.config.laneLeaseGraceMs / 3)));
-    this.renewer = setInterval(() => void this.renew(), everyMs);
+    this.renewer = setInterval(() => void this.renew(), this.renewEveryMs);
     this.renewer.unref();
+    void this.renew();
     void this.round();
   }
 
   /**
-   * Keeps the leases of the lanes this worker drains while it lives. A lane missing from the answer
-   * was taken over (this worker missed its renewals: frozen, or cut off from the database): its
-   * slice starts nothing more, records what it sent, and gives nothing back (release is a no-op).
+   * Stamps this worker's liveness and keeps the leases of the lanes it drains while it lives (see
+   * src/db/sql/lanes.ts: only a worker that keeps renewing takes over a lane whose holder did
+   * not). A lane missing from the answer was taken over (this worker missed its renewals while
+   * others made theirs: frozen, or cut off from the database alone): its slice starts nothing
+   * more, records what it sent (as history only: its token is stale), and gives nothing back.
    */
   private async renew(): Promise<void> {
-    if (this.renewing || this.running.size === 0) return;
+    if (this.renewing) return;
     const { pool, clock, config, logger } = this.options;
     this.renewing = true;
     try {
-      const ids = [...this.running.keys()];
-      const held = await renewLeases(pool, { worker: this.workerId, endpointIds: ids, now: clock.now(), leaseGraceMs: config.laneLeaseGraceMs });
-      for (const id of ids) {
-        const control = this.running.get(id);
-        if (!control) continue;
+      const lanes = [...this.running.entries()].map(([endpointId, control]) => ({ endpointId, token: control.token, control }));
+      const held = await renewLeases(pool, {
+        worker: this.workerId,
+        lanes,
+        now: clock.now(),
+        leaseGraceMs: config.laneLeaseGraceMs,
+        // Two intervals: one late renewal on a busy machine does not break the run, an outage does.
+        breakAfterMs: 2 * this.renewEveryMs,
+      });
+      for (const { endpointId: id, token, control } of lanes) {
+        // Given back meanwhile, or claimed again by this worker under a new token: not lost.
+        if (this.running.get(id) !== control || control.token !== token) continue;
         const until = held.get(id);
         if (until) control.leaseUntil = until.getTime();
         else if (!control.halted) {
           control.halted = true;
-          logger.warn(`lane of ${id} was taken over by another worker (its lease ran out unrenewed); recording what was sent and starting nothing more`);
+          this.lost(id);
         }
       }
     } catch (error) {
@@ -142,6 +154,12 @@ class LaneEngine implements Engine {
     } finally {
       this.renewing = false;
     }
+  }
+
+  private lost(endpointId: string): void {
+    this.options.logger.warn(
+      `lane of ${endpointId} was taken over by another worker (this one missed renewals that worker made); what was sent is recorded as history only, nothing more starts`,
+    );
   }
 
   poke(): void {
@@ -223,14 +241,21 @@ class LaneEngine implements Engine {
 
   private drain(lane: ClaimedLane): void {
     const id = lane.endpoint_id;
-    // Claimed again while this worker still drains it: only when its lease ran out meanwhile (a
-    // moved test clock, a frozen process). The slice under way gives it back.
-    if (this.running.has(id)) return;
     const { clock, config } = this.options;
+    const leaseUntil = clock.now().getTime() + lane.timeout_ms + config.laneLeaseGraceMs;
+    // Claimed again while this worker still drains it: only when it stopped renewing it (a frozen
+    // process, a moved test clock). The slice under way holds it under the new token, and gives it back.
+    const under = this.running.get(id);
+    if (under) {
+      under.token = lane.lease_token;
+      under.leaseUntil = leaseUntil;
+      return;
+    }
     const control: LaneControl = {
       halted: false,
       stopping: () => this.stopping,
-      leaseUntil: clock.now().getTime() + lane.timeout_ms + config.laneLeaseGraceMs,
+      leaseUntil,
+      token: lane.lease_token,
     };
     this.running.set(id, control);
     const done = this.slice(lane, control)
@@ -253,9 +278,25 @@ class LaneEngine implements Engine {
       // Before the lane is given back: once it is, a round of this worker may claim it again.
       this.running.delete(id);
     }
+    if (end.stopped === 'lease lapsed') {
+      // Frozen, or the database was away, past the lease: still this worker's lane, or taken over?
+      const held = await retryOnConnectionError(() =>
+        renewLeases(pool, {
+          worker: this.workerId,
+          lanes: [{ endpointId: id, token: control.token }],
+          now: clock.now(),
+          leaseGraceMs: this.options.config.laneLeaseGraceMs,
+          breakAfterMs: 2 * this.renewEveryMs,
+        }),
+      );
+      if (!held.has(id)) {
+        this.lost(id);
+        return;
+      }
+    }
     const readyAt = await retryOnConnectionError(() =>
       withDeadlockRetry(() =>
-        releaseLane(pool, { endpointId: id, worker: this.workerId, now: clock.now(), notBefore: end.notBefore, rateWindowStart: end.rateWindowStart, rateCount: end.rateCount }),
+        releaseLane(pool, { endpointId: id, worker: this.workerId, token: control.token, now: clock.now(), notBefore: end.notBefore, rateWindowStart: end.rateWindowStart, rateCount: end.rateCount }),
       ),
     );
     logger.debug(`lane ${id}: ${end.attempts} attempt(s), slice of ${end.ms} ms ended ${end.stopped}, next due ${readyAt?.toISOString() ?? 'when woken'}`);

@@ -57,7 +57,7 @@ export class AttemptRecorder {
     const earlier = [...this.outstanding];
     const done = (async () => {
       await Promise.allSettled(earlier);
-      return retryOnConnectionError(() => withDeadlockRetry(() => recordWithEffect(this.effects, record, endpoint, now())));
+      return retryOnConnectionError(() => withDeadlockRetry(() => recordWithEffect(this.effects, record, endpoint, now())), Infinity);
     })();
     this.track(done);
     return done;
@@ -99,10 +99,12 @@ export class AttemptRecorder {
 
   private async writeBatch(batch: Pending[]): Promise<void> {
     try {
-      // The receivers have these requests: a database restart must delay the records, not lose them.
+      // The receivers have these requests: a database outage, however long, must delay the records,
+      // not lose them (the lane stays this worker's meanwhile: see src/db/sql/lanes.ts).
       // endpoint.failing / endpoint.recovered commit with the attempts that cause them, or neither does.
-      const deliveries = await retryOnConnectionError(() =>
-        withDeadlockRetry(() => poolTransaction(this.pool, (sql) => recordAndAnnounce(sql, batch.map((p) => p.record), this.effects.failingAfter))),
+      const deliveries = await retryOnConnectionError(
+        () => withDeadlockRetry(() => poolTransaction(this.pool, (sql) => recordAndAnnounce(sql, batch.map((p) => p.record), this.effects.failingAfter))),
+        Infinity,
       );
       const recorded = new Map(deliveries.map((d) => [d.id, d]));
       this.stats.batches++;

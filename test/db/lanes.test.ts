@@ -14,12 +14,20 @@ import {
   storeTransformed,
   wakeLanes,
 } from '../../src/db/sql/lanes.ts';
+import { recordAttempts, type AttemptToRecord } from '../../src/db/sql/record-attempts.ts';
 import { aDelivery, anAccount, anEndpoint, at, id, listen, someoneWaitsForALock, useStatementDb } from './fixtures.ts';
 
 const t = useStatementDb();
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A worker's renewal with no lane to keep: it stamps its liveness (its run breaks after two 100 ms intervals, unless said). */
+async function beat(worker: string, graceMs = 0) {
+  await renewLeases(t.pool, { worker, lanes: [], now: at(0), leaseGraceMs: graceMs, breakAfterMs: 200 });
+}
+
 async function lane(endpointId: string) {
-  const [row] = await t.rows('SELECT ready_at, leased_by, lease_until, rate_window_start, rate_count FROM endpoint_lane WHERE endpoint_id = $1', [endpointId]);
+  const [row] = await t.rows('SELECT ready_at, leased_by, lease_until, lease_token::text, rate_window_start, rate_count FROM endpoint_lane WHERE endpoint_id = $1', [endpointId]);
   return row!;
 }
 
@@ -78,29 +86,96 @@ describe('claimLanes and nextReadyAt', () => {
     expect(await lane(endpoints[0]!)).toMatchObject({ leased_by: 'w1', lease_until: at(2.5) });
   });
 
-  it('never hands a leased lane to another worker until its lease runs out', async () => {
+  it('never hands a leased lane to another worker until its lease runs out, and gives every claim a new token', async () => {
     const endpointId = await anEndpoint(t, t.accountId, { timeoutMs: 1000 });
     await onlyDue(endpointId);
     await t.rows('UPDATE endpoint_lane SET ready_at = $2 WHERE endpoint_id = $1', [endpointId, at(0)]);
-    expect(await claimLanes(t.pool, { worker: 'w1', now: at(0), limit: 10, leaseGraceMs: 0 })).toHaveLength(1);
+    const [first] = await claimLanes(t.pool, { worker: 'w1', now: at(0), limit: 10, leaseGraceMs: 0 });
+    expect(first).toBeDefined();
+    await beat('w2');
     expect(await claimLanes(t.pool, { worker: 'w2', now: at(0.5), limit: 10, leaseGraceMs: 0 })).toEqual([]);
     const taken = await claimLanes(t.pool, { worker: 'w2', now: at(1.5), limit: 10, leaseGraceMs: 0 });
     expect(taken.map((l) => l.endpoint_id)).toEqual([endpointId]);
-    expect((await lane(endpointId)).leased_by).toBe('w2');
+    expect(BigInt(taken[0]!.lease_token)).toBe(BigInt(first!.lease_token) + 1n);
+    expect(await lane(endpointId)).toMatchObject({ leased_by: 'w2', lease_token: taken[0]!.lease_token });
   });
 
-  it('renews the leases its worker still holds, and tells which it lost', async () => {
-    const [kept, lost] = [await anEndpoint(t, t.accountId, { timeoutMs: 1000 }), await anEndpoint(t, t.accountId, { timeoutMs: 1000 })];
-    await onlyDue(kept, lost);
-    await t.rows('UPDATE endpoint_lane SET ready_at = $2 WHERE endpoint_id = ANY($1)', [[kept, lost], at(0)]);
-    expect(await claimLanes(t.pool, { worker: 'w1', now: at(0), limit: 10, leaseGraceMs: 0 })).toHaveLength(2);
-    // w1 missed the renewal of one lane: w2 took it over.
-    await t.rows('UPDATE endpoint_lane SET leased_by = $2 WHERE endpoint_id = $1', [lost, 'w2']);
-    const held = await renewLeases(t.pool, { worker: 'w1', endpointIds: [kept, lost], now: at(0.9), leaseGraceMs: 0 });
+  it('renews the leases its worker still holds under their tokens, and tells which it lost', async () => {
+    const [kept, lost, retaken] = [
+      await anEndpoint(t, t.accountId, { timeoutMs: 1000 }),
+      await anEndpoint(t, t.accountId, { timeoutMs: 1000 }),
+      await anEndpoint(t, t.accountId, { timeoutMs: 1000 }),
+    ];
+    await onlyDue(kept, lost, retaken);
+    await t.rows('UPDATE endpoint_lane SET ready_at = $2 WHERE endpoint_id = ANY($1)', [[kept, lost, retaken], at(0)]);
+    const claimed = new Map((await claimLanes(t.pool, { worker: 'w1', now: at(0), limit: 10, leaseGraceMs: 0 })).map((l) => [l.endpoint_id, l.lease_token]));
+    expect(claimed.size).toBe(3);
+    // w1 missed the renewal of one lane: w2 took it over; another was claimed again (a new token) under w1's own name.
+    await t.rows('UPDATE endpoint_lane SET leased_by = $2, lease_token = lease_token + 1 WHERE endpoint_id = $1', [lost, 'w2']);
+    await t.rows('UPDATE endpoint_lane SET lease_token = lease_token + 1 WHERE endpoint_id = $1', [retaken]);
+    const mine = [kept, lost, retaken].map((endpointId) => ({ endpointId, token: claimed.get(endpointId)! }));
+    const held = await renewLeases(t.pool, { worker: 'w1', lanes: mine, now: at(0.9), leaseGraceMs: 0, breakAfterMs: 1_000 });
     expect([...held.entries()]).toEqual([[kept, at(1.9)]]);
     // Past the claim's lease, the renewed lane is still held; the other one (w2 never renewed it) is free.
-    expect((await claimLanes(t.pool, { worker: 'w3', now: at(1.5), limit: 10, leaseGraceMs: 0 })).map((l) => l.endpoint_id)).toEqual([lost]);
-    expect(await renewLeases(t.pool, { worker: 'w1', endpointIds: [], now: at(1), leaseGraceMs: 0 })).toEqual(new Map());
+    await beat('w3');
+    expect((await claimLanes(t.pool, { worker: 'w3', now: at(1.5), limit: 10, leaseGraceMs: 0 })).map((l) => l.endpoint_id).sort()).toEqual([lost, retaken].sort());
+  });
+
+  it('takes a lane over only from a holder that missed renewals for the grace while the claimer kept renewing', async () => {
+    const GRACE = 400;
+    const endpointId = await anEndpoint(t, t.accountId, { timeoutMs: 1000 });
+    await onlyDue(endpointId);
+    await t.rows('UPDATE endpoint_lane SET ready_at = $2 WHERE endpoint_id = $1', [endpointId, at(0)]);
+    const [claimed] = await claimLanes(t.pool, { worker: 'w1', now: at(0), limit: 10, leaseGraceMs: GRACE });
+    const holder = [{ endpointId, token: claimed!.lease_token }];
+    // Far past the lease by the claimer's clock: only the renewals decide.
+    const claim = () => claimLanes(t.pool, { worker: 'w2', now: at(3_600), limit: 10, leaseGraceMs: GRACE });
+    const renewals = async (ms: number, workers: Array<'w1' | 'w2'>) => {
+      for (const end = Date.now() + ms; Date.now() < end; ) {
+        if (workers.includes('w1')) await renewLeases(t.pool, { worker: 'w1', lanes: holder, now: at(0), leaseGraceMs: GRACE, breakAfterMs: 2 * 100 });
+        if (workers.includes('w2')) await beat('w2', GRACE);
+        await sleep(100);
+      }
+    };
+    // Both renew for twice the grace: the holder keeps its lane.
+    await renewals(2 * GRACE, ['w1', 'w2']);
+    expect(await claim()).toEqual([]);
+    // Both silent for longer than the grace (a database away): the holder's last renewal is old,
+    // but the claimer made none since; and once both are back, the holder renews within the claimer's new run.
+    await sleep(GRACE + 200);
+    expect(await claim()).toEqual([]);
+    await renewals(GRACE / 2, ['w2']);
+    expect(await claim()).toEqual([]);
+    await renewals(2 * GRACE, ['w1', 'w2']);
+    expect(await claim()).toEqual([]);
+    // The holder stops renewing while the claimer goes on, for the grace: taken over, under a new token.
+    await renewals(GRACE + 200, ['w2']);
+    const taken = await claim();
+    expect(taken.map((l) => l.endpoint_id)).toEqual([endpointId]);
+    expect(taken[0]!.lease_token).not.toBe(claimed!.lease_token);
+    expect(await renewLeases(t.pool, { worker: 'w1', lanes: holder, now: at(0), leaseGraceMs: GRACE, breakAfterMs: 200 })).toEqual(new Map());
+  });
+
+  it('lets a worker take over a lane it stopped renewing itself, and a lone new worker its dead predecessor\'s', async () => {
+    const endpointId = await anEndpoint(t, t.accountId, { timeoutMs: 1000 });
+    await onlyDue(endpointId);
+    await t.rows('UPDATE endpoint_lane SET ready_at = $2 WHERE endpoint_id = $1', [endpointId, at(0)]);
+    await beat('w1');
+    expect(await claimLanes(t.pool, { worker: 'w1', now: at(0), limit: 10, leaseGraceMs: 100 })).toHaveLength(1);
+    // w1 lives on (renewing, but not this lane): after the grace it takes the lane back itself.
+    for (let i = 0; i < 4; i++) {
+      await sleep(60);
+      await beat('w1', 100);
+    }
+    expect(await claimLanes(t.pool, { worker: 'w1', now: at(3_600), limit: 10, leaseGraceMs: 100 })).toHaveLength(1);
+    // w1 dies; a new worker (restarted: a new id) renews for the grace and takes it.
+    await beat('w9', 100);
+    expect(await claimLanes(t.pool, { worker: 'w9', now: at(7_200), limit: 10, leaseGraceMs: 100 })).toEqual([]);
+    for (let i = 0; i < 4; i++) {
+      await sleep(60);
+      await beat('w9', 100);
+    }
+    expect((await claimLanes(t.pool, { worker: 'w9', now: at(7_200), limit: 10, leaseGraceMs: 100 })).map((l) => l.endpoint_id)).toEqual([endpointId]);
   });
 
   it('skips a lane another transaction has locked, without waiting for it', async () => {
@@ -196,7 +271,7 @@ describe('releaseLane', () => {
     await aDelivery(t, t.accountId, endpointId, { nextAttemptAt: at(20) });
     await aDelivery(t, t.accountId, endpointId, { nextAttemptAt: at(-20) });
     await leased(endpointId);
-    const release = { endpointId, worker: 'w1', now: at(0), notBefore: null, rateWindowStart: at(-1), rateCount: 4 };
+    const release = { endpointId, worker: 'w1', token: '0', now: at(0), notBefore: null, rateWindowStart: at(-1), rateCount: 4 };
     expect(await releaseLane(t.pool, release)).toEqual(at(0));
     expect(await lane(endpointId)).toMatchObject({ ready_at: at(0), leased_by: null, lease_until: null, rate_window_start: at(-1), rate_count: 4 });
     await leased(endpointId);
@@ -206,12 +281,13 @@ describe('releaseLane', () => {
   it('leaves the lane idle when nothing is pending or the endpoint is held', async () => {
     const idle = await anEndpoint(t, t.accountId);
     await leased(idle);
-    expect(await releaseLane(t.pool, { endpointId: idle, worker: 'w1', now: at(0), notBefore: null, rateWindowStart: null, rateCount: 0 })).toBeNull();
+    expect(await releaseLane(t.pool, { endpointId: idle, worker: 'w1', token: '0', now: at(0), notBefore: null, rateWindowStart: null, rateCount: 0 })).toBeNull();
+    expect((await lane(idle)).leased_by).toBeNull();
     const held = await anEndpoint(t, t.accountId, { status: 'DISABLED' });
     await aDelivery(t, t.accountId, held, { nextAttemptAt: at(-5) });
     await leased(held);
-    expect(await releaseLane(t.pool, { endpointId: held, worker: 'w1', now: at(0), notBefore: null, rateWindowStart: null, rateCount: 0 })).toBeNull();
-    expect((await lane(held)).ready_at).toBeNull();
+    expect(await releaseLane(t.pool, { endpointId: held, worker: 'w1', token: '0', now: at(0), notBefore: null, rateWindowStart: null, rateCount: 0 })).toBeNull();
+    expect(await lane(held)).toMatchObject({ ready_at: null, leased_by: null });
   });
 
   it('leaves the lane idle while its account is disabled', async () => {
@@ -220,7 +296,7 @@ describe('releaseLane', () => {
     await aDelivery(t, accountId, endpointId, { nextAttemptAt: at(-5) });
     await t.rows(`UPDATE account SET status = 'DISABLED' WHERE id = $1`, [accountId]);
     await leased(endpointId);
-    expect(await releaseLane(t.pool, { endpointId, worker: 'w1', now: at(0), notBefore: null, rateWindowStart: null, rateCount: 0 })).toBeNull();
+    expect(await releaseLane(t.pool, { endpointId, worker: 'w1', token: '0', now: at(0), notBefore: null, rateWindowStart: null, rateCount: 0 })).toBeNull();
     expect((await lane(endpointId)).ready_at).toBeNull();
   });
 
@@ -229,14 +305,25 @@ describe('releaseLane', () => {
     await aDelivery(t, t.accountId, endpointId, { id: `dlv_0${id('x')}`, nextAttemptAt: at(30) });
     await aDelivery(t, t.accountId, endpointId, { id: `dlv_1${id('x')}`, nextAttemptAt: at(-30) });
     await leased(endpointId);
-    expect(await releaseLane(t.pool, { endpointId, worker: 'w1', now: at(0), notBefore: null, rateWindowStart: null, rateCount: 0 })).toEqual(at(30));
+    expect(await releaseLane(t.pool, { endpointId, worker: 'w1', token: '0', now: at(0), notBefore: null, rateWindowStart: null, rateCount: 0 })).toEqual(at(30));
   });
 
   it('changes nothing for a worker whose lease another worker took over', async () => {
     const endpointId = await anEndpoint(t, t.accountId);
     await leased(endpointId, 'w2');
-    await releaseLane(t.pool, { endpointId, worker: 'w1', now: at(0), notBefore: null, rateWindowStart: null, rateCount: 9 });
+    await releaseLane(t.pool, { endpointId, worker: 'w1', token: '0', now: at(0), notBefore: null, rateWindowStart: null, rateCount: 9 });
     expect(await lane(endpointId)).toMatchObject({ leased_by: 'w2', rate_count: 0 });
+  });
+
+  it('changes nothing for a stale token, even under the same worker id', async () => {
+    const endpointId = await anEndpoint(t, t.accountId);
+    await aDelivery(t, t.accountId, endpointId, { nextAttemptAt: at(-5) });
+    await leased(endpointId);
+    await t.rows('UPDATE endpoint_lane SET lease_token = 7 WHERE endpoint_id = $1', [endpointId]);
+    expect(await releaseLane(t.pool, { endpointId, worker: 'w1', token: '6', now: at(0), notBefore: null, rateWindowStart: null, rateCount: 9 })).toBeNull();
+    expect(await lane(endpointId)).toMatchObject({ leased_by: 'w1', lease_token: '7', ready_at: at(-1), rate_count: 0 });
+    expect(await releaseLane(t.pool, { endpointId, worker: 'w1', token: '7', now: at(0), notBefore: null, rateWindowStart: null, rateCount: 9 })).toEqual(at(0));
+    expect(await lane(endpointId)).toMatchObject({ leased_by: null, rate_count: 9 });
   });
 
   it('waits for a writer still in its transaction, then sees the delivery it made due', async () => {
@@ -252,12 +339,73 @@ describe('releaseLane', () => {
       );
       // The writer's wake takes the lane's bucket lock shared: the release must wait for its commit.
       await wakeLanes(poolSql(writer), { endpointIds: [endpointId], at: at(-1) });
-      const released = releaseLane(t.pool, { endpointId, worker: 'w1', now: at(0), notBefore: null, rateWindowStart: null, rateCount: 0 });
+      const released = releaseLane(t.pool, { endpointId, worker: 'w1', token: '0', now: at(0), notBefore: null, rateWindowStart: null, rateCount: 0 });
       await someoneWaitsForALock(t);
       await writer.query('COMMIT');
       expect(await released).toEqual(at(0));
     } finally {
       writer.release();
     }
+  });
+});
+
+describe('the fence on recording (RECORD_ATTEMPTS with lease tokens)', () => {
+  function attempt(deliveryId: string, ok: boolean, token: string, startedAt: Date): AttemptToRecord {
+    return {
+      id: id('att'),
+      deliveryId,
+      attemptNumber: 1,
+      trigger: 'SCHEDULED',
+      outcome: ok ? 'SUCCESS' : 'HTTP_ERROR',
+      startedAt,
+      durationMs: 5,
+      requestHeaders: { 'webhook-id': 'evt' },
+      responseStatus: ok ? 200 : 503,
+      responseHeaders: null,
+      responseBody: null,
+      error: null,
+      willRetry: !ok,
+      status: ok ? 'SUCCEEDED' : 'PENDING',
+      nextAttemptAt: ok ? null : new Date(startedAt.getTime() + 60_000),
+      leaseToken: token,
+    };
+  }
+
+  it('stores a stale writer\'s attempts as history only, and lets the holder\'s settle the delivery whatever number the stale one took', async () => {
+    const endpointId = await anEndpoint(t, t.accountId);
+    const [failed, succeeded] = [await aDelivery(t, t.accountId, endpointId, { nextAttemptAt: at(-5) }), await aDelivery(t, t.accountId, endpointId, { nextAttemptAt: at(-5) })];
+    // Taken over: the lane's token is 2, the frozen worker sent under 1.
+    await t.rows(`UPDATE endpoint_lane SET leased_by = 'w2', lease_token = 2 WHERE endpoint_id = $1`, [endpointId]);
+    await recordAttempts(t.app.sql, { attempts: [attempt(failed, false, '1', at(0)), attempt(succeeded, true, '1', at(0))], failingAfter: 1 });
+    const state = async (deliveryId: string) =>
+      (await t.rows('SELECT status, attempt_count, next_attempt_at FROM delivery WHERE id = $1', [deliveryId]))[0];
+    // The failure moved nothing (the schedule is the new holder's), the success won; the endpoint's health did not move.
+    expect(await state(failed)).toEqual({ status: 'PENDING', attempt_count: 1, next_attempt_at: at(-5) });
+    expect(await state(succeeded)).toMatchObject({ status: 'SUCCEEDED', attempt_count: 1 });
+    expect((await t.rows('SELECT consecutive_failures, failing_notified_at FROM endpoint WHERE id = $1', [endpointId]))[0]).toEqual({ consecutive_failures: 0, failing_notified_at: null });
+    // The holder's own attempt (sent as number 1 too) is not late: it settles the delivery, stored as number 2.
+    await recordAttempts(t.app.sql, { attempts: [attempt(failed, true, '2', at(1))], failingAfter: 1 });
+    expect(await state(failed)).toEqual({ status: 'SUCCEEDED', attempt_count: 2, next_attempt_at: null });
+    const numbers = await t.rows('SELECT attempt_number, outcome::text FROM delivery_attempt WHERE delivery_id = $1 ORDER BY attempt_number', [failed]);
+    expect(numbers).toEqual([{ attempt_number: 1, outcome: 'HTTP_ERROR' }, { attempt_number: 2, outcome: 'SUCCESS' }]);
+  });
+
+  it('keeps a takeover waiting out of the lane while its holder\'s batch checks the token', async () => {
+    const endpointId = await anEndpoint(t, t.accountId, { timeoutMs: 1000 });
+    await onlyDue(endpointId);
+    await t.rows(`UPDATE endpoint_lane SET ready_at = $2, leased_by = 'w1', lease_until = $2, renewed_at = now() - interval '1 hour' WHERE endpoint_id = $1`, [endpointId, at(-1)]);
+    const deliveryId = await aDelivery(t, t.accountId, endpointId, { nextAttemptAt: at(-5) });
+    await beat('w2');
+    const holder = await t.pool.connect();
+    try {
+      await holder.query('BEGIN');
+      await recordAttempts(poolSql(holder), { attempts: [attempt(deliveryId, false, '0', at(0))], failingAfter: 10 });
+      // Uncommitted: the lane is skipped, not taken over under the batch.
+      expect(await claimLanes(t.pool, { worker: 'w2', now: at(3_600), limit: 10, leaseGraceMs: 0 })).toEqual([]);
+      await holder.query('COMMIT');
+    } finally {
+      holder.release();
+    }
+    expect((await claimLanes(t.pool, { worker: 'w2', now: at(3_600), limit: 10, leaseGraceMs: 0 })).map((l) => l.endpoint_id)).toEqual([endpointId]);
   });
 });

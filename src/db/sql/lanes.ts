@@ -18,9 +18,42 @@
 // releasing a lane waits for those writers (the exclusive lock) and, in the new snapshot it then
 // reads, sees their deliveries; or the writer comes after the release and wakes the lane itself.
 // Either way a committed delivery is never left in a lane nobody will claim. Claims use FOR UPDATE
-// SKIP LOCKED, so workers never wait for each other; the lease (lease_until) is the fence: a worker
-// that dies loses its lanes when it runs out, and a release by a worker whose lease was taken over
-// changes nothing (WHERE leased_by = the worker).
+// SKIP LOCKED, so workers never wait for each other.
+//
+// Holding a lane (prisma/migrations/20261215000000_lane_fencing): every claim gives the lane a new
+// fencing token (lease_token + 1) and stamps renewed_at with the database's clock. While its worker
+// lives, the holder renews every lane it drains a third of the grace apart (RENEW_LEASES, one
+// statement that also stamps the worker's own liveness row, worker_heartbeat: last_seen_at, and
+// alive_since, the start of its current unbroken run of renewals). A leased lane is taken over
+// (CLAIM_LANES) only when all three hold:
+// - its lease ran out by the claimer's clock (lease_until < now: an attempt it had in flight has
+//   timed out),
+// - its holder's last renewal of it is older than the grace, by the database's clock, and
+// - the claiming worker itself renewed without a break (no gap over two renewal intervals) for at
+//   least the grace after that last renewal: the holder missed renewals that another worker made.
+// A database that is away (hung, or refusing connections), for however long, stops every worker's
+// renewals alike and breaks every run: when it is back, each holder renews within an interval,
+// long before any claimer has a new run of a grace, so an outage takes no lane from a live holder.
+// A worker that is really dead (or frozen, or cut off alone) loses its lanes once its lease runs
+// out (timeout + grace after its last renewal) or a grace after the claimer began renewing,
+// whichever is later; a lone worker restarting (a new worker id) takes its old lanes so. A lane
+// its live worker stopped renewing (its release failed) is taken over the same way, by any worker,
+// that one included.
+//
+// What a stale writer (one whose token is no longer the lane's: its lane was taken over) may do:
+// - record the attempts it made (RECORD_ATTEMPTS, src/db/sql/record-attempts.ts): every request a
+//   receiver got is an attempt in the history, stored under its delivery's next free number (so
+//   attempt_count, manual_attempts and first_attempt_at count it too);
+// - make a delivery SUCCEEDED with its successful attempt (the receiver has it; a success wins);
+// - store a delivery's transformed body if none is stored yet (STORE_TRANSFORMED: the first wins).
+// What it may not: change any other delivery state (status, next_attempt_at: the new holder owns
+// the schedule), count in the endpoint's health or announce failing/recovered, pause or disable the
+// endpoint or exhaust a delivery (recordWithEffect: its attempts are not "settled"), renew the
+// lane (RENEW_LEASES answers without it: its slice starts nothing more), or give it back, its
+// ready_at and rate window included (hookwire_release_lane changes nothing for a stale token).
+// The record statement locks the batch's lanes FOR KEY SHARE while it checks their tokens, so a
+// takeover (FOR UPDATE SKIP LOCKED) never slips between the check and the commit; renewals, wakes
+// and releases (non-key updates) do not wait for it.
 import { sqlOf, statement, type Runner } from '../sql.ts';
 
 /** NOTIFY channel of hookwire_wake_lanes: a worker hearing it looks for due lanes at once. */
@@ -56,12 +89,17 @@ export interface ClaimLanesParams {
   now: Date;
   /** How many lanes at most. */
   limit: number;
-  /** The lease covers a slice, the endpoint's timeout and this much more for recording. */
+  /**
+   * The lease covers a slice, the endpoint's timeout and this much more for recording; a leased lane
+   * is taken over only when its holder missed renewals for this long while the claimer renewed.
+   */
   leaseGraceMs: number;
 }
 
 export interface ClaimedLane {
   endpoint_id: string;
+  /** The fencing token of this claim (a bigint, as text): the holder's statements carry it. */
+  lease_token: string;
   rate_window_start: Date | null;
   rate_count: number;
   account_id: string;
@@ -90,18 +128,27 @@ export interface ClaimedLane {
 export const CLAIM_LANES = statement<ClaimLanesParams, ClaimedLane>(
   'hookwire_claim_lanes',
   ($) => `
-    WITH c AS (
-      SELECT endpoint_id FROM endpoint_lane
-      WHERE ready_at <= ${$.now} AND (lease_until IS NULL OR lease_until < ${$.now})
-      ORDER BY ready_at
+    WITH me AS (
+      SELECT last_seen_at, alive_since FROM worker_heartbeat WHERE worker_id = ${$.worker}
+    ), c AS (
+      SELECT l.endpoint_id FROM endpoint_lane l
+      WHERE l.ready_at <= ${$.now}
+        AND (l.leased_by IS NULL
+             OR (l.lease_until < ${$.now}
+                 AND COALESCE(l.renewed_at, '-infinity') < clock_timestamp() - make_interval(secs => ${$.leaseGraceMs}::int / 1000.0)
+                 AND EXISTS (SELECT 1 FROM me
+                             WHERE me.last_seen_at - GREATEST(me.alive_since, COALESCE(l.renewed_at, '-infinity'))
+                                   >= make_interval(secs => ${$.leaseGraceMs}::int / 1000.0))))
+      ORDER BY l.ready_at
       LIMIT ${$.limit}
       FOR UPDATE SKIP LOCKED
     )
     UPDATE endpoint_lane l
-    SET leased_by = ${$.worker}, lease_until = ${$.now}::timestamptz + make_interval(secs => (e.timeout_ms + ${$.leaseGraceMs}::int) / 1000.0)
+    SET leased_by = ${$.worker}, lease_until = ${$.now}::timestamptz + make_interval(secs => (e.timeout_ms + ${$.leaseGraceMs}::int) / 1000.0),
+        lease_token = l.lease_token + 1, renewed_at = clock_timestamp()
     FROM c, endpoint e
     WHERE l.endpoint_id = c.endpoint_id AND e.id = c.endpoint_id
-    RETURNING l.endpoint_id, l.rate_window_start, l.rate_count, e.account_id, e.url, e.status::text AS status,
+    RETURNING l.endpoint_id, l.lease_token::text AS lease_token, l.rate_window_start, l.rate_count, e.account_id, e.url, e.status::text AS status,
               e.signing_secret, e.retired_secrets, e.rate_limit_per_second, e.timeout_ms, e.retry_schedule, e.headers,
               e.concurrency_limit, e.ordered, e.signature_header, e.transformation,
               e.destination_kind::text AS destination_kind, e.broker_url, e.exchange, e.routing_key, e.subject, e.stream`,
@@ -124,29 +171,65 @@ export async function nextReadyAt(db: Runner, params: { now: Date }): Promise<Da
 
 // 2b. Keeping a lane: its holder renews the lease of every lane it drains while it lives, so a slice
 //     may outlast one lease (a slow receiver, a retry that fell due meanwhile) and a lane is taken
-//     over only from a holder that missed its renewals (frozen, dead, or cut off from the database).
+//     over only from a holder that missed renewals other workers made (frozen, dead, or cut off
+//     from the database alone). Every worker renews (its liveness row) even with no lane to keep:
+//     that is what lets it take a dead worker's lanes.
 
 export interface RenewLeasesParams {
   worker: string;
-  endpointIds: readonly string[];
+  /** The lanes this worker drains, each with the token of its claim. */
+  lanes: ReadonlyArray<{ endpointId: string; token: string }>;
   now: Date;
   leaseGraceMs: number;
+  /** A pause between two of this worker's renewals longer than this breaks its run (alive_since starts again). */
+  breakAfterMs: number;
+  /** Liveness rows of workers silent this long are deleted. */
+  forgetAfterMs?: number;
 }
 
-export const RENEW_LEASES = statement<RenewLeasesParams, { endpoint_id: string; lease_until: Date }, { worker: string; endpointIds: string[]; now: Date; leaseGraceMs: number }>(
+export const RENEW_LEASES = statement<
+  RenewLeasesParams,
+  { endpoint_id: string; lease_until: Date },
+  { worker: string; endpointIds: string[]; tokens: string[]; now: Date; leaseGraceMs: number; breakAfterMs: number; forgetAfterMs: number }
+>(
   'hookwire_renew_leases',
   ($) => `
+    WITH beat AS (
+      INSERT INTO worker_heartbeat AS w (worker_id, last_seen_at, alive_since) VALUES (${$.worker}, clock_timestamp(), clock_timestamp())
+      ON CONFLICT (worker_id) DO UPDATE SET
+        alive_since = CASE WHEN w.last_seen_at < clock_timestamp() - make_interval(secs => ${$.breakAfterMs}::int / 1000.0)
+                           THEN clock_timestamp() ELSE w.alive_since END,
+        last_seen_at = clock_timestamp()
+      RETURNING 1
+    ), forgotten AS (
+      DELETE FROM worker_heartbeat WHERE last_seen_at < clock_timestamp() - make_interval(secs => ${$.forgetAfterMs}::int / 1000.0)
+        AND worker_id <> ${$.worker}
+      RETURNING 1
+    ), mine AS (
+      SELECT * FROM unnest(${$.endpointIds}::text[], ${$.tokens}::bigint[]) AS m(endpoint_id, token)
+    )
     UPDATE endpoint_lane l
-    SET lease_until = ${$.now}::timestamptz + make_interval(secs => (e.timeout_ms + ${$.leaseGraceMs}::int) / 1000.0)
-    FROM endpoint e
-    WHERE l.endpoint_id = ANY(${$.endpointIds}::text[]) AND l.leased_by = ${$.worker} AND e.id = l.endpoint_id
+    SET lease_until = ${$.now}::timestamptz + make_interval(secs => (e.timeout_ms + ${$.leaseGraceMs}::int) / 1000.0),
+        renewed_at = clock_timestamp()
+    FROM mine, endpoint e
+    WHERE l.endpoint_id = mine.endpoint_id AND l.leased_by = ${$.worker} AND l.lease_token = mine.token AND e.id = l.endpoint_id
     RETURNING l.endpoint_id, l.lease_until`,
-  (p) => ({ worker: p.worker, endpointIds: [...p.endpointIds], now: p.now, leaseGraceMs: p.leaseGraceMs }),
+  (p) => ({
+    worker: p.worker,
+    endpointIds: p.lanes.map((l) => l.endpointId),
+    tokens: p.lanes.map((l) => l.token),
+    now: p.now,
+    leaseGraceMs: p.leaseGraceMs,
+    breakAfterMs: p.breakAfterMs,
+    forgetAfterMs: p.forgetAfterMs ?? 86_400_000,
+  }),
 );
 
-/** Renews this worker's leases of these lanes; returns the lanes it still holds (a lane missing was taken over). */
+/**
+ * Stamps this worker's liveness and renews its leases of these lanes (each under the token of its
+ * claim); returns the lanes it still holds: a lane missing was taken over (or given back).
+ */
 export async function renewLeases(db: Runner, params: RenewLeasesParams): Promise<Map<string, Date>> {
-  if (params.endpointIds.length === 0) return new Map();
   const rows = await sqlOf(db).query(RENEW_LEASES, params);
   return new Map(rows.map((row) => [row.endpoint_id, row.lease_until]));
 }
@@ -253,6 +336,8 @@ export async function storeTransformed(db: Runner, params: StoreTransformedParam
 export interface ReleaseLaneParams {
   endpointId: string;
   worker: string;
+  /** The token of the claim: a lane taken over meanwhile (a new token) is left to its new holder. */
+  token: string;
   now: Date;
   /** Not due again before this (the rate limit's next window), or null. */
   notBefore: Date | null;
@@ -263,10 +348,10 @@ export interface ReleaseLaneParams {
 export const RELEASE_LANE = statement<ReleaseLaneParams, { ready_at: Date | null }>(
   'hookwire_release_lane',
   ($) =>
-    `SELECT hookwire_release_lane(${$.endpointId}, ${$.worker}, ${$.now}, ${$.notBefore}, ${$.rateWindowStart}, ${$.rateCount}) AS ready_at`,
+    `SELECT hookwire_release_lane(${$.endpointId}, ${$.worker}, ${$.token}::bigint, ${$.now}, ${$.notBefore}, ${$.rateWindowStart}, ${$.rateCount}) AS ready_at`,
 );
 
-/** Gives the lane back (see hookwire_release_lane); returns when it is next due, or null. */
+/** Gives the lane back (see hookwire_release_lane); returns when it is next due, or null (also when it was not this holder's any more). */
 export async function releaseLane(db: Runner, params: ReleaseLaneParams): Promise<Date | null> {
   const [row] = await sqlOf(db).query(RELEASE_LANE, params);
   return row?.ready_at ?? null;

@@ -24,6 +24,12 @@ export interface AttemptToRecord {
   willRetry: boolean;
   status: DeliveryStatus;
   nextAttemptAt: Date | null;
+  /**
+   * The fencing token of the lane the attempt was sent under (src/db/sql/lanes.ts), or absent. With
+   * one, the attempt is late exactly when the token is no longer the lane's (its lane was taken
+   * over); without, when another attempt took its number first.
+   */
+  leaseToken?: string | null;
 }
 
 export interface RecordAttemptsParams {
@@ -77,6 +83,7 @@ interface Columns {
   willRetry: boolean[];
   statuses: string[];
   nextAttemptAts: Array<string | null>;
+  leaseTokens: Array<string | null>;
   failingAfter: number;
 }
 
@@ -98,6 +105,7 @@ function columns({ attempts, failingAfter }: RecordAttemptsParams): Columns {
     willRetry: column((a) => a.willRetry),
     statuses: column((a) => a.status),
     nextAttemptAts: column((a) => a.nextAttemptAt?.toISOString() ?? null),
+    leaseTokens: column((a) => a.leaseToken ?? null),
     failingAfter,
   };
 }
@@ -110,9 +118,10 @@ const RUN = '((CASE WHEN h.ok_at IS NULL THEN e.consecutive_failures ELSE 0 END)
 
 /**
  * Rows are locked in id order (as bulk updates elsewhere lock them). Every attempt is stored: the
- * receiver got its request. One sent by a worker whose lease ran out, after another worker recorded
- * the same attempt number, is late: it is stored under the next free number and leaves the
- * delivery's state as it is, unless it succeeded. A delivery any attempt of which succeeded is
+ * receiver got its request. One sent under a lane's fencing token that is no longer the lane's (the
+ * lane was taken over: a stale writer), or, with no token, after another worker recorded the same
+ * attempt number, is late: it is stored under the next free number and leaves the delivery's state
+ * as it is, unless it succeeded. A delivery any attempt of which succeeded is
  * SUCCEEDED: a later failure never overrides it. Only an attempt whose delivery is gone is skipped.
  */
 export const RECORD_ATTEMPTS = statement<RecordAttemptsParams, RecordedRow, Columns>(
@@ -122,17 +131,24 @@ export const RECORD_ATTEMPTS = statement<RecordAttemptsParams, RecordedRow, Colu
       SELECT * FROM unnest(${$.ids}::text[], ${$.deliveryIds}::text[], ${$.attemptNumbers}::int[], ${$.triggers}::attempt_trigger[],
                            ${$.outcomes}::attempt_outcome[], ${$.startedAts}::timestamptz[], ${$.durationsMs}::int[], ${$.requestHeaders}::text[],
                            ${$.responseStatuses}::int[], ${$.responseHeaders}::text[], ${$.responseBodies}::text[], ${$.errors}::text[],
-                           ${$.willRetry}::boolean[], ${$.statuses}::delivery_status[], ${$.nextAttemptAts}::timestamptz[]) WITH ORDINALITY
+                           ${$.willRetry}::boolean[], ${$.statuses}::delivery_status[], ${$.nextAttemptAts}::timestamptz[],
+                           ${$.leaseTokens}::bigint[]) WITH ORDINALITY
         AS r(id, delivery_id, attempt_number, trigger, outcome, started_at, duration_ms, request_headers, response_status,
-             response_headers, response_body, error, will_retry, status, next_attempt_at, ord)
+             response_headers, response_body, error, will_retry, status, next_attempt_at, lease_token, ord)
     ), locked AS MATERIALIZED (
-      SELECT id, attempt_count, status FROM delivery WHERE id = ANY(${$.deliveryIds}::text[]) ORDER BY id FOR UPDATE
+      SELECT id, attempt_count, status, endpoint_id FROM delivery WHERE id = ANY(${$.deliveryIds}::text[]) ORDER BY id FOR UPDATE
+    ), fence AS MATERIALIZED (
+      -- The lanes' tokens, held (KEY SHARE) until commit: a takeover cannot slip in after the check.
+      SELECT endpoint_id, lease_token FROM endpoint_lane WHERE endpoint_id IN (SELECT endpoint_id FROM locked) ORDER BY endpoint_id FOR KEY SHARE
     ), n AS (
-      -- Each attempt takes its delivery's next free number: the one it was sent as, unless another
-      -- worker recorded that number meanwhile (this one is late: its lease ran out while it waited).
+      -- Each attempt takes its delivery's next free number. It is late when its lane was taken over
+      -- since it was sent (its token is stale), or, sent with no token, when another worker recorded
+      -- its number meanwhile.
       SELECT r.*, l.attempt_count + row_number() OVER (PARTITION BY r.delivery_id ORDER BY r.ord) AS number,
-             r.attempt_number <= l.attempt_count AS late, l.status AS was
-      FROM r JOIN locked l ON l.id = r.delivery_id
+             CASE WHEN r.lease_token IS NULL THEN r.attempt_number <= l.attempt_count
+                  ELSE r.lease_token IS DISTINCT FROM f.lease_token END AS late,
+             l.status AS was
+      FROM r JOIN locked l ON l.id = r.delivery_id LEFT JOIN fence f ON f.endpoint_id = l.endpoint_id
     ), s AS (
       -- The attempt whose settlement the delivery takes: a success, else the last attempt that is
       -- not late. A delivery that succeeded keeps its success; a late failure changes nothing.

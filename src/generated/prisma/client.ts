@@ -70,6 +70,11 @@ export type Endpoint = Prisma.EndpointModel
  */
 export type EndpointLane = Prisma.EndpointLaneModel
 /**
+ * Model WorkerHeartbeat
+ * A worker's renewals, by the database's clock: alive_since starts its current unbroken run of them.
+ */
+export type WorkerHeartbeat = Prisma.WorkerHeartbeatModel
+/**
  * Model Event
  * 
  */

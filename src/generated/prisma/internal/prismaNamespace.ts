@@ -402,6 +402,7 @@ export const ModelName = {
   ApiRequestBucket: 'ApiRequestBucket',
   Endpoint: 'Endpoint',
   EndpointLane: 'EndpointLane',
+  WorkerHeartbeat: 'WorkerHeartbeat',
   Event: 'Event',
   EventType: 'EventType',
   IdempotencyKey: 'IdempotencyKey',
@@ -427,7 +428,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "account" | "apiKey" | "apiRequestBucket" | "endpoint" | "endpointLane" | "event" | "eventType" | "idempotencyKey" | "delivery" | "deliveryAttempt" | "source" | "sourceRequest" | "deliveryHourCount" | "attemptHourCount" | "portalSession"
+    modelProps: "account" | "apiKey" | "apiRequestBucket" | "endpoint" | "endpointLane" | "workerHeartbeat" | "event" | "eventType" | "idempotencyKey" | "delivery" | "deliveryAttempt" | "source" | "sourceRequest" | "deliveryHourCount" | "attemptHourCount" | "portalSession"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -798,6 +799,80 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         count: {
           args: Prisma.EndpointLaneCountArgs<ExtArgs>
           result: runtime.Types.Utils.Optional<Prisma.EndpointLaneCountAggregateOutputType> | number
+        }
+      }
+    }
+    WorkerHeartbeat: {
+      payload: Prisma.$WorkerHeartbeatPayload<ExtArgs>
+      fields: Prisma.WorkerHeartbeatFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.WorkerHeartbeatFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$WorkerHeartbeatPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.WorkerHeartbeatFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$WorkerHeartbeatPayload>
+        }
+        findFirst: {
+          args: Prisma.WorkerHeartbeatFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$WorkerHeartbeatPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.WorkerHeartbeatFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$WorkerHeartbeatPayload>
+        }
+        findMany: {
+          args: Prisma.WorkerHeartbeatFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$WorkerHeartbeatPayload>[]
+        }
+        create: {
+          args: Prisma.WorkerHeartbeatCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$WorkerHeartbeatPayload>
+        }
+        createMany: {
+          args: Prisma.WorkerHeartbeatCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.WorkerHeartbeatCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$WorkerHeartbeatPayload>[]
+        }
+        delete: {
+          args: Prisma.WorkerHeartbeatDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$WorkerHeartbeatPayload>
+        }
+        update: {
+          args: Prisma.WorkerHeartbeatUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$WorkerHeartbeatPayload>
+        }
+        deleteMany: {
+          args: Prisma.WorkerHeartbeatDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.WorkerHeartbeatUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.WorkerHeartbeatUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$WorkerHeartbeatPayload>[]
+        }
+        upsert: {
+          args: Prisma.WorkerHeartbeatUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$WorkerHeartbeatPayload>
+        }
+        aggregate: {
+          args: Prisma.WorkerHeartbeatAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateWorkerHeartbeat>
+        }
+        groupBy: {
+          args: Prisma.WorkerHeartbeatGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.WorkerHeartbeatGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.WorkerHeartbeatCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.WorkerHeartbeatCountAggregateOutputType> | number
         }
       }
     }
@@ -1661,10 +1736,21 @@ export const EndpointLaneScalarFieldEnum = {
   leasedBy: 'leasedBy',
   leaseUntil: 'leaseUntil',
   rateWindowStart: 'rateWindowStart',
-  rateCount: 'rateCount'
+  rateCount: 'rateCount',
+  leaseToken: 'leaseToken',
+  renewedAt: 'renewedAt'
 } as const
 
 export type EndpointLaneScalarFieldEnum = (typeof EndpointLaneScalarFieldEnum)[keyof typeof EndpointLaneScalarFieldEnum]
+
+
+export const WorkerHeartbeatScalarFieldEnum = {
+  workerId: 'workerId',
+  lastSeenAt: 'lastSeenAt',
+  aliveSince: 'aliveSince'
+} as const
+
+export type WorkerHeartbeatScalarFieldEnum = (typeof WorkerHeartbeatScalarFieldEnum)[keyof typeof WorkerHeartbeatScalarFieldEnum]
 
 
 export const EventScalarFieldEnum = {
@@ -1998,6 +2084,20 @@ export type ListEnumDestinationKindFieldRefInput<$PrismaModel> = FieldRefInputTy
 
 
 /**
+ * Reference to a field of type 'BigInt'
+ */
+export type BigIntFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'BigInt'>
+    
+
+
+/**
+ * Reference to a field of type 'BigInt[]'
+ */
+export type ListBigIntFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'BigInt[]'>
+    
+
+
+/**
  * Reference to a field of type 'DeliveryStatus'
  */
 export type EnumDeliveryStatusFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'DeliveryStatus'>
@@ -2078,20 +2178,6 @@ export type EnumSourceBrokerStateFieldRefInput<$PrismaModel> = FieldRefInputType
  * Reference to a field of type 'SourceBrokerState[]'
  */
 export type ListEnumSourceBrokerStateFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'SourceBrokerState[]'>
-    
-
-
-/**
- * Reference to a field of type 'BigInt'
- */
-export type BigIntFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'BigInt'>
-    
-
-
-/**
- * Reference to a field of type 'BigInt[]'
- */
-export type ListBigIntFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'BigInt[]'>
     
 
 /**
@@ -2250,6 +2336,7 @@ export type GlobalOmitConfig = {
   apiRequestBucket?: Prisma.ApiRequestBucketOmit
   endpoint?: Prisma.EndpointOmit
   endpointLane?: Prisma.EndpointLaneOmit
+  workerHeartbeat?: Prisma.WorkerHeartbeatOmit
   event?: Prisma.EventOmit
   eventType?: Prisma.EventTypeOmit
   idempotencyKey?: Prisma.IdempotencyKeyOmit

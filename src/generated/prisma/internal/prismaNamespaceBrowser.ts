@@ -56,6 +56,7 @@ export const ModelName = {
   ApiRequestBucket: 'ApiRequestBucket',
   Endpoint: 'Endpoint',
   EndpointLane: 'EndpointLane',
+  WorkerHeartbeat: 'WorkerHeartbeat',
   Event: 'Event',
   EventType: 'EventType',
   IdempotencyKey: 'IdempotencyKey',
@@ -165,10 +166,21 @@ export const EndpointLaneScalarFieldEnum = {
   leasedBy: 'leasedBy',
   leaseUntil: 'leaseUntil',
   rateWindowStart: 'rateWindowStart',
-  rateCount: 'rateCount'
+  rateCount: 'rateCount',
+  leaseToken: 'leaseToken',
+  renewedAt: 'renewedAt'
 } as const
 
 export type EndpointLaneScalarFieldEnum = (typeof EndpointLaneScalarFieldEnum)[keyof typeof EndpointLaneScalarFieldEnum]
+
+
+export const WorkerHeartbeatScalarFieldEnum = {
+  workerId: 'workerId',
+  lastSeenAt: 'lastSeenAt',
+  aliveSince: 'aliveSince'
+} as const
+
+export type WorkerHeartbeatScalarFieldEnum = (typeof WorkerHeartbeatScalarFieldEnum)[keyof typeof WorkerHeartbeatScalarFieldEnum]
 
 
 export const EventScalarFieldEnum = {

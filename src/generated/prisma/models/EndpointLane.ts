@@ -30,10 +30,12 @@ export type AggregateEndpointLane = {
 
 export type EndpointLaneAvgAggregateOutputType = {
   rateCount: number | null
+  leaseToken: number | null
 }
 
 export type EndpointLaneSumAggregateOutputType = {
   rateCount: number | null
+  leaseToken: bigint | null
 }
 
 export type EndpointLaneMinAggregateOutputType = {
@@ -43,6 +45,8 @@ export type EndpointLaneMinAggregateOutputType = {
   leaseUntil: Date | null
   rateWindowStart: Date | null
   rateCount: number | null
+  leaseToken: bigint | null
+  renewedAt: Date | null
 }
 
 export type EndpointLaneMaxAggregateOutputType = {
@@ -52,6 +56,8 @@ export type EndpointLaneMaxAggregateOutputType = {
   leaseUntil: Date | null
   rateWindowStart: Date | null
   rateCount: number | null
+  leaseToken: bigint | null
+  renewedAt: Date | null
 }
 
 export type EndpointLaneCountAggregateOutputType = {
@@ -61,16 +67,20 @@ export type EndpointLaneCountAggregateOutputType = {
   leaseUntil: number
   rateWindowStart: number
   rateCount: number
+  leaseToken: number
+  renewedAt: number
   _all: number
 }
 
 
 export type EndpointLaneAvgAggregateInputType = {
   rateCount?: true
+  leaseToken?: true
 }
 
 export type EndpointLaneSumAggregateInputType = {
   rateCount?: true
+  leaseToken?: true
 }
 
 export type EndpointLaneMinAggregateInputType = {
@@ -80,6 +90,8 @@ export type EndpointLaneMinAggregateInputType = {
   leaseUntil?: true
   rateWindowStart?: true
   rateCount?: true
+  leaseToken?: true
+  renewedAt?: true
 }
 
 export type EndpointLaneMaxAggregateInputType = {
@@ -89,6 +101,8 @@ export type EndpointLaneMaxAggregateInputType = {
   leaseUntil?: true
   rateWindowStart?: true
   rateCount?: true
+  leaseToken?: true
+  renewedAt?: true
 }
 
 export type EndpointLaneCountAggregateInputType = {
@@ -98,6 +112,8 @@ export type EndpointLaneCountAggregateInputType = {
   leaseUntil?: true
   rateWindowStart?: true
   rateCount?: true
+  leaseToken?: true
+  renewedAt?: true
   _all?: true
 }
 
@@ -194,6 +210,8 @@ export type EndpointLaneGroupByOutputType = {
   leaseUntil: Date | null
   rateWindowStart: Date | null
   rateCount: number
+  leaseToken: bigint
+  renewedAt: Date | null
   _count: EndpointLaneCountAggregateOutputType | null
   _avg: EndpointLaneAvgAggregateOutputType | null
   _sum: EndpointLaneSumAggregateOutputType | null
@@ -226,6 +244,8 @@ export type EndpointLaneWhereInput = {
   leaseUntil?: Prisma.DateTimeNullableFilter<"EndpointLane"> | Date | string | null
   rateWindowStart?: Prisma.DateTimeNullableFilter<"EndpointLane"> | Date | string | null
   rateCount?: Prisma.IntFilter<"EndpointLane"> | number
+  leaseToken?: Prisma.BigIntFilter<"EndpointLane"> | bigint | number
+  renewedAt?: Prisma.DateTimeNullableFilter<"EndpointLane"> | Date | string | null
   endpoint?: Prisma.XOR<Prisma.EndpointScalarRelationFilter, Prisma.EndpointWhereInput>
 }
 
@@ -236,6 +256,8 @@ export type EndpointLaneOrderByWithRelationInput = {
   leaseUntil?: Prisma.SortOrderInput | Prisma.SortOrder
   rateWindowStart?: Prisma.SortOrderInput | Prisma.SortOrder
   rateCount?: Prisma.SortOrder
+  leaseToken?: Prisma.SortOrder
+  renewedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   endpoint?: Prisma.EndpointOrderByWithRelationInput
 }
 
@@ -249,6 +271,8 @@ export type EndpointLaneWhereUniqueInput = Prisma.AtLeast<{
   leaseUntil?: Prisma.DateTimeNullableFilter<"EndpointLane"> | Date | string | null
   rateWindowStart?: Prisma.DateTimeNullableFilter<"EndpointLane"> | Date | string | null
   rateCount?: Prisma.IntFilter<"EndpointLane"> | number
+  leaseToken?: Prisma.BigIntFilter<"EndpointLane"> | bigint | number
+  renewedAt?: Prisma.DateTimeNullableFilter<"EndpointLane"> | Date | string | null
   endpoint?: Prisma.XOR<Prisma.EndpointScalarRelationFilter, Prisma.EndpointWhereInput>
 }, "endpointId">
 
@@ -259,6 +283,8 @@ export type EndpointLaneOrderByWithAggregationInput = {
   leaseUntil?: Prisma.SortOrderInput | Prisma.SortOrder
   rateWindowStart?: Prisma.SortOrderInput | Prisma.SortOrder
   rateCount?: Prisma.SortOrder
+  leaseToken?: Prisma.SortOrder
+  renewedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   _count?: Prisma.EndpointLaneCountOrderByAggregateInput
   _avg?: Prisma.EndpointLaneAvgOrderByAggregateInput
   _max?: Prisma.EndpointLaneMaxOrderByAggregateInput
@@ -276,6 +302,8 @@ export type EndpointLaneScalarWhereWithAggregatesInput = {
   leaseUntil?: Prisma.DateTimeNullableWithAggregatesFilter<"EndpointLane"> | Date | string | null
   rateWindowStart?: Prisma.DateTimeNullableWithAggregatesFilter<"EndpointLane"> | Date | string | null
   rateCount?: Prisma.IntWithAggregatesFilter<"EndpointLane"> | number
+  leaseToken?: Prisma.BigIntWithAggregatesFilter<"EndpointLane"> | bigint | number
+  renewedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"EndpointLane"> | Date | string | null
 }
 
 export type EndpointLaneCreateInput = {
@@ -284,6 +312,8 @@ export type EndpointLaneCreateInput = {
   leaseUntil?: Date | string | null
   rateWindowStart?: Date | string | null
   rateCount?: number
+  leaseToken?: bigint | number
+  renewedAt?: Date | string | null
   endpoint: Prisma.EndpointCreateNestedOneWithoutLaneInput
 }
 
@@ -294,6 +324,8 @@ export type EndpointLaneUncheckedCreateInput = {
   leaseUntil?: Date | string | null
   rateWindowStart?: Date | string | null
   rateCount?: number
+  leaseToken?: bigint | number
+  renewedAt?: Date | string | null
 }
 
 export type EndpointLaneUpdateInput = {
@@ -302,6 +334,8 @@ export type EndpointLaneUpdateInput = {
   leaseUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   rateWindowStart?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   rateCount?: Prisma.IntFieldUpdateOperationsInput | number
+  leaseToken?: Prisma.BigIntFieldUpdateOperationsInput | bigint | number
+  renewedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   endpoint?: Prisma.EndpointUpdateOneRequiredWithoutLaneNestedInput
 }
 
@@ -312,6 +346,8 @@ export type EndpointLaneUncheckedUpdateInput = {
   leaseUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   rateWindowStart?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   rateCount?: Prisma.IntFieldUpdateOperationsInput | number
+  leaseToken?: Prisma.BigIntFieldUpdateOperationsInput | bigint | number
+  renewedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
 }
 
 export type EndpointLaneCreateManyInput = {
@@ -321,6 +357,8 @@ export type EndpointLaneCreateManyInput = {
   leaseUntil?: Date | string | null
   rateWindowStart?: Date | string | null
   rateCount?: number
+  leaseToken?: bigint | number
+  renewedAt?: Date | string | null
 }
 
 export type EndpointLaneUpdateManyMutationInput = {
@@ -329,6 +367,8 @@ export type EndpointLaneUpdateManyMutationInput = {
   leaseUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   rateWindowStart?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   rateCount?: Prisma.IntFieldUpdateOperationsInput | number
+  leaseToken?: Prisma.BigIntFieldUpdateOperationsInput | bigint | number
+  renewedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
 }
 
 export type EndpointLaneUncheckedUpdateManyInput = {
@@ -338,6 +378,8 @@ export type EndpointLaneUncheckedUpdateManyInput = {
   leaseUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   rateWindowStart?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   rateCount?: Prisma.IntFieldUpdateOperationsInput | number
+  leaseToken?: Prisma.BigIntFieldUpdateOperationsInput | bigint | number
+  renewedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
 }
 
 export type EndpointLaneNullableScalarRelationFilter = {
@@ -352,10 +394,13 @@ export type EndpointLaneCountOrderByAggregateInput = {
   leaseUntil?: Prisma.SortOrder
   rateWindowStart?: Prisma.SortOrder
   rateCount?: Prisma.SortOrder
+  leaseToken?: Prisma.SortOrder
+  renewedAt?: Prisma.SortOrder
 }
 
 export type EndpointLaneAvgOrderByAggregateInput = {
   rateCount?: Prisma.SortOrder
+  leaseToken?: Prisma.SortOrder
 }
 
 export type EndpointLaneMaxOrderByAggregateInput = {
@@ -365,6 +410,8 @@ export type EndpointLaneMaxOrderByAggregateInput = {
   leaseUntil?: Prisma.SortOrder
   rateWindowStart?: Prisma.SortOrder
   rateCount?: Prisma.SortOrder
+  leaseToken?: Prisma.SortOrder
+  renewedAt?: Prisma.SortOrder
 }
 
 export type EndpointLaneMinOrderByAggregateInput = {
@@ -374,10 +421,13 @@ export type EndpointLaneMinOrderByAggregateInput = {
   leaseUntil?: Prisma.SortOrder
   rateWindowStart?: Prisma.SortOrder
   rateCount?: Prisma.SortOrder
+  leaseToken?: Prisma.SortOrder
+  renewedAt?: Prisma.SortOrder
 }
 
 export type EndpointLaneSumOrderByAggregateInput = {
   rateCount?: Prisma.SortOrder
+  leaseToken?: Prisma.SortOrder
 }
 
 export type EndpointLaneCreateNestedOneWithoutEndpointInput = {
@@ -412,12 +462,22 @@ export type EndpointLaneUncheckedUpdateOneWithoutEndpointNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.EndpointLaneUpdateToOneWithWhereWithoutEndpointInput, Prisma.EndpointLaneUpdateWithoutEndpointInput>, Prisma.EndpointLaneUncheckedUpdateWithoutEndpointInput>
 }
 
+export type BigIntFieldUpdateOperationsInput = {
+  set?: bigint | number
+  increment?: bigint | number
+  decrement?: bigint | number
+  multiply?: bigint | number
+  divide?: bigint | number
+}
+
 export type EndpointLaneCreateWithoutEndpointInput = {
   readyAt?: Date | string | null
   leasedBy?: string | null
   leaseUntil?: Date | string | null
   rateWindowStart?: Date | string | null
   rateCount?: number
+  leaseToken?: bigint | number
+  renewedAt?: Date | string | null
 }
 
 export type EndpointLaneUncheckedCreateWithoutEndpointInput = {
@@ -426,6 +486,8 @@ export type EndpointLaneUncheckedCreateWithoutEndpointInput = {
   leaseUntil?: Date | string | null
   rateWindowStart?: Date | string | null
   rateCount?: number
+  leaseToken?: bigint | number
+  renewedAt?: Date | string | null
 }
 
 export type EndpointLaneCreateOrConnectWithoutEndpointInput = {
@@ -450,6 +512,8 @@ export type EndpointLaneUpdateWithoutEndpointInput = {
   leaseUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   rateWindowStart?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   rateCount?: Prisma.IntFieldUpdateOperationsInput | number
+  leaseToken?: Prisma.BigIntFieldUpdateOperationsInput | bigint | number
+  renewedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
 }
 
 export type EndpointLaneUncheckedUpdateWithoutEndpointInput = {
@@ -458,6 +522,8 @@ export type EndpointLaneUncheckedUpdateWithoutEndpointInput = {
   leaseUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   rateWindowStart?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   rateCount?: Prisma.IntFieldUpdateOperationsInput | number
+  leaseToken?: Prisma.BigIntFieldUpdateOperationsInput | bigint | number
+  renewedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
 }
 
 
@@ -469,6 +535,8 @@ export type EndpointLaneSelect<ExtArgs extends runtime.Types.Extensions.Internal
   leaseUntil?: boolean
   rateWindowStart?: boolean
   rateCount?: boolean
+  leaseToken?: boolean
+  renewedAt?: boolean
   endpoint?: boolean | Prisma.EndpointDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["endpointLane"]>
 
@@ -479,6 +547,8 @@ export type EndpointLaneSelectCreateManyAndReturn<ExtArgs extends runtime.Types.
   leaseUntil?: boolean
   rateWindowStart?: boolean
   rateCount?: boolean
+  leaseToken?: boolean
+  renewedAt?: boolean
   endpoint?: boolean | Prisma.EndpointDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["endpointLane"]>
 
@@ -489,6 +559,8 @@ export type EndpointLaneSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.
   leaseUntil?: boolean
   rateWindowStart?: boolean
   rateCount?: boolean
+  leaseToken?: boolean
+  renewedAt?: boolean
   endpoint?: boolean | Prisma.EndpointDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["endpointLane"]>
 
@@ -499,9 +571,11 @@ export type EndpointLaneSelectScalar = {
   leaseUntil?: boolean
   rateWindowStart?: boolean
   rateCount?: boolean
+  leaseToken?: boolean
+  renewedAt?: boolean
 }
 
-export type EndpointLaneOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"endpointId" | "readyAt" | "leasedBy" | "leaseUntil" | "rateWindowStart" | "rateCount", ExtArgs["result"]["endpointLane"]>
+export type EndpointLaneOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"endpointId" | "readyAt" | "leasedBy" | "leaseUntil" | "rateWindowStart" | "rateCount" | "leaseToken" | "renewedAt", ExtArgs["result"]["endpointLane"]>
 export type EndpointLaneInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   endpoint?: boolean | Prisma.EndpointDefaultArgs<ExtArgs>
 }
@@ -527,6 +601,14 @@ export type $EndpointLanePayload<ExtArgs extends runtime.Types.Extensions.Intern
     leaseUntil: Date | null
     rateWindowStart: Date | null
     rateCount: number
+    /**
+     * the fencing token: a new one at every claim; the holder's statements carry it (src/db/sql/lanes.ts)
+     */
+    leaseToken: bigint
+    /**
+     * the holder's last claim or renewal, by the database's clock: a takeover needs it older than the grace
+     */
+    renewedAt: Date | null
   }, ExtArgs["result"]["endpointLane"]>
   composites: {}
 }
@@ -957,6 +1039,8 @@ export interface EndpointLaneFieldRefs {
   readonly leaseUntil: Prisma.FieldRef<"EndpointLane", 'DateTime'>
   readonly rateWindowStart: Prisma.FieldRef<"EndpointLane", 'DateTime'>
   readonly rateCount: Prisma.FieldRef<"EndpointLane", 'Int'>
+  readonly leaseToken: Prisma.FieldRef<"EndpointLane", 'BigInt'>
+  readonly renewedAt: Prisma.FieldRef<"EndpointLane", 'DateTime'>
 }
     
 

@@ -437,14 +437,6 @@ export type SourceRequestUncheckedUpdateManyWithoutSourceNestedInput = {
   deleteMany?: Prisma.SourceRequestScalarWhereInput | Prisma.SourceRequestScalarWhereInput[]
 }
 
-export type BigIntFieldUpdateOperationsInput = {
-  set?: bigint | number
-  increment?: bigint | number
-  decrement?: bigint | number
-  multiply?: bigint | number
-  divide?: bigint | number
-}
-
 export type SourceRequestCreateWithoutSourceInput = {
   id?: bigint | number
   receivedAt: Date | string
