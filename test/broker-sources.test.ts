@@ -19,6 +19,7 @@ import {
 } from '../packages/client/src/generated/graphql.ts';
 import { createSource as createSourceInDomain } from '../src/domain/sources/manage.ts';
 import { ValidationError } from '../src/domain/errors.ts';
+import { startBrokerConsumer } from '../src/worker/sources/index.ts';
 import { DEAD_REASON_HEADER } from '../src/worker/sources/rabbitmq.ts';
 import { DEAD_REASON_FIELD, deadStreamFor } from '../src/worker/sources/redis.ts';
 import { BROKERS, uniqueName, withBrokerStopped } from './brokers/support.ts';
@@ -258,8 +259,8 @@ describe('broker sources in a worker', () => {
     const queue = await rabbitQueue();
     const source = await createSource({ kind: 'RABBITMQ', name: 'pausable', brokerUrl: BROKERS.RABBITMQ, queue });
     const consumers = async () => (await channel.checkQueue(queue)).consumerCount;
-    // Two consumers of the one worker (runner.ts: one commits while the other reads).
-    await waitUntil('consumed', async () => (await consumers()) === 2, 20_000, 100);
+    // One consumer of the one worker (runner.ts: it reads the next batch while the last ones commit).
+    await waitUntil('consumed', async () => (await consumers()) === 1, 20_000, 100);
     await t.gql(UpdateSource, { id: source.id, input: { status: 'PAUSED' } }, key);
     await waitUntil('let go when paused', async () => (await consumers()) === 0, 20_000, 100);
     channel.sendToQueue(queue, Buffer.from(message(401)), { messageId: 'pausable-401' });
@@ -310,6 +311,54 @@ function spawnWorker(databaseUrl: string): WorkerProcess {
   child.stderr!.on('data', (chunk) => (output += chunk));
   return { child, output: () => output, exited: new Promise((resolve) => child.on('exit', resolve)) };
 }
+
+describe('a RabbitMQ consumer with several commits in flight', () => {
+  it('acknowledges a later batch only after the earlier ones: a first batch rejected after the next two committed comes back whole', async () => {
+    const queue = await rabbitQueue();
+    const publisher = await amqpConn.createConfirmChannel();
+    for (let i = 1; i <= 6; i++) publisher.sendToQueue(queue, Buffer.from(message(i)), { messageId: `m${i}`, persistent: true });
+    await publisher.waitForConfirms();
+    await publisher.close();
+    const seen: string[] = [];
+    const later: Array<() => void> = [];
+    let first: ((error: Error) => void) | null = null;
+    const consumer = startBrokerConsumer(
+      { kind: 'RABBITMQ', url: BROKERS.RABBITMQ, queue, batchSize: 2, lingerMs: 200 },
+      {
+        allowPrivateNetworks: true,
+        commitsInFlight: 3,
+        backoff: { initialMs: 10, maxMs: 50, jitter: 0 },
+        commit: (batch) =>
+          new Promise((resolve, reject) => {
+            const ids = batch.map((m) => m.messageId!);
+            seen.push(...ids);
+            const ok = () => resolve(batch.map(() => ({ ok: true as const })));
+            if (first === null && ids.includes('m1')) first = reject;
+            else if (ids.includes('m1')) ok();
+            else later.push(ok);
+          }),
+      },
+    );
+    try {
+      await waitUntil('three batches committing at once', () => first !== null && later.length === 2);
+      // The two later batches commit; the first is still under way: nothing may be acknowledged.
+      for (const ok of later) ok();
+      await new Promise((r) => setTimeout(r, 100));
+      expect(consumer.state().acknowledged).toBe(0);
+      first!(new Error('database down'));
+      await waitUntil('every message acknowledged', () => consumer.state().acknowledged === 6);
+      // m1 and m2 were released, not covered by a later batch's cumulative ack: committed twice.
+      expect([...seen].sort()).toEqual(['m1', 'm1', 'm2', 'm2', 'm3', 'm4', 'm5', 'm6']);
+      await waitUntil('the queue drained', async () => (await channel.checkQueue(queue)).messageCount === 0);
+    } finally {
+      await consumer.stop();
+    }
+    // Nothing is left unacknowledged: a new consumer gets nothing.
+    const check = await amqpConn.createChannel();
+    expect(await check.get(queue)).toBe(false);
+    await check.close();
+  });
+});
 
 describe('a RabbitMQ source across a SIGKILL of its worker', () => {
   it('turns 10,000 messages into exactly 10,000 events, none lost, none twice', async () => {

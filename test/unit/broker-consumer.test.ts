@@ -148,3 +148,88 @@ describe('the consumer supervisor', () => {
     expect(log.acked).toEqual(['a']);
   });
 });
+
+/** A commit whose calls each wait until the test answers them: `calls[n]` is the nth call. */
+function gatedCommit() {
+  const calls: Array<{ ids: string[]; answer: (error?: Error) => void }> = [];
+  let active = 0;
+  let peak = 0;
+  const commit = (batch: SourceMessage[]): Promise<CommitVerdict[]> =>
+    new Promise((resolve, reject) => {
+      active++;
+      peak = Math.max(peak, active);
+      calls.push({
+        ids: batch.map((m) => m.messageId!),
+        answer: (error) => {
+          active--;
+          if (error) reject(error);
+          else resolve(batch.map(() => ({ ok: true })));
+        },
+      });
+    });
+  return { calls, commit, peak: () => peak };
+}
+
+describe('commits in flight', () => {
+  it('commits up to commitsInFlight batches at once and settles each only after every earlier one, in the order read', async () => {
+    const { session, log } = memorySession(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map((id) => msg(id)));
+    const gated = gatedCommit();
+    const consumer = startConsumer(async () => session, { display: 'memory://', backoff: fast, commit: gated.commit, commitsInFlight: 3 });
+    try {
+      await waitUntil('three batches committing', () => gated.calls.length === 3);
+      // The window is full: the fourth batch is not read until the first one is settled.
+      await new Promise((r) => setTimeout(r, 30));
+      expect(gated.calls.map((c) => c.ids)).toEqual([['a', 'b'], ['c', 'd'], ['e', 'f']]);
+      // The later commits end first: nothing is acknowledged while the first one has not.
+      gated.calls[2]!.answer();
+      gated.calls[1]!.answer();
+      await new Promise((r) => setTimeout(r, 30));
+      expect(log.acked).toEqual([]);
+      gated.calls[0]!.answer();
+      await waitUntil('three batches settled', () => log.acked.length === 6);
+      expect(log.acked).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
+      await waitUntil('the fourth batch committing', () => gated.calls.length === 4);
+      gated.calls[3]!.answer();
+      await waitUntil('all settled', () => log.acked.length === 8);
+      expect(gated.peak()).toBe(3);
+    } finally {
+      await consumer.stop();
+    }
+  });
+
+  it('releases a rejected batch between committed ones, acknowledging those around it, and commits it again', async () => {
+    const { session, log } = memorySession(['a', 'b', 'c', 'd', 'e', 'f'].map((id) => msg(id)));
+    const gated = gatedCommit();
+    const consumer = startConsumer(async () => session, { display: 'memory://', backoff: fast, commit: gated.commit, commitsInFlight: 3 });
+    try {
+      await waitUntil('three batches committing', () => gated.calls.length === 3);
+      gated.calls[2]!.answer();
+      gated.calls[1]!.answer(new Error('database down'));
+      gated.calls[0]!.answer();
+      await waitUntil('the rejected batch committed again', () => gated.calls.length === 4);
+      expect(gated.calls[3]!.ids).toEqual(['c', 'd']);
+      // Settled in order: a, b acknowledged; c, d released (not acknowledged); e, f acknowledged.
+      expect(log.acked).toEqual(['a', 'b', 'e', 'f']);
+      expect(log.released).toEqual(['c', 'd']);
+      gated.calls[3]!.answer();
+      await waitUntil('everything acknowledged once', () => log.acked.length === 6);
+      expect([...log.acked].sort()).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
+      expect(consumer.state()).toMatchObject({ acknowledged: 6, lastError: 'commit failed: database down' });
+    } finally {
+      await consumer.stop();
+    }
+  });
+
+  it('when stopped, lets every commit under way finish and be acknowledged', async () => {
+    const { session, log } = memorySession(['a', 'b', 'c', 'd'].map((id) => msg(id)));
+    const gated = gatedCommit();
+    const consumer = startConsumer(async () => session, { display: 'memory://', commit: gated.commit, commitsInFlight: 3 });
+    await waitUntil('two batches committing', () => gated.calls.length === 2);
+    const stopped = consumer.stop();
+    gated.calls[1]!.answer();
+    gated.calls[0]!.answer();
+    await stopped;
+    expect(log.acked).toEqual(['a', 'b', 'c', 'd']);
+    expect(log.closed).toBe(1);
+  });
+});

@@ -6,7 +6,7 @@ import { brokerAddress } from '../../delivery/brokers/address.ts';
 import { BrokerRefusal, describe, type OpenRequest } from '../../delivery/brokers/publisher.ts';
 import { parseBrokerUrl, scrub } from '../../delivery/brokers/url.ts';
 import { BlockedAddressError, type Resolve } from '../../delivery/ssrf.ts';
-import { startConsumer, type BackoffOptions, type ConsumerSession, type OpenSession } from './consumer.ts';
+import { DEFAULT_BATCH_SIZE, DEFAULT_COMMITS_IN_FLIGHT, startConsumer, type BackoffOptions, type ConsumerSession, type OpenSession } from './consumer.ts';
 import { openNatsSession, type NatsSourceConfig } from './nats.ts';
 import { openRabbitSession, type RabbitSourceConfig } from './rabbitmq.ts';
 import { openRedisSession, type RedisSourceConfig } from './redis.ts';
@@ -25,6 +25,8 @@ export interface BrokerConsumerDeps {
   logger?: Logger;
   backoff?: BackoffOptions;
   lagIntervalMs?: number;
+  /** Batches committing at once per consumer (DEFAULT_COMMITS_IN_FLIGHT). */
+  commitsInFlight?: number;
   connectTimeoutMs?: number;
   /** How the broker lists the connection; name the source in it. */
   connectionName?: string;
@@ -36,8 +38,13 @@ export interface BrokerConsumerDeps {
  * Starts consuming at once and keeps at it (reconnecting with backoff) until stop(). Throws a
  * BrokerUrlError for a URL that is not one of `config.kind`'s.
  */
-export function startBrokerConsumer(config: BrokerSourceConfig, deps: BrokerConsumerDeps): BrokerConsumer {
-  const url = parseBrokerUrl(config.url, config.kind);
+export function startBrokerConsumer(given: BrokerSourceConfig, deps: BrokerConsumerDeps): BrokerConsumer {
+  const url = parseBrokerUrl(given.url, given.kind);
+  const commitsInFlight = deps.commitsInFlight ?? DEFAULT_COMMITS_IN_FLIGHT;
+  // The broker sends ahead what the batches in flight hold and one more, so the next one is ready
+  // when a commit ends. (Redis has no prefetch: each read asks for one batch.)
+  const config: BrokerSourceConfig =
+    given.kind === 'REDIS_STREAM' ? given : { ...given, prefetch: given.prefetch ?? (given.batchSize ?? DEFAULT_BATCH_SIZE) * (commitsInFlight + 1) };
   const request = async (): Promise<OpenRequest> => ({
     url,
     // Resolved and checked again on every reconnect: the name may point elsewhere by then.
@@ -64,6 +71,7 @@ export function startBrokerConsumer(config: BrokerSourceConfig, deps: BrokerCons
     logger: deps.logger,
     backoff: deps.backoff,
     lagIntervalMs: deps.lagIntervalMs,
+    commitsInFlight,
     describeError: (error) => scrub(error instanceof BrokerRefusal || error instanceof BlockedAddressError ? error.message : describe(error), url),
   });
 }

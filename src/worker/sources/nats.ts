@@ -6,7 +6,7 @@ import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type Consumer, t
 import { natsConnectOptions } from '../../delivery/brokers/nats.ts';
 import type { OpenRequest } from '../../delivery/brokers/publisher.ts';
 import { Batcher } from './batcher.ts';
-import type { ConsumerSession, Delivered } from './consumer.ts';
+import { DEFAULT_BATCH_SIZE, type ConsumerSession, type Delivered } from './consumer.ts';
 import type { CommitVerdict } from './types.ts';
 
 export interface NatsSourceConfig {
@@ -14,7 +14,7 @@ export interface NatsSourceConfig {
   subject: string;
   /** The durable consumer's name: one per source, so every worker shares its position. */
   durable: string;
-  /** Messages the server may push ahead of acks; 2 × batchSize by default. */
+  /** Messages the server may push ahead of acks; 2 × batchSize unless given (startBrokerConsumer gives one per batch in flight and one more). */
   prefetch?: number;
   batchSize?: number;
   lingerMs?: number;
@@ -60,7 +60,7 @@ class NatsSession implements ConsumerSession<JsMsg> {
     const stream = await jsm.streams.find(config.subject).catch((error: unknown) => {
       throw new Error(`no JetStream stream captures subject "${config.subject}": ${error instanceof Error ? error.message : String(error)}`);
     });
-    const batchSize = config.batchSize ?? 500;
+    const batchSize = config.batchSize ?? DEFAULT_BATCH_SIZE;
     const existing = await jsm.consumers.info(stream, config.durable).catch(() => null);
     if (existing && existing.config.filter_subject !== config.subject) {
       throw new Error(`the durable consumer "${config.durable}" of stream "${stream}" filters "${existing.config.filter_subject ?? '>'}", not "${config.subject}"`);
@@ -101,7 +101,7 @@ class NatsSession implements ConsumerSession<JsMsg> {
   }
 
   next(signal: AbortSignal): Promise<Delivered<JsMsg>[] | null> {
-    return this.#batcher.next(this.#config.batchSize ?? 500, this.#config.lingerMs ?? 10, signal);
+    return this.#batcher.next(this.#config.batchSize ?? DEFAULT_BATCH_SIZE, this.#config.lingerMs ?? 10, signal);
   }
 
   async settle(batch: Delivered<JsMsg>[], verdicts: CommitVerdict[]): Promise<void> {

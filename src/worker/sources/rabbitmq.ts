@@ -5,13 +5,13 @@ import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type Consum
 import { amqpConnectArgs, describeAmqpError } from '../../delivery/brokers/rabbitmq.ts';
 import type { OpenRequest } from '../../delivery/brokers/publisher.ts';
 import { Batcher } from './batcher.ts';
-import type { ConsumerSession, Delivered } from './consumer.ts';
+import { DEFAULT_BATCH_SIZE, type ConsumerSession, type Delivered } from './consumer.ts';
 import type { CommitVerdict } from './types.ts';
 
 export interface RabbitSourceConfig {
   /** The queue consumed. It must exist: its arguments (durability, TTLs, limits) are the user's. */
   queue: string;
-  /** Unacknowledged messages the broker may send ahead; 2 × batchSize by default. */
+  /** Unacknowledged messages the broker may send ahead; 2 × batchSize unless given (startBrokerConsumer gives one per batch in flight and one more). */
   prefetch?: number;
   batchSize?: number;
   lingerMs?: number;
@@ -91,7 +91,7 @@ class RabbitSession implements ConsumerSession<ConsumeMessage> {
     this.#channel = channel;
     this.#deadLetters = deadLetters;
     this.#config = config;
-    this.#batchSize = config.batchSize ?? 500;
+    this.#batchSize = config.batchSize ?? DEFAULT_BATCH_SIZE;
     const lost = (error?: Error) => this.#batcher.fail(new Error(error ? describeAmqpError(error) : 'the RabbitMQ connection closed'));
     // Listeners on every emitter: amqplib re-emits an unheard channel error on the connection.
     connection.on('error', lost);

@@ -5,7 +5,7 @@
 import { createClient, ErrorReply, RESP_TYPES } from '@redis/client';
 import { BODY_FIELD, redisClientOptions } from '../../delivery/brokers/redis.ts';
 import { abortable, type OpenRequest } from '../../delivery/brokers/publisher.ts';
-import type { ConsumerSession, Delivered } from './consumer.ts';
+import { DEFAULT_BATCH_SIZE, type ConsumerSession, type Delivered } from './consumer.ts';
 import type { CommitVerdict } from './types.ts';
 
 export interface RedisSourceConfig {
@@ -90,7 +90,7 @@ class RedisSession implements ConsumerSession<EntryHandle> {
   }
 
   async next(signal: AbortSignal): Promise<Delivered<EntryHandle>[] | null> {
-    const count = this.#config.batchSize ?? 500;
+    const count = this.#config.batchSize ?? DEFAULT_BATCH_SIZE;
     const { stream, group, consumer } = this.#config;
     while (!signal.aborted) {
       if (this.#lost.error) throw this.#lost.error;

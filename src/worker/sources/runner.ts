@@ -19,7 +19,7 @@ import type { Clock } from '../../domain/clock.ts';
 import { commitBrokerMessages } from '../../domain/sources/broker.ts';
 import type { Logger } from '../../log.ts';
 import { startBrokerConsumer, type BrokerConsumer, type BrokerSourceConfig, type ConsumerState } from './index.ts';
-import type { BackoffOptions } from './consumer.ts';
+import { DEFAULT_BATCH_SIZE, DEFAULT_COMMITS_IN_FLIGHT, type BackoffOptions } from './consumer.ts';
 
 export interface SourceRunnerOptions {
   sql: Sql;
@@ -34,11 +34,16 @@ export interface SourceRunnerOptions {
   /** How often a consumer's state is written while it changes; 2 s by default. */
   stateEveryMs?: number;
   /**
-   * Consumers per source in this process (2 by default): each commits its own batches, so one
-   * batch is committed while the next is read and validated.
+   * Consumers (broker connections) per source in this process, 1 by default: one consumer already
+   * commits several batches at once (commitsInFlight), reading the next while they commit.
    */
   consumersPerSource?: number;
-  /** Messages committed in one statement; 500 by default (at most MAX_BATCH_EVENTS: on this machine 1,000 a statement commits fewer a second). */
+  /** Batches each consumer commits at once; DEFAULT_COMMITS_IN_FLIGHT (2) by default. */
+  commitsInFlight?: number;
+  /**
+   * Messages committed in one statement; DEFAULT_BATCH_SIZE (500) by default, at most
+   * MAX_BATCH_EVENTS: on this machine 1,000 a statement commits fewer a second.
+   */
   batchSize?: number;
   backoff?: BackoffOptions;
   /** Names this process to the brokers (the Redis consumer name); host-pid by default. */
@@ -83,12 +88,12 @@ export function brokerStateOf(state: ConsumerState): BrokerState {
 export function startSourceRunner(options: SourceRunnerOptions): SourceRunner {
   const running = new Map<string, Running>();
   const workerName = options.workerName ?? `${hostname()}-${process.pid}`;
-  const batchSize = options.batchSize ?? 500;
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   let stopped = false;
   let reloading: Promise<void> | null = null;
   let again = false;
 
-  const perSource = Math.max(1, options.consumersPerSource ?? 2);
+  const perSource = Math.max(1, options.consumersPerSource ?? 1);
   const configOf = (row: BrokerSourceRow, n: number): BrokerSourceConfig => {
     const url = options.sealer.open(row.broker_url ?? '');
     switch (row.kind) {
@@ -119,6 +124,7 @@ export function startSourceRunner(options: SourceRunnerOptions): SourceRunner {
             allowPrivateNetworks: options.allowPrivateNetworks,
             logger: options.logger,
             backoff: options.backoff,
+            commitsInFlight: options.commitsInFlight ?? DEFAULT_COMMITS_IN_FLIGHT,
             connectionName: `hookwire-source-${row.id}`,
             commit: (batch) => commitBrokerMessages({ db: options.db, sql: options.sql, clock: options.clock }, source, batch),
           }),
