@@ -74,9 +74,14 @@ export const AttemptTriggerEnum = builder.enumType('AttemptTrigger', {
 
 export const DeliveryAttemptRef = builder.prismaNode('DeliveryAttempt', {
   authScopes: { readAccount: true },
-  id: { field: 'id' },
+  id: { resolve: (attempt) => attempt.id },
   nullable: true,
-  findUnique: (id, ctx) => ({ id, delivery: { accountId: ctx.account?.id ?? '' } }),
+  // The key is (delivery_id, id) (attempts are partitioned by their delivery's day): the attempt's
+  // delivery is found by its id first (the hash index on delivery_attempt.id).
+  findUnique: async (id, ctx) => {
+    const found = await ctx.db.deliveryAttempt.findFirst({ where: { id }, select: { deliveryId: true } });
+    return { deliveryId_id: { deliveryId: found?.deliveryId ?? '', id }, delivery: { accountId: ctx.account?.id ?? '' } };
+  },
   fields: (t) => ({
     delivery: t.relation('delivery'),
     attemptNumber: t.exposeInt('attemptNumber'),

@@ -20,7 +20,10 @@ builder.subscriptionType({
       resolve: async (query, notice, _args, ctx) =>
         ctx.db.deliveryAttempt.findUniqueOrThrow({
           ...query,
-          where: { id: (notice as { attemptId: string }).attemptId, delivery: { accountId: ctx.account.id } },
+          where: {
+            deliveryId_id: { deliveryId: (notice as { deliveryId: string }).deliveryId, id: (notice as { attemptId: string }).attemptId },
+            delivery: { accountId: ctx.account.id },
+          },
         }),
     }),
     endpointStatusChanged: t.withAuth({ readAccount: true }).prismaField({
