@@ -130,8 +130,11 @@ async function measurePurge(server: PgServer, db: string, api: GraphQLClient, ke
       const events = 2_000;
       const t0 = performance.now();
       for (let i = 0; i < events; i += 500) await publishBatch(api, key, 500);
-      for (const deadline = Date.now() + 300_000; (await succeeded()) < start + events * 5; ) {
-        if (Date.now() > deadline) throw new Error('the purge bench backlog was not delivered within 300 s');
+      for (const deadline = Date.now() + 180_000; (await succeeded()) < start + events * 5; ) {
+        if (Date.now() > deadline) {
+          const { rows } = await pool.query(`SELECT status, count(*)::int AS n FROM delivery WHERE created_at > now() - interval '1 hour' GROUP BY 1`);
+          throw new Error(`the purge bench backlog was not delivered within 180 s: ${JSON.stringify(rows)}; worker:\n${worker.output().slice(-3000)}`);
+        }
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       return (events * 5) / ((performance.now() - t0) / 1000);

@@ -76,11 +76,15 @@ export const DeliveryAttemptRef = builder.prismaNode('DeliveryAttempt', {
   authScopes: { readAccount: true },
   id: { resolve: (attempt) => attempt.id },
   nullable: true,
-  // The key is (delivery_id, id) (attempts are partitioned by their delivery's day): the attempt's
-  // delivery is found by its id first (the hash index on delivery_attempt.id).
+  // The key is (delivery_id, attempt_number) (attempts are partitioned by their delivery's week):
+  // the attempt is found by its id first (the hash index on delivery_attempt.id).
   findUnique: async (id, ctx) => {
-    const found = await ctx.db.deliveryAttempt.findFirst({ where: { id }, select: { deliveryId: true } });
-    return { deliveryId_id: { deliveryId: found?.deliveryId ?? '', id }, delivery: { accountId: ctx.account?.id ?? '' } };
+    const found = await ctx.db.deliveryAttempt.findFirst({ where: { id }, select: { deliveryId: true, attemptNumber: true } });
+    return {
+      deliveryId_attemptNumber: { deliveryId: found?.deliveryId ?? '', attemptNumber: found?.attemptNumber ?? -1 },
+      id,
+      delivery: { accountId: ctx.account?.id ?? '' },
+    };
   },
   fields: (t) => ({
     delivery: t.relation('delivery'),

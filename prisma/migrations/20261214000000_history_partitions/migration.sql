@@ -213,8 +213,10 @@ BEGIN
   ALTER TABLE hookwire_history.event_old DROP CONSTRAINT event_old_bound;
   ALTER TABLE hookwire_history.delivery_old DROP CONSTRAINT delivery_old_bound;
   ALTER TABLE hookwire_history.delivery_attempt_old DROP CONSTRAINT delivery_attempt_old_bound;
-  -- The attempts' key must hold the partition key: (delivery_id, id) replaces (id).
+  -- The attempts' key must hold the partition key: (delivery_id, attempt_number), unique already,
+  -- replaces (id) and is built again as the key (the id keeps a hash index of its own).
   ALTER TABLE hookwire_history.delivery_attempt_old DROP CONSTRAINT delivery_attempt_pkey;
+  DROP INDEX hookwire_history.delivery_attempt_delivery_id_attempt_number_key;
   EXECUTE format('ALTER TABLE hookwire_history.event_old RENAME TO %I', 'event_' || s);
   EXECUTE format('ALTER TABLE hookwire_history.delivery_old RENAME TO %I', 'delivery_' || s);
   EXECUTE format('ALTER TABLE hookwire_history.delivery_attempt_old RENAME TO %I', 'delivery_attempt_' || s);
@@ -246,9 +248,10 @@ ALTER TABLE delivery ADD CONSTRAINT delivery_account_id_fkey FOREIGN KEY (accoun
 ALTER TABLE delivery ADD CONSTRAINT delivery_endpoint_id_fkey FOREIGN KEY (endpoint_id) REFERENCES endpoint(id) ON DELETE CASCADE ON UPDATE CASCADE;
 ALTER TABLE delivery ADD CONSTRAINT delivery_event_id_fkey FOREIGN KEY (event_id) REFERENCES event(id) ON DELETE CASCADE ON UPDATE CASCADE;
 
-ALTER TABLE delivery_attempt ADD CONSTRAINT delivery_attempt_pkey PRIMARY KEY (delivery_id, id);
-CREATE UNIQUE INDEX delivery_attempt_delivery_id_attempt_number_key ON delivery_attempt (delivery_id, attempt_number);
--- An attempt found by its id alone (node(id:), the API's lookups): a hash of the id, smaller than a b-tree.
+-- The key holds the partition key: a delivery's attempts by number (what was a unique index beside
+-- the id's key). An attempt's id (a ULID, unique by construction) is no key any more: one index
+-- fewer per attempt. An attempt found by its id alone (node(id:)): a hash of the id, half a b-tree's size.
+ALTER TABLE delivery_attempt ADD CONSTRAINT delivery_attempt_pkey PRIMARY KEY (delivery_id, attempt_number);
 CREATE INDEX delivery_attempt_id_idx ON delivery_attempt USING HASH (id);
 ALTER TABLE delivery_attempt ADD CONSTRAINT delivery_attempt_delivery_id_fkey FOREIGN KEY (delivery_id) REFERENCES delivery(id) ON DELETE CASCADE ON UPDATE CASCADE;
 

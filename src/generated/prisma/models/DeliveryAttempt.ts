@@ -14,7 +14,7 @@ import type * as Prisma from "../internal/prismaNamespace.ts"
 
 /**
  * Model DeliveryAttempt
- * Partitioned by its delivery's id (the delivery's day): the key holds delivery_id.
+ * Partitioned by its delivery's id (the delivery's week): the key holds delivery_id.
  */
 export type DeliveryAttemptModel = runtime.Types.Result.DefaultSelection<Prisma.$DeliveryAttemptPayload>
 
@@ -302,7 +302,6 @@ export type DeliveryAttemptOrderByWithRelationInput = {
 
 export type DeliveryAttemptWhereUniqueInput = Prisma.AtLeast<{
   deliveryId_attemptNumber?: Prisma.DeliveryAttemptDeliveryIdAttemptNumberCompoundUniqueInput
-  deliveryId_id?: Prisma.DeliveryAttemptDeliveryIdIdCompoundUniqueInput
   AND?: Prisma.DeliveryAttemptWhereInput | Prisma.DeliveryAttemptWhereInput[]
   OR?: Prisma.DeliveryAttemptWhereInput[]
   NOT?: Prisma.DeliveryAttemptWhereInput | Prisma.DeliveryAttemptWhereInput[]
@@ -320,7 +319,7 @@ export type DeliveryAttemptWhereUniqueInput = Prisma.AtLeast<{
   error?: Prisma.StringNullableFilter<"DeliveryAttempt"> | string | null
   willRetry?: Prisma.BoolFilter<"DeliveryAttempt"> | boolean
   delivery?: Prisma.XOR<Prisma.DeliveryScalarRelationFilter, Prisma.DeliveryWhereInput>
-}, "deliveryId_id" | "deliveryId_attemptNumber">
+}, "deliveryId_attemptNumber">
 
 export type DeliveryAttemptOrderByWithAggregationInput = {
   id?: Prisma.SortOrder
@@ -486,11 +485,6 @@ export type DeliveryAttemptOrderByRelationAggregateInput = {
 export type DeliveryAttemptDeliveryIdAttemptNumberCompoundUniqueInput = {
   deliveryId: string
   attemptNumber: number
-}
-
-export type DeliveryAttemptDeliveryIdIdCompoundUniqueInput = {
-  deliveryId: string
-  id: string
 }
 
 export type DeliveryAttemptCountOrderByAggregateInput = {
