@@ -5,9 +5,16 @@
 // endpoint, and each read's median at both sizes is printed with the ratio large / small, beside the
 // bytes stored per delivery (event + delivery + attempts + the counters kept for the reads, indexes
 // included).
-import { account } from './api.ts';
+import pg from 'pg';
+import { account, publishBatch } from './api.ts';
 import { BUSY_SHARE, fill, type HistorySize } from './history-fill.ts';
 import { GraphQLClient, startHookwire, type PgServer, type Receiver } from './processes.ts';
+import { historyWeeks, dropHistoryWeek } from '../src/db/sql/partitions.ts';
+import { poolSql } from '../src/db/sql.ts';
+import { expiredWeeks } from '../src/worker/retention.ts';
+
+/** The purge's retention: the issue's figure (HOOKWIRE_RETENTION_DAYS=20 on the month). */
+const PURGE_RETENTION_DAYS = 20;
 
 // The dashboard's reads (web/src/screens), with the page size of the issue's measurements.
 export const READS: Record<string, string> = {
@@ -60,9 +67,142 @@ export interface HistoryFigures {
   /** Per table (indexes included), bytes per delivery. */
   bytesByTable: Record<string, number>;
   deliveryIndexes: Record<string, number>;
+  /** The retention purge on this history (only measured on the large one). */
+  purge?: PurgeFigures;
 }
 
-async function measure(server: PgServer, receiver: Receiver, size: HistorySize, samples: number): Promise<HistoryFigures> {
+export interface PurgeFigures {
+  retentionDays: number;
+  weeks: string[];
+  droppedDeliveries: number;
+  keptPending: number;
+  /** Wall time of the drops, one transaction per week (lock waits and retries included). */
+  seconds: number;
+  /** Deliveries/s of the same 5-way backlog published and delivered without, and during, the purge. */
+  deliveriesPerSecondWithout: number;
+  deliveriesPerSecondDuring: number;
+  /** The longest gap between two successful attempts while the purge ran (delivery paused). */
+  longestPauseMs: number;
+  bytesPerDeliveryBefore: number;
+  bytesPerDeliveryAfter: number;
+}
+
+/** Bytes per delivery of the history tables (every partition, indexes included) and of the delivery table's indexes. */
+async function bytesStored(server: PgServer, db: string) {
+  // A partitioned table has no storage of its own: its partitions' are summed (pg_partition_tree).
+  const tables = await server.query<{ name: string; bytes: string }>(
+    db,
+    `SELECT c.relname AS name, (SELECT sum(pg_total_relation_size(t.relid)) FROM pg_partition_tree(c.oid) t)::text AS bytes FROM pg_class c
+     WHERE c.relkind IN ('r', 'p') AND c.relnamespace = 'public'::regnamespace
+       AND c.relname IN ('event', 'delivery', 'delivery_attempt', 'delivery_hour_count', 'attempt_hour_count')`,
+  );
+  const [{ n: deliveries }] = (await server.query(db, `SELECT count(*)::int AS n FROM delivery`)) as [{ n: number }];
+  const bytesByTable = Object.fromEntries(tables.map((t) => [t.name, Math.round(Number(t.bytes) / deliveries)]));
+  const indexes = await server.query<{ name: string; bytes: string }>(
+    db,
+    `SELECT i.relname AS name, (SELECT sum(pg_relation_size(t.relid)) FROM pg_partition_tree(i.oid) t)::text AS bytes
+     FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = 'delivery'::regclass ORDER BY 1`,
+  );
+  // Not rounded: a BRIN index is a fraction of a byte per delivery.
+  const deliveryIndexes = Object.fromEntries(indexes.map((t) => [t.name, Number(t.bytes) / deliveries]));
+  const [{ b: heap }] = (await server.query<{ b: string }>(
+    db,
+    `SELECT (SELECT sum(pg_relation_size(relid)) FROM pg_partition_tree('delivery'))::text AS b`,
+  )) as [{ b: string }];
+  deliveryIndexes['(heap)'] = Math.round(Number(heap) / deliveries);
+  const bytesPerDelivery = Object.values(bytesByTable).reduce((a, b) => a + b, 0);
+  return { deliveries, bytesPerDelivery, bytesByTable, deliveryIndexes };
+}
+
+/**
+ * The retention purge on the filled history (HOOKWIRE_RETENTION_DAYS=20, as the issue measured the
+ * old DELETE): a worker delivers a backlog of 5-way events without the purge, then the same
+ * backlog again while the expired weeks are dropped; the drops' time, both rates, the longest pause
+ * between successful attempts meanwhile, and the bytes per delivery before and after.
+ */
+async function measurePurge(server: PgServer, db: string, api: GraphQLClient, key: string, bytesPerDeliveryBefore: number): Promise<PurgeFigures> {
+  const worker = await startHookwire('worker', db);
+  const pool = new pg.Pool({ connectionString: db, max: 2 });
+  try {
+    const succeeded = async () => Number((await pool.query(`SELECT count(*) AS n FROM delivery WHERE status = 'SUCCEEDED' AND created_at > now() - interval '1 hour'`)).rows[0].n);
+    const backlog = async () => {
+      const start = await succeeded();
+      const events = 2_000;
+      const t0 = performance.now();
+      for (let i = 0; i < events; i += 500) await publishBatch(api, key, 500);
+      for (const deadline = Date.now() + 180_000; (await succeeded()) < start + events * 5; ) {
+        if (Date.now() > deadline) {
+          const { rows } = await pool.query(`SELECT status, count(*)::int AS n FROM delivery WHERE created_at > now() - interval '1 hour' GROUP BY 1`);
+          throw new Error(`the purge bench backlog was not delivered within 180 s: ${JSON.stringify(rows)}; worker:\n${worker.output().slice(-3000)}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      return (events * 5) / ((performance.now() - t0) / 1000);
+    };
+    await backlog(); // warm: the worker's lanes, plans and connections
+    const deliveriesPerSecondWithout = await backlog();
+    const sql = poolSql(pool);
+    const weeks = expiredWeeks(await historyWeeks(sql), PURGE_RETENTION_DAYS);
+    let seconds = 0;
+    let droppedDeliveries = 0;
+    let keptPending = 0;
+    let purgeFrom = 0;
+    let purgeTo = 0;
+    const purge = (async () => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      purgeFrom = Date.now();
+      const t0 = performance.now();
+      for (const week of weeks) {
+        for (let attempt = 1; ; attempt++) {
+          const client = await pool.connect();
+          try {
+            await client.query('BEGIN');
+            const result = await dropHistoryWeek(poolSql(client), week, '500ms');
+            await client.query('COMMIT');
+            droppedDeliveries += result.dropped;
+            keptPending += result.kept;
+            break;
+          } catch (error) {
+            await client.query('ROLLBACK');
+            if (attempt >= 40 || !/lock timeout|deadlock/i.test(String(error))) throw error;
+            await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 100 * attempt)));
+          } finally {
+            client.release();
+          }
+        }
+      }
+      seconds = (performance.now() - t0) / 1000;
+      purgeTo = Date.now();
+    })();
+    const [deliveriesPerSecondDuring] = await Promise.all([backlog(), purge]);
+    const { rows } = await pool.query<{ gap: number | null }>(
+      `SELECT max(gap) AS gap FROM (
+         SELECT extract(epoch FROM (f - lag(f) OVER (ORDER BY f))) * 1000 AS gap FROM (
+           SELECT started_at + duration_ms * interval '1 millisecond' AS f FROM delivery_attempt
+           WHERE outcome = 'SUCCESS' AND started_at BETWEEN $1 AND $2) a) g`,
+      [new Date(purgeFrom - 200), new Date(purgeTo + 200)],
+    );
+    await pool.query(`VACUUM ANALYZE`);
+    const after = await bytesStored(server, db);
+    return {
+      retentionDays: PURGE_RETENTION_DAYS,
+      weeks,
+      droppedDeliveries,
+      keptPending,
+      seconds,
+      deliveriesPerSecondWithout,
+      deliveriesPerSecondDuring: deliveriesPerSecondDuring as number,
+      longestPauseMs: Number(rows[0]?.gap ?? 0),
+      bytesPerDeliveryBefore,
+      bytesPerDeliveryAfter: after.bytesPerDelivery,
+    };
+  } finally {
+    await pool.end();
+    await worker.stop();
+  }
+}
+
+async function measure(server: PgServer, receiver: Receiver, size: HistorySize, samples: number, withPurge = false): Promise<HistoryFigures> {
   const db = await server.database();
   const apiProcess = await startHookwire('api', db, { HOOKWIRE_API_RATE_LIMIT: '0' });
   const api = new GraphQLClient(apiProcess.url!);
@@ -106,24 +246,9 @@ async function measure(server: PgServer, receiver: Receiver, size: HistorySize, 
     readsMs[`${RECOVER_READ} (${failed.length.toLocaleString('en-US')} rows)`] = median(times);
     await server.query(db, `VACUUM ANALYZE delivery`);
 
-    const tables = await server.query<{ name: string; bytes: string }>(
-      db,
-      `SELECT c.relname AS name, pg_total_relation_size(c.oid)::text AS bytes FROM pg_class c
-       WHERE c.relkind IN ('r', 'p') AND c.relnamespace = 'public'::regnamespace
-         AND c.relname IN ('event', 'delivery', 'delivery_attempt', 'endpoint_hour_count', 'delivery_count', 'event_count')`,
-    );
-    const [{ n: deliveries }] = (await server.query(db, `SELECT count(*)::int AS n FROM delivery`)) as [{ n: number }];
-    const bytesByTable = Object.fromEntries(tables.map((t) => [t.name, Math.round(Number(t.bytes) / deliveries)]));
-    const indexes = await server.query<{ name: string; bytes: string }>(
-      db,
-      `SELECT i.relname AS name, pg_relation_size(i.oid)::text AS bytes FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
-       WHERE x.indrelid = 'delivery'::regclass ORDER BY 1`,
-    );
-    // Not rounded: a BRIN index is a fraction of a byte per delivery.
-    const deliveryIndexes = Object.fromEntries(indexes.map((t) => [t.name, Number(t.bytes) / deliveries]));
-    deliveryIndexes['(heap)'] = Math.round(Number((await server.query<{ b: string }>(db, `SELECT pg_relation_size('delivery')::text AS b`))[0]!.b) / deliveries);
-    const bytesPerDelivery = Object.values(bytesByTable).reduce((a, b) => a + b, 0);
-    return { deliveries, busyDeliveries, fillSeconds, readsMs, bytesPerDelivery, bytesByTable, deliveryIndexes };
+    const { deliveries, bytesPerDelivery, bytesByTable, deliveryIndexes } = await bytesStored(server, db);
+    const purge = withPurge ? await measurePurge(server, db, api, acct.key, bytesPerDelivery) : undefined;
+    return { deliveries, busyDeliveries, fillSeconds, readsMs, bytesPerDelivery, bytesByTable, deliveryIndexes, purge };
   } finally {
     await api.close();
     await apiProcess.stop();
@@ -135,7 +260,7 @@ export async function historySection(server: PgServer, receiver: Receiver, quick
   const large = quick ? 200_000 : 1_000_000;
   const samples = quick ? 15 : 31;
   const smallFigures = await measure(server, receiver, { deliveries: small }, samples);
-  const largeFigures = await measure(server, receiver, { deliveries: large }, samples);
+  const largeFigures = await measure(server, receiver, { deliveries: large }, samples, true);
   return { busyShare: BUSY_SHARE, small: smallFigures, large: largeFigures };
 }
 
@@ -161,5 +286,12 @@ export function historyRows(h: HistoryResult, fmt: (n: number, digits?: number) 
     `${fmt(h.small.bytesPerDelivery)} / ${fmt(h.large.bytesPerDelivery)} ${JSON.stringify(h.large.bytesByTable)}`,
   ]);
   rows.push(['   delivery table, bytes per delivery by index', Object.entries(h.large.deliveryIndexes).map(([name, b]) => `${name} ${fmt(b, b < 10 ? 2 : 0)}`).join(', ')]);
+  const p = h.large.purge;
+  if (p) {
+    rows.push([
+      `   purge (retention ${p.retentionDays} days): ${p.weeks.length} week(s) dropped`,
+      `${fmt(p.droppedDeliveries)} deliveries in ${fmt(p.seconds, 2)} s (${fmt(p.keptPending)} pending kept); delivery ${fmt(p.deliveriesPerSecondWithout)}/s without, ${fmt(p.deliveriesPerSecondDuring)}/s during (×${fmt(p.deliveriesPerSecondDuring / p.deliveriesPerSecondWithout, 2)}), longest pause ${fmt(p.longestPauseMs)} ms; bytes per delivery ${fmt(p.bytesPerDeliveryBefore)} → ${fmt(p.bytesPerDeliveryAfter)}`,
+    ]);
+  }
   return rows;
 }

@@ -14,7 +14,8 @@ import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { purgeExpired } from '../src/worker/retention.ts';
+import { historyBound } from '../src/db/sql/partitions.ts';
+import { ensureHistoryWeeks, purgeExpired } from '../src/worker/retention.ts';
 import { graphql } from './generated/index.ts';
 import {
   CreateEndpointDocument as CreateEndpoint,
@@ -1159,15 +1160,15 @@ describe('/metrics', () => {
 // ---------------------------------------------------------------------------------------------
 
 describe('retention', () => {
-  it('purgeExpired removes events older than the retention with their deliveries and attempts, and keeps the rest', async () => {
+  it('purgeExpired drops the weeks older than the retention with their events, deliveries and attempts, and keeps the rest', async () => {
     const acct = await t.newAccount('retention');
     const rx = await receiver();
     const endpoint = await createEndpoint(t, acct.apiKey, { url: rx.url, description: 'history', eventTypes: ['*'] });
     const insert = async (ageDays: number) => {
-      const eventId = fakeId('evt');
-      const deliveryId = fakeId('dlv');
-      const attemptId = fakeId('att');
       const createdAt = new Date(Date.now() - ageDays * 86_400_000);
+      // Ids of that moment (history is partitioned by the ids' time), in its week's partitions.
+      await ensureHistoryWeeks(t.app.services.db, createdAt, 0);
+      const [eventId, deliveryId, attemptId] = ['evt', 'dlv', 'att'].map((prefix) => historyBound(prefix, createdAt) + fakeId('x').slice(-16));
       await sql(
         t,
         `INSERT INTO event (id, account_id, type, data, payload, created_at) VALUES ($1, $2, 'message.received', '{}', '{}', $3)`,
@@ -1192,7 +1193,7 @@ describe('retention', () => {
     const fresh = await insert(0);
 
     const purged = await purgeExpired(t.app.services.db, 30);
-    expect(purged).toBe(1);
+    expect(purged.dropped).toBe(1);
 
     const exists = async (table: string, id: string) => (await sql(t, `SELECT 1 FROM ${table} WHERE id = $1`, [id])).length === 1;
     expect(await exists('event', old.eventId)).toBe(false);

@@ -144,7 +144,7 @@ async function readCatalog(client: pg.Client): Promise<Catalog> {
       JOIN pg_namespace n ON n.oid = t.relnamespace
       JOIN pg_class rt ON rt.oid = c.confrelid
       JOIN pg_namespace rn ON rn.oid = rt.relnamespace
-     WHERE c.contype = 'f' AND n.nspname = 'public'
+     WHERE c.contype = 'f' AND n.nspname = 'public' AND c.conparentid = 0 -- not a partitioned table's clones per partition
      ORDER BY t.relname, c.conname`);
   const foreignKeys = foreignKeyRows.rows.map((fk) => ({
     ...fk,

@@ -74,9 +74,18 @@ export const AttemptTriggerEnum = builder.enumType('AttemptTrigger', {
 
 export const DeliveryAttemptRef = builder.prismaNode('DeliveryAttempt', {
   authScopes: { readAccount: true },
-  id: { field: 'id' },
+  id: { resolve: (attempt) => attempt.id },
   nullable: true,
-  findUnique: (id, ctx) => ({ id, delivery: { accountId: ctx.account?.id ?? '' } }),
+  // The key is (delivery_id, attempt_number) (attempts are partitioned by their delivery's week):
+  // the attempt is found by its id first (the hash index on delivery_attempt.id).
+  findUnique: async (id, ctx) => {
+    const found = await ctx.db.deliveryAttempt.findFirst({ where: { id }, select: { deliveryId: true, attemptNumber: true } });
+    return {
+      deliveryId_attemptNumber: { deliveryId: found?.deliveryId ?? '', attemptNumber: found?.attemptNumber ?? -1 },
+      id,
+      delivery: { accountId: ctx.account?.id ?? '' },
+    };
+  },
   fields: (t) => ({
     delivery: t.relation('delivery'),
     attemptNumber: t.exposeInt('attemptNumber'),

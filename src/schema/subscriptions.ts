@@ -18,9 +18,14 @@ builder.subscriptionType({
         ),
       // The account filter again, beside the per-account topic: a notice never shows another's data.
       resolve: async (query, notice, _args, ctx) =>
-        ctx.db.deliveryAttempt.findUniqueOrThrow({
+        // By its delivery too: attempts are partitioned by their delivery's week.
+        ctx.db.deliveryAttempt.findFirstOrThrow({
           ...query,
-          where: { id: (notice as { attemptId: string }).attemptId, delivery: { accountId: ctx.account.id } },
+          where: {
+            deliveryId: (notice as { deliveryId: string }).deliveryId,
+            id: (notice as { attemptId: string }).attemptId,
+            delivery: { accountId: ctx.account.id },
+          },
         }),
     }),
     endpointStatusChanged: t.withAuth({ readAccount: true }).prismaField({

@@ -29,8 +29,12 @@ export interface Worker {
 export function taskList(services: Services, logger: Logger): TaskList {
   return {
     [TASKS.purgeExpired]: async () => {
-      const deleted = await purgeExpired(services.db, services.config.retentionDays, services.clock.now());
-      logger.info(`retention: purged ${deleted} events older than ${services.config.retentionDays} days, with their deliveries and attempts`);
+      const { dropped, kept, weeks } = await purgeExpired(services.db, services.config.retentionDays, services.clock.now());
+      if (weeks.length > 0) {
+        logger.info(
+          `retention: dropped ${weeks.length} week(s) of history older than ${services.config.retentionDays} days (${dropped} deliveries with their events and attempts; ${kept} pending kept)`,
+        );
+      }
     },
     [TASKS.deleteAccounts]: async () => {
       const removed = await deleteMarkedAccounts(services.db);
@@ -94,10 +98,11 @@ export async function startWorker(options: {
       noHandleSignals: true,
       logger: graphileLogger(logger),
       taskList: taskList(services, logger),
-      // Daily at 03:17 UTC; fill=1d so a purge missed while down runs at the next start.
+      // Hourly at :17: the history partitions made ahead and expired days dropped (a no-op most
+      // hours); fill=1d so a run missed while down runs at the next start.
       // Deleted accounts' data: on NOTIFY at once (below), and every 5 minutes for a notification missed.
       crontab: [
-        `17 3 * * * ${TASKS.purgeExpired} ?fill=1d&max=1&jobKey=purge_expired`,
+        `17 * * * * ${TASKS.purgeExpired} ?fill=1d&max=1&jobKey=purge_expired`,
         `*/5 * * * * ${TASKS.deleteAccounts} ?max=1&jobKey=${TASKS.deleteAccounts}`,
       ].join('\n'),
     });

@@ -1,24 +1,74 @@
-// The retention purge: events older than HOOKWIRE_RETENTION_DAYS go, and with them (ON DELETE
-// CASCADE) their deliveries and attempts (the delivery counters follow by trigger, the timeline's
-// hours before the cutoff are deleted here); idempotency keys past their 24 hours go too. Deleted in
-// batches (src/db/sql/retention.ts) so no long lock blocks deliveries.
+// The retention maintenance: history lives in weekly partitions (src/db/sql/partitions.ts), so
+// retention is a DROP of whole weeks, never a DELETE of old rows. Each run creates the partitions
+// of this week and the weeks ahead, then drops every week that ended before now -
+// HOOKWIRE_RETENTION_DAYS, oldest first, each in its own short transaction (its pending deliveries,
+// with their events and attempts, moved to the DEFAULT partitions first; the counters lose what
+// went). Idempotency keys past their 24 hours go in batches.
 import type { Db } from '../db/client.ts';
 import { prismaSql } from '../db/sql.ts';
-import { purgeAttemptCounts, purgeEvents, purgeIdempotencyKeys } from '../db/sql/retention.ts';
+import { createHistoryWeek, dropHistoryWeek, historyWeek, historyWeeks, WEEK_DAYS } from '../db/sql/partitions.ts';
+import { purgeIdempotencyKeys } from '../db/sql/retention.ts';
 
 const BATCH = 5_000;
+const DAY_MS = 86_400_000;
+/** Partitions are made this many weeks ahead of this one. */
+export const WEEKS_AHEAD = 2;
+/**
+ * A week's drop waits this long for its locks, then gives way to deliveries and is tried again:
+ * shorter than Postgres's deadlock_timeout (1 s), so a writer it would deadlock with never fails.
+ */
+const LOCK_TIMEOUT = '500ms';
+const DROP_TRIES = 40;
 
-export async function purgeExpired(db: Db, retentionDays: number, now = new Date()): Promise<number> {
+export interface PurgeResult {
+  /** Deliveries dropped with their weeks. */
+  dropped: number;
+  /** Pending deliveries of dropped weeks kept (moved to the DEFAULT partition). */
+  kept: number;
+  /** The weeks dropped (their Mondays, YYYY-MM-DD). */
+  weeks: string[];
+}
+
+/** Creates this week's partitions and WEEKS_AHEAD weeks' more (idempotent); returns the weeks there. */
+export async function ensureHistoryWeeks(db: Db, now = new Date(), ahead = WEEKS_AHEAD): Promise<string[]> {
   const sql = prismaSql(db);
-  const cutoff = new Date(now.getTime() - retentionDays * 86_400_000);
-  let total = 0;
-  for (;;) {
-    const deleted = await purgeEvents(sql, { before: cutoff, limit: BATCH });
-    total += deleted;
-    if (deleted < BATCH) break;
+  const weeks: string[] = [];
+  for (let i = 0; i <= ahead; i++) {
+    const week = historyWeek(new Date(now.getTime() + i * WEEK_DAYS * DAY_MS));
+    if (await createHistoryWeek(sql, week)) weeks.push(week);
   }
+  return weeks;
+}
+
+/** The weeks (Mondays) whose every id is older than now - retentionDays. */
+export function expiredWeeks(weeks: string[], retentionDays: number, now = new Date()): string[] {
+  const cutoff = now.getTime() - retentionDays * DAY_MS;
+  return weeks.filter((week) => Date.parse(`${week}T00:00:00Z`) + WEEK_DAYS * DAY_MS <= cutoff);
+}
+
+export async function purgeExpired(db: Db, retentionDays: number, now = new Date()): Promise<PurgeResult> {
+  await ensureHistoryWeeks(db, now);
+  const result: PurgeResult = { dropped: 0, kept: 0, weeks: [] };
+  for (const week of expiredWeeks(await historyWeeks(prismaSql(db)), retentionDays, now)) {
+    const { dropped, kept } = await dropWeek(db, week);
+    result.dropped += dropped;
+    result.kept += kept;
+    result.weeks.push(week);
+  }
+  const sql = prismaSql(db);
   while ((await purgeIdempotencyKeys(sql, { before: now, limit: BATCH })) === BATCH);
-  // The timeline's hours before the cutoff count attempts that are gone now.
-  while ((await purgeAttemptCounts(sql, { before: cutoff, limit: BATCH })) === BATCH);
-  return total;
+  return result;
+}
+
+/** One week's drop in its own transaction; a lock wait past LOCK_TIMEOUT or a deadlock gives way and is retried. */
+async function dropWeek(db: Db, week: string): Promise<{ dropped: number; kept: number }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.$transaction((tx) => dropHistoryWeek(prismaSql(tx), week, LOCK_TIMEOUT), { timeout: 120_000, maxWait: 10_000 });
+    } catch (error) {
+      const text = String((error as Error)?.message ?? error);
+      if (attempt >= DROP_TRIES || !/lock timeout|deadlock|55P03|40P01/i.test(text)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 100 * attempt)));
+    }
+  }
 }

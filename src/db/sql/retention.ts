@@ -1,5 +1,7 @@
-// The retention purge's statements, one batch each: a batch is bounded so no long lock blocks
-// deliveries; the caller (worker/retention.ts) repeats them until a batch comes back short.
+// Row-by-row purges, one bounded batch each (the caller repeats them until a batch comes back
+// short). Retention drops history by whole days (src/db/sql/partitions.ts) and uses only the
+// idempotency keys' batch here; deleting events by age (their deliveries and attempts with them, the
+// counters following by trigger) stays for a person's cleanup by hand and the counters' tests.
 import { statement, type Sql } from '../sql.ts';
 
 export interface PurgeBatchParams {

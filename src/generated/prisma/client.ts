@@ -97,7 +97,7 @@ export type IdempotencyKey = Prisma.IdempotencyKeyModel
 export type Delivery = Prisma.DeliveryModel
 /**
  * Model DeliveryAttempt
- * 
+ * Partitioned by its delivery's id (the delivery's week): the key holds delivery_id.
  */
 export type DeliveryAttempt = Prisma.DeliveryAttemptModel
 /**

@@ -14,7 +14,7 @@ import type * as Prisma from "../internal/prismaNamespace.ts"
 
 /**
  * Model DeliveryAttempt
- * 
+ * Partitioned by its delivery's id (the delivery's week): the key holds delivery_id.
  */
 export type DeliveryAttemptModel = runtime.Types.Result.DefaultSelection<Prisma.$DeliveryAttemptPayload>
 
@@ -301,11 +301,11 @@ export type DeliveryAttemptOrderByWithRelationInput = {
 }
 
 export type DeliveryAttemptWhereUniqueInput = Prisma.AtLeast<{
-  id?: string
   deliveryId_attemptNumber?: Prisma.DeliveryAttemptDeliveryIdAttemptNumberCompoundUniqueInput
   AND?: Prisma.DeliveryAttemptWhereInput | Prisma.DeliveryAttemptWhereInput[]
   OR?: Prisma.DeliveryAttemptWhereInput[]
   NOT?: Prisma.DeliveryAttemptWhereInput | Prisma.DeliveryAttemptWhereInput[]
+  id?: Prisma.StringFilter<"DeliveryAttempt"> | string
   deliveryId?: Prisma.StringFilter<"DeliveryAttempt"> | string
   attemptNumber?: Prisma.IntFilter<"DeliveryAttempt"> | number
   outcome?: Prisma.EnumAttemptOutcomeFilter<"DeliveryAttempt"> | $Enums.AttemptOutcome
@@ -319,7 +319,7 @@ export type DeliveryAttemptWhereUniqueInput = Prisma.AtLeast<{
   error?: Prisma.StringNullableFilter<"DeliveryAttempt"> | string | null
   willRetry?: Prisma.BoolFilter<"DeliveryAttempt"> | boolean
   delivery?: Prisma.XOR<Prisma.DeliveryScalarRelationFilter, Prisma.DeliveryWhereInput>
-}, "id" | "deliveryId_attemptNumber">
+}, "deliveryId_attemptNumber">
 
 export type DeliveryAttemptOrderByWithAggregationInput = {
   id?: Prisma.SortOrder
