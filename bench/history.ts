@@ -157,7 +157,7 @@ async function measurePurge(server: PgServer, db: string, api: GraphQLClient, ke
           const client = await pool.connect();
           try {
             await client.query('BEGIN');
-            const result = await dropHistoryWeek(poolSql(client), week, '500ms');
+            const result = await dropHistoryWeek(poolSql(client), week);
             await client.query('COMMIT');
             droppedDeliveries += result.dropped;
             keptPending += result.kept;

@@ -14,11 +14,13 @@ const DAY_MS = 86_400_000;
 /** Partitions are made this many weeks ahead of this one. */
 export const WEEKS_AHEAD = 2;
 /**
- * A week's drop waits this long for its locks, then gives way to deliveries and is tried again:
- * shorter than Postgres's deadlock_timeout (1 s), so a writer it would deadlock with never fails.
+ * A week's creation or drop waits this long for each of its locks (taken first, in one statement:
+ * six tables at most), then gives way to deliveries and is tried again. The whole wait stays under
+ * Postgres's deadlock_timeout (1 s), counted from when a writer began to wait for this
+ * transaction, so a writer it would deadlock with is never the victim.
  */
-const LOCK_TIMEOUT = '500ms';
-const DROP_TRIES = 40;
+const LOCK_TIMEOUT = '100ms';
+const TRIES = 40;
 
 export interface PurgeResult {
   /** Deliveries dropped with their weeks. */
@@ -31,11 +33,10 @@ export interface PurgeResult {
 
 /** Creates this week's partitions and WEEKS_AHEAD weeks' more (idempotent); returns the weeks there. */
 export async function ensureHistoryWeeks(db: Db, now = new Date(), ahead = WEEKS_AHEAD): Promise<string[]> {
-  const sql = prismaSql(db);
   const weeks: string[] = [];
   for (let i = 0; i <= ahead; i++) {
     const week = historyWeek(new Date(now.getTime() + i * WEEK_DAYS * DAY_MS));
-    if (await createHistoryWeek(sql, week)) weeks.push(week);
+    if (await givingWay(() => db.$transaction((tx) => createHistoryWeek(prismaSql(tx), week, LOCK_TIMEOUT)))) weeks.push(week);
   }
   return weeks;
 }
@@ -60,14 +61,19 @@ export async function purgeExpired(db: Db, retentionDays: number, now = new Date
   return result;
 }
 
-/** One week's drop in its own transaction; a lock wait past LOCK_TIMEOUT or a deadlock gives way and is retried. */
-async function dropWeek(db: Db, week: string): Promise<{ dropped: number; kept: number }> {
+/** One week's drop in its own transaction. */
+function dropWeek(db: Db, week: string): Promise<{ dropped: number; kept: number }> {
+  return givingWay(() => db.$transaction((tx) => dropHistoryWeek(prismaSql(tx), week, LOCK_TIMEOUT), { timeout: 120_000, maxWait: 10_000 }));
+}
+
+/** Runs a partition change again when it gave way: a lock wait past LOCK_TIMEOUT, or a deadlock. */
+async function givingWay<T>(change: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.$transaction((tx) => dropHistoryWeek(prismaSql(tx), week, LOCK_TIMEOUT), { timeout: 120_000, maxWait: 10_000 });
+      return await change();
     } catch (error) {
       const text = String((error as Error)?.message ?? error);
-      if (attempt >= DROP_TRIES || !/lock timeout|deadlock|55P03|40P01/i.test(text)) throw error;
+      if (attempt >= TRIES || !/lock timeout|deadlock|55P03|40P01/i.test(text)) throw error;
       await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 100 * attempt)));
     }
   }

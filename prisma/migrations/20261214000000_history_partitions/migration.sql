@@ -57,6 +57,14 @@ DECLARE
   hi timestamptz := (week + 7)::timestamp AT TIME ZONE 'UTC';
 BEGIN
   IF to_regclass('hookwire_history.delivery_attempt_' || s) IS NOT NULL THEN RETURN true; END IF;
+  -- Every lock the creation needs, first, as the drop does (below): the three parents (and so their
+  -- partitions, whose foreign keys to the new partitions are made), and endpoint and account (the
+  -- new partitions' foreign keys to them). Taken one by one as each CREATE needs them, a lock would
+  -- be waited for while writers wait for this transaction: a deadlock, and a publish its victim
+  -- (seen in test/db/partitions.test.ts under load). Here only this statement waits, for the
+  -- caller's lock_timeout, and gives way to be retried.
+  LOCK TABLE event, delivery, delivery_attempt IN ACCESS EXCLUSIVE MODE;
+  LOCK TABLE endpoint, account IN SHARE ROW EXCLUSIVE MODE;
   BEGIN
     EXECUTE format('CREATE TABLE IF NOT EXISTS hookwire_history.%I PARTITION OF event FOR VALUES FROM (%L) TO (%L)',
                    'event_' || s, hookwire_history_bound('evt', lo), hookwire_history_bound('evt', hi));

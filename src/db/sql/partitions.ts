@@ -47,8 +47,9 @@ export const CREATE_HISTORY_WEEK = statement<{ day: string }, { created: boolean
   ($) => `SELECT hookwire_history_create_week(${$.day}::date) AS created`,
 );
 
-/** Creates the three partitions of the week holding `day` unless they exist; false when the week is taken (the old tables' partition, rows in DEFAULT). */
-export async function createHistoryWeek(sql: Sql, day: string): Promise<boolean> {
+/** In the caller's transaction: creates the three partitions of the week holding `day` unless they exist; false when the week is taken (the old tables' partition, rows in DEFAULT). */
+export async function createHistoryWeek(sql: Sql, day: string, lockTimeout = '100ms'): Promise<boolean> {
+  await sql.query(LOCK_TIMEOUT, { timeout: lockTimeout });
   const [row] = await sql.query(CREATE_HISTORY_WEEK, { day });
   return row!.created;
 }
@@ -81,7 +82,7 @@ export const DROP_HISTORY_WEEK = statement<{ week: string }, { dropped: string; 
  * In the caller's transaction: drops the week's partitions whole, its pending deliveries (with their
  * events and attempts) moved to the DEFAULT partitions first; the counters lose what was dropped.
  */
-export async function dropHistoryWeek(sql: Sql, week: string, lockTimeout = '500ms'): Promise<{ dropped: number; kept: number }> {
+export async function dropHistoryWeek(sql: Sql, week: string, lockTimeout = '100ms'): Promise<{ dropped: number; kept: number }> {
   await sql.query(LOCK_TIMEOUT, { timeout: lockTimeout });
   const [row] = await sql.query(DROP_HISTORY_WEEK, { week });
   return { dropped: Number(row!.dropped), kept: Number(row!.kept) };
