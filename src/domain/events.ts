@@ -7,6 +7,7 @@ import { LRUCache } from 'lru-cache';
 import type { Db } from '../db/client.ts';
 import { newId } from '../db/ids.ts';
 import { customTypes, endpointRoute, endpointRoutes, fanOut, firstEvents, type CustomTypeRow, type EndpointRoute } from '../db/sql/publish.ts';
+import type { SourceRequestRecord } from '../db/sql/sources.ts';
 import type { Sql } from '../db/sql.ts';
 import type { Event } from '../generated/prisma/client.ts';
 import { Prisma } from '../generated/prisma/client.ts';
@@ -119,14 +120,22 @@ export async function publishEvent(deps: PublishDeps, accountId: string, input: 
   return result!;
 }
 
+/** What a caller that read more in its own round trips hands the fan-out (the ingest: server/ingest.ts). */
+export interface PublishOptions {
+  /** The account's routes, read already (beside the source, for an ingest): not read again. */
+  routes?: EndpointRoute[];
+  /** Recorded by the fan-out statement itself, so it commits (or not) with the events. */
+  record?: SourceRequestRecord;
+}
+
 /** Up to 1,000 events, all or none: publishEvents. A ValidationError's paths start with "inputs", index. */
-export async function publishEvents(deps: PublishDeps, accountId: string, inputs: readonly PublishEventInput[]): Promise<PublishResult[]> {
+export async function publishEvents(deps: PublishDeps, accountId: string, inputs: readonly PublishEventInput[], options: PublishOptions = {}): Promise<PublishResult[]> {
   if (inputs.length === 0 || inputs.length > MAX_BATCH_EVENTS) {
     throw ValidationError.field(['inputs'], `must hold 1 to ${MAX_BATCH_EVENTS} events, got ${inputs.length}`);
   }
   const pathOf = (i: number) => ['inputs', String(i)];
   const errors = inputs.flatMap((input, i) => validatePublishInput(input, pathOf(i)));
-  return publish(deps.sql, deps.clock.now(), accountId, inputs, { kind: 'subscribers' }, { pathOf, errors });
+  return publish(deps.sql, deps.clock.now(), accountId, inputs, { kind: 'subscribers' }, { pathOf, errors }, options);
 }
 
 export type FanOutTarget =
@@ -180,10 +189,11 @@ export async function publish(
    * is stored.
    */
   validation?: { pathOf: (index: number) => string[]; errors: FieldError[] },
+  options: PublishOptions = {},
 ): Promise<PublishResult[]> {
   const customNames = [...new Set(inputs.map((i) => i.type).filter((type) => typeof type === 'string' && !findEventType(type)))];
   const [routes, custom] = await Promise.all([
-    routesOf(sql, accountId, target),
+    options.routes ?? routesOf(sql, accountId, target),
     customNames.length === 0 ? [] : customTypes(sql, { accountId, names: customNames }),
   ]);
   if (validation) {
@@ -223,6 +233,7 @@ export async function publish(
     keysExpireAt: new Date(now.getTime() + IDEMPOTENCY_WINDOW_MS),
     events: fresh.map((e) => ({ id: e.id, type: e.type, sessionId: e.sessionId, data: e.data, payload: e.payload, idempotencyKey: e.key })),
     deliveries,
+    record: options.record,
   });
   const existing = await firstEvents(sql, {
     accountId,

@@ -3,23 +3,15 @@
 // keys. Which endpoints match an event is decided by the domain (domain/events.ts, in TypeScript),
 // not here: the fan-out statement stores what it is given.
 import type { Event } from '../../generated/prisma/client.ts';
-import { statement, type Sql } from '../sql.ts';
+import { statement, type Placeholders, type Sql } from '../sql.ts';
+import { ROUTE_COLUMNS, routesOfAccount, type EndpointRoute } from './routes.ts';
+import { recordRequestCtes, type SourceRequestRecord } from './sources.ts';
 
-/** An endpoint as routing reads it. */
-export interface EndpointRoute {
-  id: string;
-  event_types: string[];
-  session_ids: string[];
-  filter: unknown;
-  /** updated_at in ms: the version of its filter. */
-  version: number;
-}
-
-const ROUTE_COLUMNS = `id, event_types, session_ids, filter, (extract(epoch FROM updated_at) * 1000)::float8 AS version`;
+export type { EndpointRoute } from './routes.ts';
 
 export const ROUTES = statement<{ accountId: string; excludeEndpointId: string }, EndpointRoute>(
   'hookwire_publish_routes',
-  ($) => `SELECT ${ROUTE_COLUMNS} FROM endpoint WHERE account_id = ${$.accountId} AND id <> ${$.excludeEndpointId}`,
+  ($) => `${routesOfAccount($.accountId)} AND id <> ${$.excludeEndpointId}`,
 );
 
 /** Every endpoint of the account but one (pass '' to exclude none). */
@@ -115,10 +107,9 @@ interface FanOutColumns {
  * none), and the wake-up of the ACTIVE endpoints' lanes by hookwire_wake_lanes (the lane protocol:
  * src/db/sql/lanes.ts), in this statement's transaction.
  */
-export const FAN_OUT = statement<FanOutParams, FanOutRow, FanOutColumns>(
-  'hookwire_publish',
-  ($) => `
-    WITH input AS (
+function fanOutText($: Placeholders<FanOutColumns>, more = ''): string {
+  return `
+    WITH ${more}${more ? ',' : ''} input AS (
       SELECT * FROM unnest(${$.eventIds}::text[], ${$.eventTypes}::text[], ${$.sessionIds}::text[], ${$.data}::text[], ${$.payloads}::text[], ${$.keys}::text[])
         WITH ORDINALITY AS i(id, type, session_id, data, payload, key, n)
     ), claimed AS (
@@ -147,8 +138,10 @@ export const FAN_OUT = statement<FanOutParams, FanOutRow, FanOutColumns>(
     )
     SELECT (SELECT array_agg(id) FROM ev) AS created, (SELECT array_agg(id) FROM dl) AS delivered,
            hookwire_wake_lanes(due.ids, ${$.now}::timestamptz) AS woken
-    FROM due`,
-  (p) => ({
+    FROM due`;
+}
+
+const fanOutColumns = (p: FanOutParams): FanOutColumns => ({
     accountId: p.accountId,
     now: p.now,
     keysExpireAt: p.keysExpireAt,
@@ -162,12 +155,24 @@ export const FAN_OUT = statement<FanOutParams, FanOutRow, FanOutColumns>(
     deliveryEventIds: p.deliveries.map((d) => d.eventId),
     endpointIds: p.deliveries.map((d) => d.endpointId),
     deliveryEventTypes: p.deliveries.map((d) => d.eventType),
-  }),
+});
+
+export const FAN_OUT = statement<FanOutParams, FanOutRow, FanOutColumns>('hookwire_publish', ($) => fanOutText($), fanOutColumns);
+
+/**
+ * The same fan-out, recording the source request whose events it publishes (an ingest POST) in
+ * its transaction: one round trip, and the request is recorded accepted only if its events commit.
+ */
+export const FAN_OUT_RECORDED = statement<FanOutParams & { record: SourceRequestRecord }, FanOutRow, FanOutColumns & SourceRequestRecord>(
+  'hookwire_publish_recorded',
+  ($) => fanOutText($, recordRequestCtes($)),
+  (p) => ({ ...fanOutColumns(p), ...p.record }),
 );
 
-/** Stores events and deliveries and wakes lanes, in one statement; returns what it stored. */
-export async function fanOut(sql: Sql, params: FanOutParams): Promise<{ created: Set<string>; delivered: Set<string> }> {
-  const [row] = await sql.query(FAN_OUT, params);
+/** Stores events and deliveries and wakes lanes (and records a source request), in one statement; returns what it stored. */
+export async function fanOut(sql: Sql, params: FanOutParams & { record?: SourceRequestRecord }): Promise<{ created: Set<string>; delivered: Set<string> }> {
+  const { record } = params;
+  const [row] = record ? await sql.query(FAN_OUT_RECORDED, { ...params, record }) : await sql.query(FAN_OUT, params);
   return { created: new Set(row?.created ?? []), delivered: new Set(row?.delivered ?? []) };
 }
 
