@@ -18,15 +18,15 @@ import { GraphQLClient, now, startHookwire, startPgServer, startReceiver, type H
 const quick = process.argv.includes('--quick');
 const outIndex = process.argv.indexOf('--out');
 const OUT = outIndex > 0 ? process.argv[outIndex + 1]! : 'bench-results.json';
-/** `--only e2e,publish`: run some scenarios (limits, e2e, workers, publish, fairness, ingest, history, brokerSource) while working on one. */
+/** `--only e2e,publish`: run some scenarios (limits, e2e, wide, workers, publish, fairness, ingest, history, brokerSource) while working on one. */
 const onlyIndex = process.argv.indexOf('--only');
 const ONLY = onlyIndex > 0 ? new Set(process.argv[onlyIndex + 1]!.split(',')) : null;
 const wanted = (name: string) => ONLY === null || ONLY.has(name);
 
 /** Sizes: the issue's for a full run; a small version that runs in seconds with --quick. */
 const SIZE = quick
-  ? { noop: 2_000, posts: 2_000, e2eEvents: 200, latencyProbes: 20, publishCalls: 200, batchEvents: 2_000, fanoutEndpoints: 1_000, fanoutRuns: 3, backlogEvents: 500, fairProbes: 5, slowQueued: 100, healthyProbes: 5, ingestPosts: 20, sourceMessages: 2_000 }
-  : { noop: 20_000, posts: 20_000, e2eEvents: 2_500, latencyProbes: 200, publishCalls: 5_000, batchEvents: 20_000, fanoutEndpoints: 1_000, fanoutRuns: 10, backlogEvents: 5_000, fairProbes: 20, slowQueued: 1_000, healthyProbes: 20, ingestPosts: 300, sourceMessages: 20_000 };
+  ? { noop: 2_000, posts: 2_000, e2eEvents: 200, latencyProbes: 20, publishCalls: 200, batchEvents: 2_000, fanoutEndpoints: 1_000, fanoutRuns: 3, wideEndpoints: 1_000, wideEvents: 1, backlogEvents: 500, fairProbes: 5, slowQueued: 100, healthyProbes: 5, ingestPosts: 20, sourceMessages: 2_000 }
+  : { noop: 20_000, posts: 20_000, e2eEvents: 2_500, latencyProbes: 200, publishCalls: 5_000, batchEvents: 20_000, fanoutEndpoints: 1_000, fanoutRuns: 10, wideEndpoints: 10_000, wideEvents: 3, backlogEvents: 5_000, fairProbes: 20, slowQueued: 1_000, healthyProbes: 20, ingestPosts: 300, sourceMessages: 20_000 };
 /** Changes in each Meta POST of the ingest scenario (the issue's figure). */
 const INGEST_CHANGES = 100;
 /** Endpoints per fan-out: every event of the throughput runs goes to this many. */
@@ -116,9 +116,9 @@ async function publishAll(api: GraphQLClient, key: string, events: number, batch
 async function waitForSucceeded(server: PgServer, db: string, total: number, timeoutMs = 600_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const [row] = await server.query<{ n: number }>(db, `SELECT count(*)::int AS n FROM delivery WHERE status = 'SUCCEEDED'`);
-    if (row!.n >= total) return;
-    if (Date.now() > deadline) throw new Error(`only ${row!.n} of ${total} deliveries succeeded within ${timeoutMs} ms`);
+    const [row] = await server.query<{ bench_n: number }>(db, `SELECT count(*)::int AS bench_n FROM delivery WHERE status = 'SUCCEEDED'`);
+    if (row!.bench_n >= total) return;
+    if (Date.now() > deadline) throw new Error(`only ${row!.bench_n} of ${total} deliveries succeeded within ${timeoutMs} ms`);
     await sleep(50);
   }
 }
@@ -126,10 +126,87 @@ async function waitForSucceeded(server: PgServer, db: string, total: number, tim
 async function lastSuccessAt(server: PgServer, db: string): Promise<{ first: number; last: number; attempts: number }> {
   const [row] = await server.query<{ first: Date; last: Date; attempts: number }>(
     db,
-    `SELECT min(started_at) AS first, max(started_at + duration_ms * interval '1 millisecond') AS last, count(*)::int AS attempts
+    `SELECT min(started_at) AS first, max(started_at + duration_ms * interval '1 millisecond') AS last, count(*)::int AS attempts, true AS bench_own
      FROM delivery_attempt WHERE outcome = 'SUCCESS'`,
   );
   return { first: row!.first.getTime(), last: row!.last.getTime(), attempts: row!.attempts };
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the database did for a run: WAL written (pg_current_wal_lsn(), the whole server's: on the
+// embedded server only this bench writes) and statements the service sent to the run's database
+// (pg_stat_statements' calls, top-level statements only, BEGIN/COMMIT included; the bench's own
+// queries in that database name a column bench_… and are left out: Postgres drops comments from
+// the texts it keeps). pg_stat_statements needs shared_preload_libraries:
+// enabled on the embedded server at the start (a restart); on a DATABASE_URL server without it,
+// transactions (pg_stat_database xact_commit + xact_rollback) are counted instead, and named so.
+
+/** The bench's own statements in a run's database name a column bench_…: not counted as the service's. */
+const NOT_BENCH = `s.query NOT LIKE '%bench\\_%'`;
+
+async function enableStatementCounts(server: PgServer): Promise<void> {
+  if (process.env.DATABASE_URL) return;
+  await server.query(server.url, `ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'`);
+  await server.query(server.url, `ALTER SYSTEM SET pg_stat_statements.max = 10000`);
+  await server.restart(0);
+}
+
+interface DbCounters {
+  walBytes: number;
+  /** pg_stat_statements' calls, or (without it) pg_stat_database's transactions. */
+  statements: number;
+  counted: DbCost['counted'];
+}
+
+async function dbCounters(server: PgServer, db: string): Promise<DbCounters> {
+  const name = new URL(db).pathname.slice(1);
+  let statements: number | null = null;
+  try {
+    await server.query(server.url, 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    const [s] = await server.query<{ calls: string }>(
+      server.url,
+      `SELECT coalesce(sum(calls), 0)::text AS calls FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
+       WHERE d.datname = $1 AND s.toplevel AND ${NOT_BENCH}`,
+      [name],
+    );
+    statements = Number(s!.calls);
+    if (process.env.BENCH_STATEMENTS) {
+      // `BENCH_STATEMENTS=1 npm run bench`: which statements those are, most called first.
+      const top = await server.query<{ calls: string; query: string }>(
+        server.url,
+        `SELECT calls::text, left(regexp_replace(query, '\\s+', ' ', 'g'), 100) AS query FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
+         WHERE d.datname = $1 AND s.toplevel AND ${NOT_BENCH} ORDER BY s.calls DESC LIMIT 15`,
+        [name],
+      );
+      console.log(top.map((t) => `${t.calls.padStart(8)}  ${t.query}`).join('\n'));
+    }
+  } catch {
+    // Not loaded on this server: transactions only, which backends report up to 10 s late.
+    await sleep(11_000);
+  }
+  const [row] = await server.query<{ wal: string; xacts: string }>(
+    server.url,
+    `SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::text AS wal, (xact_commit + xact_rollback)::text AS xacts FROM pg_stat_database WHERE datname = $1`,
+    [name],
+  );
+  return statements === null
+    ? { walBytes: Number(row!.wal), statements: Number(row!.xacts), counted: 'transactions (pg_stat_database)' }
+    : { walBytes: Number(row!.wal), statements, counted: 'statements (pg_stat_statements)' };
+}
+
+interface DbCost {
+  walBytesPerDelivery: number;
+  statementsPerDelivery: number;
+  /** What statementsPerDelivery counts: statements when the server has pg_stat_statements, else transactions. */
+  counted: 'statements (pg_stat_statements)' | 'transactions (pg_stat_database)';
+}
+
+function perDelivery(before: DbCounters, after: DbCounters, deliveries: number): DbCost {
+  return {
+    walBytesPerDelivery: (after.walBytes - before.walBytes) / deliveries,
+    statementsPerDelivery: (after.statements - before.statements) / deliveries,
+    counted: after.counted,
+  };
 }
 
 /** publish → receipt of single events, one at a time, `gapMs` apart. */
@@ -161,6 +238,8 @@ interface Throughput {
   steadyPerSecond: number;
   publishSeconds: number;
   peakRssMb: Record<string, number>;
+  /** What the database did per delivery over the run (publishing included). */
+  db: DbCost;
 }
 
 async function endToEnd(server: PgServer, receiver: Receiver, workers: 0 | 1 | 2): Promise<Throughput & { latency?: { idle: ReturnType<typeof latencySummary>; halfLoad: ReturnType<typeof latencySummary> } }> {
@@ -172,6 +251,7 @@ async function endToEnd(server: PgServer, receiver: Receiver, workers: 0 | 1 | 2
   try {
     const acct = await account(api, 'throughput', Array.from({ length: FANOUT }, (_, i) => ({ url: `${receiver.origin}/ok?e=${i}` })));
     const total = SIZE.e2eEvents * FANOUT;
+    const before = await dbCounters(server, db);
     const t0 = Date.now();
     await publishAll(api, acct.key, SIZE.e2eEvents);
     const publishSeconds = (Date.now() - t0) / 1000;
@@ -183,6 +263,7 @@ async function endToEnd(server: PgServer, receiver: Receiver, workers: 0 | 1 | 2
       steadyPerSecond: total / ((span.last - span.first) / 1000),
       publishSeconds,
       peakRssMb: {},
+      db: perDelivery(before, await dbCounters(server, db), total),
     };
     await receiver.receipts(true);
     if (workers !== 0) return { ...result, peakRssMb: await rss(processes) };
@@ -210,6 +291,54 @@ async function endToEnd(server: PgServer, receiver: Receiver, workers: 0 | 1 | 2
   } finally {
     await api.close();
     for (const p of processes) await p.stop();
+  }
+}
+
+/**
+ * One event to every one of SIZE.wideEndpoints endpoints, SIZE.wideEvents times, delivered by npm
+ * start: every delivery is its own lane's, so this is the lanes' churn (claim, send one, release)
+ * rather than the HTTP path. The endpoints are inserted in SQL (creating them is not measured);
+ * each event is published with publishEvent, one after the other.
+ */
+async function wideFanOut(server: PgServer, receiver: Receiver) {
+  const db = await server.database();
+  const hookwire = await startHookwire('all', db);
+  const api = new GraphQLClient(hookwire.url!);
+  try {
+    const wide = await account(api, 'wide fan-out', []);
+    await server.query(
+      db,
+      `INSERT INTO endpoint (id, account_id, url, description, event_types, signing_secret)
+       SELECT 'ep_wide_' || lpad(g::text, 21, '0'), $1, $2 || g, 'wide ' || g, '{*}', 'whsec_' || encode(sha256(g::text::bytea), 'base64')
+       FROM generate_series(1, $3) AS g`,
+      [wide.id, `${receiver.origin}/ok?wide=`, SIZE.wideEndpoints],
+    );
+    const total = SIZE.wideEndpoints * SIZE.wideEvents;
+    const before = await dbCounters(server, db);
+    const t0 = Date.now();
+    const publishMs: number[] = [];
+    for (let i = 0; i < SIZE.wideEvents; i++) {
+      const started = performance.now();
+      await publishOne(api, wide.key);
+      publishMs.push(performance.now() - started);
+    }
+    await waitForSucceeded(server, db, total);
+    const span = await lastSuccessAt(server, db);
+    const after = await dbCounters(server, db);
+    await receiver.receipts(true);
+    return {
+      endpoints: SIZE.wideEndpoints,
+      events: SIZE.wideEvents,
+      deliveries: total,
+      perSecond: total / ((span.last - t0) / 1000),
+      steadyPerSecond: total / ((span.last - span.first) / 1000),
+      publishMs: { median: percentile(publishMs, 50), max: Math.max(...publishMs) },
+      db: perDelivery(before, after, total),
+      peakRssMb: await rss([hookwire]),
+    };
+  } finally {
+    await api.close();
+    await hookwire.stop();
   }
 }
 
@@ -543,14 +672,17 @@ async function brokerSource(server: PgServer, receiver: Receiver) {
 // ---------------------------------------------------------------------------------------------
 
 const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a');
+const dbCostText = (c: DbCost) => `${fmt(c.walBytesPerDelivery)} B WAL, ${fmt(c.statementsPerDelivery, 2)} ${c.counted}`;
 const ms = (l: { p50: number; p95: number; p99: number }) => `p50 ${fmt(l.p50, 1)} ms, p95 ${fmt(l.p95, 1)} ms, p99 ${fmt(l.p99, 1)} ms`;
 
 const server = await startPgServer();
 const receiver = await startReceiver();
 try {
   const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, postgres: process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded' };
+  await enableStatementCounts(server);
   const limits = wanted('limits') ? { queueJobsPerSecond: await queueLimit(server), httpPostsPerSecond: await httpLimit(receiver) } : null;
   const single = wanted('e2e') ? await endToEnd(server, receiver, 0) : null;
+  const wide = wanted('wide') ? await wideFanOut(server, receiver) : null;
   const oneWorker = wanted('workers') ? await endToEnd(server, receiver, 1) : null;
   const twoWorkers = wanted('workers') ? await endToEnd(server, receiver, 2) : null;
   const publish = wanted('publish') ? await publishing(server, receiver) : null;
@@ -560,9 +692,9 @@ try {
   // Not in a --quick run unless named: the test suite's quick run has no time to spare for it on a busy machine.
   const source = wanted('brokerSource') && (!quick || ONLY !== null) ? await brokerSource(server, receiver) : null;
 
-  const results = { quick, machine, limits, endToEnd: single, oneWorker, twoWorkers, publish, fairness: fair, ingest, history, brokerSource: source };
+  const results = { quick, machine, limits, endToEnd: single, wideFanOut: wide, oneWorker, twoWorkers, publish, fairness: fair, ingest, history, brokerSource: source };
   await writeFile(OUT, JSON.stringify(results, null, 2) + '\n');
-  if (!limits || !single || !oneWorker || !twoWorkers || !publish || !fair || !ingest || !history) {
+  if (!limits || !single || !wide || !oneWorker || !twoWorkers || !publish || !fair || !ingest || !history) {
     if (history && ONLY?.size === 1) {
       const rows = historyRows(history, fmt);
       const width = Math.max(...rows.map(([k]) => k.length));
@@ -575,6 +707,9 @@ try {
       ['limit: undici Pool POSTs to the receiver', `${fmt(limits.httpPostsPerSecond)} req/s`],
       [`1. end to end, npm start (${fmt(single.deliveries)} deliveries)`, `${fmt(single.perSecond)}/s first publish → last success (steady ${fmt(single.steadyPerSecond)}/s)`],
       ['   ratio to the HTTP limit / to the queue limit', `${fmt(single.perSecond / limits.httpPostsPerSecond, 3)} / ${fmt(single.perSecond / limits.queueJobsPerSecond, 3)}`],
+      ['   database per delivery (publishing included)', dbCostText(single.db)],
+      [`   one event to ${fmt(wide.endpoints)} endpoints, ${wide.events}× (${fmt(wide.deliveries)} deliveries, npm start)`, `${fmt(wide.perSecond)}/s first publish → last success (steady ${fmt(wide.steadyPerSecond)}/s; publishEvent median ${fmt(wide.publishMs.median, 0)} ms)`],
+      ['   … database per delivery (publishing included)', dbCostText(wide.db)],
       ['2. publish → receipt at idle', ms(single.latency!.idle)],
       [`   … under half the maximum load (${fmt(single.perSecond / 2)}/s)`, ms(single.latency!.halfLoad)],
       [`3. publishEvent over HTTP, ${FANOUT}-way fan-out, ${publish.clients} clients`, `${fmt(publish.publishEventPerSecond)} events/s`],

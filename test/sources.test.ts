@@ -173,7 +173,8 @@ describe('WHATSAPP_CLOUD: signed POSTs', () => {
     const stored = await eventsOf(ids);
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({ type: 'message.received', session_id: '106540352242922', data: { messageId: ids[0], from: '15551234567', content: { text: 'hello from Meta' } } });
-    expect((await recentRequests(source.id))[0]).toMatchObject({ status: 200, error: null, events: 1 });
+    // Recorded once, by the statement that committed the events (not again after it).
+    expect(await recentRequests(source.id)).toEqual([expect.objectContaining({ status: 200, error: null, events: 1 })]);
   });
 
   it('refuses a wrong, a malformed and a missing signature with 401, publishing nothing', async () => {

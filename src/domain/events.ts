@@ -7,6 +7,7 @@ import { LRUCache } from 'lru-cache';
 import type { Db } from '../db/client.ts';
 import { newId } from '../db/ids.ts';
 import { customTypes, endpointRoute, endpointRoutes, fanOut, firstEvents, type CustomTypeRow, type EndpointRoute } from '../db/sql/publish.ts';
+import type { SourceRequestRecord } from '../db/sql/sources.ts';
 import type { Sql } from '../db/sql.ts';
 import type { Event } from '../generated/prisma/client.ts';
 import { Prisma } from '../generated/prisma/client.ts';
@@ -119,14 +120,22 @@ export async function publishEvent(deps: PublishDeps, accountId: string, input: 
   return result!;
 }
 
+/** What a caller that read more in its own round trips hands the fan-out (the ingest: server/ingest.ts). */
+export interface PublishOptions {
+  /** The account's routes, read already (beside the source, for an ingest): not read again. */
+  routes?: EndpointRoute[];
+  /** Recorded by the fan-out statement itself, so it commits (or not) with the events. */
+  record?: SourceRequestRecord;
+}
+
 /** Up to 1,000 events, all or none: publishEvents. A ValidationError's paths start with "inputs", index. */
-export async function publishEvents(deps: PublishDeps, accountId: string, inputs: readonly PublishEventInput[]): Promise<PublishResult[]> {
+export async function publishEvents(deps: PublishDeps, accountId: string, inputs: readonly PublishEventInput[], options: PublishOptions = {}): Promise<PublishResult[]> {
   if (inputs.length === 0 || inputs.length > MAX_BATCH_EVENTS) {
     throw ValidationError.field(['inputs'], `must hold 1 to ${MAX_BATCH_EVENTS} events, got ${inputs.length}`);
   }
   const pathOf = (i: number) => ['inputs', String(i)];
   const errors = inputs.flatMap((input, i) => validatePublishInput(input, pathOf(i)));
-  return publish(deps.sql, deps.clock.now(), accountId, inputs, { kind: 'subscribers' }, { pathOf, errors });
+  return publish(deps.sql, deps.clock.now(), accountId, inputs, { kind: 'subscribers' }, { pathOf, errors }, options);
 }
 
 export type FanOutTarget =
@@ -180,10 +189,11 @@ export async function publish(
    * is stored.
    */
   validation?: { pathOf: (index: number) => string[]; errors: FieldError[] },
+  options: PublishOptions = {},
 ): Promise<PublishResult[]> {
   const customNames = [...new Set(inputs.map((i) => i.type).filter((type) => typeof type === 'string' && !findEventType(type)))];
   const [routes, custom] = await Promise.all([
-    routesOf(sql, accountId, target),
+    options.routes ?? routesOf(sql, accountId, target),
     customNames.length === 0 ? [] : customTypes(sql, { accountId, names: customNames }),
   ]);
   if (validation) {
@@ -209,13 +219,19 @@ export async function publish(
   });
   const fresh = events.filter((e) => e.duplicateOf === undefined);
   const deliveries: Array<{ id: string; eventId: string; endpointId: string; eventType: string }> = [];
+  /** Each event's deliveries, in the order of `deliveries` (a batch of 1,000 events to 10 endpoints: not 10,000 looked through per event). */
+  const deliveriesOf = new Map<string, string[]>();
   const timestamp = now.toISOString();
   for (const event of fresh) {
+    const own: string[] = [];
     for (const route of routes) {
       if (target.kind === 'endpoint' || subscribes(route, event, timestamp)) {
-        deliveries.push({ id: newId('Delivery'), eventId: event.id, endpointId: route.id, eventType: event.type });
+        const id = newId('Delivery');
+        deliveries.push({ id, eventId: event.id, endpointId: route.id, eventType: event.type });
+        own.push(id);
       }
     }
+    deliveriesOf.set(event.id, own);
   }
   const { created, delivered } = await fanOut(sql, {
     accountId,
@@ -223,6 +239,7 @@ export async function publish(
     keysExpireAt: new Date(now.getTime() + IDEMPOTENCY_WINDOW_MS),
     events: fresh.map((e) => ({ id: e.id, type: e.type, sessionId: e.sessionId, data: e.data, payload: e.payload, idempotencyKey: e.key })),
     deliveries,
+    record: options.record,
   });
   const existing = await firstEvents(sql, {
     accountId,
@@ -234,7 +251,7 @@ export async function publish(
       byFresh.set(event.id, {
         event: { id: event.id, accountId, type: event.type, sessionId: event.sessionId, data: event.data as Prisma.JsonValue, payload: event.payload, createdAt: now },
         created: true,
-        deliveryIds: deliveries.filter((d) => d.eventId === event.id && delivered.has(d.id)).map((d) => d.id),
+        deliveryIds: deliveriesOf.get(event.id)!.filter((id) => delivered.has(id)),
       });
     } else {
       const first = existing.get(event.key!);

@@ -4,9 +4,9 @@
 // no source, so an answer says nothing about other sources or accounts. Every request to a source
 // is recorded in its recent requests (db/sql/sources.ts), accepted or refused and why.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ingestSource, recordSourceRequest, type IngestSourceRow } from '../db/sql/sources.ts';
+import { ingestSource, recordSourceRequest } from '../db/sql/sources.ts';
 import { isConnectionError } from '../db/reconnect.ts';
-import { ingest, type IngestOutcome } from '../domain/sources/ingest.ts';
+import { ingest, type IngestOutcome, type IngestSource } from '../domain/sources/ingest.ts';
 import { INGEST_PREFIX } from '../domain/sources/manage.ts';
 import { SOURCE_LIMITS } from '../limits.ts';
 import type { Logger } from '../log.ts';
@@ -25,6 +25,8 @@ interface Answer {
   /** What recent requests show: null for an accepted one. */
   error: string | null;
   events: number;
+  /** Recorded already, by the statement that committed its events. */
+  recorded?: boolean;
 }
 
 const json = (status: number, body: object, error: string | null, events = 0, headers?: Record<string, string>): Answer => ({
@@ -43,7 +45,7 @@ function answerOf(outcome: IngestOutcome): Answer {
     case 'challenge':
       return { status: 200, type: 'text/plain; charset=utf-8', body: outcome.challenge, error: null, events: 0 };
     case 'accepted':
-      return json(200, { events: outcome.events }, null, outcome.events);
+      return { ...json(200, { events: outcome.events }, null, outcome.events), recorded: outcome.recorded };
     case 'forbidden':
       return refusal(403, outcome.message);
     case 'unauthorized':
@@ -113,14 +115,14 @@ export class IngestRoute {
       return true;
     }
     const receivedAt = this.services.clock.now();
-    const answer = await this.answer(req, source);
-    await this.record(source, receivedAt, answer);
+    const answer = await this.answer(req, source, receivedAt);
+    if (!answer.recorded) await this.record(source, receivedAt, answer);
     res.writeHead(answer.status, { 'content-type': answer.type, 'cache-control': 'no-store', ...answer.headers }).end(answer.body);
     dropUnreadBody(req, res);
     return true;
   }
 
-  private async answer(req: IncomingMessage, source: IngestSourceRow): Promise<Answer> {
+  private async answer(req: IncomingMessage, source: IngestSource, receivedAt: Date): Promise<Answer> {
     const wait = await this.rate.take(`source:${source.id}`);
     if (wait > 0) {
       return refusal(429, `too many requests to this source (at most ${this.services.config.sourceRateLimitPerSecond} a second); retry after ${wait} s`, {
@@ -133,7 +135,14 @@ export class IngestRoute {
     if (body === null) return refusal(413, `the body is over ${MAX_BODY} bytes; at most ${MAX_BODY} are accepted`);
     const url = new URL(req.url ?? '/', 'http://ingest.invalid');
     try {
-      const outcome = await ingest(this.services, source, { method: req.method ?? 'GET', query: url.searchParams, headers: req.headers, body });
+      const outcome = await ingest(this.services, source, {
+        method: req.method ?? 'GET',
+        query: url.searchParams,
+        headers: req.headers,
+        body,
+        // What record() would write for the 200, written by the fan-out itself instead.
+        acceptedRecord: (events) => ({ sourceId: source.id, receivedAt, status: 200, error: null, events }),
+      });
       return answerOf(outcome);
     } catch (error) {
       // Nothing was committed (the events are one statement, or one transaction): the sender retries.
@@ -146,7 +155,7 @@ export class IngestRoute {
   }
 
   /** Best effort: a request the database cannot record is still answered. */
-  private async record(source: IngestSourceRow, receivedAt: Date, answer: Answer): Promise<void> {
+  private async record(source: IngestSource, receivedAt: Date, answer: Answer): Promise<void> {
     try {
       await recordSourceRequest(this.services.sql, { sourceId: source.id, receivedAt, status: answer.status, error: answer.error, events: answer.events });
     } catch (error) {

@@ -81,6 +81,25 @@ describe('fanOut', () => {
     expect((await firstEvents(t.app.sql, { accountId, keys: ['k1'] })).get('k1')!.id).toBe(after.id);
   });
 
+  it('records the source request it publishes for in its own transaction: with the events, or not at all', async () => {
+    const accountId = await anAccount(t);
+    const endpoint = await anEndpoint(t, accountId);
+    const sourceId = id('src');
+    await t.rows(`INSERT INTO source (id, account_id, kind, name, app_secret, verify_token) VALUES ($1, $2, 'WHATSAPP_CLOUD', 'meta', 'a', 'v')`, [sourceId, accountId]);
+    const requests = () => t.rows('SELECT status, error, events, received_at FROM source_request WHERE source_id = $1 ORDER BY id', [sourceId]);
+    const record = { sourceId, receivedAt: now, status: 200, error: null, events: 1 };
+
+    const event = anInput();
+    const delivery = { id: id('dlv'), eventId: event.id, endpointId: endpoint, eventType: event.type };
+    const stored = await fanOut(t.app.sql, { accountId, now, keysExpireAt: later, events: [event], deliveries: [delivery], record });
+    expect([...stored.delivered]).toEqual([delivery.id]);
+    expect(await requests()).toEqual([{ status: 200, error: null, events: 1, received_at: now }]);
+
+    // The same event id again: the statement fails whole, and the request is not recorded accepted.
+    await expect(fanOut(t.app.sql, { accountId, now, keysExpireAt: later, events: [event], deliveries: [], record })).rejects.toThrow(/duplicate key/);
+    expect(await requests()).toHaveLength(1);
+  });
+
   it('answers no keys without asking the database, and another account’s key with nothing', async () => {
     expect(await firstEvents(t.app.sql, { accountId: 'acct_none', keys: [] })).toEqual(new Map());
     expect(await firstEvents(t.app.sql, { accountId: 'acct_none', keys: ['k1'] })).toEqual(new Map());

@@ -2,7 +2,7 @@
 // and the record of its requests, which keeps each source's newest 100 and drops the rest.
 import { describe, expect, it } from 'vitest';
 import { ingestSource, recordSourceRequest, RECENT_REQUESTS_KEPT } from '../../src/db/sql/sources.ts';
-import { anAccount, at, id, useStatementDb } from './fixtures.ts';
+import { anAccount, anEndpoint, at, id, useStatementDb } from './fixtures.ts';
 
 const t = useStatementDb();
 
@@ -27,6 +27,19 @@ describe('hookwire_ingest_source', () => {
       expect(row!.signature_header).toEqual({ name: 'x-sig', format: 'HEX', timestampHeader: null });
       expect(await ingestSource(runner, { id: id('src') })).toBeNull();
     }
+  });
+
+  it('reads the routes of the source’s account beside it (its endpoints only), in the same statement', async () => {
+    const accountId = await anAccount(t);
+    const sourceId = await aSource('WHATSAPP_CLOUD', accountId);
+    expect((await ingestSource(t.pool, { id: sourceId }))!.routes).toEqual([]);
+    const endpoint = await anEndpoint(t, accountId, { eventTypes: ['message.*'] });
+    await anEndpoint(t, await anAccount(t));
+    const row = await ingestSource(t.pool, { id: sourceId });
+    expect(row!.routes).toEqual([{ id: endpoint, event_types: ['message.*'], session_ids: [], filter: null, version: expect.any(Number) }]);
+    // The same version as publishing's own read of it: the compiled filters' cache keys on it.
+    const [own] = await t.rows<{ v: number }>(`SELECT (extract(epoch FROM updated_at) * 1000)::float8 AS v FROM endpoint WHERE id = $1`, [endpoint]);
+    expect(row!.routes[0]!.version).toBe(own!.v);
   });
 
   it('reads nothing for a source whose account is deleted (its data goes in the background)', async () => {

@@ -3,23 +3,15 @@
 // keys. Which endpoints match an event is decided by the domain (domain/events.ts, in TypeScript),
 // not here: the fan-out statement stores what it is given.
 import type { Event } from '../../generated/prisma/client.ts';
-import { statement, type Sql } from '../sql.ts';
+import { statement, type Placeholders, type Sql } from '../sql.ts';
+import { ROUTE_COLUMNS, routesOfAccount, type EndpointRoute } from './routes.ts';
+import { recordRequestCtes, type SourceRequestRecord } from './sources.ts';
 
-/** An endpoint as routing reads it. */
-export interface EndpointRoute {
-  id: string;
-  event_types: string[];
-  session_ids: string[];
-  filter: unknown;
-  /** updated_at in ms: the version of its filter. */
-  version: number;
-}
-
-const ROUTE_COLUMNS = `id, event_types, session_ids, filter, (extract(epoch FROM updated_at) * 1000)::float8 AS version`;
+export type { EndpointRoute } from './routes.ts';
 
 export const ROUTES = statement<{ accountId: string; excludeEndpointId: string }, EndpointRoute>(
   'hookwire_publish_routes',
-  ($) => `SELECT ${ROUTE_COLUMNS} FROM endpoint WHERE account_id = ${$.accountId} AND id <> ${$.excludeEndpointId}`,
+  ($) => `${routesOfAccount($.accountId)} AND id <> ${$.excludeEndpointId}`,
 );
 
 /** Every endpoint of the account but one (pass '' to exclude none). */
@@ -87,11 +79,18 @@ export interface FanOutParams {
 export interface FanOutRow {
   /** The events stored (an event whose key was live already is not). */
   created: string[] | null;
-  /** The deliveries stored (one for an endpoint deleted meanwhile is not). */
-  delivered: string[] | null;
+  /** The deliveries given and not stored (one for an endpoint deleted meanwhile, or of an event not created); null: none. */
+  skipped: string[] | null;
   woken: number | null;
 }
 
+/**
+ * The batch as the statement binds it. The small per-event columns go as text arrays; the big or
+ * numerous ones (the events' data and envelopes, the deliveries) as one JSON text each: built by
+ * JSON.stringify in one native pass, where node-postgres would escape every element of a text
+ * array in JavaScript (escapeElement: the envelopes are full of quotes) and the answer's array of
+ * every delivery id would be parsed back character by character.
+ */
 interface FanOutColumns {
   accountId: string;
   now: Date;
@@ -99,13 +98,13 @@ interface FanOutColumns {
   eventIds: string[];
   eventTypes: string[];
   sessionIds: Array<string | null>;
-  data: string[];
-  payloads: string[];
+  /** JSON: [data, …], the values themselves. */
+  data: string;
+  /** JSON: [envelope text, …]. */
+  payloads: string;
   keys: Array<string | null>;
-  deliveryIds: string[];
-  deliveryEventIds: string[];
-  endpointIds: string[];
-  deliveryEventTypes: string[];
+  /** JSON: [[delivery id, event id, endpoint id, event type], …]. */
+  deliveries: string;
 }
 
 /**
@@ -113,14 +112,18 @@ interface FanOutColumns {
  * answered afterwards with firstEvents), events, one delivery per targeted endpoint (ACTIVE ones
  * due now; PAUSED or DISABLED ones held, unscheduled; an endpoint deleted since it was read gets
  * none), and the wake-up of the ACTIVE endpoints' lanes by hookwire_wake_lanes (the lane protocol:
- * src/db/sql/lanes.ts), in this statement's transaction.
+ * src/db/sql/lanes.ts), in this statement's transaction. It answers the deliveries it did not
+ * store (normally none), not the ones it did.
  */
-export const FAN_OUT = statement<FanOutParams, FanOutRow, FanOutColumns>(
-  'hookwire_publish',
-  ($) => `
-    WITH input AS (
-      SELECT * FROM unnest(${$.eventIds}::text[], ${$.eventTypes}::text[], ${$.sessionIds}::text[], ${$.data}::text[], ${$.payloads}::text[], ${$.keys}::text[])
+function fanOutText($: Placeholders<FanOutColumns>, more = ''): string {
+  return `
+    WITH ${more}${more ? ',' : ''} input AS (
+      SELECT * FROM ROWS FROM (unnest(${$.eventIds}::text[]), unnest(${$.eventTypes}::text[]), unnest(${$.sessionIds}::text[]),
+                               jsonb_array_elements(${$.data}::jsonb), json_array_elements_text(${$.payloads}::json), unnest(${$.keys}::text[]))
         WITH ORDINALITY AS i(id, type, session_id, data, payload, key, n)
+    ), given AS (
+      SELECT g->>0 AS id, g->>1 AS event_id, g->>2 AS endpoint_id, g->>3 AS event_type, n
+      FROM json_array_elements(${$.deliveries}::json) WITH ORDINALITY AS d(g, n)
     ), claimed AS (
       INSERT INTO idempotency_key (account_id, key, event_id, expires_at)
       SELECT ${$.accountId}, key, id, ${$.keysExpireAt} FROM input WHERE key IS NOT NULL
@@ -129,15 +132,14 @@ export const FAN_OUT = statement<FanOutParams, FanOutRow, FanOutColumns>(
       RETURNING key
     ), ev AS (
       INSERT INTO event (id, account_id, type, session_id, data, payload, created_at)
-      SELECT id, ${$.accountId}, type, session_id, data::jsonb, payload, ${$.now} FROM input
+      SELECT id, ${$.accountId}, type, session_id, data, payload, ${$.now} FROM input
       WHERE key IS NULL OR key IN (SELECT key FROM claimed)
       ORDER BY n
       RETURNING id
     ), dl AS (
       INSERT INTO delivery (id, account_id, event_id, endpoint_id, event_type, status, next_attempt_at, created_at)
       SELECT d.id, ${$.accountId}, d.event_id, d.endpoint_id, d.event_type, 'PENDING', CASE WHEN e.status = 'ACTIVE' THEN ${$.now}::timestamptz END, ${$.now}
-      FROM unnest(${$.deliveryIds}::text[], ${$.deliveryEventIds}::text[], ${$.endpointIds}::text[], ${$.deliveryEventTypes}::text[])
-        WITH ORDINALITY AS d(id, event_id, endpoint_id, event_type, n)
+      FROM given d
       JOIN ev ON ev.id = d.event_id
       JOIN endpoint e ON e.id = d.endpoint_id AND e.account_id = ${$.accountId}
       ORDER BY d.n
@@ -145,30 +147,44 @@ export const FAN_OUT = statement<FanOutParams, FanOutRow, FanOutColumns>(
     ), due AS (
       SELECT array_agg(DISTINCT endpoint_id) AS ids FROM dl WHERE active
     )
-    SELECT (SELECT array_agg(id) FROM ev) AS created, (SELECT array_agg(id) FROM dl) AS delivered,
+    SELECT (SELECT array_agg(id) FROM ev) AS created,
+           CASE WHEN (SELECT count(*) FROM dl) < (SELECT count(*) FROM given)
+                THEN (SELECT array_agg(id) FROM given WHERE id NOT IN (SELECT id FROM dl)) END AS skipped,
            hookwire_wake_lanes(due.ids, ${$.now}::timestamptz) AS woken
-    FROM due`,
-  (p) => ({
-    accountId: p.accountId,
-    now: p.now,
-    keysExpireAt: p.keysExpireAt,
-    eventIds: p.events.map((e) => e.id),
-    eventTypes: p.events.map((e) => e.type),
-    sessionIds: p.events.map((e) => e.sessionId),
-    data: p.events.map((e) => JSON.stringify(e.data)),
-    payloads: p.events.map((e) => e.payload),
-    keys: p.events.map((e) => e.idempotencyKey),
-    deliveryIds: p.deliveries.map((d) => d.id),
-    deliveryEventIds: p.deliveries.map((d) => d.eventId),
-    endpointIds: p.deliveries.map((d) => d.endpointId),
-    deliveryEventTypes: p.deliveries.map((d) => d.eventType),
-  }),
+    FROM due`;
+}
+
+const fanOutColumns = (p: FanOutParams): FanOutColumns => ({
+  accountId: p.accountId,
+  now: p.now,
+  keysExpireAt: p.keysExpireAt,
+  eventIds: p.events.map((e) => e.id),
+  eventTypes: p.events.map((e) => e.type),
+  sessionIds: p.events.map((e) => e.sessionId),
+  data: JSON.stringify(p.events.map((e) => e.data ?? null)),
+  payloads: JSON.stringify(p.events.map((e) => e.payload)),
+  keys: p.events.map((e) => e.idempotencyKey),
+  deliveries: JSON.stringify(p.deliveries.map((d) => [d.id, d.eventId, d.endpointId, d.eventType])),
+});
+
+export const FAN_OUT = statement<FanOutParams, FanOutRow, FanOutColumns>('hookwire_publish', ($) => fanOutText($), fanOutColumns);
+
+/**
+ * The same fan-out, recording the source request whose events it publishes (an ingest POST) in
+ * its transaction: one round trip, and the request is recorded accepted only if its events commit.
+ */
+export const FAN_OUT_RECORDED = statement<FanOutParams & { record: SourceRequestRecord }, FanOutRow, FanOutColumns & SourceRequestRecord>(
+  'hookwire_publish_recorded',
+  ($) => fanOutText($, recordRequestCtes($)),
+  (p) => ({ ...fanOutColumns(p), ...p.record }),
 );
 
-/** Stores events and deliveries and wakes lanes, in one statement; returns what it stored. */
-export async function fanOut(sql: Sql, params: FanOutParams): Promise<{ created: Set<string>; delivered: Set<string> }> {
-  const [row] = await sql.query(FAN_OUT, params);
-  return { created: new Set(row?.created ?? []), delivered: new Set(row?.delivered ?? []) };
+/** Stores events and deliveries and wakes lanes (and records a source request), in one statement; returns what it stored. */
+export async function fanOut(sql: Sql, params: FanOutParams & { record?: SourceRequestRecord }): Promise<{ created: Set<string>; delivered: Set<string> }> {
+  const { record } = params;
+  const [row] = record ? await sql.query(FAN_OUT_RECORDED, { ...params, record }) : await sql.query(FAN_OUT, params);
+  const skipped = new Set(row?.skipped ?? []);
+  return { created: new Set(row?.created ?? []), delivered: new Set(params.deliveries.map((d) => d.id).filter((id) => !skipped.has(id))) };
 }
 
 export const FIRST_EVENTS = statement<{ accountId: string; keys: readonly string[] }, Event & { key: string }>(

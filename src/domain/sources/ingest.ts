@@ -5,13 +5,14 @@
 // outcome into an HTTP answer and records it.
 import type { Db } from '../../db/client.ts';
 import type { Sealer } from '../../db/sealer.ts';
-import type { IngestSourceRow } from '../../db/sql/sources.ts';
+import type { EndpointRoute } from '../../db/sql/publish.ts';
+import type { IngestSourceRow, SourceRequestRecord } from '../../db/sql/sources.ts';
 import { prismaSql, type Sql } from '../../db/sql.ts';
 import { withDeadlockRetry } from '../../db/reconnect.ts';
 import type { SignatureHeaderConfig } from '../../delivery/sign.ts';
 import type { Clock } from '../clock.ts';
 import { ValidationError } from '../errors.ts';
-import { MAX_BATCH_EVENTS, publishEvents, type PublishEventInput } from '../events.ts';
+import { MAX_BATCH_EVENTS, publishEvents, type PublishEventInput, type PublishOptions } from '../events.ts';
 import type { IncomingHeaders } from './hmac.ts';
 import { answerHubChallenge, HUB_SIGNATURE_HEADER, hubChallengeQuery } from './hub.ts';
 import { receiveSignedHttpPost } from './signed-http.ts';
@@ -35,13 +36,21 @@ export interface IngestRequest {
   headers: IncomingHeaders;
   /** The raw body (empty for a GET). */
   body: Uint8Array;
+  /**
+   * The record of this request once its events are accepted: written by the fan-out statement
+   * that commits them (the outcome says `recorded`), so an accepted POST costs no statement more.
+   */
+  acceptedRecord?: (events: number) => SourceRequestRecord;
 }
+
+/** The source, with its account's routes when they were read beside it (db/sql/sources.ts ingestSource). */
+export type IngestSource = IngestSourceRow & { routes?: EndpointRoute[] };
 
 export type IngestOutcome =
   /** 200, the challenge as text/plain. */
   | { kind: 'challenge'; challenge: string }
   /** 200: every event is committed (`created` of them new; the rest repeats of earlier ones). */
-  | { kind: 'accepted'; events: number; created: number }
+  | { kind: 'accepted'; events: number; created: number; recorded: boolean }
   /** 403: the handshake was refused. */
   | { kind: 'forbidden'; message: string }
   /** 401: the signature is missing or wrong; nothing was parsed or published. */
@@ -53,7 +62,7 @@ export type IngestOutcome =
   /** 405 */
   | { kind: 'method'; allow: string[] };
 
-export async function ingest(deps: IngestDeps, source: IngestSourceRow, request: IngestRequest): Promise<IngestOutcome> {
+export async function ingest(deps: IngestDeps, source: IngestSource, request: IngestRequest): Promise<IngestOutcome> {
   const whatsapp = source.kind === 'WHATSAPP_CLOUD';
   const allow = whatsapp ? ['GET', 'POST'] : ['POST'];
   if (!allow.includes(request.method)) return { kind: 'method', allow };
@@ -87,10 +96,11 @@ export async function ingest(deps: IngestDeps, source: IngestSourceRow, request:
     events = [outcome.event];
   }
   // A webhook with no changes (Meta sends none, but a body may hold an empty entry list): nothing to commit.
-  if (events.length === 0) return { kind: 'accepted', events: 0, created: 0 };
+  if (events.length === 0) return { kind: 'accepted', events: 0, created: 0, recorded: false };
   try {
-    const created = await publishAll(deps, source.account_id, events);
-    return { kind: 'accepted', events: events.length, created };
+    const options = { routes: source.routes, record: request.acceptedRecord?.(events.length) };
+    const created = await publishAll(deps, source.account_id, events, options);
+    return { kind: 'accepted', events: events.length, created, recorded: options.record !== undefined };
   } catch (error) {
     // The catalog or the account's own type refused an event: the sender's mistake, nothing stored.
     if (error instanceof ValidationError) return { kind: 'malformed', message: error.message };
@@ -103,19 +113,21 @@ export async function ingest(deps: IngestDeps, source: IngestSourceRow, request:
  * pool (atomic, and the fewest round trips: Meta waits for the answer). A 3 MB POST of Meta's may
  * carry more: then the chunks are published in one Prisma transaction, committed together.
  */
-async function publishAll(deps: IngestDeps, accountId: string, events: PublishEventInput[]): Promise<number> {
+async function publishAll(deps: IngestDeps, accountId: string, events: PublishEventInput[], options: PublishOptions): Promise<number> {
   const count = (results: Array<{ created: boolean }>) => results.filter((r) => r.created).length;
   if (events.length <= MAX_BATCH_EVENTS) {
     // A deadlock (the fan-out against the engine's lane updates, under load) rolled the statement
     // back whole: publishing again is safe, and spares Meta a retry hours later.
-    return withDeadlockRetry(async () => count(await publishEvents(deps, accountId, events)), DEADLOCK_TRIES);
+    return withDeadlockRetry(async () => count(await publishEvents(deps, accountId, events, options)), DEADLOCK_TRIES);
   }
   return deps.db.$transaction(
     async (tx) => {
       const inTx = { ...deps, sql: prismaSql(tx) };
       let created = 0;
       for (let i = 0; i < events.length; i += MAX_BATCH_EVENTS) {
-        created += count(await publishEvents(inTx, accountId, events.slice(i, i + MAX_BATCH_EVENTS)));
+        // The request is recorded with the last chunk, in the same transaction.
+        const last = i + MAX_BATCH_EVENTS >= events.length;
+        created += count(await publishEvents(inTx, accountId, events.slice(i, i + MAX_BATCH_EVENTS), last ? options : { routes: options.routes }));
       }
       return created;
     },
