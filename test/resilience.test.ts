@@ -21,6 +21,7 @@ import { ADMIN_KEY, startTestApp, TEST_ENCRYPTION_KEY, type TestApp } from './su
 import { spawnWorker, type Child } from './support/processes.ts';
 import { createTestDatabase, type TestDatabase } from './support/db.ts';
 import { freePort } from '../src/db/local.ts';
+import { newId } from '../src/db/ids.ts';
 import { expectQuiet, startReceiver, type Receiver } from './support/receiver.ts';
 import { sleep, waitUntil } from './support/wait.ts';
 
@@ -459,14 +460,18 @@ describe('a worker runner that ends without being asked to', () => {
     const t = await startTestApp({ role: 'all' });
     try {
       const { accountId } = await t.newAccount('runner supervision');
+      // The crontab's purge_expired task, seen by what it removes: an idempotency key past its 24
+      // hours (history itself goes by whole weekly partitions, test/db/partitions.test.ts).
       const purgedEvent = async () => {
-        const id = `evt_${Date.now().toString(36).padStart(26, '0')}`;
-        await withPg(t.db.url, (c) =>
-          c.query(`INSERT INTO event (id, account_id, type, data, payload, created_at) VALUES ($1, $2, 'webhook.test', '{}', '{}', now() - interval '400 days')`, [id, accountId]),
-        );
+        const eventId = newId('Event');
+        const key = `expired-${eventId}`;
+        await withPg(t.db.url, async (c) => {
+          await c.query(`INSERT INTO event (id, account_id, type, data, payload) VALUES ($1, $2, 'webhook.test', '{}', '{}')`, [eventId, accountId]);
+          await c.query(`INSERT INTO idempotency_key (account_id, key, event_id, expires_at) VALUES ($1, $2, $3, now() - interval '1 day')`, [accountId, key, eventId]);
+        });
         await withPg(t.db.url, (c) => c.query(`SELECT graphile_worker.add_job('purge_expired')`));
-        await waitUntil(`the purge to remove ${id}`, () =>
-          withPg(t.db.url, async (c) => ((await c.query('SELECT 1 FROM event WHERE id = $1', [id])).rowCount === 0 ? true : undefined)),
+        await waitUntil(`the purge to remove the expired key ${key}`, () =>
+          withPg(t.db.url, async (c) => ((await c.query('SELECT 1 FROM idempotency_key WHERE account_id = $1 AND key = $2', [accountId, key])).rowCount === 0 ? true : undefined)),
         20_000);
       };
       await purgedEvent();
