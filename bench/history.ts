@@ -133,7 +133,13 @@ async function measurePurge(server: PgServer, db: string, api: GraphQLClient, ke
       for (const deadline = Date.now() + 180_000; (await succeeded()) < start + events * 5; ) {
         if (Date.now() > deadline) {
           const { rows } = await pool.query(`SELECT status, count(*)::int AS n FROM delivery WHERE created_at > now() - interval '1 hour' GROUP BY 1`);
-          throw new Error(`the purge bench backlog was not delivered within 180 s: ${JSON.stringify(rows)}; worker:\n${worker.output().slice(-3000)}`);
+          // The lanes of the endpoints still owed a delivery: whether one is held, woken or forgotten.
+          const { rows: lanes } = await pool.query(
+            `SELECT l.*, now() AS db_now, (SELECT min(next_attempt_at) FROM delivery d WHERE d.endpoint_id = l.endpoint_id AND d.status = 'PENDING' AND d.created_at > now() - interval '1 hour') AS owed_at,
+                    (SELECT count(*) FROM delivery d WHERE d.endpoint_id = l.endpoint_id AND d.status = 'PENDING' AND d.created_at > now() - interval '1 hour')::int AS owed
+               FROM endpoint_lane l WHERE l.endpoint_id IN (SELECT endpoint_id FROM delivery WHERE status = 'PENDING' AND created_at > now() - interval '1 hour')`,
+          );
+          throw new Error(`the purge bench backlog was not delivered within 180 s: ${JSON.stringify(rows)}; lanes: ${JSON.stringify(lanes)}; worker:\n${worker.output().slice(-3000)}`);
         }
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
