@@ -17,8 +17,18 @@ import type { Metrics } from '../metrics.ts';
 import type { Transformer } from '../delivery/transform.ts';
 import type { Sealer } from '../db/sealer.ts';
 import { retryOnConnectionError, withDeadlockRetry } from '../db/reconnect.ts';
-import { drainLane, type DrainDeps, type LaneControl, type SliceEnd } from './drainer.ts';
-import { claimLanes, LANES_CHANNEL, nextReadyAt, releaseLane, renewLeases, type ClaimedLane } from '../db/sql/lanes.ts';
+import { drainLane, sliceBatch, type DrainDeps, type LaneControl, type SliceEnd } from './drainer.ts';
+import {
+  claimDueLanes,
+  claimLanes,
+  LANES_CHANNEL,
+  nextReadyAt,
+  releaseLanes,
+  renewLeases,
+  type ClaimedDelivery,
+  type ClaimedLane,
+} from '../db/sql/lanes.ts';
+import { LaneReleases } from './drainer-releases.ts';
 import { AttemptRecorder } from './recorder.ts';
 import { Semaphore } from './semaphore.ts';
 import { BrokerPool } from '../delivery/brokers/pool.ts';
@@ -74,12 +84,17 @@ class LaneEngine implements Engine {
   private renewing = false;
   /** How far apart renewals are (ms): a third of the grace, within [100, 5,000]. */
   private readonly renewEveryMs: number;
+  /** Lanes whose slices ended together are given back in one statement (see LaneReleases). */
+  private readonly releases: LaneReleases;
 
   constructor(options: EngineOptions) {
     const { pool, config, logger } = options;
     this.options = options;
     this.recorder = new AttemptRecorder(pool, { db: options.db, failingAfter: config.failingAfter }, logger);
     this.renewEveryMs = Math.max(100, Math.min(5_000, Math.floor(config.laneLeaseGraceMs / 3)));
+    this.releases = new LaneReleases((lanes) =>
+      retryOnConnectionError(() => withDeadlockRetry(() => releaseLanes(pool, { worker: this.workerId, now: options.clock.now(), lanes }))),
+    );
     this.brokers = new BrokerPool({ allowPrivateNetworks: config.allowPrivateNetworks, logger, connectionName: `hookwire-worker ${this.workerId}` });
     this.drainDeps = {
       pool,
@@ -225,7 +240,8 @@ class LaneEngine implements Engine {
         if (free <= 0 || this.stopping) break;
         const now = clock.now();
         const lanes = await claimLanes(pool, { worker: this.workerId, now, limit: free, leaseGraceMs: config.laneLeaseGraceMs });
-        for (const lane of lanes) this.drain(lane);
+        const first = await this.firstClaims(lanes);
+        for (const lane of lanes) this.drain(lane, first.get(lane.endpoint_id));
         if (lanes.length < free) {
           const next = await nextReadyAt(pool, { now });
           this.arm(next ? next.getTime() - now.getTime() : config.workerPollMs);
@@ -239,7 +255,24 @@ class LaneEngine implements Engine {
     }
   }
 
-  private drain(lane: ClaimedLane): void {
+  /**
+   * The first claim of every lane just claimed, in one statement (an ordered lane, or a held one,
+   * claims its own). When it fails, each slice claims for itself: the lanes are this worker's now.
+   */
+  private async firstClaims(lanes: readonly ClaimedLane[]): Promise<Map<string, ClaimedDelivery[]>> {
+    const { pool, clock, config, logger } = this.options;
+    const asked = lanes
+      .filter((lane) => !lane.ordered && lane.status === 'ACTIVE' && !this.running.has(lane.endpoint_id))
+      .map((lane) => ({ endpointId: lane.endpoint_id, limit: sliceBatch(lane, config.endpointConcurrency) }));
+    try {
+      return await claimDueLanes(pool, { lanes: asked, now: clock.now() });
+    } catch (error) {
+      logger.warn(`engine: could not claim the due deliveries of ${asked.length} lane(s) at once (${(error as Error).message}); each claims its own`);
+      return new Map();
+    }
+  }
+
+  private drain(lane: ClaimedLane, first?: ClaimedDelivery[]): void {
     const id = lane.endpoint_id;
     const { clock, config } = this.options;
     const leaseUntil = clock.now().getTime() + lane.timeout_ms + config.laneLeaseGraceMs;
@@ -258,7 +291,7 @@ class LaneEngine implements Engine {
       token: lane.lease_token,
     };
     this.running.set(id, control);
-    const done = this.slice(lane, control)
+    const done = this.slice(lane, control, first)
       .catch((error: unknown) => this.options.logger.error(`lane of ${id} could not be given back (its lease will run out)`, error))
       .finally(() => {
         this.drains.delete(done);
@@ -268,12 +301,12 @@ class LaneEngine implements Engine {
   }
 
   /** One slice of the lane, then the lane given back with what the slice learnt of it. */
-  private async slice(lane: ClaimedLane, control: LaneControl): Promise<void> {
+  private async slice(lane: ClaimedLane, control: LaneControl, first?: ClaimedDelivery[]): Promise<void> {
     const { pool, clock, logger } = this.options;
     const id = lane.endpoint_id;
     let end: SliceEnd;
     try {
-      end = await drainLane(this.drainDeps, lane, control);
+      end = await drainLane(this.drainDeps, lane, control, first);
     } finally {
       // Before the lane is given back: once it is, a round of this worker may claim it again.
       this.running.delete(id);
@@ -294,11 +327,7 @@ class LaneEngine implements Engine {
         return;
       }
     }
-    const readyAt = await retryOnConnectionError(() =>
-      withDeadlockRetry(() =>
-        releaseLane(pool, { endpointId: id, worker: this.workerId, token: control.token, now: clock.now(), notBefore: end.notBefore, rateWindowStart: end.rateWindowStart, rateCount: end.rateCount }),
-      ),
-    );
+    const readyAt = await this.releases.give({ endpointId: id, token: control.token, notBefore: end.notBefore, rateWindowStart: end.rateWindowStart, rateCount: end.rateCount });
     logger.debug(`lane ${id}: ${end.attempts} attempt(s), slice of ${end.ms} ms ended ${end.stopped}, next due ${readyAt?.toISOString() ?? 'when woken'}`);
     if (readyAt) this.arm(readyAt.getTime() - clock.now().getTime());
   }

@@ -280,6 +280,45 @@ export function claimDue(db: Runner, params: ClaimDueParams): Promise<ClaimedDel
   return sqlOf(db).query(CLAIM_DUE, params);
 }
 
+export interface ClaimDueLanesParams {
+  /** Lanes just claimed (not ordered), each with how many deliveries at most. */
+  lanes: ReadonlyArray<{ endpointId: string; limit: number }>;
+  now: Date;
+}
+
+export const CLAIM_DUE_LANES = statement<
+  ClaimDueLanesParams,
+  ClaimedDelivery & { endpoint_id: string },
+  { endpointIds: string[]; limits: number[]; now: Date }
+>(
+  'hookwire_claim_due_lanes',
+  ($) => `
+    SELECT r.endpoint_id, due.*
+    FROM unnest(${$.endpointIds}::text[], ${$.limits}::int[]) AS r(endpoint_id, lim)
+    CROSS JOIN LATERAL (
+      SELECT ${DELIVERY_COLUMNS}
+      FROM delivery d JOIN event ev ON ev.id = d.event_id
+      WHERE d.endpoint_id = r.endpoint_id AND d.status = 'PENDING' AND d.next_attempt_at <= ${$.now}
+        AND EXISTS (SELECT 1 FROM endpoint e JOIN account a ON a.id = e.account_id
+                    WHERE e.id = r.endpoint_id AND e.status = 'ACTIVE' AND a.status = 'ACTIVE' AND a.deleted_at IS NULL)
+      ORDER BY d.next_attempt_at, d.id
+      LIMIT r.lim
+    ) due`,
+  (p) => ({ endpointIds: p.lanes.map((l) => l.endpointId), limits: p.lanes.map((l) => l.limit), now: p.now }),
+);
+
+/**
+ * The first claimDue of many lanes in one statement: each lane's due deliveries, soonest first, up
+ * to its limit (nothing for a lane whose endpoint or account is held). Every lane asked for is in
+ * the answer, with no deliveries when none is due.
+ */
+export async function claimDueLanes(db: Runner, params: ClaimDueLanesParams): Promise<Map<string, ClaimedDelivery[]>> {
+  const due = new Map<string, ClaimedDelivery[]>(params.lanes.map((l) => [l.endpointId, []]));
+  if (params.lanes.length === 0) return due;
+  for (const { endpoint_id, ...delivery } of await sqlOf(db).query(CLAIM_DUE_LANES, params)) due.get(endpoint_id)?.push(delivery);
+  return due;
+}
+
 export const CLAIM_HEAD = statement<{ endpointId: string }, ClaimedDelivery>(
   'hookwire_claim_head',
   ($) => `
@@ -345,14 +384,45 @@ export interface ReleaseLaneParams {
   rateCount: number;
 }
 
-export const RELEASE_LANE = statement<ReleaseLaneParams, { ready_at: Date | null }>(
-  'hookwire_release_lane',
+export const RELEASE_LANES = statement<
+  { worker: string; now: Date; lanes: ReadonlyArray<Omit<ReleaseLaneParams, 'worker' | 'now'>> },
+  { endpoint_id: string; ready_at: Date | null },
+  { endpointIds: string[]; worker: string; tokens: string[]; now: Date; notBefore: (Date | null)[]; rateWindowStart: (Date | null)[]; rateCount: number[] }
+>(
+  'hookwire_release_lanes',
   ($) =>
-    `SELECT hookwire_release_lane(${$.endpointId}, ${$.worker}, ${$.token}::bigint, ${$.now}, ${$.notBefore}, ${$.rateWindowStart}, ${$.rateCount}) AS ready_at`,
+    `SELECT released_id AS endpoint_id, released_ready_at AS ready_at
+     FROM hookwire_release_lanes(${$.endpointIds}::text[], ${$.worker}, ${$.tokens}::bigint[], ${$.now}::timestamptz,
+                                 ${$.notBefore}::timestamptz[], ${$.rateWindowStart}::timestamptz[], ${$.rateCount}::int[])`,
+  (p) => ({
+    endpointIds: p.lanes.map((l) => l.endpointId),
+    worker: p.worker,
+    tokens: p.lanes.map((l) => l.token),
+    now: p.now,
+    notBefore: p.lanes.map((l) => l.notBefore),
+    rateWindowStart: p.lanes.map((l) => l.rateWindowStart),
+    rateCount: p.lanes.map((l) => l.rateCount),
+  }),
 );
 
-/** Gives the lane back (see hookwire_release_lane); returns when it is next due, or null (also when it was not this holder's any more). */
+/**
+ * Gives back several lanes of one worker in one statement (hookwire_release_lanes: the bucket locks
+ * exclusively, in bucket order, then one set-based UPDATE). Returns each lane this holder still
+ * held (its token current) with when it is next due (null: when woken); a lane missing was not
+ * this holder's any more and is unchanged. A batch holds each endpoint at most once.
+ */
+export async function releaseLanes(
+  db: Runner,
+  params: { worker: string; now: Date; lanes: ReadonlyArray<Omit<ReleaseLaneParams, 'worker' | 'now'>> },
+): Promise<Map<string, Date | null>> {
+  if (params.lanes.length === 0) return new Map();
+  const rows = await sqlOf(db).query(RELEASE_LANES, params);
+  return new Map(rows.map((row) => [row.endpoint_id, row.ready_at]));
+}
+
+/** Gives one lane back (a batch of one, see releaseLanes); returns when it is next due, or null (also when it was not this holder's any more). */
 export async function releaseLane(db: Runner, params: ReleaseLaneParams): Promise<Date | null> {
-  const [row] = await sqlOf(db).query(RELEASE_LANE, params);
-  return row?.ready_at ?? null;
+  const { worker, now, ...lane } = params;
+  const released = await releaseLanes(db, { worker, now, lanes: [lane] });
+  return released.get(params.endpointId) ?? null;
 }
