@@ -17,17 +17,8 @@ import type { Metrics } from '../metrics.ts';
 import type { Transformer } from '../delivery/transform.ts';
 import type { Sealer } from '../db/sealer.ts';
 import { retryOnConnectionError, withDeadlockRetry } from '../db/reconnect.ts';
-import { drainLane, sliceBatch, type DrainDeps, type LaneControl, type SliceEnd } from './drainer.ts';
-import {
-  claimDueLanes,
-  claimLanes,
-  LANES_CHANNEL,
-  nextReadyAt,
-  releaseLanes,
-  renewLeases,
-  type ClaimedDelivery,
-  type ClaimedLane,
-} from '../db/sql/lanes.ts';
+import { drainLane, type DrainDeps, type LaneControl, type SliceEnd } from './drainer.ts';
+import { claimLanes, LANES_CHANNEL, nextReadyAt, releaseLanes, renewLeases, type ClaimedLane } from '../db/sql/lanes.ts';
 import { LaneReleases } from './drainer-releases.ts';
 import { AttemptRecorder } from './recorder.ts';
 import { Semaphore } from './semaphore.ts';
@@ -240,8 +231,7 @@ class LaneEngine implements Engine {
         if (free <= 0 || this.stopping) break;
         const now = clock.now();
         const lanes = await claimLanes(pool, { worker: this.workerId, now, limit: free, leaseGraceMs: config.laneLeaseGraceMs });
-        const first = await this.firstClaims(lanes);
-        for (const lane of lanes) this.drain(lane, first.get(lane.endpoint_id));
+        for (const lane of lanes) this.drain(lane);
         if (lanes.length < free) {
           const next = await nextReadyAt(pool, { now });
           this.arm(next ? next.getTime() - now.getTime() : config.workerPollMs);
@@ -255,24 +245,7 @@ class LaneEngine implements Engine {
     }
   }
 
-  /**
-   * The first claim of every lane just claimed, in one statement (an ordered lane, or a held one,
-   * claims its own). When it fails, each slice claims for itself: the lanes are this worker's now.
-   */
-  private async firstClaims(lanes: readonly ClaimedLane[]): Promise<Map<string, ClaimedDelivery[]>> {
-    const { pool, clock, config, logger } = this.options;
-    const asked = lanes
-      .filter((lane) => !lane.ordered && lane.status === 'ACTIVE' && !this.running.has(lane.endpoint_id))
-      .map((lane) => ({ endpointId: lane.endpoint_id, limit: sliceBatch(lane, config.endpointConcurrency) }));
-    try {
-      return await claimDueLanes(pool, { lanes: asked, now: clock.now() });
-    } catch (error) {
-      logger.warn(`engine: could not claim the due deliveries of ${asked.length} lane(s) at once (${(error as Error).message}); each claims its own`);
-      return new Map();
-    }
-  }
-
-  private drain(lane: ClaimedLane, first?: ClaimedDelivery[]): void {
+  private drain(lane: ClaimedLane): void {
     const id = lane.endpoint_id;
     const { clock, config } = this.options;
     const leaseUntil = clock.now().getTime() + lane.timeout_ms + config.laneLeaseGraceMs;
@@ -291,7 +264,7 @@ class LaneEngine implements Engine {
       token: lane.lease_token,
     };
     this.running.set(id, control);
-    const done = this.slice(lane, control, first)
+    const done = this.slice(lane, control)
       .catch((error: unknown) => this.options.logger.error(`lane of ${id} could not be given back (its lease will run out)`, error))
       .finally(() => {
         this.drains.delete(done);
@@ -301,12 +274,12 @@ class LaneEngine implements Engine {
   }
 
   /** One slice of the lane, then the lane given back with what the slice learnt of it. */
-  private async slice(lane: ClaimedLane, control: LaneControl, first?: ClaimedDelivery[]): Promise<void> {
+  private async slice(lane: ClaimedLane, control: LaneControl): Promise<void> {
     const { pool, clock, logger } = this.options;
     const id = lane.endpoint_id;
     let end: SliceEnd;
     try {
-      end = await drainLane(this.drainDeps, lane, control, first);
+      end = await drainLane(this.drainDeps, lane, control);
     } finally {
       // Before the lane is given back: once it is, a round of this worker may claim it again.
       this.running.delete(id);
