@@ -11,7 +11,9 @@
 // - hookwire_release_lane(...): takes the lane's bucket lock EXCLUSIVELY, then sets ready_at to the
 //   endpoint's soonest pending delivery (null when it has none or is held) and drops the lease.
 //   Replaced by 20261209000000_platform_accounts: an endpoint of a disabled or deleted account is
-//   held too.
+//   held too. Replaced in use by hookwire_release_lanes (20261217000000_lane_batches): the same for
+//   many lanes of one worker in one statement, the bucket locks EXCLUSIVELY in bucket order (the
+//   order wakes take them shared), then one set-based UPDATE; a stale token changes only its lane.
 //
 // The locking protocol: a writer that makes deliveries due (publish, resume, retry, recover) wakes
 // their lanes in its own transaction, so the shared bucket locks are held until it commits. A worker
