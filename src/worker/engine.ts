@@ -18,7 +18,8 @@ import type { Transformer } from '../delivery/transform.ts';
 import type { Sealer } from '../db/sealer.ts';
 import { retryOnConnectionError, withDeadlockRetry } from '../db/reconnect.ts';
 import { drainLane, type DrainDeps, type LaneControl, type SliceEnd } from './drainer.ts';
-import { claimLanes, LANES_CHANNEL, nextReadyAt, releaseLane, renewLeases, type ClaimedLane } from '../db/sql/lanes.ts';
+import { claimLanes, LANES_CHANNEL, nextReadyAt, releaseLanes, renewLeases, type ClaimedLane } from '../db/sql/lanes.ts';
+import { LaneReleases } from './drainer-releases.ts';
 import { AttemptRecorder } from './recorder.ts';
 import { Semaphore } from './semaphore.ts';
 import { BrokerPool } from '../delivery/brokers/pool.ts';
@@ -74,12 +75,17 @@ class LaneEngine implements Engine {
   private renewing = false;
   /** How far apart renewals are (ms): a third of the grace, within [100, 5,000]. */
   private readonly renewEveryMs: number;
+  /** Lanes whose slices ended together are given back in one statement (see LaneReleases). */
+  private readonly releases: LaneReleases;
 
   constructor(options: EngineOptions) {
     const { pool, config, logger } = options;
     this.options = options;
     this.recorder = new AttemptRecorder(pool, { db: options.db, failingAfter: config.failingAfter }, logger);
     this.renewEveryMs = Math.max(100, Math.min(5_000, Math.floor(config.laneLeaseGraceMs / 3)));
+    this.releases = new LaneReleases((lanes) =>
+      retryOnConnectionError(() => withDeadlockRetry(() => releaseLanes(pool, { worker: this.workerId, now: options.clock.now(), lanes }))),
+    );
     this.brokers = new BrokerPool({ allowPrivateNetworks: config.allowPrivateNetworks, logger, connectionName: `hookwire-worker ${this.workerId}` });
     this.drainDeps = {
       pool,
@@ -294,11 +300,7 @@ class LaneEngine implements Engine {
         return;
       }
     }
-    const readyAt = await retryOnConnectionError(() =>
-      withDeadlockRetry(() =>
-        releaseLane(pool, { endpointId: id, worker: this.workerId, token: control.token, now: clock.now(), notBefore: end.notBefore, rateWindowStart: end.rateWindowStart, rateCount: end.rateCount }),
-      ),
-    );
+    const readyAt = await this.releases.give({ endpointId: id, token: control.token, notBefore: end.notBefore, rateWindowStart: end.rateWindowStart, rateCount: end.rateCount });
     logger.debug(`lane ${id}: ${end.attempts} attempt(s), slice of ${end.ms} ms ended ${end.stopped}, next due ${readyAt?.toISOString() ?? 'when woken'}`);
     if (readyAt) this.arm(readyAt.getTime() - clock.now().getTime());
   }

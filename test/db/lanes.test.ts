@@ -10,11 +10,13 @@ import {
   LANES_CHANNEL,
   nextReadyAt,
   releaseLane,
+  releaseLanes,
   renewLeases,
   storeTransformed,
   wakeLanes,
 } from '../../src/db/sql/lanes.ts';
 import { recordAttempts, type AttemptToRecord } from '../../src/db/sql/record-attempts.ts';
+import { LaneReleases } from '../../src/worker/drainer-releases.ts';
 import { aDelivery, anAccount, anEndpoint, at, id, listen, someoneWaitsForALock, useStatementDb } from './fixtures.ts';
 
 const t = useStatementDb();
@@ -346,6 +348,104 @@ describe('releaseLane', () => {
     } finally {
       writer.release();
     }
+  });
+});
+
+describe('releaseLanes (a batch of lanes, one statement)', () => {
+  async function leased(endpointId: string, token: number, worker = 'w1') {
+    await t.rows(`UPDATE endpoint_lane SET ready_at = $2, leased_by = $3, lease_until = $4, lease_token = $5 WHERE endpoint_id = $1`, [
+      endpointId,
+      at(-1),
+      worker,
+      at(60),
+      token,
+    ]);
+  }
+  const gave = (endpointId: string, token: string, rateCount = 0, notBefore: Date | null = null) => ({
+    endpointId,
+    token,
+    notBefore,
+    rateWindowStart: rateCount > 0 ? at(-2) : null,
+    rateCount,
+  });
+
+  it('gives each lane back with its own next due time and rate window; a stale token changes only its own lane', async () => {
+    const [due, later, idle, stale, other] = await Promise.all([1, 2, 3, 4, 5].map(() => anEndpoint(t, t.accountId)));
+    await aDelivery(t, t.accountId, due!, { nextAttemptAt: at(-5) });
+    await aDelivery(t, t.accountId, later!, { nextAttemptAt: at(30) });
+    await aDelivery(t, t.accountId, stale!, { nextAttemptAt: at(-5) });
+    for (const endpointId of [due!, later!, idle!]) await leased(endpointId, 3);
+    await leased(stale!, 8);
+    await leased(other!, 3, 'w2');
+    const released = await releaseLanes(t.pool, {
+      worker: 'w1',
+      now: at(0),
+      lanes: [gave(due!, '3', 4), gave(later!, '3', 0, at(40)), gave(idle!, '3'), gave(stale!, '7', 9), gave(other!, '3', 9)],
+    });
+    expect(released).toEqual(new Map([[due!, at(0)], [later!, at(40)], [idle!, null]]));
+    expect(await lane(due!)).toMatchObject({ ready_at: at(0), leased_by: null, lease_until: null, rate_window_start: at(-2), rate_count: 4 });
+    expect(await lane(later!)).toMatchObject({ ready_at: at(40), leased_by: null, rate_count: 0 });
+    expect(await lane(idle!)).toMatchObject({ ready_at: null, leased_by: null });
+    // Taken over (a newer token; another worker): exactly as they were.
+    expect(await lane(stale!)).toMatchObject({ ready_at: at(-1), leased_by: 'w1', lease_until: at(60), lease_token: '8', rate_count: 0 });
+    expect(await lane(other!)).toMatchObject({ ready_at: at(-1), leased_by: 'w2', lease_token: '3', rate_count: 0 });
+  });
+
+  it('waits for writers still in their transactions on any of the batch\'s buckets, then sees what they made due', async () => {
+    const endpoints = await Promise.all([1, 2, 3, 4].map(() => anEndpoint(t, t.accountId)));
+    for (const endpointId of endpoints) await leased(endpointId, 0);
+    const [woken, alsoWoken] = [endpoints[1]!, endpoints[3]!];
+    const writer = await t.pool.connect();
+    try {
+      await writer.query('BEGIN');
+      for (const [n, endpointId] of [woken, alsoWoken].entries()) {
+        await writer.query(`INSERT INTO event (id, account_id, type, data, payload) VALUES ($1, $2, 'message.received', '{}', '{}')`, [`evt_batch${n}`, t.accountId]);
+        await writer.query(
+          `INSERT INTO delivery (id, account_id, event_id, endpoint_id, event_type, next_attempt_at) VALUES ($1, $2, $3, $4, 'message.received', $5)`,
+          [`dlv_batch${n}`, t.accountId, `evt_batch${n}`, endpointId, at(-1)],
+        );
+      }
+      await wakeLanes(poolSql(writer), { endpointIds: [alsoWoken, woken], at: at(-1) });
+      const released = releaseLanes(t.pool, { worker: 'w1', now: at(0), lanes: [...endpoints].reverse().map((endpointId) => gave(endpointId, '0')) });
+      await someoneWaitsForALock(t);
+      await writer.query('COMMIT');
+      expect(await released).toEqual(new Map(endpoints.map((endpointId) => [endpointId, endpointId === woken || endpointId === alsoWoken ? at(0) : null])));
+    } finally {
+      writer.release();
+    }
+    for (const endpointId of [woken, alsoWoken]) expect((await lane(endpointId)).ready_at).toEqual(at(0));
+  });
+
+  it('leaves a lane idle after its release to the next writer\'s wake', async () => {
+    const endpointId = await anEndpoint(t, t.accountId);
+    await leased(endpointId, 0);
+    expect(await releaseLanes(t.pool, { worker: 'w1', now: at(0), lanes: [gave(endpointId, '0')] })).toEqual(new Map([[endpointId, null]]));
+    await aDelivery(t, t.accountId, endpointId, { nextAttemptAt: at(-1) });
+    expect(await wakeLanes(t.pool, { endpointIds: [endpointId], at: at(-1) })).toBe(1);
+    expect((await lane(endpointId)).ready_at).toEqual(at(-1));
+  });
+
+  it('shares one statement among the slices that end together (LaneReleases), each endpoint once per batch', async () => {
+    const endpoints = await Promise.all([1, 2, 3].map(() => anEndpoint(t, t.accountId)));
+    for (const endpointId of endpoints) {
+      await aDelivery(t, t.accountId, endpointId, { nextAttemptAt: at(-1) });
+      await leased(endpointId, 0);
+    }
+    const batches: string[][] = [];
+    const releases = new LaneReleases((lanes) => {
+      batches.push(lanes.map((l) => l.endpointId));
+      return releaseLanes(t.pool, { worker: 'w1', now: at(0), lanes });
+    });
+    // The first endpoint twice (a stale give of it): it goes in a batch of its own, and changes nothing there.
+    const answers = await Promise.all([...endpoints.map((endpointId) => releases.give(gave(endpointId, '0'))), releases.give(gave(endpoints[0]!, '0'))]);
+    expect(answers).toEqual([at(0), at(0), at(0), null]);
+    expect(batches).toEqual([endpoints, [endpoints[0]]]);
+  });
+
+  it('tells every slice of a batch that failed', async () => {
+    const releases = new LaneReleases(() => releaseLanes(t.pool, { worker: 'w1', now: at(0), lanes: [gave('ep_x', 'not a number')] }));
+    const answers = await Promise.allSettled([releases.give(gave('ep_a', '0')), releases.give(gave('ep_b', '0'))]);
+    expect(answers.map((a) => a.status)).toEqual(['rejected', 'rejected']);
   });
 });
 

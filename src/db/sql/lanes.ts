@@ -11,7 +11,9 @@
 // - hookwire_release_lane(...): takes the lane's bucket lock EXCLUSIVELY, then sets ready_at to the
 //   endpoint's soonest pending delivery (null when it has none or is held) and drops the lease.
 //   Replaced by 20261209000000_platform_accounts: an endpoint of a disabled or deleted account is
-//   held too.
+//   held too. Replaced in use by hookwire_release_lanes (20261217000000_lane_batches): the same for
+//   many lanes of one worker in one statement, the bucket locks EXCLUSIVELY in bucket order (the
+//   order wakes take them shared), then one set-based UPDATE; a stale token changes only its lane.
 //
 // The locking protocol: a writer that makes deliveries due (publish, resume, retry, recover) wakes
 // their lanes in its own transaction, so the shared bucket locks are held until it commits. A worker
@@ -345,14 +347,45 @@ export interface ReleaseLaneParams {
   rateCount: number;
 }
 
-export const RELEASE_LANE = statement<ReleaseLaneParams, { ready_at: Date | null }>(
-  'hookwire_release_lane',
+export const RELEASE_LANES = statement<
+  { worker: string; now: Date; lanes: ReadonlyArray<Omit<ReleaseLaneParams, 'worker' | 'now'>> },
+  { endpoint_id: string; ready_at: Date | null },
+  { endpointIds: string[]; worker: string; tokens: string[]; now: Date; notBefore: (Date | null)[]; rateWindowStart: (Date | null)[]; rateCount: number[] }
+>(
+  'hookwire_release_lanes',
   ($) =>
-    `SELECT hookwire_release_lane(${$.endpointId}, ${$.worker}, ${$.token}::bigint, ${$.now}, ${$.notBefore}, ${$.rateWindowStart}, ${$.rateCount}) AS ready_at`,
+    `SELECT released_id AS endpoint_id, released_ready_at AS ready_at
+     FROM hookwire_release_lanes(${$.endpointIds}::text[], ${$.worker}, ${$.tokens}::bigint[], ${$.now}::timestamptz,
+                                 ${$.notBefore}::timestamptz[], ${$.rateWindowStart}::timestamptz[], ${$.rateCount}::int[])`,
+  (p) => ({
+    endpointIds: p.lanes.map((l) => l.endpointId),
+    worker: p.worker,
+    tokens: p.lanes.map((l) => l.token),
+    now: p.now,
+    notBefore: p.lanes.map((l) => l.notBefore),
+    rateWindowStart: p.lanes.map((l) => l.rateWindowStart),
+    rateCount: p.lanes.map((l) => l.rateCount),
+  }),
 );
 
-/** Gives the lane back (see hookwire_release_lane); returns when it is next due, or null (also when it was not this holder's any more). */
+/**
+ * Gives back several lanes of one worker in one statement (hookwire_release_lanes: the bucket locks
+ * exclusively, in bucket order, then one set-based UPDATE). Returns each lane this holder still
+ * held (its token current) with when it is next due (null: when woken); a lane missing was not
+ * this holder's any more and is unchanged. A batch holds each endpoint at most once.
+ */
+export async function releaseLanes(
+  db: Runner,
+  params: { worker: string; now: Date; lanes: ReadonlyArray<Omit<ReleaseLaneParams, 'worker' | 'now'>> },
+): Promise<Map<string, Date | null>> {
+  if (params.lanes.length === 0) return new Map();
+  const rows = await sqlOf(db).query(RELEASE_LANES, params);
+  return new Map(rows.map((row) => [row.endpoint_id, row.ready_at]));
+}
+
+/** Gives one lane back (a batch of one, see releaseLanes); returns when it is next due, or null (also when it was not this holder's any more). */
 export async function releaseLane(db: Runner, params: ReleaseLaneParams): Promise<Date | null> {
-  const [row] = await sqlOf(db).query(RELEASE_LANE, params);
-  return row?.ready_at ?? null;
+  const { worker, now, ...lane } = params;
+  const released = await releaseLanes(db, { worker, now, lanes: [lane] });
+  return released.get(params.endpointId) ?? null;
 }
