@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fill } from '../../bench/history-fill.ts';
 import { READS, RECOVER_READ } from '../../bench/history.ts';
 import { newId } from '../../src/db/ids.ts';
+import { COUNT_PENDING } from '../../src/db/sql/deliveries.ts';
+import { CLAIM_DUE, CLAIM_HEAD } from '../../src/db/sql/lanes.ts';
 import { timelineWindow } from '../../src/domain/timeline.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 
@@ -104,6 +106,22 @@ async function problemsOfStatements(statements: typeof seen, bound = 1_100): Pro
   return found;
 }
 
+// Reads by status and by event beside the bench's (READS): pages of one status walk the endpoint's or
+// the account's deliveries newest first until the page is full, an event's by its index; none reads a
+// whole history.
+const MORE_READS: Record<string, string> = {
+  'endpoint { deliveries(status: PENDING) }': `
+    query($id: ID!) { endpoint(id: $id) { id deliveries(first: 50, status: PENDING) { totalCount edges { node { id status } } } } }`,
+  'endpoint { deliveries(status: FAILED, after) }': `
+    query($id: ID!, $after: String) { endpoint(id: $id) { id deliveries(first: 50, status: FAILED, after: $after) { edges { node { id } } } } }`,
+  'deliveries(status: FAILED) of the account': `
+    query { deliveries(first: 50, status: FAILED) { totalCount edges { node { id status } } } }`,
+  'deliveries(status: PENDING) of the account': `
+    query { deliveries(first: 50, status: PENDING) { totalCount edges { node { id status } } } }`,
+  'event(id) { deliveries }': `
+    query($event: ID!) { event(id: $event) { id deliveries { id status endpoint { id } } } }`,
+};
+
 const counted = async (where: string, values: unknown[]) => {
   const [row] = await rows(
     `SELECT count(*) FILTER (WHERE status = 'SUCCEEDED')::int AS succeeded, count(*) FILTER (WHERE status = 'FAILED')::int AS failed,
@@ -125,6 +143,25 @@ describe('the dashboard reads on a month of history', () => {
       expect(statements.length, name).toBeGreaterThan(0);
       problems.push(...(await problemsOfStatements(statements)).map((p) => `${name}: ${p}`));
     }
+    const [{ event_id: event }] = await rows(`SELECT event_id FROM delivery WHERE endpoint_id = $1 ORDER BY id DESC LIMIT 1 OFFSET 100`, [busy]);
+    const failedCursor = (
+      await ask(`query($id: ID!) { endpoint(id: $id) { deliveries(first: 10, status: FAILED) { pageInfo { endCursor } } } }`, { id: busy })
+    ).endpoint.deliveries.pageInfo.endCursor;
+    for (const [name, query] of Object.entries(MORE_READS)) {
+      const { statements } = await statementsOf(query, { id: busy, event, after: failedCursor });
+      expect(statements.length, name).toBeGreaterThan(0);
+      problems.push(...(await problemsOfStatements(statements)).map((p) => `${name}: ${p}`));
+    }
+    // The worker's reads of an endpoint's pending deliveries: an ordered endpoint's head (its oldest
+    // pending one), the due ones soonest first, and the count of all pending.
+    // The head is one row of the pending ones' own index (delivery_pending_idx), not the backlog sorted.
+    const head = [{ sql: CLAIM_HEAD.text, params: JSON.stringify(CLAIM_HEAD.values({ endpointId: busy })) }];
+    problems.push(...(await problemsOfStatements(head, 1)).map((p) => `worker (head): ${p}`));
+    const worker = [
+      { sql: CLAIM_DUE.text, params: JSON.stringify(CLAIM_DUE.values({ endpointId: busy, now: new Date(), skip: [], limit: 10 })) },
+      { sql: COUNT_PENDING.text, params: JSON.stringify(COUNT_PENDING.values({})) },
+    ];
+    problems.push(...(await problemsOfStatements(worker)).map((p) => `worker: ${p}`));
     // Counts since a moment inside an hour: that hour's rows, the later hours' counters.
     const within = new Date(Date.now() - 3 * 86_400_000 - 1_234_567).toISOString();
     for (const [name, query] of [
@@ -163,6 +200,20 @@ describe('the dashboard reads on a month of history', () => {
     expect(failed.stats).toEqual({ total: all.failed, succeeded: 0, failed: all.failed, pending: 0, successRate: 0 });
     const failedIds = (await rows(`SELECT id FROM delivery WHERE endpoint_id = $1 AND status = 'FAILED' ORDER BY id DESC LIMIT 50`, [busy])).map((r) => r.id);
     expect(failed.edges.map((e: any) => e.node.id)).toEqual(failedIds);
+
+    const pendingIds = (await rows(`SELECT id FROM delivery WHERE endpoint_id = $1 AND status = 'PENDING' ORDER BY id DESC LIMIT 50`, [busy])).map((r) => r.id);
+    const pendingPage = (await ask(MORE_READS['endpoint { deliveries(status: PENDING) }']!, { id: busy })).endpoint.deliveries;
+    expect(pendingPage.edges.map((e: any) => e.node.id)).toEqual(pendingIds);
+    expect(pendingPage.totalCount).toBe(all.pending);
+    const accountFailedIds = (await rows(`SELECT id FROM delivery WHERE account_id = $1 AND status = 'FAILED' ORDER BY id DESC LIMIT 50`, [accountId])).map((r) => r.id);
+    const accountFailed = (await ask(MORE_READS['deliveries(status: FAILED) of the account']!)).deliveries;
+    expect(accountFailed.edges.map((e: any) => e.node.id)).toEqual(accountFailedIds);
+    expect(accountFailed.totalCount).toBe((await counted('account_id = $1', [accountId])).failed);
+    const [{ event_id: event }] = await rows(`SELECT event_id FROM delivery WHERE endpoint_id = $1 ORDER BY id DESC LIMIT 1 OFFSET 100`, [busy]);
+    const ofEvent = (await ask(MORE_READS['event(id) { deliveries }']!, { event })).event.deliveries;
+    const eventIds = (await rows(`SELECT id FROM delivery WHERE event_id = $1 ORDER BY id`, [event])).map((r) => r.id);
+    expect(ofEvent.map((d: any) => d.id)).toEqual(eventIds);
+    expect(eventIds.length).toBeGreaterThan(0);
 
     const typed = (await ask(READS['the same with eventType']!, { id: busy })).endpoint.deliveries;
     expect(typed.stats).toEqual(await counted(`endpoint_id = $1 AND event_type = 'message.status'`, [busy]));
