@@ -353,7 +353,9 @@ async function findDifferences(datamodel: DmmfDatamodel, client: pg.Client): Pro
     const what = `${kind} on ${table} (${columns.join(', ')}) [${model.name} ${attribute}]`;
 
     const candidates = [...unmatched].filter((i) => i.table === table && isDeepStrictEqual(i.columns, columns));
+    // Several indexes on the same columns (partial ones of different statuses): the one of its name first.
     const actual =
+      candidates.find((i) => i.name === name) ??
       candidates.find((i) => i.primary === primary && i.unique === unique) ??
       candidates.find((i) => i.unique === unique) ??
       candidates[0];

@@ -5,8 +5,10 @@ import { sendTestEvent } from '../domain/events.ts';
 import { deliveryStats, type DeliveryFilter, type DeliveryStats } from '../domain/stats.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { typeOfId } from '../db/ids.ts';
+import { prismaSql } from '../db/sql.ts';
+import { statusPageIds } from '../db/sql/deliveries.ts';
 import { builder } from './builder.ts';
-import { keysetPage } from './keyset.ts';
+import { keysetPage, type PageQuery } from './keyset.ts';
 import type { Context } from './context.ts';
 import './endpoint.ts';
 import { asResult, resultUnion } from './errors.ts';
@@ -120,6 +122,30 @@ function deliveryWhere(accountId: string, filter: DeliveryArgs): Prisma.Delivery
   };
 }
 
+/**
+ * A page of deliveries, newest first. FAILED and PENDING are rare: the page's ids come from their
+ * partial indexes (statusPageIds), then Prisma reads those rows with the connection's select; the
+ * other filters walk (endpoint_id | account_id [, event_type], id) from the cursor.
+ */
+async function deliveriesPage<Q extends PageQuery>(ctx: Context, query: Q, accountId: string, args: DeliveryArgs) {
+  if (args.status !== 'FAILED' && args.status !== 'PENDING') {
+    return ctx.db.delivery.findMany({ ...keysetPage(query, deliveryWhere(accountId, args)), orderBy: { id: 'desc' } });
+  }
+  const { cursor, skip: _skip, ...rest } = query;
+  // Pothos asks for one row more than the page (hasNextPage); a backward page (take < 0) is the
+  // |take| oldest above the cursor, which Prisma reads as such and hands back newest first.
+  const take = rest.take ?? MAX_PAGE_SIZE + 1;
+  const ids = await statusPageIds(prismaSql(ctx.db), args.status, take > 0, {
+    accountId,
+    endpointId: args.endpointId ?? null,
+    eventType: args.eventType ?? null,
+    since: args.since ?? null,
+    cursor: cursor?.id ?? null,
+    limit: Math.abs(take),
+  });
+  return ctx.db.delivery.findMany({ ...rest, where: { id: { in: ids }, accountId }, orderBy: { id: 'desc' } });
+}
+
 // totalCount and stats of one connection ask for the same counts: one query per operation and filter.
 const countsByOperation = new WeakMap<object, Map<string, Promise<DeliveryStats>>>();
 
@@ -169,7 +195,8 @@ builder.prismaObjectFields('Endpoint', (t) => ({
     resolve: (endpoint, { since }, ctx) => statsOf(ctx, { accountId: endpoint.accountId, endpointId: endpoint.id, since }),
   }),
   // A query of its own (not a nested relation, which Prisma reads whole and pages in memory): one
-  // LIMITed keyset scan of the index that matches the filter, (endpoint_id, [status | event_type,] id).
+  // LIMITed keyset scan of the index that matches the filter: (endpoint_id [, event_type], id), or a
+  // rare status's partial index (deliveriesPage).
   deliveries: t.prismaConnection(
     {
       type: 'Delivery',
@@ -177,16 +204,7 @@ builder.prismaObjectFields('Endpoint', (t) => ({
       args: { status: t.arg({ type: DeliveryStatusEnum }), eventType: t.arg.string() },
       totalCount: (endpoint, args, ctx) =>
         statsOf(ctx, { accountId: accountOf(ctx), endpointId: endpoint.id, status: args.status, eventType: args.eventType }).then((s) => s.total),
-      resolve: (query, endpoint, args, ctx) =>
-        ctx.db.delivery.findMany({
-          ...keysetPage(query, {
-            endpointId: endpoint.id,
-            accountId: accountOf(ctx),
-            ...(args.status ? { status: args.status } : {}),
-            ...(args.eventType ? { eventType: args.eventType } : {}),
-          }),
-          orderBy: { id: 'desc' },
-        }),
+      resolve: (query, endpoint, args, ctx) => deliveriesPage(ctx, query, accountOf(ctx), { ...args, endpointId: endpoint.id }),
     },
     DeliveryConnection as never,
   ),
@@ -210,8 +228,7 @@ builder.queryFields((t) => ({
         since: t.arg({ type: 'DateTime' }),
       },
       totalCount: (_root, args, ctx) => statsOf(ctx, { ...args, accountId: ctx.account.id }).then((s) => s.total),
-      resolve: (query, _root, args, ctx) =>
-        ctx.db.delivery.findMany({ ...keysetPage(query, deliveryWhere(ctx.account.id, args)), orderBy: { id: 'desc' } }),
+      resolve: (query, _root, args, ctx) => deliveriesPage(ctx, query, ctx.account.id, args),
     },
     // The connection type is shared with Endpoint.deliveries, so it was built with the base context
     // type; TypeScript cannot see that the narrowed context is the same object at run time.

@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fill } from '../../bench/history-fill.ts';
 import { READS, RECOVER_READ } from '../../bench/history.ts';
 import { newId } from '../../src/db/ids.ts';
+import { COUNT_PENDING } from '../../src/db/sql/deliveries.ts';
+import { CLAIM_DUE, CLAIM_HEAD } from '../../src/db/sql/lanes.ts';
 import { timelineWindow } from '../../src/domain/timeline.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 
@@ -20,11 +22,13 @@ let key: string;
 let accountId: string;
 let endpoints: string[];
 let busy: string;
+let quiet: string;
+let quietKey: string;
 const seen: Array<{ sql: string; params: string }> = [];
 
 /** The data of a read that must succeed. */
-async function ask(query: string, variables: Record<string, unknown> = {}): Promise<any> {
-  const result = await t.gql(query, variables, key);
+async function ask(query: string, variables: Record<string, unknown> = {}, as = key): Promise<any> {
+  const result = await t.gql(query, variables, as);
   expect(result.errors, query).toBeUndefined();
   return result.data;
 }
@@ -50,6 +54,22 @@ beforeAll(async () => {
   // 40,000 deliveries over 30 days: 1,600 the busy endpoint's, enough that a scan of the whole
   // table is the planner's choice only where no index serves.
   await fill(rows, { deliveries: 40_000 }, accountId, endpoints);
+  // An account whose one endpoint has as many deliveries as the busy one, every one SUCCEEDED: its
+  // FAILED and PENDING pages are empty, and must not read its history to say so.
+  let quietAccount: string;
+  ({ apiKey: quietKey, accountId: quietAccount } = await t.newAccount('quiet'));
+  quiet = newId('Endpoint');
+  await rows(
+    `INSERT INTO endpoint (id, account_id, url, description, event_types, signing_secret) VALUES ($1, $2, 'https://receiver.invalid/hook', 'quiet', '{*}', 'whsec_x')`,
+    [quiet, quietAccount],
+  );
+  // The busy endpoint's deliveries again (same moments, so the same week's partitions), succeeded.
+  await rows(
+    `INSERT INTO delivery (id, account_id, event_id, endpoint_id, event_type, status, attempt_count, created_at, completed_at)
+     SELECT id || 'q', $2, event_id, $3, event_type, 'SUCCEEDED', 1, created_at, created_at FROM delivery WHERE endpoint_id = $1`,
+    [busy, quietAccount, quiet],
+  );
+  await rows('VACUUM ANALYZE delivery');
 }, 120_000);
 
 afterAll(async () => {
@@ -66,8 +86,8 @@ interface PlanNode {
   Plans?: PlanNode[];
 }
 
-/** Whole-table scans of history, and reads of more history rows than `bound`. */
-function problemsOf(node: PlanNode, bound: number): string[] {
+/** Whole-table scans of history, and reads of more history rows than `bound` (with `filtered`, skipped rows count). */
+function problemsOf(node: PlanNode, bound: number, filtered = false): string[] {
   // A week's partition (hookwire_history.delivery_20261130, …_default) counts as its table.
   const table = node['Relation Name']?.replace(/_([0-9]{8}|default)$/, '');
   const own: string[] = [];
@@ -75,16 +95,18 @@ function problemsOf(node: PlanNode, bound: number): string[] {
     // An empty partition (the week ahead, DEFAULT) is scanned for nothing: not a scan of history.
     const emptyPartition = table !== node['Relation Name'] && node['Actual Rows'] + (node['Rows Removed by Filter'] ?? 0) === 0;
     if (node['Node Type'] === 'Seq Scan' && !emptyPartition) own.push(`Seq Scan on ${node['Relation Name']}`);
-    const read = node['Actual Rows'] * node['Actual Loops'];
+    // With `filtered`, the rows its filter skipped count as read too (an index walk that skips
+    // every other status returns nothing yet reads the whole history).
+    const read = (node['Actual Rows'] + (filtered ? (node['Rows Removed by Filter'] ?? 0) : 0)) * node['Actual Loops'];
     if (read > bound) own.push(`${read} rows of ${table} (${node['Node Type']})`);
   }
-  return [...own, ...(node.Plans ?? []).flatMap((child) => problemsOf(child, bound))];
+  return [...own, ...(node.Plans ?? []).flatMap((child) => problemsOf(child, bound, filtered))];
 }
 
 /** The statements a GraphQL operation sent (Prisma's, and the hand-written ones run through it). */
-async function statementsOf(query: string, variables: Record<string, unknown>): Promise<{ data: any; statements: typeof seen }> {
+async function statementsOf(query: string, variables: Record<string, unknown>, as = key): Promise<{ data: any; statements: typeof seen }> {
   seen.length = 0;
-  const result = await t.gql(query, variables, key);
+  const result = await t.gql(query, variables, as);
   expect(result.errors, query).toBeUndefined();
   return { data: result.data, statements: seen.splice(0).filter((s) => !/^(BEGIN|COMMIT|ROLLBACK|EXPLAIN)/i.test(s.sql.trim())) };
 }
@@ -94,15 +116,41 @@ async function statementsOf(query: string, variables: Record<string, unknown>): 
  * answers with and the backlog of pending deliveries, never the endpoint's whole history (1,600
  * deliveries here, 2,000 attempts; the account's 1,600 events): `bound` rows of a history table at most.
  */
-async function problemsOfStatements(statements: typeof seen, bound = 1_100): Promise<string[]> {
+async function problemsOfStatements(statements: typeof seen, bound = 1_100, filtered = false): Promise<string[]> {
   const found: string[] = [];
   for (const { sql, params } of statements) {
     const values = JSON.parse(params || '[]') as unknown[];
     const [{ 'QUERY PLAN': plan }] = await rows<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, values);
-    for (const problem of problemsOf(plan[0]!.Plan, bound)) found.push(`${problem} in: ${sql.slice(0, 300)}`);
+    for (const problem of problemsOf(plan[0]!.Plan, bound, filtered)) found.push(`${problem} in: ${sql.slice(0, 300)}`);
   }
   return found;
 }
+
+// Reads by status and by event beside the bench's (READS): pages of one status walk the endpoint's or
+// the account's deliveries newest first until the page is full, an event's by its index; none reads a
+// whole history.
+const MORE_READS: Record<string, string> = {
+  'endpoint { deliveries(status: PENDING) }': `
+    query($id: ID!) { endpoint(id: $id) { id deliveries(first: 50, status: PENDING) { totalCount edges { node { id status } } } } }`,
+  'endpoint { deliveries(status: FAILED, after) }': `
+    query($id: ID!, $after: String) { endpoint(id: $id) { id deliveries(first: 50, status: FAILED, after: $after) { edges { node { id } } } } }`,
+  'deliveries(status: FAILED) of the account': `
+    query { deliveries(first: 50, status: FAILED) { totalCount edges { node { id status } } } }`,
+  'deliveries(status: PENDING) of the account': `
+    query { deliveries(first: 50, status: PENDING) { totalCount edges { node { id status } } } }`,
+  'event(id) { deliveries }': `
+    query($event: ID!) { event(id: $event) { id deliveries { id status endpoint { id } } } }`,
+};
+
+// The rare statuses' pages of an endpoint and of an account that have none of them.
+const RARE_EMPTY: Record<string, string> = {
+  'endpoint { deliveries(status: FAILED) }': `
+    query($id: ID!) { endpoint(id: $id) { id deliveries(first: 50, status: FAILED) { edges { node { id } } } } }`,
+  'endpoint { deliveries(status: PENDING) }': `
+    query($id: ID!) { endpoint(id: $id) { id deliveries(first: 50, status: PENDING) { edges { node { id } } } } }`,
+  'deliveries(status: FAILED) of the account': `query { deliveries(first: 50, status: FAILED) { edges { node { id } } } }`,
+  'deliveries(status: PENDING) of the account': `query { deliveries(first: 50, status: PENDING) { edges { node { id } } } }`,
+};
 
 const counted = async (where: string, values: unknown[]) => {
   const [row] = await rows(
@@ -124,6 +172,32 @@ describe('the dashboard reads on a month of history', () => {
       const { statements } = await statementsOf(query, { id: busy, delivery, after });
       expect(statements.length, name).toBeGreaterThan(0);
       problems.push(...(await problemsOfStatements(statements)).map((p) => `${name}: ${p}`));
+    }
+    const [{ event_id: event }] = await rows(`SELECT event_id FROM delivery WHERE endpoint_id = $1 ORDER BY id DESC LIMIT 1 OFFSET 100`, [busy]);
+    const failedCursor = (
+      await ask(`query($id: ID!) { endpoint(id: $id) { deliveries(first: 10, status: FAILED) { pageInfo { endCursor } } } }`, { id: busy })
+    ).endpoint.deliveries.pageInfo.endCursor;
+    for (const [name, query] of Object.entries(MORE_READS)) {
+      const { statements } = await statementsOf(query, { id: busy, event, after: failedCursor });
+      expect(statements.length, name).toBeGreaterThan(0);
+      // The status pages read their status's rows alone: a page of them (and the pending backlog).
+      problems.push(...(await problemsOfStatements(statements, 1_100, true)).map((p) => `${name}: ${p}`));
+    }
+    // The worker's reads of an endpoint's pending deliveries: an ordered endpoint's head (its oldest
+    // pending one), the due ones soonest first, and the count of all pending.
+    // The head is one row of the pending ones' own index (delivery_pending_idx), not the backlog sorted.
+    const head = [{ sql: CLAIM_HEAD.text, params: JSON.stringify(CLAIM_HEAD.values({ endpointId: busy })) }];
+    problems.push(...(await problemsOfStatements(head, 1)).map((p) => `worker (head): ${p}`));
+    const worker = [
+      { sql: CLAIM_DUE.text, params: JSON.stringify(CLAIM_DUE.values({ endpointId: busy, now: new Date(), skip: [], limit: 10 })) },
+      { sql: COUNT_PENDING.text, params: JSON.stringify(COUNT_PENDING.values({})) },
+    ];
+    problems.push(...(await problemsOfStatements(worker)).map((p) => `worker: ${p}`));
+    // No failure, nothing pending among 1,600 deliveries: the empty pages read no more than a page.
+    for (const [name, query] of Object.entries(RARE_EMPTY)) {
+      const { data, statements } = await statementsOf(query, { id: quiet }, quietKey);
+      expect(JSON.stringify(data), name).toMatch(/"edges":\[\]/);
+      problems.push(...(await problemsOfStatements(statements, 51, true)).map((p) => `quiet ${name}: ${p}`));
     }
     // Counts since a moment inside an hour: that hour's rows, the later hours' counters.
     const within = new Date(Date.now() - 3 * 86_400_000 - 1_234_567).toISOString();
@@ -163,6 +237,54 @@ describe('the dashboard reads on a month of history', () => {
     expect(failed.stats).toEqual({ total: all.failed, succeeded: 0, failed: all.failed, pending: 0, successRate: 0 });
     const failedIds = (await rows(`SELECT id FROM delivery WHERE endpoint_id = $1 AND status = 'FAILED' ORDER BY id DESC LIMIT 50`, [busy])).map((r) => r.id);
     expect(failed.edges.map((e: any) => e.node.id)).toEqual(failedIds);
+
+    const pendingIds = (await rows(`SELECT id FROM delivery WHERE endpoint_id = $1 AND status = 'PENDING' ORDER BY id DESC LIMIT 50`, [busy])).map((r) => r.id);
+    const pendingPage = (await ask(MORE_READS['endpoint { deliveries(status: PENDING) }']!, { id: busy })).endpoint.deliveries;
+    expect(pendingPage.edges.map((e: any) => e.node.id)).toEqual(pendingIds);
+    expect(pendingPage.totalCount).toBe(all.pending);
+    const accountFailedIds = (await rows(`SELECT id FROM delivery WHERE account_id = $1 AND status = 'FAILED' ORDER BY id DESC LIMIT 50`, [accountId])).map((r) => r.id);
+    const accountFailed = (await ask(MORE_READS['deliveries(status: FAILED) of the account']!)).deliveries;
+    expect(accountFailed.edges.map((e: any) => e.node.id)).toEqual(accountFailedIds);
+    expect(accountFailed.totalCount).toBe((await counted('account_id = $1', [accountId])).failed);
+    // Pages on by cursor both ways: the next after the first, and the one before the second.
+    const failedPages = `query($id: ID!, $after: String, $before: String, $first: Int, $last: Int) {
+      endpoint(id: $id) { deliveries(first: $first, last: $last, after: $after, before: $before, status: FAILED) {
+        pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { node { id } } } } }`;
+    const head = (await ask(failedPages, { id: busy, first: 20 })).endpoint.deliveries;
+    const next = (await ask(failedPages, { id: busy, first: 20, after: head.pageInfo.endCursor })).endpoint.deliveries;
+    const failed40 = (await rows(`SELECT id FROM delivery WHERE endpoint_id = $1 AND status = 'FAILED' ORDER BY id DESC LIMIT 40`, [busy])).map((r) => r.id);
+    expect(failed40).toHaveLength(40);
+    expect([...head.edges, ...next.edges].map((e: any) => e.node.id)).toEqual(failed40);
+    expect(head.pageInfo.hasNextPage).toBe(true);
+    const back = (await ask(failedPages, { id: busy, last: 5, before: next.pageInfo.startCursor })).endpoint.deliveries;
+    expect(back.edges.map((e: any) => e.node.id)).toEqual(failed40.slice(15, 20));
+    expect(back.pageInfo.hasPreviousPage).toBe(true);
+    const accountPending = (await ask(MORE_READS['deliveries(status: PENDING) of the account']!)).deliveries;
+    const accountPendingIds = (await rows(`SELECT id FROM delivery WHERE account_id = $1 AND status = 'PENDING' ORDER BY id DESC LIMIT 50`, [accountId])).map((r) => r.id);
+    expect(accountPending.edges.map((e: any) => e.node.id)).toEqual(accountPendingIds);
+    expect(accountPendingIds.length).toBeGreaterThan(0);
+    expect(accountPending.totalCount).toBe((await counted('account_id = $1', [accountId])).pending);
+
+    // The quiet account: nothing failed or pending among as many deliveries, as counting says.
+    const quietCounts = await counted('endpoint_id = $1', [quiet]);
+    expect(quietCounts).toMatchObject({ failed: 0, pending: 0, succeeded: (await counted('endpoint_id = $1', [busy])).total });
+    for (const status of ['FAILED', 'PENDING', 'SUCCEEDED']) {
+      const page = (
+        await ask(`query($id: ID!) { endpoint(id: $id) { deliveries(first: 50, status: ${status}) { totalCount edges { node { id } } } } }`, { id: quiet }, quietKey)
+      ).endpoint.deliveries;
+      const direct = (await rows(`SELECT id FROM delivery WHERE endpoint_id = $1 AND status = $2 ORDER BY id DESC LIMIT 50`, [quiet, status])).map((r) => r.id);
+      expect(page.edges.map((e: any) => e.node.id), status).toEqual(direct);
+      expect(page.totalCount, status).toBe(status === 'SUCCEEDED' ? quietCounts.succeeded : 0);
+      const ofAccount = (await ask(`query { deliveries(first: 50, status: ${status}) { totalCount edges { node { id } } } }`, {}, quietKey)).deliveries;
+      expect(ofAccount.edges.map((e: any) => e.node.id), status).toEqual(direct);
+      expect(ofAccount.totalCount, status).toBe(page.totalCount);
+    }
+
+    const [{ event_id: event }] = await rows(`SELECT event_id FROM delivery WHERE endpoint_id = $1 ORDER BY id DESC LIMIT 1 OFFSET 100`, [busy]);
+    const ofEvent = (await ask(MORE_READS['event(id) { deliveries }']!, { event })).event.deliveries;
+    const eventIds = (await rows(`SELECT id FROM delivery WHERE event_id = $1 ORDER BY id`, [event])).map((r) => r.id);
+    expect(ofEvent.map((d: any) => d.id)).toEqual(eventIds);
+    expect(eventIds.length).toBeGreaterThan(0);
 
     const typed = (await ask(READS['the same with eventType']!, { id: busy })).endpoint.deliveries;
     expect(typed.stats).toEqual(await counted(`endpoint_id = $1 AND event_type = 'message.status'`, [busy]));

@@ -74,6 +74,9 @@ export const RECOVER_FAILED = statement<RecoverFailedParams>(
     UPDATE delivery SET status = 'PENDING', completed_at = NULL, manual_retry = true, resume_schedule_at = NULL,
       next_attempt_at = ${$.nextAttemptAt}::timestamptz
     WHERE id IN (SELECT id FROM delivery WHERE endpoint_id = ${$.endpointId} AND status = 'FAILED' AND created_at >= ${$.since}::timestamptz
+                   -- The ids' bound of the walk of delivery_failed_idx (endpoint_id, id): an id holds
+                   -- its moment (ids.ts), a minute's margin for the clock that made it.
+                   AND id >= hookwire_history_bound('dlv', ${$.since}::timestamptz - interval '1 minute')
                  ORDER BY id FOR UPDATE)`,
 );
 
@@ -91,4 +94,48 @@ export const COUNT_PENDING = statement<NoParams, { n: number }>(
 export async function countPendingDeliveries(sql: Sql): Promise<number> {
   const [row] = await sql.query(COUNT_PENDING, {});
   return Number(row?.n ?? 0);
+}
+
+// Pages of a rare status (FAILED, PENDING), newest first: their ids from the status's own partial
+// indexes, (endpoint_id, id) or (account_id, id) WHERE status = '<literal>' (migration
+// 20261216000000_delivery_indexes). Prisma's status filter is a CAST of a parameter, which no
+// partial index's predicate matches: its page walks every delivery of the endpoint or account and
+// skips the other statuses, all of them for an empty page. Run through Prisma (unnamed statements,
+// planned for their values), so a filter left out (null) folds away and the cursor is an index bound.
+export type RareStatus = 'FAILED' | 'PENDING';
+
+export interface StatusPageParams {
+  accountId: string;
+  endpointId: string | null;
+  eventType: string | null;
+  since: Date | null;
+  /** Forward pages continue below it (older), backward ones above it; null: from the newest (oldest). */
+  cursor: string | null;
+  limit: number;
+}
+
+function statusPageStatement(status: RareStatus, newestFirst: boolean) {
+  const [bound, order] = newestFirst ? ['<', 'DESC'] : ['>', 'ASC'];
+  return statement<StatusPageParams, { id: string }>(
+    `hookwire_${status.toLowerCase()}_page_${order.toLowerCase()}`,
+    ($) => `
+      SELECT id FROM delivery
+      WHERE account_id = ${$.accountId} AND status = '${status}'
+        AND (${$.endpointId}::text IS NULL OR endpoint_id = ${$.endpointId}::text)
+        AND (${$.cursor}::text IS NULL OR id ${bound} ${$.cursor}::text)
+        AND (${$.eventType}::text IS NULL OR event_type = ${$.eventType}::text)
+        AND (${$.since}::timestamptz IS NULL OR created_at >= ${$.since}::timestamptz)
+      ORDER BY id ${order} LIMIT ${$.limit}::int`,
+  );
+}
+
+export const STATUS_PAGES = {
+  FAILED: { newest: statusPageStatement('FAILED', true), oldest: statusPageStatement('FAILED', false) },
+  PENDING: { newest: statusPageStatement('PENDING', true), oldest: statusPageStatement('PENDING', false) },
+} as const;
+
+/** The ids of a page of one rare status: `limit` of them, newest first (or, `newestFirst` false, oldest first). */
+export async function statusPageIds(sql: Sql, status: RareStatus, newestFirst: boolean, params: StatusPageParams): Promise<string[]> {
+  const pages = STATUS_PAGES[status];
+  return (await sql.query(newestFirst ? pages.newest : pages.oldest, params)).map((row) => row.id);
 }

@@ -38,10 +38,12 @@ export const DELIVERY_COUNTS = statement<DeliveryCountsParams, DeliveryCountsRow
         AND d.created_at >= ${$.since}::timestamptz AND d.created_at < hookwire_hour(${$.since}::timestamptz) + interval '1 hour'
         AND (${$.eventType}::text IS NULL OR d.event_type = ${$.eventType}::text)
     ), pending AS (
+      -- Endpoint by endpoint of the account: each one's pending deliveries from its partial index
+      -- (delivery_pending_idx), never another account's backlog.
       SELECT count(*) AS pending
-      FROM delivery d
-      WHERE d.status = 'PENDING' AND d.account_id = ${$.accountId}
-        AND (${$.endpointId}::text IS NULL OR d.endpoint_id = ${$.endpointId}::text)
+      FROM endpoint e JOIN delivery d ON d.endpoint_id = e.id
+      WHERE e.account_id = ${$.accountId} AND (${$.endpointId}::text IS NULL OR e.id = ${$.endpointId}::text)
+        AND d.status = 'PENDING' AND d.account_id = ${$.accountId}
         AND (${$.eventType}::text IS NULL OR d.event_type = ${$.eventType}::text)
         AND (${$.since}::timestamptz IS NULL OR d.created_at >= ${$.since}::timestamptz)
     )
