@@ -161,9 +161,14 @@ describe('/metrics', () => {
   it('counts from the partial index of pending deliveries, not the whole table', async () => {
     await sql(t, 'SET enable_seqscan = off');
     const plan = (await sql<{ 'QUERY PLAN': string }>(t, "EXPLAIN SELECT count(*) FROM delivery WHERE status = 'PENDING'")).map((r) => r['QUERY PLAN']).join('\n');
-    // delivery is partitioned by week: each partition scans its own copy of the claim index.
+    // delivery is partitioned by week: each partition scans its own copy of one of the partial
+    // indexes of pending deliveries (the claim index, the pending backlog by endpoint or account).
     const claimIndexes = (
-      await sql<{ name: string }>(t, "SELECT c.relname AS name FROM pg_partition_tree('delivery_claim_idx') p JOIN pg_class c ON c.oid = p.relid")
+      await sql<{ name: string }>(
+        t,
+        `SELECT c.relname AS name FROM unnest(ARRAY['delivery_claim_idx', 'delivery_pending_idx', 'delivery_account_pending_idx']::regclass[]) AS parent,
+                LATERAL pg_partition_tree(parent) p JOIN pg_class c ON c.oid = p.relid`,
+      )
     ).map((r) => r.name);
     const used = [...plan.matchAll(/Scan using (\S+)/g)].map((m) => m[1]);
     expect(plan).not.toMatch(/Seq Scan/);
