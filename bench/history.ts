@@ -89,10 +89,11 @@ export interface PurgeFigures {
 
 /** Bytes per delivery of the history tables (every partition, indexes included) and of the delivery table's indexes. */
 async function bytesStored(server: PgServer, db: string) {
-  // A partitioned table has no storage of its own: its partitions' are summed (pg_partition_tree).
+  // A partitioned table has no storage of its own: its partitions' are summed (pg_partition_tree,
+  // which lists nothing for a plain table such as the counters: those are their own size).
   const tables = await server.query<{ name: string; bytes: string }>(
     db,
-    `SELECT c.relname AS name, (SELECT sum(pg_total_relation_size(t.relid)) FROM pg_partition_tree(c.oid) t)::text AS bytes FROM pg_class c
+    `SELECT c.relname AS name, COALESCE((SELECT sum(pg_total_relation_size(t.relid)) FROM pg_partition_tree(c.oid) t), pg_total_relation_size(c.oid))::text AS bytes FROM pg_class c
      WHERE c.relkind IN ('r', 'p') AND c.relnamespace = 'public'::regnamespace
        AND c.relname IN ('event', 'delivery', 'delivery_attempt', 'delivery_hour_count', 'attempt_hour_count')`,
   );
