@@ -338,6 +338,10 @@ try {
     const delivery = a.key.slice(0, a.key.lastIndexOf(' '));
     byDelivery.set(delivery, [...(byDelivery.get(delivery) ?? []), a]);
   }
+  // A request the killed worker had already written can reach its receiver a moment after the
+  // SIGKILL, inside the window of the next fault, whose lease-long lookback
+  // reaches back over the kill when faults are close: it is still the kill's.
+  const KILL_ARRIVAL_MS = 1_000;
   const matched = new Set<(typeof attempts)[number]>();
   const rowOf = new Map<number, (typeof attempts)[number]>();
   const spans = (at: number) => (a: (typeof attempts)[number]) => !matched.has(a) && at >= a.started_ms - MATCH_SLACK_MS && at <= a.started_ms + a.duration_ms + MATCH_SLACK_MS;
@@ -362,7 +366,7 @@ try {
     if (row) {
       // The receiver said 200 and Hookwire recorded a failure: the answer came after its timeout.
       if (answer === '200' && row.outcome !== 'SUCCESS') late200++;
-    } else if (at >= faults.kill.at - LEASE_MS - SLICE_MS && at <= faults.kill.at) {
+    } else if (at >= faults.kill.at - LEASE_MS - SLICE_MS && at <= faults.kill.at + KILL_ARRIVAL_MS) {
       unrecorded.atKill++;
       if (answer === '200') unrecorded.atKill200++;
       const again = sameAttempt.get(key)!.find((later) => later > faults.kill.at);
@@ -388,7 +392,7 @@ try {
         continue;
       }
       const sentAt = first.get(key)!;
-      if (sentAt >= faults.kill.at - LEASE_MS - SLICE_MS && sentAt <= faults.kill.at) resentBy.kill++;
+      if (sentAt >= faults.kill.at - LEASE_MS - SLICE_MS && sentAt <= faults.kill.at + KILL_ARRIVAL_MS) resentBy.kill++;
       else if (faults.hang.at > 0 && sentAt >= faults.hang.at - LEASE_MS && sentAt <= faults.hang.wokenAt) resentBy.hang++;
       else if (sentAt >= faults.restart.stoppingAt - LEASE_MS && sentAt <= faults.restart.restartedAt) resentBy.restart++;
       else resentBy.elsewhere++;
