@@ -10,8 +10,8 @@ import { account, publishBatch } from './api.ts';
 import { BUSY_SHARE, fill, type HistorySize } from './history-fill.ts';
 import { GraphQLClient, startHookwire, type PgServer, type Receiver } from './processes.ts';
 import { historyWeeks, dropHistoryWeek } from '../src/db/sql/partitions.ts';
-import { poolSql } from '../src/db/sql.ts';
-import { expiredWeeks } from '../src/worker/retention.ts';
+import { poolSql, poolTransaction } from '../src/db/sql.ts';
+import { expiredWeeks, givingWay } from '../src/worker/retention.ts';
 
 /** The purge's retention: the figure (HOOKWIRE_RETENTION_DAYS=20 on the month). */
 const PURGE_RETENTION_DAYS = 20;
@@ -164,23 +164,9 @@ async function measurePurge(server: PgServer, db: string, api: GraphQLClient, ke
       purgeFrom = Date.now();
       const t0 = performance.now();
       for (const week of weeks) {
-        for (let attempt = 1; ; attempt++) {
-          const client = await pool.connect();
-          try {
-            await client.query('BEGIN');
-            const result = await dropHistoryWeek(poolSql(client), week);
-            await client.query('COMMIT');
-            droppedDeliveries += result.dropped;
-            keptPending += result.kept;
-            break;
-          } catch (error) {
-            await client.query('ROLLBACK');
-            if (attempt >= 40 || !/lock timeout|deadlock/i.test(String(error))) throw error;
-            await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 100 * attempt)));
-          } finally {
-            client.release();
-          }
-        }
+        const result = await givingWay(() => poolTransaction(pool, (tx) => dropHistoryWeek(tx, week)));
+        droppedDeliveries += result.dropped;
+        keptPending += result.kept;
       }
       seconds = (performance.now() - t0) / 1000;
       purgeTo = Date.now();

@@ -67,7 +67,7 @@ function dropWeek(db: Db, week: string): Promise<{ dropped: number; kept: number
 }
 
 /** Runs a partition change again when it gave way: a lock wait past LOCK_TIMEOUT, or a deadlock. */
-async function givingWay<T>(change: () => Promise<T>): Promise<T> {
+export async function givingWay<T>(change: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await change();
