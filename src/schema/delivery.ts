@@ -7,6 +7,7 @@ import type { Prisma } from '../generated/prisma/client.ts';
 import { typeOfId } from '../db/ids.ts';
 import { prismaSql } from '../db/sql.ts';
 import { statusPageIds } from '../db/sql/deliveries.ts';
+import { historyBound } from '../db/sql/partitions.ts';
 import { builder } from './builder.ts';
 import { keysetPage, type PageQuery } from './keyset.ts';
 import type { Context } from './context.ts';
@@ -118,7 +119,9 @@ function deliveryWhere(accountId: string, filter: DeliveryArgs): Prisma.Delivery
     ...(filter.endpointId ? { endpointId: filter.endpointId } : {}),
     ...(filter.status ? { status: filter.status } : {}),
     ...(filter.eventType ? { eventType: filter.eventType } : {}),
-    ...(filter.since ? { createdAt: { gte: filter.since } } : {}),
+    // The id bound walks only the ids of since's moment on (and prunes older weeks' partitions); a
+    // minute's margin for the clock that made the id (ids.ts, partitions.ts historyBound), created_at the exact filter.
+    ...(filter.since ? { createdAt: { gte: filter.since }, id: { gte: historyBound('dlv', new Date(filter.since.getTime() - 60_000)) } } : {}),
   };
 }
 

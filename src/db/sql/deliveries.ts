@@ -124,7 +124,8 @@ function statusPageStatement(status: RareStatus, newestFirst: boolean) {
         AND (${$.endpointId}::text IS NULL OR endpoint_id = ${$.endpointId}::text)
         AND (${$.cursor}::text IS NULL OR id ${bound} ${$.cursor}::text)
         AND (${$.eventType}::text IS NULL OR event_type = ${$.eventType}::text)
-        AND (${$.since}::timestamptz IS NULL OR created_at >= ${$.since}::timestamptz)
+        AND (${$.since}::timestamptz IS NULL OR (created_at >= ${$.since}::timestamptz
+             AND id >= hookwire_history_bound('dlv', ${$.since}::timestamptz - interval '1 minute')))
       ORDER BY id ${order} LIMIT ${$.limit}::int`,
   );
 }
