@@ -9,9 +9,9 @@ import pg from 'pg';
 import { account, publishBatch } from './api.ts';
 import { BUSY_SHARE, fill, type HistorySize } from './history-fill.ts';
 import { GraphQLClient, startHookwire, type PgServer, type Receiver } from './processes.ts';
-import { historyWeeks, dropHistoryWeek } from '../src/db/sql/partitions.ts';
+import { historyWeeks } from '../src/db/sql/partitions.ts';
 import { poolSql, poolTransaction } from '../src/db/sql.ts';
-import { expiredWeeks, givingWay } from '../src/worker/retention.ts';
+import { dropWeek, expiredWeeks } from '../src/worker/retention.ts';
 
 /** The purge's retention: the figure (HOOKWIRE_RETENTION_DAYS=20 on the month). */
 const PURGE_RETENTION_DAYS = 20;
@@ -164,7 +164,7 @@ async function measurePurge(server: PgServer, db: string, api: GraphQLClient, ke
       purgeFrom = Date.now();
       const t0 = performance.now();
       for (const week of weeks) {
-        const result = await givingWay(() => poolTransaction(pool, (tx) => dropHistoryWeek(tx, week)));
+        const result = await dropWeek((fn) => poolTransaction(pool, fn), week);
         droppedDeliveries += result.dropped;
         keptPending += result.kept;
       }

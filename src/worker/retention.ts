@@ -3,10 +3,10 @@
 // of this week and the weeks ahead, then drops every week that ended before now -
 // HOOKWIRE_RETENTION_DAYS, oldest first, each in its own short transaction (its pending deliveries,
 // with their events and attempts, moved to the DEFAULT partitions first; the counters lose what
-// went). Idempotency keys past their 24 hours go in batches.
+// went, summed beforehand without the locks: dropWeek). Idempotency keys past their 24 hours go in batches.
 import type { Db } from '../db/client.ts';
-import { prismaSql } from '../db/sql.ts';
-import { createHistoryWeek, dropHistoryWeek, historyWeek, historyWeeks, WEEK_DAYS } from '../db/sql/partitions.ts';
+import { prismaSql, type Sql } from '../db/sql.ts';
+import { armHistoryWeek, createHistoryWeek, dropHistoryWeek, historyWeek, historyWeeks, prepareHistoryWeekDrop, WEEK_DAYS } from '../db/sql/partitions.ts';
 import { purgeIdempotencyKeys } from '../db/sql/retention.ts';
 
 const BATCH = 5_000;
@@ -47,11 +47,16 @@ export function expiredWeeks(weeks: string[], retentionDays: number, now = new D
   return weeks.filter((week) => Date.parse(`${week}T00:00:00Z`) + WEEK_DAYS * DAY_MS <= cutoff);
 }
 
-export async function purgeExpired(db: Db, retentionDays: number, now = new Date()): Promise<PurgeResult> {
+export interface PurgeOptions {
+  /** Runs between a week's prepared sums and its drop (tests: a row that changes meanwhile). */
+  beforeDrop?: (week: string) => Promise<void>;
+}
+
+export async function purgeExpired(db: Db, retentionDays: number, now = new Date(), options: PurgeOptions = {}): Promise<PurgeResult> {
   await ensureHistoryWeeks(db, now);
   const result: PurgeResult = { dropped: 0, kept: 0, weeks: [] };
   for (const week of expiredWeeks(await historyWeeks(prismaSql(db)), retentionDays, now)) {
-    const { dropped, kept } = await dropWeek(db, week);
+    const { dropped, kept } = await dropWeek(prismaTransaction(db), week, options.beforeDrop);
     result.dropped += dropped;
     result.kept += kept;
     result.weeks.push(week);
@@ -61,9 +66,24 @@ export async function purgeExpired(db: Db, retentionDays: number, now = new Date
   return result;
 }
 
-/** One week's drop in its own transaction. */
-function dropWeek(db: Db, week: string): Promise<{ dropped: number; kept: number }> {
-  return givingWay(() => db.$transaction((tx) => dropHistoryWeek(prismaSql(tx), week, LOCK_TIMEOUT), { timeout: 120_000, maxWait: 10_000 }));
+/** Runs `fn` in a transaction of its own and commits it. */
+export type Transaction = <T>(fn: (sql: Sql) => Promise<T>) => Promise<T>;
+
+export function prismaTransaction(db: Db): Transaction {
+  return (fn) => db.$transaction((tx) => fn(prismaSql(tx)), { timeout: 120_000, maxWait: 10_000 });
+}
+
+/**
+ * One week's drop, in three transactions so that the locked one is short whatever the week's size
+ * (migration 20261219000000_history_drop_prepared): the week's partitions armed to log their
+ * changes, the sums of what its rows count for read without a lock, then the drop itself, which
+ * takes those sums and the changes since off the counters and the partitions away.
+ */
+export async function dropWeek(transaction: Transaction, week: string, beforeDrop?: (week: string) => Promise<void>): Promise<{ dropped: number; kept: number }> {
+  if (!(await givingWay(() => transaction((sql) => armHistoryWeek(sql, week, LOCK_TIMEOUT))))) return { dropped: 0, kept: 0 };
+  await givingWay(() => transaction((sql) => prepareHistoryWeekDrop(sql, week, LOCK_TIMEOUT)));
+  await beforeDrop?.(week);
+  return givingWay(() => transaction((sql) => dropHistoryWeek(sql, week, LOCK_TIMEOUT)));
 }
 
 /** Runs a partition change again when it gave way: a lock wait past LOCK_TIMEOUT, or a deadlock. */

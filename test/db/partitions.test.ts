@@ -172,6 +172,37 @@ describe('retention by whole weeks', () => {
         [attemptId, pendingDelivery, i + 1, new Date(at.getTime() + i * 60_000)],
       );
     }
+    // A second pending delivery, which finishes (an attempt, SUCCEEDED) between the drop's prepared
+    // sums and its locks; a failed one recovered to PENDING meanwhile (kept then); and a late
+    // attempt recorded on a succeeded one meanwhile (a frozen worker's): the counters must follow.
+    const finishing = idAt('dlv', at);
+    await rows(
+      `INSERT INTO delivery (id, account_id, event_id, endpoint_id, event_type, status, attempt_count, next_attempt_at, created_at)
+       VALUES ($1, $2, $3, $4, 'message.status', 'PENDING', 0, $5, $6)`,
+      [finishing, accountId, pendingEvent, endpointId, new Date(Date.now() + 365 * DAY), at],
+    );
+    const [recovered] = await rows<{ id: string }>(`SELECT id FROM delivery WHERE id LIKE $1 || '%' AND status = 'FAILED' ORDER BY id LIMIT 1`, [historyBound('dlv', at)]);
+    const [late] = await rows<{ id: string }>(`SELECT id FROM delivery WHERE id LIKE $1 || '%' AND status = 'SUCCEEDED' ORDER BY id LIMIT 1`, [historyBound('dlv', at)]);
+    const changedMeanwhile: string[] = [];
+    const beforeDrop = async (dropping: string) => {
+      changedMeanwhile.push(dropping);
+      await rows(`UPDATE delivery SET status = 'PENDING', next_attempt_at = $2, completed_at = NULL, manual_retry = true WHERE id = $1`, [recovered!.id, new Date(Date.now() + 365 * DAY)]);
+      await rows(
+        `WITH d AS (UPDATE delivery SET status = 'SUCCEEDED', attempt_count = 1, completed_at = now(), next_attempt_at = NULL WHERE id = $1 RETURNING id)
+         INSERT INTO delivery_attempt (id, delivery_id, attempt_number, outcome, started_at, duration_ms, request_headers, will_retry)
+         SELECT $2, d.id, 1, 'SUCCESS', now(), 10, '{}', false FROM d`,
+        [finishing, newId('DeliveryAttempt')],
+      );
+      await rows(
+        `WITH d AS (UPDATE delivery SET attempt_count = attempt_count + 1 WHERE id = $1 RETURNING id, attempt_count)
+         INSERT INTO delivery_attempt (id, delivery_id, attempt_number, outcome, started_at, duration_ms, request_headers, will_retry)
+         SELECT $2, d.id, d.attempt_count, 'TIMEOUT', now(), 10, '{}', false FROM d`,
+        [late!.id, newId('DeliveryAttempt')],
+      );
+      const now = await counters();
+      expect(now.deliveries).toEqual(now.countedDeliveries);
+      expect(now.attempts).toEqual(now.countedAttempts);
+    };
     const lastMs = new Date(nextWeek.getTime() - 1);
     const straddleEvent = idAt('evt', lastMs);
     const straddleDelivery = idAt('dlv', nextWeek);
@@ -209,17 +240,22 @@ describe('retention by whole weeks', () => {
     })();
     await waitUntil('the live loop delivering', () => delivered.before >= 3);
     purging = 'during';
-    const result = await purgeExpired(db, 30, purgeAt);
+    const result = await purgeExpired(db, 30, purgeAt, { beforeDrop });
     purging = 'after';
+    expect(changedMeanwhile).toEqual([week]);
     await loop;
     expect(delivered.during + delivered.after).toBeGreaterThanOrEqual(3);
 
     expect(result.weeks).toEqual([week]);
+    // 3,000 finished, one recovered to PENDING, one more finished meanwhile.
     expect(result.dropped).toBe(3_000);
-    expect(result.kept).toBe(1);
+    expect(result.kept).toBe(2);
     // The week's partitions are gone: no DELETE, the tables dropped.
     expect(await rows(`SELECT relname FROM pg_class WHERE relname LIKE $1`, [`%_${suffix}`])).toEqual([]);
-    expect(await rows(`SELECT count(*)::int AS n FROM delivery WHERE id >= $1 AND id < $2`, [historyBound('dlv', weekStart), historyBound('dlv', nextWeek)])).toEqual([{ n: 1 }]);
+    expect(await rows(`SELECT count(*)::int AS n FROM delivery WHERE id >= $1 AND id < $2`, [historyBound('dlv', weekStart), historyBound('dlv', nextWeek)])).toEqual([{ n: 2 }]);
+    expect(await partitionOf('delivery', 'id', recovered!.id)).toBe('hookwire_history.delivery_default');
+    // Nothing of the drop's bookkeeping is left.
+    expect(await rows(`SELECT (SELECT count(*) FROM hookwire_history.week_delivery_sum)::int AS d, (SELECT count(*) FROM hookwire_history.week_attempt_sum)::int AS a, (SELECT count(*) FROM hookwire_history.week_prepared)::int AS p`)).toEqual([{ d: 0, a: 0, p: 0 }]);
 
     // The pending delivery, its event (and key) and attempts: in the DEFAULT partitions, unchanged.
     expect(await partitionOf('delivery', 'id', pendingDelivery)).toBe('hookwire_history.delivery_default');
@@ -239,8 +275,8 @@ describe('retention by whole weeks', () => {
     expect(afterCounts.deliveries).toEqual(afterCounts.countedDeliveries);
     expect(afterCounts.attempts).toEqual(afterCounts.countedAttempts);
     expect(await rows(`SELECT count(*)::int AS n FROM delivery_hour_count WHERE hour >= $1 AND hour < $2`, [weekStart, nextWeek])).toEqual([{ n: 0 }]);
-    // The kept attempts' hour is counted still (they are there).
-    expect(await rows(`SELECT attempts FROM attempt_hour_count WHERE endpoint_id = $1 AND hour = hookwire_hour($2)`, [endpointId, at])).toEqual([{ attempts: 2 }]);
+    // The kept attempts' hour is counted still (they are there: the pending delivery's two, the recovered one's).
+    expect(await rows(`SELECT attempts FROM attempt_hour_count WHERE endpoint_id = $1 AND hour = hookwire_hour($2)`, [endpointId, at])).toEqual([{ attempts: 3 }]);
 
     // Nothing left to drop: a second run is a no-op.
     expect((await purgeExpired(db, 30, purgeAt)).weeks).toEqual([]);

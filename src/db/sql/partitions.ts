@@ -73,6 +73,38 @@ export const LOCK_TIMEOUT = statement<{ timeout: string }>(
   ($) => `SELECT set_config('lock_timeout', ${$.timeout}::text, true)`,
 );
 
+export const ARM_HISTORY_WEEK = statement<{ week: string }, { armed: boolean }>(
+  'hookwire_history_arm_week',
+  ($) => `SELECT hookwire_history_arm_week(${$.week}::date) AS armed`,
+);
+
+/**
+ * A drop's first step, in a transaction of its own (committed before the next): the week's
+ * delivery and attempt partitions log every change to what their rows count for (migration
+ * 20261219000000_history_drop_prepared). False when the week has no partitions.
+ */
+export async function armHistoryWeek(sql: Sql, week: string, lockTimeout = '100ms'): Promise<boolean> {
+  await sql.query(LOCK_TIMEOUT, { timeout: lockTimeout });
+  const [row] = await sql.query(ARM_HISTORY_WEEK, { week });
+  return row!.armed;
+}
+
+export const PREPARE_HISTORY_DROP = statement<{ week: string }, { prepared: boolean }>(
+  'hookwire_history_prepare_drop',
+  ($) => `SELECT hookwire_history_prepare_drop(${$.week}::date) AS prepared`,
+);
+
+/**
+ * A drop's second step, in a transaction of its own after the first: the sums of what the week's
+ * rows count for, read without a table lock, for the drop to take off the counters. False when the
+ * week has no partitions.
+ */
+export async function prepareHistoryWeekDrop(sql: Sql, week: string, lockTimeout = '100ms'): Promise<boolean> {
+  await sql.query(LOCK_TIMEOUT, { timeout: lockTimeout });
+  const [row] = await sql.query(PREPARE_HISTORY_DROP, { week });
+  return row!.prepared;
+}
+
 export const DROP_HISTORY_WEEK = statement<{ week: string }, { dropped: string; kept: string }>(
   'hookwire_history_drop_week',
   ($) => `SELECT dropped::text, kept::text FROM hookwire_history_drop_week(${$.week}::date)`,
@@ -80,7 +112,8 @@ export const DROP_HISTORY_WEEK = statement<{ week: string }, { dropped: string; 
 
 /**
  * In the caller's transaction: drops the week's partitions whole, its pending deliveries (with their
- * events and attempts) moved to the DEFAULT partitions first; the counters lose what was dropped.
+ * events and attempts) moved to the DEFAULT partitions first; the counters lose what was dropped
+ * (summed beforehand when armHistoryWeek and prepareHistoryWeekDrop ran, else under the locks).
  */
 export async function dropHistoryWeek(sql: Sql, week: string, lockTimeout = '100ms'): Promise<{ dropped: number; kept: number }> {
   await sql.query(LOCK_TIMEOUT, { timeout: lockTimeout });
