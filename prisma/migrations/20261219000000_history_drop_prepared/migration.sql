@@ -183,6 +183,9 @@ DECLARE
   dl regclass := to_regclass('hookwire_history.delivery_' || s);
   att regclass := to_regclass('hookwire_history.delivery_attempt_' || s);
   prepared boolean;
+  attempt int;
+  kept_ids text[];
+  moved_ids text[];
 BEGIN
   dropped := 0;
   kept := 0;
@@ -216,10 +219,21 @@ BEGIN
   -- takes their ACCESS EXCLUSIVE lock). Taken later, one of them would be waited for while writers
   -- wait for this transaction: a deadlock, and the writer its victim (a publish, a recording). Here
   -- only this statement waits, for the caller's lock_timeout (shorter than deadlock_timeout), and
-  -- gives way to be retried; nothing after it waits. Deliveries pause for the rest of the drop:
-  -- prepared, nothing below reads the week's rows but through an index of a few of them (the
-  -- pending ones, the straddling ones), and the foreign keys' checks of the DETACHes.
-  LOCK TABLE event, delivery, delivery_attempt, idempotency_key, endpoint, account IN ACCESS EXCLUSIVE MODE;
+  -- gives way; nothing after it waits. Given way, it is tried again here, a few times, after a
+  -- pause that lets the writers through (the counters' work above kept: rolled back to the
+  -- attempt's savepoint only), and then the whole drop gives way to be retried by the caller.
+  -- Deliveries pause for the rest of the drop: prepared, nothing below reads the week's rows but
+  -- through an index of a few of them (the pending ones, the straddling ones), and the foreign
+  -- keys' checks of the DETACHes.
+  FOR attempt IN 1..10 LOOP
+    BEGIN
+      LOCK TABLE event, delivery, delivery_attempt, idempotency_key, endpoint, account IN ACCESS EXCLUSIVE MODE;
+      EXIT;
+    EXCEPTION WHEN lock_not_available THEN
+      IF attempt = 10 THEN RAISE; END IF;
+      PERFORM pg_sleep(0.05 * attempt);
+    END;
+  END LOOP;
   -- The old tables' partition (migration 20261214000000) holds every id before its week's end.
   e_lo := CASE WHEN pg_get_expr((SELECT c.relpartbound FROM pg_class c WHERE c.oid = ev), ev) LIKE '%MINVALUE%' THEN ''
                ELSE hookwire_history_bound('evt', week::timestamp AT TIME ZONE 'UTC') END;
@@ -230,12 +244,16 @@ BEGIN
   GET DIAGNOSTICS kept = ROW_COUNT;
   INSERT INTO hookwire_kept_delivery
     SELECT * FROM delivery d WHERE d.id >= d_hi AND d.event_id < e_hi AND d.event_id >= e_lo;
+  -- Ids as arrays from here: every statement finds its rows by index in each partition (a join
+  -- with a temp table, which has no statistics, may be planned as scans of every week).
+  kept_ids := ARRAY(SELECT id FROM hookwire_kept_delivery);
+  moved_ids := ARRAY(SELECT id FROM hookwire_kept_delivery WHERE id >= d_hi);
   CREATE TEMP TABLE hookwire_kept_attempt ON COMMIT DROP AS
-    SELECT a.* FROM delivery_attempt a WHERE a.delivery_id IN (SELECT id FROM hookwire_kept_delivery);
+    SELECT a.* FROM delivery_attempt a WHERE a.delivery_id = ANY(kept_ids);
   CREATE TEMP TABLE hookwire_kept_event ON COMMIT DROP AS SELECT * FROM event WITH NO DATA;
-  EXECUTE format('INSERT INTO hookwire_kept_event SELECT * FROM %s WHERE id IN (SELECT event_id FROM hookwire_kept_delivery)', ev);
+  EXECUTE format('INSERT INTO hookwire_kept_event SELECT * FROM %s WHERE id = ANY($1)', ev) USING ARRAY(SELECT DISTINCT event_id FROM hookwire_kept_delivery);
   CREATE TEMP TABLE hookwire_kept_key ON COMMIT DROP AS
-    SELECT k.* FROM idempotency_key k WHERE k.event_id IN (SELECT id FROM hookwire_kept_event);
+    SELECT k.* FROM idempotency_key k WHERE k.event_id = ANY(ARRAY(SELECT id FROM hookwire_kept_event));
 
   IF prepared THEN
     -- The deltas committed since the statements above (a few, if any), and the straddling
@@ -274,8 +292,8 @@ BEGIN
   -- counters the triggers take off here and put back below), the week detached and dropped. The
   -- week's idempotency keys by their index: the range of the week's event ids (only its events
   -- hold ids there).
-  DELETE FROM delivery_attempt WHERE delivery_id IN (SELECT id FROM hookwire_kept_delivery WHERE id >= d_hi);
-  DELETE FROM delivery WHERE id IN (SELECT id FROM hookwire_kept_delivery WHERE id >= d_hi);
+  DELETE FROM delivery_attempt WHERE delivery_id = ANY(moved_ids);
+  DELETE FROM delivery WHERE id = ANY(moved_ids);
   DELETE FROM idempotency_key k WHERE k.event_id >= e_lo AND k.event_id < e_hi;
   EXECUTE format('ALTER TABLE delivery_attempt DETACH PARTITION %s', att);
   EXECUTE format('DROP TABLE %s', att);
