@@ -47,11 +47,42 @@ export const CREATE_HISTORY_WEEK = statement<{ day: string }, { created: boolean
   ($) => `SELECT hookwire_history_create_week(${$.day}::date) AS created`,
 );
 
-/** In the caller's transaction: creates the three partitions of the week holding `day` unless they exist; false when the week is taken (the old tables' partition, rows in DEFAULT). */
+/**
+ * In the caller's transaction: creates the three partitions of the week holding `day` unless they
+ * exist, the week's rows in DEFAULT moved into them; false when the week overlaps the old tables'
+ * partition.
+ */
 export async function createHistoryWeek(sql: Sql, day: string, lockTimeout = '100ms'): Promise<boolean> {
   await sql.query(LOCK_TIMEOUT, { timeout: lockTimeout });
   const [row] = await sql.query(CREATE_HISTORY_WEEK, { day });
   return row!.created;
+}
+
+export const DEFAULT_HOLDS_WEEK = statement<{ day: string }, { holds: boolean }>(
+  'hookwire_history_default_holds',
+  ($) => `SELECT hookwire_history_default_holds(${$.day}::date) AS holds`,
+);
+
+/** Whether the DEFAULT partitions hold rows of the week holding `day` (rows made while it had no partitions). */
+export async function defaultHoldsWeek(sql: Sql, day: string): Promise<boolean> {
+  const [row] = await sql.query(DEFAULT_HOLDS_WEEK, { day });
+  return row!.holds;
+}
+
+export const PURGE_DEFAULT = statement<{ before: Date; limit: number }, { deliveries: number; events: number }>(
+  'hookwire_history_purge_default',
+  ($) => `SELECT deliveries, events FROM hookwire_history_purge_default(${$.before}::timestamptz, ${$.limit}::int)`,
+);
+
+/**
+ * In the caller's transaction: deletes up to `limit` finished deliveries of the DEFAULT partitions
+ * made before `before` (their attempts with them), then up to `limit` of DEFAULT's events made
+ * before it that no delivery refers to (their idempotency keys with them); the counters lose
+ * exactly those (migration 20261219010000_history_default_emptying).
+ */
+export async function purgeDefault(sql: Sql, before: Date, limit: number): Promise<{ deliveries: number; events: number }> {
+  const [row] = await sql.query(PURGE_DEFAULT, { before, limit });
+  return { deliveries: row!.deliveries, events: row!.events };
 }
 
 export const HISTORY_WEEKS = statement<NoParams, { week: string }>(
