@@ -9,9 +9,9 @@ import pg from 'pg';
 import { account, publishBatch } from './api.ts';
 import { BUSY_SHARE, fill, type HistorySize } from './history-fill.ts';
 import { GraphQLClient, startHookwire, type PgServer, type Receiver } from './processes.ts';
-import { historyWeeks, dropHistoryWeek } from '../src/db/sql/partitions.ts';
+import { historyWeeks } from '../src/db/sql/partitions.ts';
 import { poolSql, poolTransaction } from '../src/db/sql.ts';
-import { expiredWeeks, givingWay } from '../src/worker/retention.ts';
+import { dropWeek, expiredWeeks } from '../src/worker/retention.ts';
 
 /** The purge's retention: the issue's figure (HOOKWIRE_RETENTION_DAYS=20 on the month). */
 const PURGE_RETENTION_DAYS = 20;
@@ -83,6 +83,11 @@ export interface PurgeFigures {
   deliveriesPerSecondDuring: number;
   /** The longest gap between two successful attempts while the purge ran (delivery paused). */
   longestPauseMs: number;
+  /**
+   * The longest a one-row read of delivery (by id, every 5 ms from a connection of its own) waited
+   * while the purge ran: how long the drop's locks kept every reader and writer of the history out.
+   */
+  longestBlockedMs: number;
   bytesPerDeliveryBefore: number;
   bytesPerDeliveryAfter: number;
 }
@@ -159,17 +164,32 @@ async function measurePurge(server: PgServer, db: string, api: GraphQLClient, ke
     let keptPending = 0;
     let purgeFrom = 0;
     let purgeTo = 0;
+    const probe = new pg.Client({ connectionString: db });
+    await probe.connect();
+    let probing = true;
+    let longestBlockedMs = 0;
+    const probed = (async () => {
+      while (probing) {
+        const t0 = performance.now();
+        await probe.query(`SELECT 1 FROM delivery WHERE id = 'dlv_probe'`);
+        longestBlockedMs = Math.max(longestBlockedMs, performance.now() - t0);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    })();
     const purge = (async () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
       purgeFrom = Date.now();
       const t0 = performance.now();
       for (const week of weeks) {
-        const result = await givingWay(() => poolTransaction(pool, (tx) => dropHistoryWeek(tx, week)));
+        const result = await dropWeek((fn) => poolTransaction(pool, fn), week);
         droppedDeliveries += result.dropped;
         keptPending += result.kept;
       }
       seconds = (performance.now() - t0) / 1000;
       purgeTo = Date.now();
+      probing = false;
+      await probed;
+      await probe.end();
     })();
     const [deliveriesPerSecondDuring] = await Promise.all([backlog(), purge]);
     const { rows } = await pool.query<{ gap: number | null }>(
@@ -190,6 +210,7 @@ async function measurePurge(server: PgServer, db: string, api: GraphQLClient, ke
       deliveriesPerSecondWithout,
       deliveriesPerSecondDuring: deliveriesPerSecondDuring as number,
       longestPauseMs: Number(rows[0]?.gap ?? 0),
+      longestBlockedMs,
       bytesPerDeliveryBefore,
       bytesPerDeliveryAfter: after.bytesPerDelivery,
     };
@@ -287,7 +308,7 @@ export function historyRows(h: HistoryResult, fmt: (n: number, digits?: number) 
   if (p) {
     rows.push([
       `   purge (retention ${p.retentionDays} days): ${p.weeks.length} week(s) dropped`,
-      `${fmt(p.droppedDeliveries)} deliveries in ${fmt(p.seconds, 2)} s (${fmt(p.keptPending)} pending kept); delivery ${fmt(p.deliveriesPerSecondWithout)}/s without, ${fmt(p.deliveriesPerSecondDuring)}/s during (×${fmt(p.deliveriesPerSecondDuring / p.deliveriesPerSecondWithout, 2)}), longest pause ${fmt(p.longestPauseMs)} ms; bytes per delivery ${fmt(p.bytesPerDeliveryBefore)} → ${fmt(p.bytesPerDeliveryAfter)}`,
+      `${fmt(p.droppedDeliveries)} deliveries in ${fmt(p.seconds, 2)} s (${fmt(p.keptPending)} pending kept); delivery ${fmt(p.deliveriesPerSecondWithout)}/s without, ${fmt(p.deliveriesPerSecondDuring)}/s during (×${fmt(p.deliveriesPerSecondDuring / p.deliveriesPerSecondWithout, 2)}), longest pause ${fmt(p.longestPauseMs)} ms, history blocked ${fmt(p.longestBlockedMs)} ms at most; bytes per delivery ${fmt(p.bytesPerDeliveryBefore)} → ${fmt(p.bytesPerDeliveryAfter)}`,
     ]);
   }
   return rows;

@@ -29,11 +29,14 @@ export interface Worker {
 export function taskList(services: Services, logger: Logger): TaskList {
   return {
     [TASKS.purgeExpired]: async () => {
-      const { dropped, kept, weeks } = await purgeExpired(services.db, services.config.retentionDays, services.clock.now());
+      const { dropped, kept, weeks, defaultDeliveries, defaultEvents } = await purgeExpired(services.db, services.config.retentionDays, services.clock.now());
       if (weeks.length > 0) {
         logger.info(
           `retention: dropped ${weeks.length} week(s) of history older than ${services.config.retentionDays} days (${dropped} deliveries with their events and attempts; ${kept} pending kept)`,
         );
+      }
+      if (defaultDeliveries + defaultEvents > 0) {
+        logger.info(`retention: deleted ${defaultDeliveries} finished deliveries and ${defaultEvents} events older than ${services.config.retentionDays} days from the DEFAULT partitions`);
       }
     },
     [TASKS.deleteAccounts]: async () => {

@@ -172,6 +172,37 @@ describe('retention by whole weeks', () => {
         [attemptId, pendingDelivery, i + 1, new Date(at.getTime() + i * 60_000)],
       );
     }
+    // A second pending delivery, which finishes (an attempt, SUCCEEDED) between the drop's prepared
+    // sums and its locks; a failed one recovered to PENDING meanwhile (kept then); and a late
+    // attempt recorded on a succeeded one meanwhile (a frozen worker's): the counters must follow.
+    const finishing = idAt('dlv', at);
+    await rows(
+      `INSERT INTO delivery (id, account_id, event_id, endpoint_id, event_type, status, attempt_count, next_attempt_at, created_at)
+       VALUES ($1, $2, $3, $4, 'message.status', 'PENDING', 0, $5, $6)`,
+      [finishing, accountId, pendingEvent, endpointId, new Date(Date.now() + 365 * DAY), at],
+    );
+    const [recovered] = await rows<{ id: string }>(`SELECT id FROM delivery WHERE id LIKE $1 || '%' AND status = 'FAILED' ORDER BY id LIMIT 1`, [historyBound('dlv', at)]);
+    const [late] = await rows<{ id: string }>(`SELECT id FROM delivery WHERE id LIKE $1 || '%' AND status = 'SUCCEEDED' ORDER BY id LIMIT 1`, [historyBound('dlv', at)]);
+    const changedMeanwhile: string[] = [];
+    const beforeDrop = async (dropping: string) => {
+      changedMeanwhile.push(dropping);
+      await rows(`UPDATE delivery SET status = 'PENDING', next_attempt_at = $2, completed_at = NULL, manual_retry = true WHERE id = $1`, [recovered!.id, new Date(Date.now() + 365 * DAY)]);
+      await rows(
+        `WITH d AS (UPDATE delivery SET status = 'SUCCEEDED', attempt_count = 1, completed_at = now(), next_attempt_at = NULL WHERE id = $1 RETURNING id)
+         INSERT INTO delivery_attempt (id, delivery_id, attempt_number, outcome, started_at, duration_ms, request_headers, will_retry)
+         SELECT $2, d.id, 1, 'SUCCESS', now(), 10, '{}', false FROM d`,
+        [finishing, newId('DeliveryAttempt')],
+      );
+      await rows(
+        `WITH d AS (UPDATE delivery SET attempt_count = attempt_count + 1 WHERE id = $1 RETURNING id, attempt_count)
+         INSERT INTO delivery_attempt (id, delivery_id, attempt_number, outcome, started_at, duration_ms, request_headers, will_retry)
+         SELECT $2, d.id, d.attempt_count, 'TIMEOUT', now(), 10, '{}', false FROM d`,
+        [late!.id, newId('DeliveryAttempt')],
+      );
+      const now = await counters();
+      expect(now.deliveries).toEqual(now.countedDeliveries);
+      expect(now.attempts).toEqual(now.countedAttempts);
+    };
     const lastMs = new Date(nextWeek.getTime() - 1);
     const straddleEvent = idAt('evt', lastMs);
     const straddleDelivery = idAt('dlv', nextWeek);
@@ -209,17 +240,22 @@ describe('retention by whole weeks', () => {
     })();
     await waitUntil('the live loop delivering', () => delivered.before >= 3);
     purging = 'during';
-    const result = await purgeExpired(db, 30, purgeAt);
+    const result = await purgeExpired(db, 30, purgeAt, { beforeDrop });
     purging = 'after';
+    expect(changedMeanwhile).toEqual([week]);
     await loop;
     expect(delivered.during + delivered.after).toBeGreaterThanOrEqual(3);
 
     expect(result.weeks).toEqual([week]);
+    // 3,000 finished, one recovered to PENDING, one more finished meanwhile.
     expect(result.dropped).toBe(3_000);
-    expect(result.kept).toBe(1);
+    expect(result.kept).toBe(2);
     // The week's partitions are gone: no DELETE, the tables dropped.
     expect(await rows(`SELECT relname FROM pg_class WHERE relname LIKE $1`, [`%_${suffix}`])).toEqual([]);
-    expect(await rows(`SELECT count(*)::int AS n FROM delivery WHERE id >= $1 AND id < $2`, [historyBound('dlv', weekStart), historyBound('dlv', nextWeek)])).toEqual([{ n: 1 }]);
+    expect(await rows(`SELECT count(*)::int AS n FROM delivery WHERE id >= $1 AND id < $2`, [historyBound('dlv', weekStart), historyBound('dlv', nextWeek)])).toEqual([{ n: 2 }]);
+    expect(await partitionOf('delivery', 'id', recovered!.id)).toBe('hookwire_history.delivery_default');
+    // Nothing of the drop's bookkeeping is left.
+    expect(await rows(`SELECT (SELECT count(*) FROM hookwire_history.week_delivery_sum)::int AS d, (SELECT count(*) FROM hookwire_history.week_attempt_sum)::int AS a, (SELECT count(*) FROM hookwire_history.week_prepared)::int AS p`)).toEqual([{ d: 0, a: 0, p: 0 }]);
 
     // The pending delivery, its event (and key) and attempts: in the DEFAULT partitions, unchanged.
     expect(await partitionOf('delivery', 'id', pendingDelivery)).toBe('hookwire_history.delivery_default');
@@ -239,12 +275,119 @@ describe('retention by whole weeks', () => {
     expect(afterCounts.deliveries).toEqual(afterCounts.countedDeliveries);
     expect(afterCounts.attempts).toEqual(afterCounts.countedAttempts);
     expect(await rows(`SELECT count(*)::int AS n FROM delivery_hour_count WHERE hour >= $1 AND hour < $2`, [weekStart, nextWeek])).toEqual([{ n: 0 }]);
-    // The kept attempts' hour is counted still (they are there).
-    expect(await rows(`SELECT attempts FROM attempt_hour_count WHERE endpoint_id = $1 AND hour = hookwire_hour($2)`, [endpointId, at])).toEqual([{ attempts: 2 }]);
+    // The kept attempts' hour is counted still (they are there: the pending delivery's two, the recovered one's).
+    expect(await rows(`SELECT attempts FROM attempt_hour_count WHERE endpoint_id = $1 AND hour = hookwire_hour($2)`, [endpointId, at])).toEqual([{ attempts: 3 }]);
 
     // Nothing left to drop: a second run is a no-op.
     expect((await purgeExpired(db, 30, purgeAt)).weeks).toEqual([]);
   }, 120_000);
+
+  it('empties DEFAULT: a pending delivery kept through a drop, succeeded later, goes at the next purge past retention', async () => {
+    const db = t.app.services.db;
+    const week = historyWeek(new Date(Date.now() - 80 * DAY));
+    const weekStart = new Date(`${week}T00:00:00Z`);
+    const purgeAt = new Date(weekStart.getTime() + 37 * DAY + 3_600_000);
+    await ensureHistoryWeeks(db, weekStart, 0);
+    const at = new Date(weekStart.getTime() + DAY);
+    const eventId = idAt('evt', at);
+    const deliveryId = idAt('dlv', at);
+    await rows(`INSERT INTO event (id, account_id, type, data, payload, created_at) VALUES ($1, $2, 'message.status', '{}', '{}', $3)`, [eventId, accountId, at]);
+    await rows(`INSERT INTO idempotency_key (account_id, key, event_id, expires_at) VALUES ($1, 'default-key', $2, $3)`, [accountId, eventId, new Date(Date.now() + DAY)]);
+    await rows(
+      `INSERT INTO delivery (id, account_id, event_id, endpoint_id, event_type, status, attempt_count, next_attempt_at, created_at)
+       VALUES ($1, $2, $3, $4, 'message.status', 'PENDING', 1, $5, $6)`,
+      [deliveryId, accountId, eventId, endpointId, new Date(Date.now() + 365 * DAY), at],
+    );
+    await rows(
+      `INSERT INTO delivery_attempt (id, delivery_id, attempt_number, outcome, started_at, duration_ms, request_headers, will_retry)
+       VALUES ($1, $2, 1, 'HTTP_ERROR', $3, 10, '{}', true)`,
+      [idAt('att', at), deliveryId, at],
+    );
+    const first = await purgeExpired(db, 30, purgeAt);
+    expect(first.weeks).toContain(week);
+    expect(await partitionOf('delivery', 'id', deliveryId)).toBe('hookwire_history.delivery_default');
+    expect(await partitionOf('event', 'id', eventId)).toBe('hookwire_history.event_default');
+    // Still pending: past retention, but it stays (and so does its event).
+    expect(first.defaultDeliveries).toBe(0);
+    expect((await purgeExpired(db, 30, purgeAt)).defaultDeliveries).toBe(0);
+    expect(await partitionOf('delivery', 'id', deliveryId)).toBe('hookwire_history.delivery_default');
+
+    // It succeeds (as the recorder stores it: the delivery and its attempt), then the next purge.
+    await rows(
+      `WITH d AS (UPDATE delivery SET status = 'SUCCEEDED', attempt_count = 2, completed_at = now(), next_attempt_at = NULL WHERE id = $1 RETURNING id)
+       INSERT INTO delivery_attempt (id, delivery_id, attempt_number, outcome, started_at, duration_ms, request_headers, will_retry)
+       SELECT $2, d.id, 2, 'SUCCESS', now(), 10, '{}', false FROM d`,
+      [deliveryId, newId('DeliveryAttempt')],
+    );
+    const kept = await rows<{ id: string }>(`SELECT id FROM hookwire_history.delivery_default WHERE status = 'PENDING' ORDER BY id`);
+    const purged = await purgeExpired(db, 30, purgeAt);
+    expect(purged.defaultDeliveries).toBe(1);
+    expect(purged.defaultEvents).toBe(1);
+    expect(await rows(`SELECT id FROM delivery WHERE id = $1 UNION ALL SELECT delivery_id FROM delivery_attempt WHERE delivery_id = $1 UNION ALL SELECT id FROM event WHERE id = $2`, [deliveryId, eventId])).toEqual([]);
+    expect(await rows(`SELECT key FROM idempotency_key WHERE event_id = $1`, [eventId])).toEqual([]);
+    // The pending ones in DEFAULT (the earlier drop's) stay, with their events.
+    expect(await rows<{ id: string }>(`SELECT id FROM hookwire_history.delivery_default WHERE status = 'PENDING' ORDER BY id`)).toEqual(kept);
+    expect(await rows(`SELECT count(*)::int AS n FROM hookwire_history.delivery_default d WHERE NOT EXISTS (SELECT FROM event e WHERE e.id = d.event_id)`)).toEqual([{ n: 0 }]);
+    const after = await counters();
+    expect(after.deliveries).toEqual(after.countedDeliveries);
+    expect(after.attempts).toEqual(after.countedAttempts);
+  }, 60_000);
+
+  it('moves the rows DEFAULT holds of a week without partitions (the worker down for weeks) into the week as it is made, every row kept', async () => {
+    const db = t.app.services.db;
+    // Five weeks ahead: past WEEKS_AHEAD, so no partition yet; its rows land in DEFAULT.
+    const week = historyWeek(new Date(Date.now() + 5 * 7 * DAY));
+    const weekStart = new Date(`${week}T00:00:00Z`);
+    const nextWeek = new Date(weekStart.getTime() + 7 * DAY);
+    const suffix = week.replaceAll('-', '');
+    expect(await historyWeeks(poolSql(pool))).not.toContain(week);
+    const at = new Date(weekStart.getTime() + 3 * DAY);
+    const eventId = idAt('evt', at);
+    const lastEvent = idAt('evt', new Date(nextWeek.getTime() - 1));
+    const succeeded = idAt('dlv', at);
+    const pending = idAt('dlv', at);
+    const straddling = idAt('dlv', nextWeek); // the next week's, its event this week's
+    await rows(`INSERT INTO event (id, account_id, type, data, payload, created_at) VALUES ($1, $2, 'message.status', '{}', '{"n":1}', $3), ($4, $2, 'message.status', '{}', '{"n":2}', $5)`, [eventId, accountId, at, lastEvent, new Date(nextWeek.getTime() - 1)]);
+    await rows(`INSERT INTO idempotency_key (account_id, key, event_id, expires_at) VALUES ($1, 'future-key', $2, $3)`, [accountId, eventId, new Date(Date.now() + DAY)]);
+    await rows(
+      `INSERT INTO delivery (id, account_id, event_id, endpoint_id, event_type, status, attempt_count, next_attempt_at, created_at, completed_at)
+       VALUES ($1, $4, $5, $6, 'message.status', 'SUCCEEDED', 1, NULL, $7, $7), ($2, $4, $5, $6, 'message.status', 'PENDING', 1, $7, $7, NULL),
+              ($3, $4, $8, $6, 'message.status', 'FAILED', 1, NULL, $9, $9)`,
+      [succeeded, pending, straddling, accountId, eventId, endpointId, at, lastEvent, nextWeek],
+    );
+    for (const [deliveryId, outcome, started] of [[succeeded, 'SUCCESS', at], [pending, 'HTTP_ERROR', at], [straddling, 'HTTP_ERROR', nextWeek]] as const) {
+      await rows(
+        `INSERT INTO delivery_attempt (id, delivery_id, attempt_number, outcome, started_at, duration_ms, request_headers, will_retry)
+         VALUES ($1, $2, 1, $3, $4, 10, '{"k":"v"}', false)`,
+        [idAt('att', started), deliveryId, outcome, started],
+      );
+    }
+    for (const id of [succeeded, pending, straddling]) expect(await partitionOf('delivery', 'id', id)).toBe('hookwire_history.delivery_default');
+    expect(await partitionOf('event', 'id', eventId)).toBe('hookwire_history.event_default');
+    const snapshot = async () => ({
+      events: await rows(`SELECT * FROM event WHERE id = ANY($1) ORDER BY id`, [[eventId, lastEvent]]),
+      keys: await rows(`SELECT * FROM idempotency_key WHERE event_id = $1`, [eventId]),
+      deliveries: await rows(`SELECT * FROM delivery WHERE id = ANY($1) ORDER BY id`, [[succeeded, pending, straddling]]),
+      attempts: await rows(`SELECT * FROM delivery_attempt WHERE delivery_id = ANY($1) ORDER BY id`, [[succeeded, pending, straddling]]),
+      counters: await counters(),
+    });
+    const before = await snapshot();
+    expect(before.counters.deliveries).toEqual(before.counters.countedDeliveries);
+
+    // The worker comes back a week after: the week is behind it, made because DEFAULT holds its rows.
+    const weeks = await ensureHistoryWeeks(db, nextWeek, WEEKS_AHEAD, 30);
+    expect(weeks[0]).toBe(historyWeek(nextWeek));
+    expect(await historyWeeks(poolSql(pool))).toContain(week);
+    expect(await snapshot()).toEqual(before);
+    expect(await partitionOf('event', 'id', eventId)).toBe(`hookwire_history.event_${suffix}`);
+    expect(await partitionOf('event', 'id', lastEvent)).toBe(`hookwire_history.event_${suffix}`);
+    expect(await partitionOf('delivery', 'id', succeeded)).toBe(`hookwire_history.delivery_${suffix}`);
+    expect(await partitionOf('delivery', 'id', pending)).toBe(`hookwire_history.delivery_${suffix}`);
+    expect(await partitionOf('delivery_attempt', 'delivery_id', pending)).toBe(`hookwire_history.delivery_attempt_${suffix}`);
+    // The straddling delivery went into its own week (made ahead of nextWeek), its event into this one.
+    expect(await partitionOf('delivery', 'id', straddling)).toBe(`hookwire_history.delivery_${historyWeek(nextWeek).replaceAll('-', '')}`);
+    expect(await rows(`SELECT count(*)::int AS n FROM hookwire_history.delivery_default WHERE id >= $1`, [historyBound('dlv', weekStart)])).toEqual([{ n: 0 }]);
+  }, 60_000);
 
   /** The counters' totals and the rows' counts, per endpoint and hour. */
   async function counters() {
