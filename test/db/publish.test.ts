@@ -87,7 +87,7 @@ describe('fanOut', () => {
     const sourceId = id('src');
     await t.rows(`INSERT INTO source (id, account_id, kind, name, app_secret, verify_token) VALUES ($1, $2, 'WHATSAPP_CLOUD', 'meta', 'a', 'v')`, [sourceId, accountId]);
     const requests = () => t.rows('SELECT status, error, events, received_at FROM source_request WHERE source_id = $1 ORDER BY id', [sourceId]);
-    const record = { sourceId, receivedAt: now, status: 200, error: null, events: 1 };
+    const record = { sourceId, receivedAt: now, answers: [{ status: 200, error: null, events: 1 }] };
 
     const event = anInput();
     const delivery = { id: id('dlv'), eventId: event.id, endpointId: endpoint, eventType: event.type };

@@ -5,7 +5,7 @@
 import type { Event } from '../../generated/prisma/client.ts';
 import { statement, type Placeholders, type Sql } from '../sql.ts';
 import { ROUTE_COLUMNS, routesOfAccount, type EndpointRoute } from './routes.ts';
-import { recordRequestCtes, type SourceRequestRecord } from './sources.ts';
+import { recordRequestCtes, requestColumns, type SourceRequestColumns, type SourceRequests } from './sources.ts';
 
 export type { EndpointRoute } from './routes.ts';
 
@@ -170,17 +170,18 @@ const fanOutColumns = (p: FanOutParams): FanOutColumns => ({
 export const FAN_OUT = statement<FanOutParams, FanOutRow, FanOutColumns>('hookwire_publish', ($) => fanOutText($), fanOutColumns);
 
 /**
- * The same fan-out, recording the source request whose events it publishes (an ingest POST) in
- * its transaction: one round trip, and the request is recorded accepted only if its events commit.
+ * The same fan-out, recording the source requests whose events it publishes (an ingest POST, a
+ * broker batch with its dead letters) in its transaction: one round trip, and a request is
+ * recorded accepted only if its events commit.
  */
-export const FAN_OUT_RECORDED = statement<FanOutParams & { record: SourceRequestRecord }, FanOutRow, FanOutColumns & SourceRequestRecord>(
+export const FAN_OUT_RECORDED = statement<FanOutParams & { record: SourceRequests }, FanOutRow, FanOutColumns & SourceRequestColumns>(
   'hookwire_publish_recorded',
   ($) => fanOutText($, recordRequestCtes($)),
-  (p) => ({ ...fanOutColumns(p), ...p.record }),
+  (p) => ({ ...fanOutColumns(p), ...requestColumns(p.record) }),
 );
 
-/** Stores events and deliveries and wakes lanes (and records a source request), in one statement; returns what it stored. */
-export async function fanOut(sql: Sql, params: FanOutParams & { record?: SourceRequestRecord }): Promise<{ created: Set<string>; delivered: Set<string> }> {
+/** Stores events and deliveries and wakes lanes (and records source requests), in one statement; returns what it stored. */
+export async function fanOut(sql: Sql, params: FanOutParams & { record?: SourceRequests }): Promise<{ created: Set<string>; delivered: Set<string> }> {
   const { record } = params;
   const [row] = record ? await sql.query(FAN_OUT_RECORDED, { ...params, record }) : await sql.query(FAN_OUT, params);
   const skipped = new Set(row?.skipped ?? []);
