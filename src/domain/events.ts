@@ -7,7 +7,7 @@ import { LRUCache } from 'lru-cache';
 import type { Db } from '../db/client.ts';
 import { newId } from '../db/ids.ts';
 import { customTypes, endpointRoute, endpointRoutes, fanOut, firstEvents, type CustomTypeRow, type EndpointRoute } from '../db/sql/publish.ts';
-import type { SourceRequestRecord } from '../db/sql/sources.ts';
+import type { SourceRequests } from '../db/sql/sources.ts';
 import type { Sql } from '../db/sql.ts';
 import type { Event } from '../generated/prisma/client.ts';
 import { Prisma } from '../generated/prisma/client.ts';
@@ -124,8 +124,8 @@ export async function publishEvent(deps: PublishDeps, accountId: string, input: 
 export interface PublishOptions {
   /** The account's routes, read already (beside the source, for an ingest): not read again. */
   routes?: EndpointRoute[];
-  /** Recorded by the fan-out statement itself, so it commits (or not) with the events. */
-  record?: SourceRequestRecord;
+  /** Recorded by the fan-out statement itself, so they commit (or not) with the events. */
+  record?: SourceRequests;
 }
 
 /** Up to 1,000 events, all or none: publishEvents. A ValidationError's paths start with "inputs", index. */

@@ -1,7 +1,9 @@
 // Publishing's statements (src/db/sql/publish.ts) on their own: the routes and custom types read
 // before a fan-out, the fan-out (events, one delivery per endpoint given, the ACTIVE ones' lanes
 // woken, idempotency keys), and the events holding repeated keys.
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { poolSql } from '../../src/db/sql.ts';
 import { customTypes, endpointRoute, endpointRoutes, fanOut, firstEvents, type EventToStore } from '../../src/db/sql/publish.ts';
 import { anAccount, anEndpoint, id, useStatementDb } from './fixtures.ts';
 
@@ -87,7 +89,7 @@ describe('fanOut', () => {
     const sourceId = id('src');
     await t.rows(`INSERT INTO source (id, account_id, kind, name, app_secret, verify_token) VALUES ($1, $2, 'WHATSAPP_CLOUD', 'meta', 'a', 'v')`, [sourceId, accountId]);
     const requests = () => t.rows('SELECT status, error, events, received_at FROM source_request WHERE source_id = $1 ORDER BY id', [sourceId]);
-    const record = { sourceId, receivedAt: now, status: 200, error: null, events: 1 };
+    const record = { sourceId, receivedAt: now, answers: [{ status: 200, error: null, events: 1 }] };
 
     const event = anInput();
     const delivery = { id: id('dlv'), eventId: event.id, endpointId: endpoint, eventType: event.type };
@@ -98,6 +100,32 @@ describe('fanOut', () => {
     // The same event id again: the statement fails whole, and the request is not recorded accepted.
     await expect(fanOut(t.app.sql, { accountId, now, keysExpireAt: later, events: [event], deliveries: [], record })).rejects.toThrow(/duplicate key/);
     expect(await requests()).toHaveLength(1);
+  });
+
+  it('plans its foreign-key checks generic for its own transaction only: the connection is left as it was', async () => {
+    const accountId = await anAccount(t);
+    const endpoint = await anEndpoint(t, accountId);
+    const client = new pg.Client({ connectionString: t.database.url });
+    await client.connect();
+    try {
+      const mode = async () => (await client.query<{ plan_cache_mode: string }>('SHOW plan_cache_mode')).rows[0]!.plan_cache_mode;
+      const one = () => {
+        const event = anInput();
+        return { accountId, now, keysExpireAt: later, events: [event], deliveries: [{ id: id('dlv'), eventId: event.id, endpointId: endpoint, eventType: event.type }] };
+      };
+      expect(await mode()).toBe('auto');
+      // Autocommit: the setting ends with the statement's own transaction.
+      expect((await fanOut(poolSql(client), one())).created.size).toBe(1);
+      expect(await mode()).toBe('auto');
+      // In a caller's transaction: until it ends.
+      await client.query('BEGIN');
+      expect((await fanOut(poolSql(client), one())).created.size).toBe(1);
+      expect(await mode()).toBe('force_generic_plan');
+      await client.query('COMMIT');
+      expect(await mode()).toBe('auto');
+    } finally {
+      await client.end();
+    }
   });
 
   it('answers no keys without asking the database, and another account’s key with nothing', async () => {

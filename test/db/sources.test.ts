@@ -1,7 +1,7 @@
 // The ingest route's statements on their own: the source an id names (and none for another id),
 // and the record of its requests, which keeps each source's newest 100 and drops the rest.
 import { describe, expect, it } from 'vitest';
-import { ingestSource, recordSourceRequest, RECENT_REQUESTS_KEPT } from '../../src/db/sql/sources.ts';
+import { ingestSource, recordSourceRequest, recordSourceRequests, RECENT_REQUESTS_KEPT } from '../../src/db/sql/sources.ts';
 import { anAccount, anEndpoint, at, id, useStatementDb } from './fixtures.ts';
 
 const t = useStatementDb();
@@ -74,6 +74,37 @@ describe('hookwire_record_source_request', () => {
     expect(kept[0]!.events).toBe(RECENT_REQUESTS_KEPT + 29);
     expect(kept.at(-1)!.events).toBe(30);
     expect(await requestsOf(quiet)).toHaveLength(1);
+  });
+
+  it('records several requests of one moment in their order (a broker batch and its dead letters), keeping the newest of them and of the older ones', async () => {
+    const sourceId = await aSource();
+    for (const runner of [t.pool, t.prisma]) {
+      await recordSourceRequests(runner, {
+        sourceId,
+        receivedAt: at(0),
+        answers: [
+          { status: 200, error: null, events: 2 },
+          { status: 400, error: 'dead-lettered: a', events: 0 },
+        ],
+      });
+    }
+    expect(await requestsOf(sourceId)).toEqual([
+      { status: 400, error: 'dead-lettered: a', events: 0 },
+      { status: 200, error: null, events: 2 },
+      { status: 400, error: 'dead-lettered: a', events: 0 },
+      { status: 200, error: null, events: 2 },
+    ]);
+    // n new rows keep RECENT_REQUESTS_KEPT - n of the older ones; more than the bound keep only the newest new ones.
+    const answers = (from: number, n: number) => Array.from({ length: n }, (_, i) => ({ status: 400, error: null, events: from + i }));
+    await recordSourceRequests(t.pool, { sourceId, receivedAt: at(1), answers: answers(100, RECENT_REQUESTS_KEPT - 3) });
+    const kept = await requestsOf(sourceId);
+    expect(kept).toHaveLength(RECENT_REQUESTS_KEPT);
+    expect(kept.slice(-3).map((r) => r.events)).toEqual([0, 2, 0]);
+    await recordSourceRequests(t.pool, { sourceId, receivedAt: at(2), answers: answers(1000, RECENT_REQUESTS_KEPT + 5) });
+    const flooded = await requestsOf(sourceId);
+    expect(flooded).toHaveLength(RECENT_REQUESTS_KEPT);
+    expect(flooded[0]!.events).toBe(1000 + RECENT_REQUESTS_KEPT + 4);
+    expect(flooded.at(-1)!.events).toBe(1005);
   });
 
   it('goes with its source', async () => {

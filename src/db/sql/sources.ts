@@ -48,35 +48,78 @@ export interface SourceRequestRecord {
   events: number;
 }
 
+/** What one source was answered at one moment: a request, or a broker batch (its events' 200, its dead letters' 400s). */
+export interface SourceRequests {
+  sourceId: string;
+  receivedAt: Date;
+  /** Recorded in this order (the newest last); only the last RECENT_REQUESTS_KEPT are kept. */
+  answers: ReadonlyArray<{ status: number; error: string | null; events: number }>;
+}
+
+export const requestsOf = (record: SourceRequestRecord): SourceRequests => ({
+  sourceId: record.sourceId,
+  receivedAt: record.receivedAt,
+  answers: [{ status: record.status, error: record.error, events: record.events }],
+});
+
+/** SourceRequests as the statements bind them: one column array per field. */
+export interface SourceRequestColumns {
+  sourceId: string;
+  receivedAt: Date;
+  statuses: number[];
+  errors: Array<string | null>;
+  eventCounts: number[];
+}
+
+export function requestColumns(requests: SourceRequests): SourceRequestColumns {
+  const answers = requests.answers.slice(-RECENT_REQUESTS_KEPT);
+  if (answers.length === 0) throw new Error('a record of source requests holds one request at least');
+  return {
+    sourceId: requests.sourceId,
+    receivedAt: requests.receivedAt,
+    statuses: answers.map((a) => a.status),
+    errors: answers.map((a) => a.error),
+    eventCounts: answers.map((a) => a.events),
+  };
+}
+
 /**
- * Records one request and trims the source's older ones in the same statement. The DELETE sees the
- * table as it was before this INSERT, so it keeps RECENT_REQUESTS_KEPT - 1 older rows beside the new
- * one. Two requests recorded at once may each keep one row the other trims: a source may hold a few
- * rows over the bound for a moment, never a growing number.
+ * Records a source's requests and trims its older ones in the same statement. The DELETE sees the
+ * table as it was before this INSERT, so it keeps RECENT_REQUESTS_KEPT - n older rows beside the n
+ * new ones. Two records at once may each keep rows the other trims: a source may hold a few rows
+ * over the bound for a moment, never a growing number.
  */
-export const RECORD_SOURCE_REQUEST = statement<SourceRequestRecord, Record<string, never>>(
-  'hookwire_record_source_request',
+export const RECORD_SOURCE_REQUESTS = statement<SourceRequests, Record<string, never>, SourceRequestColumns>(
+  'hookwire_record_source_requests',
   ($) => `WITH ${recordRequestCtes($)} SELECT`,
+  requestColumns,
 );
 
 /**
  * The record and the trim as two CTEs (source_request_recorded, source_request_trimmed), for a
- * statement that records its request beside its own work: RECORD_SOURCE_REQUEST, and the ingest's
- * fan-out (db/sql/publish.ts), whose request is then recorded in the transaction that commits its
- * events.
+ * statement that records its requests beside its own work: RECORD_SOURCE_REQUESTS, and the
+ * fan-out (db/sql/publish.ts) of an ingest POST or a broker batch, whose requests are then
+ * recorded in the transaction that commits its events.
  */
-export function recordRequestCtes($: Placeholders<SourceRequestRecord>): string {
+export function recordRequestCtes($: Placeholders<SourceRequestColumns>): string {
   return `
     source_request_recorded AS (
       INSERT INTO source_request (source_id, received_at, status, error, events)
-      VALUES (${$.sourceId}, ${$.receivedAt}, ${$.status}::integer, ${$.error}, ${$.events}::integer)
+      SELECT ${$.sourceId}, ${$.receivedAt}, r.status, r.error, r.events
+      FROM ROWS FROM (unnest(${$.statuses}::integer[]), unnest(${$.errors}::text[]), unnest(${$.eventCounts}::integer[])) WITH ORDINALITY AS r(status, error, events, n)
+      ORDER BY r.n
     ), source_request_trimmed AS (
       DELETE FROM source_request WHERE source_id = ${$.sourceId} AND id <= (
-        SELECT id FROM source_request WHERE source_id = ${$.sourceId} ORDER BY id DESC OFFSET ${RECENT_REQUESTS_KEPT - 1} LIMIT 1
+        SELECT id FROM source_request WHERE source_id = ${$.sourceId} ORDER BY id DESC
+        OFFSET greatest(0, ${RECENT_REQUESTS_KEPT} - cardinality(${$.statuses}::integer[])) LIMIT 1
       )
     )`;
 }
 
+export async function recordSourceRequests(db: Runner, requests: SourceRequests): Promise<void> {
+  await sqlOf(db).execute(RECORD_SOURCE_REQUESTS, requests);
+}
+
 export async function recordSourceRequest(db: Runner, record: SourceRequestRecord): Promise<void> {
-  await sqlOf(db).execute(RECORD_SOURCE_REQUEST, record);
+  await recordSourceRequests(db, requestsOf(record));
 }

@@ -6,7 +6,7 @@
 // recent requests. Anything else (the database) rejects: nothing is acknowledged, all comes back.
 import { createHash } from 'node:crypto';
 import type { Sql } from '../../db/sql.ts';
-import { RECENT_REQUESTS_KEPT, recordSourceRequest } from '../../db/sql/sources.ts';
+import { recordSourceRequests } from '../../db/sql/sources.ts';
 import type { Clock } from '../clock.ts';
 import { ValidationError } from '../errors.ts';
 import { MAX_BATCH_EVENTS, publishEvents, type PublishDeps, type PublishEventInput } from '../events.ts';
@@ -58,8 +58,10 @@ export function brokerMessageEvent(message: BrokerMessage): PublishEventInput | 
 /**
  * Publishes a batch (at most MAX_BATCH_EVENTS) for the source's account, a verdict per message in
  * order, and records it in the source's recent requests: one 200 row for the batch's events, one
- * 400 row per message dead-lettered, with its reason. Rejects (nothing committed) on any error that
- * is not a message's own.
+ * 400 row per message dead-lettered, with its reason. The rows are written by the publish's own
+ * statement, so a batch is one statement, and its 200 is recorded once, only if its events commit
+ * (a batch of poison alone is one statement that records them). Rejects (nothing committed,
+ * nothing recorded) on any error that is not a message's own.
  */
 export async function commitBrokerMessages(
   deps: BrokerCommitDeps,
@@ -74,15 +76,20 @@ export async function commitBrokerMessages(
     if ('poison' in event) verdicts[index] = event;
     else pending.push({ index, input: event });
   });
+  const receivedAt = deps.clock.now();
+  // The dead letters' rows, in the batch's order, after the 200 (only the newest RECENT_REQUESTS_KEPT are kept).
+  const deadRows = () =>
+    verdicts
+      .filter((v): v is { poison: string } => v !== undefined && 'poison' in v)
+      .map(({ poison }) => ({ status: 400, error: `dead-lettered: ${poison}`, events: 0 }));
   // publishEvents reports every bad input at once: those are poison, the rest published again. The
   // second round can only fail for a type archived meanwhile; three rounds bound it.
-  let published = 0;
   for (let round = 0; pending.length > 0; round++) {
     try {
-      await publishEvents(deps, source.accountId, pending.map((p) => p.input));
+      const record = { sourceId: source.id, receivedAt, answers: [{ status: 200, error: null, events: pending.length }, ...deadRows()] };
+      await publishEvents(deps, source.accountId, pending.map((p) => p.input), { record });
       for (const p of pending) verdicts[p.index] = { ok: true };
-      published = pending.length;
-      break;
+      return verdicts;
     } catch (error) {
       if (!(error instanceof ValidationError) || round === 2) throw error;
       const reasons = new Map<number, string[]>();
@@ -96,12 +103,8 @@ export async function commitBrokerMessages(
       pending = pending.filter((_, at) => !reasons.has(at));
     }
   }
-  const receivedAt = deps.clock.now();
-  if (published > 0) await recordSourceRequest(deps.sql, { sourceId: source.id, receivedAt, status: 200, error: null, events: published });
-  // Only the newest RECENT_REQUESTS_KEPT are kept: a batch of poison records no more than those.
-  const poisons = verdicts.filter((v): v is { poison: string } => 'poison' in v).slice(-RECENT_REQUESTS_KEPT);
-  for (const { poison } of poisons) {
-    await recordSourceRequest(deps.sql, { sourceId: source.id, receivedAt, status: 400, error: `dead-lettered: ${poison}`, events: 0 });
-  }
+  // Nothing to publish: every message is poison.
+  const dead = deadRows();
+  if (dead.length > 0) await recordSourceRequests(deps.sql, { sourceId: source.id, receivedAt, answers: dead });
   return verdicts;
 }

@@ -6,7 +6,7 @@
 import type { Db } from '../../db/client.ts';
 import type { Sealer } from '../../db/sealer.ts';
 import type { EndpointRoute } from '../../db/sql/publish.ts';
-import type { IngestSourceRow, SourceRequestRecord } from '../../db/sql/sources.ts';
+import { requestsOf, type IngestSourceRow, type SourceRequestRecord } from '../../db/sql/sources.ts';
 import { prismaSql, type Sql } from '../../db/sql.ts';
 import { withDeadlockRetry } from '../../db/reconnect.ts';
 import type { SignatureHeaderConfig } from '../../delivery/sign.ts';
@@ -98,7 +98,8 @@ export async function ingest(deps: IngestDeps, source: IngestSource, request: In
   // A webhook with no changes (Meta sends none, but a body may hold an empty entry list): nothing to commit.
   if (events.length === 0) return { kind: 'accepted', events: 0, created: 0, recorded: false };
   try {
-    const options = { routes: source.routes, record: request.acceptedRecord?.(events.length) };
+    const accepted = request.acceptedRecord?.(events.length);
+    const options = { routes: source.routes, record: accepted && requestsOf(accepted) };
     const created = await publishAll(deps, source.account_id, events, options);
     return { kind: 'accepted', events: events.length, created, recorded: options.record !== undefined };
   } catch (error) {
