@@ -107,12 +107,13 @@ describe('a worker frozen past its leases with attempts in flight', () => {
     const frozenAt = Date.now();
     // No other worker sends before the frozen one's leases run out: what arrives before is its own.
     const [{ until }] = await rows<{ until: Date }>(db.url, 'SELECT min(lease_until) AS until FROM endpoint_lane WHERE leased_by IS NOT NULL');
-    // The frozen worker's attempts in flight: what it sent before its leases ran out, and what its
-    // HTTP pool still held queued (started, waiting for a free connection) and wrote the moment it
-    // woke, before it could learn it had lost the lanes. The second worker sends nothing after
-    // every delivery SUCCEEDED, which is before the wake.
+    // The frozen worker's attempts in flight: what it sent before its leases ran out. What its HTTP
+    // pool still held queued (started, waiting for a connection) is never written on waking: it is
+    // past its timeout and its lease (send.ts refuses it the wire). The second worker sends nothing
+    // after every delivery SUCCEEDED, which is before the wake: what arrives after is the frozen one's.
     let wokeAt = Infinity;
-    const sentByFrozen = () => receivers.reduce((n, rx) => n + rx.requests.filter((r) => r.at < until.getTime() || r.at >= wokeAt).length, 0);
+    const sentByFrozen = () => receivers.reduce((n, rx) => n + rx.requests.filter((r) => r.at < until.getTime()).length, 0);
+    const sentOnWaking = () => receivers.reduce((n, rx) => n + rx.requests.filter((r) => r.at >= wokeAt).length, 0);
 
     // The second worker takes the lanes over once the leases run out and delivers everything.
     const second = await startTestApp({ role: 'worker', database: db, env: LEASE });
@@ -147,11 +148,12 @@ describe('a worker frozen past its leases with attempts in flight', () => {
       `SELECT count(*)::int AS n FROM delivery d WHERE d.attempt_count <> (SELECT count(*) FROM delivery_attempt a WHERE a.delivery_id = d.id)`,
     );
     console.log(
-      `[faults] frozen worker: ${inFlight} requests in flight when frozen (sent before its leases ran out, or queued in its HTTP pool and written on waking), ${requests} received for ${total} deliveries (${duplicates} resent); ` +
+      `[faults] frozen worker: ${inFlight} requests in flight when frozen (sent before its leases ran out), ${sentOnWaking()} written on waking, ${requests} received for ${total} deliveries (${duplicates} resent); ` +
         `${notRecorded} requests missing from the history; statuses ${JSON.stringify(statuses)}`,
     );
     expect(notRecorded, 'requests the receivers got that are not attempts in the history').toBe(0);
     expect(extraAttempts, 'attempts no receiver got').toBe(0);
+    expect(sentOnWaking(), 'requests the frozen worker wrote on waking, past their timeouts and leases').toBe(0);
     // At-least-once: resends, at most the attempts the frozen worker had in flight.
     expect(duplicates).toBeLessThanOrEqual(inFlight);
     expect(statuses).toEqual([{ status: 'SUCCEEDED', n: total }]);

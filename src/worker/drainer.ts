@@ -93,7 +93,9 @@ export async function drainLane(deps: DrainDeps, lane: ClaimedLane, control: Lan
     },
   );
   const result = await slice.run();
-  if (result.failure) deps.logger.error(`lane of ${lane.endpoint_id}: slice ended early`, result.failure);
+  if (result.failure instanceof NotSent) {
+    deps.logger.warn(`lane of ${lane.endpoint_id}: slice ended early, a request was not sent (${result.failure.message}); its delivery stays due`);
+  } else if (result.failure) deps.logger.error(`lane of ${lane.endpoint_id}: slice ended early`, result.failure);
   return {
     stopped: result.stopped,
     notBefore: result.notBefore,
@@ -135,6 +137,14 @@ function broker(lane: ClaimedLane, sealer: Sealer, destination: BrokerDestinatio
   return { kind: 'broker', url: sealer.open(lane.broker_url!), destination, timeoutMs: lane.timeout_ms };
 }
 
+/** An attempt's request was refused the wire (see NotSentAttempt): it ends the slice, and is no attempt. */
+export class NotSent extends Error {
+  override name = 'NotSent';
+  constructor(deliveryId: string, reason: string) {
+    super(`delivery ${deliveryId}: ${reason}`);
+  }
+}
+
 /** A transformation that fails fails its delivery: it would fail the same way on every retry. */
 const TRANSFORM_FAILED: Settlement = { status: 'FAILED', nextAttemptAt: null, willRetry: false, effect: { kind: 'none' } };
 
@@ -162,7 +172,9 @@ class LaneAttempts {
       userAgent: deps.settings.userAgent,
       // Opened on first use and kept for the slice; which ones are live is decided per attempt.
       secretsAt: signingSecrets({ signingSecret: lane.signing_secret, retiredSecrets: lane.retired_secrets as Prisma.JsonValue }, sealer),
-      send: sendFor(destinationOf(lane, sealer), { dispatcher: deps.dispatcher, brokers: deps.brokers }),
+      // Nothing goes on the wire once the lease has run out by this worker's clock (a frozen
+      // worker waking up): the lane may be another worker's by then.
+      send: sendFor(destinationOf(lane, sealer), { dispatcher: deps.dispatcher, brokers: deps.brokers }, () => control.leaseUntil > deps.clock.now().getTime()),
     };
     this.ports = {
       now: () => deps.clock.now(),
@@ -192,6 +204,12 @@ class LaneAttempts {
       span.end({ outcome: 'ERROR', error: String(error) });
       throw error;
     }
+    if (completed.kind === 'not sent') {
+      // No attempt: the receiver got nothing. The delivery stays as it is (due, its attempt number
+      // unused) and the slice ends, the lane given back as it is (or found taken over).
+      span.end({ outcome: 'NOT_SENT', error: completed.error });
+      throw new NotSent(delivery.id, completed.error);
+    }
     const record = this.record(delivery, trigger, completed);
     span.end({ outcome: record.outcome, statusCode: record.responseStatus, willRetry: record.settlement.willRetry, durationMs: record.durationMs, error: record.error });
     this.deps.metrics?.attempts.inc({ outcome: completed.outcome });
@@ -214,7 +232,7 @@ class LaneAttempts {
     };
   }
 
-  private record(delivery: ClaimedDelivery, trigger: Trigger, completed: CompletedAttempt): AttemptRecord {
+  private record(delivery: ClaimedDelivery, trigger: Trigger, completed: Exclude<CompletedAttempt, { kind: 'not sent' }>): AttemptRecord {
     return {
       id: newId('DeliveryAttempt'),
       deliveryId: delivery.id,
