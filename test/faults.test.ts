@@ -112,8 +112,11 @@ describe('a worker frozen past its leases with attempts in flight', () => {
     // past its timeout and its lease (send.ts refuses it the wire). The second worker sends nothing
     // after every delivery SUCCEEDED, which is before the wake: what arrives after is the frozen one's.
     let wokeAt = Infinity;
-    const sentByFrozen = () => receivers.reduce((n, rx) => n + rx.requests.filter((r) => r.at < until.getTime()).length, 0);
-    const sentOnWaking = () => receivers.reduce((n, rx) => n + rx.requests.filter((r) => r.at >= wokeAt).length, 0);
+    // By when a request's head arrived: one the worker was writing when frozen (head out, body not
+    // yet) is one it had in flight, however late its body arrives.
+    const sentByFrozen = () => receivers.reduce((n, rx) => n + rx.requests.filter((r) => r.headersAt < until.getTime()).length, 0);
+    const sentOnWaking = () => receivers.reduce((n, rx) => n + rx.requests.filter((r) => r.headersAt >= wokeAt).length, 0);
+    const finishedOnWaking = () => receivers.flatMap((rx) => rx.requests.filter((r) => r.at >= wokeAt).map((r) => `${r.headersAt - wokeAt}/${r.at - wokeAt} ms`));
 
     // The second worker takes the lanes over once the leases run out and delivers everything.
     const second = await startTestApp({ role: 'worker', database: db, env: LEASE });
@@ -148,8 +151,9 @@ describe('a worker frozen past its leases with attempts in flight', () => {
       `SELECT count(*)::int AS n FROM delivery d WHERE d.attempt_count <> (SELECT count(*) FROM delivery_attempt a WHERE a.delivery_id = d.id)`,
     );
     console.log(
-      `[faults] frozen worker: ${inFlight} requests in flight when frozen (sent before its leases ran out), ${sentOnWaking()} written on waking, ${requests} received for ${total} deliveries (${duplicates} resent); ` +
-        `${notRecorded} requests missing from the history; statuses ${JSON.stringify(statuses)}`,
+      `[faults] frozen worker: ${inFlight} requests in flight when frozen (sent before its leases ran out), ${sentOnWaking()} written on waking ` +
+        `(ended on waking, head/end after the wake: ${JSON.stringify(finishedOnWaking())}), ${requests} received for ${total} deliveries (${duplicates} resent); ` +
+        `${notRecorded} requests missing from the history, ${extraAttempts} attempts no receiver got, ${numbers[0]!.n} attempt counts off; statuses ${JSON.stringify(statuses)}`,
     );
     expect(notRecorded, 'requests the receivers got that are not attempts in the history').toBe(0);
     expect(extraAttempts, 'attempts no receiver got').toBe(0);

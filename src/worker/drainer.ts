@@ -74,14 +74,27 @@ export interface SliceEnd {
   ms: number;
 }
 
-/** Drains one slice: returns once every attempt it started is finished and recorded. */
-export async function drainLane(deps: DrainDeps, lane: ClaimedLane, control: LaneControl): Promise<SliceEnd> {
+/** The endpoint's concurrency limit in a slice (1 when ordered). */
+function sliceLimit(lane: ClaimedLane, endpointConcurrency: number): number {
+  return lane.ordered ? 1 : (lane.concurrency_limit ?? endpointConcurrency);
+}
+
+/** How many deliveries one claim of the slice asks for (the engine's first claim for many lanes asks the same). */
+export function sliceBatch(lane: ClaimedLane, endpointConcurrency: number): number {
+  return lane.ordered ? 1 : Math.min(sliceLimit(lane, endpointConcurrency) * 2, 200);
+}
+
+/**
+ * Drains one slice: returns once every attempt it started is finished and recorded. `first`: the
+ * lane's first claim, made already for many lanes at once (claimDueLanes, asked for sliceBatch).
+ */
+export async function drainLane(deps: DrainDeps, lane: ClaimedLane, control: LaneControl, first?: ClaimedDelivery[]): Promise<SliceEnd> {
   const began = performance.now();
   const rate = lane.rate_limit_per_second === null ? null : new RateWindow(lane.rate_window_start, lane.rate_count, lane.rate_limit_per_second);
-  const limit = lane.ordered ? 1 : (lane.concurrency_limit ?? deps.settings.endpointConcurrency);
+  const limit = sliceLimit(lane, deps.settings.endpointConcurrency);
   const slice = new LaneSlice(
-    laneEffects(deps, lane, control),
-    { ordered: lane.ordered, limit, batch: lane.ordered ? 1 : Math.min(limit * 2, 200), sliceMs: deps.settings.sliceMs, held: lane.status !== 'ACTIVE', rate },
+    laneEffects(deps, lane, control, first),
+    { ordered: lane.ordered, limit, batch: sliceBatch(lane, deps.settings.endpointConcurrency), sliceMs: deps.settings.sliceMs, held: lane.status !== 'ACTIVE', rate },
     {
       get halted() {
         return control.halted;
@@ -106,13 +119,22 @@ export async function drainLane(deps: DrainDeps, lane: ClaimedLane, control: Lan
   };
 }
 
-function laneEffects(deps: DrainDeps, lane: ClaimedLane, control: LaneControl): SliceEffects<ClaimedDelivery> {
+function laneEffects(deps: DrainDeps, lane: ClaimedLane, control: LaneControl, first?: ClaimedDelivery[]): SliceEffects<ClaimedDelivery> {
   const attempts = new LaneAttempts(deps, lane, control);
+  let prefetched = first;
   return {
     now: () => deps.clock.now(),
     monotonic: () => performance.now(),
-    claim: (skip, count, now) =>
-      lane.ordered ? claimHead(deps.pool, { endpointId: lane.endpoint_id, now }) : claimDue(deps.pool, { endpointId: lane.endpoint_id, now, skip, limit: count }),
+    claim: (skip, count, now) => {
+      // The slice's first claim, made with the lane's: nothing is in flight yet, so nothing to skip.
+      if (prefetched && skip.length === 0) {
+        const due = prefetched.slice(0, count);
+        prefetched = undefined;
+        return Promise.resolve(due);
+      }
+      prefetched = undefined;
+      return lane.ordered ? claimHead(deps.pool, { endpointId: lane.endpoint_id, now }) : claimDue(deps.pool, { endpointId: lane.endpoint_id, now, skip, limit: count });
+    },
     acquireSlot: () => deps.slots.acquire(),
     releaseSlot: () => deps.slots.release(),
     send: (delivery) => attempts.send(delivery),
