@@ -90,7 +90,7 @@ describe('a worker frozen past its leases with attempts in flight', () => {
       endpointIds.push(endpoint.id);
     }
 
-    const frozen = spawnWorker({ DATABASE_URL: db.url, HOOKWIRE_ALLOW_PRIVATE_NETWORKS: 'true', HOOKWIRE_ADMIN_KEY: ADMIN_KEY, PORT: '0', LOG_LEVEL: 'info', ...LEASE });
+    const frozen = spawnWorker({ DATABASE_URL: db.url, HOOKWIRE_ALLOW_PRIVATE_NETWORKS: 'true', HOOKWIRE_ADMIN_KEY: ADMIN_KEY, PORT: '0', LOG_LEVEL: process.env.FAULTS_LOG_LEVEL ?? 'info', ...LEASE });
     cleanups.push(async () => {
       if (frozen.child.exitCode === null && frozen.child.signalCode === null) {
         frozen.child.kill('SIGCONT');
@@ -153,8 +153,20 @@ describe('a worker frozen past its leases with attempts in flight', () => {
     console.log(
       `[faults] frozen worker: ${inFlight} requests in flight when frozen (sent before its leases ran out), ${sentOnWaking()} written on waking ` +
         `(ended on waking, head/end after the wake: ${JSON.stringify(finishedOnWaking())}), ${requests} received for ${total} deliveries (${duplicates} resent); ` +
-        `${notRecorded} requests missing from the history, ${extraAttempts} attempts no receiver got, ${numbers[0]!.n} attempt counts off; statuses ${JSON.stringify(statuses)}`,
+        `${notRecorded} requests missing from the history, ${extraAttempts} attempts no receiver got, ${numbers[0]!.n} attempt counts off; statuses ${JSON.stringify(statuses)}; ` +
+        `slices of the frozen worker that ended on a request refused the wire: ${(frozen.output().match(/a request was not sent/g) ?? []).length}`,
     );
+    // When one was written on waking, what it was and what the frozen worker did (FAULTS_LOG_LEVEL=debug for its slices).
+    const woken = receivers.flatMap((rx, i) => rx.requests.filter((r) => r.headersAt >= wokeAt).map((r) => ({ endpoint: endpointIds[i]!, event: String(r.headers['webhook-id']), attempt: String(r.headers['x-webhook-delivery-attempt']), headersAt: r.headersAt })));
+    for (const w of woken) {
+      const attempts = await rows<{ n: number; started: string; outcome: string }>(
+        db.url,
+        `SELECT a.attempt_number AS n, to_char(a.started_at, 'HH24:MI:SS.MS') AS started, a.outcome::text AS outcome FROM delivery_attempt a JOIN delivery d ON d.id = a.delivery_id WHERE d.endpoint_id = $1 AND d.event_id = $2 ORDER BY a.attempt_number`,
+        [w.endpoint, w.event],
+      );
+      console.log(`[faults] written on waking: ${JSON.stringify(w)} frozen ${new Date(frozenAt).toISOString()} woke ${new Date(wokeAt).toISOString()} until ${until.toISOString()}; attempts ${JSON.stringify(attempts)}`);
+    }
+    if (woken.length > 0) console.log(`[faults] frozen worker's log:\n${frozen.output()}`);
     expect(notRecorded, 'requests the receivers got that are not attempts in the history').toBe(0);
     expect(extraAttempts, 'attempts no receiver got').toBe(0);
     expect(sentOnWaking(), 'requests the frozen worker wrote on waking, past their timeouts and leases').toBe(0);
@@ -163,7 +175,10 @@ describe('a worker frozen past its leases with attempts in flight', () => {
     expect(statuses).toEqual([{ status: 'SUCCEEDED', n: total }]);
     expect(numbers[0]!.n, 'deliveries whose attempt count is not their attempts').toBe(0);
     // Woken, the frozen worker learns its lanes were taken over (a stale token) and starts nothing more.
-    await waitUntil('the frozen worker to see it lost its lanes', () => /was taken over by another worker/.test(frozen.output()), 15_000, 100);
+    await waitUntil('the frozen worker to see it lost its lanes', () => /was taken over by another worker/.test(frozen.output()), 15_000, 100).catch((error: unknown) => {
+      console.log(`[faults] frozen worker's log:\n${frozen.output()}`);
+      throw error;
+    });
     const requestsAfterWake = [...received().values()].reduce((a, b) => a + b, 0);
     await sleep(1_000);
     expect([...received().values()].reduce((a, b) => a + b, 0), 'requests after the frozen worker woke and recorded').toBe(requestsAfterWake);

@@ -313,8 +313,10 @@ class LaneEngine implements Engine {
       // Before the lane is given back: once it is, a round of this worker may claim it again.
       this.running.delete(id);
     }
-    if (end.stopped === 'lease lapsed') {
-      // Frozen, or the database was away, past the lease: still this worker's lane, or taken over?
+    // Frozen, or the database was away, past the lease: still this worker's lane, or taken over?
+    // Asked whatever ended the slice: one that decided to stop before a freeze (its slice over)
+    // ends after it, its lease long lapsed.
+    if (end.stopped === 'lease lapsed' || control.leaseUntil <= clock.now().getTime()) {
       const held = await retryOnConnectionError(() =>
         renewLeases(pool, {
           worker: this.workerId,
