@@ -171,14 +171,16 @@ async function dbCounters(server: PgServer, db: string): Promise<DbCounters> {
     );
     statements = Number(s!.calls);
     if (process.env.BENCH_STATEMENTS) {
-      // `BENCH_STATEMENTS=1 npm run bench`: which statements those are, most called first.
-      const top = await server.query<{ calls: string; query: string }>(
+      // `BENCH_STATEMENTS=1 npm run bench`: which statements those are, most called first, with
+      // the time the server spent executing them (ms, since the server started).
+      const top = await server.query<{ calls: string; ms: string; query: string }>(
         server.url,
-        `SELECT calls::text, left(regexp_replace(query, '\\s+', ' ', 'g'), 100) AS query FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
+        `SELECT calls::text, round(total_exec_time)::text AS ms, left(regexp_replace(query, '\\s+', ' ', 'g'), 100) AS query
+         FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
          WHERE d.datname = $1 AND s.toplevel AND ${NOT_BENCH} ORDER BY s.calls DESC LIMIT 15`,
         [name],
       );
-      console.log(top.map((t) => `${t.calls.padStart(8)}  ${t.query}`).join('\n'));
+      console.log(top.map((t) => `${t.calls.padStart(8)} ${t.ms.padStart(8)} ms  ${t.query}`).join('\n'));
     }
   } catch {
     // Not loaded on this server: transactions only, which backends report up to 10 s late.

@@ -90,7 +90,7 @@ describe('a worker frozen past its leases with attempts in flight', () => {
       endpointIds.push(endpoint.id);
     }
 
-    const frozen = spawnWorker({ DATABASE_URL: db.url, HOOKWIRE_ALLOW_PRIVATE_NETWORKS: 'true', HOOKWIRE_ADMIN_KEY: ADMIN_KEY, PORT: '0', LOG_LEVEL: 'info', ...LEASE });
+    const frozen = spawnWorker({ DATABASE_URL: db.url, HOOKWIRE_ALLOW_PRIVATE_NETWORKS: 'true', HOOKWIRE_ADMIN_KEY: ADMIN_KEY, PORT: '0', LOG_LEVEL: process.env.FAULTS_LOG_LEVEL ?? 'info', ...LEASE });
     cleanups.push(async () => {
       if (frozen.child.exitCode === null && frozen.child.signalCode === null) {
         frozen.child.kill('SIGCONT');
@@ -107,12 +107,16 @@ describe('a worker frozen past its leases with attempts in flight', () => {
     const frozenAt = Date.now();
     // No other worker sends before the frozen one's leases run out: what arrives before is its own.
     const [{ until }] = await rows<{ until: Date }>(db.url, 'SELECT min(lease_until) AS until FROM endpoint_lane WHERE leased_by IS NOT NULL');
-    // The frozen worker's attempts in flight: what it sent before its leases ran out, and what its
-    // HTTP pool still held queued (started, waiting for a free connection) and wrote the moment it
-    // woke, before it could learn it had lost the lanes. The second worker sends nothing after
-    // every delivery SUCCEEDED, which is before the wake.
+    // The frozen worker's attempts in flight: what it sent before its leases ran out. What its HTTP
+    // pool still held queued (started, waiting for a connection) is never written on waking: it is
+    // past its timeout and its lease (send.ts refuses it the wire). The second worker sends nothing
+    // after every delivery SUCCEEDED, which is before the wake: what arrives after is the frozen one's.
     let wokeAt = Infinity;
-    const sentByFrozen = () => receivers.reduce((n, rx) => n + rx.requests.filter((r) => r.at < until.getTime() || r.at >= wokeAt).length, 0);
+    // By when a request's head arrived: one the worker was writing when frozen (head out, body not
+    // yet) is one it had in flight, however late its body arrives.
+    const sentByFrozen = () => receivers.reduce((n, rx) => n + rx.requests.filter((r) => r.headersAt < until.getTime()).length, 0);
+    const sentOnWaking = () => receivers.reduce((n, rx) => n + rx.requests.filter((r) => r.headersAt >= wokeAt).length, 0);
+    const finishedOnWaking = () => receivers.flatMap((rx) => rx.requests.filter((r) => r.at >= wokeAt).map((r) => `${r.headersAt - wokeAt}/${r.at - wokeAt} ms`));
 
     // The second worker takes the lanes over once the leases run out and delivers everything.
     const second = await startTestApp({ role: 'worker', database: db, env: LEASE });
@@ -147,17 +151,34 @@ describe('a worker frozen past its leases with attempts in flight', () => {
       `SELECT count(*)::int AS n FROM delivery d WHERE d.attempt_count <> (SELECT count(*) FROM delivery_attempt a WHERE a.delivery_id = d.id)`,
     );
     console.log(
-      `[faults] frozen worker: ${inFlight} requests in flight when frozen (sent before its leases ran out, or queued in its HTTP pool and written on waking), ${requests} received for ${total} deliveries (${duplicates} resent); ` +
-        `${notRecorded} requests missing from the history; statuses ${JSON.stringify(statuses)}`,
+      `[faults] frozen worker: ${inFlight} requests in flight when frozen (sent before its leases ran out), ${sentOnWaking()} written on waking ` +
+        `(ended on waking, head/end after the wake: ${JSON.stringify(finishedOnWaking())}), ${requests} received for ${total} deliveries (${duplicates} resent); ` +
+        `${notRecorded} requests missing from the history, ${extraAttempts} attempts no receiver got, ${numbers[0]!.n} attempt counts off; statuses ${JSON.stringify(statuses)}; ` +
+        `slices of the frozen worker that ended on a request refused the wire: ${(frozen.output().match(/a request was not sent/g) ?? []).length}`,
     );
+    // When one was written on waking, what it was and what the frozen worker did (FAULTS_LOG_LEVEL=debug for its slices).
+    const woken = receivers.flatMap((rx, i) => rx.requests.filter((r) => r.headersAt >= wokeAt).map((r) => ({ endpoint: endpointIds[i]!, event: String(r.headers['webhook-id']), attempt: String(r.headers['x-webhook-delivery-attempt']), headersAt: r.headersAt })));
+    for (const w of woken) {
+      const attempts = await rows<{ n: number; started: string; outcome: string }>(
+        db.url,
+        `SELECT a.attempt_number AS n, to_char(a.started_at, 'HH24:MI:SS.MS') AS started, a.outcome::text AS outcome FROM delivery_attempt a JOIN delivery d ON d.id = a.delivery_id WHERE d.endpoint_id = $1 AND d.event_id = $2 ORDER BY a.attempt_number`,
+        [w.endpoint, w.event],
+      );
+      console.log(`[faults] written on waking: ${JSON.stringify(w)} frozen ${new Date(frozenAt).toISOString()} woke ${new Date(wokeAt).toISOString()} until ${until.toISOString()}; attempts ${JSON.stringify(attempts)}`);
+    }
+    if (woken.length > 0) console.log(`[faults] frozen worker's log:\n${frozen.output()}`);
     expect(notRecorded, 'requests the receivers got that are not attempts in the history').toBe(0);
     expect(extraAttempts, 'attempts no receiver got').toBe(0);
+    expect(sentOnWaking(), 'requests the frozen worker wrote on waking, past their timeouts and leases').toBe(0);
     // At-least-once: resends, at most the attempts the frozen worker had in flight.
     expect(duplicates).toBeLessThanOrEqual(inFlight);
     expect(statuses).toEqual([{ status: 'SUCCEEDED', n: total }]);
     expect(numbers[0]!.n, 'deliveries whose attempt count is not their attempts').toBe(0);
     // Woken, the frozen worker learns its lanes were taken over (a stale token) and starts nothing more.
-    await waitUntil('the frozen worker to see it lost its lanes', () => /was taken over by another worker/.test(frozen.output()), 15_000, 100);
+    await waitUntil('the frozen worker to see it lost its lanes', () => /was taken over by another worker/.test(frozen.output()), 15_000, 100).catch((error: unknown) => {
+      console.log(`[faults] frozen worker's log:\n${frozen.output()}`);
+      throw error;
+    });
     const requestsAfterWake = [...received().values()].reduce((a, b) => a + b, 0);
     await sleep(1_000);
     expect([...received().values()].reduce((a, b) => a + b, 0), 'requests after the frozen worker woke and recorded').toBe(requestsAfterWake);

@@ -1,7 +1,8 @@
 // One delivery attempt as a typed pipeline (after Svix's worker: prepare → call → completed, each a
 // type): transform (the endpoint's transformation, once per delivery) → prepare (sign the exact
 // bytes, so after the transformation) → call (the destination's send, a port) → completed. A
-// failed transformation is completed too, with nothing sent. No database here: the engine
+// failed transformation is completed too, with nothing sent; so is a request refused the wire past
+// its deadline (not sent: no attempt at all, see NotSentAttempt). No database here: the engine
 // (src/worker) claims and records through the ports it passes in, the domain decides.
 import { classify, type AttemptOutcome, type Classification, type Decision } from './classify.ts';
 import type { SendResult } from './send.ts';
@@ -97,7 +98,21 @@ export interface TransformFailedAttempt extends Completed {
   outcome: 'TRANSFORM_FAILED';
 }
 
-export type CompletedAttempt = CalledAttempt | TransformFailedAttempt;
+/**
+ * The request never went on the wire: its deadline (its own timeout, or the lane's lease) passed
+ * before it could be written. The receiver got nothing, so this is not an attempt: nothing is
+ * recorded, the delivery stays as it was (due, its attempt number unused), and its lane is given
+ * back as it is.
+ */
+export interface NotSentAttempt {
+  kind: 'not sent';
+  attemptNumber: number;
+  startedAt: Date;
+  durationMs: number;
+  error: string;
+}
+
+export type CompletedAttempt = CalledAttempt | TransformFailedAttempt | NotSentAttempt;
 
 // ---------------------------------------------------------------------------------------------
 // The pipeline.
@@ -188,8 +203,11 @@ export function prepareAttempt(input: PrepareInput): PreparedAttempt {
   return { deliveryId: input.deliveryId ?? null, attemptNumber: input.attemptNumber, startedAt: input.now, body: input.body, headers };
 }
 
-export async function callAttempt(send: Send, prepared: PreparedAttempt): Promise<CalledAttempt> {
+export async function callAttempt(send: Send, prepared: PreparedAttempt): Promise<CalledAttempt | NotSentAttempt> {
   const result = await send(prepared);
+  if (result.kind === 'not-sent') {
+    return { kind: 'not sent', attemptNumber: prepared.attemptNumber, startedAt: prepared.startedAt, durationMs: result.durationMs, error: result.error };
+  }
   const finishedAt = new Date(prepared.startedAt.getTime() + result.durationMs);
   const classification = classify(result, finishedAt);
   return {
@@ -206,7 +224,7 @@ export async function callAttempt(send: Send, prepared: PreparedAttempt): Promis
   };
 }
 
-function responseFields(result: SendResult, decision: Decision): AttemptResponse {
+function responseFields(result: Exclude<SendResult, { kind: 'not-sent' }>, decision: Decision): AttemptResponse {
   if (result.kind === 'response') {
     const reason = decision.kind === 'fail' || decision.kind === 'disable' ? decision.reason : null;
     return {

@@ -27,6 +27,9 @@ export function classify(result: SendResult, now: Date = new Date()): Classifica
     case 'blocked':
       // The address will not become public by waiting; retrying would only repeat the refusal.
       return { outcome: 'BLOCKED', decision: { kind: 'fail', reason: result.error } };
+    case 'not-sent':
+      // Nothing reached the receiver: no outcome, no attempt (attempt.ts completes it as 'not sent').
+      throw new Error(`nothing was sent, so there is no outcome to classify (${result.error})`);
   }
 }
 

@@ -19,10 +19,15 @@ export interface SendDeps {
   brokers: Pick<BrokerPool, 'send'>;
 }
 
-export function sendFor(destination: Destination, deps: SendDeps): Send {
+/**
+ * `leaseHeld`: whether the lane's lease still holds by the worker's clock; a request is never put
+ * on the wire once it does not, nor past its own timeout (a 'not-sent' result instead).
+ */
+export function sendFor(destination: Destination, deps: SendDeps, leaseHeld?: () => boolean): Send {
   switch (destination.kind) {
     case 'http':
-      return (prepared) => send(deps.dispatcher, { url: destination.url, headers: prepared.headers, body: prepared.body, timeoutMs: destination.timeoutMs });
+      return (prepared) =>
+        send(deps.dispatcher, { url: destination.url, headers: prepared.headers, body: prepared.body, timeoutMs: destination.timeoutMs, leaseHeld });
     case 'broker':
       // The event type routes the message (routing key, {type}): the pool reads it from x-webhook-event.
       return (prepared) =>
@@ -33,6 +38,7 @@ export function sendFor(destination: Destination, deps: SendDeps): Send {
           headers: prepared.headers,
           body: prepared.body,
           timeoutMs: destination.timeoutMs,
+          leaseHeld,
         });
   }
 }

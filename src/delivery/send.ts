@@ -1,4 +1,5 @@
-// One HTTP POST of a delivery attempt: never throws, never follows redirects, never reads more than 64 KiB back.
+// One HTTP POST of a delivery attempt: never throws, never follows redirects, never reads more than 64 KiB back,
+// and never puts a request on the wire past its deadline.
 
 import { request, type Dispatcher } from 'undici';
 import { BlockedAddressError } from './ssrf.ts';
@@ -10,7 +11,13 @@ export type SendResult =
   | { kind: 'response'; status: number; headers: Record<string, string>; body: string; bodyTruncated: boolean; durationMs: number }
   | { kind: 'timeout'; durationMs: number; error: string }
   | { kind: 'network'; durationMs: number; error: string }
-  | { kind: 'blocked'; durationMs: number; error: string };
+  | { kind: 'blocked'; durationMs: number; error: string }
+  /**
+   * Nothing was sent: the deadline passed before the request could be written (it waited in the
+   * HTTP pool for a connection, or the process was frozen meanwhile). Not an attempt: the receiver
+   * got nothing, so it is not classified and not recorded.
+   */
+  | { kind: 'not-sent'; durationMs: number; error: string };
 
 export interface SendRequest {
   url: string;
@@ -18,6 +25,28 @@ export interface SendRequest {
   body: string;
   /** For the whole attempt: connecting, sending, the response headers and the body we read. */
   timeoutMs: number;
+  /**
+   * Whether the lane's lease still holds by the worker's clock (the engine's; absent: no lease).
+   * Checked with the attempt's own timeout the moment the request would go on the wire.
+   */
+  leaseHeld?: () => boolean;
+}
+
+/** Why a request was refused the wire: its deadline passed before it could be written. */
+export class NotSentError extends Error {
+  override name = 'NotSentError';
+}
+
+/**
+ * Why a request started `started` (performance.now()) may not go on the wire now, or null when it
+ * may: its own timeout has run out (monotonic, so a process frozen by SIGSTOP sees the time it
+ * lost), or the lane's lease has. Shared by the HTTP send and the broker sends.
+ */
+export function pastDeadline(started: number, timeoutMs: number, leaseHeld: (() => boolean) | undefined): string | null {
+  const waited = performance.now() - started;
+  if (waited >= timeoutMs) return `not sent: no connection for it within its ${timeoutMs} ms timeout (waited ${Math.round(waited)} ms)`;
+  if (leaseHeld && !leaseHeld()) return `not sent: the lane's lease ran out before it could be written (waited ${Math.round(waited)} ms)`;
+  return null;
 }
 
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
@@ -31,9 +60,13 @@ export async function send(dispatcher: Dispatcher, req: SendRequest): Promise<Se
     timedOut = true;
     controller.abort(new Error(`no complete response within ${req.timeoutMs} ms`));
   }, req.timeoutMs);
+  // Checked when undici hands the request a connection, just before writing it: a request that
+  // waited in the pool past its deadline (or whose timer fired meanwhile) is refused the wire.
+  const refusal = () => (timedOut ? `not sent: no connection for it within its ${req.timeoutMs} ms timeout` : pastDeadline(started, req.timeoutMs, req.leaseHeld));
   try {
     const res = await request(req.url, {
-      dispatcher,
+      // request() calls only dispatch() on it (see DeadlineDispatcher).
+      dispatcher: new DeadlineDispatcher(dispatcher, refusal) as unknown as Dispatcher,
       method: 'POST',
       headers: req.headers,
       body: req.body,
@@ -108,7 +141,80 @@ function flattenHeaders(headers: Record<string, string | string[] | undefined>):
   return out;
 }
 
+/**
+ * The dispatcher of one request: the caller's, with its handler wrapped so that the deadline is
+ * checked at the moment undici hands the request a connection (client-h1.js writeH1 calls
+ * onRequestStart synchronously just before it writes the request). A request queued in the pool
+ * while the process was frozen would otherwise go out on waking, before the timers that expired
+ * meanwhile run: the event loop handles the freed socket first. Only `dispatch` is needed:
+ * undici's request() calls nothing else on it.
+ */
+class DeadlineDispatcher {
+  private readonly inner: Dispatcher;
+  private readonly refusal: () => string | null;
+
+  constructor(inner: Dispatcher, refusal: () => string | null) {
+    this.inner = inner;
+    this.refusal = refusal;
+  }
+
+  dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+    return this.inner.dispatch(options, new DeadlineHandler(handler, this.refusal));
+  }
+}
+
+/** Passes everything on to the request's own handler, unless the request is past its deadline when it would be written. */
+class DeadlineHandler implements Dispatcher.DispatchHandler {
+  private readonly inner: Dispatcher.DispatchHandler;
+  private readonly refusal: () => string | null;
+
+  constructor(inner: Dispatcher.DispatchHandler, refusal: () => string | null) {
+    this.inner = inner;
+    this.refusal = refusal;
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController, context: unknown): void {
+    const refused = this.refusal();
+    // Aborted here, undici errors the request and writes nothing of it (the socket is closed).
+    if (refused !== null) controller.abort(new NotSentError(refused));
+    else this.inner.onRequestStart?.(controller, context);
+  }
+
+  onRequestUpgrade(...args: Parameters<NonNullable<Dispatcher.DispatchHandler['onRequestUpgrade']>>): void {
+    this.inner.onRequestUpgrade?.(...args);
+  }
+
+  onResponseStarted(): void {
+    this.inner.onResponseStarted?.();
+  }
+
+  onResponseStart(...args: Parameters<NonNullable<Dispatcher.DispatchHandler['onResponseStart']>>): void {
+    this.inner.onResponseStart?.(...args);
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.inner.onResponseData?.(controller, chunk);
+  }
+
+  onResponseEnd(...args: Parameters<NonNullable<Dispatcher.DispatchHandler['onResponseEnd']>>): void {
+    this.inner.onResponseEnd?.(...args);
+  }
+
+  onResponseError(controller: Dispatcher.DispatchController, error: Error): void {
+    this.inner.onResponseError?.(controller, error);
+  }
+
+  onBodySent(chunk: Buffer): void {
+    this.inner.onBodySent?.(chunk);
+  }
+
+  onRequestSent(): void {
+    this.inner.onRequestSent?.();
+  }
+}
+
 function failure(err: unknown, timedOut: boolean, durationMs: number, timeoutMs: number): SendResult {
+  if (err instanceof NotSentError) return { kind: 'not-sent', durationMs, error: err.message };
   const blocked = findBlocked(err);
   if (blocked) return { kind: 'blocked', durationMs, error: blocked.message };
   if (timedOut || TIMEOUT_CODES.has(errorCode(err))) {

@@ -74,14 +74,27 @@ export interface SliceEnd {
   ms: number;
 }
 
-/** Drains one slice: returns once every attempt it started is finished and recorded. */
-export async function drainLane(deps: DrainDeps, lane: ClaimedLane, control: LaneControl): Promise<SliceEnd> {
+/** The endpoint's concurrency limit in a slice (1 when ordered). */
+function sliceLimit(lane: ClaimedLane, endpointConcurrency: number): number {
+  return lane.ordered ? 1 : (lane.concurrency_limit ?? endpointConcurrency);
+}
+
+/** How many deliveries one claim of the slice asks for (the engine's first claim for many lanes asks the same). */
+export function sliceBatch(lane: ClaimedLane, endpointConcurrency: number): number {
+  return lane.ordered ? 1 : Math.min(sliceLimit(lane, endpointConcurrency) * 2, 200);
+}
+
+/**
+ * Drains one slice: returns once every attempt it started is finished and recorded. `first`: the
+ * lane's first claim, made already for many lanes at once (claimDueLanes, asked for sliceBatch).
+ */
+export async function drainLane(deps: DrainDeps, lane: ClaimedLane, control: LaneControl, first?: ClaimedDelivery[]): Promise<SliceEnd> {
   const began = performance.now();
   const rate = lane.rate_limit_per_second === null ? null : new RateWindow(lane.rate_window_start, lane.rate_count, lane.rate_limit_per_second);
-  const limit = lane.ordered ? 1 : (lane.concurrency_limit ?? deps.settings.endpointConcurrency);
+  const limit = sliceLimit(lane, deps.settings.endpointConcurrency);
   const slice = new LaneSlice(
-    laneEffects(deps, lane, control),
-    { ordered: lane.ordered, limit, batch: lane.ordered ? 1 : Math.min(limit * 2, 200), sliceMs: deps.settings.sliceMs, held: lane.status !== 'ACTIVE', rate },
+    laneEffects(deps, lane, control, first),
+    { ordered: lane.ordered, limit, batch: sliceBatch(lane, deps.settings.endpointConcurrency), sliceMs: deps.settings.sliceMs, held: lane.status !== 'ACTIVE', rate },
     {
       get halted() {
         return control.halted;
@@ -93,7 +106,9 @@ export async function drainLane(deps: DrainDeps, lane: ClaimedLane, control: Lan
     },
   );
   const result = await slice.run();
-  if (result.failure) deps.logger.error(`lane of ${lane.endpoint_id}: slice ended early`, result.failure);
+  if (result.failure instanceof NotSent) {
+    deps.logger.warn(`lane of ${lane.endpoint_id}: slice ended early, a request was not sent (${result.failure.message}); its delivery stays due`);
+  } else if (result.failure) deps.logger.error(`lane of ${lane.endpoint_id}: slice ended early`, result.failure);
   return {
     stopped: result.stopped,
     notBefore: result.notBefore,
@@ -104,13 +119,22 @@ export async function drainLane(deps: DrainDeps, lane: ClaimedLane, control: Lan
   };
 }
 
-function laneEffects(deps: DrainDeps, lane: ClaimedLane, control: LaneControl): SliceEffects<ClaimedDelivery> {
+function laneEffects(deps: DrainDeps, lane: ClaimedLane, control: LaneControl, first?: ClaimedDelivery[]): SliceEffects<ClaimedDelivery> {
   const attempts = new LaneAttempts(deps, lane, control);
+  let prefetched = first;
   return {
     now: () => deps.clock.now(),
     monotonic: () => performance.now(),
-    claim: (skip, count, now) =>
-      lane.ordered ? claimHead(deps.pool, { endpointId: lane.endpoint_id, now }) : claimDue(deps.pool, { endpointId: lane.endpoint_id, now, skip, limit: count }),
+    claim: (skip, count, now) => {
+      // The slice's first claim, made with the lane's: nothing is in flight yet, so nothing to skip.
+      if (prefetched && skip.length === 0) {
+        const due = prefetched.slice(0, count);
+        prefetched = undefined;
+        return Promise.resolve(due);
+      }
+      prefetched = undefined;
+      return lane.ordered ? claimHead(deps.pool, { endpointId: lane.endpoint_id, now }) : claimDue(deps.pool, { endpointId: lane.endpoint_id, now, skip, limit: count });
+    },
     acquireSlot: () => deps.slots.acquire(),
     releaseSlot: () => deps.slots.release(),
     send: (delivery) => attempts.send(delivery),
@@ -133,6 +157,14 @@ function destinationOf(lane: ClaimedLane, sealer: Sealer): Destination {
 
 function broker(lane: ClaimedLane, sealer: Sealer, destination: BrokerDestination): Destination {
   return { kind: 'broker', url: sealer.open(lane.broker_url!), destination, timeoutMs: lane.timeout_ms };
+}
+
+/** An attempt's request was refused the wire (see NotSentAttempt): it ends the slice, and is no attempt. */
+export class NotSent extends Error {
+  override name = 'NotSent';
+  constructor(deliveryId: string, reason: string) {
+    super(`delivery ${deliveryId}: ${reason}`);
+  }
 }
 
 /** A transformation that fails fails its delivery: it would fail the same way on every retry. */
@@ -162,7 +194,9 @@ class LaneAttempts {
       userAgent: deps.settings.userAgent,
       // Opened on first use and kept for the slice; which ones are live is decided per attempt.
       secretsAt: signingSecrets({ signingSecret: lane.signing_secret, retiredSecrets: lane.retired_secrets as Prisma.JsonValue }, sealer),
-      send: sendFor(destinationOf(lane, sealer), { dispatcher: deps.dispatcher, brokers: deps.brokers }),
+      // Nothing goes on the wire once the lease has run out by this worker's clock (a frozen
+      // worker waking up): the lane may be another worker's by then.
+      send: sendFor(destinationOf(lane, sealer), { dispatcher: deps.dispatcher, brokers: deps.brokers }, () => control.leaseUntil > deps.clock.now().getTime()),
     };
     this.ports = {
       now: () => deps.clock.now(),
@@ -192,6 +226,12 @@ class LaneAttempts {
       span.end({ outcome: 'ERROR', error: String(error) });
       throw error;
     }
+    if (completed.kind === 'not sent') {
+      // No attempt: the receiver got nothing. The delivery stays as it is (due, its attempt number
+      // unused) and the slice ends, the lane given back as it is (or found taken over).
+      span.end({ outcome: 'NOT_SENT', error: completed.error });
+      throw new NotSent(delivery.id, completed.error);
+    }
     const record = this.record(delivery, trigger, completed);
     span.end({ outcome: record.outcome, statusCode: record.responseStatus, willRetry: record.settlement.willRetry, durationMs: record.durationMs, error: record.error });
     this.deps.metrics?.attempts.inc({ outcome: completed.outcome });
@@ -214,7 +254,7 @@ class LaneAttempts {
     };
   }
 
-  private record(delivery: ClaimedDelivery, trigger: Trigger, completed: CompletedAttempt): AttemptRecord {
+  private record(delivery: ClaimedDelivery, trigger: Trigger, completed: Exclude<CompletedAttempt, { kind: 'not sent' }>): AttemptRecord {
     return {
       id: newId('DeliveryAttempt'),
       deliveryId: delivery.id,

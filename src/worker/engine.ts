@@ -17,8 +17,17 @@ import type { Metrics } from '../metrics.ts';
 import type { Transformer } from '../delivery/transform.ts';
 import type { Sealer } from '../db/sealer.ts';
 import { retryOnConnectionError, withDeadlockRetry } from '../db/reconnect.ts';
-import { drainLane, type DrainDeps, type LaneControl, type SliceEnd } from './drainer.ts';
-import { claimLanes, LANES_CHANNEL, nextReadyAt, releaseLanes, renewLeases, type ClaimedLane } from '../db/sql/lanes.ts';
+import { drainLane, sliceBatch, type DrainDeps, type LaneControl, type SliceEnd } from './drainer.ts';
+import {
+  claimDueLanes,
+  claimLanes,
+  LANES_CHANNEL,
+  nextReadyAt,
+  releaseLanes,
+  renewLeases,
+  type ClaimedDelivery,
+  type ClaimedLane,
+} from '../db/sql/lanes.ts';
 import { LaneReleases } from './drainer-releases.ts';
 import { AttemptRecorder } from './recorder.ts';
 import { Semaphore } from './semaphore.ts';
@@ -231,7 +240,8 @@ class LaneEngine implements Engine {
         if (free <= 0 || this.stopping) break;
         const now = clock.now();
         const lanes = await claimLanes(pool, { worker: this.workerId, now, limit: free, leaseGraceMs: config.laneLeaseGraceMs });
-        for (const lane of lanes) this.drain(lane);
+        const first = await this.firstClaims(lanes);
+        for (const lane of lanes) this.drain(lane, now, first.get(lane.endpoint_id));
         if (lanes.length < free) {
           const next = await nextReadyAt(pool, { now });
           this.arm(next ? next.getTime() - now.getTime() : config.workerPollMs);
@@ -245,10 +255,29 @@ class LaneEngine implements Engine {
     }
   }
 
-  private drain(lane: ClaimedLane): void {
+  /**
+   * The first claim of every lane just claimed, in one statement (an ordered lane, or a held one,
+   * claims its own). When it fails, each slice claims for itself: the lanes are this worker's now.
+   */
+  private async firstClaims(lanes: readonly ClaimedLane[]): Promise<Map<string, ClaimedDelivery[]>> {
+    const { pool, clock, config, logger } = this.options;
+    const asked = lanes
+      .filter((lane) => !lane.ordered && lane.status === 'ACTIVE' && !this.running.has(lane.endpoint_id))
+      .map((lane) => ({ endpointId: lane.endpoint_id, limit: sliceBatch(lane, config.endpointConcurrency) }));
+    try {
+      return await claimDueLanes(pool, { lanes: asked, now: clock.now() });
+    } catch (error) {
+      logger.warn(`engine: could not claim the due deliveries of ${asked.length} lane(s) at once (${(error as Error).message}); each claims its own`);
+      return new Map();
+    }
+  }
+
+  /** `claimedAt`: the `now` the lane was claimed with, from which its lease runs (as the database has it). */
+  private drain(lane: ClaimedLane, claimedAt: Date, first?: ClaimedDelivery[]): void {
     const id = lane.endpoint_id;
-    const { clock, config } = this.options;
-    const leaseUntil = clock.now().getTime() + lane.timeout_ms + config.laneLeaseGraceMs;
+    const { config } = this.options;
+    // Not the clock now: the first claims took a statement since, and the lease must not be thought longer than it is.
+    const leaseUntil = claimedAt.getTime() + lane.timeout_ms + config.laneLeaseGraceMs;
     // Claimed again while this worker still drains it: only when it stopped renewing it (a frozen
     // process, a moved test clock). The slice under way holds it under the new token, and gives it back.
     const under = this.running.get(id);
@@ -264,7 +293,7 @@ class LaneEngine implements Engine {
       token: lane.lease_token,
     };
     this.running.set(id, control);
-    const done = this.slice(lane, control)
+    const done = this.slice(lane, control, first)
       .catch((error: unknown) => this.options.logger.error(`lane of ${id} could not be given back (its lease will run out)`, error))
       .finally(() => {
         this.drains.delete(done);
@@ -274,18 +303,20 @@ class LaneEngine implements Engine {
   }
 
   /** One slice of the lane, then the lane given back with what the slice learnt of it. */
-  private async slice(lane: ClaimedLane, control: LaneControl): Promise<void> {
+  private async slice(lane: ClaimedLane, control: LaneControl, first?: ClaimedDelivery[]): Promise<void> {
     const { pool, clock, logger } = this.options;
     const id = lane.endpoint_id;
     let end: SliceEnd;
     try {
-      end = await drainLane(this.drainDeps, lane, control);
+      end = await drainLane(this.drainDeps, lane, control, first);
     } finally {
       // Before the lane is given back: once it is, a round of this worker may claim it again.
       this.running.delete(id);
     }
-    if (end.stopped === 'lease lapsed') {
-      // Frozen, or the database was away, past the lease: still this worker's lane, or taken over?
+    // Frozen, or the database was away, past the lease: still this worker's lane, or taken over?
+    // Asked whatever ended the slice: one that decided to stop before a freeze (its slice over)
+    // ends after it, its lease long lapsed.
+    if (end.stopped === 'lease lapsed' || control.leaseUntil <= clock.now().getTime()) {
       const held = await retryOnConnectionError(() =>
         renewLeases(pool, {
           worker: this.workerId,

@@ -1,5 +1,5 @@
 // The broker pool beside any one broker: the SSRF rule on broker hosts (for sources too), a bad
-// URL; no broker is reached (the idle and shutdown tests live in redis.test.ts, beside its restart).
+// URL, nothing published past the lane's lease; no broker is reached (the idle and shutdown tests live in redis.test.ts, beside its restart).
 
 import { afterAll, describe, expect, it } from 'vitest';
 import { BrokerPool, type BrokerSendRequest } from '../../src/delivery/brokers/pool.ts';
@@ -74,5 +74,20 @@ describe('the pool', () => {
     pools.push(pool);
     const result = await pool.send(request('redis://user:top-secret@host:99999', 'REDIS_STREAM'));
     expect(result).toMatchObject({ kind: 'network', error: 'invalid broker URL: port: must be a number from 1 to 65535' });
+  });
+
+  it('publishes nothing once the lane lease has run out while the connection opened, and says not sent', async () => {
+    let leaseHeld = true;
+    const published: unknown[] = [];
+    // The connection opens after the lease ran out (a slow broker, or a worker frozen meanwhile).
+    const late: OpenPublisher = async () => {
+      leaseHeld = false;
+      return { usable: true, publish: async (message) => (published.push(message), { ok: true }), close: async () => {} };
+    };
+    const pool = new BrokerPool({ allowPrivateNetworks: true, openers: { NATS: late } });
+    pools.push(pool);
+    const result = await pool.send({ ...request('nats://127.0.0.1:4222', 'NATS'), leaseHeld: () => leaseHeld });
+    expect(result).toMatchObject({ kind: 'not-sent', error: expect.stringMatching(/lease ran out/) });
+    expect(published).toEqual([]);
   });
 });

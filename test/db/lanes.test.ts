@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { poolSql } from '../../src/db/sql.ts';
 import {
   claimDue,
+  claimDueLanes,
   claimHead,
   claimLanes,
   LANES_CHANNEL,
@@ -247,6 +248,31 @@ describe('claimDue and claimHead', () => {
     await aDelivery(t, t.accountId, endpointId, { id: `dlv_1${id('x')}`, nextAttemptAt: at(-10) });
     expect(await claimHead(t.pool, { endpointId, now: at(0) })).toEqual([]);
     expect((await claimHead(t.pool, { endpointId, now: at(10) })).map((d) => d.id)).toEqual([head]);
+  });
+});
+
+describe('claimDueLanes (the first claim of many lanes, one statement)', () => {
+  it('gives each lane its own due deliveries, soonest first, up to its own limit, and nothing for a held one', async () => {
+    const [a, b, idle] = [await anEndpoint(t, t.accountId), await anEndpoint(t, t.accountId), await anEndpoint(t, t.accountId)];
+    const held = await anEndpoint(t, t.accountId, { status: 'PAUSED' });
+    const a1 = await aDelivery(t, t.accountId, a, { nextAttemptAt: at(-1) });
+    const a0 = await aDelivery(t, t.accountId, a, { nextAttemptAt: at(-5) });
+    await aDelivery(t, t.accountId, a, { nextAttemptAt: at(60) });
+    const b0 = await aDelivery(t, t.accountId, b, { nextAttemptAt: at(-9) });
+    await aDelivery(t, t.accountId, b, { nextAttemptAt: at(-8) });
+    await aDelivery(t, t.accountId, held, { nextAttemptAt: at(-1) });
+    await aDelivery(t, t.accountId, idle, { nextAttemptAt: null });
+    const due = await claimDueLanes(t.pool, {
+      lanes: [{ endpointId: a, limit: 10 }, { endpointId: b, limit: 1 }, { endpointId: idle, limit: 10 }, { endpointId: held, limit: 10 }],
+      now: at(0),
+    });
+    expect(Object.fromEntries([...due].map(([endpointId, rows]) => [endpointId, rows.map((d) => d.id)]))).toEqual({ [a]: [a0, a1], [b]: [b0], [idle]: [], [held]: [] });
+    // The same rows a lane's own claim gives.
+    expect(due.get(a)).toEqual(await claimDue(t.pool, { endpointId: a, now: at(0), skip: [], limit: 10 }));
+  });
+
+  it('asks nothing of the database for no lanes', async () => {
+    expect(await claimDueLanes(t.pool, { lanes: [], now: at(0) })).toEqual(new Map());
   });
 });
 

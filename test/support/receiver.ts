@@ -10,7 +10,10 @@ export interface ReceivedRequest {
   url: string;
   headers: IncomingMessage['headers'];
   body: string;
+  /** When the whole request had arrived (its body's end). */
   at: number;
+  /** When its head (request line and headers) had arrived: it was on the wire by then. */
+  headersAt: number;
 }
 
 export type Reply = { status: number; headers?: Record<string, string>; body?: string } | 'hang';
@@ -53,6 +56,7 @@ export async function startReceiver(reply: Receiver['reply'] = () => ({ status: 
     },
   };
   const server: Server = createServer((req, res) => {
+    const headersAt = Date.now();
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -62,6 +66,7 @@ export async function startReceiver(reply: Receiver['reply'] = () => ({ status: 
         headers: req.headers,
         body: Buffer.concat(chunks).toString('utf8'),
         at: Date.now(),
+        headersAt,
       };
       const index = receiver.requests.push(request) - 1;
       receiver.inFlight++;

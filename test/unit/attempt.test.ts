@@ -1,6 +1,6 @@
 // The attempt pipeline (src/delivery/attempt.ts) with its ports in memory: transform → prepare →
-// call → completed, a failed transformation completed with nothing sent, a stored body sent as it
-// is, and the call step asking only its port.
+// call → completed, a failed transformation completed with nothing sent, a request refused the
+// wire completed as not sent, a stored body sent as it is, and the call step asking only its port.
 import { describe, expect, it } from 'vitest';
 import { runAttempt, type AttemptEndpoint, type AttemptInput, type AttemptPorts, type PreparedAttempt } from '../../src/delivery/attempt.ts';
 import type { SendResult } from '../../src/delivery/send.ts';
@@ -118,5 +118,11 @@ describe('the attempt pipeline', () => {
   ])('completes %s from whatever the send port answered', async (_name, answer, expected) => {
     const p = pipeline({ answer });
     expect(await runAttempt(p.input(), p.endpoint, p.ports)).toMatchObject({ kind: 'called', ...expected });
+  });
+
+  it('completes a request refused the wire as not sent: no outcome, nothing to record', async () => {
+    const p = pipeline({ answer: { kind: 'not-sent', durationMs: 9000, error: 'not sent: no connection for it within its 3000 ms timeout' } });
+    const completed = await runAttempt(p.input({ attemptNumber: 2 }), p.endpoint, p.ports);
+    expect(completed).toEqual({ kind: 'not sent', attemptNumber: 2, startedAt: signedAt, durationMs: 9000, error: 'not sent: no connection for it within its 3000 ms timeout' });
   });
 });

@@ -1,12 +1,15 @@
-// send() against real HTTP servers on 127.0.0.1: statuses, redirects, timeouts, refusals, body caps, SSRF blocking.
+// send() against real HTTP servers on 127.0.0.1: statuses, redirects, timeouts, refusals, body caps, SSRF blocking,
+// and requests refused the wire past their deadline.
 
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Dispatcher } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_RESPONSE_BODY_BYTES, send } from '../../src/delivery/send.ts';
 import { createDispatcher } from '../../src/delivery/ssrf.ts';
+import { waitUntil } from '../support/wait.ts';
 
 interface Received {
   method: string;
@@ -185,6 +188,85 @@ describe('send', () => {
     const result = await post(open, r.url, 5000);
     expect(result).toMatchObject({ kind: 'response', bodyTruncated: true });
     expect(performance.now() - started).toBeLessThan(2000);
+  });
+});
+
+describe('a request past its deadline before it has a connection', () => {
+  /** A receiver whose /slow holds its connection until `release()`; anything else is answered at once. */
+  async function slowReceiver() {
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const r = await receiver((req, res) => {
+      if (req.url === '/slow') void held.then(() => res.end('slow'));
+      else res.end('ok');
+    });
+    return { r, release };
+  }
+
+  function onePool(url: string): Pool {
+    const pool = new Pool(url, { connections: 1 });
+    dispatchers.push(pool);
+    return pool;
+  }
+
+  const request = (d: Dispatcher, url: string, timeoutMs: number, leaseHeld?: () => boolean) =>
+    send(d, { url, headers: { 'content-type': 'application/json' }, body: '{}', timeoutMs, leaseHeld });
+
+  it('is not sent once the lane lease has run out while it waited for the connection', async () => {
+    const { r, release } = await slowReceiver();
+    const pool = onePool(r.url);
+    const slow = request(pool, `${r.url}/slow`, 5_000);
+    await waitUntil('the slow request to hold the connection', () => r.received.length === 1, 5_000, 5);
+    // Queued behind it; its own timeout is far away, its lane's lease runs out meanwhile.
+    let leaseHeld = true;
+    const queued = request(pool, `${r.url}/queued`, 5_000, () => leaseHeld);
+    leaseHeld = false;
+    release();
+    expect(await slow).toMatchObject({ kind: 'response', status: 200 });
+    const result = await queued;
+    expect(result).toMatchObject({ kind: 'not-sent', error: expect.stringMatching(/lease ran out/) });
+    // Nothing of it reached the receiver, and the next request still goes out.
+    expect(await request(pool, `${r.url}/after`, 5_000)).toMatchObject({ kind: 'response', status: 200 });
+    expect(r.received.map((x) => x.url)).toEqual(['/slow', '/after']);
+  });
+
+  it('is not sent once its own timeout has run out while it waited', async () => {
+    const { r, release } = await slowReceiver();
+    const pool = onePool(r.url);
+    const slow = request(pool, `${r.url}/slow`, 5_000);
+    await waitUntil('the slow request to hold the connection', () => r.received.length === 1, 5_000, 5);
+    const queued = request(pool, `${r.url}/queued`, 100);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    release();
+    await slow;
+    expect(await queued).toMatchObject({ kind: 'not-sent', error: expect.stringMatching(/within its 100 ms timeout/) });
+    expect(r.received.map((x) => x.url)).toEqual(['/slow']);
+  });
+
+  // The issue's run: a process frozen (SIGSTOP) with a request queued for a connection. On waking,
+  // the event loop handles the freed socket before the timers that expired meanwhile, so only a
+  // check at the moment of writing keeps the request off the wire.
+  it('is not sent when the process wakes from a freeze past its timeout', { timeout: 20_000 }, async () => {
+    const { r, release } = await slowReceiver();
+    const child = spawn(process.execPath, ['test/fixtures/send/queued-behind-slow.ts', r.url, '1000'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      await waitUntil('the sender to queue its second request behind the slow one', () => output.includes('queued') && r.received.length === 1, 10_000, 5);
+      child.kill('SIGSTOP');
+      // The slow answer arrives while it is frozen; it stays frozen past the queued one's timeout.
+      release();
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      child.kill('SIGCONT');
+      const [code] = (await once(child, 'exit')) as [number | null];
+      expect(code).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+    const results = JSON.parse(output.trim().split('\n').at(-1)!) as Record<string, { kind: string }>;
+    expect(r.received.map((x) => x.url), 'requests the receiver got').toEqual(['/slow']);
+    expect(results.slow).toMatchObject({ kind: 'response' });
+    expect(results.queued).toMatchObject({ kind: 'not-sent' });
   });
 });
 

@@ -56,6 +56,11 @@
 // The record statement locks the batch's lanes FOR KEY SHARE while it checks their tokens, so a
 // takeover (FOR UPDATE SKIP LOCKED) never slips between the check and the commit; renewals, wakes
 // and releases (non-key updates) do not wait for it.
+//
+// Nor does any holder put a request on the wire once its lease has run out by its own clock, or
+// past the attempt's timeout (a worker waking from a freeze with requests still queued in its HTTP
+// pool): src/delivery/send.ts checks at the moment undici would write it and answers 'not-sent',
+// which is no attempt (nothing recorded, the delivery left due).
 import { sqlOf, statement, type Runner } from '../sql.ts';
 
 /** NOTIFY channel of hookwire_wake_lanes: a worker hearing it looks for due lanes at once. */
@@ -280,6 +285,45 @@ export const CLAIM_DUE = statement<ClaimDueParams, ClaimedDelivery>(
 /** The endpoint's due deliveries, soonest first (nothing while it, or its account, is held). */
 export function claimDue(db: Runner, params: ClaimDueParams): Promise<ClaimedDelivery[]> {
   return sqlOf(db).query(CLAIM_DUE, params);
+}
+
+export interface ClaimDueLanesParams {
+  /** Lanes just claimed (not ordered), each with how many deliveries at most. */
+  lanes: ReadonlyArray<{ endpointId: string; limit: number }>;
+  now: Date;
+}
+
+export const CLAIM_DUE_LANES = statement<
+  ClaimDueLanesParams,
+  ClaimedDelivery & { endpoint_id: string },
+  { endpointIds: string[]; limits: number[]; now: Date }
+>(
+  'hookwire_claim_due_lanes',
+  ($) => `
+    SELECT r.endpoint_id, due.*
+    FROM unnest(${$.endpointIds}::text[], ${$.limits}::int[]) AS r(endpoint_id, lim)
+    CROSS JOIN LATERAL (
+      SELECT ${DELIVERY_COLUMNS}
+      FROM delivery d JOIN event ev ON ev.id = d.event_id
+      WHERE d.endpoint_id = r.endpoint_id AND d.status = 'PENDING' AND d.next_attempt_at <= ${$.now}
+        AND EXISTS (SELECT 1 FROM endpoint e JOIN account a ON a.id = e.account_id
+                    WHERE e.id = r.endpoint_id AND e.status = 'ACTIVE' AND a.status = 'ACTIVE' AND a.deleted_at IS NULL)
+      ORDER BY d.next_attempt_at, d.id
+      LIMIT r.lim
+    ) due`,
+  (p) => ({ endpointIds: p.lanes.map((l) => l.endpointId), limits: p.lanes.map((l) => l.limit), now: p.now }),
+);
+
+/**
+ * The first claimDue of many lanes in one statement: each lane's due deliveries, soonest first, up
+ * to its limit (nothing for a lane whose endpoint or account is held). Every lane asked for is in
+ * the answer, with no deliveries when none is due.
+ */
+export async function claimDueLanes(db: Runner, params: ClaimDueLanesParams): Promise<Map<string, ClaimedDelivery[]>> {
+  const due = new Map<string, ClaimedDelivery[]>(params.lanes.map((l) => [l.endpointId, []]));
+  if (params.lanes.length === 0) return due;
+  for (const { endpoint_id, ...delivery } of await sqlOf(db).query(CLAIM_DUE_LANES, params)) due.get(endpoint_id)?.push(delivery);
+  return due;
 }
 
 export const CLAIM_HEAD = statement<{ endpointId: string }, ClaimedDelivery>(

@@ -4,7 +4,7 @@
 // closed when idle, all closed on shutdown.
 
 import type { Logger } from '../../log.ts';
-import type { SendResult } from '../send.ts';
+import { pastDeadline, type SendResult } from '../send.ts';
 import { BlockedAddressError, type Resolve } from '../ssrf.ts';
 import { brokerAddress } from './address.ts';
 import type { BrokerDestination } from './destination.ts';
@@ -35,6 +35,8 @@ export interface BrokerSendRequest {
   body: string;
   /** For the whole attempt, connecting included. */
   timeoutMs: number;
+  /** Whether the lane's lease still holds by the worker's clock (see send.ts's SendRequest); absent: no lease. */
+  leaseHeld?: () => boolean;
 }
 
 export interface BrokerPoolOptions {
@@ -117,6 +119,10 @@ export class BrokerPool {
     entry.inUse++;
     try {
       const publisher = await abortable(entry.opening, controller.signal);
+      // As for an HTTP request (send.ts): nothing goes out past the deadline, however long the
+      // connection took to open or the process was frozen meanwhile.
+      const refused = pastDeadline(started, req.timeoutMs, req.leaseHeld);
+      if (refused !== null) return { kind: 'not-sent', durationMs: elapsed(), error: `${where}: ${refused}` };
       const receipt = await publisher.publish(
         { destination: req.destination, eventType, deliveryId: req.deliveryId ?? null, headers: req.headers, body: Buffer.from(req.body) },
         controller.signal,
