@@ -36,6 +36,11 @@ export interface RecordAttemptsParams {
   attempts: readonly AttemptToRecord[];
   /** A run of this many failed scheduled attempts makes the endpoint failing (HOOKWIRE_FAILING_AFTER). */
   failingAfter: number;
+  /**
+   * The statement commits on its own (no transaction around it): a batch that changes an
+   * endpoint's health fails instead, with nothing recorded (see recordAttemptsAlone).
+   */
+  alone?: boolean;
 }
 
 /** An endpoint whose health changed with the batch: endpoint.failing or endpoint.recovered is due. */
@@ -64,6 +69,8 @@ export interface RecordedRow {
   /** False when the delivery kept its state: it had succeeded already, or every attempt of the batch for it was late. */
   settled: boolean;
   transitions: HealthTransitionRow[] | null;
+  /** Always null (a refused batch fails): see RecordAttemptsParams.alone. */
+  refused?: null;
 }
 
 /**
@@ -76,6 +83,7 @@ interface Columns {
   attempts: string;
   deliveryIds: string[];
   failingAfter: number;
+  alone: boolean;
 }
 
 /**
@@ -85,7 +93,7 @@ interface Columns {
  */
 const wellFormed = (text: string | null) => (text === null || text.isWellFormed() ? text : text.toWellFormed());
 
-function columns({ attempts, failingAfter }: RecordAttemptsParams): Columns {
+function columns({ attempts, failingAfter, alone = false }: RecordAttemptsParams): Columns {
   const rows = new Array<object>(attempts.length);
   const deliveryIds = new Array<string>(attempts.length);
   for (let k = 0; k < attempts.length; k++) {
@@ -111,7 +119,7 @@ function columns({ attempts, failingAfter }: RecordAttemptsParams): Columns {
     };
   }
   // Dates go as toJSON's ISO text, which timestamptz reads.
-  return { attempts: JSON.stringify(rows), deliveryIds, failingAfter };
+  return { attempts: JSON.stringify(rows), deliveryIds, failingAfter, alone };
 }
 
 /** Notices per NOTIFY: each is ~200 bytes, a payload may hold 8,000. */
@@ -233,7 +241,10 @@ export const RECORD_ATTEMPTS = statement<RecordAttemptsParams, RecordedRow, Colu
             FROM a JOIN d ON d.id = a.delivery_id) n
       GROUP BY n.chunk
     )
-    SELECT d.id, d.account_id, d.endpoint_id, d.event_id, d.event_type, d.attempt_count, d.first_attempt_at, d.settled, t.transitions
+    SELECT d.id, d.account_id, d.endpoint_id, d.event_id, d.event_type, d.attempt_count, d.first_attempt_at, d.settled, t.transitions,
+           -- Alone, a batch with transitions is refused (the whole statement rolls back): they are
+           -- announced in the transaction that records them. CASE: evaluated only then.
+           CASE WHEN ${$.alone}::boolean AND t.transitions IS NOT NULL THEN hookwire_announce_in_transaction() END AS refused
     FROM d, (SELECT count(*) FROM notices) n,
          (SELECT json_agg(x ORDER BY x.at) AS transitions FROM (
             SELECT 'recovered' AS kind, id AS "endpointId", account_id AS "accountId", url, recovered_at AS at,
@@ -248,4 +259,22 @@ export const RECORD_ATTEMPTS = statement<RecordAttemptsParams, RecordedRow, Colu
 /** Records the batch; returns the deliveries recorded (see RecordedRow for the health transitions). */
 export function recordAttempts(sql: Sql, params: RecordAttemptsParams): Promise<RecordedRow[]> {
   return sql.query(RECORD_ATTEMPTS, params);
+}
+
+/** hookwire_announce_in_transaction's SQLSTATE (migration 20261221000000_record_alone). */
+const ANNOUNCE_IN_TRANSACTION = 'HWA01';
+
+/**
+ * Records the batch in one statement that commits on its own, on a connection outside any
+ * transaction (node-postgres: the error's code is Postgres's SQLSTATE): the deliveries recorded,
+ * or null when the batch changes an endpoint's health, and nothing was recorded (its transitions
+ * must be announced in the transaction that records them: recordAttempts then).
+ */
+export async function recordAttemptsAlone(sql: Sql, params: Omit<RecordAttemptsParams, 'alone'>): Promise<RecordedRow[] | null> {
+  try {
+    return await sql.query(RECORD_ATTEMPTS, { ...params, alone: true });
+  } catch (error) {
+    if ((error as { code?: unknown } | null)?.code === ANNOUNCE_IN_TRANSACTION) return null;
+    throw error;
+  }
 }
