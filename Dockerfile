@@ -30,6 +30,7 @@ USER node
 EXPOSE 4000
 HEALTHCHECK --interval=30s --timeout=5s CMD node -e "fetch('http://127.0.0.1:'+process.env.PORT+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # Node 24 runs the TypeScript sources itself (type stripping: the code is erasable syntax only); the
-# flags are npm start's (package.json): a small young generation keeps each process's peak memory low.
-ENTRYPOINT ["node", "--max-semi-space-size=2", "src/main.ts"]
+# flags are npm start's (package.json): a 16 MB young generation (semi-space); at 2 MB the worker spent
+# ~20% of its CPU collecting garbage, at 16 MB ~9%, for some 15-35 MB more peak memory.
+ENTRYPOINT ["node", "--max-semi-space-size=16", "src/main.ts"]
 CMD ["all"]

@@ -224,6 +224,8 @@ describe('the batch rule', () => {
     const recorded = await Promise.all(batch());
     expect(recorded.map((r) => r?.id)).toEqual(d);
     expect(await seen()).toEqual({ attempts: 3, failures: 3, warnings: 1 });
+    // Those batches were refused alone and recorded in a transaction with the announcement.
+    expect(recorder.stats.announced).toBeGreaterThan(0);
     await recorder.drain();
     await pool.end();
   });

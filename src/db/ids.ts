@@ -1,6 +1,6 @@
 // Stripe-style identifiers: a type prefix and a time-ordered suffix (ULID: 48-bit milliseconds,
 // 80 random bits, Crockford base32), so ids sort by creation and serve as cursors and index keys.
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 export const ID_PREFIXES = {
   Account: 'acct',
@@ -18,7 +18,25 @@ export type IdType = keyof typeof ID_PREFIXES;
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 
 let lastTime = -1;
+let lastTimeText = '';
 let lastRandom: Uint8Array = new Uint8Array(10);
+
+/**
+ * Random bytes drawn 2,560 at a time (one call into the CSPRNG per 256 ids, not one per id); each
+ * id's 10 are copied out, so a refill never changes an id's bytes that incrementRandom reads.
+ */
+const entropy = Buffer.allocUnsafe(2_560);
+let entropyUsed = entropy.length;
+function random10(): Uint8Array {
+  if (entropyUsed === entropy.length) {
+    randomFillSync(entropy);
+    entropyUsed = 0;
+  }
+  const bytes = new Uint8Array(10);
+  bytes.set(entropy.subarray(entropyUsed, entropyUsed + 10));
+  entropyUsed += 10;
+  return bytes;
+}
 
 function incrementRandom(bytes: Uint8Array): Uint8Array {
   const next = Uint8Array.from(bytes);
@@ -39,16 +57,19 @@ function ulid(now = Date.now()): string {
     random = incrementRandom(lastRandom);
     now = lastTime;
   } else {
-    random = randomBytes(10);
+    random = random10();
     lastTime = now;
+    // 48-bit milliseconds -> 10 base32 characters, the same for every id of this millisecond.
+    let text = '';
+    let time = now;
+    for (let i = 0; i < 10; i++) {
+      text = ALPHABET[time % 32]! + text;
+      time = Math.floor(time / 32);
+    }
+    lastTimeText = text;
   }
   lastRandom = random;
-  let out = '';
-  let time = now;
-  for (let i = 0; i < 10; i++) {
-    out = ALPHABET[time % 32]! + out;
-    time = Math.floor(time / 32);
-  }
+  let out = lastTimeText;
   // 80 random bits -> 16 base32 characters
   let bits = 0;
   let value = 0;

@@ -23,14 +23,18 @@ export function standardWebhooksKey(secret: string): Buffer {
 /**
  * HMAC keys prepared once per secret: turning raw key bytes into a key for every signature cost
  * more than the two HMACs of a delivery themselves. Bounded; the least recently used go first.
+ * One cache per kind, keyed by the secret itself (no key string built per signature).
  */
-const preparedKeys = new LRUCache<string, KeyObject>({ max: 10_000 });
+const preparedKeys = {
+  standard: new LRUCache<string, KeyObject>({ max: 10_000 }),
+  hex: new LRUCache<string, KeyObject>({ max: 10_000 }),
+};
 function preparedKey(kind: 'standard' | 'hex', secret: string): KeyObject {
-  const id = `${kind}:${secret}`;
-  let key = preparedKeys.get(id);
+  const cache = preparedKeys[kind];
+  let key = cache.get(secret);
   if (!key) {
     key = createSecretKey(kind === 'standard' ? standardWebhooksKey(secret) : Buffer.from(secret, 'utf8'));
-    preparedKeys.set(id, key);
+    cache.set(secret, key);
   }
   return key;
 }
@@ -112,13 +116,20 @@ export function buildSignatureHeaders(input: SignatureHeadersInput): Record<stri
   const headers: Record<string, string> = {
     'webhook-id': input.id,
     'webhook-timestamp': timestamp,
-    'webhook-signature': input.secrets.map((s) => standardSignature(s, input.id, input.timestamp, input.body)).join(' '),
+    'webhook-signature': standardSignatures(input.secrets, input.id, input.timestamp, input.body),
   };
   headers[config.name.toLowerCase()] = hexSignature(current, input.body, config.format, input.timestamp);
   if (config.format === 'SHA256_HEX_TIMESTAMPED' && config.timestampHeader) {
     headers[config.timestampHeader.toLowerCase()] = timestamp;
   }
   return headers;
+}
+
+/** One `v1,…` per live secret, space-separated (one, mostly: a rotation's grace period adds the old). */
+function standardSignatures(secrets: readonly string[], id: string, timestamp: number, body: string): string {
+  let out = standardSignature(secrets[0]!, id, timestamp, body);
+  for (let i = 1; i < secrets.length; i++) out += ` ${standardSignature(secrets[i]!, id, timestamp, body)}`;
+  return out;
 }
 
 /** The header names a signature configuration writes beyond the Standard Webhooks ones. */
@@ -154,28 +165,30 @@ export function buildDeliveryHeaders(input: DeliveryHeadersInput): Record<string
     timestamp: input.timestampSeconds,
     body: input.body,
   });
-  const timestamp = String(input.timestampSeconds);
-  return {
-    ...customHeaders(input.customHeaders, Object.keys(signatures)),
-    'content-type': 'application/json',
-    'user-agent': input.userAgent,
-    'x-webhook-event': input.eventType,
-    'x-webhook-id': input.eventId,
-    'x-webhook-timestamp': timestamp,
-    'x-webhook-delivery-attempt': String(input.attemptNumber),
-    ...signatures,
-  };
+  // One object, in this order: the custom headers, Hookwire's own, then the signatures (which
+  // overwrite in place any of Hookwire's names a signature header reuses).
+  const headers = customHeaders(input.customHeaders, signatures);
+  headers['content-type'] = 'application/json';
+  headers['user-agent'] = input.userAgent;
+  headers['x-webhook-event'] = input.eventType;
+  headers['x-webhook-id'] = input.eventId;
+  headers['x-webhook-timestamp'] = signatures['webhook-timestamp']!;
+  headers['x-webhook-delivery-attempt'] = String(input.attemptNumber);
+  for (const name in signatures) headers[name] = signatures[name]!;
+  return headers;
 }
 
 /**
  * Lowercased so that `X-Foo` cannot sit beside `x-foo`; reserved names, and the names the
  * signature headers use, are dropped, not merely overwritten.
  */
-function customHeaders(headers: Record<string, string> | null | undefined, signatureNames: string[]): Record<string, string> {
+function customHeaders(headers: Record<string, string> | null | undefined, signatures: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
+  if (!headers) return out;
+  for (const name in headers) {
+    if (!Object.hasOwn(headers, name)) continue;
     const lower = name.toLowerCase();
-    if (!isReservedHeader(lower) && !signatureNames.includes(lower)) out[lower] = value;
+    if (!isReservedHeader(lower) && !Object.hasOwn(signatures, lower)) out[lower] = headers[name]!;
   }
   return out;
 }

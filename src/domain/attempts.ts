@@ -8,7 +8,7 @@ import type { Classification } from '../delivery/classify.ts';
 import { nextRetryDelayMs } from '../delivery/schedule.ts';
 import { prismaSql, type Sql } from '../db/sql.ts';
 import { endpointLastSuccess, lastAttemptsOwed } from '../db/sql/endpoints.ts';
-import { recordAttempts as recordAttemptRows, type AttemptToRecord, type HealthTransitionRow, type RecordedRow } from '../db/sql/record-attempts.ts';
+import { recordAttempts as recordAttemptRows, recordAttemptsAlone, type AttemptToRecord, type HealthTransitionRow, type RecordedRow } from '../db/sql/record-attempts.ts';
 import type { DeliveryExhaustedEventData, EndpointFailingEventData, EndpointRecoveredEventData, EndpointStatusEventData } from './catalog.ts';
 import { holdEndpoint } from './endpoints.ts';
 import { publish, publishOperationalEvent, type OperationalEventType } from './events.ts';
@@ -109,6 +109,16 @@ export interface RecordedBatch {
 export async function recordAttempts(sql: Sql, records: readonly AttemptRecord[], failingAfter: number): Promise<RecordedBatch> {
   const rows = await recordAttemptRows(sql, { attempts: records.map(storedAttempt), failingAfter });
   return { deliveries: recordedDeliveries(rows), transitions: healthTransitions(rows) };
+}
+
+/**
+ * Records a batch in one statement committed on its own, outside any transaction: the usual batch,
+ * which changes no endpoint's health. One that does is refused, nothing recorded (null): it is
+ * recorded by recordAndAnnounce, in a transaction with its announcements.
+ */
+export async function recordUnannounced(sql: Sql, records: readonly AttemptRecord[], failingAfter: number): Promise<RecordedDelivery[] | null> {
+  const rows = await recordAttemptsAlone(sql, { attempts: records.map(storedAttempt), failingAfter });
+  return rows === null ? null : recordedDeliveries(rows);
 }
 
 /** An endpoint whose health changed with a batch: endpoint.failing or endpoint.recovered is due. */

@@ -284,8 +284,14 @@ class LaneAttempts {
 
   /** Only the values that came from the endpoint's own headers: Hookwire's own headers win over same-named ones. */
   private redacted(headers: Record<string, string>): Record<string, string> {
-    return Object.fromEntries(
-      Object.entries(headers).map(([name, value]) => [name, this.secretHeaderValues.get(name.toLowerCase()) === value ? REDACTED : value]),
-    );
+    // No headers of its own (the usual endpoint): nothing to redact, and the sent headers are not
+    // changed after the send, so they are recorded as they are.
+    if (this.secretHeaderValues.size === 0) return headers;
+    const out: Record<string, string> = {};
+    for (const name in headers) {
+      const value = headers[name]!;
+      out[name] = this.secretHeaderValues.get(name.toLowerCase()) === value ? REDACTED : value;
+    }
+    return out;
   }
 }

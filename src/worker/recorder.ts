@@ -1,13 +1,14 @@
 // Records attempts in batches: every attempt that finishes while a batch is being written joins the
 // next one, so at low load an attempt is recorded at once (one statement) and under load one
-// statement records hundreds, in a transaction with the endpoint.failing / endpoint.recovered
-// announcements the batch causes. An attempt's delivery counts as in flight until its record commits;
+// statement records hundreds. That statement commits on its own; a batch that causes
+// endpoint.failing / endpoint.recovered is refused by it and recorded in a transaction with those
+// announcements instead (they commit together or not at all). An attempt's delivery counts as in flight until its record commits;
 // a worker that dies before that leaves it pending, and it is sent again (same webhook-id) once the
 // lane's lease runs out: that is the at-least-once window, one or two batch round trips long.
 import type pg from 'pg';
 import { retryOnConnectionError, withDeadlockRetry } from '../db/reconnect.ts';
-import { poolTransaction } from '../db/sql.ts';
-import { recordAndAnnounce, recordWithEffect, type AttemptRecord, type EffectDeps, type RecordedDelivery } from '../domain/attempts.ts';
+import { poolSql, poolTransaction } from '../db/sql.ts';
+import { recordAndAnnounce, recordUnannounced, recordWithEffect, type AttemptRecord, type EffectDeps, type RecordedDelivery } from '../domain/attempts.ts';
 import type { Logger } from '../log.ts';
 
 const MAX_BATCH = 500;
@@ -28,8 +29,11 @@ export class AttemptRecorder {
   private readonly pool: pg.Pool;
   private readonly effects: EffectDeps;
   private readonly logger: Logger;
-  /** Batches written and attempts in them, for the benchmark and /metrics. */
-  readonly stats = { batches: 0, attempts: 0 };
+  /**
+   * Batches written and attempts in them, for the benchmark and /metrics; `announced`: the batches
+   * that changed an endpoint's health, recorded again in a transaction with their announcements.
+   */
+  readonly stats = { batches: 0, attempts: 0, announced: 0 };
 
   constructor(pool: pg.Pool, effects: EffectDeps, logger: Logger) {
     this.pool = pool;
@@ -102,8 +106,18 @@ export class AttemptRecorder {
       // The receivers have these requests: a database outage, however long, must delay the records,
       // not lose them (the lane stays this worker's meanwhile: see src/db/sql/lanes.ts).
       // endpoint.failing / endpoint.recovered commit with the attempts that cause them, or neither does.
+      // The usual batch changes no endpoint's health: one statement, committed on its own (no
+      // BEGIN/COMMIT round trips). One that does is refused whole, and recorded in a transaction.
+      const records = batch.map((p) => p.record);
+      const { failingAfter } = this.effects;
       const deliveries = await retryOnConnectionError(
-        () => withDeadlockRetry(() => poolTransaction(this.pool, (sql) => recordAndAnnounce(sql, batch.map((p) => p.record), this.effects.failingAfter))),
+        () =>
+          withDeadlockRetry(async () => {
+            const alone = await recordUnannounced(poolSql(this.pool), records, failingAfter);
+            if (alone !== null) return alone;
+            this.stats.announced++;
+            return poolTransaction(this.pool, (sql) => recordAndAnnounce(sql, records, failingAfter));
+          }),
         Infinity,
       );
       const recorded = new Map(deliveries.map((d) => [d.id, d]));

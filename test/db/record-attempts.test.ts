@@ -3,7 +3,8 @@
 // move with the batch's order, and subscriptions are told of each attempt recorded.
 import { describe, expect, it } from 'vitest';
 import { CHANNELS } from '../../src/db/sql/notify.ts';
-import { recordAttempts, type AttemptToRecord } from '../../src/db/sql/record-attempts.ts';
+import { poolSql } from '../../src/db/sql.ts';
+import { recordAttempts, recordAttemptsAlone, type AttemptToRecord } from '../../src/db/sql/record-attempts.ts';
 import { aDelivery, anEndpoint, id, listen, at, useStatementDb } from './fixtures.ts';
 
 const t = useStatementDb();
@@ -139,6 +140,26 @@ describe('recordAttempts', () => {
       failing_notified_at: null,
       recovered_at: new Date(at(4).getTime() + 5),
     });
+  });
+
+  it('alone (committed on its own), records a batch that changes no health, and refuses one that does, recording nothing of it', async () => {
+    const endpointId = await anEndpoint(t, t.accountId);
+    const d = await Promise.all(Array.from({ length: 3 }, () => aDelivery(t, t.accountId, endpointId)));
+    const sql = poolSql(t.pool);
+    const two = [attempt(d[0]!, false, at(0)), attempt(d[1]!, false, at(1))];
+    const rows = await recordAttemptsAlone(sql, { attempts: two, failingAfter: 3 });
+    expect(rows?.map((r) => r.id).sort()).toEqual([d[0], d[1]].sort());
+    expect(await endpointHealth(endpointId)).toMatchObject({ consecutive_failures: 2, failing_notified_at: null });
+
+    // The third failure in a row would announce endpoint.failing: refused whole, for a transaction.
+    const third = attempt(d[2]!, false, at(2));
+    expect(await recordAttemptsAlone(sql, { attempts: [third], failingAfter: 3 })).toBeNull();
+    expect(await t.rows('SELECT count(*)::int AS n FROM delivery_attempt WHERE delivery_id = $1', [d[2]])).toEqual([{ n: 0 }]);
+    expect((await t.rows('SELECT status, attempt_count FROM delivery WHERE id = $1', [d[2]]))[0]).toEqual({ status: 'PENDING', attempt_count: 0 });
+    expect(await endpointHealth(endpointId)).toMatchObject({ consecutive_failures: 2, failing_notified_at: null });
+    // In a transaction (or not alone), the same batch records and reports its transition.
+    const announced = await recordAttempts(sql, { attempts: [third], failingAfter: 3 });
+    expect(announced[0]!.transitions).toMatchObject([{ kind: 'failing', endpointId, consecutiveFailures: 3 }]);
   });
 
   it('announces a run once even when the next batch’s failure ends in the same millisecond, and a recovery once', async () => {

@@ -36,6 +36,11 @@ export interface RecordAttemptsParams {
   attempts: readonly AttemptToRecord[];
   /** A run of this many failed scheduled attempts makes the endpoint failing (HOOKWIRE_FAILING_AFTER). */
   failingAfter: number;
+  /**
+   * The statement commits on its own (no transaction around it): a batch that changes an
+   * endpoint's health fails instead, with nothing recorded (see recordAttemptsAlone).
+   */
+  alone?: boolean;
 }
 
 /** An endpoint whose health changed with the batch: endpoint.failing or endpoint.recovered is due. */
@@ -64,50 +69,57 @@ export interface RecordedRow {
   /** False when the delivery kept its state: it had succeeded already, or every attempt of the batch for it was late. */
   settled: boolean;
   transitions: HealthTransitionRow[] | null;
+  /** Always null (a refused batch fails): see RecordAttemptsParams.alone. */
+  refused?: null;
 }
 
-/** The batch as columns, one array per attempt field (unnest turns them back into rows). */
+/**
+ * The batch as bound: the attempts as one JSON text (built by one JSON.stringify, the headers as
+ * nested objects, not each a JSON text inside an array literal), and their delivery ids as an
+ * array (what the delivery rows are locked by).
+ */
 interface Columns {
-  ids: string[];
+  /** JSON: [{i, d, n, t, o, s, ms, rh, st, sh, b, e, w, ds, na, lt}, …], the fields of AttemptToRecord in that order. */
+  attempts: string;
   deliveryIds: string[];
-  attemptNumbers: number[];
-  triggers: string[];
-  outcomes: string[];
-  startedAts: string[];
-  durationsMs: number[];
-  requestHeaders: string[];
-  responseStatuses: Array<number | null>;
-  responseHeaders: Array<string | null>;
-  responseBodies: Array<string | null>;
-  errors: Array<string | null>;
-  willRetry: boolean[];
-  statuses: string[];
-  nextAttemptAts: Array<string | null>;
-  leaseTokens: Array<string | null>;
   failingAfter: number;
+  alone: boolean;
 }
 
-function columns({ attempts, failingAfter }: RecordAttemptsParams): Columns {
-  const column = <T>(pick: (a: AttemptToRecord) => T) => attempts.map(pick);
-  return {
-    ids: column((a) => a.id),
-    deliveryIds: column((a) => a.deliveryId),
-    attemptNumbers: column((a) => a.attemptNumber),
-    triggers: column((a) => a.trigger),
-    outcomes: column((a) => a.outcome),
-    startedAts: column((a) => a.startedAt.toISOString()),
-    durationsMs: column((a) => a.durationMs),
-    requestHeaders: column((a) => JSON.stringify(a.requestHeaders)),
-    responseStatuses: column((a) => a.responseStatus),
-    responseHeaders: column((a) => (a.responseHeaders === null ? null : JSON.stringify(a.responseHeaders))),
-    responseBodies: column((a) => a.responseBody),
-    errors: column((a) => a.error),
-    willRetry: column((a) => a.willRetry),
-    statuses: column((a) => a.status),
-    nextAttemptAts: column((a) => a.nextAttemptAt?.toISOString() ?? null),
-    leaseTokens: column((a) => a.leaseToken ?? null),
-    failingAfter,
-  };
+/**
+ * Text columns that JSON carries must be well-formed: Postgres refuses a lone surrogate's escape in
+ * JSON, where text bound as UTF-8 would have become U+FFFD. Bodies and errors are checked (a header
+ * value is stored as jsonb either way).
+ */
+const wellFormed = (text: string | null) => (text === null || text.isWellFormed() ? text : text.toWellFormed());
+
+function columns({ attempts, failingAfter, alone = false }: RecordAttemptsParams): Columns {
+  const rows = new Array<object>(attempts.length);
+  const deliveryIds = new Array<string>(attempts.length);
+  for (let k = 0; k < attempts.length; k++) {
+    const a = attempts[k]!;
+    deliveryIds[k] = a.deliveryId;
+    rows[k] = {
+      i: a.id,
+      d: a.deliveryId,
+      n: a.attemptNumber,
+      t: a.trigger,
+      o: a.outcome,
+      s: a.startedAt,
+      ms: a.durationMs,
+      rh: a.requestHeaders,
+      st: a.responseStatus,
+      sh: a.responseHeaders,
+      b: wellFormed(a.responseBody),
+      e: wellFormed(a.error),
+      w: a.willRetry,
+      ds: a.status,
+      na: a.nextAttemptAt,
+      lt: a.leaseToken ?? null,
+    };
+  }
+  // Dates go as toJSON's ISO text, which timestamptz reads.
+  return { attempts: JSON.stringify(rows), deliveryIds, failingAfter, alone };
 }
 
 /** Notices per NOTIFY: each is ~200 bytes, a payload may hold 8,000. */
@@ -128,11 +140,9 @@ export const RECORD_ATTEMPTS = statement<RecordAttemptsParams, RecordedRow, Colu
   'hookwire_record_attempts',
   ($) => `
     WITH r AS (
-      SELECT * FROM unnest(${$.ids}::text[], ${$.deliveryIds}::text[], ${$.attemptNumbers}::int[], ${$.triggers}::attempt_trigger[],
-                           ${$.outcomes}::attempt_outcome[], ${$.startedAts}::timestamptz[], ${$.durationsMs}::int[], ${$.requestHeaders}::text[],
-                           ${$.responseStatuses}::int[], ${$.responseHeaders}::text[], ${$.responseBodies}::text[], ${$.errors}::text[],
-                           ${$.willRetry}::boolean[], ${$.statuses}::delivery_status[], ${$.nextAttemptAts}::timestamptz[],
-                           ${$.leaseTokens}::bigint[]) WITH ORDINALITY
+      SELECT * FROM ROWS FROM (json_to_recordset(${$.attempts}::json) AS (
+               i text, d text, n int, t attempt_trigger, o attempt_outcome, s timestamptz, ms int, rh jsonb,
+               st int, sh jsonb, b text, e text, w boolean, ds delivery_status, na timestamptz, lt bigint)) WITH ORDINALITY
         AS r(id, delivery_id, attempt_number, trigger, outcome, started_at, duration_ms, request_headers, response_status,
              response_headers, response_body, error, will_retry, status, next_attempt_at, lease_token, ord)
     ), locked AS MATERIALIZED (
@@ -176,8 +186,8 @@ export const RECORD_ATTEMPTS = statement<RecordAttemptsParams, RecordedRow, Colu
     ), a AS (
       INSERT INTO delivery_attempt (id, delivery_id, attempt_number, trigger, outcome, started_at, duration_ms, request_headers,
                                     response_status, response_headers, response_body, error, will_retry)
-      SELECT n.id, n.delivery_id, n.number, n.trigger, n.outcome, n.started_at, n.duration_ms, n.request_headers::jsonb,
-             n.response_status, n.response_headers::jsonb, n.response_body, n.error, n.will_retry
+      SELECT n.id, n.delivery_id, n.number, n.trigger, n.outcome, n.started_at, n.duration_ms, n.request_headers,
+             n.response_status, n.response_headers, n.response_body, n.error, n.will_retry
       FROM n JOIN d ON d.id = n.delivery_id
       RETURNING id, delivery_id
     ), counted AS (
@@ -231,7 +241,10 @@ export const RECORD_ATTEMPTS = statement<RecordAttemptsParams, RecordedRow, Colu
             FROM a JOIN d ON d.id = a.delivery_id) n
       GROUP BY n.chunk
     )
-    SELECT d.id, d.account_id, d.endpoint_id, d.event_id, d.event_type, d.attempt_count, d.first_attempt_at, d.settled, t.transitions
+    SELECT d.id, d.account_id, d.endpoint_id, d.event_id, d.event_type, d.attempt_count, d.first_attempt_at, d.settled, t.transitions,
+           -- Alone, a batch with transitions is refused (the whole statement rolls back): they are
+           -- announced in the transaction that records them. CASE: evaluated only then.
+           CASE WHEN ${$.alone}::boolean AND t.transitions IS NOT NULL THEN hookwire_announce_in_transaction() END AS refused
     FROM d, (SELECT count(*) FROM notices) n,
          (SELECT json_agg(x ORDER BY x.at) AS transitions FROM (
             SELECT 'recovered' AS kind, id AS "endpointId", account_id AS "accountId", url, recovered_at AS at,
@@ -246,4 +259,22 @@ export const RECORD_ATTEMPTS = statement<RecordAttemptsParams, RecordedRow, Colu
 /** Records the batch; returns the deliveries recorded (see RecordedRow for the health transitions). */
 export function recordAttempts(sql: Sql, params: RecordAttemptsParams): Promise<RecordedRow[]> {
   return sql.query(RECORD_ATTEMPTS, params);
+}
+
+/** hookwire_announce_in_transaction's SQLSTATE (migration 20261221000000_record_alone). */
+const ANNOUNCE_IN_TRANSACTION = 'HWA01';
+
+/**
+ * Records the batch in one statement that commits on its own, on a connection outside any
+ * transaction (node-postgres: the error's code is Postgres's SQLSTATE): the deliveries recorded,
+ * or null when the batch changes an endpoint's health, and nothing was recorded (its transitions
+ * must be announced in the transaction that records them: recordAttempts then).
+ */
+export async function recordAttemptsAlone(sql: Sql, params: Omit<RecordAttemptsParams, 'alone'>): Promise<RecordedRow[] | null> {
+  try {
+    return await sql.query(RECORD_ATTEMPTS, { ...params, alone: true });
+  } catch (error) {
+    if ((error as { code?: unknown } | null)?.code === ANNOUNCE_IN_TRANSACTION) return null;
+    throw error;
+  }
 }
