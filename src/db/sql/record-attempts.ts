@@ -246,6 +246,9 @@ export const RECORD_ATTEMPTS = statement<RecordAttemptsParams, RecordedRow, Colu
            -- announced in the transaction that records them. CASE: evaluated only then.
            CASE WHEN ${$.alone}::boolean AND t.transitions IS NOT NULL THEN hookwire_announce_in_transaction() END AS refused
     FROM d, (SELECT count(*) FROM notices) n,
+         -- The attempts' foreign-key checks against the partitioned delivery table, at the end of
+         -- this statement, planned generic for its transaction (publish.ts fanOutText says why).
+         (SELECT set_config('plan_cache_mode', 'force_generic_plan', true)) generic_plans,
          (SELECT json_agg(x ORDER BY x.at) AS transitions FROM (
             SELECT 'recovered' AS kind, id AS "endpointId", account_id AS "accountId", url, recovered_at AS at,
                    0 AS "consecutiveFailures", NULL::timestamptz AS "failingSince", NULL::text AS "lastOutcome", NULL::int AS "lastResponseStatus"
