@@ -390,7 +390,23 @@ describe('retention by whole weeks', () => {
   }, 60_000);
 
   /** The counters' totals and the rows' counts, per endpoint and hour. */
+  /** The counters beside the rows they count, read in one snapshot: the live loop goes on recording meanwhile. */
   async function counters() {
+    const client = await pool.connect();
+    let done = false;
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const result = await countersIn(async (text, values) => (await client.query(text, values)).rows);
+      await client.query('COMMIT');
+      done = true;
+      return result;
+    } finally {
+      // A failed read leaves the transaction open: that connection is closed, not handed back.
+      client.release(!done);
+    }
+  }
+
+  async function countersIn(rows: (text: string, values: unknown[]) => Promise<Record<string, any>[]>) {
     const deliveries = await rows(
       `SELECT endpoint_id, event_type, hour, succeeded, failed FROM delivery_hour_count WHERE account_id = $1 ORDER BY 1, 2, 3`,
       [accountId],
