@@ -272,15 +272,23 @@ export interface ClaimDueParams {
 
 export const CLAIM_DUE = statement<ClaimDueParams, ClaimedDelivery>(
   'hookwire_claim_due',
-  ($) => `
+  ($) => dueDeliveries($.endpointId, $.now, $.limit, `NOT (d.id = ANY(${$.skip}::text[]))`),
+);
+
+/**
+ * One endpoint's due deliveries, soonest first, none while it or its account is held: the text of
+ * claimDue, and of claimDueLanes for each lane. `also`: one more condition on the delivery `d`.
+ */
+function dueDeliveries(endpointId: string, now: string, limit: string, also?: string): string {
+  return `
     SELECT ${DELIVERY_COLUMNS}
     FROM delivery d JOIN event ev ON ev.id = d.event_id
-    WHERE d.endpoint_id = ${$.endpointId} AND d.status = 'PENDING' AND d.next_attempt_at <= ${$.now} AND NOT (d.id = ANY(${$.skip}::text[]))
+    WHERE d.endpoint_id = ${endpointId} AND d.status = 'PENDING' AND d.next_attempt_at <= ${now}${also ? ` AND ${also}` : ''}
       AND EXISTS (SELECT 1 FROM endpoint e JOIN account a ON a.id = e.account_id
-                  WHERE e.id = ${$.endpointId} AND e.status = 'ACTIVE' AND a.status = 'ACTIVE' AND a.deleted_at IS NULL)
+                  WHERE e.id = ${endpointId} AND e.status = 'ACTIVE' AND a.status = 'ACTIVE' AND a.deleted_at IS NULL)
     ORDER BY d.next_attempt_at, d.id
-    LIMIT ${$.limit}`,
-);
+    LIMIT ${limit}`;
+}
 
 /** The endpoint's due deliveries, soonest first (nothing while it, or its account, is held). */
 export function claimDue(db: Runner, params: ClaimDueParams): Promise<ClaimedDelivery[]> {
@@ -302,15 +310,7 @@ export const CLAIM_DUE_LANES = statement<
   ($) => `
     SELECT r.endpoint_id, due.*
     FROM unnest(${$.endpointIds}::text[], ${$.limits}::int[]) AS r(endpoint_id, lim)
-    CROSS JOIN LATERAL (
-      SELECT ${DELIVERY_COLUMNS}
-      FROM delivery d JOIN event ev ON ev.id = d.event_id
-      WHERE d.endpoint_id = r.endpoint_id AND d.status = 'PENDING' AND d.next_attempt_at <= ${$.now}
-        AND EXISTS (SELECT 1 FROM endpoint e JOIN account a ON a.id = e.account_id
-                    WHERE e.id = r.endpoint_id AND e.status = 'ACTIVE' AND a.status = 'ACTIVE' AND a.deleted_at IS NULL)
-      ORDER BY d.next_attempt_at, d.id
-      LIMIT r.lim
-    ) due`,
+    CROSS JOIN LATERAL (${dueDeliveries('r.endpoint_id', $.now, 'r.lim')}) due`,
   (p) => ({ endpointIds: p.lanes.map((l) => l.endpointId), limits: p.lanes.map((l) => l.limit), now: p.now }),
 );
 
