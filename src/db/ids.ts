@@ -38,6 +38,17 @@ function random10(): Uint8Array {
   return bytes;
 }
 
+/** A ULID's 10 time characters: 48-bit milliseconds in Crockford base32 (they sort as the moments do). */
+export function ulidTime(ms: number): string {
+  let text = '';
+  let time = ms;
+  for (let i = 0; i < 10; i++) {
+    text = ALPHABET[time % 32]! + text;
+    time = Math.floor(time / 32);
+  }
+  return text;
+}
+
 function incrementRandom(bytes: Uint8Array): Uint8Array {
   const next = Uint8Array.from(bytes);
   for (let i = next.length - 1; i >= 0; i--) {
@@ -59,14 +70,8 @@ function ulid(now = Date.now()): string {
   } else {
     random = random10();
     lastTime = now;
-    // 48-bit milliseconds -> 10 base32 characters, the same for every id of this millisecond.
-    let text = '';
-    let time = now;
-    for (let i = 0; i < 10; i++) {
-      text = ALPHABET[time % 32]! + text;
-      time = Math.floor(time / 32);
-    }
-    lastTimeText = text;
+    // The same for every id of this millisecond.
+    lastTimeText = ulidTime(now);
   }
   lastRandom = random;
   let out = lastTimeText;

@@ -3,9 +3,8 @@
 // hookwire_history, bounded by the id prefix of the week's first millisecond (ids are time-ordered:
 // src/db/ids.ts). The maintenance (src/worker/retention.ts) creates weeks ahead and drops whole
 // weeks past retention.
+import { ulidTime } from '../ids.ts';
 import { statement, type NoParams, type Sql } from '../sql.ts';
-
-const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 
 /**
  * The id prefix of a moment's millisecond (`evt_` + the ULID's 10 time characters): every id made
@@ -13,13 +12,7 @@ const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
  * hookwire_history_bound(prefix, at), which bounds the partitions.
  */
 export function historyBound(prefix: string, at: Date): string {
-  let time = Math.floor(at.getTime());
-  let out = '';
-  for (let i = 0; i < 10; i++) {
-    out = ALPHABET[time % 32]! + out;
-    time = Math.floor(time / 32);
-  }
-  return `${prefix}_${out}`;
+  return `${prefix}_${ulidTime(Math.floor(at.getTime()))}`;
 }
 
 /** The Monday (UTC, YYYY-MM-DD) that starts the week of a moment: its partitions' name and lower bound. */
