@@ -1,11 +1,14 @@
 // The recording statement (src/db/sql/record-attempts.ts) on its own: a batch moves its deliveries
 // and inserts its attempts (a late one under the next free number, a success never overridden), an orphaned attempt is skipped, the endpoint's health columns
 // move with the batch's order, and subscriptions are told of each attempt recorded.
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { newId } from '../../src/db/ids.ts';
+import { createHistoryWeek } from '../../src/db/sql/partitions.ts';
 import { CHANNELS } from '../../src/db/sql/notify.ts';
-import { poolSql } from '../../src/db/sql.ts';
+import { poolSql, poolTransaction, statement } from '../../src/db/sql.ts';
 import { recordAttempts, recordAttemptsAlone, type AttemptToRecord } from '../../src/db/sql/record-attempts.ts';
-import { aDelivery, anEndpoint, id, listen, at, useStatementDb } from './fixtures.ts';
+import { aDelivery, anEndpoint, anEvent, id, listen, at, useStatementDb } from './fixtures.ts';
 
 const t = useStatementDb();
 
@@ -189,6 +192,42 @@ describe('recordAttempts', () => {
       expect(JSON.parse(payload!)).toEqual([{ accountId: t.accountId, attemptId: recorded.id, deliveryId, endpointId, eventType: 'message.received' }]);
     } finally {
       await heard.close();
+    }
+  });
+
+  it('counts a batch’s attempts by their deliveries’ keys on a connection that began beside an empty partition', async () => {
+    // One connection, as a worker's: its first batch meets a week's partition of a few rows, the
+    // next one a partition of 20,000 that nothing has analyzed since (a new database's first
+    // minute, or Monday's new partition). The counters must not read the partition whole.
+    const pool = new pg.Pool({ connectionString: t.database.url, max: 1 });
+    try {
+      await createHistoryWeek(poolSql(pool), new Date().toISOString().slice(0, 10));
+      const endpointId = await anEndpoint(t, t.accountId);
+      const first = await Promise.all(Array.from({ length: 50 }, () => aDelivery(t, t.accountId, endpointId, { id: newId('Delivery') })));
+      await recordAttempts(poolSql(pool), { attempts: first.map((d) => attempt(d, true, new Date())), failingAfter: 10 });
+
+      const eventId = await anEvent(t, t.accountId);
+      const many = Array.from({ length: 20_000 }, () => newId('Delivery'));
+      await t.rows(
+        `INSERT INTO delivery (id, account_id, event_id, endpoint_id, event_type, status, next_attempt_at)
+         SELECT id, $2, $3, $4, 'message.received', 'SUCCEEDED', NULL FROM unnest($1::text[]) AS id`,
+        [many, t.accountId, eventId, endpointId],
+      );
+      const pending = await Promise.all([0, 1, 2].map(() => aDelivery(t, t.accountId, endpointId, { id: newId('Delivery') })));
+      const readWhole = statement<Record<string, never>, { rows: number }>(
+        'test_delivery_rows_read_sequentially',
+        () => `SELECT coalesce(sum(seq_tup_read), 0)::int AS rows FROM pg_stat_xact_user_tables
+               WHERE schemaname = 'hookwire_history' AND relname LIKE 'delivery\\_2%' AND relname NOT LIKE 'delivery\\_attempt%'`,
+      );
+      const read = await poolTransaction(pool, async (sql) => {
+        await recordAttempts(sql, { attempts: pending.map((d) => attempt(d, true, new Date())), failingAfter: 10 });
+        return (await sql.query(readWhole, {}))[0]!.rows;
+      });
+      expect(read).toBeLessThan(1_000);
+      const [counted] = await t.rows<{ attempts: number }>('SELECT sum(attempts)::int AS attempts FROM attempt_hour_count WHERE endpoint_id = $1', [endpointId]);
+      expect(counted!.attempts).toBe(53);
+    } finally {
+      await pool.end();
     }
   });
 });
