@@ -36,6 +36,8 @@ export const READS: Record<string, string> = {
       edges { node { id status createdAt } } } } }`,
   'deliveries(first: 50) of the account + totalCount + stats': `
     query { deliveries(first: 50) { totalCount stats { total succeeded failed pending successRate } edges { node { id status createdAt } } } }`,
+  'deliveries(first: 50, eventType) of the account + totalCount + stats': `
+    query { deliveries(first: 50, eventType: "message.received") { totalCount stats { total succeeded failed pending successRate } edges { node { id status createdAt } } } }`,
   'events(first: 50) + totalCount': `
     query { events(first: 50) { totalCount edges { node { id type createdAt } } } }`,
   'endpoint { stats }': `

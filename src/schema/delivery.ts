@@ -6,7 +6,7 @@ import { deliveryStats, type DeliveryFilter, type DeliveryStats } from '../domai
 import type { Prisma } from '../generated/prisma/client.ts';
 import { typeOfId } from '../db/ids.ts';
 import { prismaSql } from '../db/sql.ts';
-import { statusPageIds } from '../db/sql/deliveries.ts';
+import { eventTypePageIds, statusPageIds } from '../db/sql/deliveries.ts';
 import { historyBound } from '../db/sql/partitions.ts';
 import { builder } from './builder.ts';
 import { keysetPage, type PageQuery } from './keyset.ts';
@@ -127,25 +127,25 @@ function deliveryWhere(accountId: string, filter: DeliveryArgs): Prisma.Delivery
 
 /**
  * A page of deliveries, newest first. FAILED and PENDING are rare: the page's ids come from their
- * partial indexes (statusPageIds), then Prisma reads those rows with the connection's select; the
- * other filters walk (endpoint_id | account_id [, event_type], id) from the cursor.
+ * partial indexes (statusPageIds), and an account's page of one event type from its endpoints'
+ * (endpoint_id, event_type, id) (eventTypePageIds); then Prisma reads those rows with the
+ * connection's select. The other filters walk (endpoint_id | account_id [, event_type], id) from the cursor.
  */
 async function deliveriesPage<Q extends PageQuery>(ctx: Context, query: Q, accountId: string, args: DeliveryArgs) {
-  if (args.status !== 'FAILED' && args.status !== 'PENDING') {
+  const rare = args.status === 'FAILED' || args.status === 'PENDING' ? args.status : null;
+  // An account's page of one event type walks its endpoints' (endpoint_id, event_type, id), not the account's every delivery.
+  const ofType = rare === null && !args.endpointId ? args.eventType || null : null;
+  if (rare === null && ofType === null) {
     return ctx.db.delivery.findMany({ ...keysetPage(query, deliveryWhere(accountId, args)), orderBy: { id: 'desc' } });
   }
   const { cursor, skip: _skip, ...rest } = query;
   // Pothos asks for one row more than the page (hasNextPage); a backward page (take < 0) is the
   // |take| oldest above the cursor, which Prisma reads as such and hands back newest first.
   const take = rest.take ?? MAX_PAGE_SIZE + 1;
-  const ids = await statusPageIds(prismaSql(ctx.db), args.status, take > 0, {
-    accountId,
-    endpointId: args.endpointId ?? null,
-    eventType: args.eventType ?? null,
-    since: args.since ?? null,
-    cursor: cursor?.id ?? null,
-    limit: Math.abs(take),
-  });
+  const page = { accountId, since: args.since ?? null, cursor: cursor?.id ?? null, limit: Math.abs(take) };
+  const ids = rare
+    ? await statusPageIds(prismaSql(ctx.db), rare, take > 0, { ...page, endpointId: args.endpointId ?? null, eventType: args.eventType ?? null })
+    : await eventTypePageIds(prismaSql(ctx.db), take > 0, { ...page, eventType: ofType!, succeededOnly: args.status === 'SUCCEEDED' });
   return ctx.db.delivery.findMany({ ...rest, where: { id: { in: ids }, accountId }, orderBy: { id: 'desc' } });
 }
 

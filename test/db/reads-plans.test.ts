@@ -211,6 +211,16 @@ describe('the dashboard reads on a month of history', () => {
       expect(JSON.stringify(data), name).toMatch(/"edges":\[\]/);
       problems.push(...(await problemsOfStatements(statements, 51, true)).map((p) => `since, empty: ${name}: ${p}`));
     }
+    // An account's pages of one event type (the client's deliveries.page({ eventType })): each of its
+    // endpoints' own page of the type at most, not the account's every delivery of the other types;
+    // a type the account never had reads nothing.
+    for (const [name, type, bound] of [
+      ['deliveries(eventType) of the account', 'message.received', 5 * 51],
+      ['deliveries(eventType: absent) of the account', 'template.status', 0],
+    ] as const) {
+      const { statements } = await statementsOf(`query($type: String) { deliveries(first: 50, eventType: $type) { edges { node { id } } } }`, { type });
+      problems.push(...(await problemsOfStatements(statements, bound, true)).map((p) => `${name}: ${p}`));
+    }
     // Counts since a moment inside an hour: that hour's rows, the later hours' counters.
     const within = new Date(Date.now() - 3 * 86_400_000 - 1_234_567).toISOString();
     for (const [name, query] of [
@@ -300,6 +310,32 @@ describe('the dashboard reads on a month of history', () => {
 
     const typed = (await ask(READS['the same with eventType']!, { id: busy })).endpoint.deliveries;
     expect(typed.stats).toEqual(await counted(`endpoint_id = $1 AND event_type = 'message.status'`, [busy]));
+
+    // The account's pages of one type: the newest of all its endpoints', on by cursor both ways.
+    const typePages = `query($type: String, $status: DeliveryStatus, $since: DateTime, $after: String, $before: String, $first: Int, $last: Int) {
+      deliveries(eventType: $type, status: $status, since: $since, first: $first, last: $last, after: $after, before: $before) {
+        totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { node { id } } } }`;
+    const ofType = async (where: string, values: unknown[], limit: number) =>
+      (await rows(`SELECT id FROM delivery WHERE account_id = $1 AND event_type = 'message.received' ${where} ORDER BY id DESC LIMIT ${limit}`, [accountId, ...values])).map((r) => r.id);
+    const typeHead = (await ask(typePages, { type: 'message.received', first: 30 })).deliveries;
+    const typeNext = (await ask(typePages, { type: 'message.received', first: 30, after: typeHead.pageInfo.endCursor })).deliveries;
+    const type60 = await ofType('', [], 60);
+    expect(type60).toHaveLength(60);
+    expect([...typeHead.edges, ...typeNext.edges].map((e: any) => e.node.id)).toEqual(type60);
+    expect(typeHead.pageInfo.hasNextPage).toBe(true);
+    expect(typeHead.totalCount).toBe((await counted(`account_id = $1 AND event_type = 'message.received'`, [accountId])).total);
+    const typeBack = (await ask(typePages, { type: 'message.received', last: 7, before: typeNext.pageInfo.startCursor })).deliveries;
+    expect(typeBack.edges.map((e: any) => e.node.id)).toEqual(type60.slice(23, 30));
+    expect(typeBack.pageInfo.hasPreviousPage).toBe(true);
+    const typeSucceeded = (await ask(typePages, { type: 'message.received', status: 'SUCCEEDED', first: 50 })).deliveries;
+    expect(typeSucceeded.edges.map((e: any) => e.node.id)).toEqual(await ofType(`AND status = 'SUCCEEDED'`, [], 50));
+    const [{ at: typeSince }] = await rows(`SELECT created_at AS at FROM delivery WHERE account_id = $1 AND event_type = 'message.received' ORDER BY id DESC LIMIT 1 OFFSET 20`, [accountId]);
+    const typeRecent = (await ask(typePages, { type: 'message.received', since: typeSince.toISOString(), first: 50 })).deliveries;
+    const typeRecentIds = await ofType('AND created_at >= $2', [typeSince], 50);
+    expect(typeRecentIds.length).toBeGreaterThan(20);
+    expect(typeRecentIds.length).toBeLessThan(50);
+    expect(typeRecent.edges.map((e: any) => e.node.id)).toEqual(typeRecentIds);
+    expect((await ask(typePages, { type: 'template.status', first: 50 })).deliveries.edges).toEqual([]);
 
     const account = (await ask(READS['deliveries(first: 50) of the account + totalCount + stats']!, {})).deliveries;
     expect(account.stats).toEqual(await counted('account_id = $1', [accountId]));

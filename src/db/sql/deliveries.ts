@@ -140,3 +140,45 @@ export async function statusPageIds(sql: Sql, status: RareStatus, newestFirst: b
   const pages = STATUS_PAGES[status];
   return (await sql.query(newestFirst ? pages.newest : pages.oldest, params)).map((row) => row.id);
 }
+
+// An account's pages of one event type (no endpoint named), newest first. The account's walk
+// (account_id, id) would skip every delivery of the other types, all of them for a type that is
+// rare or gone: a type's page walks each of the account's endpoints' (endpoint_id, event_type, id)
+// instead, a page of each at most, and keeps the page's newest of those (a delivery's account is
+// its endpoint's; an endpoint's deliveries go with it). An endpoint without the type costs one
+// index descent per week's partition. SUCCEEDED (the common status) or no status: the rare ones
+// take their partial indexes (STATUS_PAGES).
+export interface EventTypePageParams {
+  accountId: string;
+  eventType: string;
+  succeededOnly: boolean;
+  since: Date | null;
+  /** Forward pages continue below it (older), backward ones above it; null: from the newest (oldest). */
+  cursor: string | null;
+  limit: number;
+}
+
+function eventTypePageStatement(newestFirst: boolean) {
+  const [bound, order] = newestFirst ? ['<', 'DESC'] : ['>', 'ASC'];
+  return statement<EventTypePageParams, { id: string }>(
+    `hookwire_event_type_page_${order.toLowerCase()}`,
+    ($) => `
+      SELECT d.id FROM endpoint e CROSS JOIN LATERAL (
+        SELECT id FROM delivery
+        WHERE endpoint_id = e.id AND event_type = ${$.eventType}::text
+          AND (${$.cursor}::text IS NULL OR id ${bound} ${$.cursor}::text)
+          AND (NOT ${$.succeededOnly}::boolean OR status = 'SUCCEEDED')
+          AND (${$.since}::timestamptz IS NULL OR (created_at >= ${$.since}::timestamptz
+               AND id >= hookwire_history_bound('dlv', ${$.since}::timestamptz - interval '1 minute')))
+        ORDER BY id ${order} LIMIT ${$.limit}::int) d
+      WHERE e.account_id = ${$.accountId}
+      ORDER BY d.id ${order} LIMIT ${$.limit}::int`,
+  );
+}
+
+export const EVENT_TYPE_PAGES = { newest: eventTypePageStatement(true), oldest: eventTypePageStatement(false) } as const;
+
+/** The ids of a page of the account's deliveries of one event type: `limit` of them, newest first (or oldest first). */
+export async function eventTypePageIds(sql: Sql, newestFirst: boolean, params: EventTypePageParams): Promise<string[]> {
+  return (await sql.query(newestFirst ? EVENT_TYPE_PAGES.newest : EVENT_TYPE_PAGES.oldest, params)).map((row) => row.id);
+}
