@@ -243,6 +243,23 @@ describe('a request past its deadline before it has a connection', () => {
     expect(r.received.map((x) => x.url)).toEqual(['/slow']);
   });
 
+  // The worker's own dispatcher (an Agent: a request waits in its per-origin pool's queue, not a
+  // client's) answers the same: the receiver got nothing, so no TIMEOUT attempt says it did.
+  it("is not sent when its timeout runs out in the worker's Agent's queue for the origin", async () => {
+    const { r, release } = await slowReceiver();
+    const agent = createDispatcher({ allowPrivateNetworks: true, connections: 1 });
+    dispatchers.push(agent);
+    const slow = request(agent, `${r.url}/slow`, 5_000);
+    await waitUntil('the slow request to hold the connection', () => r.received.length === 1, 5_000, 5);
+    const queued = request(agent, `${r.url}/queued`, 100);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    release();
+    await slow;
+    expect(await queued).toMatchObject({ kind: 'not-sent', error: expect.stringMatching(/within its 100 ms timeout/) });
+    expect(await request(agent, `${r.url}/after`, 5_000)).toMatchObject({ kind: 'response', status: 200 });
+    expect(r.received.map((x) => x.url)).toEqual(['/slow', '/after']);
+  });
+
   // The issue's run: a process frozen (SIGSTOP) with a request queued for a connection. On waking,
   // the event loop handles the freed socket before the timers that expired meanwhile, so only a
   // check at the moment of writing keeps the request off the wire.
