@@ -145,7 +145,7 @@ async function deliveriesPage<Q extends PageQuery>(ctx: Context, query: Q, accou
   const page = { accountId, since: args.since ?? null, cursor: cursor?.id ?? null, limit: Math.abs(take) };
   const ids = rare
     ? await statusPageIds(prismaSql(ctx.db), rare, take > 0, { ...page, endpointId: args.endpointId ?? null, eventType: args.eventType ?? null })
-    : await eventTypePageIds(prismaSql(ctx.db), take > 0, { ...page, eventType: ofType!, succeededOnly: args.status === 'SUCCEEDED' });
+    : await eventTypePageIds(ctx.db, take > 0, { ...page, eventType: ofType!, succeededOnly: args.status === 'SUCCEEDED' });
   return ctx.db.delivery.findMany({ ...rest, where: { id: { in: ids }, accountId }, orderBy: { id: 'desc' } });
 }
 

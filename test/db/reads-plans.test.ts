@@ -118,9 +118,25 @@ async function statementsOf(query: string, variables: Record<string, unknown>, a
  */
 async function problemsOfStatements(statements: typeof seen, bound = 1_100, filtered = false): Promise<string[]> {
   const found: string[] = [];
+  // A read's `SET LOCAL` (its batch transaction's planner setting) applies to the statement after it.
+  let settings: string[] = [];
   for (const { sql, params } of statements) {
+    if (/^\s*SET LOCAL /i.test(sql)) {
+      settings.push(sql);
+      continue;
+    }
     const values = JSON.parse(params || '[]') as unknown[];
-    const [{ 'QUERY PLAN': plan }] = await rows<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, values);
+    const client = await pool.connect();
+    let plan: Array<{ Plan: PlanNode }>;
+    try {
+      await client.query('BEGIN');
+      for (const setting of settings) await client.query(setting);
+      plan = (await client.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, values)).rows[0]['QUERY PLAN'];
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
+    settings = [];
     for (const problem of problemsOf(plan[0]!.Plan, bound, filtered)) found.push(`${problem} in: ${sql.slice(0, 300)}`);
   }
   return found;
