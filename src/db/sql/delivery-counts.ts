@@ -36,14 +36,22 @@ export const DELIVERY_COUNTS = statement<DeliveryCountsParams, DeliveryCountsRow
         AND d.account_id = ${$.accountId}
         AND (${$.endpointId}::text IS NULL OR d.endpoint_id = ${$.endpointId}::text)
         AND d.created_at >= ${$.since}::timestamptz AND d.created_at < hookwire_hour(${$.since}::timestamptz) + interval '1 hour'
+        -- The hour's ids too (ids hold their moment, ids.ts; a minute's margin each side for the
+        -- clock that made them): a range of (endpoint_id | account_id, id), not the week's every
+        -- delivery of the endpoint or the account ANDed with the BRIN index of created_at.
+        AND d.id >= hookwire_history_bound('dlv', ${$.since}::timestamptz - interval '1 minute')
+        AND d.id < hookwire_history_bound('dlv', hookwire_hour(${$.since}::timestamptz) + interval '61 minutes')
         AND (${$.eventType}::text IS NULL OR d.event_type = ${$.eventType}::text)
     ), pending AS (
       -- Endpoint by endpoint of the account: each one's pending deliveries from its partial index
-      -- (delivery_pending_idx), never another account's backlog.
+      -- (delivery_pending_idx), never another account's backlog (a delivery's account is its
+      -- endpoint's). No condition on d.account_id: with one, the planner also read the account's
+      -- pending index and ANDed it with the endpoint's whole (endpoint_id, id), every delivery of
+      -- the endpoint in the week, to count its backlog.
       SELECT count(*) AS pending
       FROM endpoint e JOIN delivery d ON d.endpoint_id = e.id
       WHERE e.account_id = ${$.accountId} AND (${$.endpointId}::text IS NULL OR e.id = ${$.endpointId}::text)
-        AND d.status = 'PENDING' AND d.account_id = ${$.accountId}
+        AND d.status = 'PENDING'
         AND (${$.eventType}::text IS NULL OR d.event_type = ${$.eventType}::text)
         AND (${$.since}::timestamptz IS NULL OR d.created_at >= ${$.since}::timestamptz)
     )
