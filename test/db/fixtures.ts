@@ -5,8 +5,8 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 import { createDatabase, type Database } from '../../src/db/client.ts';
-import { ulidTime } from '../../src/db/ids.ts';
 import { prismaSql, type Sql } from '../../src/db/sql.ts';
+import { historyBound } from '../../src/db/sql/partitions.ts';
 import { createTestDatabase, type TestDatabase } from '../support/db.ts';
 import { waitUntil } from '../support/wait.ts';
 
@@ -103,7 +103,7 @@ export interface DeliveryFixture {
 export async function aDelivery(t: StatementDb, accountId: string, endpointId: string, options: DeliveryFixture = {}): Promise<string> {
   const eventId = await anEvent(t, accountId, options.createdAt);
   // Time-ordered, as newId makes them: statements bound a `since` by the ids of its moment.
-  const deliveryId = options.id ?? `dlv_${ulidTime((options.createdAt ?? new Date()).getTime())}${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+  const deliveryId = options.id ?? `${historyBound('dlv', options.createdAt ?? new Date())}${randomUUID().replaceAll('-', '').slice(0, 16)}`;
   await t.rows(
     `INSERT INTO delivery (id, account_id, event_id, endpoint_id, event_type, status, next_attempt_at, attempt_count, created_at)
      VALUES ($1, $2, $3, $4, 'message.received', $5, $6, $7, $8)`,

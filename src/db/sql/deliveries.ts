@@ -115,18 +115,34 @@ export interface StatusPageParams {
   limit: number;
 }
 
+/** A page's walk from its cursor: older ids newest first, or newer ids oldest first. */
+function pageWalk(newestFirst: boolean): { bound: '<' | '>'; order: 'DESC' | 'ASC' } {
+  return newestFirst ? { bound: '<', order: 'DESC' } : { bound: '>', order: 'ASC' };
+}
+
+/** The page's rows past its cursor (a null cursor: from the first). */
+const pastCursor = (cursor: string, bound: '<' | '>') => `(${cursor}::text IS NULL OR id ${bound} ${cursor}::text)`;
+
+/**
+ * Created at or after `since` (null: any time), and the ids of since's moment on (ids hold their
+ * moment, ids.ts; a minute's margin for the clock that made them), so the walk stops there and the
+ * older weeks' partitions are pruned.
+ */
+const createdSince = (since: string) =>
+  `(${since}::timestamptz IS NULL OR (created_at >= ${since}::timestamptz
+             AND id >= hookwire_history_bound('dlv', ${since}::timestamptz - interval '1 minute')))`;
+
 function statusPageStatement(status: RareStatus, newestFirst: boolean) {
-  const [bound, order] = newestFirst ? ['<', 'DESC'] : ['>', 'ASC'];
+  const { bound, order } = pageWalk(newestFirst);
   return statement<StatusPageParams, { id: string }>(
     `hookwire_${status.toLowerCase()}_page_${order.toLowerCase()}`,
     ($) => `
       SELECT id FROM delivery
       WHERE account_id = ${$.accountId} AND status = '${status}'
         AND (${$.endpointId}::text IS NULL OR endpoint_id = ${$.endpointId}::text)
-        AND (${$.cursor}::text IS NULL OR id ${bound} ${$.cursor}::text)
+        AND ${pastCursor($.cursor, bound)}
         AND (${$.eventType}::text IS NULL OR event_type = ${$.eventType}::text)
-        AND (${$.since}::timestamptz IS NULL OR (created_at >= ${$.since}::timestamptz
-             AND id >= hookwire_history_bound('dlv', ${$.since}::timestamptz - interval '1 minute')))
+        AND ${createdSince($.since)}
       ORDER BY id ${order} LIMIT ${$.limit}::int`,
   );
 }
@@ -166,17 +182,16 @@ export interface EventTypePageParams {
 }
 
 function eventTypePageStatement(newestFirst: boolean) {
-  const [bound, order] = newestFirst ? ['<', 'DESC'] : ['>', 'ASC'];
+  const { bound, order } = pageWalk(newestFirst);
   return statement<EventTypePageParams, { id: string }>(
     `hookwire_event_type_page_${order.toLowerCase()}`,
     ($) => `
       SELECT d.id FROM endpoint e CROSS JOIN LATERAL (
         SELECT id FROM delivery
         WHERE endpoint_id = e.id AND event_type = ${$.eventType}::text
-          AND (${$.cursor}::text IS NULL OR id ${bound} ${$.cursor}::text)
+          AND ${pastCursor($.cursor, bound)}
           AND (NOT ${$.succeededOnly}::boolean OR status = 'SUCCEEDED')
-          AND (${$.since}::timestamptz IS NULL OR (created_at >= ${$.since}::timestamptz
-               AND id >= hookwire_history_bound('dlv', ${$.since}::timestamptz - interval '1 minute')))
+          AND ${createdSince($.since)}
         ORDER BY id ${order} LIMIT ${$.limit}::int) d
       WHERE e.account_id = ${$.accountId}
       ORDER BY d.id ${order} LIMIT ${$.limit}::int`,
