@@ -25,6 +25,14 @@ let busy: string;
 let quiet: string;
 let quietKey: string;
 const seen: Array<{ sql: string; params: string }> = [];
+/**
+ * Weekly partitions holding under half the rows of their table's fullest one: the week still
+ * filling (on a Monday it holds hours of the fill) and the oldest, partly inside the 30 days.
+ * Postgres reads a partition that small whole rather than walk an index into it, and rightly so;
+ * a real history's partitions are far larger, and the full weeks here are checked as they are.
+ * Without this, the reads failed here on Mondays and passed later in the week.
+ */
+let partialWeeks = new Set<string>();
 
 /** The data of a read that must succeed. */
 async function ask(query: string, variables: Record<string, unknown> = {}, as = key): Promise<any> {
@@ -70,6 +78,13 @@ beforeAll(async () => {
     [busy, quietAccount, quiet],
   );
   await rows('VACUUM ANALYZE delivery');
+  const partial = await rows<{ name: string }>(
+    `SELECT c.relname AS name FROM pg_class p JOIN pg_inherits i ON i.inhparent = p.oid JOIN pg_class c ON c.oid = i.inhrelid
+      WHERE p.relname = ANY($1::text[]) AND c.relname ~ '_[0-9]{8}$'
+        AND c.reltuples < 0.5 * (SELECT max(w.reltuples) FROM pg_inherits j JOIN pg_class w ON w.oid = j.inhrelid WHERE j.inhparent = p.oid)`,
+    [[...HISTORY_TABLES]],
+  );
+  partialWeeks = new Set(partial.map((r) => r.name));
 }, 120_000);
 
 afterAll(async () => {
@@ -92,6 +107,9 @@ function tableOfIndex(name: string | undefined): string | undefined {
   return name?.match(/^(delivery_attempt|delivery|event)_([0-9]{8}_|default_)?(?!hour_count|type)/)?.[1];
 }
 
+/** The partition a plan node reads: its relation, or for a bitmap index scan its index's (delivery_20261130_…_idx). */
+const partitionOf = (node: PlanNode) => node['Relation Name'] ?? node['Index Name']?.match(/^((delivery_attempt|delivery|event)_[0-9]{8})_/)?.[1];
+
 /** Whole-table scans of history, and reads of more history rows than `bound` (with `filtered`, skipped rows count). */
 function problemsOf(node: PlanNode, bound: number, filtered = false): string[] {
   // A week's partition (hookwire_history.delivery_20261130, …_default) counts as its table; a
@@ -99,7 +117,7 @@ function problemsOf(node: PlanNode, bound: number, filtered = false): string[] {
   // history read, even when a BitmapAnd then keeps few of them.
   const table = node['Relation Name']?.replace(/_([0-9]{8}|default)$/, '') ?? (node['Node Type'] === 'Bitmap Index Scan' ? tableOfIndex(node['Index Name']) : undefined);
   const own: string[] = [];
-  if (table && HISTORY_TABLES.has(table)) {
+  if (table && HISTORY_TABLES.has(table) && !partialWeeks.has(partitionOf(node) ?? '')) {
     // An empty partition (the week ahead, DEFAULT) is scanned for nothing: not a scan of history.
     const emptyPartition = table !== node['Relation Name'] && node['Actual Rows'] + (node['Rows Removed by Filter'] ?? 0) === 0;
     if (node['Node Type'] === 'Seq Scan' && !emptyPartition) own.push(`Seq Scan on ${node['Relation Name']}`);
