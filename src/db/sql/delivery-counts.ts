@@ -1,9 +1,10 @@
 // The counts behind stats and totalCount, over any filter the deliveries connections take, read
 // from counters instead of rows (issue 16): finished deliveries from delivery_hour_count (kept by a
-// trigger on delivery, migration 20261211000000_history_reads), pending ones from the claim index
-// (bounded by the backlog, not by history). A `since` inside an hour counts that hour's rows (found
-// by the BRIN index of delivery(created_at)) and every later hour from the counters. Run through Prisma
-// (unnamed statements, planned for their values), so a filter left out costs nothing.
+// trigger on delivery, migration 20261211000000_history_reads), pending ones from the backlog's
+// partial index, which carries the event type (bounded by the backlog, not by history). A `since`
+// inside an hour counts that hour's rows (found by the BRIN index of delivery(created_at)) and every
+// later hour from the counters. Run through Prisma (unnamed statements, planned for their values),
+// so a filter left out costs nothing.
 import { statement, type Sql } from '../sql.ts';
 
 export interface DeliveryCountsParams {
@@ -44,7 +45,8 @@ export const DELIVERY_COUNTS = statement<DeliveryCountsParams, DeliveryCountsRow
         AND (${$.eventType}::text IS NULL OR d.event_type = ${$.eventType}::text)
     ), pending AS (
       -- Endpoint by endpoint of the account: each one's pending deliveries from its partial index
-      -- (delivery_pending_idx), never another account's backlog (a delivery's account is its
+      -- (delivery_pending_idx, which INCLUDEs event_type: counted by type, an all-visible backlog
+      -- is read from the index alone), never another account's backlog (a delivery's account is its
       -- endpoint's). No condition on d.account_id: with one, the planner also read the account's
       -- pending index and ANDed it with the endpoint's whole (endpoint_id, id), every delivery of
       -- the endpoint in the week, to count its backlog.
