@@ -31,6 +31,9 @@ export const READS: Record<string, string> = {
   'the same with status: FAILED': `
     query($id: ID!) { endpoint(id: $id) { id deliveries(first: 50, status: FAILED) { totalCount stats { total succeeded failed pending successRate }
       edges { node { id status attemptCount createdAt event { id type } attempts { id outcome responseStatus startedAt durationMs } } } } } }`,
+  'the same with status: FAILED and eventType': `
+    query($id: ID!) { endpoint(id: $id) { id deliveries(first: 50, status: FAILED, eventType: "message.received") { totalCount stats { total succeeded failed pending successRate }
+      edges { node { id status attemptCount createdAt event { id type } attempts { id outcome responseStatus startedAt durationMs } } } } } }`,
   'the same with eventType': `
     query($id: ID!) { endpoint(id: $id) { id deliveries(first: 50, eventType: "message.status") { totalCount stats { total succeeded failed pending successRate }
       edges { node { id status createdAt } } } } }`,
