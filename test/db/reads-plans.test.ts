@@ -77,10 +77,10 @@ beforeAll(async () => {
      SELECT id || 'q', $2, event_id, $3, event_type, 'SUCCEEDED', 1, created_at, created_at FROM delivery WHERE endpoint_id = $1`,
     [busy, quietAccount, quiet],
   );
-  // A held backlog two weeks old (a paused endpoint's): pending deliveries in a full week, which
-  // VACUUM leaves all-visible, as an old backlog is.
+  // A held backlog two weeks old (a paused endpoint's: pending, unscheduled): pending deliveries in
+  // a full week, which VACUUM leaves all-visible, as an old backlog is.
   await rows(
-    `UPDATE delivery SET status = 'PENDING', next_attempt_at = created_at, completed_at = NULL, attempt_count = 0
+    `UPDATE delivery SET status = 'PENDING', next_attempt_at = NULL, completed_at = NULL
       WHERE id IN (SELECT id FROM delivery WHERE endpoint_id = $1 AND created_at < now() - interval '14 days' ORDER BY id DESC LIMIT 200)`,
     [endpoints[1]],
   );
