@@ -100,10 +100,11 @@ export async function countPendingDeliveries(sql: Sql): Promise<number> {
 // Pages of a rare status (FAILED, PENDING), newest first: their ids from the status's own partial
 // indexes, (endpoint_id, id) or (account_id, id) WHERE status = '<literal>' (migration
 // 20261216000000_delivery_indexes; FAILED's INCLUDE the other filters' columns, 20261223010000, so
-// a page of one event type skips the other types' failures in the index, not in the heap). Prisma's status filter is a CAST of a parameter, which no
-// partial index's predicate matches: its page walks every delivery of the endpoint or account and
-// skips the other statuses, all of them for an empty page. Run through Prisma (unnamed statements,
-// planned for their values), so a filter left out (null) folds away and the cursor is an index bound.
+// a page of one event type skips the other types' failures in the index, not in the heap).
+// Prisma's status filter is a CAST of a parameter, which no partial index's predicate matches: its
+// page walks every delivery of the endpoint or account and skips the other statuses, all of them
+// for an empty page. Run through Prisma (unnamed statements, planned for their values), so a
+// filter left out (null) folds away and the cursor is an index bound.
 export type RareStatus = 'FAILED' | 'PENDING';
 
 export interface StatusPageParams {

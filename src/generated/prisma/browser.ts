@@ -90,7 +90,7 @@ export type SourceRequest = Prisma.SourceRequestModel
  * Model DeliveryHourCount
  * Finished deliveries per endpoint, event type and hour of creation, kept by a trigger on delivery
  * (migration 20261211000000_history_reads): stats and totalCount read these, not the rows.
- * Pending deliveries are not here: they are counted from the claim index.
+ * Pending deliveries are not here: they are counted from the backlog's partial index (delivery_pending_idx).
  */
 export type DeliveryHourCount = Prisma.DeliveryHourCountModel
 /**

@@ -16,7 +16,7 @@ import type * as Prisma from "../internal/prismaNamespace.ts"
  * Model DeliveryHourCount
  * Finished deliveries per endpoint, event type and hour of creation, kept by a trigger on delivery
  * (migration 20261211000000_history_reads): stats and totalCount read these, not the rows.
- * Pending deliveries are not here: they are counted from the claim index.
+ * Pending deliveries are not here: they are counted from the backlog's partial index (delivery_pending_idx).
  */
 export type DeliveryHourCountModel = runtime.Types.Result.DefaultSelection<Prisma.$DeliveryHourCountPayload>
 
