@@ -169,9 +169,17 @@ describe('a worker frozen past its leases with attempts in flight', () => {
     if (woken.length > 0) console.log(`[faults] frozen worker's log:\n${frozen.output()}`);
     expect(notRecorded, 'requests the receivers got that are not attempts in the history').toBe(0);
     expect(extraAttempts, 'attempts no receiver got').toBe(0);
-    expect(sentOnWaking(), 'requests the frozen worker wrote on waking, past their timeouts and leases').toBe(0);
+    // What waited in the pool is refused the wire on waking (send.ts checks each request as undici
+    // writes it). The one exception no check can close: the worker's one thread stopped between a
+    // request's check and its write (writeH1 runs both in one synchronous call), so at most one
+    // request, which goes out on waking as an attempt the worker had in flight, recorded as its
+    // own. Seen once, in a whole-suite run loading both cores (2026-12-08: 13 in flight, 1 written
+    // on waking, its attempt recorded TIMEOUT beside the resend's SUCCESS); not in 15 runs of this
+    // test alone, 3 of them beside three busy loops.
+    const writtenOnWaking = sentOnWaking();
+    expect(writtenOnWaking, 'requests the frozen worker wrote on waking, past their timeouts and leases').toBeLessThanOrEqual(1);
     // At-least-once: resends, at most the attempts the frozen worker had in flight.
-    expect(duplicates).toBeLessThanOrEqual(inFlight);
+    expect(duplicates).toBeLessThanOrEqual(inFlight + writtenOnWaking);
     expect(statuses).toEqual([{ status: 'SUCCEEDED', n: total }]);
     expect(numbers[0]!.n, 'deliveries whose attempt count is not their attempts').toBe(0);
     // Woken, the frozen worker learns its lanes were taken over (a stale token) and starts nothing more.
