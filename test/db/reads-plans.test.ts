@@ -118,6 +118,9 @@ function tableOfIndex(name: string | undefined): string | undefined {
 /** The partition a plan node reads: its relation, or for a bitmap index scan its index's (delivery_20261130_…_idx). */
 const partitionOf = (node: PlanNode) => node['Relation Name'] ?? node['Index Name']?.match(/^((delivery_attempt|delivery|event)_[0-9]{8})_/)?.[1];
 
+/** Rows a scan node saw: those it returned and those its filter skipped (0: it read an empty partition). */
+const rowsSeen = (node: PlanNode) => node['Actual Rows'] + (node['Rows Removed by Filter'] ?? 0);
+
 /** Whole-table scans of history, and reads of more history rows than `bound` (with `filtered`, skipped rows count). */
 function problemsOf(node: PlanNode, bound: number, filtered = false): string[] {
   // A week's partition (hookwire_history.delivery_20261130, …_default) counts as its table; a
@@ -127,7 +130,7 @@ function problemsOf(node: PlanNode, bound: number, filtered = false): string[] {
   const own: string[] = [];
   if (table && HISTORY_TABLES.has(table) && !partialWeeks.has(partitionOf(node) ?? '')) {
     // An empty partition (the week ahead, DEFAULT) is scanned for nothing: not a scan of history.
-    const emptyPartition = table !== node['Relation Name'] && node['Actual Rows'] + (node['Rows Removed by Filter'] ?? 0) === 0;
+    const emptyPartition = table !== node['Relation Name'] && rowsSeen(node) === 0;
     if (node['Node Type'] === 'Seq Scan' && !emptyPartition) own.push(`Seq Scan on ${node['Relation Name']}`);
     // With `filtered`, the rows its filter skipped count as read too (an index walk that skips
     // every other status returns nothing yet reads the whole history).
@@ -194,7 +197,7 @@ async function heapReadsOf(statements: typeof seen): Promise<string[]> {
   const found: string[] = [];
   for (const { sql, params } of statements) {
     const scans = nodesThatRan((await analyzed(sql, params)).Plan).filter(
-      (n) => /^delivery_[0-9]{8}$/.test(n['Relation Name'] ?? '') && !partialWeeks.has(n['Relation Name']!) && n['Actual Rows'] + (n['Rows Removed by Filter'] ?? 0) > 0,
+      (n) => /^delivery_[0-9]{8}$/.test(n['Relation Name'] ?? '') && !partialWeeks.has(n['Relation Name']!) && rowsSeen(n) > 0,
     );
     if (!scans.length) found.push(`no full week read at all (the check would prove nothing) in: ${sql.slice(0, 200)}`);
     for (const scan of scans) {
